@@ -1,0 +1,255 @@
+"""The run's typed state and the agents' structured-output models.
+
+State values are plain JSON-compatible data (TypedDicts) so that every checkpointer,
+LangGraph Studio and the SDK can store and show them; the pydantic models are what the
+models must answer with, and they validate and normalise that answer.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from typing import Annotated, Any, Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+RunStatus = Literal[
+    "running", "approved", "max_rounds", "stalled", "rejected", "stopped", "budget_exhausted"
+]
+
+_SEVERITY_ALIASES = {
+    "info": "low", "informational": "low", "note": "low", "minor": "low",
+    "warning": "medium", "moderate": "medium", "warn": "medium",
+    "error": "high", "major": "high", "severe": "high", "blocker": "critical",
+}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def normalise_severity(value: Any) -> str:
+    """Map tool and model spellings (ERROR, Warning, info, ...) onto our four levels."""
+    text = str(value or "").strip().lower()
+    text = _SEVERITY_ALIASES.get(text, text)
+    if text not in SEVERITY_ORDER:
+        raise ValueError(f"severity must be one of low, medium, high, critical (got {value!r})")
+    return text
+
+
+def normalise_cwe(value: Any) -> str:
+    """Return 'CWE-<n>' for 89, '89', 'cwe89', 'CWE-89: SQL...'; '' when none is given."""
+    if value is None or value == "":
+        return ""
+    match = re.search(r"(\d+)", str(value))
+    if not match:
+        return ""
+    return f"CWE-{int(match.group(1))}"
+
+
+def check_relative_path(path: str) -> str:
+    """Validate a project-relative POSIX path; raise ValueError for anything that could escape."""
+    if not isinstance(path, str) or not path.strip():
+        raise ValueError("file path is empty")
+    if "\x00" in path:
+        raise ValueError(f"file path {path!r} contains a NUL byte")
+    cleaned = path.strip().replace("\\", "/")
+    if cleaned.startswith("/") or _DRIVE.match(cleaned):
+        raise ValueError(f"file path {path!r} is absolute; use a path relative to the project")
+    parts = [p for p in cleaned.split("/") if p not in ("", ".")]
+    if not parts:
+        raise ValueError(f"file path {path!r} names no file")
+    if any(p == ".." for p in parts):
+        raise ValueError(f"file path {path!r} contains '..'")
+    if len(cleaned) > 255:
+        raise ValueError(f"file path {path[:40]!r}... is longer than 255 characters")
+    return "/".join(parts)
+
+
+# --------------------------------------------------------------------------- state records
+
+
+class Finding(TypedDict):
+    """One security finding, from an analyser, the LLM reviewer, a check or a person."""
+
+    severity: Severity
+    cwe: str  # "CWE-89", or "" when unknown
+    file: str
+    line: int  # 1-based; 0 when the finding is about the file or project as a whole
+    title: str
+    recommendation: str
+    source: str  # llm | bandit | semgrep | parser | tests | human | <extension node>
+    rule_id: str  # tool rule id (B201, devsecbots.flask.debug-enabled); "" for the LLM
+    sources: list[str]  # every source that reported it, after de-duplication
+    snippet: str  # the offending source line, used to recognise the finding after edits
+    waiver: str  # reason of an accepted inline waiver; "" when the finding stands
+
+
+def make_finding(
+    *,
+    severity: str,
+    file: str,
+    title: str,
+    source: str,
+    cwe: Any = "",
+    line: int = 0,
+    recommendation: str = "",
+    rule_id: str = "",
+    snippet: str = "",
+    sources: list[str] | None = None,
+    waiver: str = "",
+) -> Finding:
+    """Build a Finding with normalised severity and CWE."""
+    return Finding(
+        severity=normalise_severity(severity),  # type: ignore[typeddict-item]
+        cwe=normalise_cwe(cwe),
+        file=file,
+        line=int(line or 0),
+        title=title,
+        recommendation=recommendation,
+        source=source,
+        rule_id=rule_id,
+        sources=list(sources) if sources else [source],
+        snippet=snippet.strip(),
+        waiver=waiver,
+    )
+
+
+class Verdict(TypedDict):
+    """SecBot's merged verdict for one round."""
+
+    status: Literal["approved", "changes_requested"]
+    summary: str
+    findings: list[Finding]
+    advice: list[str]  # non-blocking advice (e.g. keep dependencies updated)
+    disputed: list[dict[str, Any]]  # analyser findings the LLM called false positives
+
+
+class RoundRecord(TypedDict):
+    """One line of compact history per round."""
+
+    round: int
+    verdict: str
+    findings: int
+    blocking: int
+    by_severity: dict[str, int]
+    files_changed: list[str]
+    input_tokens: int
+    output_tokens: int
+    note: str
+
+
+class Usage(TypedDict):
+    """Tokens one model call used."""
+
+    round: int
+    node: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+
+
+class InputState(TypedDict, total=False):
+    """What a caller gives: a request, and optionally the code to start from."""
+
+    request: str
+    files: dict[str, str]
+
+
+class DevSecState(InputState, total=False):
+    """The shared state of a DevBot ⇄ SecBot run."""
+
+    round: int
+    changed: list[str]  # files the latest develop step changed
+    verdict: Verdict | None
+    # Reviewers append; SecBot's review replaces the list each round (langgraph Overwrite).
+    findings: Annotated[list[Finding], operator.add]
+    fixed: list[str]  # fingerprints of findings fixed in earlier rounds
+    unfixable: list[Finding]  # findings the offline DevBot has no fix for
+    snapshot: dict[str, Any]  # last accepted files and findings, for rollback
+    history: Annotated[list[RoundRecord], operator.add]
+    usage: Annotated[list[Usage], operator.add]
+    status: RunStatus
+    reason: str
+
+
+# --------------------------------------------------------------------------- model outputs
+
+
+class SourceFile(BaseModel):
+    """One file of DevBot's submission."""
+
+    model_config = ConfigDict(extra="ignore")
+    path: str = Field(description="Relative POSIX path, e.g. app.py or templates/index.html")
+    content: str = Field(description="The complete file content")
+
+    @field_validator("path")
+    @classmethod
+    def _safe_path(cls, value: str) -> str:
+        return check_relative_path(value)
+
+
+class DevSubmission(BaseModel):
+    """DevBot's answer: every file it creates or changes, complete."""
+
+    model_config = ConfigDict(extra="ignore")
+    summary: str = Field(default="", description="What was written or changed, and why")
+    files: list[SourceFile] = Field(
+        description="Every file created or changed, each complete; unchanged files may be omitted"
+    )
+
+
+class ReviewFinding(BaseModel):
+    """One finding as the LLM reviewer reports it."""
+
+    model_config = ConfigDict(extra="ignore")
+    severity: Severity = Field(description="low, medium, high or critical")
+    cwe: str = Field(default="", description="CWE id such as CWE-22, or empty")
+    file: str = Field(default="", description="File the finding is in")
+    line: int = Field(default=0, description="1-based line, or 0 for the whole file")
+    title: str = Field(description="Short name of the weakness")
+    recommendation: str = Field(default="", description="How to fix it")
+    source: str = Field(default="llm", description="Always 'llm' for your own findings")
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> str:
+        return normalise_severity(value)
+
+    @field_validator("cwe", mode="before")
+    @classmethod
+    def _cwe(cls, value: Any) -> str:
+        return normalise_cwe(value)
+
+    @field_validator("line", mode="before")
+    @classmethod
+    def _line(cls, value: Any) -> int:
+        return int(value or 0)
+
+
+class FalsePositiveClaim(BaseModel):
+    """An analyser finding the reviewer believes is a false positive."""
+
+    model_config = ConfigDict(extra="ignore")
+    file: str = ""
+    line: int = 0
+    rule_id: str = ""
+    reason: str = ""
+
+
+class ReviewVerdict(BaseModel):
+    """SecBot's structured verdict as the LLM reviewer returns it."""
+
+    model_config = ConfigDict(extra="ignore")
+    status: Literal["approved", "changes_requested"] = Field(
+        description="approved only when nothing material remains"
+    )
+    summary: str = Field(default="", description="One paragraph on the overall security state")
+    findings: list[ReviewFinding] = Field(
+        default_factory=list, description="Every material problem that remains"
+    )
+    advice: list[str] = Field(
+        default_factory=list, description="Non-blocking advice, e.g. keep dependencies updated"
+    )
+    false_positives: list[FalsePositiveClaim] = Field(
+        default_factory=list, description="Analyser findings you believe are false positives"
+    )
