@@ -1,0 +1,1 @@
+"""The DevBot ⇄ SecBot LangGraph: state, per-run context and the graph factory."""

@@ -11,7 +11,7 @@ import operator
 import re
 from typing import Annotated, Any, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -25,6 +25,8 @@ _SEVERITY_ALIASES = {
     "error": "high", "major": "high", "severe": "high", "blocker": "critical",
 }
 _DRIVE = re.compile(r"^[A-Za-z]:")
+MAX_SUBMITTED_FILES = 200
+MAX_FILE_CHARS = 1_000_000
 
 
 def normalise_severity(value: Any) -> str:
@@ -117,7 +119,8 @@ def make_finding(
 class Verdict(TypedDict):
     """SecBot's merged verdict for one round."""
 
-    status: Literal["approved", "changes_requested"]
+    status: Literal["approved", "changes_requested"]  # after the gate: analysers + reviewer
+    reviewer_status: str  # what the LLM reviewer itself said; "" when no model ran
     summary: str
     findings: list[Finding]
     advice: list[str]  # non-blocking advice (e.g. keep dependencies updated)
@@ -159,13 +162,17 @@ class DevSecState(InputState, total=False):
     """The shared state of a DevBot ⇄ SecBot run."""
 
     round: int
+    input_files: dict[str, str]  # the code the person gave, as given (trusted for waivers)
     changed: list[str]  # files the latest develop step changed
+    notes: list[str]  # what the latest develop step did, one line each
     verdict: Verdict | None
     # Reviewers append; SecBot's review replaces the list each round (langgraph Overwrite).
     findings: Annotated[list[Finding], operator.add]
-    fixed: list[str]  # fingerprints of findings fixed in earlier rounds
+    fixed: list[str]  # keys (policy.finding_key) of blocking findings fixed in earlier rounds
     unfixable: list[Finding]  # findings the offline DevBot has no fix for
-    snapshot: dict[str, Any]  # last accepted files and findings, for rollback
+    attempted: list[str]  # keys of findings the latest offline round applied fixes for
+    declined: list[str]  # keys whose automatic fix was rolled back; not tried again
+    snapshot: dict[str, Any]  # files, findings and verdict of the last accepted round
     history: Annotated[list[RoundRecord], operator.add]
     usage: Annotated[list[Usage], operator.add]
     status: RunStatus
@@ -196,6 +203,17 @@ class DevSubmission(BaseModel):
     files: list[SourceFile] = Field(
         description="Every file created or changed, each complete; unchanged files may be omitted"
     )
+
+    @model_validator(mode="after")
+    def _within_limits(self) -> DevSubmission:
+        if len(self.files) > MAX_SUBMITTED_FILES:
+            raise ValueError(f"{len(self.files)} files submitted; at most {MAX_SUBMITTED_FILES}")
+        for item in self.files:
+            if len(item.content) > MAX_FILE_CHARS:
+                raise ValueError(
+                    f"{item.path} has {len(item.content):,} characters; at most {MAX_FILE_CHARS:,}"
+                )
+        return self
 
 
 class ReviewFinding(BaseModel):

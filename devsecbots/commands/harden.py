@@ -1,0 +1,86 @@
+"""`devsecbots harden PATH... --out DIR`: start from existing code; offline when no model is set."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from devsecbots.errors import input_error
+from devsecbots.finish import finish_run, print_diff_summary
+from devsecbots.inputs import load_inputs
+from devsecbots.options import (
+    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRounds, Method, Model,
+    NoPersist, Offline, Report, SecModel, context_metadata, make_context,
+)
+from devsecbots.output import check_out_dir
+from devsecbots.progress import severity_summary
+from devsecbots.runner import run_graph
+from devsecbots.store import open_checkpointer
+
+DEFAULT_REQUEST = "Harden this code: fix every security finding without changing what it does."
+
+
+def harden(
+    paths: list[Path] = typer.Argument(..., help="Files or directories to harden."),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Directory for the hardened copy.")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Modify the input itself instead of a copy.")] = False,
+    request: Annotated[str, typer.Option("--request", help="What the code is for (helps a model).")] = "",
+    offline: Offline = False,
+    model: Model = "",
+    dev_model: DevModel = "",
+    sec_model: SecModel = "",
+    base_url: BaseUrl = "",
+    api_key: ApiKey = "",
+    structured_method: Method = "json_schema",
+    max_rounds: MaxRounds = 4,
+    report: Report = None,
+    blocking_severity: Blocking = "medium",
+    analyzers: Analyzers = "bandit,semgrep",
+    max_tokens_budget: Budget = 0,
+    db: Db = None,
+    no_persist: NoPersist = False,
+) -> None:
+    """Copy the code to --out and loop until SecBot approves or nothing more can be fixed."""
+    loaded = load_inputs(paths)
+    if in_place == (out is not None):
+        raise input_error("give exactly one of --out DIR or --in-place")
+    if not loaded.files:
+        raise input_error(f"no text files to harden under {', '.join(map(str, paths))}")
+    out_dir = loaded.root if in_place else check_out_dir(out)  # type: ignore[arg-type]
+    if not in_place and (out_dir.resolve() == loaded.root or out_dir.resolve().is_relative_to(loaded.root)):
+        raise input_error(f"--out {out} is inside the input {loaded.root}; choose a directory outside it")
+    ctx = make_context(
+        model=model, dev_model=dev_model, sec_model=sec_model, base_url=base_url,
+        api_key=api_key, structured_method=structured_method, max_rounds=max_rounds,
+        offline=offline, blocking_severity=blocking_severity, analyzers=analyzers,
+        max_tokens_budget=max_tokens_budget,
+    )
+    console = Console(highlight=False)
+    for path, reason in loaded.skipped:
+        console.print(f"[dim]skipped {path}: {reason}[/]")
+    thread_id = str(uuid.uuid4())
+    mode = "offline (analysers + autofix)" if ctx.is_offline() else (
+        f"DevBot {ctx.resolved_dev_model()} · SecBot {ctx.resolved_sec_model()}")
+    console.print(f"thread [bold]{thread_id}[/] · {len(loaded.files)} file(s) · {mode}")
+    meta = context_metadata(ctx, command="harden", out=out_dir, report=report)
+    with open_checkpointer(db, persist=not no_persist) as saver:
+        state = run_graph(
+            {"request": request or DEFAULT_REQUEST, "files": loaded.files}, ctx,
+            thread_id=thread_id, checkpointer=saver, console=console, metadata=meta,
+            resumable=not no_persist,
+        )
+    print_diff_summary(loaded.files, state.get("files") or {}, console)
+    unfixable = state.get("unfixable") or []
+    if unfixable and state.get("status") != "approved":
+        console.print(f"no automatic fix for: {severity_summary(unfixable)}")
+        for f in unfixable[:20]:
+            console.print(f"  [dim]{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}[/]")
+    raise typer.Exit(
+        finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console,
+                   report_path=report, skipped=loaded.skipped,
+                   verbatim=None if in_place else loaded.verbatim)
+    )

@@ -1,0 +1,112 @@
+"""`devsecbots review PATH...`: one SecBot pass, usable as a CI gate (exit 0 approved, 1 not)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from devsecbots import __version__
+from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, input_error
+from devsecbots.inputs import load_inputs
+from devsecbots.options import (
+    Analyzers, ApiKey, BaseUrl, Blocking, Method, Model, Offline, SecModel, make_context,
+)
+from devsecbots.output import write_atomic
+from devsecbots.progress import severity_summary
+from devsecbots.runner import classify_error
+from nodes.review import review_files
+
+Format = Annotated[str, typer.Option("--format", "-f", help="text | json | sarif.")]
+Output = Annotated[Optional[Path], typer.Option("--output", help="Write the result to FILE instead of stdout.")]
+
+
+def review(
+    paths: list[Path] = typer.Argument(..., help="Files or directories to review."),
+    format: Format = "text",
+    output: Output = None,
+    offline: Offline = False,
+    model: Model = "",
+    sec_model: SecModel = "",
+    base_url: BaseUrl = "",
+    api_key: ApiKey = "",
+    structured_method: Method = "json_schema",
+    blocking_severity: Blocking = "medium",
+    analyzers: Analyzers = "bandit,semgrep",
+) -> None:
+    """Review code once: analysers, plus the LLM reviewer when a model is configured."""
+    if format not in ("text", "json", "sarif"):
+        raise input_error(f"--format {format!r}: use text, json or sarif")
+    loaded = load_inputs(paths)
+    ctx = make_context(
+        model=model, sec_model=sec_model, dev_model=sec_model or model, base_url=base_url,
+        api_key=api_key, structured_method=structured_method, offline=offline,
+        blocking_severity=blocking_severity, analyzers=analyzers,
+    )
+    err = Console(stderr=True, highlight=False)
+    if ctx.is_offline():
+        err.print(f"[dim]no model configured: analysers only ({', '.join(ctx.analyzers)})[/]")
+    for path, reason in loaded.skipped:
+        err.print(f"[dim]skipped {path}: {reason}[/]")
+    try:
+        outcome = review_files(loaded.files, ctx, request="Review this code.")
+    except Exception as failure:  # noqa: BLE001
+        raise classify_error(failure, ctx, "", resumable=False) from failure
+    verdict = outcome.verdict
+    approved = verdict["status"] == "approved"
+    if format == "sarif":
+        from devsecbots.sarif import to_sarif
+
+        text = json.dumps(to_sarif(verdict["findings"], tool_version=__version__,
+                                   root=str(loaded.root)), indent=2)
+    elif format == "json":
+        text = json.dumps({
+            "status": verdict["status"],
+            "reviewer_status": verdict["reviewer_status"],
+            "summary": verdict["summary"],
+            "blocking_severity": ctx.blocking_severity,
+            "findings": verdict["findings"],
+            "advice": verdict["advice"],
+            "disputed": verdict["disputed"],
+            "skipped": [{"path": p, "reason": r} for p, r in loaded.skipped],
+            "files": sorted(loaded.files),
+        }, indent=2)
+    else:
+        text = ""
+    if output is not None:
+        write_atomic(output, ((text or _plain(verdict)) + "\n").encode("utf-8"))
+        err.print(f"written to {output}")
+    elif text:
+        typer.echo(text)
+    else:
+        _print_text(verdict, Console(highlight=False))
+    raise typer.Exit(EXIT_APPROVED if approved else EXIT_NOT_APPROVED)
+
+
+def _print_text(verdict: dict, console: Console) -> None:
+    findings = verdict["findings"]
+    if findings:
+        table = Table(show_lines=False)
+        for column in ("Severity", "Where", "CWE", "Rule", "Source", "Title"):
+            table.add_column(column)
+        for f in findings:
+            where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
+            title = f["title"] + (f" (waived: {f['waiver']})" if f["waiver"] else "")
+            table.add_row(f["severity"], where, f["cwe"] or "—", f["rule_id"] or "—",
+                          "+".join(f["sources"]), title)
+        console.print(table)
+    style = "bold green" if verdict["status"] == "approved" else "bold red"
+    console.print(f"[{style}]{verdict['status']}[/] · {len(findings)} finding(s) "
+                  f"({severity_summary(findings)}) · {verdict['summary']}")
+
+
+def _plain(verdict: dict) -> str:
+    lines = [f"{verdict['status']}: {verdict['summary']}"]
+    for f in verdict["findings"]:
+        lines.append(f"{f['severity']:8} {f['file']}:{f['line']} {f['cwe'] or '-'} "
+                     f"{f['rule_id'] or '-'} {f['title']}")
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""End of a run: write the files and reports under --out, print the summary, pick the exit code."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
+from devsecbots.output import safe_target, write_atomic, write_tree
+from devsecbots.progress import severity_summary
+from devsecbots.report import build_report, render_markdown
+from graphs.context import Context
+from graphs.state import DevSecState
+
+MARKDOWN_REPORT = "SECURITY-REPORT.md"
+JSON_REPORT = "devsecbots-report.json"
+
+
+def finish_run(
+    state: DevSecState,
+    ctx: Context,
+    *,
+    out: Path,
+    thread_id: str,
+    console: Console,
+    report_path: Path | None = None,
+    skipped: list[tuple[str, str]] = (),
+    verbatim: dict[str, Path] | None = None,
+) -> int:
+    """Write files + reports, print the summary table; return exit code 0 or 1."""
+    files = state.get("files") or {}
+    try:
+        written = write_tree(out, files)
+        for rel, source in (verbatim or {}).items():
+            target = safe_target(out, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    except (ValueError, OSError) as err:
+        raise runtime_error(f"could not write under {out}: {err}") from err
+    report = build_report(state, thread_id=thread_id, ctx=ctx, written=written, skipped=skipped)
+    write_atomic(out / MARKDOWN_REPORT, render_markdown(report).encode("utf-8"))
+    json_path = report_path or out / JSON_REPORT
+    write_atomic(json_path, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+    print_summary(report, console)
+    console.print(f"files written under [bold]{out}[/]; report {json_path}")
+    return EXIT_APPROVED if report["status"] == "approved" else EXIT_NOT_APPROVED
+
+
+def print_summary(report: dict, console: Console) -> None:
+    """The per-round table and the final status line."""
+    table = Table(title="devsecbots run", title_justify="left")
+    for column in ("Round", "Verdict", "Findings", "Blocking", "Files changed", "Tokens"):
+        table.add_column(column, justify="right" if column in ("Round", "Findings", "Blocking", "Tokens") else "left")
+    for r in report["history"]:
+        changed = ", ".join(r["files_changed"][:3]) + (" …" if len(r["files_changed"]) > 3 else "")
+        table.add_row(str(r["round"]), r["verdict"], str(r["findings"]), str(r["blocking"]),
+                      changed or "—", f"{r['tokens']:,}")
+    console.print(table)
+    style = "bold green" if report["status"] == "approved" else "bold red"
+    console.print(f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {report['reason']}")
+    if report["findings"]:
+        console.print(f"remaining findings: {severity_summary(report['findings'])}")
+    usage = report["usage"]
+    if usage["calls"]:
+        console.print(f"tokens: {usage['input_tokens']:,} in / {usage['output_tokens']:,} out "
+                      f"over {usage['calls']} model call(s)")
+
+
+def print_diff_summary(before: dict[str, str], after: dict[str, str], console: Console) -> None:
+    """Per file: lines added and removed between the input and the result."""
+    table = Table(title="changes", title_justify="left")
+    table.add_column("File")
+    table.add_column("+", justify="right", style="green")
+    table.add_column("−", justify="right", style="red")
+    rows = 0
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path, ""), after.get(path, "")
+        if old == new:
+            continue
+        added = removed = 0
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0):
+            if line.startswith("+") and not line.startswith("+++"):
+                added += 1
+            elif line.startswith("-") and not line.startswith("---"):
+                removed += 1
+        table.add_row(path + ("" if path in before else " (new)"), str(added), str(removed))
+        rows += 1
+    if rows:
+        console.print(table)
+    else:
+        console.print("no file changed")

@@ -1,0 +1,72 @@
+"""Write results under --out only: validated paths, no symlink escapes, atomic replace."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from devsecbots.errors import input_error
+from graphs.state import check_relative_path
+
+
+def check_out_dir(out: Path) -> Path:
+    """Validate --out before any work starts; nothing is created here."""
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        raise input_error(f"--out {out}: exists and is not a directory")
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise input_error(f"--out {out}: {probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise input_error(f"--out {out}: {probe} is not writable")
+    return out.absolute()
+
+
+def safe_target(out: Path, rel: str) -> Path:
+    """The absolute destination of `rel` under `out`; ValueError if it could land elsewhere."""
+    clean = check_relative_path(rel)
+    root = out.resolve()
+    target = root.joinpath(*clean.split("/"))
+    # Any existing component that is a symlink could redirect the write: refuse it.
+    probe = root
+    for part in clean.split("/"):
+        probe = probe / part
+        if probe.is_symlink():
+            raise ValueError(f"{rel}: {probe} is a symlink; refusing to write through it")
+    if not target.resolve().is_relative_to(root):
+        raise ValueError(f"{rel}: resolves outside {root}")
+    return target
+
+
+def sha256_text(content: str) -> str:
+    """Hex SHA-256 of text as written (UTF-8)."""
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory and rename over the target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tree(out: Path, files: dict[str, str]) -> list[dict[str, str]]:
+    """Write every file under `out` (all paths checked before the first write)."""
+    targets = {rel: safe_target(out, rel) for rel in sorted(files)}
+    written = []
+    for rel, target in targets.items():
+        write_atomic(target, files[rel].encode("utf-8"))
+        written.append({"path": check_relative_path(rel), "sha256": sha256_text(files[rel])})
+    return written

@@ -1,0 +1,92 @@
+"""Live, per-round progress of a run, printed as the graph streams."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+
+_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+_WHO = {"develop": "DevBot", "review": "SecBot", "approval_check": "Approval check"}
+
+
+def severity_summary(findings: list[dict]) -> str:
+    """'1 high, 3 medium' with colours, most severe first."""
+    counts = Counter(f["severity"] for f in findings)
+    parts = [
+        f"[{_SEVERITY_STYLE[s]}]{counts[s]} {s}[/]"
+        for s in ("critical", "high", "medium", "low") if counts.get(s)
+    ]
+    return ", ".join(parts) if parts else "none"
+
+
+class ProgressPrinter:
+    """Turns the graph's task and update events into one line per step."""
+
+    def __init__(self, console: Console, *, offline: bool) -> None:
+        self.console = console
+        self.offline = offline
+        self.round = 0
+        self._status = None
+
+    def started(self, node: str, state: dict[str, Any]) -> None:
+        """A node began: show who is working."""
+        self.round = state.get("round", 0) + (1 if node == "develop" else 0)
+        who = _WHO.get(node, node)
+        verb = {"develop": "autofixing" if self.offline else "writing", "review": "reviewing"}
+        self._stop_status()
+        if self.console.is_terminal:
+            self._status = self.console.status(f"round {self.round}: {who} {verb.get(node, 'running')}…")
+            self._status.start()
+
+    def updated(self, node: str, update: dict[str, Any]) -> None:
+        """A node finished: one line on what it did."""
+        self._stop_status()
+        tag = f"[bold]round {self.round}[/] · {_WHO.get(node, node)}"
+        if node == "develop":
+            changed = update.get("changed") or []
+            tokens = _tokens(update)
+            shown = ", ".join(changed[:6]) + (" …" if len(changed) > 6 else "")
+            self.console.print(f"{tag}: {len(changed)} file(s) {shown}{tokens}")
+            for note in (update.get("notes") or [])[:8]:
+                self.console.print(f"    [dim]{note}[/]")
+        elif node == "review":
+            verdict = update.get("verdict") or {}
+            findings = verdict.get("findings") or []
+            by_tool = Counter(s for f in findings for s in f["sources"])
+            tools = ", ".join(f"{t} {n}" for t, n in sorted(by_tool.items()))
+            style = "green" if verdict.get("status") == "approved" else "yellow"
+            self.console.print(
+                f"{tag}: {len(findings)} finding(s) ({severity_summary(findings)})"
+                f"{' · ' + tools if tools else ''} · verdict [{style}]{verdict.get('status')}[/]"
+                f"{_tokens(update)}"
+            )
+        elif node == "approval_check":
+            record = (update.get("history") or [{}])[-1]
+            status = update.get("status", "")
+            style = {"approved": "bold green", "running": "yellow"}.get(status, "bold red")
+            label = "continue" if status == "running" else status
+            self.console.print(f"{tag}: [{style}]{label}[/] — {record.get('note', '')}")
+        else:
+            found = update.get("findings") if isinstance(update, dict) else None
+            extra = f": {len(found)} finding(s)" if isinstance(found, list) else ""
+            self.console.print(f"{tag}{extra}")
+
+    def close(self) -> None:
+        """Stop any spinner still running."""
+        self._stop_status()
+
+    def _stop_status(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+def _tokens(update: dict[str, Any]) -> str:
+    usage = update.get("usage") or []
+    if not usage:
+        return ""
+    used_in = sum(u["input_tokens"] for u in usage)
+    used_out = sum(u["output_tokens"] for u in usage)
+    return f" [dim](tokens {used_in:,} in / {used_out:,} out)[/]"

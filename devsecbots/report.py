@@ -1,0 +1,101 @@
+"""The run report: JSON for tools (the contract in DESIGN.md) and Markdown for people."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from graphs.context import Context
+from graphs.state import DevSecState
+
+REPORT_VERSION = 1
+
+
+def build_report(
+    state: DevSecState,
+    *,
+    thread_id: str,
+    ctx: Context,
+    written: list[dict[str, str]],
+    skipped: list[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The JSON report: status, reason, rounds, thread_id, files, findings, history, usage."""
+    usage = state.get("usage") or []
+    status = state.get("status", "running")
+    verdict = state.get("verdict") or {}
+    return {
+        "version": REPORT_VERSION,
+        "status": "approved" if status == "approved" else "not_approved",
+        "run_status": status,
+        "reason": state.get("reason", ""),
+        "rounds": state.get("round", 0),
+        "thread_id": thread_id,
+        "request": state.get("request", ""),
+        "offline": ctx.is_offline(),
+        "models": {} if ctx.is_offline() else {
+            "dev": ctx.resolved_dev_model(),
+            "sec": ctx.resolved_sec_model(),
+            "base_url": ctx.resolved_base_url() or "https://api.openai.com/v1",
+        },
+        "blocking_severity": ctx.blocking_severity,
+        "files": written,
+        "findings": list(state.get("findings") or []),
+        "unfixable": list(state.get("unfixable") or []),
+        "advice": list(verdict.get("advice") or []),
+        "disputed": list(verdict.get("disputed") or []),
+        "skipped": [{"path": p, "reason": r} for p, r in skipped],
+        "history": [
+            {**record, "tokens": record["input_tokens"] + record["output_tokens"]}
+            for record in state.get("history") or []
+        ],
+        "usage": {
+            "input_tokens": sum(u["input_tokens"] for u in usage),
+            "output_tokens": sum(u["output_tokens"] for u in usage),
+            "calls": len(usage),
+        },
+    }
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """A short human-readable report of the same content."""
+    lines = [
+        "# Security review by devsecbots",
+        "",
+        f"**Status:** {report['status'].replace('_', ' ')} — {report['reason']}  ",
+        f"**Rounds:** {report['rounds']} · **Thread:** `{report['thread_id']}` · "
+        f"**Tokens:** {report['usage']['input_tokens']:,} in / "
+        f"{report['usage']['output_tokens']:,} out",
+        "",
+        "## Rounds",
+        "",
+        "| Round | Verdict | Findings | Blocking | Files changed | Tokens | Note |",
+        "|---:|---|---:|---:|---|---:|---|",
+    ]
+    for r in report["history"]:
+        changed = ", ".join(r["files_changed"][:5]) + (" …" if len(r["files_changed"]) > 5 else "")
+        note = r["note"].replace("|", "\\|")
+        lines.append(
+            f"| {r['round']} | {r['verdict']} | {r['findings']} | {r['blocking']} | "
+            f"{changed or '—'} | {r['tokens']:,} | {note} |"
+        )
+    findings = report["findings"]
+    lines += ["", f"## Remaining findings ({len(findings)})", ""]
+    if not findings:
+        lines.append("None.")
+    counts = Counter(f["severity"] for f in findings)
+    if findings:
+        lines.append(", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())))
+        lines.append("")
+        lines += ["| Severity | Where | CWE | Source | Title | Waiver |", "|---|---|---|---|---|---|"]
+        for f in findings:
+            where = f"{f['file']}:{f['line']}" if f["line"] else f["file"] or "—"
+            lines.append(
+                f"| {f['severity']} | `{where}` | {f['cwe'] or '—'} | {'+'.join(f['sources'])} | "
+                f"{f['title'].replace('|', '/')} | {f['waiver'] or '—'} |"
+            )
+    if report["advice"]:
+        lines += ["", "## Advice (non-blocking)", ""] + [f"- {a}" for a in report["advice"]]
+    if report["files"]:
+        lines += ["", "## Files", ""] + [f"- `{f['path']}` sha256 `{f['sha256'][:16]}…`"
+                                          for f in report["files"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,136 @@
+"""The approval check: gate the verdict, enforce the fix checks, decide whether to go round again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Overwrite
+
+from graphs.context import Context, context_of
+from graphs.state import DevSecState, Finding, RoundRecord, make_finding
+from nodes import autofix
+from nodes.checks import fix_check_failures, newly_fixed, progress_measure
+from nodes.policy import finding_key, gate, is_blocking
+
+
+def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
+    """Graph node: approve, roll back a round that broke something, or send DevBot back."""
+    ctx = context_of(runtime)
+    round_no = state.get("round", 1)
+    findings = list(state.get("findings") or [])
+    verdict = state.get("verdict") or {}
+    snapshot = state.get("snapshot")
+    fixed = list(state.get("fixed") or [])
+    threshold = ctx.blocking_severity
+
+    broken = []
+    if snapshot and round_no > 1:
+        broken = fix_check_failures(snapshot["findings"], findings, fixed, threshold)
+    update: dict = {}
+    if broken:
+        note = "rolled back: " + "; ".join(broken)
+        feedback = make_finding(
+            severity="high", file="", source="check", rule_id="rolled-back",
+            title=f"Your previous change was rolled back because {'; '.join(broken)}",
+            recommendation="Fix the open findings without introducing new problems.",
+        )
+        findings = [*snapshot["findings"], feedback]
+        update.update(
+            files=snapshot["files"],
+            findings=Overwrite(findings),
+            verdict=snapshot["verdict"],
+            changed=[],
+            declined=sorted(set(state.get("declined") or []) | set(state.get("attempted") or [])),
+        )
+        approved = False
+        record_verdict = "rolled_back"
+    else:
+        if snapshot:
+            fixed = sorted(set(fixed) | set(newly_fixed(snapshot["findings"], findings, threshold)))
+        update.update(
+            snapshot={"files": state.get("files") or {}, "findings": findings, "verdict": verdict},
+            fixed=fixed,
+        )
+        result = gate(findings, verdict.get("reviewer_status", ""), threshold)
+        approved = result.approved
+        note = "; ".join(result.reasons) if result.reasons else "approved"
+        record_verdict = "approved" if approved else "changes_requested"
+
+    record = _round_record(state, round_no, record_verdict, findings, threshold, note)
+    declined = set(update.get("declined") or state.get("declined") or [])
+    status, reason = _decide(state, ctx, round_no, approved, findings, record, broken, declined)
+    update.update(history=[record], status=status, reason=reason)
+    return update
+
+
+def route_after_approval(state: DevSecState) -> Literal["develop", "__end__"]:
+    """Router: back to DevBot while the run is still going, otherwise end."""
+    return "develop" if state.get("status") == "running" else END
+
+
+def _decide(
+    state: DevSecState,
+    ctx: Context,
+    round_no: int,
+    approved: bool,
+    findings: list[Finding],
+    record: RoundRecord,
+    broken: list[str],
+    declined: set[str],
+) -> tuple[str, str]:
+    threshold = ctx.blocking_severity
+    if approved:
+        return "approved", f"approved in round {round_no}: no finding at or above {threshold}"
+    if round_no >= ctx.max_rounds:
+        return "max_rounds", f"not approved after {round_no} round(s) (max rounds {ctx.max_rounds})"
+    if ctx.max_tokens_budget and _tokens_used(state) >= ctx.max_tokens_budget:
+        return "budget_exhausted", f"token budget of {ctx.max_tokens_budget:,} used up"
+    if round_no > 1 and not broken and not state.get("changed"):
+        return "stalled", f"round {round_no} changed no file"
+    history = [*(state.get("history") or []), record]
+    measures = [r["blocking"] for r in history if r["verdict"] != "rolled_back"]
+    n = ctx.stall_rounds
+    if len(measures) > n and min(measures[-n:]) >= measures[-n - 1]:
+        return "stalled", f"no fewer blocking findings in the last {n} round(s)"
+    if ctx.is_offline():
+        fixable = [
+            f for f in findings
+            if is_blocking(f, threshold) and autofix.can_fix(f) and finding_key(f) not in declined
+        ]
+        if not fixable:
+            left = sum(1 for f in findings if is_blocking(f, threshold))
+            return "stalled", f"no automatic fix for the {left} remaining blocking finding(s)"
+    return "running", "changes requested"
+
+
+def _round_record(
+    state: DevSecState,
+    round_no: int,
+    verdict: str,
+    findings: list[Finding],
+    threshold: str,
+    note: str,
+) -> RoundRecord:
+    tokens = [u for u in state.get("usage") or [] if u["round"] == round_no]
+    reviewer = (state.get("verdict") or {}).get("reviewer_status", "")
+    return RoundRecord(
+        round=round_no,
+        verdict=verdict,
+        findings=len(findings),
+        blocking=progress_measure(findings, reviewer, threshold),
+        by_severity=dict(Counter(f["severity"] for f in findings)),
+        files_changed=list(state.get("changed") or []),
+        input_tokens=sum(u["input_tokens"] for u in tokens),
+        output_tokens=sum(u["output_tokens"] for u in tokens),
+        note="; ".join([*(state.get("notes") or []), note]) if verdict != "approved" else note,
+    )
+
+
+def _tokens_used(state: DevSecState) -> int:
+    return sum(u["input_tokens"] + u["output_tokens"] for u in state.get("usage") or [])
+
+
+__all__ = ["approval_check", "finding_key", "route_after_approval"]

@@ -1,0 +1,106 @@
+"""Build the chat models from the run's context and ask them for validated structured output."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal, TypeVar
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel, ValidationError
+
+import prompts
+from graphs.context import Context
+from graphs.state import Usage
+from nodes.errors import ModelConfigError, ModelOutputError
+
+Role = Literal["dev", "sec"]
+Schema = TypeVar("Schema", bound=BaseModel)
+_LOCAL_PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, vLLM) accept any key
+
+
+def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
+    """The ChatOpenAI client for DevBot ('dev') or SecBot ('sec'); the key comes from the env."""
+    model = ctx.resolved_dev_model() if role == "dev" else ctx.resolved_sec_model()
+    if not model:
+        raise ModelConfigError(
+            "no model configured: pass --model (or --dev-model/--sec-model), set DEVSECBOTS_MODEL "
+            "or OPENAI_API_KEY, or run offline with `devsecbots harden`"
+        )
+    base_url = ctx.resolved_base_url() or None
+    api_key = os.environ.get("OPENAI_API_KEY") or (_LOCAL_PLACEHOLDER_KEY if base_url else "")
+    if not api_key:
+        raise ModelConfigError(
+            "OPENAI_API_KEY is not set: export it, or point --base-url at a local "
+            "OpenAI-compatible server"
+        )
+    return ChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        timeout=ctx.request_timeout,
+        max_retries=ctx.max_retries,
+        temperature=ctx.temperature,
+        stream_usage=True,
+    )
+
+
+def ask_structured(
+    ctx: Context,
+    role: Role,
+    schema: type[Schema],
+    system: str,
+    task: str,
+    *,
+    round_no: int,
+    node: str,
+) -> tuple[Schema, list[Usage]]:
+    """Ask for `schema`; on invalid output re-ask once with the validation error, then give up."""
+    model = chat_model(ctx, role)
+    # A JSON-schema dict (not the class) keeps validation ours: the raw reply and its token
+    # usage survive an invalid answer, and the validation error can be fed back to the model.
+    runnable = model.with_structured_output(
+        schema.model_json_schema(), method=ctx.structured_method, include_raw=True
+    )
+    messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(task)]
+    usage: list[Usage] = []
+    error = ""
+    for attempt in range(2):
+        result = runnable.invoke(messages)
+        usage.append(_usage_of(result.get("raw"), round_no, node, model.model_name))
+        parsed, error = _validate(schema, result)
+        if parsed is not None:
+            return parsed, usage
+        if attempt == 0:
+            messages = [*messages, HumanMessage(prompts.render("reask", error=error))]
+    who = "DevBot" if role == "dev" else "SecBot"
+    raise ModelOutputError(
+        f"{who}'s model ({model.model_name}) gave invalid output twice: {error}; "
+        "try another model or --structured-method function_calling"
+    )
+
+
+def _validate(schema: type[Schema], result: dict) -> tuple[Schema | None, str]:
+    """The validated object, or None and a one-line reason the answer was unusable."""
+    raw, parsed, err = result.get("raw"), result.get("parsed"), result.get("parsing_error")
+    if err is None and isinstance(parsed, dict):
+        try:
+            return schema.model_validate(parsed), ""
+        except ValidationError as invalid:
+            err = invalid
+    if err is None:
+        refusal = getattr(raw, "additional_kwargs", {}).get("refusal") if raw else None
+        return None, (f"the model refused: {refusal}" if refusal else "the answer held no object")
+    text = " ".join(str(err).split())
+    return None, text[:400] + ("…" if len(text) > 400 else "")
+
+
+def _usage_of(raw: object, round_no: int, node: str, model: str) -> Usage:
+    meta = getattr(raw, "usage_metadata", None) or {}
+    return Usage(
+        round=round_no,
+        node=node,
+        model=model,
+        input_tokens=int(meta.get("input_tokens", 0)),
+        output_tokens=int(meta.get("output_tokens", 0)),
+    )

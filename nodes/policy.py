@@ -1,0 +1,57 @@
+"""The approval policy in one place: what blocks, and how a finding is recognised across rounds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from graphs.state import SEVERITY_ORDER, Finding
+
+LLM_SOURCE = "llm"
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    """Whether `severity` reaches the blocking `threshold`."""
+    return SEVERITY_ORDER.get(severity, 0) >= SEVERITY_ORDER[threshold]
+
+
+def is_blocking(finding: Finding, threshold: str) -> bool:
+    """Deterministic findings (analysers, checks, people, extra reviewers) block by severity.
+
+    The LLM reviewer's own findings block through its status instead: it can ask for changes,
+    but it can never wave an analyser's finding through. A waived finding never blocks.
+    """
+    if finding["waiver"] or finding["source"] == LLM_SOURCE:
+        return False
+    return at_or_above(finding["severity"], threshold)
+
+
+def finding_key(finding: Finding) -> str:
+    """Identity of a finding that survives line shifts: file, tool and rule."""
+    rule = finding["rule_id"] or finding["cwe"] or finding["title"]
+    return f"{finding['file']}|{finding['source']}|{rule}"
+
+
+def blocking_counts(findings: list[Finding], threshold: str) -> Counter[str]:
+    """How many blocking findings each key has."""
+    return Counter(finding_key(f) for f in findings if is_blocking(f, threshold))
+
+
+@dataclass
+class GateResult:
+    """The approval decision for the current files and findings."""
+
+    approved: bool
+    blocking: list[Finding] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def gate(findings: list[Finding], reviewer_status: str, threshold: str) -> GateResult:
+    """Approve only if no finding blocks and the LLM reviewer (when one ran) approved."""
+    blocking = [f for f in findings if is_blocking(f, threshold)]
+    reasons = []
+    if blocking:
+        reasons.append(f"{len(blocking)} finding(s) at or above {threshold} remain")
+    if reviewer_status == "changes_requested":
+        reasons.append("the LLM reviewer requested changes")
+    return GateResult(approved=not reasons, blocking=blocking, reasons=reasons)

@@ -1,0 +1,98 @@
+"""SecBot: analysers on every round, then (with a model) an LLM review grounded in their findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langgraph.runtime import Runtime
+from langgraph.types import Overwrite
+
+import prompts
+from graphs.context import Context, context_of
+from graphs.state import DevSecState, Finding, ReviewVerdict, Usage, Verdict, make_finding
+from nodes.analyzers import analyse
+from nodes.fencing import defang, fence_files, findings_as_text
+from nodes.llm import ask_structured
+from nodes.policy import gate
+
+
+@dataclass
+class ReviewOutcome:
+    """One SecBot pass: the merged verdict, plus what it cost and what it skipped."""
+
+    verdict: Verdict
+    usage: list[Usage] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def review_files(
+    files: dict[str, str], ctx: Context, *, request: str = "", round_no: int = 1
+) -> ReviewOutcome:
+    """Run the analysers and, unless offline, the LLM reviewer; merge into one verdict."""
+    report = analyse(files, ctx.analyzers)
+    findings = list(report.findings)
+    usage: list[Usage] = []
+    reviewer_status, summary, advice, disputed = "", "", [], []
+    if not ctx.is_offline():
+        task = prompts.render(
+            "secbot_review",
+            round=str(round_no),
+            request=defang(request or "(not stated)"),
+            files=fence_files(files),
+            findings=findings_as_text(findings),
+        )
+        answer, usage = ask_structured(
+            ctx, "sec", ReviewVerdict, prompts.load("secbot_system"), task,
+            round_no=round_no, node="review",
+        )
+        reviewer_status, summary, advice = answer.status, answer.summary, answer.advice
+        disputed = [claim.model_dump() for claim in answer.false_positives]
+        findings.extend(_from_reviewer(answer, files))
+    result = gate(findings, reviewer_status, ctx.blocking_severity)
+    if not summary:
+        summary = _analyser_summary(findings, result.approved, ctx)
+    verdict = Verdict(
+        status="approved" if result.approved else "changes_requested",
+        reviewer_status=reviewer_status,
+        summary=summary,
+        findings=findings,
+        advice=advice,
+        disputed=disputed,
+    )
+    return ReviewOutcome(verdict=verdict, usage=usage, skipped=report.skipped)
+
+
+def review(state: DevSecState, runtime: Runtime[Context]) -> dict:
+    """Graph node: review the current files and publish this round's verdict and findings."""
+    ctx = context_of(runtime)
+    outcome = review_files(
+        state.get("files") or {}, ctx, request=state.get("request", ""),
+        round_no=state.get("round", 1),
+    )
+    return {
+        "verdict": outcome.verdict,
+        "findings": Overwrite(list(outcome.verdict["findings"])),
+        "usage": outcome.usage,
+    }
+
+
+def _from_reviewer(answer: ReviewVerdict, files: dict[str, str]) -> list[Finding]:
+    found = []
+    for item in answer.findings:
+        lines = files.get(item.file, "").splitlines()
+        snippet = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
+        found.append(
+            make_finding(
+                severity=item.severity, cwe=item.cwe, file=item.file, line=item.line,
+                title=item.title, recommendation=item.recommendation, source="llm",
+                snippet=snippet,
+            )
+        )
+    return found
+
+
+def _analyser_summary(findings: list[Finding], approved: bool, ctx: Context) -> str:
+    tools = "+".join(ctx.analyzers)
+    if approved:
+        return f"No finding at or above {ctx.blocking_severity} from {tools}."
+    return f"{len(findings)} finding(s) from {tools}; changes requested."
