@@ -21,8 +21,11 @@ def check_out_dir(out: Path) -> Path:
         probe = probe.parent
     if not probe.is_dir():
         raise input_error(f"--out {out}: {probe} is not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise input_error(f"--out {out}: {probe} is not writable")
+    try:  # os.access says yes to root everywhere; a real (removed) probe file does not lie
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as err:
+        raise input_error(f"--out {out}: {probe} is not writable ({err.strerror})") from None
     return out.absolute()
 
 

@@ -57,10 +57,13 @@ class ProgressPrinter:
             by_tool = Counter(s for f in findings for s in f["sources"])
             tools = ", ".join(f"{t} {n}" for t, n in sorted(by_tool.items()))
             style = "green" if verdict.get("status") == "approved" else "yellow"
+            overruled = ""
+            if verdict.get("reviewer_status") == "approved" and verdict.get("status") != "approved":
+                overruled = " [red](the LLM reviewer approved; analyser findings overrule it)[/]"
             self.console.print(
                 f"{tag}: {len(findings)} finding(s) ({severity_summary(findings)})"
                 f"{' · ' + tools if tools else ''} · verdict [{style}]{verdict.get('status')}[/]"
-                f"{_tokens(update)}"
+                f"{overruled}{_tokens(update)}"
             )
         elif node == "approval_check":
             record = (update.get("history") or [{}])[-1]

@@ -125,7 +125,7 @@ def _round_record(
         files_changed=list(state.get("changed") or []),
         input_tokens=sum(u["input_tokens"] for u in tokens),
         output_tokens=sum(u["output_tokens"] for u in tokens),
-        note="; ".join([*(state.get("notes") or []), note]) if verdict != "approved" else note,
+        note=note,
     )
 
 

@@ -87,4 +87,5 @@ def _write_with_model(
         "files": merged,
         "changed": changed,
         "notes": [submission.summary] if submission.summary else [],
+        "usage": usage,
     }

@@ -1,0 +1,42 @@
+"""Shared fixtures: a clean environment (no real keys, runs stored in tmp) and the fake server."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from devsecbots.testing import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parent.parent
+_MODEL_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DEVSECBOTS_MODEL", "DEVSECBOTS_DEV_MODEL",
+              "DEVSECBOTS_SEC_MODEL", "DEVSECBOTS_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees a real API key or writes the user's run database."""
+    for name in _MODEL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DEVSECBOTS_DB", str(tmp_path / "runs.sqlite"))
+
+
+@pytest.fixture
+def fake_openai():
+    """A started fake OpenAI-compatible server on 127.0.0.1."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Environment for a CLI subprocess: this one minus model settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in _MODEL_ENV}
+    env.update(extra)
+    return env
+
+
+def cli(*args: str) -> list[str]:
+    """The argv that runs the devsecbots CLI with this interpreter."""
+    return [sys.executable, "-m", "devsecbots.cli", *args]

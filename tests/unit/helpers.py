@@ -1,0 +1,30 @@
+"""Small builders for unit tests of nodes."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from graphs.context import Context
+from graphs.state import Finding, make_finding
+
+
+def runtime(**settings) -> Runtime:
+    """A Runtime carrying a Context with these settings."""
+    return Runtime(context=Context(**settings))
+
+
+def bandit(rule: str = "B201", severity: str = "high", file: str = "app.py", line: int = 3) -> Finding:
+    """A Bandit-like finding."""
+    return make_finding(severity=severity, file=file, line=line, source="bandit", rule_id=rule,
+                        cwe="CWE-94", title=f"{rule} finding")
+
+
+def llm(severity: str = "medium", file: str = "app.py") -> Finding:
+    """An LLM reviewer finding."""
+    return make_finding(severity=severity, file=file, source="llm", cwe="CWE-352", title="no CSRF")
+
+
+def verdict(status: str = "changes_requested", reviewer: str = "") -> dict:
+    """A merged verdict as the review node publishes it."""
+    return {"status": status, "reviewer_status": reviewer, "summary": "", "findings": [],
+            "advice": [], "disputed": []}
