@@ -9,6 +9,7 @@ without a checkpointer for LangGraph Studio / `langgraph dev`, which bring their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,38 +25,45 @@ from nodes.develop import develop
 from nodes.review import review
 
 NODES_PER_ROUND = 3
+BUILT_IN_NODES = ("develop", "review", "approval_check")
+_NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
 class ExtraNode:
-    """A node of your own, run every round right after `after` ('develop' or 'review')."""
+    """A node of your own, run every round right after `after` ('review' or 'develop').
+
+    `fn(state)` or `fn(state, runtime)` returns a partial state update, like any LangGraph node.
+    After 'review' it sees SecBot's findings; the findings it returns are added to them and
+    block approval by severity, like an analyser's. After 'develop' it sees DevBot's new files
+    before SecBot does (e.g. a formatter); findings returned there are replaced by SecBot's.
+    Several extra nodes after the same node run one after another, in the order given.
+    """
 
     name: str
     fn: Callable[..., Any]
     after: Literal["develop", "review"] = "review"
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NODE_NAME.fullmatch(self.name):
+            raise ValueError(
+                f"extra node name {self.name!r}: use letters, digits, '_' or '-' (up to 64), "
+                "starting with a letter or '_'"
+            )
+        if not callable(self.fn):
+            raise ValueError(f"extra node {self.name!r}: fn must be callable")
+        if self.after not in ("develop", "review"):
+            raise ValueError(f"extra node {self.name!r}: after must be 'develop' or 'review'")
+
 
 def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
-    """The uncompiled graph, with any extra nodes chained in after the node they name.
-
-    Example — a reviewer whose findings join SecBot's and count in the approval check::
-
-        def secrets_scanner(state):
-            return {"findings": [make_finding(severity="high", file="app.py", ...)]}
-
-        graph = build_graph(extra_nodes=[ExtraNode("secrets_scanner", secrets_scanner)])
-    """
+    """The uncompiled graph, with any extra nodes chained in after the node they name."""
+    _check_names(extra_nodes)
     builder = StateGraph(DevSecState, context_schema=Context, input_schema=InputState)
     builder.add_node("develop", develop)
     builder.add_node("review", review)
     builder.add_node("approval_check", approval_check)
-    names = {"develop", "review", "approval_check"}
     for extra in extra_nodes:
-        if extra.name in names or extra.name in (START, END):
-            raise ValueError(f"a node named {extra.name!r} already exists")
-        if extra.after not in ("develop", "review"):
-            raise ValueError(f"extra node {extra.name!r}: after must be 'develop' or 'review'")
-        names.add(extra.name)
         builder.add_node(extra.name, extra.fn)
     chain = [START, "develop"]
     chain += [e.name for e in extra_nodes if e.after == "develop"]
@@ -74,8 +82,41 @@ def build_graph(
     extra_nodes: Sequence[ExtraNode] = (),
     name: str = "devsecbots",
 ) -> CompiledStateGraph:
-    """Compile the DevBot ⇄ SecBot graph, optionally with a checkpointer and extra nodes."""
+    """Compile the DevBot ⇄ SecBot graph, optionally with a checkpointer and extra nodes.
+
+    Example — a reviewer of your own whose findings join SecBot's and count in the approval
+    check (it runs after `review` and before `approval_check`, every round)::
+
+        >>> from graphs.context import Context
+        >>> from graphs.devsec import ExtraNode, build_graph
+        >>> from graphs.state import make_finding
+        >>> def todo_reviewer(state):
+        ...     # Block any file that still says TODO.
+        ...     return {"findings": [
+        ...         make_finding(severity="medium", file=path, title="TODO left in the code",
+        ...                      source="todo_reviewer")
+        ...         for path, text in state["files"].items() if "TODO" in text]}
+        >>> graph = build_graph(extra_nodes=[ExtraNode("todo_reviewer", todo_reviewer)])
+        >>> final = graph.invoke({"files": {"app.py": "x = 1  # TODO\\n"}},
+        ...                      context=Context(offline=True, analyzers=("bandit",), max_rounds=1))
+        >>> [f["source"] for f in final["findings"]], final["history"][-1]["note"]
+        (['todo_reviewer'], '1 finding(s) at or above medium remain')
+    """
     return build_builder(extra_nodes).compile(checkpointer=checkpointer, name=name)
+
+
+def _check_names(extra_nodes: Sequence[ExtraNode]) -> None:
+    """Refuse extra nodes whose names clash with a node, a state key or each other."""
+    taken = {*BUILT_IN_NODES, START, END}
+    state_keys = DevSecState.__required_keys__ | DevSecState.__optional_keys__
+    for extra in extra_nodes:
+        if not isinstance(extra, ExtraNode):
+            raise TypeError(f"extra_nodes takes ExtraNode(name, fn, after=...), not {extra!r}")
+        if extra.name in taken:
+            raise ValueError(f"a node named {extra.name!r} already exists")
+        if extra.name in state_keys:
+            raise ValueError(f"extra node name {extra.name!r} is a state key; choose another")
+        taken.add(extra.name)
 
 
 def recursion_limit(max_rounds: int, extra_nodes: int = 0) -> int:
