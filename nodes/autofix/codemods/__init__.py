@@ -1,0 +1,1 @@
+"""One codemod per kind of finding."""

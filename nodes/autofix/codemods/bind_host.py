@@ -1,0 +1,56 @@
+"""Listening on every interface ("0.0.0.0") -> localhost unless the environment says otherwise (B104)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from nodes.autofix.base import Codemod, Project, Site
+from nodes.autofix.edits import Edits, expr
+from nodes.autofix.strings import literal
+from nodes.autofix.tree import Tree, string_value
+
+ALL_INTERFACES = {"0.0.0.0", "::"}
+LOCALHOST = "127.0.0.1"
+_ENV_GETTERS = {"os.environ.get", "os.getenv"}
+
+
+class BindHost(Codemod):
+    name = "bind-host"
+    rule_ids = frozenset({"B104", "devsecbots.flask.bind-all-interfaces"})
+    cwes = frozenset({"CWE-605", "CWE-1327"})
+    pattern = 'host "0.0.0.0"'
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        variable = "FLASK_RUN_HOST" if "flask" in tree.source.lower() else "BIND_HOST"
+        found = []
+        for node in tree.find(cst.SimpleString):
+            if string_value(node) not in ALL_INTERFACES:
+                continue
+            parent = tree.parent(node)
+            spans = [tree.span(tree.statement_of(node) or node)]
+            if isinstance(parent, cst.Arg) and _is_env_default(tree, parent):
+                found.append(Site(spans=spans, plan=_plan(node, literal(LOCALHOST, node.quote),
+                                                          "default host 0.0.0.0 -> 127.0.0.1")))
+            elif isinstance(parent, (cst.Arg, cst.Element, cst.Assign, cst.AnnAssign, cst.Param)):
+                replacement = f"os.environ.get({literal(variable, node.quote)}, {literal(LOCALHOST, node.quote)})"
+                found.append(Site(
+                    spans=spans, imports=[("os", None)],
+                    plan=_plan(node, replacement, f"host 0.0.0.0 -> env {variable}, default 127.0.0.1"),
+                ))
+            else:
+                found.append(Site(spans=spans, reason="0.0.0.0 is not bound here (only compared or "
+                                                      "passed on); nothing to change"))
+        return found
+
+
+def _is_env_default(tree: Tree, arg: cst.Arg) -> bool:
+    call = tree.parent(arg)
+    return isinstance(call, cst.Call) and bool(tree.qualnames(call) & _ENV_GETTERS) and arg is not call.args[0]
+
+
+def _plan(node: cst.SimpleString, replacement: str, note: str):  # type: ignore[no-untyped-def]
+    def plan(edits: Edits) -> str:
+        edits.swap(node, lambda _: expr(replacement))
+        return note
+
+    return plan

@@ -1,0 +1,56 @@
+"""Cookies set without Secure / HttpOnly / SameSite -> all three (CWE-614, CWE-1004, CWE-1275)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from nodes.autofix.base import Codemod, Project, Site
+from nodes.autofix.edits import Edits, expr, set_keyword
+from nodes.autofix.tree import Tree, has_star_kwargs, is_true, keyword, string_value
+
+WANTED = (("secure", "True"), ("httponly", "True"), ("samesite", '"Lax"'))
+
+
+class Cookies(Codemod):
+    name = "cookies"
+    rule_ids = frozenset({"devsecbots.flask.insecure-cookie"})
+    cwes = frozenset({"CWE-614", "CWE-1004", "CWE-1275", "CWE-311"})
+    pattern = "set_cookie() call missing secure/httponly/samesite"
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        found = []
+        for call in tree.find(cst.Call):
+            if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "set_cookie"):
+                continue
+            missing = [(k, v) for k, v in WANTED if not _already(call, k)]
+            if not missing:
+                continue
+            spans = [tree.span(tree.statement_of(call) or call)]
+            if has_star_kwargs(call):
+                found.append(Site(spans=spans, reason="cookies: options come from **kwargs; not "
+                                                      "changed automatically"))
+                continue
+            found.append(Site(spans=spans, plan=_plan(call, missing)))
+        return found
+
+
+def _already(call: cst.Call, name: str) -> bool:
+    arg = keyword(call, name)
+    if arg is None:
+        return False
+    if name == "samesite":
+        return string_value(arg.value) in ("Lax", "Strict", "lax", "strict")
+    return is_true(arg.value)
+
+
+def _plan(call: cst.Call, missing: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    def plan(edits: Edits) -> str:
+        def change(node: cst.Call) -> cst.Call:
+            for name, value in missing:
+                node = set_keyword(node, name, expr(value))
+            return node
+
+        edits.swap(call, change)
+        return "cookie: " + ", ".join(f"{n}={v}" for n, v in missing)
+
+    return plan

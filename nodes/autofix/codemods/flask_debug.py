@@ -1,0 +1,58 @@
+"""Flask debug mode switched on in code -> only when FLASK_DEBUG=1 (CWE-489/CWE-215, Bandit B201)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from nodes.autofix.base import Codemod, Project, Site
+from nodes.autofix.edits import Edits, expr
+from nodes.autofix.tree import Tree, is_true, keyword, string_value
+
+DEBUG_FROM_ENV = 'os.environ.get("FLASK_DEBUG") == "1"'
+
+
+class FlaskDebug(Codemod):
+    name = "flask-debug"
+    rule_ids = frozenset({"B201", "devsecbots.flask.debug-enabled"})
+    cwes = frozenset({"CWE-489", "CWE-215", "CWE-11"})
+    pattern = "debug=True"
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        found = []
+        for call in tree.find(cst.Call):
+            arg = keyword(call, "debug")
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run":
+                if arg is not None and is_true(arg.value):
+                    found.append(self._site(tree, arg.value, "run(debug=True)"))
+            if (
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "update"
+                and (arg := keyword(call, "DEBUG")) is not None
+                and is_true(arg.value)
+            ):
+                found.append(self._site(tree, arg.value, "config DEBUG=True"))
+        in_flask_code = "flask" in tree.source.lower()
+        for assign in tree.find(cst.Assign):
+            if not is_true(assign.value):
+                continue
+            if any(_is_debug_target(t.target, in_flask_code) for t in assign.targets):
+                found.append(self._site(tree, assign.value, "DEBUG = True"))
+        return found
+
+    def _site(self, tree: Tree, value: cst.BaseExpression, what: str) -> Site:
+        def plan(edits: Edits) -> str:
+            edits.swap(value, lambda _: expr(DEBUG_FROM_ENV))
+            return f"{what} -> debug only when FLASK_DEBUG=1 (default off)"
+
+        statement = tree.statement_of(value)
+        return Site(spans=[tree.span(statement or value)], plan=plan, imports=[("os", None)])
+
+
+def _is_debug_target(target: cst.BaseExpression, in_flask_code: bool) -> bool:
+    """`app.debug`, `app.config["DEBUG"]`, or a Flask config constant `DEBUG`."""
+    if isinstance(target, cst.Attribute):
+        return target.attr.value == "debug"
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+        index = target.slice[0].slice
+        return isinstance(index, cst.Index) and string_value(index.value) == "DEBUG"
+    return in_flask_code and isinstance(target, cst.Name) and target.value == "DEBUG"

@@ -1,0 +1,54 @@
+"""Jinja2 environments without autoescaping -> select_autoescape() (CWE-79, Bandit B701)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from nodes.autofix.base import Codemod, Project, Site
+from nodes.autofix.edits import Edits, expr, set_keyword
+from nodes.autofix.tree import Tree, code, has_star_kwargs, is_false, keyword
+
+ENVIRONMENTS = {"jinja2.Environment", "jinja2.environment.Environment"}
+
+
+class JinjaAutoescape(Codemod):
+    name = "jinja-autoescape"
+    rule_ids = frozenset({"B701"})
+    cwes = frozenset({"CWE-79", "CWE-80", "CWE-116"})
+    pattern = "jinja2 Environment without autoescape"
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        found = []
+        for call in tree.calls_to(*ENVIRONMENTS):
+            spans = [tree.span(tree.statement_of(call) or call)]
+            current = keyword(call, "autoescape")
+            if current is not None and not is_false(current.value):
+                if _is_safe(current.value):
+                    continue
+                found.append(Site(spans=spans, reason="jinja-autoescape: autoescape is computed by "
+                                                      f"{code(current.value)!r}; not changed"))
+                continue
+            if current is None and has_star_kwargs(call):
+                found.append(Site(spans=spans, reason="jinja-autoescape: options come from **kwargs"))
+                continue
+            module_style = isinstance(call.func, cst.Attribute)
+            prefix = f"{code(call.func.value)}." if module_style else ""  # type: ignore[attr-defined]
+            found.append(Site(
+                spans=spans, plan=_plan(call, f"{prefix}select_autoescape()"),
+                imports=[] if module_style else [("select_autoescape", "jinja2")],
+            ))
+        return found
+
+
+def _is_safe(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.Name) and value.value == "True":
+        return True
+    return isinstance(value, cst.Call) and code(value.func).split(".")[-1] == "select_autoescape"
+
+
+def _plan(call: cst.Call, value: str):  # type: ignore[no-untyped-def]
+    def plan(edits: Edits) -> str:
+        edits.swap(call, lambda node: set_keyword(node, "autoescape", expr(value)))
+        return f"jinja2 Environment: autoescape={value}"
+
+    return plan

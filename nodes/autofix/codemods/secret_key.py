@@ -1,0 +1,106 @@
+"""Hard-coded Flask secret keys -> the SECRET_KEY environment variable or a random key (B105/B106)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from nodes.autofix.base import Codemod, Project, Site
+from nodes.autofix.edits import Edits, expr
+from nodes.autofix.strings import literal
+from nodes.autofix.tree import Tree, code, string_value
+
+# Signing keys (sessions, CSRF, JWT) may be random when unset; third-party credentials may not.
+_SIGNING_KEY = re.compile(
+    r"^(?:[a-z0-9]+_)*secret_key$|^(?:app_|jwt_|session_|flask_|signing_|cookie_)?secret$", re.I
+)
+_CREDENTIAL = re.compile(
+    r"(?:^|_)(?:aws|api|client|oauth|stripe|twilio|s3|db|database|github|slack|google|azure)(?:_|$)",
+    re.I,
+)
+
+
+def _is_signing_key(name: str | None) -> bool:
+    return bool(name) and bool(_SIGNING_KEY.match(name)) and not _CREDENTIAL.search(name)  # type: ignore[arg-type]
+
+_ENV_GETTERS = {"os.environ.get", "os.getenv"}
+NOT_A_SECRET_KEY = (
+    "hard-coded credential that is not an app secret key: read it from the environment or a "
+    "secrets store (no safe automatic default)"
+)
+
+
+class SecretKey(Codemod):
+    name = "secret-key"
+    rule_ids = frozenset({"B105", "B106", "devsecbots.flask.hardcoded-secret-key"})
+    cwes = frozenset({"CWE-798", "CWE-259", "CWE-321", "CWE-547"})
+    pattern = "hard-coded secret key"
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        found = []
+        for assign in tree.find(cst.Assign):
+            names = [_target_name(t.target) for t in assign.targets]
+            if any(_is_signing_key(n) for n in names):
+                name = next(n for n in names if _is_signing_key(n))
+                found.extend(self._value_site(tree, assign.value, name))
+        for arg in tree.find(cst.Arg):
+            if arg.keyword is not None and _is_signing_key(arg.keyword.value):
+                found.extend(self._value_site(tree, arg.value, arg.keyword.value))
+        for element in tree.find(cst.DictElement):
+            key = string_value(element.key)
+            if _is_signing_key(key):
+                found.extend(self._value_site(tree, element.value, key))
+        return found
+
+    def not_found(self, finding) -> str:  # type: ignore[no-untyped-def]
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", finding["snippet"])
+        return super().not_found(finding) if any(_is_signing_key(w) for w in words) else NOT_A_SECRET_KEY
+
+    def _value_site(self, tree: Tree, value: cst.BaseExpression, name: str) -> list[Site]:
+        spans = [tree.span(tree.statement_of(value) or value)]
+        env = name.upper()
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            quote = '"'
+            is_bytes = "b" in getattr(value, "prefix", "").lower()
+            if string_value(value) is None and not is_bytes:
+                return []
+            generator = "secrets.token_bytes(32)" if is_bytes else "secrets.token_hex(32)"
+            env_read = f"os.environ.get({literal(env, quote)})"
+            if is_bytes:
+                env_read = f"os.environ.get({literal(env, quote)}, {literal('', quote)}).encode()"
+            replacement = f"{env_read} or {generator}"
+            return [Site(spans=spans, plan=_swap(value, replacement, name),
+                         imports=[("os", None), ("secrets", None)])]
+        if isinstance(value, cst.Call) and tree.qualnames(value) & _ENV_GETTERS and len(value.args) == 2:
+            default = value.args[1].value
+            if string_value(default) is None:
+                return []
+            replacement = f"{code(value.func)}({code(value.args[0].value)}) or secrets.token_hex(32)"
+            return [Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])]
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            if string_value(value.right) is not None:
+                replacement = f"{code(value.left)} or secrets.token_hex(32)"
+                return [Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])]
+        return []
+
+
+def _target_name(target: cst.BaseExpression) -> str | None:
+    """`app.secret_key` -> secret_key; `app.config["SECRET_KEY"]` -> SECRET_KEY; `SECRET_KEY`."""
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+        index = target.slice[0].slice
+        return string_value(index.value) if isinstance(index, cst.Index) else None
+    return None
+
+
+def _swap(value: cst.BaseExpression, replacement: str, name: str):  # type: ignore[no-untyped-def]
+    def plan(edits: Edits) -> str:
+        edits.swap(value, lambda _: expr(replacement))
+        return (f"hard-coded {name} -> env {name.upper()}, else a random per-process key "
+                f"(set {name.upper()} in production)")
+
+    return plan

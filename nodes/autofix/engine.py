@@ -1,0 +1,117 @@
+"""The offline DevBot: apply every codemod that fits the open findings, file by file."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from graphs.state import Finding
+from nodes.autofix.base import Codemod, FileResult, Project
+from nodes.autofix.layout import reflow
+from nodes.autofix.registry import CODEMODS, codemod_for, refusal
+
+
+@dataclass
+class FixOutcome:
+    """What one autofix pass did."""
+
+    files: dict[str, str]  # the complete new file map (unchanged files included)
+    changed: list[str] = field(default_factory=list)  # paths whose content changed
+    fixed: list[Finding] = field(default_factory=list)  # findings a codemod addressed
+    unfixable: list[Finding] = field(default_factory=list)  # no codemod, or it declined
+    notes: list[str] = field(default_factory=list)  # one line per change, human readable
+    reasons: dict[int, str] = field(default_factory=dict)  # id(finding in unfixable) -> why
+
+    def reason(self, finding: Finding) -> str:
+        """Why an unfixable finding was not fixed."""
+        return self.reasons.get(id(finding), "")
+
+
+def can_fix(finding: Finding) -> bool:
+    """Whether some codemod is meant for this finding (it may still decline on the code itself)."""
+    return codemod_for(finding) is not None
+
+
+def apply_fixes(
+    files: dict[str, str], findings: list[Finding], *, codemods: Sequence[Codemod] = CODEMODS
+) -> FixOutcome:
+    """Fix what the codemods can; every other finding comes back in `unfixable` with a reason."""
+    outcome = FixOutcome(files=dict(files))
+    by_file: dict[str, list[tuple[Codemod, Finding]]] = {}
+    for finding in findings:
+        codemod = codemod_for(finding, codemods)
+        if codemod is None:
+            _refuse(outcome, finding, refusal(finding) or _no_codemod(finding))
+        elif finding["file"] not in files:
+            _refuse(outcome, finding, f"{finding['file']} is not among the files")
+        elif not finding["file"].endswith(".py"):
+            _refuse(outcome, finding, "automatic fixes only edit Python files")
+        else:
+            by_file.setdefault(finding["file"], []).append((codemod, finding))
+    for path, work in by_file.items():
+        _fix_file(outcome, path, work, codemods)
+    outcome.changed = sorted(p for p in outcome.files if outcome.files[p] != files.get(p))
+    return outcome
+
+
+def _no_codemod(finding: Finding) -> str:
+    rule = finding["rule_id"] or finding["cwe"] or "this finding"
+    return f"no automatic fix for {rule} ({finding['title']})"
+
+
+def _refuse(outcome: FixOutcome, finding: Finding, reason: str) -> None:
+    outcome.unfixable.append(finding)
+    outcome.reasons[id(finding)] = reason
+
+
+def _fix_file(
+    outcome: FixOutcome, path: str, work: list[tuple[Codemod, Finding]], codemods: Sequence[Codemod]
+) -> None:
+    original = outcome.files[path]
+    try:
+        ast.parse(original, filename=path)
+    except SyntaxError as err:
+        for _, finding in work:
+            _refuse(outcome, finding, f"{path} does not parse (line {err.lineno}: {err.msg})")
+        return
+    source, others = original, dict(outcome.files)
+    fixed: list[Finding] = []
+    notes: list[str] = []
+    for codemod in codemods:  # registry order, so results do not depend on finding order
+        mine = [f for c, f in work if c is codemod]
+        if not mine:
+            continue
+        result = _run(codemod, path, source, mine, others)
+        source = result.source
+        others.update(result.other_files)
+        fixed.extend(result.fixed)
+        notes.extend(result.notes)
+        for finding, why in result.declined:
+            _refuse(outcome, finding, why)
+    try:
+        if source != original:
+            source = reflow(source, original)
+        ast.parse(source, filename=path)
+    except (SyntaxError, cst.ParserSyntaxError) as err:
+        err = err if isinstance(err, SyntaxError) else SyntaxError(err.message, (path, err.raw_line, 0, ""))
+        for finding in fixed:
+            _refuse(outcome, finding, f"the fix left {path} unparseable (line {err.lineno}: "
+                                      f"{err.msg}); change discarded")
+        return
+    outcome.files.update({p: c for p, c in others.items() if p != path})
+    outcome.files[path] = source
+    outcome.fixed.extend(fixed)
+    outcome.notes.extend(notes)
+
+
+def _run(codemod: Codemod, path: str, source: str, findings: list[Finding], files: dict) -> FileResult:
+    try:
+        return codemod.apply(path, source, findings, Project(files=files))
+    except cst.ParserSyntaxError as err:
+        why = f"{codemod.name}: libcst cannot parse {path} ({err.message})"
+    except Exception as err:  # noqa: BLE001 - one codemod's bug must not lose the other fixes
+        why = f"{codemod.name} failed: {type(err).__name__}: {err}"
+    return FileResult(source=source, declined=[(f, why) for f in findings])

@@ -1,0 +1,59 @@
+"""Find the code a finding is about, even when its line number is a few lines stale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from graphs.state import Finding
+
+LINE_TOLERANCE = 3
+
+
+class HasSpans(Protocol):
+    spans: list[tuple[int, int]]
+
+
+def distance(spans: list[tuple[int, int]], line: int) -> int:
+    """Lines between `line` and the nearest span (0 when inside one)."""
+    best = 10**9
+    for start, end in spans:
+        if start <= line <= end:
+            return 0
+        best = min(best, abs(line - start), abs(line - end))
+    return best
+
+
+def _shows_snippet(spans: list[tuple[int, int]], lines: Sequence[str], snippet: str) -> bool:
+    return any(
+        lines[i - 1].strip() == snippet
+        for start, end in spans
+        for i in range(start, end + 1)
+        if 0 < i <= len(lines)
+    )
+
+
+def locate(sites: Sequence[HasSpans], finding: Finding, lines: Sequence[str]) -> list[HasSpans]:
+    """The sites a finding may point at, best first.
+
+    The finding's snippet (its source line's text) is trusted over its line number; the line
+    orders the sites the snippet matches. With no snippet, sites within a few lines count; a
+    finding about the whole file (line 0) covers every site. The LLM's line numbers are rough,
+    so for it a file's only site is accepted wherever it is.
+    """
+    if not sites:
+        return []
+    snippet = (finding.get("snippet") or "").strip()
+    line = int(finding.get("line") or 0)
+    if snippet:
+        shown = [s for s in sites if _shows_snippet(s.spans, lines, snippet)]
+        if shown:
+            return sorted(shown, key=lambda s: distance(s.spans, line))
+    if line <= 0:
+        return list(sites)
+    near = [s for s in sites if distance(s.spans, line) <= LINE_TOLERANCE]
+    if near:
+        return sorted(near, key=lambda s: distance(s.spans, line))
+    if finding.get("source") == "llm" and len(sites) == 1:
+        return [sites[0]]
+    return []

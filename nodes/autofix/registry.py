@@ -1,0 +1,76 @@
+"""Which codemod handles which finding, and the findings we refuse to fix automatically."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from graphs.state import Finding
+from nodes.autofix.base import Codemod
+from nodes.autofix.codemods.bind_host import BindHost
+from nodes.autofix.codemods.cookies import Cookies
+from nodes.autofix.codemods.csrf import Csrf
+from nodes.autofix.codemods.flask_debug import FlaskDebug
+from nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
+from nodes.autofix.codemods.requests_timeout import RequestsTimeout
+from nodes.autofix.codemods.secret_key import SecretKey
+from nodes.autofix.codemods.shell_command import ShellCommand
+from nodes.autofix.codemods.sql_injection import SqlInjection
+from nodes.autofix.codemods.tls_verify import TlsVerify
+from nodes.autofix.codemods.upload import Upload
+from nodes.autofix.codemods.weak_hash import WeakHash
+from nodes.autofix.codemods.weak_random import WeakRandom
+from nodes.autofix.codemods.yaml_load import YamlLoad
+
+# Order matters only for readability of the result: each codemod re-parses the file.
+CODEMODS: tuple[Codemod, ...] = (
+    SecretKey(),
+    FlaskDebug(),
+    BindHost(),
+    Upload(),
+    Csrf(),
+    Cookies(),
+    YamlLoad(),
+    ShellCommand(),
+    SqlInjection(),
+    RequestsTimeout(),
+    TlsVerify(),
+    WeakHash(),
+    WeakRandom(),
+    JinjaAutoescape(),
+)
+
+DESERIALISATION = "needs a data format change (e.g. JSON) — no safe automatic fix"
+_UNSAFE_LOADERS = re.compile(r"\b(pickle|cPickle|_pickle|marshal|dill|shelve|jsonpickle)\b")
+
+# rule id -> why there is no automatic fix (findings are reported, never dropped)
+REFUSED: dict[str, str] = {
+    "B301": DESERIALISATION,
+    "B302": DESERIALISATION,
+    "B403": DESERIALISATION,
+    "B102": "exec() of dynamic code needs a redesign — no safe automatic fix",
+    "B307": "eval() needs the intended input grammar (e.g. ast.literal_eval or a parser) — "
+    "no safe automatic fix",
+}
+
+
+def refusal(finding: Finding) -> str | None:
+    """The reason a finding is never fixed automatically, or None."""
+    if finding["rule_id"] in REFUSED:
+        return REFUSED[finding["rule_id"]]
+    text = f"{finding['snippet']} {finding['title']}"
+    if finding["cwe"] == "CWE-502" and _UNSAFE_LOADERS.search(text):
+        return DESERIALISATION
+    return None
+
+
+def codemod_for(finding: Finding, codemods: Sequence[Codemod] = CODEMODS) -> Codemod | None:
+    """The codemod for a finding: by rule id first, by CWE when the rule is unknown to us."""
+    if refusal(finding) is not None:
+        return None
+    for codemod in codemods:
+        if codemod.claims(finding):
+            return codemod
+    if finding["source"] == "bandit":
+        return None  # Bandit's rule ids are a closed set: one we do not list has no codemod
+    return next((c for c in codemods if c.claims_cwe(finding)), None)
