@@ -1,0 +1,177 @@
+"""Semgrep with the project's own rules, run as ONE subprocess over in-memory sources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from graphs.state import Finding, check_relative_path, make_finding
+from nodes.analyzers.errors import AnalyzerUnavailable
+from nodes.analyzers.slices import rewrite_slices
+
+RULES_DIR = Path(__file__).with_name("rules")
+EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
+TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
+INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
+_SEVERITY = {"ERROR": "high", "WARNING": "medium", "INFO": "low", "INVENTORY": "low",
+             "EXPERIMENT": "low", "CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium",
+             "LOW": "low"}
+_RULE_ID = re.compile(r"^\s*-\s*id:\s*['\"]?([\w.\-]+)", re.MULTILINE)
+
+
+def find_semgrep(executable: str | None = None) -> str:
+    """Locate semgrep: the argument, $DEVSECBOTS_SEMGREP, next to this Python, then PATH."""
+    chosen = executable or os.environ.get(EXECUTABLE_ENV)
+    if chosen:
+        if Path(chosen).is_file() or shutil.which(chosen):
+            return chosen
+        raise AnalyzerUnavailable(f"semgrep not found at {chosen!r}: {INSTALL_HINT}")
+    beside = Path(sys.executable).with_name("semgrep")
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("semgrep")
+    if not found:
+        raise AnalyzerUnavailable(f"semgrep not found: {INSTALL_HINT}")
+    return found
+
+
+def rule_files(rules_dir: Path = RULES_DIR) -> list[Path]:
+    """The rule files semgrep loads (rule tests beside them are .py files and are not loaded)."""
+    return sorted(p for p in Path(rules_dir).iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def rule_ids(rules_dir: Path = RULES_DIR) -> list[str]:
+    """Every rule id defined in the rules directory."""
+    return sorted(i for p in rule_files(rules_dir) for i in _RULE_ID.findall(p.read_text()))
+
+
+def rules_version(rules_dir: Path = RULES_DIR) -> str:
+    """A fingerprint of the rule texts and the installed semgrep; part of every cache key."""
+    digest = hashlib.sha256()
+    for path in rule_files(rules_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        digest.update(metadata.version("semgrep").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    return digest.hexdigest()[:16]
+
+
+def run_semgrep(
+    files: dict[str, str],
+    *,
+    rules_dir: Path = RULES_DIR,
+    executable: str | None = None,
+    timeout: float | None = None,
+) -> list[Finding]:
+    """Scan the given Python sources (path -> content) in one semgrep process."""
+    if not files:
+        return []
+    exe = find_semgrep(executable)
+    known = rule_ids(rules_dir)
+    limit = timeout or float(os.environ.get(TIMEOUT_ENV) or 0) or 120 + 0.05 * len(files)
+    with tempfile.TemporaryDirectory(prefix="devsecbots-semgrep-") as tmp:
+        root = Path(tmp, "src")
+        paths = _write_sources(root, files)
+        output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
+    return [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+
+
+def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
+    """Write sources (slices rewritten, see slices.py) under root; return path spelling -> ours."""
+    root.mkdir()
+    (root / ".semgrepignore").write_text("")  # an empty file disables semgrep's default ignores
+    spelled = {}
+    for path, content in files.items():
+        safe = check_relative_path(path)
+        target = root / safe
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rewrite_slices(content), encoding="utf-8")
+        spelled[safe] = path
+    return spelled
+
+
+def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, count: int) -> dict:
+    """Run semgrep once and return its parsed JSON output, or raise AnalyzerUnavailable."""
+    command = [exe, "scan", "--json", "--metrics=off", "--disable-version-check",
+               "--no-git-ignore", "--quiet", "--disable-nosem", "--no-rewrite-rule-ids",
+               "--max-target-bytes=5000000"]
+    for path in rule_files(rules_dir):
+        command += ["--config", str(path)]
+    command.append(".")
+    env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off",
+               SEMGREP_SETTINGS_FILE=str(home / "settings.yml"),
+               SEMGREP_LOG_FILE=str(home / "semgrep.log"),
+               SEMGREP_VERSION_CACHE_PATH=str(home / "version"))
+    try:
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                              timeout=limit, check=False)
+    except subprocess.TimeoutExpired:
+        raise AnalyzerUnavailable(
+            f"semgrep timed out after {limit:.0f} s on {count} files: set {TIMEOUT_ENV} higher, "
+            "or pass --analyzers bandit to run Bandit only") from None
+    except OSError as err:
+        raise AnalyzerUnavailable(f"semgrep could not start ({err.strerror}): {INSTALL_HINT}") from None
+    try:
+        output = json.loads(done.stdout or "null")
+    except json.JSONDecodeError:
+        output = None
+    if done.returncode not in (0, 1) or not isinstance(output, dict):
+        raise AnalyzerUnavailable(f"semgrep failed (exit {done.returncode}): "
+                                  f"{_first_error(output, done.stderr)}; {INSTALL_HINT}")
+    return output
+
+
+def _first_error(output: Any, stderr: str) -> str:
+    """One line describing why semgrep failed."""
+    errors = output.get("errors") if isinstance(output, dict) else None
+    text = ""
+    if errors:
+        text = str(errors[0].get("message") or errors[0].get("type") or "")
+    if not text:
+        lines = [ln for ln in (stderr or "").splitlines() if ln.strip()]
+        text = lines[-1] if lines else "no output"
+    return " ".join(text.split())[:300]
+
+
+def _to_finding(result: dict, paths: dict[str, str], files: dict[str, str],
+                known: list[str]) -> Finding | None:
+    """Map one semgrep JSON result onto our Finding."""
+    spelled = result.get("path", "").removeprefix("./")
+    path = paths.get(spelled)
+    if path is None:
+        return None
+    extra = result.get("extra") or {}
+    meta = extra.get("metadata") or {}
+    line = int((result.get("start") or {}).get("line") or 0)
+    message = " ".join(str(extra.get("message") or "").split())
+    cwe = meta.get("cwe") or ""
+    lines = files[path].splitlines()
+    return make_finding(
+        severity=_SEVERITY.get(str(meta.get("severity") or extra.get("severity")).upper(), "low"),
+        cwe=cwe[0] if isinstance(cwe, list) and cwe else cwe,
+        file=path,
+        line=line,
+        title=str(meta.get("title") or message.split(". ")[0]),
+        recommendation=message,
+        source="semgrep",
+        rule_id=_plain_rule_id(str(result.get("check_id") or ""), known),
+        snippet=lines[line - 1] if 0 < line <= len(lines) else "",
+    )
+
+
+def _plain_rule_id(check_id: str, known: list[str]) -> str:
+    """Drop the directory prefix semgrep may put before ids of local rule files."""
+    for rule in known:
+        if check_id == rule or check_id.endswith("." + rule):
+            return rule
+    return check_id
