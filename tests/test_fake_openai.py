@@ -21,6 +21,8 @@ from devsecbots.testing import FakeOpenAI, Fault, free_port
 from devsecbots.testing.faults import script_from_json
 from graphs.state import DevSubmission, ReviewVerdict
 
+pytestmark = pytest.mark.timeout(30)  # a broken server must fail the test, not hang it
+
 METHODS = ("json_schema", "function_calling", "json_mode")
 SUBMISSION = {
     "summary": "Upload app with a safe file name check",
