@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -52,14 +53,19 @@ class Codemod:
     rule_ids: frozenset[str] = frozenset()
     cwes: frozenset[str] = frozenset()
     pattern = "the pattern"  # for "no <pattern> found" messages
+    topic = ""  # regex an LLM finding's title must match when routed here by a broad CWE
 
     def claims(self, finding: Finding) -> bool:
         """Whether this codemod is the one for the finding's rule (CWE only as a fallback)."""
         return finding["rule_id"] in self.rule_ids
 
     def claims_cwe(self, finding: Finding) -> bool:
-        """Whether the finding's CWE is one this codemod fixes."""
-        return bool(finding["cwe"]) and finding["cwe"] in self.cwes
+        """Whether the finding's CWE is one this codemod fixes (for the LLM: and its words fit)."""
+        if not finding["cwe"] or finding["cwe"] not in self.cwes:
+            return False
+        if finding["source"] != "llm" or not self.topic:
+            return True
+        return re.search(self.topic, f"{finding['title']} {finding['recommendation']}", re.I) is not None
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         """Every occurrence of the pattern in the file."""

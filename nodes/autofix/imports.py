@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
@@ -17,13 +19,15 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 def _import_block(module: cst.Module) -> list[int]:
-    """Indexes of the top-level import statements (the block before the first other code)."""
+    """Indexes of the leading top-level import statements (before the first other code)."""
     indexes = []
     for i, statement in enumerate(module.body):
         if isinstance(statement, cst.SimpleStatementLine) and all(
             isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
         ):
             indexes.append(i)
+        elif not (i == 0 and _is_docstring(statement)):
+            break
     return indexes
 
 
@@ -134,39 +138,76 @@ def _module_of(statement: cst.BaseStatement) -> tuple[str, str]:
     return ("from", source)
 
 
+def _is_stdlib(module_name: str) -> bool:
+    return module_name.split(".")[0] in sys.stdlib_module_names
+
+
+def _sections(module: cst.Module) -> list[list[int]]:
+    """The leading import block, split where a blank line separates groups (isort sections)."""
+    sections: list[list[int]] = []
+    for i in _import_block(module):
+        statement = module.body[i]
+        if _module_of(statement)[1] == "__future__":
+            continue
+        fresh = not sections or sections[-1][-1] != i - 1 or any(
+            isinstance(line, cst.EmptyLine) and not line.comment for line in statement.leading_lines  # type: ignore[attr-defined]
+        )
+        if fresh:
+            sections.append([i])
+        else:
+            sections[-1].append(i)
+    return sections
+
+
 def _insert_statement(
     module: cst.Module, statement: cst.BaseStatement, name: str, source: str | None
 ) -> cst.Module:
     body = list(module.body)
-    block = _import_block(module)
     kind, key = ("from", source) if source else ("import", name)
-    same_kind = [i for i in block if _module_of(body[i])[0] == kind and _module_of(body[i])[1] != "__future__"]
-    if same_kind:
-        smaller = [i for i in same_kind if _module_of(body[i])[1].lower() < key.lower()]
-        if smaller:
-            body.insert(smaller[-1] + 1, statement)
-        else:
-            first = same_kind[0]
+    sections = _sections(module)
+    if not sections:
+        return _insert_first(module, body, statement)
+    stdlib = _is_stdlib(key)
+    matching = [s for s in sections if any(_is_stdlib(_module_of(body[i])[1]) == stdlib for i in s)]
+    if not matching:  # a new section: standard library first, everything else last
+        if stdlib:
+            first = sections[0][0]
             body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
-            body[first + 1] = body[first + 1].with_changes(leading_lines=())  # type: ignore[attr-defined]
-        return module.with_changes(body=body)
-    if block:
-        if kind == "import":  # plain imports go before the from-imports
-            first = block[0]
-            if _module_of(body[first])[1] == "__future__":
-                body.insert(first + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),)))  # type: ignore[attr-defined]
-            else:
-                body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
-                body[first + 1] = body[first + 1].with_changes(leading_lines=(cst.EmptyLine(),))  # type: ignore[attr-defined]
+            body[first + 1] = body[first + 1].with_changes(leading_lines=(cst.EmptyLine(),))  # type: ignore[attr-defined]
         else:
-            body.insert(block[-1] + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),)))  # type: ignore[attr-defined]
+            body.insert(sections[-1][-1] + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),)))  # type: ignore[attr-defined]
         return module.with_changes(body=body)
-    start = 1 if body and _is_docstring(body[0]) else 0
+    section = matching[0] if stdlib else matching[-1]
+    # isort order inside a section: plain imports, then from-imports, each alphabetical.
+    order = [(_module_of(body[i])[0] == "from", _module_of(body[i])[1].lower()) for i in section]
+    new_key = (kind == "from", key.lower())
+    before = [i for i, k in zip(section, order) if k <= new_key]
+    if before:
+        body.insert(before[-1] + 1, statement)
+    else:
+        first = section[0]
+        body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
+        body[first + 1] = body[first + 1].with_changes(leading_lines=())  # type: ignore[attr-defined]
+    return module.with_changes(body=body)
+
+
+def _insert_first(module: cst.Module, body: list, statement: cst.BaseStatement) -> cst.Module:
+    start = 0
+    while start < len(body) and (_is_docstring(body[start]) if start == 0 else _is_future(body[start])):
+        start += 1
     lead = (cst.EmptyLine(),) if start else ()
     body.insert(start, statement.with_changes(leading_lines=lead))  # type: ignore[attr-defined]
-    if len(body) > start + 1 and not body[start + 1].leading_lines:  # type: ignore[attr-defined]
-        body[start + 1] = body[start + 1].with_changes(leading_lines=(cst.EmptyLine(),))  # type: ignore[attr-defined]
+    if len(body) > start + 1 and not body[start + 1].leading_lines:
+        body[start + 1] = body[start + 1].with_changes(leading_lines=(cst.EmptyLine(),))
     return module.with_changes(body=body)
+
+
+def _is_future(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.ImportFrom)
+        and _module_of(statement)[1] == "__future__"
+    )
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:

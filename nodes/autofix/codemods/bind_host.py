@@ -19,6 +19,7 @@ class BindHost(Codemod):
     rule_ids = frozenset({"B104", "devsecbots.flask.bind-all-interfaces"})
     cwes = frozenset({"CWE-605", "CWE-1327"})
     pattern = 'host "0.0.0.0"'
+    topic = r"0\.0\.0\.0|interface|bind|host|listen"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         variable = "FLASK_RUN_HOST" if "flask" in tree.source.lower() else "BIND_HOST"

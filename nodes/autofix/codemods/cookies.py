@@ -16,6 +16,7 @@ class Cookies(Codemod):
     rule_ids = frozenset({"devsecbots.flask.insecure-cookie"})
     cwes = frozenset({"CWE-614", "CWE-1004", "CWE-1275", "CWE-311"})
     pattern = "set_cookie() call missing secure/httponly/samesite"
+    topic = r"cookie"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

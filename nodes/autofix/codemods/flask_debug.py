@@ -16,6 +16,7 @@ class FlaskDebug(Codemod):
     rule_ids = frozenset({"B201", "devsecbots.flask.debug-enabled"})
     cwes = frozenset({"CWE-489", "CWE-215", "CWE-11"})
     pattern = "debug=True"
+    topic = r"debug"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

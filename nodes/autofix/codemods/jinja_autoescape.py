@@ -16,6 +16,7 @@ class JinjaAutoescape(Codemod):
     rule_ids = frozenset({"B701"})
     cwes = frozenset({"CWE-79", "CWE-80", "CWE-116"})
     pattern = "jinja2 Environment without autoescape"
+    topic = r"jinja|autoescap|template|escap"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

@@ -18,6 +18,7 @@ class RequestsTimeout(Codemod):
     rule_ids = frozenset({"B113"})
     cwes = frozenset({"CWE-400", "CWE-1088"})
     pattern = "requests call without a timeout"
+    topic = r"timeout|time-out|hang|request"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

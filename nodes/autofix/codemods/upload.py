@@ -25,6 +25,7 @@ class Upload(Codemod):
     rule_ids = frozenset({FILENAME_RULE, SIZE_RULE})
     cwes = frozenset({"CWE-22", "CWE-23", "CWE-73", "CWE-434", "CWE-770"})
     pattern = "upload saved under the client's filename"
+    topic = r"upload|file|size|content.length|too large|body"
 
     def site_kind(self, finding: Finding) -> str | None:
         size = finding["rule_id"] == SIZE_RULE or (not finding["rule_id"] and finding["cwe"] == "CWE-770")

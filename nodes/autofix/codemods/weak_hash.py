@@ -18,6 +18,7 @@ class WeakHash(Codemod):
     rule_ids = frozenset({"B324", "B303", "devsecbots.python.weak-hash"})
     cwes = frozenset({"CWE-327", "CWE-328", "CWE-916"})
     pattern = "MD5/SHA-1 hash"
+    topic = r"hash|md5|sha-?1|digest"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

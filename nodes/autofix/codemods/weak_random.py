@@ -22,6 +22,7 @@ class WeakRandom(Codemod):
     rule_ids = frozenset({"B311", "devsecbots.python.weak-random"})
     cwes = frozenset({"CWE-330", "CWE-338"})
     pattern = "random-module call"
+    topic = r"random|token|predictab"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         seeded = any(tree.calls_to("random.seed"))

@@ -18,6 +18,7 @@ class YamlLoad(Codemod):
     rule_ids = frozenset({"B506", "devsecbots.python.insecure-deserialization"})
     cwes = frozenset({"CWE-502", "CWE-20"})
     pattern = "yaml.load() without a safe Loader"
+    topic = r"yaml"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []

@@ -1,0 +1,144 @@
+"""Flask configuration codemods: debug mode, listening address, secret key."""
+
+from __future__ import annotations
+
+from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
+
+DEBUG_BEFORE = '''from flask import Flask
+
+app = Flask(__name__)
+
+if __name__ == "__main__":
+    # local development server
+    app.run(port=8000, debug=True)  # keep this comment
+'''
+DEBUG_AFTER = '''import os
+
+from flask import Flask
+
+app = Flask(__name__)
+
+if __name__ == "__main__":
+    # local development server
+    app.run(port=8000, debug=os.environ.get("FLASK_DEBUG") == "1")  # keep this comment
+'''
+
+
+def test_debug_true_becomes_opt_in():
+    assert_fixed(DEBUG_BEFORE, DEBUG_AFTER, bandit(DEBUG_BEFORE, "B201"))
+    assert bandit(DEBUG_AFTER) == []
+
+
+def test_debug_attribute_and_config_item():
+    before = 'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.debug = True\napp.config["DEBUG"] = True\n'
+    after = (
+        'import os\nfrom flask import Flask\napp = Flask(__name__)\n'
+        'app.debug = os.environ.get("FLASK_DEBUG") == "1"\n'
+        'app.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n'
+    )
+    findings = [
+        finding_at(before, "devsecbots.flask.debug-enabled", "app.debug"),
+        finding_at(before, "devsecbots.flask.debug-enabled", '"DEBUG"'),
+    ]
+    assert_fixed(before, after, findings)
+
+
+BIND_BEFORE = '''import os
+from flask import Flask
+
+app = Flask(__name__)
+HOST = '0.0.0.0'
+PORT = int(os.environ.get("PORT", "8080"))
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=PORT)
+'''
+BIND_AFTER = '''import os
+from flask import Flask
+
+app = Flask(__name__)
+HOST = os.environ.get('FLASK_RUN_HOST', '127.0.0.1')
+PORT = int(os.environ.get("PORT", "8080"))
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"), port=PORT)
+'''
+
+
+def test_bind_all_interfaces_becomes_localhost_by_default():
+    findings = bandit(BIND_BEFORE, "B104")
+    assert len(findings) == 2
+    assert_fixed(BIND_BEFORE, BIND_AFTER, findings)
+    assert bandit(BIND_AFTER, "B104") == []
+
+
+def test_bind_default_of_an_environment_lookup_and_a_socket():
+    before = 'import os\nimport socket\nhost = os.getenv("HOST", "0.0.0.0")\nsocket.socket().bind(("0.0.0.0", 80))\n'
+    after = (
+        'import os\nimport socket\nhost = os.getenv("HOST", "127.0.0.1")\n'
+        'socket.socket().bind((os.environ.get("BIND_HOST", "127.0.0.1"), 80))\n'
+    )
+    assert_fixed(before, after, bandit(before, "B104"))
+
+
+def test_bind_comparison_is_declined():
+    source = 'def is_public(host):\n    return host == "0.0.0.0"\n'
+    reasons = declined(source, bandit(source, "B104"))
+    assert "not bound" in reasons[0]
+
+
+SECRET_BEFORE = '''"""Config."""
+from flask import Flask
+
+SECRET_KEY = "change-me"  # TODO
+
+
+class Config:
+    JWT_SECRET_KEY = 'jwt-dev'
+
+
+app = Flask(__name__)
+app.secret_key = "s3cr3t"
+app.config["SECRET_KEY"] = "also-hard-coded"
+app.config.update(SECRET_KEY="again")
+'''
+
+
+def test_secret_keys_in_every_form():
+    before = SECRET_BEFORE
+    after = '''"""Config."""
+import os
+import secrets
+
+from flask import Flask
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)  # TODO
+
+
+class Config:
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or secrets.token_hex(32)
+
+
+app = Flask(__name__)
+app.secret_key = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32))
+'''
+    findings = bandit(before, "B105", "B106")
+    assert len(findings) == 5
+    assert_fixed(before, after, findings)
+
+
+def test_environment_lookup_with_a_hard_coded_fallback():
+    before = 'import os\nSECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n'
+    after = 'import os\nimport secrets\nSECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)\n'
+    finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
+    assert_fixed(before, after, [finding])
+
+
+def test_other_credentials_are_declined():
+    source = 'DB_PASSWORD = "hunter2"\nclient_secret = "abc"\n'
+    findings = bandit(source, "B105")
+    assert len(findings) == 2
+    for reason in declined(source, findings):
+        assert "not an app secret key" in reason
