@@ -26,6 +26,10 @@ Db = Annotated[Optional[str], typer.Option("--db", help="Run database (SQLite pa
 NoPersist = Annotated[bool, typer.Option("--no-persist", help="Keep no checkpoints (the run cannot be resumed).")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Directory the results are written to.")]
 Budget = Annotated[int, typer.Option("--max-tokens-budget", min=0, help="Stop when the run has used this many tokens (0 = no limit).")]
+RequestTimeout = Annotated[float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for one model answer before retrying.")]
+MaxRetries = Annotated[int, typer.Option("--max-retries", min=0, max=20, help="Retries of a failed model call (429/5xx/timeouts, with backoff honouring Retry-After).")]
+MaxWallTime = Annotated[float, typer.Option("--max-wall-time", min=0, help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).")]
+Concurrency = Annotated[int, typer.Option("--concurrency", "-j", min=1, max=64, help="Handle each input path as its own job, this many at a time.")]
 
 
 def make_context(
@@ -41,6 +45,9 @@ def make_context(
     blocking_severity: str = "medium",
     analyzers: str = ",".join(DEFAULT_ANALYZERS),
     max_tokens_budget: int = 0,
+    request_timeout: float = 120.0,
+    max_retries: int = 3,
+    max_wall_time: float = 0.0,
 ) -> Context:
     """Validate the options and build the run's Context (the API key stays in the environment)."""
     if structured_method not in ("json_schema", "function_calling", "json_mode"):
@@ -69,6 +76,9 @@ def make_context(
         analyzers=names,
         offline=True if offline else None,
         max_tokens_budget=max_tokens_budget,
+        request_timeout=request_timeout,
+        max_retries=max_retries,
+        max_wall_time=max_wall_time,
     )
 
 
@@ -85,6 +95,9 @@ def context_metadata(ctx: Context, **extra: object) -> dict:
             "analyzers": list(ctx.analyzers),
             "offline": ctx.offline,
             "max_tokens_budget": ctx.max_tokens_budget,
+            "request_timeout": ctx.request_timeout,
+            "max_retries": ctx.max_retries,
+            "max_wall_time": ctx.max_wall_time,
             **{k: (str(v) if isinstance(v, Path) else v) for k, v in extra.items()},
         }
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +40,8 @@ def run_graph(
     resumable: bool = True,
 ) -> DevSecState:
     """Run (inputs given) or continue (inputs None) a thread to its end; return the final state."""
+    if not ctx.started_at:  # the wall-time limit counts from here (a resume starts afresh)
+        ctx = dataclasses.replace(ctx, started_at=time.time())
     graph = build_graph(checkpointer, extra_nodes=extra_nodes)
     config = run_config(ctx, thread_id, metadata or {}, len(extra_nodes))
     printer = ProgressPrinter(console, offline=ctx.is_offline())

@@ -33,6 +33,11 @@ class Context:
     max_tokens_budget: int = 0  # 0 = unlimited
     request_timeout: float = 120.0
     max_retries: int = 3
+    max_wall_time: float = 0.0  # seconds; 0 = unlimited; checked at the end of every round
+    started_at: float = field(
+        default=0.0,
+        metadata={"description": "Epoch seconds this run (or resume) started; set by the runner"},
+    )
     temperature: float | None = None
     human_review: bool = False
     run_tests: bool = True

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 RunStatus = Literal[
-    "running", "approved", "max_rounds", "stalled", "rejected", "stopped", "budget_exhausted"
+    "running", "approved", "max_rounds", "stalled", "rejected", "stopped", "budget_exhausted",
+    "time_limit",
 ]
 
 _SEVERITY_ALIASES = {

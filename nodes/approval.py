@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Literal
 
@@ -88,6 +89,11 @@ def _decide(
         return "max_rounds", f"not approved after {round_no} round(s) (max rounds {ctx.max_rounds})"
     if ctx.max_tokens_budget and _tokens_used(state) >= ctx.max_tokens_budget:
         return "budget_exhausted", f"token budget of {ctx.max_tokens_budget:,} used up"
+    if ctx.max_wall_time and ctx.started_at:
+        elapsed = time.time() - ctx.started_at
+        if elapsed >= ctx.max_wall_time:
+            limit = f"{ctx.max_wall_time:g}s"
+            return "time_limit", f"wall time limit of {limit} reached after {elapsed:.3g}s"
     if round_no > 1 and not broken and not state.get("changed"):
         return "stalled", f"round {round_no} changed no file"
     history = [*(state.get("history") or []), record]

@@ -10,8 +10,9 @@ from rich.console import Console
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run
 from devsecbots.options import (
-    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRounds, Method, Model,
-    NoPersist, Out, Report, SecModel, context_metadata, make_context,
+    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRetries, MaxRounds,
+    MaxWallTime, Method, Model, NoPersist, Out, Report, RequestTimeout, SecModel,
+    context_metadata, make_context,
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
@@ -32,6 +33,9 @@ def build(
     blocking_severity: Blocking = "medium",
     analyzers: Analyzers = "bandit,semgrep",
     max_tokens_budget: Budget = 0,
+    request_timeout: RequestTimeout = 120.0,
+    max_retries: MaxRetries = 3,
+    max_wall_time: MaxWallTime = 0.0,
     db: Db = None,
     no_persist: NoPersist = False,
 ) -> None:
@@ -43,7 +47,8 @@ def build(
         model=model, dev_model=dev_model, sec_model=sec_model, base_url=base_url,
         api_key=api_key, structured_method=structured_method, max_rounds=max_rounds,
         blocking_severity=blocking_severity, analyzers=analyzers,
-        max_tokens_budget=max_tokens_budget,
+        max_tokens_budget=max_tokens_budget, request_timeout=request_timeout,
+        max_retries=max_retries, max_wall_time=max_wall_time,
     )
     if ctx.is_offline():
         raise input_error(

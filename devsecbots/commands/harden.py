@@ -13,8 +13,9 @@ from devsecbots.errors import input_error
 from devsecbots.finish import finish_run, print_diff_summary
 from devsecbots.inputs import load_inputs
 from devsecbots.options import (
-    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRounds, Method, Model,
-    NoPersist, Offline, Report, SecModel, context_metadata, make_context,
+    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRetries, MaxRounds,
+    MaxWallTime, Method, Model, NoPersist, Offline, Report, RequestTimeout, SecModel,
+    context_metadata, make_context,
 )
 from devsecbots.output import check_out_dir
 from devsecbots.progress import severity_summary
@@ -41,6 +42,9 @@ def harden(
     blocking_severity: Blocking = "medium",
     analyzers: Analyzers = "bandit,semgrep",
     max_tokens_budget: Budget = 0,
+    request_timeout: RequestTimeout = 120.0,
+    max_retries: MaxRetries = 3,
+    max_wall_time: MaxWallTime = 0.0,
     db: Db = None,
     no_persist: NoPersist = False,
 ) -> None:
@@ -57,7 +61,8 @@ def harden(
         model=model, dev_model=dev_model, sec_model=sec_model, base_url=base_url,
         api_key=api_key, structured_method=structured_method, max_rounds=max_rounds,
         offline=offline, blocking_severity=blocking_severity, analyzers=analyzers,
-        max_tokens_budget=max_tokens_budget,
+        max_tokens_budget=max_tokens_budget, request_timeout=request_timeout,
+        max_retries=max_retries, max_wall_time=max_wall_time,
     )
     console = Console(highlight=False)
     for path, reason in loaded.skipped:
