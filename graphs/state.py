@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing_extensions import TypedDict  # pydantic (Studio's JSON schemas) needs it on 3.11
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -152,6 +153,14 @@ class Usage(TypedDict):
     output_tokens: int
 
 
+class HumanDecision(TypedDict):
+    """What a person decided when the run paused for review (Context.human_review)."""
+
+    round: int
+    decision: Literal["approve", "reject", "stop"]
+    comment: str
+
+
 class InputState(TypedDict, total=False):
     """What a caller gives: a request, and optionally the code to start from."""
 
@@ -174,8 +183,12 @@ class DevSecState(InputState, total=False):
     attempted: list[str]  # keys of findings the latest offline round applied fixes for
     declined: list[str]  # keys whose automatic fix was rolled back; not tried again
     snapshot: dict[str, Any]  # files, findings and verdict of the last accepted round
+    # The project's own tests on the starting files (nodes.sandbox TestRun.as_dict() plus the
+    # test files as they were); {} when there are none. Later rounds must do as well.
+    test_baseline: dict[str, Any]
     history: Annotated[list[RoundRecord], operator.add]
     usage: Annotated[list[Usage], operator.add]
+    decisions: Annotated[list[HumanDecision], operator.add]  # human review, one per pause
     status: RunStatus
     reason: str
 
