@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Literal, TypeVar
+import re
+import time
+from typing import Any, Literal, TypeVar
 
+import openai
+from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError
@@ -17,6 +22,10 @@ from nodes.errors import ModelConfigError, ModelOutputError
 Role = Literal["dev", "sec"]
 Schema = TypeVar("Schema", bound=BaseModel)
 _LOCAL_PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, vLLM) accept any key
+# A 200 the client cannot read: broken JSON body, `choices: []` (langchain's IndexError), or a
+# body the SDK rejects. The SDK does not retry these, so ask_structured does (same backoff).
+_UNREADABLE = (json.JSONDecodeError, IndexError, openai.APIResponseValidationError)
+_PYDANTIC_URL = re.compile(r"\s*For further information visit \S+")
 
 
 def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
@@ -66,7 +75,7 @@ def ask_structured(
     usage: list[Usage] = []
     error = ""
     for attempt in range(2):
-        result = runnable.invoke(messages)
+        result = _invoke_readable(runnable, messages, ctx, role, model.model_name)
         usage.append(_usage_of(result.get("raw"), round_no, node, model.model_name))
         parsed, error = _validate(schema, result)
         if parsed is not None:
@@ -91,8 +100,29 @@ def _validate(schema: type[Schema], result: dict) -> tuple[Schema | None, str]:
     if err is None:
         refusal = getattr(raw, "additional_kwargs", {}).get("refusal") if raw else None
         return None, (f"the model refused: {refusal}" if refusal else "the answer held no object")
-    text = " ".join(str(err).split())
+    if isinstance(err, ModelRefusalError):
+        return None, f"the model refused: {err}"
+    text = _PYDANTIC_URL.sub("", " ".join(str(err).split())).strip()
     return None, text[:400] + ("…" if len(text) > 400 else "")
+
+
+def _invoke_readable(
+    runnable: Any, messages: list[BaseMessage], ctx: Context, role: Role, model: str
+) -> dict:
+    """Invoke; retry an unreadable answer up to ctx.max_retries times with backoff, then fail."""
+    for attempt in range(ctx.max_retries + 1):
+        try:
+            return runnable.invoke(messages)
+        except _UNREADABLE as err:
+            problem = "no choices" if isinstance(err, IndexError) else "malformed JSON"
+            if attempt == ctx.max_retries:
+                who = "DevBot" if role == "dev" else "SecBot"
+                raise ModelOutputError(
+                    f"{who}'s model server returned an unreadable answer ({problem}) for {model} "
+                    f"{attempt + 1} time(s); check --base-url or try again later"
+                ) from err
+            time.sleep(min(0.5 * 2**attempt, 8.0))
+    raise AssertionError("unreachable")
 
 
 def _usage_of(raw: object, round_no: int, node: str, model: str) -> Usage:
