@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import openai
 from langgraph.errors import GraphRecursionError
+from langgraph.types import Command
 from rich.console import Console
 
 from devsecbots.errors import CliError, input_error, redact, runtime_error
 from devsecbots.progress import ProgressPrinter
+from devsecbots.store import encode_metadata
 from graphs.context import Context
 from graphs.devsec import ExtraNode, build_graph, recursion_limit
 from graphs.state import DevSecState
@@ -24,12 +27,12 @@ def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: in
     return {
         "configurable": {"thread_id": thread_id},
         "recursion_limit": recursion_limit(ctx.max_rounds, extra),
-        "metadata": metadata,
+        "metadata": encode_metadata(metadata),
     }
 
 
 def run_graph(
-    inputs: dict[str, Any] | None,
+    inputs: dict[str, Any] | Command | None,
     ctx: Context,
     *,
     thread_id: str,
@@ -38,8 +41,13 @@ def run_graph(
     metadata: dict[str, Any] | None = None,
     extra_nodes: Sequence[ExtraNode] = (),
     resumable: bool = True,
+    decide: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None,
 ) -> DevSecState:
-    """Run (inputs given) or continue (inputs None) a thread to its end; return the final state."""
+    """Run (inputs given) or continue (inputs None, or a Command) a thread to its end.
+
+    When the graph pauses for human review, `decide(payload)` gives the person's answer and the
+    run goes on; without an answer the run stays paused (exit 3, resumable).
+    """
     if not ctx.started_at:  # the wall-time limit counts from here (a resume starts afresh)
         ctx = dataclasses.replace(ctx, started_at=time.time())
     graph = build_graph(checkpointer, extra_nodes=extra_nodes)
@@ -47,17 +55,31 @@ def run_graph(
     printer = ProgressPrinter(console, offline=ctx.is_offline())
     final: DevSecState = {}
     try:
-        for mode, chunk in graph.stream(
-            inputs, config, context=ctx, stream_mode=["tasks", "updates", "values"]
-        ):
-            if mode == "tasks" and "result" not in chunk and "error" not in chunk:
-                printer.started(chunk["name"], chunk.get("input") or {})
-            elif mode == "updates":
-                for node, update in chunk.items():
-                    if not node.startswith("__") and isinstance(update, dict):
-                        printer.updated(node, update)
-            elif mode == "values":
-                final = chunk
+        while True:
+            paused: list[Any] = []
+            # durability="sync": a node's result is on disk before the next node starts, so a
+            # crash never makes `resume` repeat a finished model call.
+            for mode, chunk in graph.stream(
+                inputs, config, context=ctx, stream_mode=["tasks", "updates", "values"],
+                durability="sync",
+            ):
+                if mode == "tasks" and "result" not in chunk and "error" not in chunk:
+                    printer.started(chunk["name"], chunk.get("input") or {})
+                elif mode == "updates":
+                    paused = list(chunk.get("__interrupt__") or paused)
+                    for node, update in chunk.items():
+                        if not node.startswith("__") and isinstance(update, dict):
+                            printer.updated(node, update)
+                elif mode == "values":
+                    final = {k: v for k, v in chunk.items() if k != "__interrupt__"}
+            if not paused:
+                break
+            printer.close()
+            payload = paused[0].value if isinstance(paused[0].value, dict) else {}
+            answer = decide(payload) if decide else None
+            if answer is None:
+                raise runtime_error(_paused_message(thread_id, payload, resumable))
+            inputs = Command(resume=answer)
     except KeyboardInterrupt:
         raise runtime_error("interrupted" + _resume_hint(thread_id, resumable)) from None
     except Exception as err:  # noqa: BLE001 - every failure becomes one clear line
@@ -93,9 +115,19 @@ def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool
                            "try --structured-method function_calling")
     if isinstance(err, openai.APIStatusError):
         return runtime_error(f"model server {server} failed with HTTP {err.status_code}{hint}")
+    if isinstance(err, sqlite3.Error) or type(err).__module__.startswith("psycopg"):
+        return runtime_error(f"the run database failed: {_short(err)}{hint}")
     if isinstance(err, GraphRecursionError):
         return runtime_error(f"the run exceeded its step limit{hint}")
     return runtime_error(f"{type(err).__name__}: {_short(err)}{hint}")
+
+
+def _paused_message(thread_id: str, payload: dict[str, Any], resumable: bool) -> str:
+    where = f"round {payload.get('round', '?')}"
+    if not resumable:
+        return f"paused for human review in {where}, but --no-persist kept nothing to resume"
+    return (f"paused for human review in {where}; decide with `devsecbots resume {thread_id} "
+            "--decision approve|reject|stop [--comment TEXT]`")
 
 
 def _resume_hint(thread_id: str, resumable: bool) -> str:

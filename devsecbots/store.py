@@ -1,18 +1,31 @@
-"""Where runs are checkpointed: SQLite in the user's data dir by default, or in memory."""
+"""Where runs are checkpointed: SQLite in the user's data dir by default, Postgres for teams,
+or memory (--no-persist). Every way a store can be unusable ends as one line and exit 2, and
+nothing here ever rewrites or deletes an existing checkpoint.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.types import Checkpointer
 
 from devsecbots.errors import input_error
+
+RUN_METADATA_KEY = "devsecbots"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's checkpoint write
+PROBE_TIMEOUT_MS = 2000  # how long opening waits for a lock before calling the file locked
+PG_CONNECT_TIMEOUT_S = 5
+_PG_SCHEMES = ("postgresql://", "postgres://")
 
 
 def default_db_path() -> Path:
@@ -23,26 +36,205 @@ def default_db_path() -> Path:
     return Path(base) / "devsecbots" / "runs.sqlite"
 
 
+def is_postgres_url(db: str | None) -> bool:
+    """Whether --db names a Postgres server rather than a SQLite file."""
+    return bool(db) and db.strip().lower().startswith(_PG_SCHEMES)  # type: ignore[union-attr]
+
+
+def describe_db(db: str | None) -> str:
+    """The store as shown to people: the SQLite path, or the Postgres URL without its password."""
+    if is_postgres_url(db):
+        return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db.strip())  # type: ignore[union-attr]
+    return str(Path(db).expanduser() if db else default_db_path())
+
+
 @contextmanager
-def open_checkpointer(db: str | None, *, persist: bool = True) -> Iterator[Checkpointer]:
-    """Open the run store; a bad location or a corrupt database is an input error (exit 2)."""
+def open_checkpointer(
+    db: str | None, *, persist: bool = True, must_exist: bool = False
+) -> Iterator[BaseCheckpointSaver]:
+    """Open the run store. `must_exist` (resume, history, runs) never creates a new database."""
     if not persist:
         yield InMemorySaver()
-        return
-    path = Path(db).expanduser() if db else default_db_path()
+    elif is_postgres_url(db):
+        with _open_postgres(db.strip()) as saver:  # type: ignore[union-attr]
+            yield saver
+    else:
+        path = Path(db).expanduser() if db else default_db_path()
+        with _open_sqlite(path, must_exist=must_exist) as saver:
+            yield saver
+
+
+@contextmanager
+def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
+    if path.is_dir():
+        raise input_error(f"run database {path} is a directory; pass --db FILE")
+    existed = path.is_file() and path.stat().st_size > 0
+    if must_exist and not path.is_file():
+        raise input_error(f"no run database at {path}; pass the --db the run used")
+    if existed:
+        _check_sqlite_header(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except (OSError, sqlite3.Error) as err:
-        raise input_error(f"cannot open run database {path}: {err}; pass --db PATH or --no-persist")
+        reason = getattr(err, "strerror", None) or err
+        raise input_error(f"cannot open run database {path}: {reason}; pass --db PATH or "
+                          "--no-persist") from None
     try:
+        if existed:
+            _check_ours(conn, path)
         saver = SqliteSaver(conn)
-        try:
-            saver.setup()
-        except sqlite3.DatabaseError as err:
-            raise input_error(
-                f"run database {path} is unusable ({err}); pass another --db or --no-persist"
-            )
+        _setup_sqlite(saver, conn, path)
         yield saver
     finally:
         conn.close()
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as err:
+        raise input_error(f"cannot read run database {path}: {err.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise input_error(f"{path} is not a SQLite database (corrupt or another kind of file); "
+                          "it was left untouched — pass another --db")
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a SQLite file that holds someone else's tables (a mistyped --db app.db)."""
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+        tables = {row[0] for row in rows}
+    except sqlite3.DatabaseError as err:
+        raise input_error(f"run database {path} is unreadable ({err}); it was left untouched — "
+                          "pass another --db") from None
+    if tables and "checkpoints" not in tables:
+        raise input_error(f"{path} is a SQLite database of something else (tables: "
+                          f"{', '.join(sorted(tables)[:5])}); pass another --db")
+
+
+def _setup_sqlite(saver: SqliteSaver, conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {PROBE_TIMEOUT_MS}")
+    try:
+        saver.setup()
+        conn.execute("BEGIN IMMEDIATE")  # proves we can write now, without writing anything
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise input_error(f"run database {path} is locked by another program; try again "
+                              "when it is done, or pass another --db") from None
+        if "readonly" in str(err) or "read-only" in str(err):
+            raise input_error(f"run database {path} is read-only; pass --db PATH or "
+                              "--no-persist") from None
+        raise input_error(f"run database {path} is unusable ({err}); it was left untouched — "
+                          "pass another --db") from None
+    except sqlite3.DatabaseError as err:
+        raise input_error(f"run database {path} is unusable ({err}); it was left untouched — "
+                          "pass another --db") from None
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
+@contextmanager
+def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise input_error("--db postgresql://... needs the Postgres extra: "
+                          "pip install 'devsecbots[postgres]'") from None
+    where = describe_db(url)
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(url)
+        timeout = {} if "connect_timeout" in params else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        conn = psycopg.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row,
+                               **timeout)
+    except psycopg.Error as err:
+        raise input_error(f"cannot connect to Postgres at {where}: {_first_line(err)}") from None
+    with conn:
+        saver = PostgresSaver(conn)
+        for attempt in range(2):  # two first-time setups racing: the loser retries once
+            try:
+                saver.setup()
+                break
+            except psycopg.errors.UniqueViolation:
+                if attempt:
+                    raise
+            except psycopg.Error as err:
+                raise input_error(f"cannot use Postgres at {where} as a run store: "
+                                  f"{_first_line(err)}") from None
+        yield saver
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return " ".join(text[0].split()) if text else type(err).__name__
+
+
+# --------------------------------------------------------------------------- run metadata
+
+
+def encode_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Config metadata a checkpointer keeps: LangGraph stores only flat str/number values, so
+    nested settings travel as JSON text (a dict would be dropped silently)."""
+    return {key: json.dumps(value, sort_keys=True, default=str)
+            if isinstance(value, (dict, list, tuple)) else value
+            for key, value in metadata.items()}
+
+
+def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
+    """The devsecbots settings (context, command, out, report, ...) stored with a checkpoint."""
+    raw = (checkpoint.metadata or {}).get(RUN_METADATA_KEY) if checkpoint else None
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return None
+    return raw if isinstance(raw, dict) else None
+
+
+def thread_config(thread_id: str) -> dict[str, Any]:
+    """The config that names one thread's latest checkpoint."""
+    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+
+
+def latest_checkpoint(saver: BaseCheckpointSaver, thread_id: str) -> CheckpointTuple | None:
+    """The thread's latest checkpoint, or None for an unknown thread; store errors exit 2."""
+    return _guarded(lambda: saver.get_tuple(thread_config(thread_id)))
+
+
+def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
+    """Thread ids, most recently checkpointed first."""
+    sql = ("SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
+           "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}")
+    if isinstance(saver, SqliteSaver):
+        with saver.lock:
+            rows = _guarded(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
+        return [row[0] for row in rows]
+    if type(saver).__name__ == "PostgresSaver":
+        def query() -> list[Any]:
+            with saver.conn.cursor() as cur:  # type: ignore[attr-defined]
+                return cur.execute(sql.format("%s"), (limit,)).fetchall()
+        return [row["thread_id"] for row in _guarded(query)]
+    seen: list[str] = []
+    for item in saver.list(None):
+        thread = item.config["configurable"]["thread_id"]
+        if thread not in seen:
+            seen.append(thread)
+        if len(seen) >= limit:
+            break
+    return seen
+
+
+def _guarded(read: Any) -> Any:
+    """Run a store read; a corrupt or vanished store becomes one line and exit 2."""
+    try:
+        return read()
+    except sqlite3.DatabaseError as err:
+        raise input_error(f"the run database cannot be read ({err}); it was left untouched"
+                          ) from None
+    except Exception as err:
+        if type(err).__module__.startswith("psycopg"):
+            raise input_error(f"the Postgres run store failed: {_first_line(err)}") from None
+        raise

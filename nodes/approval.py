@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections import Counter
 from typing import Literal
 
 from langgraph.graph import END
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite
+from langgraph.types import Overwrite, interrupt
 
 from graphs.context import Context, context_of
 from graphs.state import DevSecState, Finding, RoundRecord, make_finding
 from nodes import autofix
 from nodes.checks import fix_check_failures, newly_fixed, progress_measure
 from nodes.policy import finding_key, gate, is_blocking
+from nodes.sandbox.check import TestsCheck, check_project_tests
 
 
 def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
@@ -30,7 +32,13 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
     broken = []
     if snapshot and round_no > 1:
         broken = fix_check_failures(snapshot["findings"], findings, fixed, threshold)
-    update: dict = {}
+    tests = TestsCheck() if broken else check_project_tests(
+        state, enabled=ctx.run_tests, round_no=round_no,
+        snapshot_files=snapshot["files"] if snapshot else None,
+    )
+    if tests.failure:
+        broken.append(tests.failure)
+    update: dict = {} if tests.baseline is None else {"test_baseline": tests.baseline}
     if broken:
         note = "rolled back: " + "; ".join(broken)
         feedback = make_finding(
@@ -58,11 +66,15 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
         result = gate(findings, verdict.get("reviewer_status", ""), threshold)
         approved = result.approved
         note = "; ".join(result.reasons) if result.reasons else "approved"
+        note += f"; {tests.note}" if tests.note else ""
         record_verdict = "approved" if approved else "changes_requested"
 
     record = _round_record(state, round_no, record_verdict, findings, threshold, note)
     declined = set(update.get("declined") or state.get("declined") or [])
     status, reason = _decide(state, ctx, round_no, approved, findings, record, broken, declined)
+    if status == "approved" and ctx.human_review:
+        status, reason, asked = _ask_person(state, ctx, round_no, findings, record, reason)
+        update.update(asked)
     update.update(history=[record], status=status, reason=reason)
     return update
 
@@ -137,6 +149,71 @@ def _round_record(
 
 def _tokens_used(state: DevSecState) -> int:
     return sum(u["input_tokens"] + u["output_tokens"] for u in state.get("usage") or [])
+
+
+HUMAN_DECISIONS = ("approve", "reject", "stop")
+_MAX_DIFF_CHARS = 100_000
+
+
+def parse_decision(answer: object) -> tuple[str, str, str]:
+    """(decision, comment, problem) from a resume value: {"decision", "comment"} or a bare word."""
+    raw = answer if isinstance(answer, dict) else {"decision": answer}
+    decision = str(raw.get("decision") or "").strip().lower()
+    aliases = {"approved": "approve", "rejected": "reject", "stopped": "stop"}
+    decision = aliases.get(decision, decision)
+    comment = str(raw.get("comment") or "").strip()
+    if decision not in HUMAN_DECISIONS:
+        return "", comment, f"decision must be one of {', '.join(HUMAN_DECISIONS)} (got {answer!r})"
+    if decision == "reject" and not comment:
+        return "", comment, "a rejection needs a comment telling DevBot what to change"
+    return decision, comment, ""
+
+
+def _ask_person(
+    state: DevSecState, ctx: Context, round_no: int, findings: list[Finding],
+    record: RoundRecord, reason: str,
+) -> tuple[str, str, dict]:
+    """Human review: pause (LangGraph interrupt) before approving; the person decides.
+
+    Resume with ``Command(resume={"decision": "approve"|"reject"|"stop", "comment": "..."})``.
+    """
+    before, after = state.get("input_files") or {}, state.get("files") or {}
+    diff = "".join(
+        line for path in sorted(set(before) | set(after))
+        for line in difflib.unified_diff(
+            before.get(path, "").splitlines(keepends=True),
+            after.get(path, "").splitlines(keepends=True), f"a/{path}", f"b/{path}")
+    )
+    if len(diff) > _MAX_DIFF_CHARS:
+        diff = diff[:_MAX_DIFF_CHARS] + "\n… (diff truncated)\n"
+    payload = {
+        "kind": "human_review", "round": round_no, "reason": reason,
+        "question": "Approve this version, reject it with a comment for DevBot, or stop the run?",
+        "options": list(HUMAN_DECISIONS), "files": sorted(after), "findings": findings,
+        "diff": diff,
+    }
+    decision, comment, problem = parse_decision(interrupt(payload))
+    while problem:  # a malformed answer asks again instead of failing the run
+        decision, comment, problem = parse_decision(interrupt({**payload, "error": problem}))
+    asked: dict = {"decisions": [{"round": round_no, "decision": decision, "comment": comment}]}
+    said = f": {comment}" if comment else ""
+    if decision == "approve":
+        record["note"] += f"; approved by a person{said}"
+        return "approved", f"{reason}; approved by a person", asked
+    if decision == "stop":
+        record["verdict"], record["note"] = "stopped", f"stopped by a person{said}"
+        return "stopped", f"stopped by a person in round {round_no}{said}", asked
+    record["verdict"], record["note"] = "changes_requested", f"rejected by a person{said}"
+    asked["findings"] = [make_finding(
+        severity="high", file="", source="human", rule_id="human-review",
+        title=f"A reviewer rejected this version: {comment[:200]}", recommendation=comment,
+    )]
+    if ctx.is_offline():
+        return "rejected", (f"rejected by a person in round {round_no}{said} (the offline DevBot "
+                            "cannot act on comments; run with a model)"), asked
+    if round_no >= ctx.max_rounds:
+        return "rejected", f"rejected by a person in round {round_no}, the last round{said}", asked
+    return "running", f"changes requested by a person{said}", asked
 
 
 __all__ = ["approval_check", "finding_key", "route_after_approval"]
