@@ -1,0 +1,83 @@
+"""The tests fix check: the project's own tests must do as well after a DevBot round as before.
+
+The baseline is taken once, on the starting files, and keeps the test files as they were: later
+rounds run those same tests against the new code, so a round cannot pass the check by editing
+or deleting a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nodes.sandbox.layout import is_test_path
+from nodes.sandbox.result import TestRun, same_result
+from nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
+
+MAX_RERUN_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class TestsCheck:
+    """What the tests check found this round."""
+
+    __test__ = False  # not a pytest test class
+
+    baseline: dict[str, Any] | None = None  # a new baseline to store (first check only)
+    failure: str | None = None  # why the round must be rolled back
+    note: str = ""  # one line for the round's history, e.g. 'tests: 2 passed in 1.4s'
+
+
+def make_baseline(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """Run the tests on the starting files; {} when they have none (nothing to compare later)."""
+    run = run_project_tests(files, timeout=timeout)
+    if run is None:
+        return {}
+    return {**run.as_dict(), "test_files": {p: c for p, c in files.items() if is_test_path(p)}}
+
+
+def compare_with_baseline(baseline: dict[str, Any], files: dict[str, str]) -> tuple[str | None, TestRun]:
+    """Run the baseline's tests against `files`; (reason the result is worse or None, the run)."""
+    before = TestRun.from_dict(baseline)
+    timeout = min(MAX_RERUN_TIMEOUT, max(DEFAULT_TIMEOUT, 3 * before.duration))
+    after = run_project_tests({**files, **baseline["test_files"]}, timeout=timeout)
+    if after is None:  # cannot happen: the baseline's test files are in the run
+        raise ValueError("the test baseline holds no test file")
+    reason = same_result(before, after)
+    return (f"the project's tests got worse: {reason}" if reason else None), after
+
+
+def check_project_tests(
+    state: dict[str, Any], *, enabled: bool, round_no: int, snapshot_files: dict[str, str] | None
+) -> TestsCheck:
+    """The approval check's test step: take the baseline once, then re-run after changes.
+
+    The baseline is taken on this round's files in round 1, or on the last accepted files when
+    a later round finds none (e.g. a resumed run); `{}` records that there are no tests.
+    """
+    if not enabled:
+        return TestsCheck()
+    try:
+        return _check(state, round_no, snapshot_files)
+    except OSError as exc:  # the sandbox itself could not start (not the tests failing)
+        if state.get("test_baseline"):
+            return TestsCheck(failure=f"the project's tests could not be run: {exc}")
+        return TestsCheck(note=f"tests not run: {exc}")
+
+
+def _check(
+    state: dict[str, Any], round_no: int, snapshot_files: dict[str, str] | None
+) -> TestsCheck:
+    files = state.get("files") or {}
+    baseline = state.get("test_baseline")
+    new_baseline = None
+    if baseline is None:
+        first = round_no <= 1 or snapshot_files is None
+        baseline = new_baseline = make_baseline(files if first else snapshot_files or {})
+        if first or not baseline:
+            note = f"tests: {baseline['summary']}" if baseline else ""
+            return TestsCheck(baseline=baseline, note=note)
+    if not baseline or not state.get("changed"):
+        return TestsCheck(baseline=new_baseline)
+    failure, after = compare_with_baseline(baseline, files)
+    return TestsCheck(baseline=new_baseline, failure=failure, note=f"tests: {after.summary}")

@@ -1,0 +1,187 @@
+"""Run a project's own tests (pytest) in a sandboxed subprocess.
+
+Layers, from the strongest:
+1. Kernel (set up by launcher.py, each best effort and reported in `TestRun.isolation`):
+   a new network namespace (no interface but a downed loopback: no network at all) and PID
+   namespace (everything dies with the run) — directly as root, inside a user namespace
+   otherwise; root is dropped to `nobody`; Landlock allows writes only beneath the sandbox
+   directory (and /dev/null), refuses every TCP bind/connect and, on ABI 6+, signals and
+   abstract sockets outside the sandbox; rlimits on CPU time, address space (2 GiB), file size,
+   open files, processes and core dumps.
+2. A fresh temporary copy as working directory, HOME and TMPDIR; the environment is rebuilt
+   from scratch (no proxies, no API keys); a wall-clock timeout kills the whole process group.
+3. An audit hook (guard/sitecustomize.py) that refuses sockets and writes outside the sandbox
+   at the Python level and names the culprit in the test's error. It is a tripwire only:
+   native code does not pass through it.
+
+What this does not promise: reads are not restricted (as a non-root user the tests can read
+what that user can read, though they have no channel to send it anywhere but their own test
+results); Landlock does not cover UDP or connecting to a path-named Unix socket the user may
+open (e.g. a Docker socket) — the network namespace and the audit hook are what stop those;
+kernel exploits are out of scope. Test results come from code under test and can be forged by
+it; they show breakage, not correctness.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nodes.sandbox import layout
+from nodes.sandbox.result import TestRun, read_junit, summarise
+
+LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
+DEFAULT_TIMEOUT = 60.0
+ADDRESS_SPACE_BYTES = 2 * 1024**3
+FILE_SIZE_BYTES = 64 * 1024**2
+OPEN_FILES = 512
+OUTPUT_TAIL_CHARS = 4000
+
+
+def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> TestRun | None:
+    """Run the project's pytest suite on a sandboxed copy of `files`; None when there are no tests."""
+    if not layout.has_tests(files):
+        return None
+    owner = _unprivileged_ids() if os.geteuid() == 0 else None
+    if owner and not _interpreter_reachable_by_others():
+        owner = None  # the launcher then stays uid 0 but drops every capability
+    box = layout.create(files, owner)
+    try:
+        return _run(box, timeout, owner)
+    finally:
+        layout.remove(box)
+
+
+def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
+    """The child's whole environment: nothing inherited but the language."""
+    return {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin",
+                                 "/bin"]),
+        "HOME": str(box.home),
+        "TMPDIR": str(box.tmp),
+        "LANG": os.environ.get("LANG") or "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        # The guard comes first so that a sitecustomize.py in the project cannot replace it.
+        "PYTHONPATH": os.pathsep.join([str(box.guard), str(box.project)]),
+        "DEVSECBOTS_SANDBOX_WRITABLE": os.pathsep.join(box.writable()),
+    }
+
+
+def launcher_config(
+    box: layout.SandboxDir, argv: list[str], *, timeout: float, owner: tuple[int, int] | None
+) -> dict:
+    """What launcher.py applies before it execs `argv` (JSON-compatible)."""
+    return {
+        "rlimits": {
+            "RLIMIT_CPU": int(timeout) + 1,
+            "RLIMIT_AS": ADDRESS_SPACE_BYTES,
+            "RLIMIT_FSIZE": FILE_SIZE_BYTES,
+            "RLIMIT_NOFILE": OPEN_FILES,
+            "RLIMIT_CORE": 0,
+        },
+        "drop_to_uid": owner[0] if owner else None,
+        "drop_to_gid": owner[1] if owner else None,
+        "writable_dirs": box.writable(),
+        "writable_files": [os.devnull],
+        "report": str(box.out / "isolation.json"),
+        "argv": argv,
+    }
+
+
+def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) -> TestRun:
+    junit = box.out / "junit.xml"
+    pytest_argv = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        f"--basetemp={box.tmp / 'pytest'}", f"--junitxml={junit}", "-o", "junit_family=xunit2",
+        f"--rootdir={box.project}",
+    ]
+    config = launcher_config(box, pytest_argv, timeout=timeout, owner=owner)
+    command = [sys.executable, "-I", str(LAUNCHER), json.dumps(config)]
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as output:  # unnamed: nothing in the sandbox can reach it
+        process = subprocess.Popen(
+            command, cwd=box.project, env=sandbox_environment(box), stdin=subprocess.DEVNULL,
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True,
+        )
+        timed_out = False
+        try:
+            exit_code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            _kill_group(process.pid)
+            exit_code = process.wait()
+        duration = time.monotonic() - started
+        output.seek(max(0, output.seek(0, os.SEEK_END) - OUTPUT_TAIL_CHARS))
+        tail = output.read().decode("utf-8", "replace")
+    cases = read_junit(str(junit))
+    counts = dict(passed=len(cases.passed), failed=len(cases.failed), errors=len(cases.errors),
+                  skipped=cases.skipped)
+    return TestRun(
+        **counts,
+        failing=tuple(sorted(cases.failed + cases.errors)),
+        passed_ids=cases.passed,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        duration=round(duration, 3),
+        summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
+        isolation=(*read_layers(config["report"]), "audit-hook"),
+        output=tail,
+    )
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _unprivileged_ids() -> tuple[int, int]:
+    """The uid/gid a root caller hands the sandbox to: nobody's."""
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def _interpreter_reachable_by_others() -> bool:
+    """Whether a user with no relation to ours can run this interpreter and read its libraries
+    (not so when Python lives under a private home, e.g. pyenv in /root)."""
+    paths = {os.path.realpath(sys.executable), os.path.realpath(sys.prefix),
+             os.path.realpath(sys.base_prefix)}
+    for path in paths:
+        for folder in [path, *Path(path).parents]:
+            try:
+                mode = os.stat(folder).st_mode
+            except OSError:
+                return False
+            if not mode & stat.S_IXOTH or (folder == path and not mode & stat.S_IROTH):
+                return False
+    return True
+
+
+def read_layers(path: str) -> list[str]:
+    """The launcher's list of layers in force (written inside the sandbox: read defensively)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return []
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return []
+        try:
+            layers = json.loads(handle.read(4096))
+        except ValueError:
+            return []
+    return [str(x)[:40] for x in layers if isinstance(x, str)][:12] if isinstance(layers, list) else []

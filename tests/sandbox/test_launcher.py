@@ -1,0 +1,82 @@
+"""launcher.py for the other kinds of caller: a non-root user, and root handing over to nobody.
+
+The project's venv here lives under /root (out of nobody's reach), so these probes run the
+stdlib-only launcher with the system Python, which any user can execute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from nodes.sandbox import layout
+from nodes.sandbox.runner import LAUNCHER, launcher_config, read_layers, sandbox_environment
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+NOBODY = (65534, 65534)
+
+PROBE = '''
+import ctypes, errno, json, os, resource, sys
+libc = ctypes.CDLL(None, use_errno=True)
+outside, port = sys.argv[1], int(sys.argv[2])
+fd = libc.open(outside.encode(), os.O_WRONLY | os.O_CREAT, 0o644)
+sock = libc.socket(2, 1 | 0o4000, 0)
+address = (2).to_bytes(2, "little") + port.to_bytes(2, "big") + bytes([127, 0, 0, 1]) + bytes(8)
+rc = libc.connect(sock, address, 16)
+connect_errno = ctypes.get_errno()
+with open("inside.txt", "w") as handle:
+    handle.write("ok")
+print(json.dumps({"uid": os.getuid(), "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0],
+                  "wrote_outside": fd >= 0,
+                  "connected": rc == 0 or connect_errno == errno.EINPROGRESS}))
+'''
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not os.access(SYSTEM_PYTHON, os.X_OK),
+    reason="needs root (to act as another user) and a system Python",
+)
+
+
+@pytest.mark.parametrize("caller", ["non-root user", "root dropping to nobody"])
+def test_layers_hold_for_other_callers(caller: str) -> None:
+    outside = Path(f"/tmp/devsecbots-escape-{uuid.uuid4().hex}")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    box = layout.create({"tests/test_x.py": ""}, NOBODY)
+    try:
+        argv = [SYSTEM_PYTHON, "-I", "-c", PROBE, str(outside), str(listener.getsockname()[1])]
+        as_nobody = caller == "non-root user"
+        config = launcher_config(box, argv, timeout=10, owner=None if as_nobody else NOBODY)
+        done = subprocess.run(
+            [SYSTEM_PYTHON, "-I", str(LAUNCHER), json.dumps(config)], cwd=box.project,
+            env=sandbox_environment(box), capture_output=True, text=True, timeout=30,
+            **({"user": NOBODY[0], "group": NOBODY[1], "extra_groups": []} if as_nobody else {}),
+        )
+        assert done.returncode == 0, done.stderr
+        probe = json.loads(done.stdout)
+        layers = read_layers(config["report"])
+        assert (box.project / "inside.txt").read_text() == "ok"
+    finally:
+        layout.remove(box)
+        listener_got = _accepted(listener)
+        listener.close()
+    assert probe["uid"] == NOBODY[0]
+    assert not probe["wrote_outside"] and not outside.exists()
+    assert not probe["connected"] and not listener_got
+    assert probe["nproc"] != -1, "RLIMIT_NPROC applies to a non-root uid"
+    assert {"netns", "pidns", "landlock-fs", "landlock-net"} <= set(layers)
+    assert ("userns" in layers) if as_nobody else ("uid-65534" in layers)
+
+
+def _accepted(listener: socket.socket) -> bool:
+    try:
+        listener.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True

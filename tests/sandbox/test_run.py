@@ -1,0 +1,77 @@
+"""run_project_tests on ordinary suites: results, the example app, and how two runs compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodes.sandbox import TestRun, has_tests, run_project_tests, same_result
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "flask_upload"
+
+CALC = "def add(a, b):\n    return a + b\n"
+CALC_TESTS = """
+from calc import add
+
+def test_adds():
+    assert add(2, 3) == 5
+
+def test_adds_negatives():
+    assert add(-2, -3) == -5
+"""
+
+
+def example_files() -> dict[str, str]:
+    """The example app as the graph sees it: relative path -> text."""
+    return {p.relative_to(EXAMPLE).as_posix(): p.read_text() for p in EXAMPLE.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def run(passed=(), failing=(), timed_out=False) -> TestRun:
+    """A TestRun with these outcomes (for comparing)."""
+    return TestRun(passed=len(passed), failed=len(failing), errors=0, skipped=0,
+                   failing=tuple(failing), passed_ids=tuple(passed), exit_code=1 if failing else 0,
+                   timed_out=timed_out, duration=1.0, summary="s")
+
+
+def test_passing_suite_runs_and_passes() -> None:
+    result = run_project_tests({"calc.py": CALC, "tests/test_calc.py": CALC_TESTS})
+    assert result is not None
+    assert (result.passed, result.failed, result.errors, result.exit_code) == (2, 0, 0, 0)
+    assert result.passed_ids == ("tests.test_calc::test_adds", "tests.test_calc::test_adds_negatives")
+    assert not result.timed_out and result.summary.startswith("2 passed")
+    assert "audit-hook" in result.isolation
+
+
+def test_failing_test_is_named() -> None:
+    result = run_project_tests({"calc.py": "def add(a, b):\n    return a - b\n",
+                                "test_calc.py": CALC_TESTS})
+    assert result is not None and result.exit_code == 1
+    assert result.failing == ("test_calc::test_adds", "test_calc::test_adds_negatives")
+    assert result.summary.startswith("2 failed")
+
+
+def test_files_without_tests_give_none() -> None:
+    files = {"calc.py": CALC, "tests/conftest.py": "", "tests/__init__.py": ""}
+    assert not has_tests(files)
+    assert run_project_tests(files) is None
+
+
+def test_example_app_suite_passes_in_the_sandbox() -> None:
+    result = run_project_tests(example_files())
+    assert result is not None, "the example has tests/test_app.py"
+    assert (result.passed, result.failed, result.errors) == (2, 0, 0), result.output
+
+
+def test_same_result_names_what_got_worse() -> None:
+    before = run(passed=["t::a", "t::b", "t::c"])
+    assert same_result(before, run(passed=["t::a", "t::b", "t::c", "t::new"])) is None
+    assert same_result(before, run(passed=["t::a", "t::b", "t::c"], failing=["t::new"])) is None
+    worse = same_result(before, run(passed=["t::a"], failing=["t::b"]))
+    assert worse is not None
+    assert "failing now: t::b" in worse and "skipped or missing now: t::c" in worse
+    assert "timed out" in (same_result(before, run(passed=before.passed_ids, timed_out=True)) or "")
+
+
+def test_baseline_round_trips_through_state() -> None:
+    before = run(passed=["t::a"], failing=["t::b"])
+    assert TestRun.from_dict(before.as_dict()) == before
