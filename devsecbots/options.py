@@ -29,7 +29,7 @@ Budget = Annotated[int, typer.Option("--max-tokens-budget", min=0, help="Stop wh
 RequestTimeout = Annotated[float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for one model answer before retrying.")]
 MaxRetries = Annotated[int, typer.Option("--max-retries", min=0, max=20, help="Retries of a failed model call (429/5xx/timeouts, with backoff honouring Retry-After).")]
 MaxWallTime = Annotated[float, typer.Option("--max-wall-time", min=0, help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).")]
-Concurrency = Annotated[int, typer.Option("--concurrency", "-j", min=1, max=64, help="Handle each input path as its own job, this many at a time.")]
+Concurrency = Annotated[Optional[int], typer.Option("--concurrency", "-j", min=1, max=64, help="One independent job per input path, this many at a time (results in --out/<name>/).")]
 
 
 def make_context(

@@ -9,11 +9,12 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from devsecbots.batch import harden_each
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run, print_diff_summary
 from devsecbots.inputs import load_inputs
 from devsecbots.options import (
-    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRetries, MaxRounds,
+    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Concurrency, Db, DevModel, MaxRetries, MaxRounds,
     MaxWallTime, Method, Model, NoPersist, Offline, Report, RequestTimeout, SecModel,
     context_metadata, make_context,
 )
@@ -45,10 +46,13 @@ def harden(
     request_timeout: RequestTimeout = 120.0,
     max_retries: MaxRetries = 3,
     max_wall_time: MaxWallTime = 0.0,
+    concurrency: Concurrency = None,
     db: Db = None,
     no_persist: NoPersist = False,
 ) -> None:
     """Copy the code to --out and loop until SecBot approves or nothing more can be fixed."""
+    if concurrency is not None:  # one job per path, each with these same options
+        raise typer.Exit(harden_each(harden, dict(locals())))
     loaded = load_inputs(paths)
     if in_place == (out is not None):
         raise input_error("give exactly one of --out DIR or --in-place")

@@ -11,10 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from devsecbots import __version__
+from devsecbots.batch import review_each
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, input_error
 from devsecbots.inputs import load_inputs
 from devsecbots.options import (
-    Analyzers, ApiKey, BaseUrl, Blocking, Method, Model, Offline, SecModel, make_context,
+    Analyzers, ApiKey, BaseUrl, Blocking, Concurrency, MaxRetries, Method, Model, Offline,
+    RequestTimeout, SecModel, make_context,
 )
 from devsecbots.output import write_atomic
 from devsecbots.progress import severity_summary
@@ -37,8 +39,13 @@ def review(
     structured_method: Method = "json_schema",
     blocking_severity: Blocking = "medium",
     analyzers: Analyzers = "bandit,semgrep",
+    request_timeout: RequestTimeout = 120.0,
+    max_retries: MaxRetries = 3,
+    concurrency: Concurrency = None,
 ) -> None:
     """Review code once: analysers, plus the LLM reviewer when a model is configured."""
+    if concurrency is not None:  # one review per path, combined into one result
+        raise typer.Exit(review_each(review, dict(locals())))
     if format not in ("text", "json", "sarif"):
         raise input_error(f"--format {format!r}: use text, json or sarif")
     loaded = load_inputs(paths)
@@ -46,6 +53,7 @@ def review(
         model=model, sec_model=sec_model, dev_model=sec_model or model, base_url=base_url,
         api_key=api_key, structured_method=structured_method, offline=offline,
         blocking_severity=blocking_severity, analyzers=analyzers,
+        request_timeout=request_timeout, max_retries=max_retries,
     )
     err = Console(stderr=True, highlight=False)
     if ctx.is_offline():
