@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from pathlib import Path
 from typing import Annotated, Optional
@@ -49,6 +50,7 @@ def harden(
     concurrency: Concurrency = None,
     db: Db = None,
     no_persist: NoPersist = False,
+    no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the input's own tests (they run sandboxed after every round by default).")] = False,
 ) -> None:
     """Copy the code to --out and loop until SecBot approves or nothing more can be fixed."""
     if concurrency is not None:  # one job per path, each with these same options
@@ -68,6 +70,7 @@ def harden(
         max_tokens_budget=max_tokens_budget, request_timeout=request_timeout,
         max_retries=max_retries, max_wall_time=max_wall_time,
     )
+    ctx = dataclasses.replace(ctx, run_tests=not no_tests)
     console = Console(highlight=False)
     for path, reason in loaded.skipped:
         console.print(f"[dim]skipped {path}: {reason}[/]")
@@ -75,7 +78,8 @@ def harden(
     mode = "offline (analysers + autofix)" if ctx.is_offline() else (
         f"DevBot {ctx.resolved_dev_model()} · SecBot {ctx.resolved_sec_model()}")
     console.print(f"thread [bold]{thread_id}[/] · {len(loaded.files)} file(s) · {mode}")
-    meta = context_metadata(ctx, command="harden", out=out_dir, report=report)
+    meta = context_metadata(ctx, command="harden", out=out_dir, report=report,
+                            run_tests=ctx.run_tests)
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(
             {"request": request or DEFAULT_REQUEST, "files": loaded.files}, ctx,
