@@ -194,6 +194,15 @@ def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
+def resolved_models(ctx: Any) -> dict[str, str]:
+    """The models and server a run really uses (flags or environment), to store with it so a
+    resume does not depend on the environment; the API key is never among them."""
+    if ctx.is_offline():
+        return {}
+    return {"dev_model": ctx.resolved_dev_model(), "sec_model": ctx.resolved_sec_model(),
+            "base_url": ctx.resolved_base_url()}
+
+
 def thread_config(thread_id: str) -> dict[str, Any]:
     """The config that names one thread's latest checkpoint."""
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
@@ -201,7 +210,7 @@ def thread_config(thread_id: str) -> dict[str, Any]:
 
 def latest_checkpoint(saver: BaseCheckpointSaver, thread_id: str) -> CheckpointTuple | None:
     """The thread's latest checkpoint, or None for an unknown thread; store errors exit 2."""
-    return _guarded(lambda: saver.get_tuple(thread_config(thread_id)))
+    return guard_store(lambda: saver.get_tuple(thread_config(thread_id)))
 
 
 def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
@@ -210,13 +219,13 @@ def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
            "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}")
     if isinstance(saver, SqliteSaver):
         with saver.lock:
-            rows = _guarded(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
+            rows = guard_store(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
         return [row[0] for row in rows]
     if type(saver).__name__ == "PostgresSaver":
         def query() -> list[Any]:
             with saver.conn.cursor() as cur:  # type: ignore[attr-defined]
                 return cur.execute(sql.format("%s"), (limit,)).fetchall()
-        return [row["thread_id"] for row in _guarded(query)]
+        return [row["thread_id"] for row in guard_store(query)]
     seen: list[str] = []
     for item in saver.list(None):
         thread = item.config["configurable"]["thread_id"]
@@ -227,8 +236,8 @@ def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
     return seen
 
 
-def _guarded(read: Any) -> Any:
-    """Run a store read; a corrupt or vanished store becomes one line and exit 2."""
+def guard_store(read: Any) -> Any:
+    """Call `read()`; a corrupt or failing store becomes one line and exit 2."""
     try:
         return read()
     except sqlite3.DatabaseError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import typer
@@ -9,6 +10,7 @@ from rich.console import Console
 
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run
+from devsecbots.human import HumanReview, decider_for
 from devsecbots.options import (
     Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRetries, MaxRounds,
     MaxWallTime, Method, Model, NoPersist, Out, Report, RequestTimeout, SecModel,
@@ -16,7 +18,7 @@ from devsecbots.options import (
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
-from devsecbots.store import open_checkpointer
+from devsecbots.store import open_checkpointer, resolved_models
 
 
 def build(
@@ -38,6 +40,7 @@ def build(
     max_wall_time: MaxWallTime = 0.0,
     db: Db = None,
     no_persist: NoPersist = False,
+    human_review: HumanReview = False,
 ) -> None:
     """DevBot writes the program from REQUEST; the loop runs until SecBot approves."""
     if not request.strip():
@@ -56,15 +59,18 @@ def build(
             "local OpenAI-compatible server such as Ollama), or harden existing code offline "
             "with `devsecbots harden PATH --out DIR`"
         )
+    ctx = dataclasses.replace(ctx, human_review=human_review)
     console = Console(highlight=False)
+    decide = decider_for(console, human_review=human_review, persist=not no_persist)
     thread_id = str(uuid.uuid4())
     console.print(f"thread [bold]{thread_id}[/] · DevBot {ctx.resolved_dev_model()} · "
                   f"SecBot {ctx.resolved_sec_model()} · max {ctx.max_rounds} rounds")
-    meta = context_metadata(ctx, command="build", out=out_dir, report=report)
+    meta = context_metadata(ctx, command="build", out=out_dir, report=report,
+                            human_review=human_review, **resolved_models(ctx))
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(
             {"request": request}, ctx, thread_id=thread_id, checkpointer=saver,
-            console=console, metadata=meta, resumable=not no_persist,
+            console=console, metadata=meta, resumable=not no_persist, decide=decide,
         )
     raise typer.Exit(
         finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console, report_path=report)

@@ -13,6 +13,7 @@ from rich.console import Console
 from devsecbots.batch import harden_each
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run, print_diff_summary
+from devsecbots.human import HumanReview, decider_for
 from devsecbots.inputs import load_inputs
 from devsecbots.options import (
     Analyzers, ApiKey, BaseUrl, Blocking, Budget, Concurrency, Db, DevModel, MaxRetries, MaxRounds,
@@ -22,7 +23,8 @@ from devsecbots.options import (
 from devsecbots.output import check_out_dir
 from devsecbots.progress import severity_summary
 from devsecbots.runner import run_graph
-from devsecbots.store import open_checkpointer
+from devsecbots.store import open_checkpointer, resolved_models
+from graphs.context import Context
 
 DEFAULT_REQUEST = "Harden this code: fix every security finding without changing what it does."
 
@@ -50,6 +52,7 @@ def harden(
     concurrency: Concurrency = None,
     db: Db = None,
     no_persist: NoPersist = False,
+    human_review: HumanReview = False,
     no_tests: Annotated[bool, typer.Option("--no-tests", help="Do not run the input's own tests (they run sandboxed after every round by default).")] = False,
 ) -> None:
     """Copy the code to --out and loop until SecBot approves or nothing more can be fixed."""
@@ -71,29 +74,45 @@ def harden(
         max_retries=max_retries, max_wall_time=max_wall_time,
     )
     ctx = dataclasses.replace(ctx, run_tests=not no_tests)
+    ctx = dataclasses.replace(ctx, human_review=human_review)
     console = Console(highlight=False)
+    decide = decider_for(console, human_review=human_review, persist=not no_persist)
     for path, reason in loaded.skipped:
         console.print(f"[dim]skipped {path}: {reason}[/]")
     thread_id = str(uuid.uuid4())
     mode = "offline (analysers + autofix)" if ctx.is_offline() else (
         f"DevBot {ctx.resolved_dev_model()} · SecBot {ctx.resolved_sec_model()}")
     console.print(f"thread [bold]{thread_id}[/] · {len(loaded.files)} file(s) · {mode}")
+    verbatim = {} if in_place else loaded.verbatim
     meta = context_metadata(ctx, command="harden", out=out_dir, report=report,
+                            human_review=human_review, in_place=in_place,
+                            verbatim={rel: str(src) for rel, src in verbatim.items()},
+                            skipped=[list(item) for item in loaded.skipped],
+                            **resolved_models(ctx),
                             run_tests=ctx.run_tests)
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(
             {"request": request or DEFAULT_REQUEST, "files": loaded.files}, ctx,
             thread_id=thread_id, checkpointer=saver, console=console, metadata=meta,
-            resumable=not no_persist,
+            resumable=not no_persist, decide=decide,
         )
-    print_diff_summary(loaded.files, state.get("files") or {}, console)
+    raise typer.Exit(finish_harden(
+        state, ctx, out=out_dir, thread_id=thread_id, console=console, report=report,
+        skipped=loaded.skipped, verbatim=verbatim,
+    ))
+
+
+def finish_harden(
+    state: dict, ctx: Context, *, out: Path, thread_id: str, console: Console,
+    report: Path | None, skipped: list[tuple[str, str]], verbatim: dict[str, Path],
+) -> int:
+    """Show the diff and what autofix could not fix, write everything; the exit code (also
+    used by `devsecbots resume` for a harden run)."""
+    print_diff_summary(state.get("input_files") or {}, state.get("files") or {}, console)
     unfixable = state.get("unfixable") or []
     if unfixable and state.get("status") != "approved":
         console.print(f"no automatic fix for: {severity_summary(unfixable)}")
         for f in unfixable[:20]:
             console.print(f"  [dim]{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}[/]")
-    raise typer.Exit(
-        finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console,
-                   report_path=report, skipped=loaded.skipped,
-                   verbatim=None if in_place else loaded.verbatim)
-    )
+    return finish_run(state, ctx, out=out, thread_id=thread_id, console=console,
+                      report_path=report, skipped=skipped, verbatim=verbatim or None)
