@@ -24,6 +24,7 @@ it; they show breakage, not correctness.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pwd
@@ -46,10 +47,20 @@ OPEN_FILES = 512
 OUTPUT_TAIL_CHARS = 4000
 
 
+class SandboxUnavailable(OSError):
+    """The sandboxed test run cannot start at all (not: the tests failed)."""
+
+
 def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> TestRun | None:
-    """Run the project's pytest suite on a sandboxed copy of `files`; None when there are no tests."""
+    """Run the project's pytest suite on a sandboxed copy of `files`; None when there are no tests.
+
+    Raises SandboxUnavailable when pytest is not installed in this Python.
+    """
     if not layout.has_tests(files):
         return None
+    if importlib.util.find_spec("pytest") is None:
+        raise SandboxUnavailable("pytest is not installed in this Python (pip install pytest, "
+                                 "or pass --no-tests)")
     owner = _unprivileged_ids() if os.geteuid() == 0 else None
     if owner and not _interpreter_reachable_by_others():
         owner = None  # the launcher then stays uid 0 but drops every capability

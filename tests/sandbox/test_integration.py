@@ -1,0 +1,89 @@
+"""The tests check inside the loop: baseline, rollback of a breaking round, autofix, the CLI flag."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from langgraph.types import Overwrite
+from typer.testing import CliRunner
+
+from devsecbots.cli import app
+
+from nodes.analyzers import analyse
+from nodes.approval import approval_check
+from nodes.autofix import apply_fixes
+from nodes.sandbox import run_project_tests
+from tests.sandbox.test_run import CALC, CALC_TESTS, example_files
+from tests.unit.helpers import runtime, verdict
+
+GOOD = {"calc.py": CALC, "tests/test_calc.py": CALC_TESTS}
+
+
+def round_state(round_no: int, files: dict[str, str], **values) -> dict:
+    """The state approval_check sees after a DevBot round changed every file given."""
+    base = {"round": round_no, "files": files, "changed": sorted(files), "findings": [],
+            "verdict": verdict("changes_requested", "changes_requested"), "history": [],
+            "usage": []}
+    return {**base, **values}
+
+
+def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_edits_them() -> None:
+    first = approval_check(round_state(1, GOOD), runtime(offline=False))
+    baseline = first["test_baseline"]
+    assert baseline["passed"] == 2 and baseline["test_files"] == {"tests/test_calc.py": CALC_TESTS}
+    assert "tests: 2 passed" in first["history"][0]["note"]
+
+    breaking = {"calc.py": "def add(a, b):\n    return a * b\n",
+                "tests/test_calc.py": "def test_adds():\n    assert True\n"}  # a cheat
+    second = approval_check(
+        round_state(2, breaking, snapshot=first["snapshot"], test_baseline=baseline,
+                    attempted=["fix-key"]),
+        runtime(offline=False),
+    )
+    assert second["files"] == GOOD
+    assert second["history"][0]["verdict"] == "rolled_back"
+    note = second["history"][0]["note"]
+    assert "the project's tests got worse" in note and "tests.test_calc::test_adds" in note
+    assert isinstance(second["findings"], Overwrite)
+    assert second["findings"].value[-1]["rule_id"] == "rolled-back"
+    assert second["declined"] == ["fix-key"]
+    assert "test_baseline" not in second  # the baseline is taken once
+
+
+def test_run_tests_off_runs_nothing_and_rolls_nothing_back() -> None:
+    first = approval_check(round_state(1, GOOD), runtime(offline=False, run_tests=False))
+    assert "test_baseline" not in first and "tests:" not in first["history"][0]["note"]
+    breaking = {"calc.py": "def add(a, b):\n    return a * b\n"}
+    second = approval_check(
+        round_state(2, {**GOOD, **breaking}, snapshot=first["snapshot"]),
+        runtime(offline=False, run_tests=False),
+    )
+    assert second["history"][0]["verdict"] != "rolled_back"
+
+
+def test_example_tests_still_pass_after_the_offline_autofix() -> None:
+    files = example_files()
+    fixed = apply_fixes(files, analyse(files, cache=None).findings)
+    assert "app.py" in fixed.changed, "the autofix is expected to change the example app"
+    result = run_project_tests(fixed.files)
+    assert result is not None
+    assert (result.passed, result.failing) == (2, ()), result.output
+
+
+def test_harden_runs_the_tests_unless_told_not_to(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    (source / "tests").mkdir(parents=True)
+    for path, content in GOOD.items():
+        (source / path).write_text(content)
+    notes = {}
+    for flag in ("", "--no-tests"):
+        out = tmp_path / f"out{flag}"
+        args = ["harden", str(source), "--out", str(out), "--offline", "--analyzers", "bandit",
+                "--no-persist", *([flag] if flag else [])]
+        done = CliRunner().invoke(app, args)  # in-process: two interpreter starts saved
+        assert done.exit_code == 0, done.output
+        report = json.loads((out / "devsecbots-report.json").read_text())
+        notes[flag] = " ".join(h["note"] for h in report["history"])
+    assert "tests: 2 passed" in notes[""]
+    assert "tests:" not in notes["--no-tests"]
