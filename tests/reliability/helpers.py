@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from devsecbots import cli as cli_module
-from devsecbots.cli import app
 
 THREAD = re.compile(r"devsecbots resume ([0-9a-f-]{36})")
 # Short waits: tests must stay fast, and these bounds are what the CLI options are for.
@@ -54,14 +53,6 @@ def run_cli(capsys: pytest.CaptureFixture, *args: str) -> CliRun:
     return CliRun(code, out, err)
 
 
-def has_command(name: str) -> bool:
-    """Whether the CLI offers `name` (resume is written by another change)."""
-    return any(
-        (c.name or (c.callback.__name__ if c.callback else "")) == name
-        for c in app.registered_commands
-    )
-
-
 def checkpoints(db: Path, thread_id: str) -> int:
     """How many checkpoints the SQLite run database holds for a thread."""
     with sqlite3.connect(db) as conn:
@@ -74,8 +65,3 @@ def checkpoints(db: Path, thread_id: str) -> int:
 def tree(root: Path) -> list[str]:
     """Every path under root (files, dirs, symlinks), relative, sorted."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
-
-
-requires_resume = pytest.mark.skipif(
-    not has_command("resume"), reason="`devsecbots resume` is not there yet"
-)

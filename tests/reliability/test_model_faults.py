@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devsecbots.testing import FakeOpenAI, Fault, free_port
-from tests.reliability.helpers import FAST, checkpoints, requires_resume, run_cli, tree
+from tests.reliability.helpers import FAST, checkpoints, run_cli, tree
 from tests.story import SECURE_APP, submission, verdict
 
 
@@ -113,7 +113,6 @@ def test_server_errors_are_retried_with_backoff(capsys, tmp_path: Path) -> None:
     assert gaps[0] >= 0.37 and gaps[1] >= 0.74, gaps
 
 
-@requires_resume
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_resume_completes_once_the_server_behaves(case: Case, capsys, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -124,12 +123,13 @@ def test_resume_completes_once_the_server_behaves(case: Case, capsys, tmp_path: 
         server.reset()
         server.script("m", GOOD)
         resumed = run_cli(capsys, "resume", failed.thread_id)
+        calls = len(server.requests)
     assert resumed.code == 0, resumed.stdout + resumed.stderr
+    assert calls == 2  # DevBot's failed call again, then SecBot
     assert (out / "app.py").read_text() == SECURE_APP
-    assert "app.py" in tree(out)
+    assert tree(out) == ["SECURITY-REPORT.md", "app.py", "devsecbots-report.json"]
 
 
-@requires_resume
 def test_resume_after_connection_refused_once_the_server_listens(capsys, tmp_path: Path) -> None:
     port = free_port()
     failed = build(capsys, f"http://127.0.0.1:{port}/v1", tmp_path / "out")
@@ -141,7 +141,6 @@ def test_resume_after_connection_refused_once_the_server_listens(capsys, tmp_pat
     assert (tmp_path / "out" / "app.py").read_text() == SECURE_APP
 
 
-@requires_resume
 def test_resume_does_not_repeat_a_finished_model_call(capsys, tmp_path: Path) -> None:
     """SecBot's server fails after DevBot answered: resume asks SecBot only."""
     with FakeOpenAI() as server:
