@@ -183,8 +183,8 @@ class DevSecState(InputState, total=False):
     attempted: list[str]  # keys of findings the latest offline round applied fixes for
     declined: list[str]  # keys whose automatic fix was rolled back; not tried again
     snapshot: dict[str, Any]  # files, findings and verdict of the last accepted round
-    # The project's own tests on the starting files (nodes.sandbox TestRun.as_dict() plus the
-    # test files as they were); {} when there are none. Later rounds must do as well.
+    # The project's own tests on the starting files (nodes.sandbox TestRun.as_dict() plus, under
+    # "test_files", the tests and pytest config as they were); {} when there are none.
     test_baseline: dict[str, Any]
     history: Annotated[list[RoundRecord], operator.add]
     usage: Annotated[list[Usage], operator.add]

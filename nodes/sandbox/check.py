@@ -1,13 +1,15 @@
 """The tests fix check: the project's own tests must do as well after a DevBot round as before.
 
-The baseline is taken once, on the starting files, and keeps the test files as they were: later
-rounds run those same tests against the new code, so a round cannot pass the check by editing
-or deleting a test.
+The baseline is taken once, on the starting files, and keeps the tests and pytest's configuration
+as they were: later rounds run exactly those against the new code (test or config files a round
+added or changed are left out), so a round cannot pass the check by editing, deleting or
+out-configuring a test.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from nodes.sandbox.layout import is_test_path
@@ -15,6 +17,13 @@ from nodes.sandbox.result import TestRun, same_result
 from nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
 
 MAX_RERUN_TIMEOUT = 300.0
+PYTEST_CONFIG_FILES = frozenset({"pytest.ini", ".pytest.ini", "pyproject.toml", "setup.cfg",
+                                 "tox.ini"})
+
+
+def is_pinned(path: str) -> bool:
+    """Whether a file belongs to the yardstick (tests, conftest, pytest config), not the code."""
+    return is_test_path(path) or PurePosixPath(path).name in PYTEST_CONFIG_FILES
 
 
 @dataclass(frozen=True)
@@ -33,14 +42,15 @@ def make_baseline(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) ->
     run = run_project_tests(files, timeout=timeout)
     if run is None:
         return {}
-    return {**run.as_dict(), "test_files": {p: c for p, c in files.items() if is_test_path(p)}}
+    return {**run.as_dict(), "test_files": {p: c for p, c in files.items() if is_pinned(p)}}
 
 
 def compare_with_baseline(baseline: dict[str, Any], files: dict[str, str]) -> tuple[str | None, TestRun]:
     """Run the baseline's tests against `files`; (reason the result is worse or None, the run)."""
     before = TestRun.from_dict(baseline)
     timeout = min(MAX_RERUN_TIMEOUT, max(DEFAULT_TIMEOUT, 3 * before.duration))
-    after = run_project_tests({**files, **baseline["test_files"]}, timeout=timeout)
+    code = {p: c for p, c in files.items() if not is_pinned(p)}
+    after = run_project_tests({**code, **baseline["test_files"]}, timeout=timeout)
     if after is None:  # cannot happen: the baseline's test files are in the run
         raise ValueError("the test baseline holds no test file")
     reason = same_result(before, after)

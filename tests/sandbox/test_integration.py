@@ -18,6 +18,15 @@ from tests.sandbox.test_run import CALC, CALC_TESTS, example_files
 from tests.unit.helpers import runtime, verdict
 
 GOOD = {"calc.py": CALC, "tests/test_calc.py": CALC_TESTS}
+# A conftest that reports every test as passed: how a round could fake green tests.
+FAKE_GREEN = """
+import pytest
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    outcome.get_result().outcome = "passed"
+"""
 
 
 def round_state(round_no: int, files: dict[str, str], **values) -> dict:
@@ -28,14 +37,15 @@ def round_state(round_no: int, files: dict[str, str], **values) -> dict:
     return {**base, **values}
 
 
-def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_edits_them() -> None:
+def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> None:
     first = approval_check(round_state(1, GOOD), runtime(offline=False))
     baseline = first["test_baseline"]
     assert baseline["passed"] == 2 and baseline["test_files"] == {"tests/test_calc.py": CALC_TESTS}
     assert "tests: 2 passed" in first["history"][0]["note"]
 
     breaking = {"calc.py": "def add(a, b):\n    return a * b\n",
-                "tests/test_calc.py": "def test_adds():\n    assert True\n"}  # a cheat
+                "tests/test_calc.py": "def test_adds():\n    assert True\n",  # edited test
+                "conftest.py": FAKE_GREEN}  # and a new conftest that fakes green
     second = approval_check(
         round_state(2, breaking, snapshot=first["snapshot"], test_baseline=baseline,
                     attempted=["fix-key"]),
