@@ -127,7 +127,8 @@ def test_resume_completes_once_the_server_behaves(case: Case, capsys, tmp_path: 
     assert resumed.code == 0, resumed.stdout + resumed.stderr
     assert calls == 2  # DevBot's failed call again, then SecBot
     assert (out / "app.py").read_text() == SECURE_APP
-    assert tree(out) == ["SECURITY-REPORT.md", "app.py", "devsecbots-report.json"]
+    assert set(tree(out)) == {f["path"] for f in GOOD[0]["files"]} | {
+        "templates", "SECURITY-REPORT.md", "devsecbots-report.json"}
 
 
 def test_resume_after_connection_refused_once_the_server_listens(capsys, tmp_path: Path) -> None:
