@@ -4,45 +4,65 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
+import bandit
 from bandit.core import config as b_config
 from bandit.core import manager as b_manager
 
 from graphs.state import Finding, make_finding
 
 _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED": "low"}
+# Advisories that flag an import or a list-style subprocess call rather than a weakness: every
+# `import pickle` or `import subprocess` would carry a finding. The dangerous calls themselves are
+# still reported (B301 pickle.loads, B602/B605 shell=True, ...) and untrusted data reaching
+# subprocess is our Semgrep rule devsecbots.flask.command-injection.
+SKIPPED_TESTS = frozenset({f"B4{n:02d}" for n in range(1, 16)} | {"B603"})
+PROFILE_VERSION = f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-medium"
 logging.getLogger("bandit").setLevel(logging.ERROR)
 
 
-def _new_manager() -> b_manager.BanditManager:
+def _new_manager(skip: frozenset[str]) -> b_manager.BanditManager:
     # ignore_nosec: waivers are judged by our own policy (they need a reason), not by Bandit.
-    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True, ignore_nosec=True)
+    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
+                                   profile={"exclude": set(skip)}, ignore_nosec=True)
 
 
-def run_bandit(files: dict[str, str]) -> list[Finding]:
-    """Run Bandit's default test set over the given Python sources (path -> content)."""
-    manager = _new_manager()
-    paths = list(files)
-    remaining = list(paths)
-    for path in paths:
+def run_bandit(
+    files: dict[str, str],
+    *,
+    skip: frozenset[str] = SKIPPED_TESTS,
+    min_confidence: str = "MEDIUM",
+    progress: Callable[[int], None] | None = None,
+) -> list[Finding]:
+    """Run Bandit's default tests (minus `skip`) over Python sources (path -> content)."""
+    manager = _new_manager(skip)
+    remaining = list(files)
+    for done, path in enumerate(list(files), start=1):
         manager._parse_file(path, io.BytesIO(files[path].encode("utf-8")), remaining)
+        if progress:
+            progress(done)
+    rank = {"LOW": 1, "MEDIUM": 2, "HIGH": 3, "UNDEFINED": 0}
     findings: list[Finding] = []
     for issue in manager.get_issue_list():
-        if issue.confidence == "LOW":
+        if rank.get(issue.confidence, 0) < rank[min_confidence]:
             continue  # low-confidence Bandit hits are too noisy to block or autofix on
-        lines = files.get(issue.fname, "").splitlines()
-        line = int(issue.lineno or 0)
-        findings.append(
-            make_finding(
-                severity=_BANDIT_SEVERITY.get(issue.severity, "low"),
-                cwe=issue.cwe.id if issue.cwe else "",
-                file=issue.fname,
-                line=line,
-                title=issue.text,
-                recommendation=f"See https://bandit.readthedocs.io ({issue.test_id} {issue.test})",
-                source="bandit",
-                rule_id=issue.test_id,
-                snippet=lines[line - 1] if 0 < line <= len(lines) else "",
-            )
-        )
+        findings.append(_to_finding(issue, files))
     return findings
+
+
+def _to_finding(issue, files: dict[str, str]) -> Finding:
+    """Map one Bandit issue onto our Finding."""
+    lines = files.get(issue.fname, "").splitlines()
+    line = int(issue.lineno or 0)
+    return make_finding(
+        severity=_BANDIT_SEVERITY.get(issue.severity, "low"),
+        cwe=issue.cwe.id if issue.cwe else "",
+        file=issue.fname,
+        line=line,
+        title=issue.text,
+        recommendation=f"See https://bandit.readthedocs.io ({issue.test_id} {issue.test})",
+        source="bandit",
+        rule_id=issue.test_id,
+        snippet=lines[line - 1] if 0 < line <= len(lines) else "",
+    )

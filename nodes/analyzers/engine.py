@@ -1,13 +1,21 @@
-"""Run the configured analysers over a project's files and return normalised findings."""
+"""Run the configured analysers over a project's files and return normalised, de-duplicated findings."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from graphs.state import Finding, make_finding
-from nodes.analyzers.bandit_runner import run_bandit
+from graphs.state import SEVERITY_ORDER, Finding, make_finding
+from nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
+from nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
+from nodes.analyzers.dedup import dedupe
+from nodes.analyzers.errors import AnalyzerUnavailable
+from nodes.analyzers.semgrep_runner import rules_version, run_semgrep
+
+ANALYZERS = ("bandit", "semgrep")
+SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -16,7 +24,8 @@ class AnalysisReport:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    analysed: list[str] = field(default_factory=list)
+    analysed: list[str] = field(default_factory=list)  # files an analyser actually ran on (cache misses)
+    cached: list[str] = field(default_factory=list)  # Python files answered from the cache only
 
 
 def syntax_findings(files: dict[str, str]) -> list[Finding]:
@@ -27,25 +36,110 @@ def syntax_findings(files: dict[str, str]) -> list[Finding]:
             continue
         try:
             ast.parse(source, filename=path)
-        except SyntaxError as err:
+        except (SyntaxError, ValueError) as err:
             found.append(
                 make_finding(
-                    severity="high", file=path, line=err.lineno or 0, source="parser",
-                    rule_id="syntax-error", title=f"File does not parse: {err.msg}",
+                    severity="high", file=path, line=getattr(err, "lineno", 0) or 0,
+                    source="parser", rule_id="syntax-error",
+                    title=f"File does not parse: {getattr(err, 'msg', err)}",
                     recommendation="Fix the syntax error; nothing else can be checked until it parses.",
                 )
             )
     return found
 
 
-def analyse(files: dict[str, str], analyzers: Sequence[str] = ("bandit",)) -> AnalysisReport:
-    """Run the named analysers over the Python files among `files` (path -> content)."""
+def analyse(
+    files: dict[str, str],
+    analyzers: Sequence[str] = ANALYZERS,
+    *,
+    cache: AnalysisCache | None = DEFAULT_CACHE,
+    progress: Progress | None = None,
+) -> AnalysisReport:
+    """Run the named analysers over the Python files among `files` (path -> content).
+
+    Files whose (path, content, analyser, rules version) were analysed before come from `cache`.
+    `progress(done, total)` counts (file, analyser) pairs that had to be analysed this call.
+    Raises AnalyzerUnavailable when a requested analyser is unknown, missing or fails.
+    """
+    chosen = _check_names(analyzers)
     python = {p: c for p, c in files.items() if p.endswith(".py")}
-    report = AnalysisReport(analysed=sorted(python))
-    report.skipped = [(p, "not a Python file") for p in sorted(files) if p not in python]
+    report = AnalysisReport(skipped=[(p, "not a Python file") for p in sorted(files) if p not in python])
     broken = syntax_findings(python)
-    report.findings.extend(broken)
-    parseable = {p: c for p, c in python.items() if p not in {f["file"] for f in broken}}
-    if "bandit" in analyzers:
-        report.findings.extend(run_bandit(parseable))
+    unparsable = {f["file"] for f in broken}
+    targets = {
+        # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
+        "bandit": {p: c for p, c in python.items() if p not in unparsable},
+        "semgrep": python,
+    }
+    versions = {name: _version(name) for name in chosen}
+    found: list[Finding] = []
+    missed: dict[str, dict[str, str]] = {}
+    for name in chosen:
+        missed[name] = {}
+        for path, content in targets[name].items():
+            hit = cache.get(cache_key(path, content, name, versions[name])) if cache is not None else None
+            if hit is None:
+                missed[name][path] = content
+            else:
+                found.extend(hit)
+    counter = _Counter(progress, sum(len(m) for m in missed.values()))
+    for name in chosen:
+        if missed[name]:
+            results = _run(name, missed[name], counter)
+            for path, content in missed[name].items():
+                if cache is not None:
+                    cache.put(cache_key(path, content, name, versions[name]), results.get(path, []))
+                found.extend(results.get(path, []))
+    analysed = set().union(*missed.values()) if missed else set()
+    report.analysed = sorted(analysed)
+    report.cached = sorted(set(python) - analysed - unparsable)
+    report.findings = sorted(broken + dedupe(found), key=_order)
     return report
+
+
+def _check_names(analyzers: Sequence[str]) -> list[str]:
+    """The requested analysers, de-duplicated, in our order; unknown names are an error."""
+    names = [str(a).strip().lower() for a in analyzers]
+    unknown = [n for n in names if n not in ANALYZERS]
+    if unknown:
+        raise AnalyzerUnavailable(f"unknown analyser {unknown[0]!r}: choose from {', '.join(ANALYZERS)}")
+    return [a for a in ANALYZERS if a in names]
+
+
+def _version(name: str) -> str:
+    """What invalidates cached results of one analyser: its version and configuration or rules."""
+    return PROFILE_VERSION if name == "bandit" else rules_version()
+
+
+def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:
+    """Run one analyser over files; findings grouped by file."""
+    found: list[Finding] = []
+    if name == "bandit":
+        found = run_bandit(files, progress=lambda _done: counter.step(1))
+    else:
+        paths = list(files)
+        for start in range(0, len(paths), SEMGREP_BATCH):
+            batch = {p: files[p] for p in paths[start:start + SEMGREP_BATCH]}
+            found.extend(run_semgrep(batch))
+            counter.step(len(batch))
+    grouped: dict[str, list[Finding]] = {}
+    for finding in found:
+        grouped.setdefault(finding["file"], []).append(finding)
+    return grouped
+
+
+class _Counter:
+    """Forwards progress as (done, total) to the caller's callback."""
+
+    def __init__(self, callback: Progress | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, total, 0
+
+    def step(self, count: int) -> None:
+        self.done += count
+        if self.callback:
+            self.callback(self.done, self.total)
+
+
+def _order(finding: Finding) -> tuple[str, int, int, str]:
+    """Sort by file, line, most severe first, then rule."""
+    return (finding["file"], finding["line"], -SEVERITY_ORDER[finding["severity"]], finding["rule_id"])

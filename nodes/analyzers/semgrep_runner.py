@@ -127,7 +127,8 @@ def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, cou
         output = None
     if done.returncode not in (0, 1) or not isinstance(output, dict):
         raise AnalyzerUnavailable(f"semgrep failed (exit {done.returncode}): "
-                                  f"{_first_error(output, done.stderr)}; {INSTALL_HINT}")
+                                  f"{_first_error(output, done.stderr)}; "
+                                  "pass --analyzers bandit to run Bandit only")
     return output
 
 
@@ -136,7 +137,12 @@ def _first_error(output: Any, stderr: str) -> str:
     errors = output.get("errors") if isinstance(output, dict) else None
     text = ""
     if errors:
-        text = str(errors[0].get("message") or errors[0].get("type") or "")
+        first = errors[0]
+        text = str(first.get("long_msg") or first.get("message") or first.get("type") or "")
+        spans = first.get("spans") or []
+        if spans and spans[0].get("file"):
+            where = spans[0]
+            text = f"{where['file']}:{(where.get('start') or {}).get('line', '?')}: {text}"
     if not text:
         lines = [ln for ln in (stderr or "").splitlines() if ln.strip()]
         text = lines[-1] if lines else "no output"

@@ -37,16 +37,20 @@ def rewrite_slices(source: str) -> str:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return source
     edits = _colon_edits(tokens)
+    edits.update(_fstring_edits(tokens))
     if not edits:
         return source
     rewritten = _apply(source, edits)
     return rewritten if _still_parses(source, rewritten) else source
 
 
-def _colon_edits(tokens: list[tokenize.TokenInfo]) -> dict[tuple[int, int], str]:
+Edits = dict[tuple[int, int], tuple[int, str]]  # (row, col) -> (length replaced, new text)
+
+
+def _colon_edits(tokens: list[tokenize.TokenInfo]) -> Edits:
     """Replacement text for each slice colon, keyed by its (row, col)."""
     stack: list[_Bracket] = []
-    edits: dict[tuple[int, int], str] = {}
+    edits: Edits = {}
     for index, tok in enumerate(tokens):
         if tok.type != tokenize.OP and not (tok.type == tokenize.NAME and tok.string == "lambda"):
             continue
@@ -59,7 +63,7 @@ def _colon_edits(tokens: list[tokenize.TokenInfo]) -> dict[tuple[int, int], str]
             bracket = stack.pop()
             if bracket.subscript and not bracket.has_lambda:
                 for colon in bracket.colons:
-                    edits[tokens[colon].start] = _replacement(tokens, colon)
+                    edits[tokens[colon].start] = (1, _replacement(tokens, colon))
         elif tok.string == ":" and stack and stack[-1].subscript:
             stack[-1].colons.append(index)
     return edits
@@ -87,13 +91,74 @@ def _replacement(tokens: list[tokenize.TokenInfo], colon: int) -> str:
     return text
 
 
-def _apply(source: str, edits: dict[tuple[int, int], str]) -> str:
-    """Replace the one-character colons at the given positions, right to left per line."""
+def _fstring_edits(tokens: list[tokenize.TokenInfo]) -> Edits:
+    """Rewrite slices inside the {fields} of one-line f-strings (one STRING token before 3.12)."""
+    edits: Edits = {}
+    for tok in tokens:
+        prefix = tok.string[:tok.string.find(tok.string.lstrip("rRbBuUfF")[:1])]
+        if tok.type != tokenize.STRING or "f" not in prefix.lower() or tok.start[0] != tok.end[0]:
+            continue
+        rewritten = _rewrite_fields(tok.string)
+        if rewritten != tok.string:
+            edits[tok.start] = (len(tok.string), rewritten)
+    return edits
+
+
+def _rewrite_fields(literal: str) -> str:
+    """Apply rewrite_slices to each replacement-field expression of an f-string literal."""
+    out, i, n = [], 0, len(literal)
+    while i < n:
+        if literal.startswith("{{", i) or literal[i] != "{":
+            step = 2 if literal.startswith("{{", i) else 1
+            out.append(literal[i:i + step])
+            i += step
+            continue
+        end = _field_end(literal, i + 1)
+        if end < 0:
+            return literal
+        expression = literal[i + 1:end]
+        out.append("{" + _rewrite_expression(expression))
+        i = end
+    return "".join(out)
+
+
+def _field_end(literal: str, start: int) -> int:
+    """Index where a field's expression ends ('}', '!conv' or ':spec' at depth 0), or -1."""
+    depth, quote, i = 0, "", start
+    while i < len(literal):
+        char = literal[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif depth == 0 and (char == "}" or char == ":" or (char == "!" and literal[i + 1:i + 2] != "=")):
+            return i
+        i += 1
+    return -1
+
+
+def _rewrite_expression(expression: str) -> str:
+    """rewrite_slices for one expression; unchanged unless it parses before and after."""
+    try:
+        ast.parse(expression.strip(), mode="eval")
+        rewritten = rewrite_slices(expression.strip())
+        ast.parse(rewritten, mode="eval")
+    except (SyntaxError, ValueError):
+        return expression
+    return expression.replace(expression.strip(), rewritten) if rewritten else expression
+
+
+def _apply(source: str, edits: Edits) -> str:
+    """Apply the one-line edits at their positions, right to left per line."""
     lines = source.splitlines(keepends=True)
     for (row, col) in sorted(edits, reverse=True):
+        length, text = edits[(row, col)]
         line = lines[row - 1]
-        if line[col:col + 1] == ":":
-            lines[row - 1] = line[:col] + edits[(row, col)] + line[col + 1:]
+        lines[row - 1] = line[:col] + text + line[col + length:]
     return "".join(lines)
 
 

@@ -1,0 +1,133 @@
+# Rule tests for flask_web.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
+import os
+import pathlib
+import urllib.parse
+
+import flask
+from flask import (Flask, Markup, abort, escape, make_response, redirect, render_template,
+                   render_template_string, request, send_file, send_from_directory, session,
+                   url_for)
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+BASE = pathlib.Path("/srv/files")
+
+
+@app.route("/read")
+def read():
+    name = request.args["name"]
+    # ruleid: devsecbots.flask.path-traversal
+    with open(os.path.join("/srv/files", name)) as handle:
+        data = handle.read()
+    # ruleid: devsecbots.flask.path-traversal
+    send_file("/srv/files/" + name)
+    # ok: devsecbots.flask.path-traversal
+    send_from_directory("/srv/files", name)
+    # ok: devsecbots.flask.path-traversal
+    open(os.path.join("/srv/files", secure_filename(name)))
+    target = BASE / name
+    # ruleid: devsecbots.flask.path-traversal
+    target.read_text()
+    return escape(data)
+
+
+@app.route("/read-checked")
+def read_checked():
+    name = request.args["name"]
+    path = (BASE / name).resolve()
+    if not str(path).startswith(str(BASE)):
+        abort(404)
+    # ok: devsecbots.flask.path-traversal
+    return escape(path.read_text())
+
+
+@app.route("/read-dots")
+def read_dots():
+    name = request.args["name"]
+    if ".." in name or name.startswith("/"):
+        abort(400)
+    # ok: devsecbots.flask.path-traversal
+    return escape(open(f"/srv/files/{name}").read())
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    upload = request.files["file"]
+    # ruleid: devsecbots.flask.upload-unsanitised-filename
+    upload.save(os.path.join("/srv/uploads", upload.filename))
+    filename = secure_filename(upload.filename)
+    # ok: devsecbots.flask.upload-unsanitised-filename
+    upload.save(os.path.join("/srv/uploads", filename))
+    return redirect(url_for("read", name=filename))
+
+
+@app.route("/go")
+def go():
+    target = request.args.get("next", "/")
+    if request.args.get("self"):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(request.url)
+    if request.args.get("home"):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(url_for("read"))
+    # ruleid: devsecbots.flask.open-redirect
+    return redirect(target)
+
+
+@app.route("/go-checked")
+def go_checked():
+    target = request.args.get("next", "/")
+    parsed = urllib.parse.urlparse(target)
+    if parsed.netloc not in ("", "example.org"):
+        abort(400)
+    # ok: devsecbots.flask.open-redirect
+    return redirect(target)
+
+
+@app.route("/hello")
+def hello():
+    name = request.args.get("name", "")
+    style = request.args.get("style")
+    if style == "plain":
+        # ruleid: devsecbots.flask.xss
+        return f"<h1>Hello {name}</h1>"
+    if style == "markup":
+        # ruleid: devsecbots.flask.xss
+        return Markup("<b>" + name + "</b>")
+    if style == "escaped":
+        # ok: devsecbots.flask.xss
+        return f"<h1>Hello {escape(name)}</h1>"
+    if style == "template":
+        # ok: devsecbots.flask.xss
+        return render_template("hello.html", name=name)
+    if style == "header":
+        # ok: devsecbots.flask.xss
+        return make_response(("saved", {"X-Name": name}))
+    # ruleid: devsecbots.flask.xss
+    return make_response("<p>" + name + "</p>")
+
+
+@app.route("/greet")
+def greet():
+    name = request.args.get("name", "")
+    # ruleid: devsecbots.flask.template-injection
+    return render_template_string("<h1>Hello " + name + "</h1>")
+
+
+@app.route("/greet-safe")
+def greet_safe():
+    name = request.args.get("name", "")
+    # ok: devsecbots.flask.template-injection, devsecbots.flask.xss
+    return render_template_string("<h1>Hello {{ name }}</h1>", name=name)
+
+
+@app.route("/remember", methods=["POST"])
+def remember():
+    user = request.form["user"]
+    # ruleid: devsecbots.flask.trust-boundary-violation
+    session["user"] = user
+    # ruleid: devsecbots.flask.trust-boundary-violation
+    flask.session[user] = "1"
+    # ok: devsecbots.flask.trust-boundary-violation
+    session["visits"] = int(request.form["visits"])
+    return "ok"

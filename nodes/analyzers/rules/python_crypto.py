@@ -1,0 +1,56 @@
+# Rule tests for python_crypto.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
+import hashlib
+import random
+import secrets
+
+from flask import make_response, session
+
+
+def fingerprint(data: bytes) -> str:
+    # ruleid: devsecbots.python.weak-hash
+    digest = hashlib.md5(data).hexdigest()
+    # ruleid: devsecbots.python.weak-hash
+    hashlib.sha1(data)
+    # ruleid: devsecbots.python.weak-hash
+    hashlib.new("md5", data)
+    # ok: devsecbots.python.weak-hash
+    hashlib.md5(data, usedforsecurity=False)
+    # ok: devsecbots.python.weak-hash
+    hashlib.sha256(data)
+    # ok: devsecbots.python.weak-hash
+    hashlib.new("sha512", data)
+    return digest
+
+
+def new_session_token() -> str:
+    # ruleid: devsecbots.python.weak-random
+    return str(random.getrandbits(64))
+
+
+def remember_me(user):
+    # ruleid: devsecbots.python.weak-random
+    value = str(random.random())[2:]
+    response = make_response("hi")
+    response.set_cookie("remember", value, secure=True, httponly=True, samesite="Lax")
+    return response
+
+
+def login(user):
+    # ruleid: devsecbots.python.weak-random
+    reset_code = random.randint(100000, 999999)
+    # ok: devsecbots.python.weak-random
+    other = secrets.randbelow(10)
+    session["user"] = user
+    return reset_code, other
+
+
+def shuffle_deck(deck):
+    # ok: devsecbots.python.weak-random
+    random.shuffle(deck)
+    # ok: devsecbots.python.weak-random
+    return random.choice(deck)
+
+
+def api_token() -> str:
+    # ok: devsecbots.python.weak-random
+    return secrets.token_urlsafe(32)
