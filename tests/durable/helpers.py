@@ -1,0 +1,62 @@
+"""Helpers for the durable-run tests: run the CLI as a subprocess and read its thread id."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import cli, cli_env
+
+API_KEY = "sk-durable-test-key-123"
+THREAD = re.compile(r"thread ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+STORY_FLAGS = ("--dev-model", "dev-model", "--sec-model", "sec-model")
+
+
+@dataclass
+class Done:
+    """A finished CLI process."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        """stdout and stderr together, for assertion messages."""
+        return self.stdout + self.stderr
+
+    @property
+    def thread_id(self) -> str:
+        """The thread id the run printed at start."""
+        match = THREAD.search(self.stdout)
+        assert match, self.text
+        return match.group(1)
+
+
+def run(*args: str, timeout: float = 180, stdin: str | None = "", **env: str) -> Done:
+    """Run `devsecbots ARGS` with no terminal, the test API key and extra environment."""
+    proc = subprocess.run(
+        cli(*args), env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200", **env),
+        input=stdin, capture_output=True, text=True, timeout=timeout,
+    )
+    return Done(proc.returncode, proc.stdout, proc.stderr)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (relative POSIX path -> bytes), reports excluded."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name not in ("SECURITY-REPORT.md", "devsecbots-report.json")
+    }
+
+
+def comparable_report(path: Path) -> dict:
+    """The JSON report without what differs between two runs: thread id, model server port."""
+    data = json.loads(path.read_text())
+    data.pop("thread_id")
+    data.get("models", {}).pop("base_url", None)
+    return data
