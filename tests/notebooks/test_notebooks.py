@@ -9,10 +9,12 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.notebooks.clear_outputs import clear
 from tests.notebooks.kernel import execute, tagged_text
 
 NOTEBOOKS = ROOT / "notebooks"
 EXPECTED = ["01_quickstart.ipynb", "02_add_a_node.ipynb", "03_use_a_model.ipynb"]
+CLEAR = "clear them with: .venv/bin/python -m tests.notebooks.clear_outputs"
 
 
 @pytest.fixture
@@ -34,9 +36,22 @@ def test_committed_notebook_is_valid_and_has_no_outputs(name: str) -> None:
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert code, "a notebook without code"
     for cell in code:
-        assert cell.outputs == [], f"{name}: outputs committed in cell {cell.get('id')}"
-        assert cell.execution_count is None, f"{name}: execution count in cell {cell.get('id')}"
+        assert cell.outputs == [], f"{name}: outputs committed ({CLEAR})"
+        assert cell.execution_count is None, f"{name}: execution counts committed ({CLEAR})"
+        assert "execution" not in cell.metadata, f"{name}: run timings committed ({CLEAR})"
     assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_clear_outputs_strips_what_a_run_leaves(tmp_path: Path) -> None:
+    nb = nbformat.read(NOTEBOOKS / EXPECTED[0], as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n")]
+    cell.execution_count = 7
+    cell.metadata["execution"] = {"iopub.status.idle": "2025-01-01T00:00:00Z"}
+    path = tmp_path / "run.ipynb"
+    nbformat.write(nb, path)
+    assert clear(path) is True and clear(path) is False
+    assert nbformat.read(path, as_version=4) == nbformat.read(NOTEBOOKS / EXPECTED[0], as_version=4)
 
 
 @pytest.mark.slow
