@@ -65,7 +65,7 @@ def test_a_passing_fault_is_recovered(case: Case, capsys, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_a_lasting_fault_stops_with_exit_3_and_a_checkpoint(
+def test_a_lasting_fault_stops_with_exit_3_then_resume_completes(
     case: Case, capsys, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
@@ -75,22 +75,24 @@ def test_a_lasting_fault_stops_with_exit_3_and_a_checkpoint(
         run = build(capsys, server.base_url, out)
         elapsed = time.monotonic() - started
         attempts = len(server.requests)
-    assert run.code == 3, run.stdout + run.stderr
-    assert len(run.error_lines) == 1 and run.error_lines[0].startswith("error:"), run.stderr
-    assert case.cause in " ".join(run.stderr.split())
-    assert "Traceback" not in run.stdout + run.stderr
-    assert attempts == 2  # --max-retries 1: bounded, and the re-ask also happens only once
-    assert elapsed < 10
-    assert run.thread_id and checkpoints(tmp_path / "runs.sqlite", run.thread_id) >= 1
-    assert not out.exists()
-
-
-def test_connection_refused_stops_with_exit_3_and_a_checkpoint(capsys, tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{free_port()}/v1"
-    run = build(capsys, url, tmp_path / "out")
-    assert run.code == 3 and len(run.error_lines) == 1
-    assert "cannot reach the model server" in run.stderr
-    assert checkpoints(tmp_path / "runs.sqlite", run.thread_id) >= 1
+        assert run.code == 3, run.stdout + run.stderr
+        assert len(run.error_lines) == 1 and run.error_lines[0].startswith("error:"), run.stderr
+        assert case.cause in " ".join(run.stderr.split())
+        assert "Traceback" not in run.stdout + run.stderr
+        assert attempts == 2  # --max-retries 1: bounded, and the re-ask also happens only once
+        assert elapsed < 10
+        assert run.thread_id and checkpoints(tmp_path / "runs.sqlite", run.thread_id) >= 1
+        assert not out.exists()
+        # The server behaves again: resume finishes the run from its checkpoint.
+        server.reset()
+        server.script("m", GOOD)
+        resumed = run_cli(capsys, "resume", run.thread_id)
+        calls = len(server.requests)
+    assert resumed.code == 0, resumed.stdout + resumed.stderr
+    assert calls == 2  # DevBot's failed call again, then SecBot
+    assert (out / "app.py").read_text() == SECURE_APP
+    assert set(tree(out)) == {f["path"] for f in GOOD[0]["files"]} | {
+        "templates", "SECURITY-REPORT.md", "devsecbots-report.json"}
 
 
 def test_retry_after_is_honoured(capsys, tmp_path: Path) -> None:
@@ -113,28 +115,12 @@ def test_server_errors_are_retried_with_backoff(capsys, tmp_path: Path) -> None:
     assert gaps[0] >= 0.37 and gaps[1] >= 0.74, gaps
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_resume_completes_once_the_server_behaves(case: Case, capsys, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    with FakeOpenAI() as server:
-        server.default("m", case.fault)
-        failed = build(capsys, server.base_url, out)
-        assert failed.code == 3 and failed.thread_id
-        server.reset()
-        server.script("m", GOOD)
-        resumed = run_cli(capsys, "resume", failed.thread_id)
-        calls = len(server.requests)
-    assert resumed.code == 0, resumed.stdout + resumed.stderr
-    assert calls == 2  # DevBot's failed call again, then SecBot
-    assert (out / "app.py").read_text() == SECURE_APP
-    assert set(tree(out)) == {f["path"] for f in GOOD[0]["files"]} | {
-        "templates", "SECURITY-REPORT.md", "devsecbots-report.json"}
-
-
 def test_resume_after_connection_refused_once_the_server_listens(capsys, tmp_path: Path) -> None:
     port = free_port()
     failed = build(capsys, f"http://127.0.0.1:{port}/v1", tmp_path / "out")
-    assert failed.code == 3
+    assert failed.code == 3 and len(failed.error_lines) == 1
+    assert "cannot reach the model server" in failed.stderr
+    assert checkpoints(tmp_path / "runs.sqlite", failed.thread_id) >= 1
     with FakeOpenAI(port=port) as server:
         server.script("m", GOOD)
         resumed = run_cli(capsys, "resume", failed.thread_id)
