@@ -95,9 +95,12 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     if isinstance(last.comma, cst.Comma):  # trailing comma: the call is laid out one arg per line
         args.append(new_arg.with_changes(comma=last.comma))
         args[-2] = last.with_changes(comma=_comma_like(last.comma, args[-3] if len(args) > 2 else None))
-    else:
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(new_arg)
+    else:  # the new argument goes on the last one's line; the space before ")" moves after it
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        args.append(new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg))
     return call.with_changes(args=args)
 
 
@@ -135,10 +138,12 @@ def append_positional(call: cst.Call, position: int, value: cst.BaseExpression) 
     new_arg = cst.Arg(value=value)
     before = args[position - 1]
     if position == len(args):
+        new_arg = new_arg.with_changes(whitespace_after_arg=before.whitespace_after_arg)
         if isinstance(before.comma, cst.Comma):
             new_arg = new_arg.with_changes(comma=before.comma)
         args[position - 1] = before.with_changes(
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
         )
     else:
         new_arg = new_arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))

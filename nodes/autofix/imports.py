@@ -230,4 +230,23 @@ def remove_unused_import(module: cst.Module, name: str) -> cst.Module:
         RemoveImportsVisitor.remove_unused_import(context, source, imported)
     else:
         return module
-    return RemoveImportsVisitor(context).transform_module(module)
+    return _keep_spacing(module, RemoveImportsVisitor(context).transform_module(module))
+
+
+def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
+    """A removed statement's blank lines and comments stay, on the statement that follows it."""
+    old, new = list(before.body), list(after.body)
+    if len(old) == len(new):
+        return after
+    body, pending, j = [], [], 0
+    for i, statement in enumerate(old):
+        kept = j < len(new) and (statement.deep_equals(new[j]) or len(old) - i == len(new) - j)
+        if not kept:
+            pending.extend(statement.leading_lines)  # type: ignore[attr-defined]
+            continue
+        current = new[j]
+        if pending and not current.leading_lines:  # type: ignore[attr-defined]
+            current = current.with_changes(leading_lines=pending)
+        body.append(current)
+        pending, j = [], j + 1
+    return after.with_changes(body=body)

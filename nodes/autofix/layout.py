@@ -20,7 +20,8 @@ def explode(call: cst.Call, step: str) -> cst.Call:
     for i, arg in enumerate(args):
         last = i == len(args) - 1
         args[i] = arg.with_changes(
-            comma=cst.Comma(whitespace_after=_newline_then("" if last else step))
+            comma=cst.Comma(whitespace_after=_newline_then("" if last else step)),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
         )
     return call.with_changes(whitespace_before_args=_newline_then(step), args=args)
 
@@ -42,10 +43,13 @@ class _Reflow(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         text = self.module.code_for_node(original_node)
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-        if len(lines) != 1 or lines[0].strip() in self.keep:
-            return updated_node
+        first_indent = self._depth_indent()  # later lines of the statement carry their own indent
+        too_long = [
+            ln for n, ln in enumerate(lines)
+            if len(ln) + (first_indent if n == 0 else 0) > self.limit and ln.strip() not in self.keep
+        ]
         call = _statement_call(updated_node)
-        if call is None or len(lines[0]) + self._depth_indent() <= self.limit:
+        if call is None or not too_long:
             return updated_node
         small = updated_node.body[0]
         return updated_node.with_changes(body=[small.with_changes(value=explode(call, self.step))])

@@ -112,7 +112,8 @@ def _bind(result: Parameterised, pieces: list[Part], style: str) -> str:
         value = unwrap_str(pieces[0])
         source = code(value)
     else:
-        made = fstring([unwrap_str(p) if not isinstance(p, str) else p for p in pieces])
+        unwrapped = [unwrap_str(p) if not isinstance(p, str) else p for p in pieces]
+        made = fstring(unwrapped, '"') or fstring(unwrapped, "'")
         if made is None:
             raise NotParameterisable("a quoted value mixes text with an expression that cannot sit in an f-string")
         source, value = made, None
@@ -122,6 +123,9 @@ def _bind(result: Parameterised, pieces: list[Part], style: str) -> str:
     for name, existing in result.params:
         if existing == source:
             return f":{name}"
+    expressions = [p for p in pieces if not isinstance(p, str)]
+    if value is None and len(expressions) == 1:  # '%{term}%' is still about `term`
+        value = unwrap_str(expressions[0])
     name = _bind_name(value, {n for n, _ in result.params}, len(result.params) + 1)
     result.params.append((name, source))
     return f":{name}"

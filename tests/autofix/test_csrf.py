@@ -45,6 +45,12 @@ FORM_AFTER = '''<form action="/comment" METHOD='POST'>
 '''
 
 
+def test_json_api_without_forms_is_declined():
+    source = 'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post("/api")\ndef api():\n    return request.json\n'
+    reasons = declined(source, [finding_at(source, MISSING, "Flask(__name__)")])
+    assert "takes no HTML forms" in reasons[0]
+
+
 def test_protect_app_templates_and_requirements():
     files = {
         "web/app.py": APP, "web/templates/comment.html": FORM, "web/requirements.txt": "flask>=3\n",
@@ -96,21 +102,23 @@ def test_csrf_disabled_is_enabled_except_in_tests():
 
 
 def test_factory_app_gets_its_protection_inside_the_factory():
-    before = '''from flask import Flask
+    before = '''from flask import Flask, render_template
 
 
 def create_app():
     app = Flask(__name__)
     app.config.from_mapping(SECRET_KEY="dev")
+    app.add_url_rule("/", "home", lambda: render_template("home.html"), methods=["GET", "POST"])
     return app
 '''
-    after = '''from flask import Flask
+    after = '''from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
 
 def create_app():
     app = Flask(__name__)
     app.config.from_mapping(SECRET_KEY="dev")
+    app.add_url_rule("/", "home", lambda: render_template("home.html"), methods=["GET", "POST"])
     csrf = CSRFProtect(app)
     return app
 '''

@@ -75,3 +75,9 @@ def test_semgrep_command_injection_on_the_argument_line():
     before = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen("ls " + request.args["d"], shell=True)\n'
     after = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen(["ls", str(request.args["d"])])\n'
     assert_fixed(before, after, [finding_at(before, "devsecbots.flask.command-injection", "request.args")])
+
+
+def test_an_import_left_unused_goes_but_the_spacing_stays():
+    before = '"""Tool."""\n\nimport os\nimport subprocess\n\n\ndef sync():\n    os.system("sync")\n'
+    after = '"""Tool."""\n\nimport subprocess\n\n\ndef sync():\n    subprocess.run(["sync"], check=False)\n'
+    assert_fixed(before, after, [finding_at(before, "B605", "os.system", source_name="bandit")])

@@ -82,3 +82,30 @@ def sort(cur, column, where):
     assert "already takes parameters" in reasons[2]
     unknown = 'def q(db, n):\n    db.execute(f"SELECT * FROM t WHERE n = {n}")\n'
     assert "driver is not recognisable" in declined(unknown, [finding_at(unknown, "B608", "execute")])[0]
+
+
+def test_multi_line_calls_keep_their_layout():
+    before = '''import sqlite3
+
+
+def login(db, user):
+    row = db.execute(
+        "SELECT id FROM users WHERE name = '%s'" % user
+    ).fetchone()
+    db.execute(
+        "INSERT INTO audit (who, what, detail) VALUES ('" + user + "', 'login', '" + str(row) + "')"
+    )
+'''
+    after = '''import sqlite3
+
+
+def login(db, user):
+    row = db.execute(
+        "SELECT id FROM users WHERE name = ?", (user,)
+    ).fetchone()
+    db.execute(
+        "INSERT INTO audit (who, what, detail) VALUES (?, 'login', ?)", (user, row)
+    )
+'''
+    findings = [finding_at(before, "B608", n, source_name="bandit") for n in ("SELECT", "INSERT")]
+    assert_fixed(before, after, findings)

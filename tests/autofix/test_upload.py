@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nodes.autofix import apply_fixes
 from tests.autofix.helpers import assert_fixed, declined, finding_at
 
 FILENAME = "devsecbots.flask.upload-unsanitised-filename"
@@ -100,6 +101,27 @@ def up():
 '''
 
 
+def test_raw_name_outside_the_block_is_left_alone():
+    before = '''import os
+
+import flask
+
+app = flask.Flask(__name__)
+
+
+@app.post("/")
+def post():
+    image = flask.request.files.get("image")
+    if image:
+        image.save(os.path.join("/srv", image.filename))
+    return flask.jsonify(name=image.filename if image else "")
+'''
+    outcome = apply_fixes({"app.py": before}, [finding_at(before, FILENAME, "image.save")])
+    fixed = outcome.files["app.py"]
+    assert '        image.save(os.path.join("/srv", filename))' in fixed
+    assert '    return flask.jsonify(name=image.filename if image else "")' in fixed  # `filename` unbound there
+
+
 def test_path_built_first_and_blueprint_without_app():
     finding = finding_at(PATH_BEFORE, FILENAME, "f.save")
     outcome = assert_fixed(PATH_BEFORE, PATH_AFTER, [finding])
@@ -119,14 +141,7 @@ def test_size_limit_alone_and_declined_without_an_app():
 
 
 def test_existing_allow_list_and_sanitised_code_are_left_alone():
-    before = API_AFTER.replace("    filename = secure_filename(upload.filename)\n", "    filename = upload.filename\n")
     reasons = declined(API_AFTER, [finding_at(API_AFTER, FILENAME, "upload.save")])
     assert "no upload saved under the client's filename" in reasons[0]
-    finding = finding_at(before, FILENAME, "upload.save")
-    from nodes.autofix import apply_fixes
-
-    outcome = apply_fixes({"app.py": before}, [finding])
-    assert outcome.files["app.py"] == API_AFTER.replace(
-        "    if not allowed_file(filename):\n        abort(400)\n",
-        "    if not allowed_file(filename):\n        abort(400)\n    if not allowed_file(filename):\n        abort(400)\n",
-    ) or outcome.files["app.py"].count("def allowed_file") == 1
+    unsanitised = API_AFTER.replace("filename = secure_filename(upload.filename)", "filename = upload.filename")
+    assert_fixed(unsanitised, API_AFTER, [finding_at(unsanitised, FILENAME, "upload.save")])

@@ -37,6 +37,10 @@ class Csrf(Codemod):
         if "CSRFProtect" in tree.source:
             found.append(Site(spans=spans, kind="missing", reason="csrf: CSRFProtect is already set up"))
             return found
+        if not _takes_forms(tree, path, project):
+            found.append(Site(spans=spans, kind="missing", reason="csrf: the app takes no HTML forms "
+                              "(an API?); CSRFProtect would reject its clients, so protect it by hand"))
+            return found
         variable = next(v for v in ("csrf", "csrf_protect", "_csrf") if not re.search(rf"\b{v}\b", tree.source))
 
         inline = _inline_templates(tree)
@@ -80,6 +84,13 @@ class Csrf(Codemod):
         if updated is not None:
             result.other_files[requirements] = updated
             result.notes.append(f"{requirements}: flask-wtf>=1.2 added")
+
+
+def _takes_forms(tree: Tree, path: str, project: Project) -> bool:
+    """Whether the app renders pages or reads form fields (so browsers can carry the token)."""
+    if "request.form" in tree.source or "render_template" in tree.source:
+        return True
+    return any(add_token_fields(project.files[t])[1] for t in templates_near(project.files, path))
 
 
 def _inline_templates(tree: Tree) -> list[tuple[cst.SimpleString, str]]:

@@ -75,18 +75,23 @@ class Upload(Codemod):
             return Site(spans=spans, kind="filename", reason="upload: no free variable name")
         apps = flask_apps(tree)
         rejection, reject_imports = _rejection(tree, function)
+        checked = any(code(c) == f"allowed_file({variable})" for c in tree.within(function, cst.Call))
+        if checked:
+            reject_imports = []
 
         def plan(edits: Edits) -> str:
             sanitised = f"{variable} = secure_filename({code(raw)})\n"
             check = f"if not allowed_file({variable}):\n" + "".join(f"    {s}\n" for s in rejection)
+            checks = [] if checked else [stmt(check)]
             if wrap_target:  # `filename = f.filename` -> wrap the value where it is assigned
                 edits.swap(raw, lambda node: expr(f"secure_filename({code(node)})"))
-                edits.insert_before(save_line, [stmt(check)])
+                edits.insert_after(where, checks)
                 start = tree.span(where)[1] + 1
             else:
-                edits.insert_before(where, [stmt(sanitised), stmt(check)])
+                edits.insert_before(where, [stmt(sanitised), *checks])
                 start = tree.span(where)[0]
-            for node in tree.within(function, cst.Attribute):  # later uses get the clean name too
+            block = tree.parent(where)  # later uses in the same block get the clean name too
+            for node in tree.within(block, cst.Attribute):  # type: ignore[arg-type]
                 if code(node) == code(attribute) and tree.span(node)[0] >= start and not _is_target(tree, node):
                     edits.swap(node, lambda _: cst.Name(variable))
             note = "upload: client filename -> secure_filename() + extension allow-list"
