@@ -45,7 +45,9 @@ def make_baseline(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) ->
     return {**run.as_dict(), "test_files": {p: c for p, c in files.items() if is_pinned(p)}}
 
 
-def compare_with_baseline(baseline: dict[str, Any], files: dict[str, str]) -> tuple[str | None, TestRun]:
+def compare_with_baseline(
+    baseline: dict[str, Any], files: dict[str, str]
+) -> tuple[str | None, TestRun]:
     """Run the baseline's tests against `files`; (reason the result is worse or None, the run)."""
     before = TestRun.from_dict(baseline)
     timeout = min(MAX_RERUN_TIMEOUT, max(DEFAULT_TIMEOUT, 3 * before.duration))

@@ -62,8 +62,9 @@ def map_own_ids() -> bool:
 
 
 def prctl(option: int, value: int) -> bool:
-    """prctl(2) with one argument."""
-    return _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) == 0
+    """prctl(2) with one argument (the unused ones must be zero as full unsigned longs)."""
+    zero = ctypes.c_ulong(0)
+    return _libc.prctl(ctypes.c_int(option), ctypes.c_ulong(value), zero, zero, zero) == 0
 
 
 def drop_capabilities() -> bool:
@@ -75,7 +76,7 @@ def drop_capabilities() -> bool:
     except (OSError, ValueError):
         last = 40
     ok = all(prctl(PR_CAPBSET_DROP, cap) for cap in range(last + 1))
-    ok = _libc.prctl(PR_CAP_AMBIENT, ctypes.c_ulong(PR_CAP_AMBIENT_CLEAR_ALL), 0, 0, 0) == 0 and ok
+    ok = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) and ok
     return ok
 
 
@@ -95,8 +96,8 @@ def limit_pids_in_namespace(concurrent: int) -> bool:
 
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version; 0 when Landlock is missing or disabled."""
-    version = _libc.syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0),
-                            ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    version = _syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0),
+                       ctypes.c_uint32(_CREATE_RULESET_VERSION))
     return max(int(version), 0)
 
 
@@ -116,8 +117,8 @@ def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> lis
     scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
     attr = _RulesetAttr(fs, net, scoped)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    ruleset = _libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
-                            ctypes.c_uint32(0))
+    ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
+                       ctypes.c_uint32(0))
     if ruleset < 0:
         return []
     try:
@@ -128,11 +129,12 @@ def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> lis
                 return []
         if not prctl(PR_SET_NO_NEW_PRIVS, 1):
             return []
-        if _libc.syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
+        if _syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
             return []
     finally:
         os.close(ruleset)
-    return ["landlock-fs"] + (["landlock-net"] if net else []) + (["landlock-scope"] if scoped else [])
+    layers = ["landlock-fs"] + (["landlock-net"] if net else [])
+    return layers + (["landlock-scope"] if scoped else [])
 
 
 def _add_path_rule(ruleset: int, path: str, rights: int) -> bool:
@@ -142,7 +144,11 @@ def _add_path_rule(ruleset: int, path: str, rights: int) -> bool:
         return False
     try:
         rule = _PathBeneathAttr(rights, fd)
-        return _libc.syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                             ctypes.byref(rule), ctypes.c_uint32(0)) == 0
+        return _syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
+                        ctypes.byref(rule), ctypes.c_uint32(0)) == 0
     finally:
         os.close(fd)
+
+
+def _syscall(number: int, *args: object) -> int:
+    return _libc.syscall(ctypes.c_long(number), *args)

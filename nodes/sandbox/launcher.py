@@ -26,7 +26,10 @@ PIDS_AS_ROOT = 128
 def main(config: dict) -> int:
     """Apply every available layer, record which took effect, and exec the command."""
     layers = ["rlimits"] if _set_limits(config["rlimits"]) else []
-    namespaces = _enter_namespaces()
+    drop_to = config.get("drop_to_uid")
+    uid = os.getuid() if os.geteuid() != 0 else drop_to  # whose processes RLIMIT_NPROC counts
+    running = _processes_of(uid) if uid is not None else 0
+    namespaces = _enter_namespaces()  # (inside a user namespace /proc shows other uids as nobody)
     layers += namespaces
     if "pidns" in namespaces:
         child = os.fork()
@@ -34,7 +37,7 @@ def main(config: dict) -> int:
             return _wait_for(child)
     if os.geteuid() == 0:
         layers += _give_up_root(config.get("drop_to_uid"), config.get("drop_to_gid"))
-    _limit_processes()
+    _limit_processes(running)
     if "pidns" in namespaces:
         kernel.prctl(kernel.PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
     layers += kernel.landlock_confine(config["writable_dirs"], config["writable_files"])
@@ -83,8 +86,8 @@ def _give_up_root(uid: int | None, gid: int | None) -> list[str]:
     return layers + (["no-capabilities"] if kernel.drop_capabilities() else [])
 
 
-def _limit_processes() -> None:
-    """Cap processes (threads count too) at what this uid runs now plus a little headroom.
+def _limit_processes(running: int) -> None:
+    """Cap processes (threads count too) at what this uid was running plus a little headroom.
 
     RLIMIT_NPROC counts every process of the uid machine-wide (root is exempt, which is one
     reason the sandbox drops root), so a fixed small cap could refuse the very first fork.
@@ -92,7 +95,7 @@ def _limit_processes() -> None:
     uid = os.getuid()
     if uid == 0:
         return
-    limit = _processes_of(uid) + NPROC_HEADROOM
+    limit = running + NPROC_HEADROOM
     try:
         resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
     except (OSError, ValueError):

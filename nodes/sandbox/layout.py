@@ -35,9 +35,8 @@ def is_test_path(path: str) -> bool:
 
 def has_tests(files: dict[str, str]) -> bool:
     """Whether the files hold any test module pytest would collect."""
-    return any(
-        is_test_path(p) and PurePosixPath(p).name not in ("conftest.py", "__init__.py") for p in files
-    )
+    helpers = ("conftest.py", "__init__.py")
+    return any(is_test_path(p) and PurePosixPath(p).name not in helpers for p in files)
 
 
 @dataclass(frozen=True)

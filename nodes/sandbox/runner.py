@@ -195,4 +195,6 @@ def read_layers(path: str) -> list[str]:
             layers = json.loads(handle.read(4096))
         except ValueError:
             return []
-    return [str(x)[:40] for x in layers if isinstance(x, str)][:12] if isinstance(layers, list) else []
+    if not isinstance(layers, list):
+        return []
+    return [str(x)[:40] for x in layers if isinstance(x, str)][:12]

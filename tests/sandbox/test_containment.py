@@ -27,7 +27,8 @@ def raw(call, *args):
     return getattr(libc, call)(*args), ctypes.get_errno()
 
 def sockaddr(ip, port):
-    return (2).to_bytes(2, "little") + port.to_bytes(2, "big") + bytes(map(int, ip.split("."))) + bytes(8)
+    family, port = (2).to_bytes(2, "little"), port.to_bytes(2, "big")
+    return family + port + bytes(map(int, ip.split("."))) + bytes(8)
 '''
 
 
@@ -87,7 +88,8 @@ def test_native_udp_send_fails():
 
 
 def test_writes_outside_the_sandbox_fail_and_leave_nothing(tmp_path: Path) -> None:
-    outside, system_tmp = tmp_path / "escape.txt", Path(f"/tmp/devsecbots-escape-{uuid.uuid4().hex}")
+    outside = tmp_path / "escape.txt"
+    system_tmp = Path(f"/tmp/devsecbots-escape-{uuid.uuid4().hex}")
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     code = f'''

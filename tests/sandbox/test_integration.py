@@ -1,4 +1,4 @@
-"""The tests check inside the loop: baseline, rollback of a breaking round, autofix, the CLI flag."""
+"""The tests check in the loop: baseline, rollback of a breaking round, autofix, the CLI flag."""
 
 from __future__ import annotations
 

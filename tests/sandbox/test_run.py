@@ -37,7 +37,8 @@ def test_passing_suite_runs_and_passes() -> None:
     result = run_project_tests({"calc.py": CALC, "tests/test_calc.py": CALC_TESTS})
     assert result is not None
     assert (result.passed, result.failed, result.errors, result.exit_code) == (2, 0, 0, 0)
-    assert result.passed_ids == ("tests.test_calc::test_adds", "tests.test_calc::test_adds_negatives")
+    assert result.passed_ids == ("tests.test_calc::test_adds",
+                                 "tests.test_calc::test_adds_negatives")
     assert not result.timed_out and result.summary.startswith("2 passed")
     assert "audit-hook" in result.isolation
 
