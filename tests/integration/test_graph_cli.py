@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from devsecbots.cli import app
+from devsecbots.errors import CliError
 from tests.conftest import cli_env
 from tests.notebooks.offline_guard import GUARD
 
@@ -54,10 +57,20 @@ def test_png_is_drawn_offline(tmp_path: Path) -> None:
     assert height > width  # top to bottom: start, the three nodes, end
 
 
+def test_png_without_out_gives_one_line_and_exit_2() -> None:
+    run = run_cli("graph", "--format", "png")
+    assert run.returncode == 2
+    assert "--format png needs --out" in " ".join(run.stderr.split())
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+# In-process from here (CliRunner): the same typer app, without paying for a fresh interpreter.
+
+
 def test_mermaid_shows_the_three_nodes_and_the_loop() -> None:
-    run = run_cli("graph", "--format", "mermaid")
-    assert run.returncode == 0, run.stderr
-    text = run.stdout
+    result = CliRunner().invoke(app, ["graph", "--format", "mermaid"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
     for node in NODES:
         assert f"\t{node}({node})" in text
     assert "__start__ --> develop;" in text
@@ -68,8 +81,8 @@ def test_mermaid_shows_the_three_nodes_and_the_loop() -> None:
 
 def test_ascii_names_every_node(tmp_path: Path) -> None:
     out = tmp_path / "graph.txt"
-    run = run_cli("graph", "--format", "ascii", "--out", str(out))
-    assert run.returncode == 0, run.stderr
+    result = CliRunner().invoke(app, ["graph", "--format", "ascii", "--out", str(out)])
+    assert result.exit_code == 0, result.output
     text = out.read_text()
     assert all(node in text for node in (*NODES, "__start__", "__end__"))
 
@@ -77,16 +90,11 @@ def test_ascii_names_every_node(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--format", "png"), "--format png needs --out"),
-        (("--format", "svg"), "use mermaid, ascii or png"),
+        (["--format", "svg"], "use mermaid, ascii or png"),
+        (["--format", "png", "--out", "."], "is a directory"),
     ],
 )
-def test_bad_options_give_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
-    run = run_cli("graph", *args)
-    assert run.returncode == 2
-    assert message in " ".join(run.stderr.split()) and "Traceback" not in run.stderr
-
-
-def test_out_that_is_a_directory_is_refused(tmp_path: Path) -> None:
-    run = run_cli("graph", "--format", "png", "--out", str(tmp_path))
-    assert run.returncode == 2 and "is a directory" in run.stderr
+def test_bad_options_are_input_errors(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["graph", *args])
+    assert isinstance(result.exception, CliError), result.output
+    assert result.exception.exit_code == 2 and message in str(result.exception)
