@@ -16,10 +16,14 @@ import resource
 import signal
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import kernel  # noqa: E402  (stdlib-only sibling; -I keeps this directory off sys.path)
+if __package__:  # imported by the runner (for `unmet`)
+    from nodes.sandbox import kernel
+else:  # run as a script under -I, which keeps this directory off sys.path
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import kernel  # stdlib-only sibling
 
 NPROC_HEADROOM = 64
+REFUSED = 97
 PIDS_AS_ROOT = 128
 
 
@@ -43,9 +47,20 @@ def main(config: dict) -> int:
     layers += kernel.landlock_confine(config["writable_dirs"], config["writable_files"])
     with open(config["report"], "w") as handle:
         json.dump(layers, handle)
+    if unmet(config.get("require", []), layers):
+        print("devsecbots sandbox: refusing to run the tests without kernel isolation",
+              file=sys.stderr)
+        return REFUSED
     argv = config["argv"]
     os.execv(argv[0], argv)
     return 127  # not reached
+
+
+def unmet(require: list[list[str]], layers: list[str]) -> list[list[str]]:
+    """The groups of `require` no layer satisfies (a layer satisfies a group when it starts
+    with one of the group's prefixes)."""
+    return [group for group in require
+            if not any(layer.startswith(prefix) for layer in layers for prefix in group)]
 
 
 def _set_limits(limits: dict[str, int]) -> bool:

@@ -4,7 +4,9 @@ Layers, from the strongest:
 1. Kernel (set up by launcher.py, each best effort and reported in `TestRun.isolation`):
    a new network namespace (no interface but a downed loopback: no network at all) and PID
    namespace (everything dies with the run) — directly as root, inside a user namespace
-   otherwise; root is dropped to `nobody`; Landlock allows writes only beneath the sandbox
+   otherwise; root becomes `nobody` (or, when nobody cannot reach this Python, stays uid 0 with
+   no capability left and a per-namespace pid_max as its process cap, Linux 6.14+, since
+   RLIMIT_NPROC never binds uid 0); Landlock allows writes only beneath the sandbox
    directory (and /dev/null), refuses every TCP bind/connect and, on ABI 6+, signals and
    abstract sockets outside the sandbox; rlimits on CPU time, address space (2 GiB), file size,
    open files, processes and core dumps.
@@ -13,6 +15,10 @@ Layers, from the strongest:
 3. An audit hook (guard/sitecustomize.py) that refuses sockets and writes outside the sandbox
    at the Python level and names the culprit in the test's error. It is a tripwire only:
    native code does not pass through it.
+
+When a system offers no kernel barrier for the network (neither namespace nor Landlock) or for
+writes (neither Landlock nor a switch to another uid), the tests are not run at all:
+SandboxUnavailable, which the approval check reports as "tests not run".
 
 What this does not promise: reads are not restricted (as a non-root user the tests can read
 what that user can read, though they have no channel to send it anywhere but their own test
@@ -37,6 +43,7 @@ import time
 from pathlib import Path
 
 from nodes.sandbox import layout
+from nodes.sandbox.launcher import unmet
 from nodes.sandbox.result import TestRun, read_junit, summarise
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
@@ -45,6 +52,8 @@ ADDRESS_SPACE_BYTES = 2 * 1024**3
 FILE_SIZE_BYTES = 64 * 1024**2
 OPEN_FILES = 512
 OUTPUT_TAIL_CHARS = 4000
+# Without at least one kernel barrier per line, the launcher refuses to run the tests at all.
+REQUIRED_LAYERS = [["netns", "landlock-net"], ["landlock-fs", "uid-"]]
 
 
 class SandboxUnavailable(OSError):
@@ -104,6 +113,7 @@ def launcher_config(
         "writable_dirs": box.writable(),
         "writable_files": [os.devnull],
         "report": str(box.out / "isolation.json"),
+        "require": REQUIRED_LAYERS,
         "argv": argv,
     }
 
@@ -134,6 +144,12 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         duration = time.monotonic() - started
         output.seek(max(0, output.seek(0, os.SEEK_END) - OUTPUT_TAIL_CHARS))
         tail = output.read().decode("utf-8", "replace")
+    layers = read_layers(config["report"])
+    if not timed_out and unmet(REQUIRED_LAYERS, layers):
+        raise SandboxUnavailable(
+            "the tests were not run: this system offers neither a network namespace nor Landlock "
+            f"for them (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
+        )
     cases = read_junit(str(junit))
     counts = dict(passed=len(cases.passed), failed=len(cases.failed), errors=len(cases.errors),
                   skipped=cases.skipped)
@@ -145,7 +161,7 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         timed_out=timed_out,
         duration=round(duration, 3),
         summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
-        isolation=(*read_layers(config["report"]), "audit-hook"),
+        isolation=(*layers, "audit-hook"),
         output=tail,
     )
 

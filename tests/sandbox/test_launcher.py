@@ -10,12 +10,14 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from nodes.sandbox import layout
+from nodes.sandbox.launcher import REFUSED
 from nodes.sandbox.runner import LAUNCHER, launcher_config, read_layers, sandbox_environment
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -37,12 +39,29 @@ print(json.dumps({"uid": os.getuid(), "nproc": resource.getrlimit(resource.RLIMI
                   "connected": rc == 0 or connect_errno == errno.EINPROGRESS}))
 '''
 
-pytestmark = pytest.mark.skipif(
+needs_root = pytest.mark.skipif(
     os.geteuid() != 0 or not os.access(SYSTEM_PYTHON, os.X_OK),
     reason="needs root (to act as another user) and a system Python",
 )
 
 
+def test_launcher_refuses_to_run_without_the_required_layers() -> None:
+    box = layout.create({"tests/test_x.py": ""}, None)
+    try:
+        marker = box.out / "ran"
+        argv = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"]
+        config = {**launcher_config(box, argv, timeout=10, owner=None),
+                  "require": [["netns", "landlock-net"], ["no-such-layer"]]}
+        done = subprocess.run([sys.executable, "-I", str(LAUNCHER), json.dumps(config)],
+                              cwd=box.project, env=sandbox_environment(box),
+                              capture_output=True, text=True, timeout=30)
+        assert done.returncode == REFUSED
+        assert "refusing" in done.stderr and not marker.exists()
+    finally:
+        layout.remove(box)
+
+
+@needs_root
 @pytest.mark.parametrize("caller", ["non-root user", "root dropping to nobody"])
 def test_layers_hold_for_other_callers(caller: str) -> None:
     outside = Path(f"/tmp/devsecbots-escape-{uuid.uuid4().hex}")
