@@ -108,13 +108,9 @@ def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, cou
     for path in rule_files(rules_dir):
         command += ["--config", str(path)]
     command.append(".")
-    env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off",
-               SEMGREP_SETTINGS_FILE=str(home / "settings.yml"),
-               SEMGREP_LOG_FILE=str(home / "semgrep.log"),
-               SEMGREP_VERSION_CACHE_PATH=str(home / "version"))
     try:
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
-                              timeout=limit, check=False)
+        done = subprocess.run(command, cwd=root, env=offline_environment(home),
+                              capture_output=True, text=True, timeout=limit, check=False)
     except subprocess.TimeoutExpired:
         raise AnalyzerUnavailable(
             f"semgrep timed out after {limit:.0f} s on {count} files: set {TIMEOUT_ENV} higher, "
@@ -130,6 +126,14 @@ def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, cou
                                   f"{_first_error(output, done.stderr)}; "
                                   "pass --analyzers bandit to run Bandit only")
     return output
+
+
+def offline_environment(home: Path) -> dict[str, str]:
+    """os.environ for a semgrep that neither phones home nor writes outside `home`."""
+    return dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off",
+                SEMGREP_SETTINGS_FILE=str(home / "settings.yml"),
+                SEMGREP_LOG_FILE=str(home / "semgrep.log"),
+                SEMGREP_VERSION_CACHE_PATH=str(home / "version"))
 
 
 def _first_error(output: Any, stderr: str) -> str:

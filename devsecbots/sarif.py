@@ -1,0 +1,133 @@
+"""Findings as a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from graphs.state import Finding, normalise_cwe
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/devsecbots/devsecbots"
+ROOT_BASE_ID = "SRCROOT"
+_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# GitHub reads properties.security-severity: >= 9 critical, >= 7 high, >= 4 medium, else low.
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def to_sarif(findings: list[Finding], *, tool_version: str, root: str | None = None) -> dict[str, Any]:
+    """One SARIF 2.1.0 log with one run: a rule per rule id, a result per finding.
+
+    File paths are written as relative POSIX URIs; with `root`, they are relative to the
+    %SRCROOT% base recorded in originalUriBaseIds. Waived findings carry an inSource suppression
+    whose justification is the waiver's reason.
+    """
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for finding in findings:
+        rule_id = _rule_id(finding)
+        if rule_id not in rules:
+            rules[rule_id] = _rule(rule_id, finding)
+        else:
+            _widen(rules[rule_id], finding)
+        results.append(_result(finding, rule_id, list(rules).index(rule_id), root is not None))
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "devsecbots", "version": tool_version,
+                            "informationUri": INFORMATION_URI, "rules": list(rules.values())}},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    if root is not None:
+        run["originalUriBaseIds"] = {ROOT_BASE_ID: {"uri": Path(root).resolve().as_uri() + "/"}}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule_id(finding: Finding) -> str:
+    """The finding's tool rule id; reviewers without rule ids get '<source>/<CWE>'."""
+    if finding.get("rule_id"):
+        return finding["rule_id"]
+    return f"{finding.get('source') or 'finding'}/{normalise_cwe(finding.get('cwe')) or 'other'}"
+
+
+def _rule(rule_id: str, finding: Finding) -> dict[str, Any]:
+    """A reportingDescriptor built from the first finding of a rule."""
+    rule: dict[str, Any] = {
+        "id": rule_id,
+        "shortDescription": {"text": finding["title"] or rule_id},
+        "defaultConfiguration": {"level": _LEVEL[finding["severity"]]},
+        "properties": {"tags": _tags(finding), "security-severity": _SECURITY_SEVERITY[finding["severity"]],
+                       "source": finding.get("source", "")},
+    }
+    if finding.get("recommendation"):
+        rule["help"] = {"text": finding["recommendation"]}
+    return rule
+
+
+def _widen(rule: dict[str, Any], finding: Finding) -> None:
+    """Keep a rule's severity at its most severe finding and its tags complete."""
+    if float(_SECURITY_SEVERITY[finding["severity"]]) > float(rule["properties"]["security-severity"]):
+        rule["properties"]["security-severity"] = _SECURITY_SEVERITY[finding["severity"]]
+        rule["defaultConfiguration"]["level"] = _LEVEL[finding["severity"]]
+    for tag in _tags(finding):
+        if tag not in rule["properties"]["tags"]:
+            rule["properties"]["tags"].append(tag)
+
+
+def _tags(finding: Finding) -> list[str]:
+    """'security' plus the GitHub-style CWE tag, e.g. external/cwe/cwe-89."""
+    tags = ["security"]
+    cwe = normalise_cwe(finding.get("cwe"))
+    if cwe:
+        tags.append(f"external/cwe/{cwe.lower()}")
+    return tags
+
+
+def _result(finding: Finding, rule_id: str, rule_index: int, rooted: bool) -> dict[str, Any]:
+    """One SARIF result for one finding."""
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[finding["severity"]],
+        "message": {"text": _message(finding)},
+        "properties": {
+            "severity": finding["severity"],
+            "cwe": finding.get("cwe", ""),
+            "source": finding.get("source", ""),
+            "sources": list(finding.get("sources") or [finding.get("source", "")]),
+        },
+    }
+    if finding.get("file"):
+        result["locations"] = [_location(finding, rooted)]
+        result["partialFingerprints"] = {"devsecbotsFindingHash/v1": _fingerprint(finding, rule_id)}
+    if finding.get("waiver"):
+        result["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                                   "justification": finding["waiver"]}]
+    return result
+
+
+def _message(finding: Finding) -> str:
+    """Title, then the recommendation when it adds something."""
+    text = finding["title"] or _rule_id(finding)
+    if finding.get("recommendation") and finding["recommendation"] not in text:
+        text = f"{text}. {finding['recommendation']}"
+    return text
+
+
+def _location(finding: Finding, rooted: bool) -> dict[str, Any]:
+    """physicalLocation with a relative POSIX URI and a 1-based line (1 for whole-file findings)."""
+    artifact: dict[str, Any] = {"uri": quote(finding["file"].replace("\\", "/").lstrip("/"), safe="/")}
+    if rooted:
+        artifact["uriBaseId"] = ROOT_BASE_ID
+    region: dict[str, Any] = {"startLine": max(1, int(finding.get("line") or 0))}
+    if finding.get("snippet"):
+        region["snippet"] = {"text": finding["snippet"]}
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _fingerprint(finding: Finding, rule_id: str) -> str:
+    """Stable across line shifts: rule, file and the offending line's text."""
+    basis = "\0".join((rule_id, finding["file"], " ".join((finding.get("snippet") or "").split())))
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+

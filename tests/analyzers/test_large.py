@@ -1,0 +1,31 @@
+"""A 5,000-file project is analysed in batches, with progress, within a minute."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from nodes.analyzers import AnalysisCache, analyse
+
+pytestmark = pytest.mark.slow
+
+
+def test_five_thousand_files_smoke():
+    files = {f"pkg{i // 100}/module_{i}.py": f"VALUE_{i} = {i}\n\ndef f_{i}(x):\n    return x + {i}\n"
+             for i in range(5_000)}
+    files["pkg0/app.py"] = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"
+    files["README.md"] = "# big"
+    seen = []
+    cache = AnalysisCache()
+    started = time.perf_counter()
+    report = analyse(files, cache=cache, progress=lambda done, total: seen.append((done, total)))
+    elapsed = time.perf_counter() - started
+    assert len(report.analysed) == 5_001
+    assert report.skipped == [("README.md", "not a Python file")]
+    assert {f["rule_id"] for f in report.findings} == {"devsecbots.flask.debug-enabled"}
+    assert seen[-1] == (10_002, 10_002) and len(seen) > 10
+    assert elapsed < 60, f"{elapsed:.1f} s"
+    started = time.perf_counter()
+    again = analyse(files, cache=cache)
+    assert again.analysed == [] and time.perf_counter() - started < 10

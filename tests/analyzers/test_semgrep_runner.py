@@ -1,0 +1,108 @@
+"""The Semgrep runner: one process, plain rule ids, our own snippets, one-line errors."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from nodes.analyzers.errors import AnalyzerUnavailable
+from nodes.analyzers.semgrep_runner import EXECUTABLE_ENV, rules_version, run_semgrep
+
+from .helpers import EXAMPLE_APP, fixture, rule_ids
+
+EXPECTED_ON_EXAMPLE = {
+    "devsecbots.flask.upload-unsanitised-filename",
+    "devsecbots.flask.upload-missing-max-content-length",
+    "devsecbots.flask.hardcoded-secret-key",
+    "devsecbots.flask.debug-enabled",
+    "devsecbots.flask.bind-all-interfaces",
+    "devsecbots.flask.missing-csrf-protection",
+}
+
+
+@pytest.fixture(scope="module")
+def example_findings():
+    source = EXAMPLE_APP.read_text()
+    files = {"examples/flask_upload/app.py": source, "tests/nested dir/hardened.py": fixture("upload_hardened.py")}
+    return source, run_semgrep(files)
+
+
+def test_example_app_is_flagged_with_plain_rule_ids(example_findings):
+    source, findings = example_findings
+    on_example = [f for f in findings if f["file"] == "examples/flask_upload/app.py"]
+    assert rule_ids(on_example) == EXPECTED_ON_EXAMPLE
+    for finding in on_example:
+        assert finding["source"] == "semgrep" and finding["sources"] == ["semgrep"]
+        assert finding["snippet"] == source.splitlines()[finding["line"] - 1].strip()
+        assert finding["cwe"].startswith("CWE-") and finding["title"] and finding["recommendation"]
+    severities = {f["rule_id"]: f["severity"] for f in on_example}
+    assert severities["devsecbots.flask.hardcoded-secret-key"] == "high"  # Bandit only says low
+
+
+def test_files_under_tests_and_with_spaces_are_scanned(example_findings):
+    # semgrep's default ignore list skips tests/ directories; ours must not
+    _source, findings = example_findings
+    assert not [f for f in findings if f["file"] == "tests/nested dir/hardened.py"]
+    found = run_semgrep({"tests/test_x.py": "import os\nos.system(input())\n",
+                         "tests/app.py": EXAMPLE_APP.read_text()})
+    assert "devsecbots.flask.debug-enabled" in rule_ids(f for f in found if f["file"] == "tests/app.py")
+
+
+def test_slices_keep_taint():
+    source = (
+        "from flask import request\nimport os\n\n"
+        "def view():\n"
+        "    query = request.query_string.decode()\n"
+        "    value = query[query.find('=') + 1:]\n"
+        "    os.system('echo ' + value)\n"
+    )
+    found = run_semgrep({"app.py": source})
+    assert [(f["rule_id"], f["line"]) for f in found] == [("devsecbots.flask.command-injection", 7)]
+
+
+def test_missing_executable_is_one_clear_line(monkeypatch, tmp_path):
+    monkeypatch.setenv(EXECUTABLE_ENV, str(tmp_path / "no-such-semgrep"))
+    with pytest.raises(AnalyzerUnavailable) as caught:
+        run_semgrep({"app.py": "print(1)\n"})
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("semgrep not found") and "pip install semgrep" in message
+    assert "--analyzers bandit" in message
+
+
+def _fake_semgrep(tmp_path, body: str) -> str:
+    script = tmp_path / "semgrep"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def test_failing_semgrep_is_reported_with_its_error(tmp_path):
+    fake = _fake_semgrep(tmp_path, "echo '{\"errors\": [{\"message\": \"Invalid rule schema\"}], \"results\": []}'; exit 7")
+    with pytest.raises(AnalyzerUnavailable, match=r"^semgrep failed \(exit 7\): Invalid rule schema; pass --analyzers bandit"):
+        run_semgrep({"app.py": "print(1)\n"}, executable=fake)
+
+
+def test_unparsable_output_is_reported(tmp_path):
+    fake = _fake_semgrep(tmp_path, "echo 'Traceback: something broke' >&2; echo 'not json'")
+    with pytest.raises(AnalyzerUnavailable, match=r"semgrep failed \(exit 0\): Traceback: something broke"):
+        run_semgrep({"app.py": "print(1)\n"}, executable=fake)
+
+
+def test_timeout_is_reported(tmp_path):
+    fake = _fake_semgrep(tmp_path, "sleep 5")
+    with pytest.raises(AnalyzerUnavailable, match=r"semgrep timed out after 1 s on 1 files"):
+        run_semgrep({"app.py": "print(1)\n"}, executable=fake, timeout=1)
+
+
+def test_unsafe_paths_are_refused():
+    with pytest.raises(ValueError, match=r"\.\."):
+        run_semgrep({"../escape.py": "print(1)\n"})
+
+
+def test_rules_version_changes_with_the_rules(tmp_path):
+    (tmp_path / "a.yaml").write_text("rules: []\n")
+    first = rules_version(tmp_path)
+    (tmp_path / "a.yaml").write_text("rules: [] # changed\n")
+    assert rules_version(tmp_path) != first
