@@ -83,6 +83,8 @@ def remove(box: SandboxDir) -> None:
     def retry_writable(func, path, _exc):
         try:
             parent = os.path.dirname(path)
+            if os.path.islink(parent):  # never chmod through a link the tests left behind
+                return
             os.chmod(parent, os.stat(parent).st_mode | stat.S_IRWXU)
             func(path)
         except OSError:

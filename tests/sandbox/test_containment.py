@@ -93,7 +93,7 @@ def test_writes_outside_the_sandbox_fail_and_leave_nothing(tmp_path: Path) -> No
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     code = f'''
-import os, pytest
+import os, pytest, shutil
 from pathlib import Path
 from helpers_raw import raw, BLOCKED
 
@@ -116,6 +116,10 @@ def test_removing_an_outside_file_is_refused():
 def test_writing_inside_is_allowed(tmp_path):
     (tmp_path / "ok.txt").write_text("fine")
     Path("local.txt").write_text("fine")
+    os.mkdir("made")
+    os.rename("local.txt", "made/moved.txt")
+    shutil.rmtree("made")
+    os.chmod(".", 0o500)  # and the sandbox still removes everything afterwards
 '''
     assert_all_passed(run_project_tests(suite(code), timeout=20), 6)
     assert not outside.exists() and not system_tmp.exists()

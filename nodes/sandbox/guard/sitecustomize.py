@@ -47,7 +47,7 @@ def _install() -> None:
             text = os.fsdecode(path)
         except (TypeError, ValueError):
             return False
-        if isinstance(dir_fd, int) and not os.path.isabs(text):
+        if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(text):
             text = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), text)
         real = os.path.realpath(text)
         if real in files:
