@@ -122,7 +122,33 @@ def _invoke_readable(
                     f"{attempt + 1} time(s); check --base-url or try again later"
                 ) from err
             time.sleep(min(0.5 * 2**attempt, 8.0))
+        except openai.APIError as err:
+            _scrub_key(err)
+            raise
     raise AssertionError("unreachable")
+
+
+def _scrub_key(err: openai.APIError) -> None:
+    """Remove the API key from an error in place: servers echo it, and LangGraph stores the
+    failed node's error in the checkpoint (the `__error__` write), which must never hold it."""
+    secrets = [os.environ.get(n, "") for n in ("OPENAI_API_KEY", "DEVSECBOTS_API_KEY")]
+    secrets = [s for s in secrets if len(s) >= 6]
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    if secrets:
+        err.args = tuple(clean(a) for a in err.args)
+        err.message = clean(err.message)
+        err.body = clean(err.body)
 
 
 def _usage_of(raw: object, round_no: int, node: str, model: str) -> Usage:
