@@ -1,0 +1,73 @@
+"""Per-run limits: rounds, total tokens, wall time. Hitting one ends the run (exit 1) with its
+status and reason in the JSON and Markdown reports, and no more model calls than the limit allows."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from devsecbots.testing import FakeOpenAI
+from tests.reliability.helpers import FAST, run_cli
+from tests.story import INSECURE_APP, ROUND1_FINDINGS, submission, verdict
+
+
+def ever_changing_app():
+    """DevBot 'revises' every round (so the run never stalls) but never fixes anything."""
+    versions = itertools.count(1)
+    return lambda _body: submission(INSECURE_APP + f"# revision {next(versions)}\n")
+
+
+def run_with_limit(capsys, tmp_path: Path, server: FakeOpenAI, *limit: str) -> tuple[int, dict, str]:
+    server.default("dev", ever_changing_app())
+    server.default("sec", verdict("changes_requested", ROUND1_FINDINGS))
+    run = run_cli(capsys, "build", "an upload app", "--out", str(tmp_path / "out"),
+                  "--dev-model", "dev", "--sec-model", "sec", "--base-url", server.base_url,
+                  "--report", str(tmp_path / "r.json"), *FAST, *limit)
+    markdown = (tmp_path / "out" / "SECURITY-REPORT.md").read_text()
+    return run.code, json.loads((tmp_path / "r.json").read_text()), markdown
+
+
+def test_round_limit(capsys, tmp_path: Path) -> None:
+    with FakeOpenAI() as server:
+        code, report, markdown = run_with_limit(capsys, tmp_path, server, "--max-rounds", "3")
+        calls = len(server.requests)
+    assert code == 1
+    assert report["run_status"] == "max_rounds" and report["rounds"] == 3
+    assert "max rounds 3" in report["reason"] and report["reason"] in markdown
+    assert calls == 6  # DevBot + SecBot per round, nothing after the limit
+
+
+def test_token_budget(capsys, tmp_path: Path) -> None:
+    with FakeOpenAI() as server:
+        code, report, markdown = run_with_limit(
+            capsys, tmp_path, server, "--max-rounds", "10", "--max-tokens-budget", "3000")
+        billed = server.billed
+    used = report["usage"]["input_tokens"] + report["usage"]["output_tokens"]
+    assert code == 1
+    assert report["run_status"] == "budget_exhausted"
+    assert "token budget of 3,000" in report["reason"] and report["reason"] in markdown
+    assert used == billed["input_tokens"] + billed["output_tokens"] >= 3000
+    # The check runs at the end of a round: it may overshoot by at most the last round.
+    last = report["history"][-1]["tokens"]
+    assert used - last < 3000 and report["rounds"] < 10
+
+
+def test_wall_time_limit(capsys, tmp_path: Path) -> None:
+    with FakeOpenAI(latency=0.25) as server:
+        code, report, markdown = run_with_limit(
+            capsys, tmp_path, server, "--max-rounds", "10", "--max-wall-time", "1")
+    assert code == 1
+    assert report["run_status"] == "time_limit"
+    assert "wall time limit of 1s" in report["reason"] and report["reason"] in markdown
+    # Each round takes >= 0.5 s (two answers of 0.25 s): the limit stops it after 2-3 rounds.
+    assert 2 <= report["rounds"] <= 3
+
+
+@pytest.mark.parametrize("option", ["--max-rounds", "--max-tokens-budget", "--max-wall-time",
+                                    "--request-timeout", "--max-retries"])
+def test_negative_limits_are_refused(option: str, capsys, tmp_path: Path) -> None:
+    run = run_cli(capsys, "build", "x", "--out", str(tmp_path / "o"), "--model", "m", option, "-1")
+    assert run.code == 2 and not (tmp_path / "o").exists()
