@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from devsecbots import cli as cli_module
 from tests.conftest import cli, cli_env
 
 API_KEY = "sk-durable-test-key-123"
@@ -43,6 +47,21 @@ def run(*args: str, timeout: float = 180, stdin: str | None = "", **env: str) ->
         input=stdin, capture_output=True, text=True, timeout=timeout,
     )
     return Done(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_here(capsys: pytest.CaptureFixture, *args: str) -> Done:
+    """`devsecbots ARGS` in this process (fast), through the real entry point."""
+    capsys.readouterr()
+    saved, sys.argv = sys.argv, ["devsecbots", *args]
+    try:
+        cli_module.main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        sys.argv = saved
+    out, err = capsys.readouterr()
+    return Done(code, out, err)
 
 
 def tree(root: Path) -> dict[str, bytes]:
