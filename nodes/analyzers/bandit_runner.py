@@ -39,7 +39,7 @@ def run_bandit(
     manager = _new_manager(skip)
     remaining = list(files)
     for done, path in enumerate(list(files), start=1):
-        manager._parse_file(path, io.BytesIO(files[path].encode("utf-8")), remaining)
+        manager._parse_file(path, io.BytesIO(files[path].encode("utf-8", "replace")), remaining)
         if progress:
             progress(done)
     rank = {"LOW": 1, "MEDIUM": 2, "HIGH": 3, "UNDEFINED": 0}

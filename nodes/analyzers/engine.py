@@ -6,7 +6,7 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from graphs.state import SEVERITY_ORDER, Finding, make_finding
+from graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
 from nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from nodes.analyzers.dedup import dedupe
@@ -62,8 +62,14 @@ def analyse(
     Raises AnalyzerUnavailable when a requested analyser is unknown, missing or fails.
     """
     chosen = _check_names(analyzers)
-    python = {p: c for p, c in files.items() if p.endswith(".py")}
-    report = AnalysisReport(skipped=[(p, "not a Python file") for p in sorted(files) if p not in python])
+    report = AnalysisReport()
+    python = {}
+    for path in sorted(files):
+        reason = _skip_reason(path)
+        if reason:
+            report.skipped.append((path, reason))
+        else:
+            python[path] = files[path]
     broken = syntax_findings(python)
     unparsable = {f["file"] for f in broken}
     targets = {
@@ -95,6 +101,15 @@ def analyse(
     report.cached = sorted(set(python) - analysed - unparsable)
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
+
+
+def _skip_reason(path: str) -> str:
+    """Why a file is not analysed ('' when it is)."""
+    try:
+        check_relative_path(path)
+    except ValueError as err:
+        return f"unsafe path: {err}"
+    return "" if path.endswith(".py") else "not a Python file"
 
 
 def _check_names(analyzers: Sequence[str]) -> list[str]:

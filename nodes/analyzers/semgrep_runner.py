@@ -95,7 +95,7 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
         safe = check_relative_path(path)
         target = root / safe
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rewrite_slices(content), encoding="utf-8")
+        target.write_text(rewrite_slices(content), encoding="utf-8", errors="replace")
         spelled[safe] = path
     return spelled
 

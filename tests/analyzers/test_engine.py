@@ -20,6 +20,13 @@ def test_non_python_files_are_skipped_and_broken_python_blocks():
     assert report.analysed == ["bad.py", "ok.py"]  # semgrep still reads what this Python cannot parse
 
 
+def test_unsafe_paths_and_odd_text_do_not_break_the_run():
+    files = {"../outside.py": DEBUG_APP, "/abs.py": DEBUG_APP, "odd.py": "x = '\udcff'\n" + DEBUG_APP}
+    report = analyse(files, cache=None)
+    assert [p for p, reason in report.skipped if reason.startswith("unsafe path")] == ["../outside.py", "/abs.py"]
+    assert {f["file"] for f in report.findings} == {"odd.py"}
+
+
 def test_same_weakness_from_both_tools_is_one_finding():
     report = analyse({"app.py": EXAMPLE_APP.read_text()}, cache=None)
     debug = [f for f in report.findings if f["line"] == 41 and f["rule_id"] in ("B201", "devsecbots.flask.debug-enabled")]

@@ -136,3 +136,24 @@ def fetch():
     # ok: devsecbots.flask.ssrf
     requests.get(url, timeout=5)
     return "ok"
+
+
+@app.route("/fetch-inline")
+def fetch_inline():
+    url = request.args["url"]
+    if urllib.parse.urlparse(url).hostname != "api.example.org":
+        abort(400)
+    # ok: devsecbots.flask.ssrf
+    requests.get(url, timeout=5)
+    return "ok"
+
+
+@app.route("/fetch-logged")
+def fetch_logged():
+    url = request.args["url"]
+    parsed = urllib.parse.urlparse(url)
+    if parsed.hostname != "api.example.org":
+        print("fetching a foreign host")
+    # ruleid: devsecbots.flask.ssrf
+    requests.get(url, timeout=5)
+    return "ok"
