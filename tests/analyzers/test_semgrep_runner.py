@@ -106,3 +106,12 @@ def test_rules_version_changes_with_the_rules(tmp_path):
     first = rules_version(tmp_path)
     (tmp_path / "a.yaml").write_text("rules: [] # changed\n")
     assert rules_version(tmp_path) != first
+
+
+def test_json_api_without_forms_needs_no_csrf_token():
+    api = ("from flask import Flask, jsonify, request\napp = Flask(__name__)\n\n"
+           "@app.route('/items', methods=['POST'])\ndef add():\n    return jsonify(request.get_json())\n")
+    form = api.replace("request.get_json()", "dict(request.form)")
+    found = run_semgrep({"api.py": api, "form.py": form})
+    csrf = {f["file"] for f in found if f["rule_id"] == "devsecbots.flask.missing-csrf-protection"}
+    assert csrf == {"form.py"}

@@ -1,4 +1,5 @@
 # Rule tests for flask_web.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
+import json
 import os
 import pathlib
 import urllib.parse
@@ -131,3 +132,10 @@ def remember():
     # ok: devsecbots.flask.trust-boundary-violation
     session["visits"] = int(request.form["visits"])
     return "ok"
+
+
+@app.route("/api/echo")
+def api_echo():
+    name = request.args.get("name", "")
+    # ok: devsecbots.flask.xss
+    return flask.Response(json.dumps({"name": name}), mimetype="application/json")
