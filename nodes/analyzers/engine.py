@@ -114,7 +114,9 @@ def _skip_reason(path: str) -> str:
 
 def _check_names(analyzers: Sequence[str]) -> list[str]:
     """The requested analysers, de-duplicated, in our order; unknown names are an error."""
-    names = [str(a).strip().lower() for a in analyzers]
+    if isinstance(analyzers, str):
+        analyzers = analyzers.split(",")
+    names = [str(a).strip().lower() for a in analyzers if str(a).strip()]
     unknown = [n for n in names if n not in ANALYZERS]
     if unknown:
         raise AnalyzerUnavailable(f"unknown analyser {unknown[0]!r}: choose from {', '.join(ANALYZERS)}")

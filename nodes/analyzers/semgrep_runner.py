@@ -21,6 +21,7 @@ from nodes.analyzers.slices import rewrite_slices
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
+RUNNER_VERSION = "slices-2"  # bump when the scanned copy of the code changes (slices.py)
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {"ERROR": "high", "WARNING": "medium", "INFO": "low", "INVENTORY": "low",
              "EXPERIMENT": "low", "CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium",
@@ -56,7 +57,7 @@ def rule_ids(rules_dir: Path = RULES_DIR) -> list[str]:
 
 def rules_version(rules_dir: Path = RULES_DIR) -> str:
     """A fingerprint of the rule texts and the installed semgrep; part of every cache key."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(RUNNER_VERSION.encode())
     for path in rule_files(rules_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     try:
@@ -78,12 +79,21 @@ def run_semgrep(
         return []
     exe = find_semgrep(executable)
     known = rule_ids(rules_dir)
-    limit = timeout or float(os.environ.get(TIMEOUT_ENV) or 0) or 120 + 0.05 * len(files)
+    limit = timeout or _configured_timeout() or 120 + 0.05 * len(files)
     with tempfile.TemporaryDirectory(prefix="devsecbots-semgrep-") as tmp:
         root = Path(tmp, "src")
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
     return [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+
+
+def _configured_timeout() -> float:
+    """Seconds from $DEVSECBOTS_SEMGREP_TIMEOUT, 0 when unset."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        return float(text) if text else 0.0
+    except ValueError:
+        raise AnalyzerUnavailable(f"{TIMEOUT_ENV}={text!r} is not a number of seconds") from None
 
 
 def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
