@@ -11,6 +11,7 @@ import libcst as cst
 from graphs.state import Finding
 from nodes.autofix.base import Codemod, FileResult, Project
 from nodes.autofix.layout import reflow
+from nodes.autofix.locate import follow_edits
 from nodes.autofix.registry import CODEMODS, codemod_for, refusal
 
 
@@ -23,11 +24,14 @@ class FixOutcome:
     fixed: list[Finding] = field(default_factory=list)  # findings a codemod addressed
     unfixable: list[Finding] = field(default_factory=list)  # no codemod, or it declined
     notes: list[str] = field(default_factory=list)  # one line per change, human readable
-    reasons: dict[int, str] = field(default_factory=dict)  # id(finding in unfixable) -> why
+    reasons: list[str] = field(default_factory=list)  # why, one per unfixable finding, same order
 
     def reason(self, finding: Finding) -> str:
-        """Why an unfixable finding was not fixed."""
-        return self.reasons.get(id(finding), "")
+        """Why an unfixable finding was not fixed ('' if it is not among them)."""
+        for index, candidate in enumerate(self.unfixable):
+            if candidate is finding:
+                return self.reasons[index]
+        return next((r for f, r in zip(self.unfixable, self.reasons) if f == finding), "")
 
 
 def can_fix(finding: Finding) -> bool:
@@ -64,7 +68,7 @@ def _no_codemod(finding: Finding) -> str:
 
 def _refuse(outcome: FixOutcome, finding: Finding, reason: str) -> None:
     outcome.unfixable.append(finding)
-    outcome.reasons[id(finding)] = reason
+    outcome.reasons.append(reason)
 
 
 def _fix_file(
@@ -80,17 +84,21 @@ def _fix_file(
     source, others = original, dict(outcome.files)
     fixed: list[Finding] = []
     notes: list[str] = []
+    current = {id(f): Finding(**f) for _, f in work}  # line and snippet follow earlier edits
     for codemod in codemods:  # registry order, so results do not depend on finding order
         mine = [f for c, f in work if c is codemod]
         if not mine:
             continue
-        result = _run(codemod, path, source, mine, others)
+        back = {id(current[id(f)]): f for f in mine}
+        result = _run(codemod, path, source, [current[id(f)] for f in mine], others)
+        if result.source != source:
+            follow_edits(list(current.values()), source, result.source)
         source = result.source
         others.update(result.other_files)
-        fixed.extend(result.fixed)
+        fixed.extend(back[id(f)] for f in result.fixed)
         notes.extend(result.notes)
         for finding, why in result.declined:
-            _refuse(outcome, finding, why)
+            _refuse(outcome, back[id(finding)], why)
     try:
         if source != original:
             source = reflow(source, original)

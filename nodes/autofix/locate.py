@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -45,15 +46,34 @@ def locate(sites: Sequence[HasSpans], finding: Finding, lines: Sequence[str]) ->
         return []
     snippet = (finding.get("snippet") or "").strip()
     line = int(finding.get("line") or 0)
+    tolerance = LINE_TOLERANCE
     if snippet:
         shown = [s for s in sites if _shows_snippet(s.spans, lines, snippet)]
         if shown:
             return sorted(shown, key=lambda s: distance(s.spans, line))
+        tolerance = 0  # the quoted line is gone: only a site on that very line may still be it
     if line <= 0:
         return list(sites)
-    near = [s for s in sites if distance(s.spans, line) <= LINE_TOLERANCE]
+    near = [s for s in sites if distance(s.spans, line) <= tolerance]
     if near:
         return sorted(near, key=lambda s: distance(s.spans, line))
     if finding.get("source") == "llm" and len(sites) == 1:
         return [sites[0]]
     return []
+
+
+def follow_edits(findings: list[Finding], before: str, after: str) -> None:
+    """Move findings' lines (and snippets that were exact) from `before` to `after`, in place."""
+    old, new = before.splitlines(), after.splitlines()
+    moved: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        for i in range(i1, i2):
+            moved[i + 1] = (j1 + (i - i1) if tag == "equal" else min(j1 + (i - i1), max(j1, j2 - 1))) + 1
+    for finding in findings:
+        line = finding["line"]
+        if not 0 < line <= len(old) or line not in moved:
+            continue
+        exact = finding["snippet"].strip() == old[line - 1].strip()
+        finding["line"] = moved[line]
+        if exact and moved[line] <= len(new):
+            finding["snippet"] = new[moved[line] - 1].strip()

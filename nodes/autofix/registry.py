@@ -40,6 +40,7 @@ CODEMODS: tuple[Codemod, ...] = (
     JinjaAutoescape(),
 )
 
+OWN_RULE_PREFIX = "devsecbots."  # our Semgrep rules
 DESERIALISATION = "needs a data format change (e.g. JSON) — no safe automatic fix"
 _UNSAFE_LOADERS = re.compile(r"\b(pickle|cPickle|_pickle|marshal|dill|shelve|jsonpickle)\b")
 
@@ -71,6 +72,6 @@ def codemod_for(finding: Finding, codemods: Sequence[Codemod] = CODEMODS) -> Cod
     for codemod in codemods:
         if codemod.claims(finding):
             return codemod
-    if finding["source"] == "bandit":
-        return None  # Bandit's rule ids are a closed set: one we do not list has no codemod
+    if finding["source"] == "bandit" or finding["rule_id"].startswith(OWN_RULE_PREFIX):
+        return None  # closed rule sets (Bandit's, ours): a rule we do not list has no codemod
     return next((c for c in codemods if c.claims_cwe(finding)), None)

@@ -56,6 +56,7 @@ def test_can_fix_follows_rule_ids_then_cwe():
     assert can_fix(finding(source="semgrep", rule_id="someone.elses.rule", cwe="CWE-78"))
     assert not can_fix(finding(source="bandit", rule_id="B301", cwe="CWE-502"))
     assert not can_fix(finding(source="bandit", rule_id="B404", cwe="CWE-78"))  # import warning
+    assert not can_fix(finding(source="semgrep", rule_id="devsecbots.flask.xss", cwe="CWE-79"))
     assert not can_fix(finding(source="llm", cwe="CWE-502", snippet="data = pickle.loads(blob)"))
     assert not can_fix(finding(source="llm", cwe="CWE-1234"))
 
@@ -123,3 +124,11 @@ def test_findings_order_does_not_change_the_result():
     first = apply_fixes({"app.py": APP}, findings)
     second = apply_fixes({"app.py": APP}, list(reversed(findings)))
     assert first.files == second.files and first.notes == second.notes
+
+
+def test_a_stale_finding_does_not_fix_a_neighbour():
+    source = "import random\n\n\nx = random.choice(seq)\n"
+    gone = make_finding(severity="low", file="app.py", title="B311", source="bandit", rule_id="B311",
+                        line=3, snippet="token = random.random()")
+    outcome = apply_fixes({"app.py": source}, [gone])
+    assert outcome.changed == [] and outcome.unfixable == [gone]

@@ -142,3 +142,10 @@ def test_other_credentials_are_declined():
     assert len(findings) == 2
     for reason in declined(source, findings):
         assert "not an app secret key" in reason
+
+
+def test_bind_address_that_is_only_inspected_is_declined():
+    source = 'def local(ip):\n    return ip.startswith("0.0.0.0") or ip in {"0.0.0.0"}\n'
+    findings = bandit(source, "B104")
+    assert len(findings) == 2
+    assert all("not bound" in reason for reason in declined(source, findings))

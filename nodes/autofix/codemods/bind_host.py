@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from nodes.autofix.base import Codemod, Project, Site
 from nodes.autofix.edits import Edits, expr
 from nodes.autofix.strings import literal
-from nodes.autofix.tree import Tree, string_value
+from nodes.autofix.tree import Tree, code, string_value
 
-ALL_INTERFACES = {"0.0.0.0", "::"}
+ALL_INTERFACES = {"0.0.0.0"}
+_HOST_WORDS = re.compile(r"host|addr|bind|listen|interface|^ip$|_ip$", re.I)
+_SERVER_CALLS = {
+    "run", "bind", "listen", "serve", "create_server", "make_server", "start_server", "run_simple",
+    "HTTPServer", "ThreadingHTTPServer", "TCPServer", "ThreadingTCPServer", "UDPServer", "WSGIServer",
+}
 LOCALHOST = "127.0.0.1"
 _ENV_GETTERS = {"os.environ.get", "os.getenv"}
 
@@ -32,7 +39,7 @@ class BindHost(Codemod):
             if isinstance(parent, cst.Arg) and _is_env_default(tree, parent):
                 found.append(Site(spans=spans, plan=_plan(node, literal(LOCALHOST, node.quote),
                                                           "default host 0.0.0.0 -> 127.0.0.1")))
-            elif isinstance(parent, (cst.Arg, cst.Element, cst.Assign, cst.AnnAssign, cst.Param)):
+            elif _binds(tree, node):
                 replacement = f"os.environ.get({literal(variable, node.quote)}, {literal(LOCALHOST, node.quote)})"
                 found.append(Site(
                     spans=spans, imports=[("os", None)],
@@ -42,6 +49,28 @@ class BindHost(Codemod):
                 found.append(Site(spans=spans, reason="0.0.0.0 is not bound here (only compared or "
                                                       "passed on); nothing to change"))
         return found
+
+
+def _binds(tree: Tree, node: cst.CSTNode) -> bool:
+    """Whether the literal is an address something listens on (not a value compared or parsed)."""
+    parent = tree.parent(node)
+    if isinstance(parent, cst.Element):  # ("0.0.0.0", port)
+        holder = tree.parent(parent)
+        return isinstance(holder, cst.Tuple) and _binds(tree, holder)
+    if isinstance(parent, (cst.Assign, cst.AnnAssign)):
+        return True
+    if isinstance(parent, cst.Param):
+        return bool(_HOST_WORDS.search(parent.name.value))
+    if isinstance(parent, cst.DictElement):
+        key = string_value(parent.key)
+        return parent.value is node and bool(key and _HOST_WORDS.search(key))
+    if isinstance(parent, cst.Arg):
+        if parent.keyword is not None:
+            return bool(_HOST_WORDS.search(parent.keyword.value))
+        call = tree.parent(parent)
+        name = code(call.func).split(".")[-1] if isinstance(call, cst.Call) else ""
+        return name in _SERVER_CALLS
+    return False
 
 
 def _is_env_default(tree: Tree, arg: cst.Arg) -> bool:
