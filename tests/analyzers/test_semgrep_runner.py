@@ -115,3 +115,15 @@ def test_json_api_without_forms_needs_no_csrf_token():
     found = run_semgrep({"api.py": api, "form.py": form})
     csrf = {f["file"] for f in found if f["rule_id"] == "devsecbots.flask.missing-csrf-protection"}
     assert csrf == {"form.py"}
+
+
+def test_common_string_and_regex_code_is_not_reported():
+    source = (
+        "import re\nfrom flask import Flask, request\napp = Flask(__name__)\nWORD = re.compile(r'\\w+')\n\n"
+        "@app.get('/count')\ndef count():\n"
+        "    text = request.args.get('text', '')\n"
+        "    cleaned = text.replace('-', ' ')\n"
+        "    found = WORD.search(cleaned, 0)\n"
+        "    return {'words': len(WORD.findall(cleaned)), 'first': bool(found)}\n"
+    )
+    assert run_semgrep({"app.py": source}) == []
