@@ -7,7 +7,8 @@ Ours runs like the real offline loop: fix, re-analyse, fix again (up to --rounds
 codemodder (AGPL) is only a peer measured in the same run: it is installed into its own venv
 under bench/.cache/ and run as a separate program on copies of the same files.
 
-    .venv/bin/python bench/harden_corpus.py [--rounds 4] [--no-codemodder] [--no-semgrep] [--json out.json]
+    .venv/bin/python bench/harden_corpus.py [--rounds 4] [--no-codemodder] [--no-semgrep]
+                                            [--json out.json]
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import argparse
 import ast
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,7 +46,8 @@ def load_corpus(corpus: Path = CORPUS) -> Projects:
         elif entry.is_dir() and not entry.name.startswith((".", "__")):
             projects[entry.name] = {
                 p.relative_to(entry).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted(entry.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+                for p in sorted(entry.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
             }
     return projects
 
@@ -71,10 +72,16 @@ def analyse_all(projects: Projects, semgrep) -> dict[str, list[Finding]]:  # typ
     """Bandit per project, plus one batched Semgrep run over every project (paths prefixed)."""
     found: dict[str, list[Finding]] = {}
     for name, files in projects.items():
-        found[name] = run_bandit({p: c for p, c in files.items() if p.endswith(".py") and parses(c)})
+        found[name] = run_bandit(
+            {p: c for p, c in files.items() if p.endswith(".py") and parses(c)}
+        )
     if semgrep is not None:
-        batch = {f"{name}/{p}": c for name, files in projects.items()
-                 for p, c in files.items() if p.endswith(".py") and parses(c)}
+        batch = {
+            f"{name}/{p}": c
+            for name, files in projects.items()
+            for p, c in files.items()
+            if p.endswith(".py") and parses(c)
+        }
         for finding in semgrep(batch):
             name, _, path = finding["file"].partition("/")
             found[name].append({**finding, "file": path})  # type: ignore[typeddict-item]
@@ -104,7 +111,7 @@ def broken(files: dict[str, str]) -> int:
 
 
 def harden_ours(projects: Projects, semgrep, rounds: int) -> tuple[Projects, int]:  # type: ignore[no-untyped-def]
-    """The offline loop: analyse, apply_fixes, repeat while something changes; returns files, rounds run."""
+    """The offline loop: analyse, fix, repeat while something changes; (files, rounds run)."""
     current = {n: dict(f) for n, f in projects.items()}
     findings = analyse_all(current, semgrep)
     done = 0
@@ -129,7 +136,10 @@ def peer_executable() -> Path | None:
     exe = PEER_VENV / "bin" / "codemodder"
     if exe.exists():
         return exe
-    print("installing codemodder into bench/.cache/codemodder-venv (first run only) ...", file=sys.stderr)
+    print(
+        "installing codemodder into bench/.cache/codemodder-venv (first run only) ...",
+        file=sys.stderr,
+    )
     try:
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
         pip = [str(PEER_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
@@ -156,9 +166,12 @@ def _semgrep_shim(work: Path) -> dict[str, str]:
     )
     script.chmod(0o755)
     return dict(
-        os.environ, PATH=f"{shim}{os.pathsep}{os.environ.get('PATH', '')}",
-        SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off",
-        SEMGREP_SETTINGS_FILE=str(work / "settings.yml"), SEMGREP_LOG_FILE=str(work / "semgrep.log"),
+        os.environ,
+        PATH=f"{shim}{os.pathsep}{os.environ.get('PATH', '')}",
+        SEMGREP_ENABLE_VERSION_CHECK="0",
+        SEMGREP_SEND_METRICS="off",
+        SEMGREP_SETTINGS_FILE=str(work / "settings.yml"),
+        SEMGREP_LOG_FILE=str(work / "semgrep.log"),
     )
 
 
@@ -177,10 +190,16 @@ def harden_peer(projects: Projects) -> Projects | None:
                 target.write_text(content, encoding="utf-8")
         run = subprocess.run(
             [str(exe), str(tree), "--output", str(work / "out.codetf")],
-            env=_semgrep_shim(work), capture_output=True, text=True, timeout=1800, check=False,
+            env=_semgrep_shim(work),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
         )
         if run.returncode != 0:
-            print(f"codemodder failed (exit {run.returncode}): {run.stderr[-400:]}", file=sys.stderr)
+            print(
+                f"codemodder failed (exit {run.returncode}): {run.stderr[-400:]}", file=sys.stderr
+            )
             return None
         return {
             name: {path: (tree / name / path).read_text(encoding="utf-8") for path in files}
@@ -218,34 +237,61 @@ def main(argv: list[str] | None = None) -> int:
     after_peer = analyse_all(peer, semgrep) if peer else {}
 
     tools = ["bandit"] + (["semgrep"] if semgrep else [])
-    header = f"{'project':<20}" + "".join(f" {t[:7] + ' before':>14} {'ours':>5} {'peer':>5}" for t in tools)
+    header = f"{'project':<20}" + "".join(
+        f" {t[:7] + ' before':>14} {'ours':>5} {'peer':>5}" for t in tools
+    )
     print(header)
     totals = {t: [0, 0, 0] for t in tools}
     for name in projects:
         row = f"{name:<20}"
         for tool in tools:
-            counts = [blocking(before[name], tool), blocking(after_ours[name], tool),
-                      blocking(after_peer[name], tool) if peer else 0]
-            totals[tool] = [a + b for a, b in zip(totals[tool], counts)]
+            counts = [
+                blocking(before[name], tool),
+                blocking(after_ours[name], tool),
+                blocking(after_peer[name], tool) if peer else 0,
+            ]
+            totals[tool] = [a + b for a, b in zip(totals[tool], counts, strict=True)]
             row += f" {counts[0]:>14} {counts[1]:>5} {counts[2] if peer else '-':>5}"
         print(row)
     print("-" * len(header))
-    figures: dict = {"projects": len(projects), "python_files": sum(
-        1 for f in projects.values() for p in f if p.endswith(".py")), "rounds": rounds}
+    figures: dict = {
+        "projects": len(projects),
+        "python_files": sum(1 for f in projects.values() for p in f if p.endswith(".py")),
+        "rounds": rounds,
+    }
     for tool in tools:
         b, o, p = totals[tool]
         figures[tool] = {"before": b, "ours_after": o, "peer_after": p if peer else None}
-        peer_text = f"codemodder {p:>3} left, {share(b, p)} removed" if peer else "codemodder not run"
-        print(f"{tool:<8} HIGH+MEDIUM: {b:>3} before | ours {o:>3} left, {share(b, o)} removed | {peer_text}")
+        peer_text = (
+            f"codemodder {p:>3} left, {share(b, p)} removed" if peer else "codemodder not run"
+        )
+        print(
+            f"{tool:<8} HIGH+MEDIUM: {b:>3} before | ours {o:>3} left, {share(b, o)} removed"
+            f" | {peer_text}"
+        )
     ours_broken = sum(broken(f) for f in ours.values())
     peer_broken = sum(broken(f) for f in peer.values()) if peer else None
     changed = sum(1 for n in projects if ours[n] != projects[n])
-    print(f"files broken (do not parse): ours {ours_broken}, codemodder {peer_broken if peer else '-'}")
-    print(f"projects changed: ours {changed}/{len(projects)} in {rounds} round(s), {ours_seconds:.1f} s"
-          + (f"; codemodder {sum(1 for n in projects if peer[n] != projects[n])}/{len(projects)}, "
-             f"{peer_seconds:.1f} s" if peer else ""))
-    figures.update(ours_broken=ours_broken, peer_broken=peer_broken, ours_seconds=round(ours_seconds, 1),
-                   peer_seconds=round(peer_seconds, 1) if peer else None)
+    print(
+        f"files broken (do not parse): ours {ours_broken}, "
+        f"codemodder {peer_broken if peer else '-'}"
+    )
+    print(
+        f"projects changed: ours {changed}/{len(projects)} in {rounds} round(s), "
+        f"{ours_seconds:.1f} s"
+        + (
+            f"; codemodder {sum(1 for n in projects if peer[n] != projects[n])}/{len(projects)}, "
+            f"{peer_seconds:.1f} s"
+            if peer
+            else ""
+        )
+    )
+    figures.update(
+        ours_broken=ours_broken,
+        peer_broken=peer_broken,
+        ours_seconds=round(ours_seconds, 1),
+        peer_seconds=round(peer_seconds, 1) if peer else None,
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     b, o, p = totals["bandit"]

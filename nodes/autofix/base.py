@@ -65,7 +65,10 @@ class Codemod:
             return False
         if finding["source"] != "llm" or not self.topic:
             return True
-        return re.search(self.topic, f"{finding['title']} {finding['recommendation']}", re.I) is not None
+        return (
+            re.search(self.topic, f"{finding['title']} {finding['recommendation']}", re.IGNORECASE)
+            is not None
+        )
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         """Every occurrence of the pattern in the file."""
@@ -81,9 +84,14 @@ class Codemod:
     def not_found(self, finding: Finding) -> str:
         """Reason given when no site matches the finding."""
         where = f" near line {finding['line']}" if finding["line"] else ""
-        return f"{self.name}: no {self.pattern} found{where} (already fixed, or a form it does not handle)"
+        return (
+            f"{self.name}: no {self.pattern} found{where} "
+            "(already fixed, or a form it does not handle)"
+        )
 
-    def apply(self, path: str, source: str, findings: list[Finding], project: Project) -> FileResult:
+    def apply(
+        self, path: str, source: str, findings: list[Finding], project: Project
+    ) -> FileResult:
         """Fix the findings' sites in one file; decline the rest with a reason."""
         result = FileResult(source=source)
         tree = Tree(source)
@@ -92,13 +100,19 @@ class Codemod:
         claimed: list[Site] = []
         for finding in findings:
             kind = self.site_kind(finding)
-            matched = locate([s for s in sites if kind is None or s.kind == kind], finding, tree.lines)
+            matched = locate(
+                [s for s in sites if kind is None or s.kind == kind], finding, tree.lines
+            )
             if not matched:
                 result.declined.append((finding, self.not_found(finding)))
                 continue
             whole_file = not finding["line"] and not finding["snippet"]
             # Several findings on one line (md5(...) and sha1(...)) each take their own site.
-            pick = matched if whole_file else [next((s for s in matched if s not in claimed), matched[0])]
+            pick = (
+                matched
+                if whole_file
+                else [next((s for s in matched if s not in claimed), matched[0])]
+            )
             claimed.extend(pick)
             fixable = [s for s in pick if s.plan is not None]
             if not fixable:

@@ -27,11 +27,15 @@ class Edits:
         else:
             self.replace[id(original)] = lambda node: replacer(previous(node))
 
-    def insert_before(self, anchor: cst.BaseStatement, statements: Sequence[cst.BaseStatement]) -> None:
+    def insert_before(
+        self, anchor: cst.BaseStatement, statements: Sequence[cst.BaseStatement]
+    ) -> None:
         """Insert statements just before `anchor`, in its block."""
         self.before.setdefault(id(anchor), []).extend(statements)
 
-    def insert_after(self, anchor: cst.BaseStatement, statements: Sequence[cst.BaseStatement]) -> None:
+    def insert_after(
+        self, anchor: cst.BaseStatement, statements: Sequence[cst.BaseStatement]
+    ) -> None:
         """Insert statements just after `anchor`, in its block."""
         self.after.setdefault(id(anchor), []).extend(statements)
 
@@ -94,7 +98,9 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     last = args[-1]
     if isinstance(last.comma, cst.Comma):  # trailing comma: the call is laid out one arg per line
         args.append(new_arg.with_changes(comma=last.comma))
-        args[-2] = last.with_changes(comma=_comma_like(last.comma, args[-3] if len(args) > 2 else None))
+        args[-2] = last.with_changes(
+            comma=_comma_like(last.comma, args[-3] if len(args) > 2 else None)
+        )
     else:  # the new argument goes on the last one's line; the space before ")" moves after it
         args[-1] = last.with_changes(
             comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),

@@ -31,7 +31,9 @@ class FixOutcome:
         for index, candidate in enumerate(self.unfixable):
             if candidate is finding:
                 return self.reasons[index]
-        return next((r for f, r in zip(self.unfixable, self.reasons) if f == finding), "")
+        return next(
+            (r for f, r in zip(self.unfixable, self.reasons, strict=True) if f == finding), ""
+        )
 
 
 def can_fix(finding: Finding) -> bool:
@@ -104,10 +106,17 @@ def _fix_file(
             source = reflow(source, original)
         ast.parse(source, filename=path)
     except (SyntaxError, cst.ParserSyntaxError) as err:
-        err = err if isinstance(err, SyntaxError) else SyntaxError(err.message, (path, err.raw_line, 0, ""))
+        err = (
+            err
+            if isinstance(err, SyntaxError)
+            else SyntaxError(err.message, (path, err.raw_line, 0, ""))
+        )
         for finding in fixed:
-            _refuse(outcome, finding, f"the fix left {path} unparseable (line {err.lineno}: "
-                                      f"{err.msg}); change discarded")
+            _refuse(
+                outcome,
+                finding,
+                f"the fix left {path} unparseable (line {err.lineno}: {err.msg}); change discarded",
+            )
         return
     outcome.files.update({p: c for p, c in others.items() if p != path})
     outcome.files[path] = source
@@ -115,7 +124,9 @@ def _fix_file(
     outcome.notes.extend(notes)
 
 
-def _run(codemod: Codemod, path: str, source: str, findings: list[Finding], files: dict) -> FileResult:
+def _run(
+    codemod: Codemod, path: str, source: str, findings: list[Finding], files: dict
+) -> FileResult:
     try:
         return codemod.apply(path, source, findings, Project(files=files))
     except cst.ParserSyntaxError as err:

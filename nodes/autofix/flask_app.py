@@ -32,7 +32,7 @@ def _root_name(node: cst.BaseExpression) -> str | None:
 
 
 def _touches(statement: cst.BaseStatement, name: str) -> bool:
-    """Whether a simple line configures the app: `app.x = ...`, `app.config[...] = ...`, `app.y(...)`."""
+    """Whether a line configures the app: `app.x = ...`, `app.config[...] = ...`, `app.y(...)`."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
@@ -62,7 +62,7 @@ def flask_apps(tree: Tree) -> list[FlaskApp]:
         body = list(block.body)  # type: ignore[attr-defined]
         index = next(i for i, s in enumerate(body) if s is line)
         end = line
-        for following in body[index + 1:]:
+        for following in body[index + 1 :]:
             if not _touches(following, name):
                 break
             end = following

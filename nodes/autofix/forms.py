@@ -1,4 +1,4 @@
-"""Non-Python edits that go with CSRF protection: hidden token fields in POST forms, the dependency."""
+"""Non-Python edits that go with CSRF protection: token fields in POST forms, the dependency."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ _FORM_END = re.compile(r"</form\s*>", re.IGNORECASE)
 
 
 def add_token_fields(html: str, attribute_quote: str = '"') -> tuple[str, int]:
-    """Add the hidden csrf_token field to every POST form that lacks one; (new html, forms changed)."""
+    """Add the hidden csrf_token field to each POST form lacking one; (new html, forms changed)."""
     field = TOKEN_FIELD.replace('"', attribute_quote)
     out, position, changed = [], 0, 0
     for match in _POST_FORM.finditer(html):
         end = _FORM_END.search(html, match.end())
-        body = html[match.end(): end.start() if end else len(html)]
-        out.append(html[position:match.end()])
+        body = html[match.end() : end.start() if end else len(html)]
+        out.append(html[position : match.end()])
         position = match.end()
         if "csrf_token" in body:
             continue
@@ -40,7 +40,7 @@ def _field_after(html: str, tag_start: int, tag_end: int, field: str) -> str:
     child = re.match(r"\r?\n([ \t]*)\S", following)
     if child:
         return "\n" + child.group(1) + field
-    if following.startswith("\n") or following.startswith("\r\n") or following == "":
+    if following.startswith(("\n", "\r\n")) or following == "":
         return "\n" + form_indent + "  " + field
     return field  # form written on one line
 
@@ -49,14 +49,18 @@ def templates_near(files: Mapping[str, str], python_path: str) -> list[str]:
     """Template files in the Python file's directory tree."""
     root = posixpath.dirname(python_path)
     prefix = f"{root}/" if root else ""
-    return sorted(p for p in files if p.startswith(prefix) and p.lower().endswith(TEMPLATE_SUFFIXES))
+    return sorted(
+        p for p in files if p.startswith(prefix) and p.lower().endswith(TEMPLATE_SUFFIXES)
+    )
 
 
 def requirements_for(files: Mapping[str, str], python_path: str) -> str | None:
     """The nearest requirements.txt at or above the Python file's directory."""
     directory = posixpath.dirname(python_path)
     while True:
-        candidate = posixpath.join(directory, "requirements.txt") if directory else "requirements.txt"
+        candidate = (
+            posixpath.join(directory, "requirements.txt") if directory else "requirements.txt"
+        )
         if candidate in files:
             return candidate
         if not directory:

@@ -80,7 +80,7 @@ def _same_package_import(existing: str | None, source: str | None, name: str) ->
     """`from werkzeug import secure_filename` already provides werkzeug.utils.secure_filename."""
     if not existing or not source or not existing.startswith("from "):
         return False
-    module, _, imported = existing[len("from "):].partition(" import ")
+    module, _, imported = existing[len("from ") :].partition(" import ")
     return imported == name and module.split(".")[0] == source.split(".")[0]
 
 
@@ -149,8 +149,13 @@ def _sections(module: cst.Module) -> list[list[int]]:
         statement = module.body[i]
         if _module_of(statement)[1] == "__future__":
             continue
-        fresh = not sections or sections[-1][-1] != i - 1 or any(
-            isinstance(line, cst.EmptyLine) and not line.comment for line in statement.leading_lines  # type: ignore[attr-defined]
+        fresh = (
+            not sections
+            or sections[-1][-1] != i - 1
+            or any(
+                isinstance(line, cst.EmptyLine) and not line.comment
+                for line in statement.leading_lines  # type: ignore[attr-defined]
+            )
         )
         if fresh:
             sections.append([i])
@@ -175,13 +180,15 @@ def _insert_statement(
             body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
             body[first + 1] = body[first + 1].with_changes(leading_lines=(cst.EmptyLine(),))  # type: ignore[attr-defined]
         else:
-            body.insert(sections[-1][-1] + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),)))  # type: ignore[attr-defined]
+            body.insert(
+                sections[-1][-1] + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),))
+            )  # type: ignore[attr-defined]
         return module.with_changes(body=body)
     section = matching[0] if stdlib else matching[-1]
     # isort order inside a section: plain imports, then from-imports, each alphabetical.
     order = [(_module_of(body[i])[0] == "from", _module_of(body[i])[1].lower()) for i in section]
     new_key = (kind == "from", key.lower())
-    before = [i for i, k in zip(section, order) if k <= new_key]
+    before = [i for i, k in zip(section, order, strict=True) if k <= new_key]
     if before:
         body.insert(before[-1] + 1, statement)
     else:
@@ -193,7 +200,9 @@ def _insert_statement(
 
 def _insert_first(module: cst.Module, body: list, statement: cst.BaseStatement) -> cst.Module:
     start = 0
-    while start < len(body) and (_is_docstring(body[start]) if start == 0 else _is_future(body[start])):
+    while start < len(body) and (
+        _is_docstring(body[start]) if start == 0 else _is_future(body[start])
+    ):
         start += 1
     lead = (cst.EmptyLine(),) if start else ()
     body.insert(start, statement.with_changes(leading_lines=lead))  # type: ignore[attr-defined]
@@ -224,9 +233,9 @@ def remove_unused_import(module: cst.Module, name: str) -> cst.Module:
     context = CodemodContext()
     bound = _bound_names(module).get(name, "")
     if bound.startswith("import "):
-        RemoveImportsVisitor.remove_unused_import(context, bound[len("import "):])
+        RemoveImportsVisitor.remove_unused_import(context, bound[len("import ") :])
     elif bound.startswith("from "):
-        source, _, imported = bound[len("from "):].partition(" import ")
+        source, _, imported = bound[len("from ") :].partition(" import ")
         RemoveImportsVisitor.remove_unused_import(context, source, imported)
     else:
         return module

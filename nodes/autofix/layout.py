@@ -9,7 +9,9 @@ DEFAULT_LIMIT = 99
 
 def _newline_then(extra: str) -> cst.ParenthesizedWhitespace:
     return cst.ParenthesizedWhitespace(
-        first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[],
+        indent=True,
         last_line=cst.SimpleWhitespace(extra),
     )
 
@@ -45,8 +47,10 @@ class _Reflow(cst.CSTTransformer):
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
         first_indent = self._depth_indent()  # later lines of the statement carry their own indent
         too_long = [
-            ln for n, ln in enumerate(lines)
-            if len(ln) + (first_indent if n == 0 else 0) > self.limit and ln.strip() not in self.keep
+            ln
+            for n, ln in enumerate(lines)
+            if len(ln) + (first_indent if n == 0 else 0) > self.limit
+            and ln.strip() not in self.keep
         ]
         call = _statement_call(updated_node)
         if call is None or not too_long:

@@ -66,9 +66,13 @@ def follow_edits(findings: list[Finding], before: str, after: str) -> None:
     """Move findings' lines (and snippets that were exact) from `before` to `after`, in place."""
     old, new = before.splitlines(), after.splitlines()
     moved: dict[int, int] = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, old, new, autojunk=False
+    ).get_opcodes():
         for i in range(i1, i2):
-            moved[i + 1] = (j1 + (i - i1) if tag == "equal" else min(j1 + (i - i1), max(j1, j2 - 1))) + 1
+            moved[i + 1] = (
+                j1 + (i - i1) if tag == "equal" else min(j1 + (i - i1), max(j1, j2 - 1))
+            ) + 1
     for finding in findings:
         line = finding["line"]
         if not 0 < line <= len(old) or line not in moved:

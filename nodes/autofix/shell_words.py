@@ -1,4 +1,4 @@
-"""Split a shell command string (with interpolated expressions) into argv words, as /bin/sh would."""
+"""Split a shell command string (with interpolated expressions) into argv words like /bin/sh."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def split_words(parts: list[Part]) -> list[Word]:
                 if quote:
                     add(char)
             elif quote == '"':
-                if char in '$`\\':
+                if char in "$`\\":
                     raise NotSimple(f"{char!r} inside double quotes")
                 if char == '"':
                     quote = None
@@ -83,7 +83,11 @@ def _element(word: Word, quote: str) -> str:
         value = pieces[0]
         text = code(value)  # type: ignore[arg-type]
         is_str_call = isinstance(value, cst.Call) and code(value.func) == "str"
-        return text if is_str_call or isinstance(value, (cst.SimpleString, cst.FormattedString)) else f"str({text})"
+        return (
+            text
+            if is_str_call or isinstance(value, (cst.SimpleString, cst.FormattedString))
+            else f"str({text})"
+        )
     made = fstring(pieces, quote)
     if made is None:
         raise NotSimple("an argument mixes text with an expression that cannot sit in an f-string")

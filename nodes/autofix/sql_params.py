@@ -40,7 +40,7 @@ class Parameterised:
 
 
 def parameterise(parts: list[Part], style: str) -> Parameterised:
-    """Placeholders for every interpolated value; raises NotParameterisable when one is not a value."""
+    """Placeholders for every interpolated value; NotParameterisable when one is not a value."""
     out: list[str] = []
     result = Parameterised(query="")
     quote: str | None = None
@@ -52,7 +52,9 @@ def parameterise(parts: list[Part], style: str) -> Parameterised:
                 buffer.append(part)
                 continue
             if not _VALUE_BEFORE.search("".join(out)):
-                raise NotParameterisable(f"{code(part)!r} is not in a value position (identifier or SQL fragment?)")
+                raise NotParameterisable(
+                    f"{code(part)!r} is not in a value position (identifier or SQL fragment?)"
+                )
             out.append(_bind(result, [part], style))
             check_after = True
             continue
@@ -64,7 +66,7 @@ def parameterise(parts: list[Part], style: str) -> Parameterised:
         while i < len(text):
             char = text[i]
             if quote:
-                if char == quote and text[i + 1:i + 2] == quote:  # '' escapes a quote inside SQL
+                if char == quote and text[i + 1 : i + 2] == quote:  # '' escapes a quote inside SQL
                     buffer.append(char)
                     i += 2
                     continue
@@ -84,7 +86,9 @@ def parameterise(parts: list[Part], style: str) -> Parameterised:
     if not result.params:
         raise NotParameterisable("nothing is interpolated")
     if style == "named" and _STRAY_BIND.search(_without_binds(result)):
-        raise NotParameterisable("the SQL text contains ':name' sequences that text() would treat as binds")
+        raise NotParameterisable(
+            "the SQL text contains ':name' sequences that text() would treat as binds"
+        )
     return result
 
 
@@ -115,7 +119,9 @@ def _bind(result: Parameterised, pieces: list[Part], style: str) -> str:
         unwrapped = [unwrap_str(p) if not isinstance(p, str) else p for p in pieces]
         made = fstring(unwrapped, '"') or fstring(unwrapped, "'")
         if made is None:
-            raise NotParameterisable("a quoted value mixes text with an expression that cannot sit in an f-string")
+            raise NotParameterisable(
+                "a quoted value mixes text with an expression that cannot sit in an f-string"
+            )
         source, value = made, None
     if style != "named":
         result.params.append(("", source))
@@ -139,7 +145,11 @@ def _bind_name(value: cst.BaseExpression | None, taken: set[str], index: int) ->
         base = value.attr.value
     elif isinstance(value, cst.Call) and value.args:
         base = string_value(value.args[0].value) or ""
-    elif isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
+    elif (
+        isinstance(value, cst.Subscript)
+        and len(value.slice) == 1
+        and isinstance(value.slice[0].slice, cst.Index)
+    ):
         base = string_value(value.slice[0].slice.value) or ""
     base = re.sub(r"\W", "_", base).strip("_") or f"p{index}"
     name, n = base, 2

@@ -1,17 +1,16 @@
-"""Strings built from pieces (f-strings, +, %, .format): read them as text and values, write them back."""
+"""Strings built from pieces (f-strings, +, %, .format): read as text and values, written back."""
 
 from __future__ import annotations
 
 import ast
 import re
 import string
-from typing import Union
 
 import libcst as cst
 
 from nodes.autofix.tree import code, string_value
 
-Part = Union[str, cst.BaseExpression]  # literal text, or an interpolated expression
+Part = str | cst.BaseExpression  # literal text, or an interpolated expression
 _PERCENT = re.compile(r"%(?:%|(?P<flags>[-#0 +]*\d*(?:\.\d+)?)(?P<conv>[a-zA-Z]))")
 
 
@@ -119,7 +118,7 @@ def _percent_parts(node: cst.BinaryOperation) -> list[Part] | None:
     parts: list[Part] = []
     position, used = 0, 0
     for match in _PERCENT.finditer(template):
-        parts.append(template[position:match.start()])
+        parts.append(template[position : match.start()])
         position = match.end()
         if match.group(0) == "%%":
             parts.append("%")

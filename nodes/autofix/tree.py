@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -96,7 +97,7 @@ class Tree:
     def top_level_of(self, node: cst.CSTNode) -> cst.BaseStatement | None:
         """The module-level statement containing the node."""
         chain = [node, *self.ancestors(node)]
-        for child, parent in zip(chain, chain[1:]):
+        for child, parent in itertools.pairwise(chain):
             if isinstance(parent, cst.Module):
                 return child  # type: ignore[return-value]
         return None
@@ -104,8 +105,7 @@ class Tree:
     def within(self, scope: cst.CSTNode, kind: type[N]) -> Iterator[N]:
         """Nodes of a type inside `scope` (scope included), in source order."""
         return (
-            n for n in self.find(kind)
-            if n is scope or any(a is scope for a in self.ancestors(n))
+            n for n in self.find(kind) if n is scope or any(a is scope for a in self.ancestors(n))
         )
 
 

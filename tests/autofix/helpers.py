@@ -14,19 +14,34 @@ def bandit(source: str, *rules: str, path: str = "app.py") -> list[Finding]:
 
 
 def finding_at(
-    source: str, rule_id: str, needle: str, *, cwe: str = "", path: str = "app.py",
-    source_name: str = "semgrep", line_shift: int = 0, snippet: bool = True,
+    source: str,
+    rule_id: str,
+    needle: str,
+    *,
+    cwe: str = "",
+    path: str = "app.py",
+    source_name: str = "semgrep",
+    line_shift: int = 0,
+    snippet: bool = True,
 ) -> Finding:
     """A finding like an analyser's, on the first line containing `needle`."""
     lines = source.splitlines()
     index = next(i for i, text in enumerate(lines) if needle in text)
     return make_finding(
-        severity="high", file=path, title=rule_id or cwe, source=source_name, rule_id=rule_id,
-        cwe=cwe, line=index + 1 + line_shift, snippet=lines[index] if snippet else "",
+        severity="high",
+        file=path,
+        title=rule_id or cwe,
+        source=source_name,
+        rule_id=rule_id,
+        cwe=cwe,
+        line=index + 1 + line_shift,
+        snippet=lines[index] if snippet else "",
     )
 
 
-def assert_fixed(before: str, after: str, findings: list[Finding], path: str = "app.py") -> FixOutcome:
+def assert_fixed(
+    before: str, after: str, findings: list[Finding], path: str = "app.py"
+) -> FixOutcome:
     """The findings are all fixed, the file becomes exactly `after`, and a second pass is a no-op."""
     assert findings, "the test needs at least one finding"
     outcome = apply_fixes({path: before}, findings)

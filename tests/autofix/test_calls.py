@@ -6,7 +6,7 @@ from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
 
 
 def test_requests_timeout_and_verification():
-    before = '''import ssl
+    before = """import ssl
 
 import requests
 
@@ -20,8 +20,8 @@ def fetch(url, token):
     )
     c = requests.request("GET", url, timeout=None)
     return a, b, c, ssl._create_unverified_context()
-'''
-    after = '''import ssl
+"""
+    after = """import ssl
 
 import requests
 
@@ -35,38 +35,40 @@ def fetch(url, token):
     )
     c = requests.request("GET", url, timeout=10)
     return a, b, c, ssl.create_default_context()
-'''
+"""
     findings = bandit(before, "B501", "B323")
     assert len(findings) == 2
     # B113 is a low-confidence Bandit hit that our runner filters out: made by hand here
-    findings += [finding_at(before, "B113", n, source_name="bandit") for n in ("get(", "post(", '("GET"')]
+    findings += [
+        finding_at(before, "B113", n, source_name="bandit") for n in ("get(", "post(", '("GET"')
+    ]
     assert_fixed(before, after, findings)
     assert bandit(after, "B501", "B323") == []
 
 
 def test_weak_hashes_become_sha256_unless_not_for_security():
-    before = '''import hashlib
+    before = """import hashlib
 from hashlib import md5
 
 
 def fingerprints(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return etag, md5(data).hexdigest(), hashlib.sha1(data).digest(), hashlib.new('sha1', data)
-'''
-    after = '''import hashlib
+"""
+    after = """import hashlib
 
 
 def fingerprints(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return etag, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).digest(), hashlib.new('sha256', data)
-'''
+"""
     findings = bandit(before, "B324")
     assert len(findings) == 3
     assert_fixed(before, after, findings)
 
 
 def test_random_tokens_use_secrets():
-    before = '''import random
+    before = """import random
 import string
 from random import randint
 
@@ -77,8 +79,8 @@ def reset_token():
 
 def pin():
     return randint(1000, 9999), random.randrange(10), random.getrandbits(64)
-'''
-    after = '''import secrets
+"""
+    after = """import secrets
 import string
 
 
@@ -88,7 +90,7 @@ def reset_token():
 
 def pin():
     return secrets.SystemRandom().randint(1000, 9999), secrets.randbelow(10), secrets.randbits(64)
-'''
+"""
     findings = bandit(before, "B311")
     assert len(findings) == 4
     assert_fixed(before, after, findings)
@@ -108,11 +110,11 @@ def test_yaml_load_becomes_safe_load():
 
 
 def test_jinja_environment_autoescape():
-    before = 'import jinja2\nfrom jinja2 import Environment\n\nA = jinja2.Environment(autoescape=False)\nB = Environment(loader=None)\n'
+    before = "import jinja2\nfrom jinja2 import Environment\n\nA = jinja2.Environment(autoescape=False)\nB = Environment(loader=None)\n"
     after = (
-        'import jinja2\nfrom jinja2 import Environment, select_autoescape\n\n'
-        'A = jinja2.Environment(autoescape=jinja2.select_autoescape())\n'
-        'B = Environment(loader=None, autoescape=select_autoescape())\n'
+        "import jinja2\nfrom jinja2 import Environment, select_autoescape\n\n"
+        "A = jinja2.Environment(autoescape=jinja2.select_autoescape())\n"
+        "B = Environment(loader=None, autoescape=select_autoescape())\n"
     )
     findings = bandit(before, "B701")
     assert len(findings) == 2
@@ -126,5 +128,7 @@ def test_cookies_get_secure_httponly_samesite():
         'def login(resp, sid):\n    resp.set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")\n'
         '    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True, secure=True)\n'
     )
-    findings = [finding_at(before, "devsecbots.flask.insecure-cookie", n) for n in ('"sid"', '"theme"')]
+    findings = [
+        finding_at(before, "devsecbots.flask.insecure-cookie", n) for n in ('"sid"', '"theme"')
+    ]
     assert_fixed(before, after, findings)

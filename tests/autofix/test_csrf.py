@@ -8,7 +8,7 @@ from tests.autofix.helpers import assert_fixed, declined, finding_at
 MISSING = "devsecbots.flask.missing-csrf-protection"
 DISABLED = "devsecbots.flask.csrf-disabled"
 
-APP = '''from flask import Flask, render_template, request
+APP = """from flask import Flask, render_template, request
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = "x"
@@ -17,8 +17,8 @@ app.config["SECRET_KEY"] = "x"
 @app.route("/comment", methods=["POST"])
 def comment():
     return render_template("done.html", text=request.form["text"])
-'''
-APP_AFTER = '''from flask import Flask, render_template, request
+"""
+APP_AFTER = """from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
 
 app = Flask(__name__)
@@ -29,20 +29,20 @@ csrf = CSRFProtect(app)
 @app.route("/comment", methods=["POST"])
 def comment():
     return render_template("done.html", text=request.form["text"])
-'''
-FORM = '''<form action="/comment" METHOD='POST'>
+"""
+FORM = """<form action="/comment" METHOD='POST'>
     <textarea name="text"></textarea>
 </form>
 <form method="get"><input name="q"></form>
 <form method="post"><input name="one-line"></form>
-'''
-FORM_AFTER = '''<form action="/comment" METHOD='POST'>
+"""
+FORM_AFTER = """<form action="/comment" METHOD='POST'>
     <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
     <textarea name="text"></textarea>
 </form>
 <form method="get"><input name="q"></form>
 <form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"><input name="one-line"></form>
-'''
+"""
 
 
 def test_json_api_without_forms_is_declined():
@@ -53,7 +53,9 @@ def test_json_api_without_forms_is_declined():
 
 def test_protect_app_templates_and_requirements():
     files = {
-        "web/app.py": APP, "web/templates/comment.html": FORM, "web/requirements.txt": "flask>=3\n",
+        "web/app.py": APP,
+        "web/templates/comment.html": FORM,
+        "web/requirements.txt": "flask>=3\n",
         "other/templates/x.html": FORM,
     }
     finding = finding_at(APP, MISSING, "Flask(__name__)", path="web/app.py")
@@ -86,23 +88,31 @@ PAGE = """<form method="post">
   <input name="q">
 </form>"""
 '''
-    outcome = assert_fixed(before, after, [finding_at(before, MISSING, "Flask(__name__)", line_shift=1)])
+    outcome = assert_fixed(
+        before, after, [finding_at(before, MISSING, "Flask(__name__)", line_shift=1)]
+    )
     assert any("add flask-wtf" in note for note in outcome.notes)
 
 
 def test_csrf_disabled_is_enabled_except_in_tests():
     before = 'app.config["WTF_CSRF_ENABLED"] = False\nWTF_CSRF_ENABLED = False\n'
     after = 'app.config["WTF_CSRF_ENABLED"] = True\nWTF_CSRF_ENABLED = True\n'
-    findings = [finding_at(before, DISABLED, "app.config"), finding_at(before, DISABLED, "WTF_CSRF_ENABLED =")]
+    findings = [
+        finding_at(before, DISABLED, "app.config"),
+        finding_at(before, DISABLED, "WTF_CSRF_ENABLED ="),
+    ]
     assert_fixed(before, after, findings)
     test_code = "def make(app):\n    app.config.update(WTF_CSRF_ENABLED=False)\n"
-    reasons = declined(test_code, [finding_at(test_code, DISABLED, "update", path="tests/test_app.py")],
-                       path="tests/test_app.py")
+    reasons = declined(
+        test_code,
+        [finding_at(test_code, DISABLED, "update", path="tests/test_app.py")],
+        path="tests/test_app.py",
+    )
     assert "tests disable CSRF on purpose" in reasons[0]
 
 
 def test_factory_app_gets_its_protection_inside_the_factory():
-    before = '''from flask import Flask, render_template
+    before = """from flask import Flask, render_template
 
 
 def create_app():
@@ -110,8 +120,8 @@ def create_app():
     app.config.from_mapping(SECRET_KEY="dev")
     app.add_url_rule("/", "home", lambda: render_template("home.html"), methods=["GET", "POST"])
     return app
-'''
-    after = '''from flask import Flask, render_template
+"""
+    after = """from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
 
@@ -121,6 +131,8 @@ def create_app():
     app.add_url_rule("/", "home", lambda: render_template("home.html"), methods=["GET", "POST"])
     csrf = CSRFProtect(app)
     return app
-'''
-    llm = finding_at(before, "", "Flask(", cwe="CWE-352", source_name="llm", snippet=False, line_shift=9)
+"""
+    llm = finding_at(
+        before, "", "Flask(", cwe="CWE-352", source_name="llm", snippet=False, line_shift=9
+    )
     assert_fixed(before, after, [llm])  # LLM: matched by CWE; its line is rough

@@ -8,7 +8,7 @@ from nodes.autofix.base import Codemod, FileResult
 from nodes.autofix.registry import CODEMODS
 from tests.autofix.helpers import bandit, finding_at
 
-APP = '''import pickle
+APP = """import pickle
 import os
 
 from flask import Flask, request
@@ -23,17 +23,36 @@ def load():
 
 if __name__ == "__main__":
     app.run(debug=True)
-'''
+"""
 
 
 def test_unfixable_findings_come_back_with_reasons():
     findings = bandit(APP)
-    findings.append(finding_at(APP, "devsecbots.python.insecure-deserialization", "pickle.loads", cwe="CWE-502"))
-    findings.append(make_finding(severity="low", file="app.py", title="Consider rate limiting",
-                                 source="llm", cwe="CWE-770", line=0))
-    findings.append(make_finding(severity="high", file="gone.py", title="x", source="bandit", rule_id="B201"))
-    findings.append(make_finding(severity="high", file="templates/a.html", title="x", source="semgrep",
-                                 rule_id="devsecbots.flask.debug-enabled"))
+    findings.append(
+        finding_at(APP, "devsecbots.python.insecure-deserialization", "pickle.loads", cwe="CWE-502")
+    )
+    findings.append(
+        make_finding(
+            severity="low",
+            file="app.py",
+            title="Consider rate limiting",
+            source="llm",
+            cwe="CWE-770",
+            line=0,
+        )
+    )
+    findings.append(
+        make_finding(severity="high", file="gone.py", title="x", source="bandit", rule_id="B201")
+    )
+    findings.append(
+        make_finding(
+            severity="high",
+            file="templates/a.html",
+            title="x",
+            source="semgrep",
+            rule_id="devsecbots.flask.debug-enabled",
+        )
+    )
     outcome = apply_fixes({"app.py": APP, "templates/a.html": "<p>"}, findings)
     reasons = {f["rule_id"] or f["title"]: outcome.reason(f) for f in outcome.unfixable}
     assert [f["rule_id"] for f in outcome.fixed] == ["B201"]
@@ -43,7 +62,9 @@ def test_unfixable_findings_come_back_with_reasons():
     assert reasons["Consider rate limiting"].startswith("no automatic fix for CWE-770")
     assert outcome.changed == ["app.py"]
     assert "gone.py is not among the files" in [outcome.reason(f) for f in outcome.unfixable]
-    assert "automatic fixes only edit Python files" in [outcome.reason(f) for f in outcome.unfixable]
+    assert "automatic fixes only edit Python files" in [
+        outcome.reason(f) for f in outcome.unfixable
+    ]
 
 
 def test_can_fix_follows_rule_ids_then_cwe():
@@ -66,7 +87,9 @@ def test_stale_line_numbers_are_tolerated():
     stale = bandit(APP, "B201")[0]  # still says the old line; its snippet finds the code
     outcome = apply_fixes({"app.py": shifted}, [stale])
     assert outcome.fixed == [stale]
-    no_snippet = finding_at(APP, "B201", "debug=True", snippet=False, line_shift=2, source_name="bandit")
+    no_snippet = finding_at(
+        APP, "B201", "debug=True", snippet=False, line_shift=2, source_name="bandit"
+    )
     assert apply_fixes({"app.py": APP}, [no_snippet]).fixed == [no_snippet]
     far = finding_at(APP, "B201", "debug=True", snippet=False, line_shift=-8, source_name="bandit")
     assert apply_fixes({"app.py": APP}, [far]).unfixable == [far]
@@ -79,8 +102,12 @@ class BreaksTheFile(Codemod):
     rule_ids = frozenset({"B201"})
 
     def apply(self, path, source, findings, project):  # type: ignore[no-untyped-def]
-        return FileResult(source=source + "\nif True\n", fixed=list(findings), notes=[f"{path}: broke it"],
-                          other_files={"requirements.txt": "broken"})
+        return FileResult(
+            source=source + "\nif True\n",
+            fixed=list(findings),
+            notes=[f"{path}: broke it"],
+            other_files={"requirements.txt": "broken"},
+        )
 
 
 class Crashes(Codemod):
@@ -97,7 +124,12 @@ def test_a_fix_that_breaks_the_file_is_discarded():
     files = {"app.py": APP, "requirements.txt": "flask\n"}
     findings = bandit(APP, "B201")
     outcome = apply_fixes(files, findings, codemods=[BreaksTheFile(), *CODEMODS])
-    assert outcome.files == files and outcome.changed == [] and outcome.fixed == [] and outcome.notes == []
+    assert (
+        outcome.files == files
+        and outcome.changed == []
+        and outcome.fixed == []
+        and outcome.notes == []
+    )
     assert outcome.unfixable == findings
     assert outcome.reason(findings[0]).startswith("the fix left app.py unparseable (line 17")
     assert outcome.reason(findings[0]).endswith("change discarded")
@@ -128,7 +160,14 @@ def test_findings_order_does_not_change_the_result():
 
 def test_a_stale_finding_does_not_fix_a_neighbour():
     source = "import random\n\n\nx = random.choice(seq)\n"
-    gone = make_finding(severity="low", file="app.py", title="B311", source="bandit", rule_id="B311",
-                        line=3, snippet="token = random.random()")
+    gone = make_finding(
+        severity="low",
+        file="app.py",
+        title="B311",
+        source="bandit",
+        rule_id="B311",
+        line=3,
+        snippet="token = random.random()",
+    )
     outcome = apply_fixes({"app.py": source}, [gone])
     assert outcome.changed == [] and outcome.unfixable == [gone]

@@ -39,8 +39,18 @@ def semgrep_like(files: dict[str, str]) -> list[Finding]:
     found = []
     for rule, cwe, needle in wanted:
         line = next(i for i, text in enumerate(lines, 1) if needle in text)
-        found.append(make_finding(severity="high", file="app.py", title=rule, source="semgrep",
-                                  rule_id=rule, cwe=cwe, line=line, snippet=lines[line - 1]))
+        found.append(
+            make_finding(
+                severity="high",
+                file="app.py",
+                title=rule,
+                source="semgrep",
+                rule_id=rule,
+                cwe=cwe,
+                line=line,
+                snippet=lines[line - 1],
+            )
+        )
     return found
 
 
@@ -65,8 +75,11 @@ def test_hardened_example_passes_its_own_tests(tmp_path: Path):
     assert sorted(outcome.changed) == ["app.py", "requirements.txt", "templates/upload.html"]
     fixed_rules = {f["rule_id"] for f in outcome.fixed}
     for bandit_rule, semgrep_rule in [  # merged duplicates carry the Semgrep rule id
-        ("B201", "debug-enabled"), ("B104", "bind-all-interfaces"), ("B105", "hardcoded-secret-key"),
-        (None, "upload-unsanitised-filename"), (None, "missing-csrf-protection"),
+        ("B201", "debug-enabled"),
+        ("B104", "bind-all-interfaces"),
+        ("B105", "hardcoded-secret-key"),
+        (None, "upload-unsanitised-filename"),
+        (None, "missing-csrf-protection"),
     ]:
         assert {bandit_rule, f"devsecbots.flask.{semgrep_rule}"} & fixed_rules
     assert "csrf_token()" in outcome.files["templates/upload.html"]
@@ -82,7 +95,11 @@ def test_hardened_example_passes_its_own_tests(tmp_path: Path):
         target.write_text(content, encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout

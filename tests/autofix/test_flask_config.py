@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
 
-DEBUG_BEFORE = '''from flask import Flask
+DEBUG_BEFORE = """from flask import Flask
 
 app = Flask(__name__)
 
 if __name__ == "__main__":
     # local development server
     app.run(port=8000, debug=True)  # keep this comment
-'''
-DEBUG_AFTER = '''import os
+"""
+DEBUG_AFTER = """import os
 
 from flask import Flask
 
@@ -21,7 +21,7 @@ app = Flask(__name__)
 if __name__ == "__main__":
     # local development server
     app.run(port=8000, debug=os.environ.get("FLASK_DEBUG") == "1")  # keep this comment
-'''
+"""
 
 
 def test_debug_true_becomes_opt_in():
@@ -32,7 +32,7 @@ def test_debug_true_becomes_opt_in():
 def test_debug_attribute_and_config_item():
     before = 'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.debug = True\napp.config["DEBUG"] = True\n'
     after = (
-        'import os\nfrom flask import Flask\napp = Flask(__name__)\n'
+        "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
         'app.debug = os.environ.get("FLASK_DEBUG") == "1"\n'
         'app.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n'
     )
@@ -43,7 +43,7 @@ def test_debug_attribute_and_config_item():
     assert_fixed(before, after, findings)
 
 
-BIND_BEFORE = '''import os
+BIND_BEFORE = """import os
 from flask import Flask
 
 app = Flask(__name__)
@@ -52,8 +52,8 @@ PORT = int(os.environ.get("PORT", "8080"))
 
 if __name__ == "__main__":
     app.run(host="0.0.0.0", port=PORT)
-'''
-BIND_AFTER = '''import os
+"""
+BIND_AFTER = """import os
 from flask import Flask
 
 app = Flask(__name__)
@@ -62,7 +62,7 @@ PORT = int(os.environ.get("PORT", "8080"))
 
 if __name__ == "__main__":
     app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"), port=PORT)
-'''
+"""
 
 
 def test_bind_all_interfaces_becomes_localhost_by_default():

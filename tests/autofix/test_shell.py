@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
 
-BEFORE = '''import os
+BEFORE = """import os
 import shlex
 import subprocess
 
@@ -25,8 +25,8 @@ def archive(name):
     status = os.system(f"tar -czf backups/{name}.tgz data")
     os.system("sync")
     return status, os.popen(f"du -sh {name}").read()
-'''
-AFTER = '''import shlex
+"""
+AFTER = """import shlex
 import subprocess
 
 
@@ -45,7 +45,7 @@ def archive(name):
     status = subprocess.run(["tar", "-czf", f"backups/{name}.tgz", "data"], check=False).returncode
     subprocess.run(["sync"], check=False)
     return status, subprocess.run(["du", "-sh", str(name)], capture_output=True, text=True, check=False).stdout
-'''
+"""
 
 
 def test_commands_become_argument_lists():
@@ -56,14 +56,14 @@ def test_commands_become_argument_lists():
 
 
 def test_commands_that_need_a_shell_are_declined():
-    source = '''import subprocess
+    source = """import subprocess
 
 
 def run(user_input, path):
     subprocess.run(f"cat {path} | grep {user_input}", shell=True)
     subprocess.run("echo $HOME > out.txt", shell=True)
     subprocess.run(user_input, shell=True)
-'''
+"""
     findings = bandit(source, "B602")
     reasons = declined(source, findings)
     assert "metacharacter '|'" in reasons[0]
@@ -74,7 +74,9 @@ def run(user_input, path):
 def test_semgrep_command_injection_on_the_argument_line():
     before = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen("ls " + request.args["d"], shell=True)\n'
     after = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen(["ls", str(request.args["d"])])\n'
-    assert_fixed(before, after, [finding_at(before, "devsecbots.flask.command-injection", "request.args")])
+    assert_fixed(
+        before, after, [finding_at(before, "devsecbots.flask.command-injection", "request.args")]
+    )
 
 
 def test_an_import_left_unused_goes_but_the_spacing_stays():

@@ -36,56 +36,64 @@ def find(db: sqlite3.Connection, name, min_age, term):
 
 def test_sqlite_qmark_placeholders():
     findings = bandit(SQLITE_BEFORE, "B608")
-    findings.append(finding_at(SQLITE_BEFORE, "devsecbots.flask.sql-injection", "cur.execute(query)"))
+    findings.append(
+        finding_at(SQLITE_BEFORE, "devsecbots.flask.sql-injection", "cur.execute(query)")
+    )
     assert_fixed(SQLITE_BEFORE, SQLITE_AFTER, findings)
     assert bandit(SQLITE_AFTER, "B608") == []
 
 
 def test_psycopg2_format_placeholders_double_literal_percent_signs():
-    before = 'import psycopg2\n\n\ndef q(cur, n):\n    cur.execute("SELECT 100 %% 7, \'50%\' FROM t WHERE n = " + n)\n'
+    before = "import psycopg2\n\n\ndef q(cur, n):\n    cur.execute(\"SELECT 100 %% 7, '50%' FROM t WHERE n = \" + n)\n"
     before = before.replace("%%", "%")
-    after = 'import psycopg2\n\n\ndef q(cur, n):\n    cur.execute("SELECT 100 %% 7, \'50%%\' FROM t WHERE n = %s", (n,))\n'
+    after = "import psycopg2\n\n\ndef q(cur, n):\n    cur.execute(\"SELECT 100 %% 7, '50%%' FROM t WHERE n = %s\", (n,))\n"
     assert_fixed(before, after, [finding_at(before, "B608", "cur.execute", source_name="bandit")])
 
 
 def test_sqlalchemy_text_named_binds():
-    before = '''from sqlalchemy import create_engine
+    before = """from sqlalchemy import create_engine
 
 
 def load(engine, user, org):
     with engine.connect() as conn:
         return conn.execute(f"SELECT * FROM t WHERE owner = '{user.id}' AND org = {org}").all()
-'''
-    after = '''from sqlalchemy import create_engine, text
+"""
+    after = """from sqlalchemy import create_engine, text
 
 
 def load(engine, user, org):
     with engine.connect() as conn:
         return conn.execute(text("SELECT * FROM t WHERE owner = :id AND org = :org"), {"id": user.id, "org": org}).all()
-'''
+"""
     assert_fixed(before, after, [finding_at(before, "B608", "conn.execute", source_name="bandit")])
 
 
 def test_identifiers_fragments_and_unknown_drivers_are_declined():
-    source = '''import sqlite3
+    source = """import sqlite3
 
 
 def sort(cur, column, where):
     cur.execute(f"SELECT * FROM t ORDER BY {column}")
     cur.execute("SELECT * FROM t WHERE " + where)
     cur.execute(f"SELECT * FROM {column}_archive WHERE a = 1", ())
-'''
-    findings = [finding_at(source, "B608", needle, source_name="bandit") for needle in ("ORDER BY", "WHERE \" +", "archive")]
+"""
+    findings = [
+        finding_at(source, "B608", needle, source_name="bandit")
+        for needle in ("ORDER BY", 'WHERE " +', "archive")
+    ]
     reasons = declined(source, findings)
     assert "'column' is not in a value position" in reasons[0]
     assert "'where' is not in a value position" in reasons[1]
     assert "already takes parameters" in reasons[2]
     unknown = 'def q(db, n):\n    db.execute(f"SELECT * FROM t WHERE n = {n}")\n'
-    assert "driver is not recognisable" in declined(unknown, [finding_at(unknown, "B608", "execute")])[0]
+    assert (
+        "driver is not recognisable"
+        in declined(unknown, [finding_at(unknown, "B608", "execute")])[0]
+    )
 
 
 def test_multi_line_calls_keep_their_layout():
-    before = '''import sqlite3
+    before = """import sqlite3
 
 
 def login(db, user):
@@ -95,8 +103,8 @@ def login(db, user):
     db.execute(
         "INSERT INTO audit (who, what, detail) VALUES ('" + user + "', 'login', '" + str(row) + "')"
     )
-'''
-    after = '''import sqlite3
+"""
+    after = """import sqlite3
 
 
 def login(db, user):
@@ -106,6 +114,6 @@ def login(db, user):
     db.execute(
         "INSERT INTO audit (who, what, detail) VALUES (?, 'login', ?)", (user, row)
     )
-'''
+"""
     findings = [finding_at(before, "B608", n, source_name="bandit") for n in ("SELECT", "INSERT")]
     assert_fixed(before, after, findings)

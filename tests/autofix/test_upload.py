@@ -8,7 +8,7 @@ from tests.autofix.helpers import assert_fixed, declined, finding_at
 FILENAME = "devsecbots.flask.upload-unsanitised-filename"
 SIZE = "devsecbots.flask.upload-missing-max-content-length"
 
-API_BEFORE = '''import os
+API_BEFORE = """import os
 
 from flask import Flask, jsonify, request
 
@@ -23,7 +23,7 @@ def upload():
     # store it
     upload.save(os.path.join(app.config["UPLOAD_DIR"], filename))
     return jsonify(saved=filename), 201
-'''
+"""
 API_AFTER = '''import os
 
 from flask import Flask, abort, jsonify, request
@@ -59,7 +59,7 @@ def test_assigned_filename_is_wrapped_and_rejected_with_400():
     assert any("MAX_CONTENT_LENGTH" in note for note in outcome.notes)
 
 
-PATH_BEFORE = '''from pathlib import Path
+PATH_BEFORE = """from pathlib import Path
 
 import flask
 
@@ -72,7 +72,7 @@ def up():
     target = Path("/data") / f.filename
     f.save(target)
     return f"saved {f.filename}"
-'''
+"""
 PATH_AFTER = '''from pathlib import Path
 
 import flask
@@ -102,7 +102,7 @@ def up():
 
 
 def test_raw_name_outside_the_block_is_left_alone():
-    before = '''import os
+    before = """import os
 
 import flask
 
@@ -115,11 +115,13 @@ def post():
     if image:
         image.save(os.path.join("/srv", image.filename))
     return flask.jsonify(name=image.filename if image else "")
-'''
+"""
     outcome = apply_fixes({"app.py": before}, [finding_at(before, FILENAME, "image.save")])
     fixed = outcome.files["app.py"]
     assert '        image.save(os.path.join("/srv", filename))' in fixed
-    assert '    return flask.jsonify(name=image.filename if image else "")' in fixed  # `filename` unbound there
+    assert (
+        '    return flask.jsonify(name=image.filename if image else "")' in fixed
+    )  # `filename` unbound there
 
 
 def test_path_built_first_and_blueprint_without_app():
@@ -143,5 +145,7 @@ def test_size_limit_alone_and_declined_without_an_app():
 def test_existing_allow_list_and_sanitised_code_are_left_alone():
     reasons = declined(API_AFTER, [finding_at(API_AFTER, FILENAME, "upload.save")])
     assert "no upload saved under the client's filename" in reasons[0]
-    unsanitised = API_AFTER.replace("filename = secure_filename(upload.filename)", "filename = upload.filename")
+    unsanitised = API_AFTER.replace(
+        "filename = secure_filename(upload.filename)", "filename = upload.filename"
+    )
     assert_fixed(unsanitised, API_AFTER, [finding_at(unsanitised, FILENAME, "upload.save")])

@@ -1,4 +1,4 @@
-"""Listening on every interface ("0.0.0.0") -> localhost unless the environment says otherwise (B104)."""
+"""Listening on every interface ("0.0.0.0") -> localhost unless the environment says (B104)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,22 @@ from nodes.autofix.strings import literal
 from nodes.autofix.tree import Tree, code, string_value
 
 ALL_INTERFACES = {"0.0.0.0"}
-_HOST_WORDS = re.compile(r"host|addr|bind|listen|interface|^ip$|_ip$", re.I)
+_HOST_WORDS = re.compile(r"host|addr|bind|listen|interface|^ip$|_ip$", re.IGNORECASE)
 _SERVER_CALLS = {
-    "run", "bind", "listen", "serve", "create_server", "make_server", "start_server", "run_simple",
-    "HTTPServer", "ThreadingHTTPServer", "TCPServer", "ThreadingTCPServer", "UDPServer", "WSGIServer",
+    "run",
+    "bind",
+    "listen",
+    "serve",
+    "create_server",
+    "make_server",
+    "start_server",
+    "run_simple",
+    "HTTPServer",
+    "ThreadingHTTPServer",
+    "TCPServer",
+    "ThreadingTCPServer",
+    "UDPServer",
+    "WSGIServer",
 }
 LOCALHOST = "127.0.0.1"
 _ENV_GETTERS = {"os.environ.get", "os.getenv"}
@@ -37,17 +49,36 @@ class BindHost(Codemod):
             parent = tree.parent(node)
             spans = [tree.span(tree.statement_of(node) or node)]
             if isinstance(parent, cst.Arg) and _is_env_default(tree, parent):
-                found.append(Site(spans=spans, plan=_plan(node, literal(LOCALHOST, node.quote),
-                                                          "default host 0.0.0.0 -> 127.0.0.1")))
+                found.append(
+                    Site(
+                        spans=spans,
+                        plan=_plan(
+                            node,
+                            literal(LOCALHOST, node.quote),
+                            "default host 0.0.0.0 -> 127.0.0.1",
+                        ),
+                    )
+                )
             elif _binds(tree, node):
-                replacement = f"os.environ.get({literal(variable, node.quote)}, {literal(LOCALHOST, node.quote)})"
-                found.append(Site(
-                    spans=spans, imports=[("os", None)],
-                    plan=_plan(node, replacement, f"host 0.0.0.0 -> env {variable}, default 127.0.0.1"),
-                ))
+                name, default = literal(variable, node.quote), literal(LOCALHOST, node.quote)
+                replacement = f"os.environ.get({name}, {default})"
+                found.append(
+                    Site(
+                        spans=spans,
+                        imports=[("os", None)],
+                        plan=_plan(
+                            node, replacement, f"host 0.0.0.0 -> env {variable}, default 127.0.0.1"
+                        ),
+                    )
+                )
             else:
-                found.append(Site(spans=spans, reason="0.0.0.0 is not bound here (only compared or "
-                                                      "passed on); nothing to change"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="0.0.0.0 is not bound here (only compared or "
+                        "passed on); nothing to change",
+                    )
+                )
         return found
 
 
@@ -75,7 +106,11 @@ def _binds(tree: Tree, node: cst.CSTNode) -> bool:
 
 def _is_env_default(tree: Tree, arg: cst.Arg) -> bool:
     call = tree.parent(arg)
-    return isinstance(call, cst.Call) and bool(tree.qualnames(call) & _ENV_GETTERS) and arg is not call.args[0]
+    return (
+        isinstance(call, cst.Call)
+        and bool(tree.qualnames(call) & _ENV_GETTERS)
+        and arg is not call.args[0]
+    )
 
 
 def _plan(node: cst.SimpleString, replacement: str, note: str):  # type: ignore[no-untyped-def]

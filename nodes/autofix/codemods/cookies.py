@@ -28,8 +28,12 @@ class Cookies(Codemod):
                 continue
             spans = [tree.span(tree.statement_of(call) or call)]
             if has_star_kwargs(call):
-                found.append(Site(spans=spans, reason="cookies: options come from **kwargs; not "
-                                                      "changed automatically"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="cookies: options come from **kwargs; not changed automatically",
+                    )
+                )
                 continue
             found.append(Site(spans=spans, plan=_plan(call, missing)))
         return found

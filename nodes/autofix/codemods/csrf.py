@@ -35,13 +35,23 @@ class Csrf(Codemod):
         app = apps[0]
         spans = [(1, max(1, len(tree.lines)))]  # the whole file: the protection is app-wide
         if "CSRFProtect" in tree.source:
-            found.append(Site(spans=spans, kind="missing", reason="csrf: CSRFProtect is already set up"))
+            found.append(
+                Site(spans=spans, kind="missing", reason="csrf: CSRFProtect is already set up")
+            )
             return found
         if not _takes_forms(tree, path, project):
-            found.append(Site(spans=spans, kind="missing", reason="csrf: the app takes no HTML forms "
-                              "(an API?); CSRFProtect would reject its clients, so protect it by hand"))
+            found.append(
+                Site(
+                    spans=spans,
+                    kind="missing",
+                    reason="csrf: the app takes no HTML forms "
+                    "(an API?); CSRFProtect would reject its clients, so protect it by hand",
+                )
+            )
             return found
-        variable = next(v for v in ("csrf", "csrf_protect", "_csrf") if not re.search(rf"\b{v}\b", tree.source))
+        variable = next(
+            v for v in ("csrf", "csrf_protect", "_csrf") if not re.search(rf"\b{v}\b", tree.source)
+        )
 
         inline = _inline_templates(tree)
 
@@ -52,15 +62,21 @@ class Csrf(Codemod):
             forms = f" (+ token field in {len(inline)} inline template(s))" if inline else ""
             return f"csrf: CSRFProtect(app) enabled{forms}"
 
-        found.append(Site(spans=spans, kind="missing", plan=plan,
-                          imports=[("CSRFProtect", "flask_wtf.csrf")]))
+        found.append(
+            Site(
+                spans=spans, kind="missing", plan=plan, imports=[("CSRFProtect", "flask_wtf.csrf")]
+            )
+        )
         return found
 
     def _disabled_site(self, tree: Tree, path: str, value: cst.BaseExpression) -> Site:
         spans = [tree.span(tree.statement_of(value) or value)]
         if _TEST_FILE.search(path):
-            return Site(spans=spans, kind="disabled",
-                        reason="csrf: tests disable CSRF on purpose; left as is")
+            return Site(
+                spans=spans,
+                kind="disabled",
+                reason="csrf: tests disable CSRF on purpose; left as is",
+            )
 
         def plan(edits: Edits) -> str:
             edits.swap(value, lambda _: expr("True"))
@@ -117,7 +133,11 @@ def _disabling_values(tree: Tree) -> list[cst.BaseExpression]:
             key = None
             if isinstance(t, cst.Name):
                 key = t.value
-            elif isinstance(t, cst.Subscript) and len(t.slice) == 1 and isinstance(t.slice[0].slice, cst.Index):
+            elif (
+                isinstance(t, cst.Subscript)
+                and len(t.slice) == 1
+                and isinstance(t.slice[0].slice, cst.Index)
+            ):
                 key = string_value(t.slice[0].slice.value)
             if key == "WTF_CSRF_ENABLED" and is_false(assign.value):
                 values.append(assign.value)

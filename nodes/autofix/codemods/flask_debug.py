@@ -1,4 +1,4 @@
-"""Flask debug mode switched on in code -> only when FLASK_DEBUG=1 (CWE-489/CWE-215, Bandit B201)."""
+"""Flask debug mode switched on in code -> only when FLASK_DEBUG=1 (CWE-489, Bandit B201)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ class FlaskDebug(Codemod):
         found = []
         for call in tree.find(cst.Call):
             arg = keyword(call, "debug")
-            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "run":
-                if arg is not None and is_true(arg.value):
-                    found.append(self._site(tree, arg.value, "run(debug=True)"))
+            is_run = isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"
+            if is_run and arg is not None and is_true(arg.value):
+                found.append(self._site(tree, arg.value, "run(debug=True)"))
             if (
                 isinstance(call.func, cst.Attribute)
                 and call.func.attr.value == "update"

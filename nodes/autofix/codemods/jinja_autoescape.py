@@ -26,18 +26,28 @@ class JinjaAutoescape(Codemod):
             if current is not None and not is_false(current.value):
                 if _is_safe(current.value):
                     continue
-                found.append(Site(spans=spans, reason="jinja-autoescape: autoescape is computed by "
-                                                      f"{code(current.value)!r}; not changed"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="jinja-autoescape: autoescape is computed by "
+                        f"{code(current.value)!r}; not changed",
+                    )
+                )
                 continue
             if current is None and has_star_kwargs(call):
-                found.append(Site(spans=spans, reason="jinja-autoescape: options come from **kwargs"))
+                found.append(
+                    Site(spans=spans, reason="jinja-autoescape: options come from **kwargs")
+                )
                 continue
             module_style = isinstance(call.func, cst.Attribute)
             prefix = f"{code(call.func.value)}." if module_style else ""  # type: ignore[attr-defined]
-            found.append(Site(
-                spans=spans, plan=_plan(call, f"{prefix}select_autoescape()"),
-                imports=[] if module_style else [("select_autoescape", "jinja2")],
-            ))
+            found.append(
+                Site(
+                    spans=spans,
+                    plan=_plan(call, f"{prefix}select_autoescape()"),
+                    imports=[] if module_style else [("select_autoescape", "jinja2")],
+                )
+            )
         return found
 
 

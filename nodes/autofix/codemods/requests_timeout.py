@@ -24,12 +24,19 @@ class RequestsTimeout(Codemod):
         found = []
         for call in tree.calls_to(*HTTP_CALLS):
             current = keyword(call, "timeout")
-            if current is not None and not (isinstance(current.value, cst.Name) and current.value.value == "None"):
+            if current is not None and not (
+                isinstance(current.value, cst.Name) and current.value.value == "None"
+            ):
                 continue
             spans = [tree.span(tree.statement_of(call) or call)]
             if current is None and has_star_kwargs(call):
-                found.append(Site(spans=spans, reason="requests-timeout: the call passes **kwargs, "
-                                                      "which may already hold a timeout"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="requests-timeout: the call passes **kwargs, "
+                        "which may already hold a timeout",
+                    )
+                )
                 continue
             found.append(Site(spans=spans, plan=_plan(call)))
         return found

@@ -1,4 +1,4 @@
-"""Hard-coded Flask secret keys -> the SECRET_KEY environment variable or a random key (B105/B106)."""
+"""Hard-coded Flask secret keys -> the SECRET_KEY environment variable, else a random key (B105)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from nodes.autofix.tree import Tree, code, string_value
 
 # Signing keys (sessions, CSRF, JWT) may be random when unset; third-party credentials may not.
 _SIGNING_KEY = re.compile(
-    r"^(?:[a-z0-9]+_)*secret_key$|^(?:app_|jwt_|session_|flask_|signing_|cookie_)?secret$", re.I
+    r"^(?:[a-z0-9]+_)*secret_key$|^(?:app_|jwt_|session_|flask_|signing_|cookie_)?secret$",
+    re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(
     r"(?:^|_)(?:aws|api|client|oauth|stripe|twilio|s3|db|database|github|slack|google|azure)(?:_|$)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
 def _is_signing_key(name: str | None) -> bool:
     return bool(name) and bool(_SIGNING_KEY.match(name)) and not _CREDENTIAL.search(name)  # type: ignore[arg-type]
+
 
 _ENV_GETTERS = {"os.environ.get", "os.getenv"}
 NOT_A_SECRET_KEY = (
@@ -55,7 +57,11 @@ class SecretKey(Codemod):
 
     def not_found(self, finding) -> str:  # type: ignore[no-untyped-def]
         words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", finding["snippet"])
-        return super().not_found(finding) if any(_is_signing_key(w) for w in words) else NOT_A_SECRET_KEY
+        return (
+            super().not_found(finding)
+            if any(_is_signing_key(w) for w in words)
+            else NOT_A_SECRET_KEY
+        )
 
     def _value_site(self, tree: Tree, value: cst.BaseExpression, name: str) -> list[Site]:
         spans = [tree.span(tree.statement_of(value) or value)]
@@ -70,18 +76,36 @@ class SecretKey(Codemod):
             if is_bytes:
                 env_read = f"os.environ.get({literal(env, quote)}, {literal('', quote)}).encode()"
             replacement = f"{env_read} or {generator}"
-            return [Site(spans=spans, plan=_swap(value, replacement, name),
-                         imports=[("os", None), ("secrets", None)])]
-        if isinstance(value, cst.Call) and tree.qualnames(value) & _ENV_GETTERS and len(value.args) == 2:
+            return [
+                Site(
+                    spans=spans,
+                    plan=_swap(value, replacement, name),
+                    imports=[("os", None), ("secrets", None)],
+                )
+            ]
+        if (
+            isinstance(value, cst.Call)
+            and tree.qualnames(value) & _ENV_GETTERS
+            and len(value.args) == 2
+        ):
             default = value.args[1].value
             if string_value(default) is None:
                 return []
-            replacement = f"{code(value.func)}({code(value.args[0].value)}) or secrets.token_hex(32)"
-            return [Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])]
-        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
-            if string_value(value.right) is not None:
-                replacement = f"{code(value.left)} or secrets.token_hex(32)"
-                return [Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])]
+            replacement = (
+                f"{code(value.func)}({code(value.args[0].value)}) or secrets.token_hex(32)"
+            )
+            return [
+                Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])
+            ]
+        if (
+            isinstance(value, cst.BooleanOperation)
+            and isinstance(value.operator, cst.Or)
+            and string_value(value.right) is not None
+        ):
+            replacement = f"{code(value.left)} or secrets.token_hex(32)"
+            return [
+                Site(spans=spans, plan=_swap(value, replacement, name), imports=[("secrets", None)])
+            ]
         return []
 
 
@@ -100,7 +124,9 @@ def _target_name(target: cst.BaseExpression) -> str | None:
 def _swap(value: cst.BaseExpression, replacement: str, name: str):  # type: ignore[no-untyped-def]
     def plan(edits: Edits) -> str:
         edits.swap(value, lambda _: expr(replacement))
-        return (f"hard-coded {name} -> env {name.upper()}, else a random per-process key "
-                f"(set {name.upper()} in production)")
+        return (
+            f"hard-coded {name} -> env {name.upper()}, else a random per-process key "
+            f"(set {name.upper()} in production)"
+        )
 
     return plan

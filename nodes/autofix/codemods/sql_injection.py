@@ -1,4 +1,4 @@
-"""SQL built by string formatting -> a parameterised query in the driver's style (CWE-89, Bandit B608)."""
+"""SQL built by string formatting -> a parameterised query in the driver's style (CWE-89, B608)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from nodes.autofix.strings import is_dynamic, literal, parts_of, quote_of
 from nodes.autofix.tree import Tree, code
 
 DRIVER_STYLES = {
-    "sqlite3": "qmark", "aiosqlite": "qmark",
-    "psycopg2": "format", "psycopg": "format", "pymysql": "format", "MySQLdb": "format",
-    "mysql": "format", "pg8000": "format",
-    "sqlalchemy": "named", "flask_sqlalchemy": "named",
+    "sqlite3": "qmark",
+    "aiosqlite": "qmark",
+    "psycopg2": "format",
+    "psycopg": "format",
+    "pymysql": "format",
+    "MySQLdb": "format",
+    "mysql": "format",
+    "pg8000": "format",
+    "sqlalchemy": "named",
+    "flask_sqlalchemy": "named",
 }
 TEXT_FUNCTIONS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 
@@ -29,7 +35,10 @@ class SqlInjection(Codemod):
         styles = _driver_styles(tree)
         found = []
         for call in tree.find(cst.Call):
-            if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "execute") or not call.args:
+            if (
+                not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "execute")
+                or not call.args
+            ):
                 continue
             site = self._site(tree, call, styles)
             if site is not None:
@@ -48,17 +57,28 @@ class SqlInjection(Codemod):
                 return None
             spans.append(tree.span(assignment))
             holder = assignment.value
-            if isinstance(holder, cst.Call) and tree.qualnames(holder) & TEXT_FUNCTIONS and holder.args:
+            if (
+                isinstance(holder, cst.Call)
+                and tree.qualnames(holder) & TEXT_FUNCTIONS
+                and holder.args
+            ):
                 wrapped, holder = True, holder.args[0].value
         parts = parts_of(holder)
         if not is_dynamic(parts):
             return None
         if len(call.args) > 1 or call.args[0].keyword:
-            return Site(spans=spans, reason="sql-injection: the query already takes parameters and "
-                                            "also interpolates text (identifier?); not changed")
+            return Site(
+                spans=spans,
+                reason="sql-injection: the query already takes parameters and "
+                "also interpolates text (identifier?); not changed",
+            )
         style = "named" if wrapped else (next(iter(styles)) if len(styles) == 1 else None)
         if style is None:
-            why = "several database drivers are imported" if styles else "the database driver is not recognisable"
+            why = (
+                "several database drivers are imported"
+                if styles
+                else "the database driver is not recognisable"
+            )
             return Site(spans=spans, reason=f"sql-injection: {why}; placeholder style unknown")
         try:
             built = parameterise(parts, style)  # type: ignore[arg-type]
@@ -93,15 +113,13 @@ def _driver_styles(tree: Tree) -> set[str]:
 def _single_assignment(tree: Tree, call: cst.Call, name: str) -> cst.Assign | None:
     scope = tree.function_of(call) or tree.module
     assigns = [
-        a for a in tree.within(scope, cst.Assign)
+        a
+        for a in tree.within(scope, cst.Assign)
         if any(isinstance(t.target, cst.Name) and t.target.value == name for t in a.targets)
     ]
-    rebinds = [
-        n for n in tree.within(scope, cst.AugAssign) if code(n.target) == name
-    ]
+    rebinds = [n for n in tree.within(scope, cst.AugAssign) if code(n.target) == name]
     if len(assigns) != 1 or rebinds or len(assigns[0].targets) != 1:
         return None
     if tree.span(assigns[0])[0] >= tree.span(call)[0]:
         return None
     return assigns[0]
-

@@ -26,9 +26,14 @@ class TlsVerify(Codemod):
                 found.append(Site(spans=spans, plan=_drop_verify(call)))
             elif UNVERIFIED_CONTEXT in tree.qualnames(call):
                 named = isinstance(call.func, cst.Name)
-                found.append(Site(spans=spans, plan=_default_context(call),
-                                  imports=[("ssl", None)] if named else [],
-                                  unused=[call.func.value] if named else []))  # type: ignore[union-attr]
+                found.append(
+                    Site(
+                        spans=spans,
+                        plan=_default_context(call),
+                        imports=[("ssl", None)] if named else [],
+                        unused=[call.func.value] if named else [],
+                    )
+                )  # type: ignore[union-attr]
         return found
 
 
@@ -38,7 +43,16 @@ def _is_http_client(tree: Tree, call: cst.Call) -> bool:
         return True
     # session.get(..., verify=False), client.post(...): a method named like an HTTP verb
     return isinstance(call.func, cst.Attribute) and call.func.attr.value in (
-        "get", "post", "put", "patch", "delete", "head", "options", "request", "Client", "AsyncClient",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "request",
+        "Client",
+        "AsyncClient",
     )
 
 
@@ -55,7 +69,9 @@ def _default_context(call: cst.Call):  # type: ignore[no-untyped-def]
         def change(node: cst.Call) -> cst.Call:
             func = node.func
             if isinstance(func, cst.Attribute):
-                return node.with_changes(func=func.with_changes(attr=cst.Name("create_default_context")))
+                return node.with_changes(
+                    func=func.with_changes(attr=cst.Name("create_default_context"))
+                )
             return node.with_changes(func=cst.parse_expression("ssl.create_default_context"))
 
         edits.swap(call, change)

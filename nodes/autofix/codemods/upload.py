@@ -1,4 +1,4 @@
-"""File uploads saved under the client's filename -> secure_filename, an extension allow-list and a size cap."""
+"""Uploads under the client's filename -> secure_filename, an extension allow-list, a size cap."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ class Upload(Codemod):
     topic = r"upload|file|size|content.length|too large|body"
 
     def site_kind(self, finding: Finding) -> str | None:
-        size = finding["rule_id"] == SIZE_RULE or (not finding["rule_id"] and finding["cwe"] == "CWE-770")
+        size = finding["rule_id"] == SIZE_RULE or (
+            not finding["rule_id"] and finding["cwe"] == "CWE-770"
+        )
         return "size" if size else "filename"
 
     def not_found(self, finding: Finding) -> str:
@@ -47,8 +49,13 @@ class Upload(Codemod):
         if apps:
             spans = [tree.span(apps[0].created)] + [tree.span(c) for c in saves]
             if "MAX_CONTENT_LENGTH" in tree.source:
-                found.append(Site(spans=spans, kind="size", reason="upload: MAX_CONTENT_LENGTH is "
-                                  "already set in this file"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        kind="size",
+                        reason="upload: MAX_CONTENT_LENGTH is already set in this file",
+                    )
+                )
             else:
                 found.append(Site(spans=spans, kind="size", plan=lambda e: _size_note(e, apps[0])))
         return found
@@ -67,15 +74,22 @@ class Upload(Codemod):
         if not isinstance(tree.parent(where), cst.IndentedBlock) or not isinstance(
             tree.parent(save_line), cst.IndentedBlock
         ):
-            return Site(spans=spans, kind="filename", reason="upload: the save sits in a one-line "
-                        "block; not rewritten automatically")
+            return Site(
+                spans=spans,
+                kind="filename",
+                reason="upload: the save sits in a one-line block; not rewritten automatically",
+            )
         taken = _variables(tree, function)
-        variable = wrap_target or next((v for v in ("filename", "safe_filename") if v not in taken), None)
+        variable = wrap_target or next(
+            (v for v in ("filename", "safe_filename") if v not in taken), None
+        )
         if variable is None:
             return Site(spans=spans, kind="filename", reason="upload: no free variable name")
         apps = flask_apps(tree)
         rejection, reject_imports = _rejection(tree, function)
-        checked = any(code(c) == f"allowed_file({variable})" for c in tree.within(function, cst.Call))
+        checked = any(
+            code(c) == f"allowed_file({variable})" for c in tree.within(function, cst.Call)
+        )
         if checked:
             reject_imports = []
 
@@ -92,7 +106,11 @@ class Upload(Codemod):
                 start = tree.span(where)[0]
             block = tree.parent(where)  # later uses in the same block get the clean name too
             for node in tree.within(block, cst.Attribute):  # type: ignore[arg-type]
-                if code(node) == code(attribute) and tree.span(node)[0] >= start and not _is_target(tree, node):
+                if (
+                    code(node) == code(attribute)
+                    and tree.span(node)[0] >= start
+                    and not _is_target(tree, node)
+                ):
                     edits.swap(node, lambda _: cst.Name(variable))
             note = "upload: client filename -> secure_filename() + extension allow-list"
             if apps and "MAX_CONTENT_LENGTH" not in tree.source and _size_limit(edits, apps[0]):
@@ -100,8 +118,12 @@ class Upload(Codemod):
             _allow_list(tree, edits, function)  # after the size limit: both may follow one line
             return note
 
-        return Site(spans=spans, kind="filename", plan=plan,
-                    imports=[("secure_filename", "werkzeug.utils"), *reject_imports])
+        return Site(
+            spans=spans,
+            kind="filename",
+            plan=plan,
+            imports=[("secure_filename", "werkzeug.utils"), *reject_imports],
+        )
 
 
 def _variables(tree: Tree, function: cst.FunctionDef) -> set[str]:
@@ -137,16 +159,19 @@ def _filename_attrs(node: cst.CSTNode) -> list[cst.Attribute]:
 
 
 def _trace_filename(tree: Tree, function: cst.FunctionDef, value: cst.BaseExpression, save_line):  # type: ignore[no-untyped-def]
-    """(raw filename expression, statement where it enters, variable to wrap or None, `x.filename`)."""
+    """(raw filename expression, statement it enters by, variable to wrap or None, `x.filename`)."""
     raw = _filename_attrs(value)
     if raw:
         return raw[0], save_line, None, raw[0]
     save_start = tree.span(save_line)[0]
     for name in (n for n in _names(value)):
         assigns = [
-            a for a in tree.within(function, cst.Assign)
-            if len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name)
-            and a.targets[0].target.value == name and tree.span(a)[0] < save_start
+            a
+            for a in tree.within(function, cst.Assign)
+            if len(a.targets) == 1
+            and isinstance(a.targets[0].target, cst.Name)
+            and a.targets[0].target.value == name
+            and tree.span(a)[0] < save_start
         ]
         if not assigns:
             continue
@@ -184,19 +209,30 @@ def _is_target(tree: Tree, node: cst.CSTNode) -> bool:
     return isinstance(parent, cst.AssignTarget)
 
 
-def _rejection(tree: Tree, function: cst.FunctionDef) -> tuple[list[str], list[tuple[str, str | None]]]:
+def _rejection(
+    tree: Tree, function: cst.FunctionDef
+) -> tuple[list[str], list[tuple[str, str | None]]]:
     called = {code(c.func) for c in tree.within(function, cst.Call)}
-    if {"flash", "redirect"} <= called and "request" in {n.value for n in tree.within(function, cst.Name)}:
+    if {"flash", "redirect"} <= called and "request" in {
+        n.value for n in tree.within(function, cst.Name)
+    }:
         return ['flash("File type not allowed")', "return redirect(request.url)"], []
     return ["abort(400)"], [("abort", "flask")]
 
 
 def _allow_list(tree: Tree, edits: Edits, function: cst.FunctionDef) -> None:
     module_names = {
-        t.target.value for a in tree.module.body if isinstance(a, cst.SimpleStatementLine)
-        for s in a.body if isinstance(s, cst.Assign) for t in s.targets if isinstance(t.target, cst.Name)
+        t.target.value
+        for a in tree.module.body
+        if isinstance(a, cst.SimpleStatementLine)
+        for s in a.body
+        if isinstance(s, cst.Assign)
+        for t in s.targets
+        if isinstance(t.target, cst.Name)
     }
-    has_function = any(isinstance(s, cst.FunctionDef) and s.name.value == "allowed_file" for s in tree.module.body)
+    has_function = any(
+        isinstance(s, cst.FunctionDef) and s.name.value == "allowed_file" for s in tree.module.body
+    )
     if not edits.once("allow-list") or has_function:
         return
     top = tree.top_level_of(function)

@@ -31,13 +31,22 @@ class WeakHash(Codemod):
             weak = next((w for w in WEAK if f"hashlib.{w}" in names), None)
             if weak is not None:
                 named = isinstance(call.func, cst.Name)
-                found.append(Site(spans=spans, plan=_rename(call, weak),
-                                  imports=[("hashlib", None)] if named else [],
-                                  unused=[call.func.value] if named else []))  # type: ignore[union-attr]
+                found.append(
+                    Site(
+                        spans=spans,
+                        plan=_rename(call, weak),
+                        imports=[("hashlib", None)] if named else [],
+                        unused=[call.func.value] if named else [],
+                    )
+                )  # type: ignore[union-attr]
             elif "hashlib.new" in names and call.args:
                 name_arg = call.args[0].value
                 algorithm = string_value(name_arg)
-                if isinstance(name_arg, cst.SimpleString) and algorithm and algorithm.lower() in WEAK:
+                if (
+                    isinstance(name_arg, cst.SimpleString)
+                    and algorithm
+                    and algorithm.lower() in WEAK
+                ):
                     found.append(Site(spans=spans, plan=_new(name_arg, algorithm)))  # type: ignore[arg-type]
         return found
 
@@ -50,7 +59,9 @@ def _rename(call: cst.Call, weak: str):  # type: ignore[no-untyped-def]
             return node.with_changes(func=expr(f"hashlib.{STRONG}"))
 
         edits.swap(call, change)
-        return f"hashlib.{weak} -> hashlib.{STRONG} (digests change: stored ones must be recomputed)"
+        return (
+            f"hashlib.{weak} -> hashlib.{STRONG} (digests change: stored ones must be recomputed)"
+        )
 
     return plan
 

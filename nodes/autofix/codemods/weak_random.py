@@ -11,9 +11,24 @@ from nodes.autofix.tree import Tree
 # random.X(...) -> secrets equivalent; everything else -> secrets.SystemRandom().X(...)
 DIRECT = {"choice": "secrets.choice", "getrandbits": "secrets.randbits"}
 SYSTEM_RANDOM = (
-    "random", "randint", "randrange", "choices", "sample", "shuffle", "uniform", "triangular",
-    "betavariate", "expovariate", "gammavariate", "gauss", "lognormvariate", "normalvariate",
-    "vonmisesvariate", "paretovariate", "weibullvariate", "randbytes",
+    "random",
+    "randint",
+    "randrange",
+    "choices",
+    "sample",
+    "shuffle",
+    "uniform",
+    "triangular",
+    "betavariate",
+    "expovariate",
+    "gammavariate",
+    "gauss",
+    "lognormvariate",
+    "normalvariate",
+    "vonmisesvariate",
+    "paretovariate",
+    "weibullvariate",
+    "randbytes",
 )
 
 
@@ -28,23 +43,39 @@ class WeakRandom(Codemod):
         seeded = any(tree.calls_to("random.seed"))
         found = []
         for call in tree.find(cst.Call):
-            function = next((n.split(".", 1)[1] for n in tree.qualnames(call) if n.startswith("random.")), None)
+            function = next(
+                (n.split(".", 1)[1] for n in tree.qualnames(call) if n.startswith("random.")), None
+            )
             if function is None or "." in function:
                 continue
             spans = [tree.span(tree.statement_of(call) or call)]
             if seeded:
-                found.append(Site(spans=spans, reason="weak-random: the module seeds random on purpose "
-                                                      "(reproducible numbers, not secrets)"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="weak-random: the module seeds random on purpose "
+                        "(reproducible numbers, not secrets)",
+                    )
+                )
                 continue
             replacement = _replacement(function, call)
             if replacement is None:
-                found.append(Site(spans=spans, reason=f"weak-random: random.{function}() has no secrets "
-                                                      "equivalent here"))
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason=f"weak-random: random.{function}() has no secrets equivalent here",
+                    )
+                )
                 continue
             named = isinstance(call.func, cst.Name)
-            found.append(Site(spans=spans, plan=_plan(call, function, replacement),
-                              imports=[("secrets", None)],
-                              unused=[call.func.value] if named else ["random"]))  # type: ignore[union-attr]
+            found.append(
+                Site(
+                    spans=spans,
+                    plan=_plan(call, function, replacement),
+                    imports=[("secrets", None)],
+                    unused=[call.func.value] if named else ["random"],
+                )
+            )  # type: ignore[union-attr]
         return found
 
 
@@ -66,4 +97,3 @@ def _plan(call: cst.Call, function: str, replacement: str):  # type: ignore[no-u
         return f"random.{function}() -> {replacement}()"
 
     return plan
-

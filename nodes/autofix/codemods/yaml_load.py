@@ -9,8 +9,14 @@ from nodes.autofix.edits import Edits
 from nodes.autofix.tree import Tree, code, keyword
 
 SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
-_SAFE_NAME = {"load": "safe_load", "load_all": "safe_load_all", "unsafe_load": "safe_load",
-              "unsafe_load_all": "safe_load_all", "full_load": "safe_load", "full_load_all": "safe_load_all"}
+_SAFE_NAME = {
+    "load": "safe_load",
+    "load_all": "safe_load_all",
+    "unsafe_load": "safe_load",
+    "unsafe_load_all": "safe_load_all",
+    "full_load": "safe_load",
+    "full_load_all": "safe_load_all",
+}
 
 
 class YamlLoad(Codemod):
@@ -27,12 +33,17 @@ class YamlLoad(Codemod):
             loader = keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
             if loader is not None and code(loader.value).split(".")[-1] in SAFE_LOADERS:
                 continue
-            if not call.args or call.args[0].keyword is not None and call.args[0].keyword.value != "stream":
+            if (
+                not call.args
+                or call.args[0].keyword is not None
+                and call.args[0].keyword.value != "stream"
+            ):
                 continue
             spans = [tree.span(tree.statement_of(call) or call)]
             unused = [] if isinstance(call.func, cst.Attribute) else [code(call.func)]
-            found.append(Site(spans=spans, plan=_plan(call, function), imports=_imports(call),
-                              unused=unused))
+            found.append(
+                Site(spans=spans, plan=_plan(call, function), imports=_imports(call), unused=unused)
+            )
         return found
 
 
