@@ -16,7 +16,7 @@ from tests.conftest import cli, cli_env
 
 API_KEY = "sk-durable-test-key-123"
 THREAD = re.compile(r"thread ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-STORY_FLAGS = ("--dev-model", "dev-model", "--sec-model", "sec-model")
+STORY_FLAGS = ("--dev-model", "dev-model", "--sec-model", "sec-model", "--analyzers", "bandit")
 
 
 @dataclass

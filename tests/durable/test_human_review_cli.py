@@ -46,7 +46,8 @@ def test_approve_then_history_and_time_travel(fake_openai, tmp_path: Path) -> No
     thread = first.thread_id
     listing = run("runs", "--db", str(db), "--format", "json")
     row = json.loads(listing.stdout)[0]
-    assert (row["thread_id"], row["state"], row["command"]) == (thread, "paused for review", "build")
+    assert (row["thread_id"], row["state"], row["command"]) == \
+        (thread, "paused for review", "build")
     no_answer = run("resume", thread, "--db", str(db))
     assert no_answer.code == 2 and "waiting for a human decision" in no_answer.stderr
 
@@ -60,18 +61,21 @@ def test_approve_then_history_and_time_travel(fake_openai, tmp_path: Path) -> No
     history = json.loads(run("history", thread, "--db", str(db), "--format", "json").stdout)
     rounds = history["rounds"]
     assert [r["verdict"] for r in rounds] == ["changes_requested", "changes_requested", "approved"]
-    assert {r["devbot"] for r in rounds} == {"dev-model"} and {r["secbot"] for r in rounds} == {"sec-model"}
+    assert {r["devbot"] for r in rounds} == {"dev-model"}
+    assert {r["secbot"] for r in rounds} == {"sec-model"}
     assert rounds[2]["human"] == "approve: lgtm" and rounds[0]["human"] == ""
     assert rounds[0]["files_changed"] == ["app.py", "requirements.txt", "templates/upload.html"]
     assert rounds[1]["blocking"] >= 1 and rounds[2]["blocking"] == 0
     assert all(r["tokens"] > 0 for r in rounds)
-    assert sum(r["tokens"] for r in rounds) == sum(fake_openai.billed[k] for k in ("input_tokens", "output_tokens"))
+    billed = fake_openai.billed
+    assert sum(r["tokens"] for r in rounds) == billed["input_tokens"] + billed["output_tokens"]
     text = run("history", thread, "--db", str(db))
     assert text.code == 0 and "DevBot dev-model → SecBot sec-model" in text.stdout
 
     for round_no, app in ((1, INSECURE_APP), (2, PARTLY_FIXED_APP), (3, SECURE_APP)):
         restored = tmp_path / f"round{round_no}"
-        done = run("history", thread, "--db", str(db), "--round", str(round_no), "--out", str(restored))
+        done = run("history", thread, "--db", str(db), "--round", str(round_no),
+                   "--out", str(restored))
         assert done.code == 0, done.text
         assert (restored / "app.py").read_text() == app
         assert sorted(p.name for p in restored.rglob("*") if p.is_file()) == \
@@ -86,7 +90,8 @@ def test_reject_goes_round_again_then_stop(fake_openai, tmp_path: Path) -> None:
     first, db, out = _build(fake_openai, tmp_path, "--human-review")
     _paused(first, 3)
     comment = "Keep uploads out of the working directory"
-    again = run("resume", first.thread_id, "--db", str(db), "--decision", "reject", "--comment", comment)
+    again = run("resume", first.thread_id, "--db", str(db), "--decision", "reject",
+                "--comment", comment)
     _paused(again, 4)
     dev_round4 = [r for r in fake_openai.requests if r.model == "dev-model"][-1]
     assert comment in json.dumps(dev_round4.messages)

@@ -82,7 +82,7 @@ def test_reject_sends_the_comment_to_devbot_and_the_loop_goes_on(fake_openai) ->
     fake_openai.script("dev-model", [*story["dev-model"], submission(revised, SECURE_TEMPLATE)])
     fake_openai.script("sec-model", [*story["sec-model"], verdict("approved")])
     ctx = Context(dev_model="dev-model", sec_model="sec-model", base_url=fake_openai.base_url,
-                  human_review=True, run_tests=False)
+                  human_review=True, run_tests=False, analyzers=("bandit",))
     graph, config, _ = _start(ctx, {"request": "a Flask app for file upload"})
     assert _pause(graph, config)["round"] == 3
     assert "+app.config[\"SECRET_KEY\"]" in _pause(graph, config)["diff"]  # vs. no input: all new

@@ -50,13 +50,15 @@ def test_sigkill_during_second_review_then_resume(fake_openai: FakeOpenAI, tmp_p
     story = flask_upload_story()
     fake_openai.script("dev-model", story["dev-model"])
     # SecBot's 2nd call hangs: the process is then known to sit inside round 2's review.
-    fake_openai.script("sec-model", [story["sec-model"][0], Fault.hang(120), *story["sec-model"][1:]])
+    sec_replies = story["sec-model"]
+    fake_openai.script("sec-model", [sec_replies[0], Fault.hang(120), *sec_replies[1:]])
     db, out, report, log = (tmp_path / n for n in ("runs.sqlite", "out", "out.json", "run.log"))
     with log.open("w") as sink:
         proc = subprocess.Popen(
             cli("build", "a Flask app for file upload", "--out", str(out), "--report", str(report),
                 *STORY_FLAGS, "--base-url", fake_openai.base_url, "--db", str(db)),
-            env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200"), stdout=sink, stderr=subprocess.STDOUT,
+            env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200"),
+            stdout=sink, stderr=subprocess.STDOUT,
         )
     try:
         sec_calls = lambda: sum(r.model == "sec-model" for r in fake_openai.requests)  # noqa: E731
@@ -96,7 +98,7 @@ def test_sigkill_during_second_review_then_resume(fake_openai: FakeOpenAI, tmp_p
         assert API_KEY.encode() not in path.read_bytes()
 
 
-def test_resume_after_finish_is_refused_and_keeps_the_checkpoints(fake_openai, tmp_path: Path) -> None:
+def test_resume_after_finish_is_refused_and_keeps_the_checkpoints(fake_openai, tmp_path) -> None:
     for model, replies in flask_upload_story().items():
         fake_openai.script(model, replies)
     db, out = tmp_path / "runs.sqlite", tmp_path / "out"

@@ -29,7 +29,8 @@ def test_offline_run_is_stored_listed_and_restorable(postgres_url: str, tmp_path
     assert {"thread_id": done.thread_id, "state": "approved"}.items() <= \
         next(r for r in listing if r["thread_id"] == done.thread_id).items()
     restored = tmp_path / "r1"
-    back = run("history", done.thread_id, "--db", postgres_url, "--round", "1", "--out", str(restored))
+    back = run("history", done.thread_id, "--db", postgres_url, "--round", "1",
+               "--out", str(restored))
     assert back.code == 0, back.text
     assert (restored / "calc.py").read_text() == (src / "calc.py").read_text()
 

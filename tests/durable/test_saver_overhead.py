@@ -12,7 +12,8 @@ pytestmark = pytest.mark.timeout(180)
 
 
 def test_measure_sqlite_overhead_runs_both_graphs() -> None:
-    spec = importlib.util.spec_from_file_location("saver_overhead", ROOT / "bench" / "_saver_overhead.py")
+    path = ROOT / "bench" / "_saver_overhead.py"
+    spec = importlib.util.spec_from_file_location("saver_overhead", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     result = module.measure_sqlite_overhead(2)

@@ -1,4 +1,4 @@
-"""Bad run stores and bad thread ids: one clear line, exit 2, and no checkpoint lost or rewritten."""
+"""Bad run stores and thread ids: one clear line, exit 2, and no checkpoint lost or rewritten."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def test_missing_database_is_not_created(capsys, tmp_path: Path) -> None:
     assert not db.exists()
 
 
-@pytest.mark.parametrize("content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\xff" * 4000])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database\n" * 50, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
 def test_corrupt_database_is_left_untouched(capsys, tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "runs.sqlite"
     db.write_bytes(content)
@@ -95,7 +97,9 @@ def test_locked_database(capsys, stored_run, tmp_path: Path) -> None:
     assert _harden(capsys, tmp_path, str(db)).code == 0  # and the store works again
 
 
-@pytest.mark.parametrize("where", ["/proc/devsecbots-test/runs.sqlite", "{file}/runs.sqlite", "{dir}"])
+@pytest.mark.parametrize(
+    "where", ["/proc/devsecbots-test/runs.sqlite", "{file}/runs.sqlite", "{dir}"]
+)
 def test_unwritable_location(capsys, tmp_path: Path, where: str) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
@@ -113,7 +117,8 @@ def test_unreachable_postgres_hides_the_password(capsys, tmp_path: Path) -> None
 
 def test_decision_options_are_checked(capsys, stored_run) -> None:
     db, thread_id = stored_run
-    _one_line_exit_2(run_here(capsys, "resume", thread_id, "--db", str(db), "--comment", "x"), "--decision")
+    done = run_here(capsys, "resume", thread_id, "--db", str(db), "--comment", "x")
+    _one_line_exit_2(done, "--decision")
     _one_line_exit_2(run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "maybe"),
                      "approve, reject, stop")
     _one_line_exit_2(run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "reject"),
@@ -125,11 +130,14 @@ def test_thread_not_started_by_the_cli(capsys, tmp_path: Path) -> None:
     with open_checkpointer(str(db)) as saver:
         graph = build_graph(saver)
         graph.update_state(thread_config("made-in-a-notebook"), {"request": "x"}, as_node="develop")
-    _one_line_exit_2(run_here(capsys, "resume", "made-in-a-notebook", "--db", str(db)), "not started by")
+    done = run_here(capsys, "resume", "made-in-a-notebook", "--db", str(db))
+    _one_line_exit_2(done, "not started by")
 
 
 def test_history_round_out_of_range(capsys, stored_run, tmp_path: Path) -> None:
     db, thread_id = stored_run
-    done = run_here(capsys, "history", thread_id, "--db", str(db), "--round", "7", "--out", str(tmp_path / "r"))
+    done = run_here(capsys, "history", thread_id, "--db", str(db), "--round", "7",
+                    "--out", str(tmp_path / "r"))
     _one_line_exit_2(done, "has no round 7", "rounds completed: 1")
-    _one_line_exit_2(run_here(capsys, "history", thread_id, "--db", str(db), "--round", "1"), "go together")
+    done = run_here(capsys, "history", thread_id, "--db", str(db), "--round", "1")
+    _one_line_exit_2(done, "go together")

@@ -128,7 +128,7 @@ def test_human_review_through_the_server(client) -> None:
     context = {"offline": True, "human_review": True, "analyzers": ["bandit"], "run_tests": False}
     thread = sdk.threads.create()["thread_id"]
     sdk.runs.wait(thread, assistant, context=context,
-                  input={"request": "review", "files": {"calc.py": "def add(a, b):\n    return a + b\n"}})
+                  input={"request": "review", "files": {"calc.py": "def add(a, b):\n    pass\n"}})
     paused = sdk.threads.get_state(thread)
     assert paused["next"] == ["approval_check"]
     payload = paused["tasks"][0]["interrupts"][0]["value"]
