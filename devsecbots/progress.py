@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 _WHO = {"develop": "DevBot", "review": "SecBot", "approval_check": "Approval check"}
@@ -19,6 +22,25 @@ def severity_summary(findings: list[dict]) -> str:
         for s in ("critical", "high", "medium", "low") if counts.get(s)
     ]
     return ", ".join(parts) if parts else "none"
+
+
+PROGRESS_BAR_FROM = 100  # files; smaller reviews finish before a bar would help
+
+
+@contextmanager
+def analysis_progress(console: Console, files: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar for big analyses: yields a `progress(done, total)` callback, or None."""
+    if files < PROGRESS_BAR_FROM:
+        yield None
+        return
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("analyse", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 class ProgressPrinter:

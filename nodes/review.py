@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from langgraph.runtime import Runtime
@@ -10,7 +11,8 @@ from langgraph.types import Overwrite
 import prompts
 from graphs.context import Context, context_of
 from graphs.state import DevSecState, Finding, ReviewVerdict, Usage, Verdict, make_finding
-from nodes.analyzers import analyse
+from nodes.analyzers import analyse, apply_waivers
+from nodes.analyzers.dedup import dedupe
 from nodes.fencing import defang, fence_files, findings_as_text
 from nodes.llm import ask_structured
 from nodes.policy import gate
@@ -26,11 +28,21 @@ class ReviewOutcome:
 
 
 def review_files(
-    files: dict[str, str], ctx: Context, *, request: str = "", round_no: int = 1
+    files: dict[str, str],
+    ctx: Context,
+    *,
+    request: str = "",
+    round_no: int = 1,
+    trusted: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReviewOutcome:
-    """Run the analysers and, unless offline, the LLM reviewer; merge into one verdict."""
-    report = analyse(files, ctx.analyzers)
-    findings = list(report.findings)
+    """Run the analysers and, unless offline, the LLM reviewer; merge into one verdict.
+
+    Inline waivers count only where their line also stands in `trusted` (the person's own
+    code); None trusts every file, as when a person reviews their own code.
+    """
+    report = analyse(files, ctx.analyzers, progress=progress)
+    findings = apply_waivers(report.findings, files, trusted)
     usage: list[Usage] = []
     reviewer_status, summary, advice, disputed = "", "", [], []
     if not ctx.is_offline():
@@ -47,7 +59,7 @@ def review_files(
         )
         reviewer_status, summary, advice = answer.status, answer.summary, answer.advice
         disputed = [claim.model_dump() for claim in answer.false_positives]
-        findings.extend(_from_reviewer(answer, files))
+        findings = dedupe([*findings, *_from_reviewer(answer, files)])
     result = gate(findings, reviewer_status, ctx.blocking_severity)
     if not summary:
         summary = _analyser_summary(findings, result.approved, ctx)
@@ -67,7 +79,7 @@ def review(state: DevSecState, runtime: Runtime[Context]) -> dict:
     ctx = context_of(runtime)
     outcome = review_files(
         state.get("files") or {}, ctx, request=state.get("request", ""),
-        round_no=state.get("round", 1),
+        round_no=state.get("round", 1), trusted=state.get("input_files") or {},
     )
     return {
         "verdict": outcome.verdict,

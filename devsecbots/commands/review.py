@@ -19,7 +19,7 @@ from devsecbots.options import (
     RequestTimeout, SecModel, make_context,
 )
 from devsecbots.output import write_atomic
-from devsecbots.progress import severity_summary
+from devsecbots.progress import analysis_progress, severity_summary
 from devsecbots.runner import classify_error
 from nodes.review import review_files
 
@@ -58,12 +58,14 @@ def review(
     err = Console(stderr=True, highlight=False)
     if ctx.is_offline():
         err.print(f"[dim]no model configured: analysers only ({', '.join(ctx.analyzers)})[/]")
-    for path, reason in loaded.skipped:
-        err.print(f"[dim]skipped {path}: {reason}[/]")
     try:
-        outcome = review_files(loaded.files, ctx, request="Review this code.")
+        with analysis_progress(err, len(loaded.files)) as progress:
+            outcome = review_files(loaded.files, ctx, request="Review this code.", progress=progress)
     except Exception as failure:  # noqa: BLE001
         raise classify_error(failure, ctx, "", resumable=False) from failure
+    skipped = [*loaded.skipped, *outcome.skipped]
+    for path, reason in skipped:
+        err.print(f"[dim]skipped {path}: {reason}[/]")
     verdict = outcome.verdict
     approved = verdict["status"] == "approved"
     if format == "sarif":
@@ -80,7 +82,7 @@ def review(
             "findings": verdict["findings"],
             "advice": verdict["advice"],
             "disputed": verdict["disputed"],
-            "skipped": [{"path": p, "reason": r} for p, r in loaded.skipped],
+            "skipped": [{"path": p, "reason": r} for p, r in skipped],
             "files": sorted(loaded.files),
         }, indent=2)
     else:

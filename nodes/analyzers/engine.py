@@ -6,6 +6,8 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import libcst
+
 from graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
 from nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
@@ -34,18 +36,35 @@ def syntax_findings(files: dict[str, str]) -> list[Finding]:
     for path, source in files.items():
         if not path.endswith(".py"):
             continue
-        try:
-            ast.parse(source, filename=path)
-        except (SyntaxError, ValueError) as err:
+        error = _syntax_error(source, path)
+        if error is not None and not _parses_as_newer_python(source):
             found.append(
                 make_finding(
-                    severity="high", file=path, line=getattr(err, "lineno", 0) or 0,
+                    severity="high", file=path, line=getattr(error, "lineno", 0) or 0,
                     source="parser", rule_id="syntax-error",
-                    title=f"File does not parse: {getattr(err, 'msg', err)}",
+                    title=f"File does not parse: {getattr(error, 'msg', error)}",
                     recommendation="Fix the syntax error; nothing else can be checked until it parses.",
                 )
             )
     return found
+
+
+def _syntax_error(source: str, path: str) -> SyntaxError | ValueError | None:
+    """This interpreter's parse error for `source`, or None when it parses."""
+    try:
+        ast.parse(source, filename=path)
+    except (SyntaxError, ValueError) as err:
+        return err
+    return None
+
+
+def _parses_as_newer_python(source: str) -> bool:
+    """Whether libcst (whose grammar reaches newer Pythons than this one) accepts `source`."""
+    try:
+        libcst.parse_module(source)
+    except Exception:  # noqa: BLE001 - any libcst failure means "does not parse"
+        return False
+    return True
 
 
 def analyse(
@@ -71,7 +90,9 @@ def analyse(
         else:
             python[path] = files[path]
     broken = syntax_findings(python)
-    unparsable = {f["file"] for f in broken}
+    unparsable = {p for p, c in python.items() if _syntax_error(c, p) is not None}
+    for path in sorted(unparsable - {f["file"] for f in broken}):
+        report.skipped.append((path, "newer Python syntax than this interpreter: Bandit skipped it"))
     targets = {
         # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
         "bandit": {p: c for p, c in python.items() if p not in unparsable},
