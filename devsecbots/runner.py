@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import sqlite3
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -13,7 +17,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from rich.console import Console
 
-from devsecbots.errors import CliError, input_error, redact, runtime_error
+from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
 from devsecbots.progress import ProgressPrinter
 from devsecbots.store import encode_metadata
 from graphs.context import Context
@@ -54,6 +58,7 @@ def run_graph(
     config = run_config(ctx, thread_id, metadata or {}, len(extra_nodes))
     printer = ProgressPrinter(console, offline=ctx.is_offline())
     final: DevSecState = {}
+    previous = _exit_on_ctrl_c(printer, thread_id, resumable)
     try:
         while True:
             paused: list[Any] = []
@@ -86,7 +91,30 @@ def run_graph(
         raise classify_error(err, ctx, thread_id, resumable) from err
     finally:
         printer.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return final
+
+
+def _exit_on_ctrl_c(printer: ProgressPrinter, thread_id: str, resumable: bool) -> Any:
+    """Make Ctrl-C end the process at once (exit 3, resume hint); return the old handler.
+
+    A KeyboardInterrupt would wait for the model call in flight: langchain runs it in a
+    thread pool whose shutdown joins it, for up to --request-timeout. Every finished step is
+    already checkpointed (durability="sync") and SQLite/Postgres drop a half-done write.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: Any) -> None:
+        printer.close()
+        Console(stderr=True, highlight=False).print(
+            f"[bold red]error:[/] interrupted{_resume_hint(thread_id, resumable)}", soft_wrap=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_RUNTIME)
+
+    return signal.signal(signal.SIGINT, stop)
 
 
 def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool) -> CliError:

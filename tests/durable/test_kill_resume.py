@@ -114,3 +114,35 @@ def test_resume_after_finish_is_refused_and_keeps_the_checkpoints(fake_openai, t
     with open_checkpointer(str(db), must_exist=True) as saver:
         assert len(list(saver.list(thread_config(done.thread_id)))) == count
     assert len(fake_openai.requests) == 6
+
+
+def test_ctrl_c_exits_at_once_and_resume_completes(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """Ctrl-C during a model call that would hang for minutes: exit 3 at once, resumable."""
+    story = flask_upload_story()
+    fake_openai.script("dev-model", story["dev-model"])
+    sec_replies = story["sec-model"]
+    fake_openai.script("sec-model", [sec_replies[0], Fault.hang(120), *sec_replies[1:]])
+    db, out = tmp_path / "runs.sqlite", tmp_path / "out"
+    proc = subprocess.Popen(
+        cli("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
+            "--base-url", fake_openai.base_url, "--db", str(db)),
+        env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        sec_calls = lambda: sum(r.model == "sec-model" for r in fake_openai.requests)  # noqa: E731
+        _wait_for(lambda: sec_calls() == 2, 120, "SecBot's second call", proc)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert time.monotonic() - started < 10, "Ctrl-C must not wait for the hung model call"
+    assert proc.returncode == 3
+    thread_id = THREAD.search(stdout).group(1)
+    assert stderr.strip() == f"error: interrupted; resume with `devsecbots resume {thread_id}`"
+    resumed = run("resume", thread_id, "--db", str(db))
+    assert resumed.code == 0, resumed.text
+    assert Counter(r.model for r in fake_openai.requests) == {"dev-model": 3, "sec-model": 4}
+    assert json.loads((out / "devsecbots-report.json").read_text())["status"] == "approved"
