@@ -69,7 +69,7 @@ class Stubs:
                 {"path": "templates/upload.html", "content": TEMPLATE}]}), usage
         return self.verdict, usage
 
-    def analyse(self, files, analyzers=("bandit",)):  # noqa: ANN001
+    def analyse(self, files, analyzers=("bandit",), **_options):  # noqa: ANN001
         """Stand-in for nodes.analyzers.analyse: the findings computed beforehand."""
         revision = int(files["app.py"].split("\n", 1)[0].rsplit(" ", 1)[1])
         return self.reports[revision]
