@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from devsecbots.commands import build, graph, harden, review, runs
+from devsecbots.commands import build, graph, harden, resume, review, runs
 from devsecbots.errors import EXIT_RUNTIME, CliError, redact
 
 app = typer.Typer(
@@ -22,7 +22,7 @@ app.command("build")(build.build)
 app.command("harden")(harden.harden)
 app.command("review")(review.review)
 app.command("graph")(graph.graph)
-app.command("resume")(runs.resume)
+app.command("resume")(resume.resume)
 app.command("history")(runs.history)
 app.command("runs")(runs.runs)
 

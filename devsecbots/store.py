@@ -203,6 +203,19 @@ def resolved_models(ctx: Any) -> dict[str, str]:
             "base_url": ctx.resolved_base_url()}
 
 
+def stored_settings(saver: BaseCheckpointSaver, thread_id: str, db: str | None) -> dict[str, Any]:
+    """A CLI run's stored settings; an unknown or foreign thread is an input error (exit 2)."""
+    checkpoint = latest_checkpoint(saver, thread_id)
+    if checkpoint is None:
+        raise input_error(f"unknown thread {thread_id!r} in {describe_db(db)}; list runs with "
+                          "`devsecbots runs`")
+    settings = run_settings(checkpoint)
+    if settings is None or "out" not in settings:
+        raise input_error(f"thread {thread_id} was not started by the devsecbots CLI; it cannot "
+                          "be resumed or restored from here")
+    return settings
+
+
 def thread_config(thread_id: str) -> dict[str, Any]:
     """The config that names one thread's latest checkpoint."""
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}

@@ -1,113 +1,27 @@
-"""`devsecbots resume`, `history` and `runs`: continue, inspect and time-travel stored runs.
-
-A run's settings (context, command, --out, --report, binary files to copy) are kept in the
-metadata of every checkpoint it writes (see `devsecbots.store.encode_metadata`); `resume`
-rebuilds the run from the latest one. API keys are never stored: they come from the
-environment (or --api-key) again.
-"""
+"""`devsecbots history THREAD` and `devsecbots runs`: inspect stored runs, and time-travel
+(`history --round N --out DIR` restores the files as they were after round N)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from langgraph.types import Command
 from rich.console import Console
 from rich.table import Table
 
-from devsecbots.commands.harden import finish_harden
+from devsecbots.commands.resume import OptionalOut, ThreadId, verbatim_sources
 from devsecbots.errors import input_error
-from devsecbots.finish import finish_run
-from devsecbots.human import Decider, resume_value, show_review
-from devsecbots.options import ApiKey, BaseUrl, Db, DevModel, Method, Model, Report, SecModel
+from devsecbots.options import Db
 from devsecbots.output import check_out_dir, safe_target, write_tree
-from devsecbots.runner import run_graph
 from devsecbots.store import (
-    RUN_METADATA_KEY, describe_db, guard_store, is_postgres_url, latest_checkpoint,
-    open_checkpointer, recent_threads, run_settings, thread_config,
+    describe_db, guard_store, is_postgres_url, latest_checkpoint, open_checkpointer,
+    recent_threads, run_settings, stored_settings, thread_config,
 )
-from graphs.context import DEFAULT_ANALYZERS, Context
 from graphs.devsec import build_graph
 
-ThreadId = Annotated[str, typer.Argument(help="The thread id a run printed (see `devsecbots runs`).")]
-OptionalOut = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the results here instead of the run's own --out.")]
-Decision = Annotated[Optional[str], typer.Option("--decision", help="Answer a run paused for human review: approve | reject | stop.")]
-Comment = Annotated[str, typer.Option("--comment", help="With --decision: a note; required for reject (DevBot gets it as a finding).")]
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
-_NOT_CONTEXT = {"started_at"}  # per-process values a resume sets afresh
-
-
-def resume(
-    thread_id: ThreadId,
-    db: Db = None,
-    model: Model = "",
-    dev_model: DevModel = "",
-    sec_model: SecModel = "",
-    base_url: BaseUrl = "",
-    api_key: ApiKey = "",
-    structured_method: Annotated[str, typer.Option("--structured-method", help="Override the run's json_schema | function_calling | json_mode.")] = "",
-    out: OptionalOut = None,
-    report: Report = None,
-    decision: Decision = None,
-    comment: Comment = "",
-) -> None:
-    """Continue an interrupted run (crash, Ctrl-C, exit 3, review pause) from its last checkpoint."""
-    if comment and not decision:
-        raise input_error("--comment goes with --decision")
-    preset = resume_value(decision, comment) if decision else None
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise input_error(f"--base-url {base_url!r}: must start with http:// or https://")
-    if structured_method not in ("", "json_schema", "function_calling", "json_mode"):
-        raise input_error(f"--structured-method {structured_method!r}: use json_schema, "
-                          "function_calling or json_mode")
-    if api_key:
-        os.environ["OPENAI_API_KEY"] = api_key  # read by the client inside nodes; never stored
-    console = Console(highlight=False)
-    with open_checkpointer(db, must_exist=True) as saver:
-        settings = _stored_settings(saver, thread_id, db)
-        graph = build_graph(saver)
-        snapshot = guard_store(lambda: graph.get_state(thread_config(thread_id)))
-        if not snapshot.next and not snapshot.interrupts:
-            values = snapshot.values
-            raise input_error(
-                f"thread {thread_id} already finished ({values.get('status', '?')} after "
-                f"{values.get('round', 0)} round(s)); restore its files with `devsecbots history "
-                f"{thread_id} --round {values.get('round', 0)} --out DIR`")
-        paused = [i.value for i in snapshot.interrupts if isinstance(i.value, dict)]
-        if preset and not paused:
-            raise input_error(f"thread {thread_id} is not waiting for a decision; drop --decision")
-        settings = _apply_overrides(settings, model, dev_model, sec_model, base_url,
-                                    structured_method, out, report)
-        ctx = _context(settings)
-        out_dir = check_out_dir(Path(settings["out"]))
-        decider = Decider(console, interactive=sys.stdin.isatty(), preset=preset)
-        inputs: Any = None
-        if paused:
-            answer = decider(paused[0])
-            if answer is None:
-                raise input_error(f"thread {thread_id} is waiting for a human decision: pass "
-                                  "--decision approve|reject|stop [--comment TEXT]")
-            inputs = Command(resume=answer)
-        console.print(f"resuming thread [bold]{thread_id}[/] · {settings.get('command')} · "
-                      f"round {snapshot.values.get('round', 0)} · next: "
-                      f"{', '.join(snapshot.next) or 'review decision'}")
-        state = run_graph(inputs, ctx, thread_id=thread_id, checkpointer=saver, console=console,
-                          metadata={RUN_METADATA_KEY: settings}, decide=decider)
-    report_path = Path(settings["report"]) if settings.get("report") else None
-    if settings.get("command") == "harden":
-        skipped = [tuple(item) for item in settings.get("skipped") or []]
-        code = finish_harden(state, ctx, out=out_dir, thread_id=thread_id, console=console,
-                             report=report_path, skipped=skipped,  # type: ignore[arg-type]
-                             verbatim=_verbatim(settings, skipped, console))
-    else:
-        code = finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console,
-                          report_path=report_path)
-    raise typer.Exit(code)
 
 
 def history(
@@ -117,7 +31,7 @@ def history(
     out: OptionalOut = None,
     format: Format = "text",
 ) -> None:
-    """Per round: who acted, files changed, findings, verdict, tokens; or restore a round's files."""
+    """Per round: who acted, files changed, findings, verdict, tokens; or restore its files."""
     if format not in ("text", "json"):
         raise input_error(f"--format {format!r}: use text or json")
     if (round_no is None) != (out is None):
@@ -125,12 +39,12 @@ def history(
     out_dir = check_out_dir(out) if out is not None else None
     console = Console(highlight=False)
     with open_checkpointer(db, must_exist=True) as saver:
-        settings = _stored_settings(saver, thread_id, db)
+        settings = stored_settings(saver, thread_id, db)
         graph = build_graph(saver)
         config = thread_config(thread_id)
         snapshot = guard_store(lambda: graph.get_state(config))
         if out_dir is not None:
-            files = guard_store(lambda: _files_after_round(graph, config, round_no))  # type: ignore[arg-type]
+            files = guard_store(lambda: _files_after_round(graph, config, round_no or 0))
             if files is None:
                 done = len(snapshot.values.get("history") or [])
                 raise input_error(f"thread {thread_id} has no round {round_no} (rounds completed: "
@@ -176,68 +90,24 @@ def runs(
     if format == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"runs in {where}", title_justify="left")
-    for column in ("Thread", "Updated", "Command", "State", "Rounds", "Request"):
-        table.add_column(column, no_wrap=column == "Thread")
-    for r in rows:
-        table.add_row(r["thread_id"], r["updated"][:19].replace("T", " "), r["command"],
-                      r["state"], str(r["rounds"]), _clip(r["request"], 40))
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    console.print(f"[dim]runs in {where}, newest first: thread · updated (UTC) · command · "
+                  "rounds · state · request[/]")
+    for r in rows:  # one line each, the thread id first: it is what `resume`/`history` take
+        when = r["updated"][5:16].replace("T", " ")
+        console.print(f"[bold]{r['thread_id']}[/]  {when}  {r['command']}  {r['rounds']}  "
+                      f"{r['state']}  [dim]{_clip(r['request'], 60)}[/]",
+                      no_wrap=True, overflow="ellipsis")
+    if not rows:
+        console.print("no runs stored yet")
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _stored_settings(saver: Any, thread_id: str, db: str | None) -> dict[str, Any]:
-    checkpoint = latest_checkpoint(saver, thread_id)
-    if checkpoint is None:
-        raise input_error(f"unknown thread {thread_id!r} in {describe_db(db)}; list runs with "
-                          "`devsecbots runs`")
-    settings = run_settings(checkpoint)
-    if settings is None or "out" not in settings:
-        raise input_error(f"thread {thread_id} was not started by the devsecbots CLI; it cannot "
-                          "be resumed or restored from here")
-    return settings
-
-
-def _apply_overrides(settings: dict[str, Any], model: str, dev_model: str, sec_model: str,
-                     base_url: str, method: str, out: Path | None,
-                     report: Path | None) -> dict[str, Any]:
-    """The stored settings with the flags given to `resume` on top (kept for a later resume)."""
-    merged = dict(settings)
-    for key, value in (("dev_model", dev_model or model), ("sec_model", sec_model or model),
-                       ("base_url", base_url), ("structured_method", method)):
-        if value:
-            merged[key] = value
-    if out is not None:
-        merged["out"] = str(out.expanduser().absolute())
-    if report is not None:
-        merged["report"] = str(report)
-    return merged
-
-
-def _context(settings: dict[str, Any]) -> Context:
-    fields = {f.name for f in dataclasses.fields(Context)} - _NOT_CONTEXT
-    known = {k: v for k, v in settings.items() if k in fields}
-    known["analyzers"] = tuple(known.get("analyzers") or DEFAULT_ANALYZERS)
-    return Context(**known)
-
-
-def _verbatim(settings: dict[str, Any], skipped: list, console: Console) -> dict[str, Path]:
-    """Binary/oversized inputs to copy as-is; ones that vanished since the run are reported."""
-    found = {}
-    for rel, source in (settings.get("verbatim") or {}).items():
-        if Path(source).is_file():
-            found[rel] = Path(source)
-        else:
-            console.print(f"[yellow]{source} is gone since the run started; {rel} not copied[/]")
-            skipped.append((rel, f"input {source} no longer exists at resume"))
-    return found
-
-
 def _copy_verbatim(settings: dict[str, Any], out: Path, console: Console) -> int:
     copied = 0
-    for rel, source in _verbatim(settings, [], console).items():
+    for rel, source in verbatim_sources(settings, [], console).items():
         target = safe_target(out, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())

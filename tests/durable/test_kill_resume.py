@@ -17,7 +17,7 @@ from devsecbots.testing import FakeOpenAI, Fault
 from graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
 from tests.durable.helpers import API_KEY, STORY_FLAGS, THREAD, comparable_report, run, tree
-from tests.story import flask_upload_story
+from tests.story import SECURE_APP, flask_upload_story
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -114,6 +114,15 @@ def test_resume_after_finish_is_refused_and_keeps_the_checkpoints(fake_openai, t
     with open_checkpointer(str(db), must_exist=True) as saver:
         assert len(list(saver.list(thread_config(done.thread_id)))) == count
     assert len(fake_openai.requests) == 6
+    # The report is written last; without it (a crash while writing) resume writes the results.
+    (out / "devsecbots-report.json").unlink()
+    (out / "app.py").write_text("half-written")
+    rewritten = run("resume", done.thread_id, "--db", str(db))
+    assert rewritten.code == 0, rewritten.text
+    assert "a crash kept its results from being written" in rewritten.stdout
+    assert (out / "app.py").read_text() == SECURE_APP
+    assert json.loads((out / "devsecbots-report.json").read_text())["status"] == "approved"
+    assert len(fake_openai.requests) == 6  # no model asked again
 
 
 def test_ctrl_c_exits_at_once_and_resume_completes(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
