@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from devsecbots import __version__
@@ -106,12 +107,14 @@ def _print_text(verdict: dict, console: Console) -> None:
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
             title = f["title"] + (f" (waived: {f['waiver']})" if f["waiver"] else "")
-            table.add_row(f["severity"], where, f["cwe"] or "—", f["rule_id"] or "—",
-                          "+".join(f["sources"]), title)
+            # Titles quote the code ("hardcoded password: '[/red]'"): data, never Rich markup.
+            table.add_row(f["severity"], escape(where), escape(f["cwe"] or "—"),
+                          escape(f["rule_id"] or "—"), escape("+".join(f["sources"])),
+                          escape(title))
         console.print(table)
     style = "bold green" if verdict["status"] == "approved" else "bold red"
     console.print(f"[{style}]{verdict['status']}[/] · {len(findings)} finding(s) "
-                  f"({severity_summary(findings)}) · {verdict['summary']}")
+                  f"({severity_summary(findings)}) · {escape(verdict['summary'])}")
 
 
 def _plain(verdict: dict) -> str:
