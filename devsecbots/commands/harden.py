@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from devsecbots.batch import harden_each
 from devsecbots.errors import input_error
@@ -78,7 +79,7 @@ def harden(
     console = Console(highlight=False)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     for path, reason in loaded.skipped:
-        console.print(f"[dim]skipped {path}: {reason}[/]")
+        console.print(f"[dim]skipped {escape(path)}: {reason}[/]")
     thread_id = str(uuid.uuid4())
     mode = "offline (analysers + autofix)" if ctx.is_offline() else (
         f"DevBot {ctx.resolved_dev_model()} · SecBot {ctx.resolved_sec_model()}")
@@ -113,6 +114,7 @@ def finish_harden(
     if unfixable and state.get("status") != "approved":
         console.print(f"no automatic fix for: {severity_summary(unfixable)}")
         for f in unfixable[:20]:
-            console.print(f"  [dim]{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}[/]")
+            where = f"{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}"
+            console.print(f"  [dim]{escape(where)}[/]")
     return finish_run(state, ctx, out=out, thread_id=thread_id, console=console,
                       report_path=report, skipped=skipped, verbatim=verbatim or None)

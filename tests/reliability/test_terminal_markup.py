@@ -50,3 +50,15 @@ def test_error_lines_keep_bracketed_text(capsys, tmp_path: Path) -> None:
                           "--base-url", server.base_url, *FAST)
     assert run.code == 3 and invalid.code == 3
     assert "[type=missing" in invalid.stderr
+
+
+def test_harden_prints_file_names_that_look_like_markup(capsys, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "app.py").write_text("x = 1\n")
+    (src / "[bold]data.bin").write_bytes(b"\x00\x01")
+    run = run_cli(capsys, "harden", str(src), "--out", str(tmp_path / "out"), "--offline",
+                  "--analyzers", "bandit", "--no-persist", "--no-tests")
+    assert run.code == 0, run.stdout + run.stderr
+    assert "skipped [bold]data.bin" in run.stdout
+    assert (tmp_path / "out" / "[bold]data.bin").read_bytes() == b"\x00\x01"
