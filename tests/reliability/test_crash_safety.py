@@ -132,12 +132,13 @@ def test_after_a_crash_while_writing_history_restores_the_files(
     assert not [p for p in tree(out) if p.endswith(".tmp")]  # cleaned up by the rewrite
 
 
-@pytest.mark.xfail(strict=True, reason="resume refuses a finished thread, so a crash after the "
-                   "graph ended but before its files were written is recovered with `history "
-                   "--round N --out DIR`, not `resume` (reported to the lead)")
-def test_after_a_crash_while_writing_resume_completes(crashed_while_writing, capsys) -> None:
-    tmp, thread, _seen = crashed_while_writing
-    run = run_cli(capsys, "resume", thread, "--db", str(tmp / "runs.sqlite"))
+def test_after_a_crash_while_writing_resume_completes(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    thread, _seen = kill_while_writing(tmp_path, out, 3)
+    run = run_cli(capsys, "resume", thread, "--db", str(tmp_path / "runs.sqlite"))
     assert run.code == 0, run.stderr
-    names = {p for p in tree(tmp / "out") if not Path(p).name.startswith(".")}
-    assert names >= set(EXPECTED) | REPORTS
+    for path, content in EXPECTED.items():
+        assert (out / path).read_text() == content
+    report = json.loads((out / "devsecbots-report.json").read_text())
+    assert report["status"] == "approved" and report["rounds"] == 2
+    assert not [p for p in tree(out) if p.endswith(".tmp")]
