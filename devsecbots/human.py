@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.prompt import Prompt
 from rich.syntax import Syntax
 
@@ -46,15 +47,16 @@ def resume_value(decision: str, comment: str = "") -> dict[str, str]:
 def show_review(payload: dict[str, Any], console: Console, *, full: bool = True) -> None:
     """What the person is asked to approve: the reason, the diff against the input, findings."""
     console.rule(f"[bold]human review · round {payload.get('round', '?')}[/]")
-    console.print(f"the checks approve: {payload.get('reason', '')}")
+    console.print(f"the checks approve: {escape(str(payload.get('reason', '')))}")
     if payload.get("error"):
-        console.print(f"[red]previous answer not accepted: {payload['error']}[/]")
+        console.print(f"[red]previous answer not accepted: {escape(str(payload['error']))}[/]")
     findings = payload.get("findings") or []
     console.print(f"remaining findings: {severity_summary(findings)}")
     if full:
         for f in findings[:20]:
             where = f"{f.get('file', '')}:{f.get('line', 0)}" if f.get("line") else f.get("file")
-            console.print(f"  [dim]{f.get('severity')} {where or '—'} {f.get('title', '')}[/]")
+            text = escape(f"{f.get('severity')} {where or '—'} {f.get('title', '')}")
+            console.print(f"  [dim]{text}[/]")
         diff = (payload.get("diff") or "").splitlines()
         if diff:
             shown = "\n".join(diff[:MAX_DIFF_LINES])
@@ -83,7 +85,7 @@ class Decider:
             answer, self.preset = self.preset, None
             show_review(payload, self.console, full=False)
             self.console.print(f"decision: [bold]{answer['decision']}[/]"
-                               + (f" — {answer['comment']}" if answer["comment"] else ""))
+                               + (f" — {escape(answer['comment'])}" if answer["comment"] else ""))
             return answer
         show_review(payload, self.console)
         if not self.interactive:

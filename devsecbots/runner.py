@@ -16,6 +16,7 @@ import openai
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from rich.console import Console
+from rich.markup import escape
 
 from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
 from devsecbots.progress import ProgressPrinter
@@ -109,7 +110,8 @@ def _exit_on_ctrl_c(printer: ProgressPrinter, thread_id: str, resumable: bool) -
     def stop(signum: int, frame: Any) -> None:
         printer.close()
         Console(stderr=True, highlight=False).print(
-            f"[bold red]error:[/] interrupted{_resume_hint(thread_id, resumable)}", soft_wrap=True)
+            f"[bold red]error:[/] interrupted{escape(_resume_hint(thread_id, resumable))}",
+            soft_wrap=True)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_RUNTIME)

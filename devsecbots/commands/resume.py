@@ -17,6 +17,7 @@ from typing import Annotated, Any, Optional
 import typer
 from langgraph.types import Command
 from rich.console import Console
+from rich.markup import escape
 
 from devsecbots.commands.harden import finish_harden
 from devsecbots.errors import input_error
@@ -76,7 +77,7 @@ def resume(
             state = _continue(graph, snapshot, saver, ctx, settings, thread_id, preset, console)
         else:
             _check_unwritten(snapshot.values, thread_id, report_path or out_dir / JSON_REPORT)
-            console.print(f"thread [bold]{thread_id}[/] had finished, but a crash kept its "
+            console.print(f"thread [bold]{escape(thread_id)}[/] had finished, but a crash kept its "
                           "results from being written: writing them now")
             state = snapshot.values
     if settings.get("command") == "harden":
@@ -104,7 +105,7 @@ def _continue(graph: Any, snapshot: Any, saver: Any, ctx: Context, settings: dic
             raise input_error(f"thread {thread_id} is waiting for a human decision: pass "
                               "--decision approve|reject|stop [--comment TEXT]")
         inputs = Command(resume=answer)
-    console.print(f"resuming thread [bold]{thread_id}[/] · {settings.get('command')} · "
+    console.print(f"resuming thread [bold]{escape(thread_id)}[/] · {settings.get('command')} · "
                   f"round {snapshot.values.get('round', 0)} · next: "
                   f"{', '.join(snapshot.next) or 'review decision'}")
     return run_graph(inputs, ctx, thread_id=thread_id, checkpointer=saver, console=console,
@@ -152,6 +153,7 @@ def verbatim_sources(settings: dict[str, Any], skipped: list, console: Console) 
         if Path(source).is_file():
             found[rel] = Path(source)
         else:
-            console.print(f"[yellow]{source} is gone since the run started; {rel} not copied[/]")
+            gone = escape(f"{source} is gone since the run started; {rel} not copied")
+            console.print(f"[yellow]{gone}[/]")
             skipped.append((rel, f"input {source} no longer exists at resume"))
     return found

@@ -9,7 +9,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from devsecbots.commands.resume import OptionalOut, ThreadId, verbatim_sources
 from devsecbots.errors import input_error
@@ -54,8 +56,9 @@ def history(
             except (ValueError, OSError) as err:
                 raise input_error(f"could not write under {out_dir}: {err}") from None
             copied = _copy_verbatim(settings, out_dir, console)
-            console.print(f"restored {len(written)} file(s) as after round {round_no} "
-                          f"into {out_dir}" + (f" (+{copied} binary file(s))" if copied else ""))
+            extra = f" (+{copied} binary file(s))" if copied else ""
+            console.print(f"restored {len(written)} file(s) as after round {round_no} into "
+                          f"{escape(str(out_dir))}{extra}")
             return
     summary = _summary(thread_id, settings, snapshot)
     if format == "json":
@@ -91,12 +94,13 @@ def runs(
         typer.echo(json.dumps(rows, indent=2))
         return
     console = Console(highlight=False)
-    console.print(f"[dim]runs in {where}, newest first: thread · updated (UTC) · command · "
-                  "rounds · state · request[/]")
+    console.print(f"[dim]runs in {escape(where)}, newest first: thread · updated (UTC) · "
+                  "command · rounds · state · request[/]")
     for r in rows:  # one line each, the thread id first: it is what `resume`/`history` take
         when = r["updated"][5:16].replace("T", " ")
-        console.print(f"[bold]{r['thread_id']}[/]  {when}  {r['command']}  {r['rounds']}  "
-                      f"{r['state']}  [dim]{_clip(r['request'], 60)}[/]",
+        request = escape(_clip(r["request"], 60))
+        console.print(f"[bold]{escape(r['thread_id'])}[/]  {when}  {escape(r['command'])}  "
+                      f"{r['rounds']}  {escape(r['state'])}  [dim]{request}[/]",
                       no_wrap=True, overflow="ellipsis")
     if not rows:
         console.print("no runs stored yet")
@@ -154,7 +158,7 @@ def _summary(thread_id: str, settings: dict[str, Any], snapshot: Any) -> dict[st
 
 
 def _print_history(summary: dict[str, Any], console: Console) -> None:
-    table = Table(title=f"thread {summary['thread_id']} · {summary['command']}",
+    table = Table(title=escape(f"thread {summary['thread_id']} · {summary['command']}"),
                   title_justify="left")
     for column in ("Round", "Who acted", "Files changed", "Findings", "Verdict", "Tokens"):
         table.add_column(column, justify="right" if column in ("Round", "Tokens") else "left")
@@ -163,12 +167,13 @@ def _print_history(summary: dict[str, Any], console: Console) -> None:
         if r["human"]:
             who += f" → person ({_clip(r['human'], 40)})"
         sev = ", ".join(f"{n} {s}" for s, n in sorted(r["by_severity"].items()))
-        table.add_row(str(r["round"]), who, _clip(", ".join(r["files_changed"]), 40) or "—",
-                      f"{r['findings']} ({r['blocking']} blocking){'; ' + sev if sev else ''}",
-                      r["verdict"], f"{r['tokens']:,}")
+        cells = (str(r["round"]), who, _clip(", ".join(r["files_changed"]), 40) or "—",
+                 f"{r['findings']} ({r['blocking']} blocking){'; ' + sev if sev else ''}",
+                 r["verdict"], f"{r['tokens']:,}")
+        table.add_row(*(Text(cell) for cell in cells))  # Text: names and comments are not markup
     console.print(table)
-    console.print(f"state: [bold]{summary['state']}[/]"
-                  + (f" — {summary['reason']}" if summary["reason"] else ""))
+    console.print(f"state: [bold]{escape(summary['state'])}[/]"
+                  + (f" — {escape(summary['reason'])}" if summary["reason"] else ""))
 
 
 def _run_state(snapshot: Any) -> str:

@@ -12,9 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from langgraph.types import Command
 
+from devsecbots.store import encode_metadata, open_checkpointer, thread_config
+from graphs.context import Context
+from graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
-from tests.durable.helpers import API_KEY, STORY_FLAGS, Done, run
+from tests.durable.helpers import API_KEY, STORY_FLAGS, Done, run, run_here
 from tests.story import (
     INSECURE_APP, PARTLY_FIXED_APP, SECURE_APP, SECURE_TEMPLATE, flask_upload_story, submission,
     verdict,
@@ -141,3 +145,23 @@ def test_interactive_prompt_in_a_terminal(fake_openai, tmp_path: Path) -> None:
         os.close(main)
     report = json.loads((out / "devsecbots-report.json").read_text())
     assert report["status"] == "approved" and report["history"][-1]["note"].endswith("ship it")
+
+
+def test_comments_and_requests_are_shown_as_text_not_markup(capsys, tmp_path: Path) -> None:
+    """history and runs print a person's comment or a request with [brackets] as typed."""
+    db, comment = tmp_path / "runs.sqlite", "[/bold] keep [red]add[/red] pure"
+    settings = {"command": "harden", "out": str(tmp_path / "out"), "offline": True}
+    ctx = Context(offline=True, human_review=True, analyzers=("bandit",), run_tests=False)
+    with open_checkpointer(str(db)) as saver:  # the graph API, as a notebook would run it
+        graph = build_graph(saver)
+        meta = encode_metadata({"devsecbots": settings})
+        config = {**thread_config("t-markup"), "metadata": meta}
+        graph.invoke({"request": "harden [/red] this", "files": {"calc.py": "x = 1\n"}}, config,
+                     context=ctx)
+        graph.invoke(Command(resume={"decision": "reject", "comment": comment}), config,
+                     context=ctx)
+    history = run_here(capsys, "history", "t-markup", "--db", str(db))
+    assert history.code == 0, history.text
+    assert "[/bold] keep [red]add[/red]" in " ".join(history.stdout.replace("│", " ").split())
+    listing = run_here(capsys, "runs", "--db", str(db))
+    assert listing.code == 0 and "harden [/red] this" in listing.stdout, listing.text
