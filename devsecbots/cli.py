@@ -7,6 +7,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from devsecbots.commands import build, graph, harden, resume, review, runs
 from devsecbots.errors import EXIT_RUNTIME, CliError, redact
@@ -33,13 +34,13 @@ def main() -> None:
     try:
         app()
     except CliError as failure:
-        err.print(f"[bold red]error:[/] {redact(str(failure))}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(redact(str(failure)))}", highlight=False, soft_wrap=True)
         sys.exit(failure.exit_code)
     except Exception as failure:  # noqa: BLE001 - a bug must still not print a traceback
         if os.environ.get("DEVSECBOTS_DEBUG"):
             raise
         err.print(
-            f"[bold red]internal error:[/] {type(failure).__name__}: {redact(str(failure))[:300]} "
+            f"[bold red]internal error:[/] {type(failure).__name__}: {escape(redact(str(failure))[:300])} "
             "(set DEVSECBOTS_DEBUG=1 for a traceback)",
             highlight=False,
             soft_wrap=True,

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
@@ -47,7 +48,7 @@ def finish_run(
     json_path = report_path or out / JSON_REPORT
     write_atomic(json_path, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
     print_summary(report, console)
-    console.print(f"files written under [bold]{out}[/]; report {json_path}")
+    console.print(f"files written under [bold]{escape(str(out))}[/]; report {escape(str(json_path))}")
     return EXIT_APPROVED if report["status"] == "approved" else EXIT_NOT_APPROVED
 
 
@@ -59,10 +60,10 @@ def print_summary(report: dict, console: Console) -> None:
     for r in report["history"]:
         changed = ", ".join(r["files_changed"][:3]) + (" …" if len(r["files_changed"]) > 3 else "")
         table.add_row(str(r["round"]), r["verdict"], str(r["findings"]), str(r["blocking"]),
-                      changed or "—", f"{r['tokens']:,}")
+                      escape(changed) or "—", f"{r['tokens']:,}")
     console.print(table)
     style = "bold green" if report["status"] == "approved" else "bold red"
-    console.print(f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {report['reason']}")
+    console.print(f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {escape(report['reason'])}")
     if report["findings"]:
         console.print(f"remaining findings: {severity_summary(report['findings'])}")
     usage = report["usage"]
@@ -88,7 +89,7 @@ def print_diff_summary(before: dict[str, str], after: dict[str, str], console: C
                 added += 1
             elif line.startswith("-") and not line.startswith("---"):
                 removed += 1
-        table.add_row(path + ("" if path in before else " (new)"), str(added), str(removed))
+        table.add_row(escape(path) + ("" if path in before else " (new)"), str(added), str(removed))
         rows += 1
     if rows:
         console.print(table)

@@ -22,7 +22,7 @@ Report = Annotated[Optional[Path], typer.Option("--report", help="Write the JSON
 Offline = Annotated[bool, typer.Option("--offline", help="Use no model: analyser SecBot, autofix DevBot.")]
 Blocking = Annotated[str, typer.Option("--blocking-severity", help="low | medium | high | critical.")]
 Analyzers = Annotated[str, typer.Option("--analyzers", help="Comma-separated: bandit,semgrep.")]
-Db = Annotated[Optional[str], typer.Option("--db", help="Run database (SQLite path; default in the user data dir).")]
+Db = Annotated[Optional[str], typer.Option("--db", help="Run database: a SQLite path (default in the user data dir) or postgresql://... .")]
 NoPersist = Annotated[bool, typer.Option("--no-persist", help="Keep no checkpoints (the run cannot be resumed).")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Directory the results are written to.")]
 Budget = Annotated[int, typer.Option("--max-tokens-budget", min=0, help="Stop when the run has used this many tokens (0 = no limit).")]

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
@@ -69,10 +70,10 @@ class ProgressPrinter:
         if node == "develop":
             changed = update.get("changed") or []
             tokens = _tokens(update)
-            shown = ", ".join(changed[:6]) + (" …" if len(changed) > 6 else "")
+            shown = escape(", ".join(changed[:6])) + (" …" if len(changed) > 6 else "")
             self.console.print(f"{tag}: {len(changed)} file(s) {shown}{tokens}")
             for note in (update.get("notes") or [])[:8]:
-                self.console.print(f"    [dim]{note}[/]")
+                self.console.print(f"    [dim]{escape(note)}[/]")
         elif node == "review":
             verdict = update.get("verdict") or {}
             findings = verdict.get("findings") or []
@@ -92,7 +93,7 @@ class ProgressPrinter:
             status = update.get("status", "")
             style = {"approved": "bold green", "running": "yellow"}.get(status, "bold red")
             label = "continue" if status == "running" else status
-            self.console.print(f"{tag}: [{style}]{label}[/] — {record.get('note', '')}")
+            self.console.print(f"{tag}: [{style}]{label}[/] — {escape(record.get('note', ''))}")
         else:
             found = update.get("findings") if isinstance(update, dict) else None
             extra = f": {len(found)} finding(s)" if isinstance(found, list) else ""

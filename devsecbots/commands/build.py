@@ -7,6 +7,7 @@ import uuid
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run
@@ -63,8 +64,8 @@ def build(
     console = Console(highlight=False)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     thread_id = str(uuid.uuid4())
-    console.print(f"thread [bold]{thread_id}[/] · DevBot {ctx.resolved_dev_model()} · "
-                  f"SecBot {ctx.resolved_sec_model()} · max {ctx.max_rounds} rounds")
+    console.print(f"thread [bold]{thread_id}[/] · DevBot {escape(ctx.resolved_dev_model())} · "
+                  f"SecBot {escape(ctx.resolved_sec_model())} · max {ctx.max_rounds} rounds")
     meta = context_metadata(ctx, command="build", out=out_dir, report=report,
                             human_review=human_review, **resolved_models(ctx))
     with open_checkpointer(db, persist=not no_persist) as saver:

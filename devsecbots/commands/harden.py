@@ -82,7 +82,7 @@ def harden(
         console.print(f"[dim]skipped {escape(path)}: {reason}[/]")
     thread_id = str(uuid.uuid4())
     mode = "offline (analysers + autofix)" if ctx.is_offline() else (
-        f"DevBot {ctx.resolved_dev_model()} · SecBot {ctx.resolved_sec_model()}")
+        f"DevBot {escape(ctx.resolved_dev_model())} · SecBot {escape(ctx.resolved_sec_model())}")
     console.print(f"thread [bold]{thread_id}[/] · {len(loaded.files)} file(s) · {mode}")
     verbatim = {} if in_place else loaded.verbatim
     meta = context_metadata(ctx, command="harden", out=out_dir, report=report,

@@ -66,7 +66,7 @@ def review(
         raise classify_error(failure, ctx, "", resumable=False) from failure
     skipped = [*loaded.skipped, *outcome.skipped]
     for path, reason in skipped:
-        err.print(f"[dim]skipped {path}: {reason}[/]")
+        err.print(f"[dim]skipped {escape(path)}: {escape(reason)}[/]")
     verdict = outcome.verdict
     approved = verdict["status"] == "approved"
     if format == "sarif":
@@ -90,7 +90,7 @@ def review(
         text = ""
     if output is not None:
         write_atomic(output, ((text or _plain(verdict)) + "\n").encode("utf-8"))
-        err.print(f"written to {output}")
+        err.print(f"written to {escape(str(output))}")
     elif text:
         typer.echo(text)
     else:
