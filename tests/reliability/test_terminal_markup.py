@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from devsecbots.testing import FakeOpenAI, Fault
 from tests.reliability.helpers import FAST, run_cli
 from tests.story import SECURE_APP, submission, verdict
