@@ -23,8 +23,6 @@ def test_review_prints_finding_titles_that_quote_markup(capsys, tmp_path: Path) 
     assert "[/red]" in " ".join(run.stdout.split())
 
 
-@pytest.mark.xfail(strict=True, reason="devsecbots/progress.py and finish.py print DevBot's "
-                   "summary and file names as Rich markup (reported to the lead)")
 def test_build_prints_model_text_that_looks_like_markup(capsys, tmp_path: Path) -> None:
     answer = submission(SECURE_APP, summary="fixed [/bold] everything [link=https://evil.example]")
     with FakeOpenAI() as server:
@@ -35,8 +33,6 @@ def test_build_prints_model_text_that_looks_like_markup(capsys, tmp_path: Path) 
     assert "fixed [/bold] everything" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="devsecbots/cli.py prints error messages as Rich markup: "
-                   "pydantic's '[type=missing, ...]' vanishes (reported to the lead)")
 def test_error_lines_keep_bracketed_text(capsys, tmp_path: Path) -> None:
     with FakeOpenAI() as server:
         server.default("m", Fault.status(500, message="upstream [/red] failed"))
