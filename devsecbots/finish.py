@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 from rich.console import Console
@@ -12,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
-from devsecbots.output import safe_target, write_atomic, write_tree
+from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
 from graphs.context import Context
@@ -38,9 +37,7 @@ def finish_run(
     try:
         written = write_tree(out, files)
         for rel, source in (verbatim or {}).items():
-            target = safe_target(out, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            copy_atomic(source, safe_target(out, rel))
     except (ValueError, OSError) as err:
         raise runtime_error(f"could not write under {out}: {err}") from err
     report = build_report(state, thread_id=thread_id, ctx=ctx, written=written, skipped=skipped)

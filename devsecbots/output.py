@@ -5,8 +5,12 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from devsecbots.errors import input_error
 from graphs.state import check_relative_path
@@ -51,13 +55,14 @@ def sha256_text(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory and rename over the target."""
+@contextmanager
+def _atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A handle on a temporary file beside `target`, renamed over it once fully written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -66,6 +71,18 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
     for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         stale.unlink(missing_ok=True)  # left behind by an earlier write that was killed
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory and rename over the target."""
+    with _atomic_file(target) as handle:
+        handle.write(data)
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy a file byte for byte, atomically like write_atomic."""
+    with source.open("rb") as src, _atomic_file(target) as handle:
+        shutil.copyfileobj(src, handle)
 
 
 def write_tree(out: Path, files: dict[str, str]) -> list[dict[str, str]]:

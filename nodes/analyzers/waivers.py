@@ -27,6 +27,7 @@ import tokenize
 from graphs.state import Finding, normalise_cwe
 from nodes.analyzers.dedup import weakness_key
 
+_HINT = re.compile(r"nosec|nosemgrep", re.IGNORECASE)
 _MARKER = re.compile(r"#\s*(?:nosec|nosemgrep)\b:?(?P<rest>.*)$", re.IGNORECASE)
 _RULE_ID = re.compile(r"^(B\d{3}|CWE-?\d+|[A-Za-z][\w-]*(?:\.[\w-]+)+)$", re.IGNORECASE)
 NO_REASON = "waiver ignored: give a reason after '--'"
@@ -38,8 +39,15 @@ def apply_waivers(
     findings: list[Finding], files: dict[str, str], trusted: dict[str, str] | None = None
 ) -> list[Finding]:
     """Copies of findings; a valid waiver sets `waiver` to its reason, an invalid one notes why."""
-    comments = {path: _comments(source) for path, source in files.items()}
-    trusted_lines = {p: {ln.strip() for ln in s.splitlines()} for p, s in (trusted or {}).items()}
+    flagged = {f["file"] for f in findings}
+    comments = {  # tokenising is the cost: only files that have findings and mention a marker
+        path: _comments(source)
+        for path, source in files.items()
+        if path in flagged and _HINT.search(source)
+    }
+    trusted_lines = {
+        p: {ln.strip() for ln in s.splitlines()} for p, s in (trusted or {}).items() if p in comments
+    }
     result = []
     for finding in findings:
         finding = Finding(**finding)  # type: ignore[typeddict-item]

@@ -13,7 +13,7 @@ from nodes.autofix.decline import Decline
 from nodes.autofix.edits import Edits
 from nodes.autofix.imports import ensure_import, remove_unused_import
 from nodes.autofix.locate import locate
-from nodes.autofix.tree import Tree
+from nodes.autofix.tree import Tree, parse_tree
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Codemod:
     ) -> FileResult:
         """Fix the findings' sites in one file; decline the rest with a reason."""
         result = FileResult(source=source)
-        tree = Tree(source)
+        tree = parse_tree(source)
         sites = self.sites(tree, path, project)
         chosen: list[Site] = []
         claimed: list[Site] = []
@@ -136,5 +136,5 @@ class Codemod:
             return result
         result.source = module.code
         result.notes = [f"{path}: {n}" for n in dict.fromkeys(notes) if n]
-        self.extra(Tree(result.source), path, project, result)
+        self.extra(parse_tree(result.source), path, project, result)
         return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -107,6 +108,12 @@ class Tree:
         return (
             n for n in self.find(kind) if n is scope or any(a is scope for a in self.ancestors(n))
         )
+
+
+@lru_cache(maxsize=16)
+def parse_tree(source: str) -> Tree:
+    """The Tree of `source`; codemods that leave a file unchanged share one parse (read-only)."""
+    return Tree(source)
 
 
 def code(node: cst.CSTNode) -> str:

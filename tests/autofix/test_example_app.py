@@ -56,14 +56,11 @@ def semgrep_like(files: dict[str, str]) -> list[Finding]:
 
 
 def findings_for(files: dict[str, str]) -> tuple[list[Finding], bool]:
-    """Bandit + Semgrep through the analyser engine; hand-made Semgrep-like findings if it has none."""
+    """Bandit + Semgrep through the analyser engine; hand-made Semgrep-like findings without it."""
     try:
-        report = analyse(files, ("bandit", "semgrep"))
+        return analyse(files, ("bandit", "semgrep")).findings, True
     except AnalyzerUnavailable:  # no Semgrep here: Bandit plus what our rules would say
         return analyse(files, ("bandit",)).findings + semgrep_like(files), False
-    if any("semgrep" in f["sources"] for f in report.findings):
-        return report.findings, True
-    return report.findings + semgrep_like(files), False
 
 
 @pytest.mark.slow
@@ -90,8 +87,8 @@ def test_hardened_example_passes_its_own_tests(tmp_path: Path):
     assert "flask-wtf" in outcome.files["requirements.txt"]
     left, _ = findings_for(outcome.files)
     remaining = {f["rule_id"] for f in left if f["severity"] in BLOCKING}
-    if real_semgrep:  # only the test file's deliberate WTF_CSRF_ENABLED=False may stay
-        assert remaining <= {"devsecbots.flask.csrf-disabled"}
+    if real_semgrep:  # nothing blocking may stay (the test suite's CSRF switch is not flagged)
+        assert remaining == set()
 
     for path, content in outcome.files.items():
         target = tmp_path / path
