@@ -19,7 +19,10 @@ import argparse
 import ast
 import csv
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -27,10 +30,7 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devsecbots import __version__  # noqa: E402
-from devsecbots.sarif import to_sarif  # noqa: E402
 from nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
-from nodes.analyzers.engine import analyse  # noqa: E402
 
 DEFAULT_DATA = ROOT / "bench" / ".data" / "BenchmarkPython"
 EXPECTED = "expectedresults-0.1.csv"
@@ -54,9 +54,18 @@ def load_testcode(data: Path) -> dict[str, str]:
             for p in sorted((data / "testcode").glob("BenchmarkTest*.py"))}
 
 
-def ours_sarif(files: dict[str, str]) -> dict:
-    """Our review as a SARIF log (to be swapped for the CLI: `devsecbots review --format sarif`)."""
-    return to_sarif(analyse(files, cache=None).findings, tool_version=__version__)
+def ours_sarif(testcode: Path) -> dict:
+    """Our review as a SARIF log, from the real CLI: `devsecbots review --format sarif --offline`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "review.sarif"
+        done = subprocess.run(
+            [sys.executable, "-m", "devsecbots.cli", "review", str(testcode), "--offline",
+             "--format", "sarif", "--output", str(target)],
+            capture_output=True, text=True, env={**os.environ, "DEVSECBOTS_DB": str(Path(tmp) / "db")},
+        )
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"devsecbots review failed (exit {done.returncode}): {done.stderr.strip()}")
+        return json.loads(target.read_text(encoding="utf-8"))
 
 
 def flagged_from_sarif(log: dict) -> Flagged:
@@ -134,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     files = load_testcode(args.data)
     unparsable = sum(1 for source in files.values() if not _parses(source))
     started = time.perf_counter()
-    ours = score(expected, flagged_from_sarif(ours_sarif(files)))
+    ours = score(expected, flagged_from_sarif(ours_sarif(args.data / "testcode")))
     ours_seconds = time.perf_counter() - started
     started = time.perf_counter()
     bandit = score(expected, bandit_alone(files))
