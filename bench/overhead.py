@@ -21,6 +21,7 @@ import argparse
 import itertools
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--no-cross-check", action="store_true")
+    parser.add_argument("--no-tokens", action="store_true", help="skip the 5-round token line")
     args = parser.parse_args(argv)
     rows = measure(args.rounds, args.repeats)
     print(f"graph overhead per round, {args.rounds} rounds, best of {args.repeats} runs "
@@ -200,7 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  target <= {TARGET}x: {'met' if worst <= TARGET else 'NOT met'} (worst {worst:.2f}x)")
     if not args.no_cross_check:
         print("  " + saver_cross_check(args.rounds))
+    if not args.no_tokens:
+        print_prompt_tokens(rounds=5)
     return 0
+
+
+def print_prompt_tokens(rounds: int) -> None:
+    """Prompt tokens per round of a real run (fake server), in its own process: the stubs above
+    replace the model calls in this one."""
+    script = Path(__file__).with_name("tokens_per_round.py")
+    subprocess.run([sys.executable, str(script), "--rounds", str(rounds)], check=False)
 
 
 if __name__ == "__main__":
