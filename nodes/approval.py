@@ -72,6 +72,8 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
     record = _round_record(state, round_no, record_verdict, findings, threshold, note)
     declined = set(update.get("declined") or state.get("declined") or [])
     status, reason = _decide(state, ctx, round_no, approved, findings, record, broken, declined)
+    if status == "stalled" and ctx.is_offline():
+        update["unfixable"] = _left_unfixable(state, findings, threshold, declined)
     if status == "approved" and ctx.human_review:
         status, reason, asked = _ask_person(state, ctx, round_no, findings, record, reason)
         update.update(asked)
@@ -122,6 +124,17 @@ def _decide(
             left = sum(1 for f in findings if is_blocking(f, threshold))
             return "stalled", f"no automatic fix for the {left} remaining blocking finding(s)"
     return "running", "changes requested"
+
+
+def _left_unfixable(
+    state: DevSecState, findings: list[Finding], threshold: str, declined: set[str]
+) -> list[Finding]:
+    """Blocking findings the offline DevBot has no fix for, or whose fix it declined."""
+    refused = declined | {finding_key(f) for f in state.get("unfixable") or []}
+    return [
+        f for f in findings
+        if is_blocking(f, threshold) and (not autofix.can_fix(f) or finding_key(f) in refused)
+    ]
 
 
 def _round_record(
