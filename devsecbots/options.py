@@ -50,20 +50,13 @@ def make_context(
     max_wall_time: float = 0.0,
 ) -> Context:
     """Validate the options and build the run's Context (the API key stays in the environment)."""
-    if structured_method not in ("json_schema", "function_calling", "json_mode"):
-        raise input_error(
-            f"--structured-method {structured_method!r}: use json_schema, function_calling or json_mode"
-        )
+    check_model_options(structured_method=structured_method, base_url=base_url, api_key=api_key)
     if blocking_severity not in ("low", "medium", "high", "critical"):
         raise input_error(f"--blocking-severity {blocking_severity!r}: use low, medium, high or critical")
     names = tuple(a.strip() for a in analyzers.split(",") if a.strip())
     unknown = [a for a in names if a not in DEFAULT_ANALYZERS]
     if unknown or not names:
         raise input_error(f"--analyzers {analyzers!r}: choose from {', '.join(DEFAULT_ANALYZERS)}")
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise input_error(f"--base-url {base_url!r}: must start with http:// or https://")
-    if api_key:
-        os.environ["OPENAI_API_KEY"] = api_key  # read by the client inside nodes; never stored
     if model:
         dev_model, sec_model = dev_model or model, sec_model or model
     return Context(
@@ -80,6 +73,18 @@ def make_context(
         max_retries=max_retries,
         max_wall_time=max_wall_time,
     )
+
+
+def check_model_options(*, structured_method: str, base_url: str, api_key: str) -> None:
+    """Validate the model flags ('' = not given) and put a flag-given key where clients read it."""
+    if structured_method not in ("", "json_schema", "function_calling", "json_mode"):
+        raise input_error(
+            f"--structured-method {structured_method!r}: use json_schema, function_calling or json_mode"
+        )
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise input_error(f"--base-url {base_url!r}: must start with http:// or https://")
+    if api_key:
+        os.environ["OPENAI_API_KEY"] = api_key  # read by the client inside nodes; never stored
 
 
 def context_metadata(ctx: Context, **extra: object) -> dict:

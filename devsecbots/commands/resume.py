@@ -9,7 +9,6 @@ stored: they come from the environment (or --api-key) again.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -23,7 +22,9 @@ from devsecbots.commands.harden import finish_harden
 from devsecbots.errors import input_error
 from devsecbots.finish import JSON_REPORT, finish_run
 from devsecbots.human import Decider, resume_value
-from devsecbots.options import ApiKey, BaseUrl, Db, DevModel, Model, Report, SecModel
+from devsecbots.options import (
+    ApiKey, BaseUrl, Db, DevModel, Model, Report, SecModel, check_model_options,
+)
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
 from devsecbots.store import (
@@ -57,13 +58,7 @@ def resume(
     if comment and not decision:
         raise input_error("--comment goes with --decision")
     preset = resume_value(decision, comment) if decision else None
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise input_error(f"--base-url {base_url!r}: must start with http:// or https://")
-    if structured_method not in ("", "json_schema", "function_calling", "json_mode"):
-        raise input_error(f"--structured-method {structured_method!r}: use json_schema, "
-                          "function_calling or json_mode")
-    if api_key:
-        os.environ["OPENAI_API_KEY"] = api_key  # read by the client inside nodes; never stored
+    check_model_options(structured_method=structured_method, base_url=base_url, api_key=api_key)
     console = Console(highlight=False)
     with open_checkpointer(db, must_exist=True) as saver:
         settings = _apply_overrides(stored_settings(saver, thread_id, db), model, dev_model,
