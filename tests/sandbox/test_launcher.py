@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -68,12 +70,19 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
     box = layout.create({"tests/test_x.py": ""}, NOBODY)
+    # A copy nobody can read: the checkout may sit under a private directory (mktemp -d, /root).
+    readable = Path(tempfile.mkdtemp(prefix="devsecbots-launcher-"))
+    readable.chmod(0o755)
+    for source in LAUNCHER.parent.glob("*.py"):  # the launcher and its stdlib-only siblings
+        (readable / source.name).write_bytes(source.read_bytes())
+        (readable / source.name).chmod(0o644)
+    launcher = readable / LAUNCHER.name
     try:
         argv = [SYSTEM_PYTHON, "-I", "-c", PROBE, str(outside), str(listener.getsockname()[1])]
         as_nobody = caller == "non-root user"
         config = launcher_config(box, argv, timeout=10, owner=None if as_nobody else NOBODY)
         done = subprocess.run(
-            [SYSTEM_PYTHON, "-I", str(LAUNCHER), json.dumps(config)], cwd=box.project,
+            [SYSTEM_PYTHON, "-I", str(launcher), json.dumps(config)], cwd=box.project,
             env=sandbox_environment(box), capture_output=True, text=True, timeout=30,
             **({"user": NOBODY[0], "group": NOBODY[1], "extra_groups": []} if as_nobody else {}),
         )
@@ -83,6 +92,7 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
         assert (box.project / "inside.txt").read_text() == "ok"
     finally:
         layout.remove(box)
+        shutil.rmtree(readable, ignore_errors=True)
         listener_got = _accepted(listener)
         listener.close()
     assert probe["uid"] == NOBODY[0]
