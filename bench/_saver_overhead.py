@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from devsecbots.testing import FakeOpenAI  # noqa: E402
-from graphs.context import Context  # noqa: E402
-from graphs.devsec import build_graph, recursion_limit  # noqa: E402
+from devsecbots.graphs.context import Context  # noqa: E402
+from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 
 NODES = ("develop", "review", "approval_check")
 REPEATS = 3

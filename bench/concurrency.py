@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from devsecbots import cli  # noqa: E402
-from graphs.context import Context  # noqa: E402
-from graphs.devsec import build_graph, recursion_limit  # noqa: E402
+from devsecbots.graphs.context import Context  # noqa: E402
+from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 from tests.story import INSECURE_APP, SECURE_APP, TEMPLATE, submission, verdict  # noqa: E402
 
 LATENCY = 0.2

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graphs.state import Finding  # noqa: E402
-from nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
-from nodes.autofix import apply_fixes  # noqa: E402
+from devsecbots.graphs.state import Finding  # noqa: E402
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
+from devsecbots.nodes.autofix import apply_fixes  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus"
 CACHE = ROOT / "bench" / ".cache"
@@ -58,7 +58,7 @@ def load_corpus(corpus: Path = CORPUS) -> Projects:
 def semgrep_runner():  # type: ignore[no-untyped-def]
     """Our Semgrep runner when Semgrep and the project's rules are usable, else None."""
     try:
-        from nodes.analyzers.semgrep_runner import find_semgrep, run_semgrep
+        from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep, run_semgrep
 
         find_semgrep()
         run_semgrep({"probe.py": "x = 1\n"})
@@ -153,7 +153,7 @@ def peer_executable() -> Path | None:
 
 def _semgrep_shim(work: Path) -> dict[str, str]:
     """An environment whose `semgrep` never phones home (codemodder calls `semgrep scan`)."""
-    from nodes.analyzers.semgrep_runner import find_semgrep
+    from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep
 
     shim = work / "shim"
     shim.mkdir()

@@ -35,12 +35,12 @@ from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
 from langgraph.graph import END, START, StateGraph  # noqa: E402
 
-import nodes.develop  # noqa: E402
-import nodes.review  # noqa: E402
-from graphs.context import Context  # noqa: E402
-from graphs.devsec import build_graph, recursion_limit  # noqa: E402
-from graphs.state import DevSecState, DevSubmission, ReviewVerdict, Usage  # noqa: E402
-from nodes.analyzers import analyse  # noqa: E402
+import devsecbots.nodes.develop as develop_node  # noqa: E402
+import devsecbots.nodes.review as review_node  # noqa: E402
+from devsecbots.graphs.context import Context  # noqa: E402
+from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
+from devsecbots.graphs.state import DevSecState, DevSubmission, ReviewVerdict, Usage  # noqa: E402
+from devsecbots.nodes.analyzers import analyse  # noqa: E402
 
 TARGET = 1.5
 APP = (ROOT / "examples" / "flask_upload" / "app.py").read_text()
@@ -77,9 +77,9 @@ class Stubs:
 
     def install(self) -> None:
         """Replace the external calls where the nodes look them up."""
-        nodes.develop.ask_structured = self.ask
-        nodes.review.ask_structured = self.ask
-        nodes.review.analyse = self.analyse
+        develop_node.ask_structured = self.ask
+        review_node.ask_structured = self.ask
+        review_node.analyse = self.analyse
 
 
 def bare_graph(updates: dict[tuple[str, int], dict], checkpointer: Any) -> Any:

@@ -30,7 +30,7 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
 
 DEFAULT_DATA = ROOT / "bench" / ".data" / "BenchmarkPython"
 EXPECTED = "expectedresults-0.1.csv"

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from bandit.core import config as b_config  # noqa: E402
 from bandit.core import manager as b_manager  # noqa: E402
 
-from nodes.analyzers.cache import AnalysisCache  # noqa: E402
-from nodes.analyzers.engine import analyse  # noqa: E402
-from nodes.analyzers.semgrep_runner import find_semgrep, offline_environment, rule_files  # noqa: E402
+from devsecbots.nodes.analyzers.cache import AnalysisCache  # noqa: E402
+from devsecbots.nodes.analyzers.engine import analyse  # noqa: E402
+from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep, offline_environment, rule_files  # noqa: E402
 
 APP = {
     "shop/__init__.py": '''"""A small shop: app factory."""

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from devsecbots.testing import FakeOpenAI  # noqa: E402
 from devsecbots.testing.wire import count_tokens, prompt_tokens  # noqa: E402
-from graphs.context import Context  # noqa: E402
-from graphs.devsec import build_graph, recursion_limit  # noqa: E402
+from devsecbots.graphs.context import Context  # noqa: E402
+from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 from tests.story import INSECURE_APP, ROUND1_FINDINGS, submission, verdict  # noqa: E402
 
 TARGET = 1.2

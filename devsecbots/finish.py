@@ -14,8 +14,8 @@ from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
 from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
-from graphs.context import Context
-from graphs.state import DevSecState
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import DevSecState
 
 MARKDOWN_REPORT = "SECURITY-REPORT.md"
 JSON_REPORT = "devsecbots-report.json"

@@ -18,7 +18,7 @@ from rich.syntax import Syntax
 
 from devsecbots.errors import input_error
 from devsecbots.progress import severity_summary
-from nodes.approval import HUMAN_DECISIONS, parse_decision
+from devsecbots.nodes.approval import HUMAN_DECISIONS, parse_decision
 
 MAX_DIFF_LINES = 300
 HumanReview = Annotated[bool, typer.Option(

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from devsecbots.errors import input_error
-from graphs.context import DEFAULT_ANALYZERS, Context
+from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
 
 Model = Annotated[str, typer.Option("--model", "-m", help="Model for both bots (env DEVSECBOTS_MODEL).")]
 DevModel = Annotated[str, typer.Option("--dev-model", help="DevBot's model (overrides --model).")]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from devsecbots.errors import input_error
-from graphs.state import check_relative_path
+from devsecbots.graphs.state import check_relative_path
 
 
 def check_out_dir(out: Path) -> Path:

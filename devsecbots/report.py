@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from graphs.context import Context
-from graphs.state import DevSecState
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import DevSecState
 
 REPORT_VERSION = 1
 

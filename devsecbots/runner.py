@@ -21,10 +21,10 @@ from rich.markup import escape
 from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
 from devsecbots.progress import ProgressPrinter
 from devsecbots.store import encode_metadata
-from graphs.context import Context
-from graphs.devsec import ExtraNode, build_graph, recursion_limit
-from graphs.state import DevSecState
-from nodes.errors import DevSecError
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
+from devsecbots.graphs.state import DevSecState
+from devsecbots.nodes.errors import DevSecError
 
 
 def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: int = 0) -> dict:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graphs.state import Severity
+from devsecbots.graphs.state import Severity
 
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 DEFAULT_ANALYZERS = ("bandit", "semgrep")

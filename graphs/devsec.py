@@ -18,11 +18,11 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
 
-from graphs.context import Context
-from graphs.state import DevSecState, InputState
-from nodes.approval import approval_check, route_after_approval
-from nodes.develop import develop
-from nodes.review import review
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import DevSecState, InputState
+from devsecbots.nodes.approval import approval_check, route_after_approval
+from devsecbots.nodes.develop import develop
+from devsecbots.nodes.review import review
 
 NODES_PER_ROUND = 3
 BUILT_IN_NODES = ("develop", "review", "approval_check")
@@ -87,9 +87,9 @@ def build_graph(
     Example — a reviewer of your own whose findings join SecBot's and count in the approval
     check (it runs after `review` and before `approval_check`, every round)::
 
-        >>> from graphs.context import Context
-        >>> from graphs.devsec import ExtraNode, build_graph
-        >>> from graphs.state import make_finding
+        >>> from devsecbots.graphs.context import Context
+        >>> from devsecbots.graphs.devsec import ExtraNode, build_graph
+        >>> from devsecbots.graphs.state import make_finding
         >>> def todo_reviewer(state):
         ...     # Block any file that still says TODO.
         ...     return {"findings": [

@@ -11,12 +11,12 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite, interrupt
 
-from graphs.context import Context, context_of
-from graphs.state import DevSecState, Finding, RoundRecord, make_finding
-from nodes import autofix
-from nodes.checks import fix_check_failures, newly_fixed, progress_measure
-from nodes.policy import finding_key, gate, is_blocking
-from nodes.sandbox.check import TestsCheck, check_project_tests
+from devsecbots.graphs.context import Context, context_of
+from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, make_finding
+from devsecbots.nodes import autofix
+from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
+from devsecbots.nodes.policy import finding_key, gate, is_blocking
+from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
 
 
 def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:

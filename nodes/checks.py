@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphs.state import Finding
-from nodes.policy import blocking_counts, finding_key, is_blocking
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.policy import blocking_counts, finding_key, is_blocking
 
 DETERMINISTIC = {"bandit", "semgrep", "parser"}
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-import prompts
-from graphs.context import Context, context_of
-from graphs.state import DevSecState, DevSubmission, Finding
-from nodes import autofix
-from nodes.errors import ModelConfigError
-from nodes.fencing import defang, fence_files, findings_as_text
-from nodes.llm import ask_structured
-from nodes.policy import finding_key
+from devsecbots import prompts
+from devsecbots.graphs.context import Context, context_of
+from devsecbots.graphs.state import DevSecState, DevSubmission, Finding
+from devsecbots.nodes import autofix
+from devsecbots.nodes.errors import ModelConfigError
+from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
+from devsecbots.nodes.llm import ask_structured
+from devsecbots.nodes.policy import finding_key
 
 
 def develop(state: DevSecState, runtime: Runtime[Context]) -> dict:

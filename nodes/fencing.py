@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from graphs.state import Finding
+from devsecbots.graphs.state import Finding
 
 _CLOSING_TAG = re.compile(r"</\s*untrusted", re.IGNORECASE)
 

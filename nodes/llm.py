@@ -14,10 +14,10 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError
 
-import prompts
-from graphs.context import Context
-from graphs.state import Usage
-from nodes.errors import ModelConfigError, ModelOutputError
+from devsecbots import prompts
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import Usage
+from devsecbots.nodes.errors import ModelConfigError, ModelOutputError
 
 Role = Literal["dev", "sec"]
 Schema = TypeVar("Schema", bound=BaseModel)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graphs.state import SEVERITY_ORDER, Finding
+from devsecbots.graphs.state import SEVERITY_ORDER, Finding
 
 LLM_SOURCE = "llm"
 

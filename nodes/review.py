@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
-import prompts
-from graphs.context import Context, context_of
-from graphs.state import DevSecState, Finding, ReviewVerdict, Usage, Verdict, make_finding
-from nodes.analyzers import analyse, apply_waivers
-from nodes.analyzers.dedup import dedupe
-from nodes.fencing import defang, fence_files, findings_as_text
-from nodes.llm import ask_structured
-from nodes.policy import gate
+from devsecbots import prompts
+from devsecbots.graphs.context import Context, context_of
+from devsecbots.graphs.state import DevSecState, Finding, ReviewVerdict, Usage, Verdict, make_finding
+from devsecbots.nodes.analyzers import analyse, apply_waivers
+from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
+from devsecbots.nodes.llm import ask_structured
+from devsecbots.nodes.policy import gate
 
 
 @dataclass

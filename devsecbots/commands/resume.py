@@ -30,8 +30,8 @@ from devsecbots.runner import run_graph
 from devsecbots.store import (
     RUN_METADATA_KEY, guard_store, open_checkpointer, stored_settings, thread_config,
 )
-from graphs.context import DEFAULT_ANALYZERS, Context
-from graphs.devsec import build_graph
+from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
+from devsecbots.graphs.devsec import build_graph
 
 ThreadId = Annotated[str, typer.Argument(help="The thread id a run printed (see `devsecbots runs`).")]
 OptionalOut = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the results here instead of the run's own --out.")]

@@ -22,7 +22,7 @@ from devsecbots.options import (
 from devsecbots.output import write_atomic
 from devsecbots.progress import analysis_progress, severity_summary
 from devsecbots.runner import classify_error
-from nodes.review import review_files
+from devsecbots.nodes.review import review_files
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json | sarif.")]
 Output = Annotated[Optional[Path], typer.Option("--output", help="Write the result to FILE instead of stdout.")]

@@ -21,7 +21,7 @@ from devsecbots.store import (
     describe_db, guard_store, is_postgres_url, latest_checkpoint, open_checkpointer,
     recent_threads, run_settings, stored_settings, thread_config,
 )
-from graphs.devsec import build_graph
+from devsecbots.graphs.devsec import build_graph
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
 

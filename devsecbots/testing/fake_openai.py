@@ -5,7 +5,7 @@ client (and its retries, timeouts and structured-output parsing) runs against it
 
     from langchain_openai import ChatOpenAI
     from devsecbots.testing import FakeOpenAI, Fault
-    from graphs.state import ReviewVerdict
+    from devsecbots.graphs.state import ReviewVerdict
 
     with FakeOpenAI() as server:
         server.script("sec", [Fault.status(429, retry_after=0.1), {"status": "approved"}])

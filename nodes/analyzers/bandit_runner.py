@@ -10,7 +10,7 @@ import bandit
 from bandit.core import config as b_config
 from bandit.core import manager as b_manager
 
-from graphs.state import Finding, make_finding
+from devsecbots.graphs.state import Finding, make_finding
 
 _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED": "low"}
 # Advisories that flag an import or a list-style subprocess call rather than a weakness: every

@@ -7,7 +7,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from graphs.state import Finding
+from devsecbots.graphs.state import Finding
 
 CacheKey = tuple[str, str, str, str]  # (path, content sha256, analyser, analyser/rules version)
 

@@ -17,7 +17,7 @@ severity of the group and every reporting source in `sources`.
 
 from __future__ import annotations
 
-from graphs.state import SEVERITY_ORDER, Finding, normalise_cwe
+from devsecbots.graphs.state import SEVERITY_ORDER, Finding, normalise_cwe
 
 CWE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     frozenset(f"CWE-{n}" for n in family)

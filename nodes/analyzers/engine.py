@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 import libcst
 
-from graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
-from nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
-from nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
-from nodes.analyzers.dedup import dedupe
-from nodes.analyzers.errors import AnalyzerUnavailable
-from nodes.analyzers.semgrep_runner import rules_version, run_semgrep
+from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
+from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
+from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.semgrep_runner import rules_version, run_semgrep
 
 ANALYZERS = ("bandit", "semgrep")
 SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move

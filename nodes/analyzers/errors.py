@@ -1,6 +1,6 @@
 """The one error an analyser raises when it cannot run at all."""
 
-from nodes.errors import DevSecError
+from devsecbots.nodes.errors import DevSecError
 
 
 class AnalyzerUnavailable(DevSecError, RuntimeError):

@@ -14,9 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from graphs.state import Finding, check_relative_path, make_finding
-from nodes.analyzers.errors import AnalyzerUnavailable
-from nodes.analyzers.slices import rewrite_slices
+from devsecbots.graphs.state import Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use

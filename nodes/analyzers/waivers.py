@@ -24,8 +24,8 @@ import io
 import re
 import tokenize
 
-from graphs.state import Finding, normalise_cwe
-from nodes.analyzers.dedup import weakness_key
+from devsecbots.graphs.state import Finding, normalise_cwe
+from devsecbots.nodes.analyzers.dedup import weakness_key
 
 _HINT = re.compile(r"nosec|nosemgrep", re.IGNORECASE)
 _MARKER = re.compile(r"#\s*(?:nosec|nosemgrep)\b:?(?P<rest>.*)$", re.IGNORECASE)

@@ -1,5 +1,5 @@
 """Deterministic autofix: libcst codemods that fix analyser findings without a model."""
 
-from nodes.autofix.engine import FixOutcome, apply_fixes, can_fix
+from devsecbots.nodes.autofix.engine import FixOutcome, apply_fixes, can_fix
 
 __all__ = ["FixOutcome", "apply_fixes", "can_fix"]

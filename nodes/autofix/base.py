@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from graphs.state import Finding
-from nodes.autofix.decline import Decline
-from nodes.autofix.edits import Edits
-from nodes.autofix.imports import ensure_import, remove_unused_import
-from nodes.autofix.locate import locate
-from nodes.autofix.tree import Tree, parse_tree
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.decline import Decline
+from devsecbots.nodes.autofix.edits import Edits
+from devsecbots.nodes.autofix.imports import ensure_import, remove_unused_import
+from devsecbots.nodes.autofix.locate import locate
+from devsecbots.nodes.autofix.tree import Tree, parse_tree
 
 
 @dataclass

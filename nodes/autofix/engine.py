@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from graphs.state import Finding
-from nodes.autofix.base import Codemod, FileResult, Project
-from nodes.autofix.layout import reflow
-from nodes.autofix.locate import follow_edits
-from nodes.autofix.registry import CODEMODS, codemod_for, refusal
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.base import Codemod, FileResult, Project
+from devsecbots.nodes.autofix.layout import reflow
+from devsecbots.nodes.autofix.locate import follow_edits
+from devsecbots.nodes.autofix.registry import CODEMODS, codemod_for, refusal
 
 
 @dataclass

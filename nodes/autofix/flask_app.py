@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from nodes.autofix.tree import Tree, code
+from devsecbots.nodes.autofix.tree import Tree, code
 
 
 @dataclass

@@ -8,8 +8,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 
-from nodes.autofix.decline import Decline
-from nodes.autofix.tree import code
+from devsecbots.nodes.autofix.decline import Decline
+from devsecbots.nodes.autofix.tree import code
 
 _MAX_LINE = 99
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Sequence
 from typing import Protocol
 
-from graphs.state import Finding
+from devsecbots.graphs.state import Finding
 
 LINE_TOLERANCE = 3
 

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from graphs.state import Finding
-from nodes.autofix.base import Codemod
-from nodes.autofix.codemods.bind_host import BindHost
-from nodes.autofix.codemods.cookies import Cookies
-from nodes.autofix.codemods.csrf import Csrf
-from nodes.autofix.codemods.flask_debug import FlaskDebug
-from nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
-from nodes.autofix.codemods.requests_timeout import RequestsTimeout
-from nodes.autofix.codemods.secret_key import SecretKey
-from nodes.autofix.codemods.shell_command import ShellCommand
-from nodes.autofix.codemods.sql_injection import SqlInjection
-from nodes.autofix.codemods.tls_verify import TlsVerify
-from nodes.autofix.codemods.upload import Upload
-from nodes.autofix.codemods.weak_hash import WeakHash
-from nodes.autofix.codemods.weak_random import WeakRandom
-from nodes.autofix.codemods.yaml_load import YamlLoad
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.base import Codemod
+from devsecbots.nodes.autofix.codemods.bind_host import BindHost
+from devsecbots.nodes.autofix.codemods.cookies import Cookies
+from devsecbots.nodes.autofix.codemods.csrf import Csrf
+from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
+from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
+from devsecbots.nodes.autofix.codemods.requests_timeout import RequestsTimeout
+from devsecbots.nodes.autofix.codemods.secret_key import SecretKey
+from devsecbots.nodes.autofix.codemods.shell_command import ShellCommand
+from devsecbots.nodes.autofix.codemods.sql_injection import SqlInjection
+from devsecbots.nodes.autofix.codemods.tls_verify import TlsVerify
+from devsecbots.nodes.autofix.codemods.upload import Upload
+from devsecbots.nodes.autofix.codemods.weak_hash import WeakHash
+from devsecbots.nodes.autofix.codemods.weak_random import WeakRandom
+from devsecbots.nodes.autofix.codemods.yaml_load import YamlLoad
 
 # Order matters only for readability of the result: each codemod re-parses the file.
 CODEMODS: tuple[Codemod, ...] = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.strings import Part, fstring, literal
-from nodes.autofix.tree import code
+from devsecbots.nodes.autofix.strings import Part, fstring, literal
+from devsecbots.nodes.autofix.tree import code
 
 # Outside quotes these make the shell do more than run one program with arguments.
 METACHARACTERS = set("|&;<>()$`\\*?[]{}~#\n\r")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from nodes.autofix.strings import Part, fstring, unwrap_str
-from nodes.autofix.tree import code, string_value
+from devsecbots.nodes.autofix.strings import Part, fstring, unwrap_str
+from devsecbots.nodes.autofix.tree import code, string_value
 
 PLACEHOLDER = {"qmark": "?", "format": "%s"}  # "named" -> :name (SQLAlchemy text())
 _VALUE_BEFORE = re.compile(

@@ -8,7 +8,7 @@ import string
 
 import libcst as cst
 
-from nodes.autofix.tree import code, string_value
+from devsecbots.nodes.autofix.tree import code, string_value
 
 Part = str | cst.BaseExpression  # literal text, or an interpolated expression
 _PERCENT = re.compile(r"%(?:%|(?P<flags>[-#0 +]*\d*(?:\.\d+)?)(?P<conv>[a-zA-Z]))")

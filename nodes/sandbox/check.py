@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from nodes.sandbox.layout import is_test_path
-from nodes.sandbox.result import TestRun, same_result
-from nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
+from devsecbots.nodes.sandbox.layout import is_test_path
+from devsecbots.nodes.sandbox.result import TestRun, same_result
+from devsecbots.nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
 
 MAX_RERUN_TIMEOUT = 300.0
 PYTEST_CONFIG_FILES = frozenset({"pytest.ini", ".pytest.ini", "pyproject.toml", "setup.cfg",

@@ -17,7 +17,7 @@ import signal
 import sys
 
 if __package__:  # imported by the runner (for `unmet`)
-    from nodes.sandbox import kernel
+    from devsecbots.nodes.sandbox import kernel
 else:  # run as a script under -I, which keeps this directory off sys.path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import kernel  # stdlib-only sibling

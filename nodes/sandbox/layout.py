@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from graphs.state import check_relative_path
+from devsecbots.graphs.state import check_relative_path
 
 GUARD_SOURCE = Path(__file__).resolve().parent / "guard" / "sitecustomize.py"
 WRITABLE = ("project", "home", "tmp", "out")

@@ -42,9 +42,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from nodes.sandbox import layout
-from nodes.sandbox.launcher import unmet
-from nodes.sandbox.result import TestRun, read_junit, summarise
+from devsecbots.nodes.sandbox import layout
+from devsecbots.nodes.sandbox.launcher import unmet
+from devsecbots.nodes.sandbox.result import TestRun, read_junit, summarise
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
 DEFAULT_TIMEOUT = 60.0

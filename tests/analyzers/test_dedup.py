@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphs.state import make_finding
-from nodes.analyzers.dedup import dedupe, weakness_key
+from devsecbots.graphs.state import make_finding
+from devsecbots.nodes.analyzers.dedup import dedupe, weakness_key
 
 
 def finding(source, rule_id, cwe, severity="medium", line=3, file="app.py"):

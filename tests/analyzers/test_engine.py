@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyse
-from nodes.analyzers.semgrep_runner import EXECUTABLE_ENV
+from devsecbots.nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyse
+from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV
 
 from .helpers import EXAMPLE_APP, fixture
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from nodes.analyzers import AnalysisCache, analyse
+from devsecbots.nodes.analyzers import AnalysisCache, analyse
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import subprocess
 
 import yaml
 
-from nodes.analyzers.semgrep_runner import RULES_DIR, find_semgrep, offline_environment, rule_files, rule_ids
+from devsecbots.nodes.analyzers.semgrep_runner import RULES_DIR, find_semgrep, offline_environment, rule_files, rule_ids
 
 
 def test_semgrep_rule_tests_pass(tmp_path):

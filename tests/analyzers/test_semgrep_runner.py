@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from nodes.analyzers.errors import AnalyzerUnavailable
-from nodes.analyzers.semgrep_runner import EXECUTABLE_ENV, rules_version, run_semgrep
+from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV, rules_version, run_semgrep
 
 from .helpers import EXAMPLE_APP, fixture, rule_ids
 

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from nodes.analyzers.slices import rewrite_slices
+from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.analyzers import analyse
-from nodes.analyzers.bandit_runner import run_bandit
-from nodes.analyzers.semgrep_runner import run_semgrep
+from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
 
 from .helpers import EXAMPLE_APP, blocking, fixture, rule_ids
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graphs.state import make_finding
-from nodes.analyzers import analyse, apply_waivers
-from nodes.analyzers.waivers import MALFORMED, NO_REASON, UNTRUSTED
+from devsecbots.graphs.state import make_finding
+from devsecbots.nodes.analyzers import analyse, apply_waivers
+from devsecbots.nodes.analyzers.waivers import MALFORMED, NO_REASON, UNTRUSTED
 
 APP = "from flask import Flask\napp = Flask(__name__)\n{run}\n"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graphs.state import Finding, make_finding
-from nodes.analyzers.bandit_runner import run_bandit
-from nodes.autofix import FixOutcome, apply_fixes
+from devsecbots.graphs.state import Finding, make_finding
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.autofix import FixOutcome, apply_fixes
 
 
 def bandit(source: str, *rules: str, path: str = "app.py") -> list[Finding]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from graphs.state import make_finding
-from nodes.autofix import apply_fixes, can_fix
-from nodes.autofix.base import Codemod, FileResult
-from nodes.autofix.registry import CODEMODS
+from devsecbots.graphs.state import make_finding
+from devsecbots.nodes.autofix import apply_fixes, can_fix
+from devsecbots.nodes.autofix.base import Codemod, FileResult
+from devsecbots.nodes.autofix.registry import CODEMODS
 from tests.autofix.helpers import bandit, finding_at
 
 APP = """import pickle

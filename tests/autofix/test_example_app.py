@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from graphs.state import Finding, make_finding
-from nodes.analyzers.bandit_runner import run_bandit
-from nodes.analyzers.engine import analyse
-from nodes.analyzers.errors import AnalyzerUnavailable
-from nodes.autofix import apply_fixes
+from devsecbots.graphs.state import Finding, make_finding
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.analyzers.engine import analyse
+from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.autofix import apply_fixes
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "flask_upload"
 BLOCKING = ("medium", "high", "critical")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from nodes.autofix.decline import Decline
-from nodes.autofix.imports import ensure_import
-from nodes.autofix.layout import reflow
+from devsecbots.nodes.autofix.decline import Decline
+from devsecbots.nodes.autofix.imports import ensure_import
+from devsecbots.nodes.autofix.layout import reflow
 from tests.autofix.helpers import bandit, declined
 
 

@@ -15,8 +15,8 @@ import pytest
 from langgraph.types import Command
 
 from devsecbots.store import encode_metadata, open_checkpointer, thread_config
-from graphs.context import Context
-from graphs.devsec import build_graph
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
 from tests.durable.helpers import API_KEY, STORY_FLAGS, Done, run, run_here
 from tests.story import (

@@ -8,8 +8,8 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from graphs.context import Context
-from graphs.devsec import build_graph
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import build_graph
 from tests.story import SECURE_APP, SECURE_TEMPLATE, flask_upload_story, submission, verdict
 
 pytestmark = pytest.mark.timeout(180)

@@ -14,7 +14,7 @@ import pytest
 
 from devsecbots.store import open_checkpointer, thread_config
 from devsecbots.testing import FakeOpenAI, Fault
-from graphs.devsec import build_graph
+from devsecbots.graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
 from tests.durable.helpers import API_KEY, STORY_FLAGS, THREAD, comparable_report, run, tree
 from tests.story import SECURE_APP, flask_upload_story

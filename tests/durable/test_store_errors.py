@@ -9,7 +9,7 @@ import pytest
 
 from devsecbots.store import open_checkpointer, thread_config
 from devsecbots.testing import free_port
-from graphs.devsec import build_graph
+from devsecbots.graphs.devsec import build_graph
 from tests.durable.helpers import Done, run, run_here
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]

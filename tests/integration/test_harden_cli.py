@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from tests.conftest import ROOT, cli, cli_env
 
 EXAMPLE = ROOT / "examples" / "flask_upload"

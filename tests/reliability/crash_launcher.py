@@ -26,7 +26,7 @@ def die() -> None:
 
 def kill_at_node(node: str, round_no: int) -> None:
     """Wrap graphs.devsec's node so the process dies as that node starts in that round."""
-    import graphs.devsec as devsec
+    import devsecbots.graphs.devsec as devsec
 
     original: Callable[..., Any] = getattr(devsec, node)
 

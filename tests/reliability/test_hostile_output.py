@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from devsecbots.testing import FakeOpenAI
-from graphs.state import MAX_FILE_CHARS, MAX_SUBMITTED_FILES
+from devsecbots.graphs.state import MAX_FILE_CHARS, MAX_SUBMITTED_FILES
 from tests.reliability.helpers import FAST, run_cli, tree
 from tests.story import SECURE_APP, verdict
 

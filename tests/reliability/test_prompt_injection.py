@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from devsecbots.testing import FakeOpenAI
-from nodes.fencing import fence_files, findings_as_text
-from graphs.state import make_finding
+from devsecbots.nodes.fencing import fence_files, findings_as_text
+from devsecbots.graphs.state import make_finding
 from tests.reliability.helpers import FAST, run_cli
 from tests.story import INSECURE_APP, SECURE_APP, submission, verdict
 

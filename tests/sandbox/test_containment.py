@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nodes.sandbox import run_project_tests
+from devsecbots.nodes.sandbox import run_project_tests
 
 RAW = '''
 import ctypes, errno, os

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from devsecbots.cli import app
 
-from nodes.analyzers import analyse
-from nodes.approval import approval_check
-from nodes.autofix import apply_fixes
-from nodes.sandbox import run_project_tests
+from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.approval import approval_check
+from devsecbots.nodes.autofix import apply_fixes
+from devsecbots.nodes.sandbox import run_project_tests
 from tests.sandbox.test_run import CALC, CALC_TESTS, example_files
 from tests.unit.helpers import runtime, verdict
 

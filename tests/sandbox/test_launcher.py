@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from nodes.sandbox import layout
-from nodes.sandbox.launcher import REFUSED
-from nodes.sandbox.runner import LAUNCHER, launcher_config, read_layers, sandbox_environment
+from devsecbots.nodes.sandbox import layout
+from devsecbots.nodes.sandbox.launcher import REFUSED
+from devsecbots.nodes.sandbox.runner import LAUNCHER, launcher_config, read_layers, sandbox_environment
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 NOBODY = (65534, 65534)

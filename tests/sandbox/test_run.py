@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nodes.sandbox import TestRun, has_tests, run_project_tests, same_result
+from devsecbots.nodes.sandbox import TestRun, has_tests, run_project_tests, same_result
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "flask_upload"
 

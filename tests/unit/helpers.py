@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from graphs.context import Context
-from graphs.state import Finding, make_finding
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import Finding, make_finding
 
 
 def runtime(**settings) -> Runtime:

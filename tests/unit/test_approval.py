@@ -2,7 +2,7 @@
 
 from langgraph.types import Overwrite
 
-from nodes.approval import approval_check, route_after_approval
+from devsecbots.nodes.approval import approval_check, route_after_approval
 from tests.unit.helpers import bandit, runtime, verdict
 
 

@@ -1,8 +1,8 @@
 """Fix checks: parse breaks, new blocking findings and regressions roll a round back."""
 
-from graphs.state import make_finding
-from nodes.checks import fix_check_failures, newly_fixed
-from nodes.policy import finding_key
+from devsecbots.graphs.state import make_finding
+from devsecbots.nodes.checks import fix_check_failures, newly_fixed
+from devsecbots.nodes.policy import finding_key
 from tests.unit.helpers import bandit, llm
 
 

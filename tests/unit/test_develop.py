@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.develop import develop
-from nodes.errors import ModelConfigError
+from devsecbots.nodes.develop import develop
+from devsecbots.nodes.errors import ModelConfigError
 from tests.story import INSECURE_APP, SECURE_APP, submission
 from tests.unit.helpers import bandit, runtime
 

@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
-import graphs.devsec
-from graphs.context import Context
-from graphs.devsec import ExtraNode, build_graph, recursion_limit
-from graphs.state import make_finding
+import devsecbots.graphs.devsec as devsec_module
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
+from devsecbots.graphs.state import make_finding
 
 CLEAN = {"app.py": "def add(a, b):\n    return a + b\n"}
 
@@ -73,7 +73,7 @@ def test_nodes_after_develop_and_several_after_review_keep_their_order() -> None
 
 
 def test_without_extra_nodes_the_graph_is_the_package_graph() -> None:
-    assert edges(build_graph()) == edges(graphs.devsec.graph)
+    assert edges(build_graph()) == edges(devsec_module.graph)
     assert ("review", "approval_check") in edges(build_graph())
 
 
@@ -151,7 +151,7 @@ def test_findings_returned_before_review_are_replaced_by_secbots() -> None:
 
 
 def test_docstring_example_runs() -> None:
-    result = doctest.testmod(graphs.devsec, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(devsec_module, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 5 and result.failed == 0
 
 

@@ -1,7 +1,7 @@
 """The approval policy: analyser findings block whatever the LLM says; waivers and thresholds."""
 
-from graphs.state import make_finding
-from nodes.policy import finding_key, gate, is_blocking
+from devsecbots.graphs.state import make_finding
+from devsecbots.nodes.policy import finding_key, gate, is_blocking
 from tests.unit.helpers import bandit, llm
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langgraph.types import Overwrite
 
-from nodes.review import review
+from devsecbots.nodes.review import review
 from tests.unit.helpers import runtime
 
 RUN_DEBUG = 'from flask import Flask\napp = Flask(__name__)\napp.run(debug=True){comment}\n'

@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr
-from nodes.autofix.strings import literal
-from nodes.autofix.tree import Tree, code, string_value
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.strings import literal
+from devsecbots.nodes.autofix.tree import Tree, code, string_value
 
 ALL_INTERFACES = {"0.0.0.0"}
 _HOST_WORDS = re.compile(r"host|addr|bind|listen|interface|^ip$|_ip$", re.IGNORECASE)

@@ -6,12 +6,12 @@ import re
 
 import libcst as cst
 
-from graphs.state import Finding
-from nodes.autofix.base import Codemod, FileResult, Project, Site
-from nodes.autofix.edits import Edits, expr, stmt
-from nodes.autofix.flask_app import flask_apps
-from nodes.autofix.forms import add_token_fields, requirements_for, templates_near, with_requirement
-from nodes.autofix.tree import Tree, is_false, keyword, string_value
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.base import Codemod, FileResult, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr, stmt
+from devsecbots.nodes.autofix.flask_app import flask_apps
+from devsecbots.nodes.autofix.forms import add_token_fields, requirements_for, templates_near, with_requirement
+from devsecbots.nodes.autofix.tree import Tree, is_false, keyword, string_value
 
 MISSING_RULE = "devsecbots.flask.missing-csrf-protection"
 DISABLED_RULE = "devsecbots.flask.csrf-disabled"

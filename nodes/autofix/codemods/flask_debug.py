@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr
-from nodes.autofix.tree import Tree, is_true, keyword, string_value
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.tree import Tree, is_true, keyword, string_value
 
 DEBUG_FROM_ENV = 'os.environ.get("FLASK_DEBUG") == "1"'
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr, set_keyword
-from nodes.autofix.tree import Tree, code, has_star_kwargs, is_false, keyword
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
+from devsecbots.nodes.autofix.tree import Tree, code, has_star_kwargs, is_false, keyword
 
 ENVIRONMENTS = {"jinja2.Environment", "jinja2.environment.Environment"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr, set_keyword
-from nodes.autofix.tree import Tree, has_star_kwargs, keyword
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
+from devsecbots.nodes.autofix.tree import Tree, has_star_kwargs, keyword
 
 TIMEOUT = "10"
 _METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")

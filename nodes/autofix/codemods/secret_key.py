@@ -6,10 +6,10 @@ import re
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr
-from nodes.autofix.strings import literal
-from nodes.autofix.tree import Tree, code, string_value
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.strings import literal
+from devsecbots.nodes.autofix.tree import Tree, code, string_value
 
 # Signing keys (sessions, CSRF, JWT) may be random when unset; third-party credentials may not.
 _SIGNING_KEY = re.compile(

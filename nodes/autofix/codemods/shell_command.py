@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr, remove_keyword, replace_arg
-from nodes.autofix.shell_words import NotSimple, argv_source, split_words
-from nodes.autofix.strings import parts_of, quote_of
-from nodes.autofix.tree import Tree, code, is_true, keyword
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr, remove_keyword, replace_arg
+from devsecbots.nodes.autofix.shell_words import NotSimple, argv_source, split_words
+from devsecbots.nodes.autofix.strings import parts_of, quote_of
+from devsecbots.nodes.autofix.tree import Tree, code, is_true, keyword
 
 SUBPROCESS = {f"subprocess.{n}" for n in ("Popen", "call", "check_call", "check_output", "run")}
 

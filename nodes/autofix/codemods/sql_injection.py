@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, append_positional, expr
-from nodes.autofix.sql_params import NotParameterisable, parameterise
-from nodes.autofix.strings import is_dynamic, literal, parts_of, quote_of
-from nodes.autofix.tree import Tree, code
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, append_positional, expr
+from devsecbots.nodes.autofix.sql_params import NotParameterisable, parameterise
+from devsecbots.nodes.autofix.strings import is_dynamic, literal, parts_of, quote_of
+from devsecbots.nodes.autofix.tree import Tree, code
 
 DRIVER_STYLES = {
     "sqlite3": "qmark",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, remove_keyword
-from nodes.autofix.tree import Tree, is_false, keyword
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, remove_keyword
+from devsecbots.nodes.autofix.tree import Tree, is_false, keyword
 
 UNVERIFIED_CONTEXT = "ssl._create_unverified_context"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from graphs.state import Finding
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr, stmt
-from nodes.autofix.flask_app import flask_apps
-from nodes.autofix.tree import Tree, code
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr, stmt
+from devsecbots.nodes.autofix.flask_app import flask_apps
+from devsecbots.nodes.autofix.tree import Tree, code
 
 FILENAME_RULE = "devsecbots.flask.upload-unsanitised-filename"
 SIZE_RULE = "devsecbots.flask.upload-missing-max-content-length"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr
-from nodes.autofix.strings import literal
-from nodes.autofix.tree import Tree, is_false, keyword, string_value
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.strings import literal
+from devsecbots.nodes.autofix.tree import Tree, is_false, keyword, string_value
 
 WEAK = ("md4", "md5", "sha", "sha1")
 STRONG = "sha256"

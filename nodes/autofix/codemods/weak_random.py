@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits, expr
-from nodes.autofix.tree import Tree
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.tree import Tree
 
 # random.X(...) -> secrets equivalent; everything else -> secrets.SystemRandom().X(...)
 DIRECT = {"choice": "secrets.choice", "getrandbits": "secrets.randbits"}

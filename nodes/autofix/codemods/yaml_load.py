@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from nodes.autofix.base import Codemod, Project, Site
-from nodes.autofix.edits import Edits
-from nodes.autofix.tree import Tree, code, keyword
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.edits import Edits
+from devsecbots.nodes.autofix.tree import Tree, code, keyword
 
 SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 _SAFE_NAME = {
