@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from devsecbots.testing import FakeOpenAI  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
+
+from devsecbots.testing import FakeOpenAI  # noqa: E402
 
 NODES = ("develop", "review", "approval_check")
 REPEATS = 3
@@ -121,15 +122,32 @@ def _script(server: FakeOpenAI) -> None:
 
     def dev(_body: dict) -> dict:
         n = next(counter)
-        return {"summary": f"revision {n}", "files": [
-            {"path": "app.py", "content": f"# revision {n}\n{app}"},
-            {"path": "templates/upload.html", "content": template},
-        ]}
+        return {
+            "summary": f"revision {n}",
+            "files": [
+                {"path": "app.py", "content": f"# revision {n}\n{app}"},
+                {"path": "templates/upload.html", "content": template},
+            ],
+        }
 
     server.default("dev", dev)
-    server.default("sec", {"status": "changes_requested", "summary": "not yet", "findings": [
-        {"severity": "high", "cwe": "CWE-22", "file": "app.py", "line": 1,
-         "title": "Upload path from the client", "recommendation": "use secure_filename"}]})
+    server.default(
+        "sec",
+        {
+            "status": "changes_requested",
+            "summary": "not yet",
+            "findings": [
+                {
+                    "severity": "high",
+                    "cwe": "CWE-22",
+                    "file": "app.py",
+                    "line": 1,
+                    "title": "Upload path from the client",
+                    "recommendation": "use secure_filename",
+                }
+            ],
+        },
+    )
 
 
 def _timed(graph: Any, inputs: dict, config: dict, **kw: Any) -> tuple[float, float]:
@@ -141,8 +159,9 @@ def _timed(graph: Any, inputs: dict, config: dict, **kw: Any) -> tuple[float, fl
 
 def _stored_bytes(conn: sqlite3.Connection) -> int:
     """Bytes of checkpoint payload the saver stored (checkpoints, metadata, pending writes)."""
-    checkpoints = conn.execute("SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) "
-                               "FROM checkpoints").fetchone()[0]
+    checkpoints = conn.execute(
+        "SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) FROM checkpoints"
+    ).fetchone()[0]
     writes = conn.execute("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM writes").fetchone()[0]
     return int(checkpoints + writes)
 
@@ -160,8 +179,15 @@ def measure_sqlite_overhead(rounds: int) -> dict:
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     ours, nodes, bare, ours_bytes, bare_bytes, ours_io, bare_io = [], [], [], [], [], [], []
-    ctx_args = dict(dev_model="dev", sec_model="sec", analyzers=("bandit",), max_rounds=rounds,
-                    stall_rounds=rounds + 1, run_tests=False, max_retries=0)
+    ctx_args = dict(
+        dev_model="dev",
+        sec_model="sec",
+        analyzers=("bandit",),
+        max_rounds=rounds,
+        stall_rounds=rounds + 1,
+        run_tests=False,
+        max_retries=0,
+    )
     with FakeOpenAI() as server, tempfile.TemporaryDirectory() as tmp:
         _script(server)
         ctx = Context(base_url=server.base_url, **ctx_args)
@@ -170,8 +196,10 @@ def measure_sqlite_overhead(rounds: int) -> dict:
             with sqlite3.connect(db, check_same_thread=False) as conn:
                 saver = _TimedSaver(conn)
                 graph = build_graph(saver)
-                config = {"configurable": {"thread_id": "ours"},
-                          "recursion_limit": recursion_limit(rounds)}
+                config = {
+                    "configurable": {"thread_id": "ours"},
+                    "recursion_limit": recursion_limit(rounds),
+                }
                 total, inside = _timed(graph, {"request": "an upload app"}, config, context=ctx)
                 final = graph.get_state(config).values
                 ours_bytes.append(_stored_bytes(conn) / rounds)
@@ -184,8 +212,10 @@ def measure_sqlite_overhead(rounds: int) -> dict:
             with sqlite3.connect(db, check_same_thread=False) as conn:
                 saver = _TimedSaver(conn)
                 graph = _bare_graph(saver, rounds, inside / rounds / len(NODES))
-                config = {"configurable": {"thread_id": "bare"},
-                          "recursion_limit": recursion_limit(rounds)}
+                config = {
+                    "configurable": {"thread_id": "bare"},
+                    "recursion_limit": recursion_limit(rounds),
+                }
                 total, inside = _timed(graph, {"round": 0}, config)
                 bare_bytes.append(_stored_bytes(conn) / rounds)
                 bare_io.append(saver.write_s / rounds)
@@ -209,13 +239,17 @@ def main(argv: list[str]) -> int:
     rounds = int(argv[0]) if argv else 10
     r = measure_sqlite_overhead(rounds)
     print(f"sqlite saver, {r['rounds']} rounds, median of {REPEATS} runs")
-    print(f"  our graph:  {r['ours_overhead_ms']:.1f} ms/round outside the nodes "
-          f"(+{r['ours_node_ms']:.0f} ms/round inside: models, analysers); saver writes "
-          f"{r['ours_saver_write_ms']:.1f} ms/round, "
-          f"{r['ours_db_bytes_per_round'] / 1024:.1f} KiB of checkpoints/round")
-    print(f"  bare loop:  {r['bare_ms']:.1f} ms/round outside its nodes; saver writes "
-          f"{r['bare_saver_write_ms']:.1f} ms/round, "
-          f"{r['bare_db_bytes_per_round'] / 1024:.1f} KiB/round")
+    print(
+        f"  our graph:  {r['ours_overhead_ms']:.1f} ms/round outside the nodes "
+        f"(+{r['ours_node_ms']:.0f} ms/round inside: models, analysers); saver writes "
+        f"{r['ours_saver_write_ms']:.1f} ms/round, "
+        f"{r['ours_db_bytes_per_round'] / 1024:.1f} KiB of checkpoints/round"
+    )
+    print(
+        f"  bare loop:  {r['bare_ms']:.1f} ms/round outside its nodes; saver writes "
+        f"{r['bare_saver_write_ms']:.1f} ms/round, "
+        f"{r['bare_db_bytes_per_round'] / 1024:.1f} KiB/round"
+    )
     print(f"  ratio (ours / bare, overhead per round): {r['ratio']:.2f}x")
     return 0
 

@@ -32,9 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devsecbots import cli  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
+
+from devsecbots import cli  # noqa: E402
 from tests.story import INSECURE_APP, SECURE_APP, TEMPLATE, submission, verdict  # noqa: E402
 
 LATENCY = 0.2
@@ -48,8 +49,19 @@ def fake_server(tmp: Path):
     script = tmp / "script.json"
     script.write_text(json.dumps({"dev": submission(SECURE_APP), "sec": verdict("approved")}))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "devsecbots.testing.fake_openai", "--script", str(script),
-         "--latency", str(LATENCY)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "devsecbots.testing.fake_openai",
+            "--script",
+            str(script),
+            "--latency",
+            str(LATENCY),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         yield proc.stdout.readline().strip()
     finally:
@@ -70,9 +82,24 @@ def make_inputs(tmp: Path, runs: int) -> list[Path]:
 
 
 def harden_args(paths: list[Path], out: Path, url: str, concurrency: int) -> list[str]:
-    return ["harden", *map(str, paths), "--out", str(out), "--dev-model", "dev", "--sec-model",
-            "sec", "--base-url", url, "--analyzers", "bandit", "--no-tests", "--no-persist",
-            "--concurrency", str(concurrency)]
+    return [
+        "harden",
+        *map(str, paths),
+        "--out",
+        str(out),
+        "--dev-model",
+        "dev",
+        "--sec-model",
+        "sec",
+        "--base-url",
+        url,
+        "--analyzers",
+        "bandit",
+        "--no-tests",
+        "--no-persist",
+        "--concurrency",
+        str(concurrency),
+    ]
 
 
 def time_cli(args: list[str]) -> float:
@@ -92,20 +119,29 @@ def time_cli(args: list[str]) -> float:
 def time_subprocess(args: list[str]) -> float:
     """Seconds for a fresh `devsecbots` process (interpreter start-up and imports included)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "devsecbots.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "devsecbots.cli", *args], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return time.perf_counter() - started
 
 
 def time_abatch(paths: list[Path], url: str, concurrency: int) -> float:
     """Seconds for graph.abatch over all inputs with max_concurrency (sync nodes, no saver)."""
-    ctx = Context(dev_model="dev", sec_model="sec", base_url=url, analyzers=("bandit",),
-                  run_tests=False)
+    ctx = Context(
+        dev_model="dev", sec_model="sec", base_url=url, analyzers=("bandit",), run_tests=False
+    )
     graph = build_graph()
-    inputs = [{"request": "Harden this code.", "files": {
-        "app.py": (p / "app.py").read_text(),
-        "templates/upload.html": (p / "templates" / "upload.html").read_text()}} for p in paths]
+    inputs = [
+        {
+            "request": "Harden this code.",
+            "files": {
+                "app.py": (p / "app.py").read_text(),
+                "templates/upload.html": (p / "templates" / "upload.html").read_text(),
+            },
+        }
+        for p in paths
+    ]
     config = {"recursion_limit": recursion_limit(ctx.max_rounds), "max_concurrency": concurrency}
     started = time.perf_counter()
     finals = asyncio.run(graph.abatch(inputs, config, context=ctx))
@@ -116,8 +152,10 @@ def time_abatch(paths: list[Path], url: str, concurrency: int) -> float:
 
 def report(label: str, serial: float, parallel: float, runs: int, n: int) -> float:
     speedup = serial / parallel
-    print(f"  {label:<34} 1 at a time {serial:6.2f} s   {n} at a time {parallel:5.2f} s   "
-          f"speed-up {speedup:4.1f}x ({runs / parallel:.1f} runs/s)")
+    print(
+        f"  {label:<34} 1 at a time {serial:6.2f} s   {n} at a time {parallel:5.2f} s   "
+        f"speed-up {speedup:4.1f}x ({runs / parallel:.1f} runs/s)"
+    )
     return speedup
 
 
@@ -131,26 +169,46 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENAI_API_KEY", "sk-bench-not-a-real-key")
     n, runs = args.concurrency, args.runs
     floor = CALLS_PER_RUN * LATENCY
-    print(f"concurrency: {runs} harden runs, model latency {LATENCY}s x {CALLS_PER_RUN} calls "
-          f"per run (waiting alone: {runs * floor:.0f} s in a row, "
-          f"{-(-runs // n) * floor:.1f} s {n} at a time)")
+    print(
+        f"concurrency: {runs} harden runs, model latency {LATENCY}s x {CALLS_PER_RUN} calls "
+        f"per run (waiting alone: {runs * floor:.0f} s in a row, "
+        f"{-(-runs // n) * floor:.1f} s {n} at a time)"
+    )
     with tempfile.TemporaryDirectory() as tmp_dir, fake_server(Path(tmp_dir)) as url:
         tmp = Path(tmp_dir)
         paths = make_inputs(tmp, runs)
         time_cli(harden_args(paths[:2], tmp / "warm", url, 2))  # imports, first connections
-        speedups = [report(
-            "harden --concurrency (threads)",
-            time_cli(harden_args(paths, tmp / "c1", url, 1)),
-            time_cli(harden_args(paths, tmp / f"c{n}", url, n)), runs, n)]
-        speedups.append(report("graph.abatch (LangGraph, sync nodes)",
-                               time_abatch(paths, url, 1), time_abatch(paths, url, n), runs, n))
+        speedups = [
+            report(
+                "harden --concurrency (threads)",
+                time_cli(harden_args(paths, tmp / "c1", url, 1)),
+                time_cli(harden_args(paths, tmp / f"c{n}", url, n)),
+                runs,
+                n,
+            )
+        ]
+        speedups.append(
+            report(
+                "graph.abatch (LangGraph, sync nodes)",
+                time_abatch(paths, url, 1),
+                time_abatch(paths, url, n),
+                runs,
+                n,
+            )
+        )
         if args.end_to_end:
-            report("fresh process: devsecbots harden",
-                   time_subprocess(harden_args(paths, tmp / "e1", url, 1)),
-                   time_subprocess(harden_args(paths, tmp / f"e{n}", url, n)), runs, n)
+            report(
+                "fresh process: devsecbots harden",
+                time_subprocess(harden_args(paths, tmp / "e1", url, 1)),
+                time_subprocess(harden_args(paths, tmp / f"e{n}", url, n)),
+                runs,
+                n,
+            )
     best = speedups[0]
-    print(f"  target >= {TARGET:g}x for harden --concurrency {n}: "
-          f"{'met' if best >= TARGET else 'NOT met'} ({best:.1f}x)")
+    print(
+        f"  target >= {TARGET:g}x for harden --concurrency {n}: "
+        f"{'met' if best >= TARGET else 'NOT met'} ({best:.1f}x)"
+    )
     return 0
 
 

@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "flask_upload"
 HELPERS = "\n".join(
-    f"def helper_{i}(items):\n    \"\"\"Sum the {i}-th field.\"\"\"\n"
-    f"    return sum(item[{i} % 3] for item in items)\n\n" for i in range(12)
+    f'def helper_{i}(items):\n    """Sum the {i}-th field."""\n'
+    f"    return sum(item[{i} % 3] for item in items)\n\n"
+    for i in range(12)
 )
 # The child reports its own peak (VmHWM) and its largest child's (Semgrep) when it exits.
 PROBE = """
@@ -64,7 +65,8 @@ def make_project(root: Path, files: int) -> Path:
     app = (EXAMPLE / "app.py").read_text()
     (root / "templates").mkdir(parents=True)
     (root / "templates" / "upload.html").write_text(
-        (EXAMPLE / "templates" / "upload.html").read_text())
+        (EXAMPLE / "templates" / "upload.html").read_text()
+    )
     for i in range(files):
         (root / f"service_{i:02d}.py").write_text(app + "\n\n" + HELPERS)
     return root
@@ -74,8 +76,9 @@ def peak(tmp: Path, *args: str) -> dict:
     """Peak KiB of a fresh process running `devsecbots ARGS` (none: import only), and seconds."""
     stats = tmp / f"stats{time.perf_counter_ns()}.json"
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROBE, str(stats), *args], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(stats), *args], cwd=ROOT, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise RuntimeError(f"devsecbots {' '.join(args)} failed: {done.stderr[-800:]}")
@@ -83,8 +86,16 @@ def peak(tmp: Path, *args: str) -> dict:
 
 
 def harden(tmp: Path, project: Path, name: str) -> tuple[str, ...]:
-    return ("harden", str(project), "--out", str(tmp / f"out-{name}"), "--offline", "--no-tests",
-            "--db", str(tmp / f"{name}.sqlite"))
+    return (
+        "harden",
+        str(project),
+        "--out",
+        str(tmp / f"out-{name}"),
+        "--offline",
+        "--no-tests",
+        "--db",
+        str(tmp / f"{name}.sqlite"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,18 +109,21 @@ def main(argv: list[str] | None = None) -> int:
         one = peak(tmp, *harden(tmp, make_project(tmp / "one", 1), "one"))
         many = peak(tmp, *harden(tmp, make_project(tmp / "many", args.files), "many"))
     mib = 1024
-    print(f"peak memory, offline harden (Bandit + Semgrep, SQLite checkpoints), fresh processes")
+    print("peak memory, offline harden (Bandit + Semgrep, SQLite checkpoints), fresh processes")
     print(f"  {'run':<28} {'devsecbots RSS':>15} {'Semgrep RSS x runs':>19} {'time':>7}")
-    for label, r in (("import only (floor)", floor), ("1-file project", one),
-                     (f"{args.files}-file project", many)):
-        kids = (f"{r['semgrep_kib'] / mib:.0f} MiB x{r['semgrep_runs']}"
-                if r["semgrep_kib"] else "—")
-        print(f"  {label:<28} {r['self_kib'] / mib:>11.0f} MiB {kids:>19} "
-              f"{r['seconds']:>6.1f}s")
+    for label, r in (
+        ("import only (floor)", floor),
+        ("1-file project", one),
+        (f"{args.files}-file project", many),
+    ):
+        kids = f"{r['semgrep_kib'] / mib:.0f} MiB x{r['semgrep_runs']}" if r["semgrep_kib"] else "—"
+        print(f"  {label:<28} {r['self_kib'] / mib:>11.0f} MiB {kids:>19} {r['seconds']:>6.1f}s")
     extra_one = one["self_kib"] - floor["self_kib"]
     extra_many = many["self_kib"] - floor["self_kib"]
-    print(f"  {args.files}-file run / 1-file run: {many['self_kib'] / one['self_kib']:.2f}x "
-          f"(above the import floor: {extra_many / mib:.0f} MiB vs {extra_one / mib:.0f} MiB)")
+    print(
+        f"  {args.files}-file run / 1-file run: {many['self_kib'] / one['self_kib']:.2f}x "
+        f"(above the import floor: {extra_many / mib:.0f} MiB vs {extra_one / mib:.0f} MiB)"
+    )
     return 0
 
 

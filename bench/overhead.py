@@ -31,23 +31,27 @@ from typing import Any, Literal
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
-from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
-from langgraph.graph import END, START, StateGraph  # noqa: E402
-
 import devsecbots.nodes.develop as develop_node  # noqa: E402
 import devsecbots.nodes.review as review_node  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 from devsecbots.graphs.state import DevSecState, DevSubmission, ReviewVerdict, Usage  # noqa: E402
 from devsecbots.nodes.analyzers import analyse  # noqa: E402
+from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
+from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
+from langgraph.graph import END, START, StateGraph  # noqa: E402
 
 TARGET = 1.5
 APP = (ROOT / "examples" / "flask_upload" / "app.py").read_text()
 TEMPLATE = (ROOT / "examples" / "flask_upload" / "templates" / "upload.html").read_text()
-FINDING = {"severity": "high", "cwe": "CWE-22", "file": "app.py", "line": 1,
-           "title": "Upload saved under the client's file name",
-           "recommendation": "Use secure_filename and an extension allow-list"}
+FINDING = {
+    "severity": "high",
+    "cwe": "CWE-22",
+    "file": "app.py",
+    "line": 1,
+    "title": "Upload saved under the client's file name",
+    "recommendation": "Use secure_filename and an extension allow-list",
+}
 
 
 class Stubs:
@@ -55,19 +59,27 @@ class Stubs:
 
     def __init__(self, rounds: int) -> None:
         self.apps = {n: f"# revision {n}\n{APP}" for n in range(1, rounds + 2)}
-        self.reports = {n: analyse({"app.py": app, "templates/upload.html": TEMPLATE}, ("bandit",))
-                        for n, app in self.apps.items()}
+        self.reports = {
+            n: analyse({"app.py": app, "templates/upload.html": TEMPLATE}, ("bandit",))
+            for n, app in self.apps.items()
+        }
         self.verdict = ReviewVerdict.model_validate(
-            {"status": "changes_requested", "summary": "not yet", "findings": [FINDING]})
+            {"status": "changes_requested", "summary": "not yet", "findings": [FINDING]}
+        )
 
     def ask(self, ctx, role, schema, system, task, *, round_no, node):  # noqa: ANN001
         """Stand-in for nodes.llm.ask_structured: the prepared answer, 1,000 + 200 tokens."""
-        usage = [Usage(round=round_no, node=node, model=role, input_tokens=1000,
-                       output_tokens=200)]
+        usage = [Usage(round=round_no, node=node, model=role, input_tokens=1000, output_tokens=200)]
         if schema is DevSubmission:
-            return DevSubmission.model_validate({"summary": f"revision {round_no}", "files": [
-                {"path": "app.py", "content": self.apps[round_no]},
-                {"path": "templates/upload.html", "content": TEMPLATE}]}), usage
+            return DevSubmission.model_validate(
+                {
+                    "summary": f"revision {round_no}",
+                    "files": [
+                        {"path": "app.py", "content": self.apps[round_no]},
+                        {"path": "templates/upload.html", "content": TEMPLATE},
+                    ],
+                }
+            ), usage
         return self.verdict, usage
 
     def analyse(self, files, analyzers=("bandit",), **_options):  # noqa: ANN001
@@ -89,6 +101,7 @@ def bare_graph(updates: dict[tuple[str, int], dict], checkpointer: Any) -> Any:
         def node(state: DevSecState) -> dict:
             current = state.get("round", 0) + (1 if name == "develop" else 0)
             return updates[(name, current)]
+
         return node
 
     def route(state: DevSecState) -> Literal["develop", "__end__"]:
@@ -108,8 +121,9 @@ def record_updates(ctx: Context, rounds: int) -> dict[tuple[str, int], dict]:
     """Run ours once and keep every node's update, keyed by (node, round)."""
     updates, graph = {}, build_graph()
     round_no = 0
-    for chunk in graph.stream({"request": "an upload app"}, {"recursion_limit": 999},
-                              context=ctx, stream_mode="updates"):
+    for chunk in graph.stream(
+        {"request": "an upload app"}, {"recursion_limit": 999}, context=ctx, stream_mode="updates"
+    ):
         for name, update in chunk.items():
             round_no = update.get("round", round_no)
             updates[(name, round_no)] = update
@@ -119,8 +133,10 @@ def record_updates(ctx: Context, rounds: int) -> dict[tuple[str, int], dict]:
 
 def timed_run(graph: Any, inputs: dict, rounds: int, **kw: Any) -> float:
     """Seconds per round for one complete run on a fresh thread."""
-    config = {"configurable": {"thread_id": f"t{time.perf_counter_ns()}"},
-              "recursion_limit": recursion_limit(rounds)}
+    config = {
+        "configurable": {"thread_id": f"t{time.perf_counter_ns()}"},
+        "recursion_limit": recursion_limit(rounds),
+    }
     if graph.checkpointer is not None:  # (durability without a saver crashes LangGraph 1.2)
         kw["durability"] = "sync"
     start = time.perf_counter()
@@ -149,8 +165,14 @@ def measure(rounds: int, repeats: int) -> list[dict]:
     """
     stubs = Stubs(rounds)
     stubs.install()
-    ctx = Context(dev_model="dev", sec_model="sec", analyzers=("bandit",), max_rounds=rounds,
-                  stall_rounds=rounds + 1, run_tests=False)
+    ctx = Context(
+        dev_model="dev",
+        sec_model="sec",
+        analyzers=("bandit",),
+        max_rounds=rounds,
+        stall_rounds=rounds + 1,
+        run_tests=False,
+    )
     updates = record_updates(ctx, rounds)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,14 +181,21 @@ def measure(rounds: int, repeats: int) -> list[dict]:
             for _ in range(repeats + 1):  # the first pair warms up and is dropped
                 ours = build_graph(make_saver())
                 bare = bare_graph(updates, make_saver())
-                ours_times.append(timed_run(ours, {"request": "an upload app"}, rounds,
-                                            context=ctx))
+                ours_times.append(
+                    timed_run(ours, {"request": "an upload app"}, rounds, context=ctx)
+                )
                 bare_times.append(timed_run(bare, {"request": "an upload app"}, rounds))
             ours_ms, bare_ms = min(ours_times[1:]) * 1000, min(bare_times[1:]) * 1000
-            rows.append({"saver": label, "ours_ms": ours_ms, "bare_ms": bare_ms,
-                         "ratio": ours_ms / bare_ms,
-                         "ours_median_ms": statistics.median(ours_times[1:]) * 1000,
-                         "bare_median_ms": statistics.median(bare_times[1:]) * 1000})
+            rows.append(
+                {
+                    "saver": label,
+                    "ours_ms": ours_ms,
+                    "bare_ms": bare_ms,
+                    "ratio": ours_ms / bare_ms,
+                    "ours_median_ms": statistics.median(ours_times[1:]) * 1000,
+                    "bare_median_ms": statistics.median(bare_times[1:]) * 1000,
+                }
+            )
     return rows
 
 
@@ -177,9 +206,11 @@ def saver_cross_check(rounds: int) -> str:
     except ImportError:
         return "bench/_saver_overhead.py not present: no cross-check"
     r = measure_sqlite_overhead(rounds)
-    return (f"cross-check (bench/_saver_overhead.py, real nodes + fake server, node time "
-            f"subtracted): {r['ours_overhead_ms']:.1f} ms/round outside the nodes vs bare "
-            f"{r['bare_ms']:.1f} ms/round (tiny state) = {r['ratio']:.2f}x")
+    return (
+        f"cross-check (bench/_saver_overhead.py, real nodes + fake server, node time "
+        f"subtracted): {r['ours_overhead_ms']:.1f} ms/round outside the nodes vs bare "
+        f"{r['bare_ms']:.1f} ms/round (tiny state) = {r['ratio']:.2f}x"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tokens", action="store_true", help="skip the 5-round token line")
     args = parser.parse_args(argv)
     rows = measure(args.rounds, args.repeats)
-    print(f"graph overhead per round, {args.rounds} rounds, best of {args.repeats} runs "
-          f"(median in brackets; model and analysers stubbed, see the module docstring)")
+    print(
+        f"graph overhead per round, {args.rounds} rounds, best of {args.repeats} runs "
+        f"(median in brackets; model and analysers stubbed, see the module docstring)"
+    )
     print(f"  {'saver':<14} {'ours ms/round':>20} {'bare ms/round':>20} {'ratio':>7}")
     for r in rows:
         ours = f"{r['ours_ms']:.2f} ({r['ours_median_ms']:.2f})"

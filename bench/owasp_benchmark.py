@@ -44,14 +44,20 @@ def load_expected(data: Path) -> Expected:
     with (data / EXPECTED).open(newline="") as handle:
         for row in csv.reader(handle):
             if row and not row[0].startswith("#"):
-                expected[row[0].strip()] = (row[1].strip(), row[2].strip() == "true", f"CWE-{int(row[3])}")
+                expected[row[0].strip()] = (
+                    row[1].strip(),
+                    row[2].strip() == "true",
+                    f"CWE-{int(row[3])}",
+                )
     return expected
 
 
 def load_testcode(data: Path) -> dict[str, str]:
     """Every test case's source, keyed by its path relative to the data directory."""
-    return {p.relative_to(data).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted((data / "testcode").glob("BenchmarkTest*.py"))}
+    return {
+        p.relative_to(data).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((data / "testcode").glob("BenchmarkTest*.py"))
+    }
 
 
 def ours_sarif(testcode: Path) -> dict:
@@ -59,12 +65,26 @@ def ours_sarif(testcode: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "review.sarif"
         done = subprocess.run(
-            [sys.executable, "-m", "devsecbots.cli", "review", str(testcode), "--offline",
-             "--format", "sarif", "--output", str(target)],
-            capture_output=True, text=True, env={**os.environ, "DEVSECBOTS_DB": str(Path(tmp) / "db")},
+            [
+                sys.executable,
+                "-m",
+                "devsecbots.cli",
+                "review",
+                str(testcode),
+                "--offline",
+                "--format",
+                "sarif",
+                "--output",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DEVSECBOTS_DB": str(Path(tmp) / "db")},
         )
         if done.returncode not in (0, 1):
-            raise SystemExit(f"devsecbots review failed (exit {done.returncode}): {done.stderr.strip()}")
+            raise SystemExit(
+                f"devsecbots review failed (exit {done.returncode}): {done.stderr.strip()}"
+            )
         return json.loads(target.read_text(encoding="utf-8"))
 
 
@@ -72,10 +92,19 @@ def flagged_from_sarif(log: dict) -> Flagged:
     """Test name -> CWEs of the results located in its file."""
     flagged: Flagged = {}
     for run in log.get("runs", []):
-        tags = {r["id"]: r.get("properties", {}).get("tags", []) for r in run["tool"]["driver"].get("rules", [])}
+        tags = {
+            r["id"]: r.get("properties", {}).get("tags", [])
+            for r in run["tool"]["driver"].get("rules", [])
+        }
         for result in run.get("results", []):
             cwe = (result.get("properties") or {}).get("cwe") or next(
-                (t.split("/")[-1].upper() for t in tags.get(result["ruleId"], []) if t.startswith("external/cwe/")), "")
+                (
+                    t.split("/")[-1].upper()
+                    for t in tags.get(result["ruleId"], [])
+                    if t.startswith("external/cwe/")
+                ),
+                "",
+            )
             for location in result.get("locations", []):
                 uri = unquote(location["physicalLocation"]["artifactLocation"]["uri"])
                 if cwe:
@@ -103,7 +132,15 @@ def score(expected: Expected, flagged: Flagged) -> dict[str, dict[str, float]]:
     for category, (tp, fn, fp, tn) in sorted(counts.items()):
         tpr = tp / (tp + fn) if tp + fn else 0.0
         fpr = fp / (fp + tn) if fp + tn else 0.0
-        table[category] = {"tp": tp, "fn": fn, "fp": fp, "tn": tn, "tpr": tpr, "fpr": fpr, "youden": tpr - fpr}
+        table[category] = {
+            "tp": tp,
+            "fn": fn,
+            "fp": fp,
+            "tn": tn,
+            "tpr": tpr,
+            "fpr": fpr,
+            "youden": tpr - fpr,
+        }
     return table
 
 
@@ -117,14 +154,20 @@ def print_table(ours: dict, bandit: dict, expected: Expected) -> None:
     sizes: dict[str, list[int]] = {}
     for category, vulnerable, _cwe in expected.values():
         sizes.setdefault(category, [0, 0])[0 if vulnerable else 1] += 1
-    print(f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours TPR  FPR  Youden':>22}   {'Bandit TPR  FPR  Youden':>24}")
+    print(
+        f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours TPR  FPR  Youden':>22}   {'Bandit TPR  FPR  Youden':>24}"
+    )
     cwes = {category: cwe for category, _v, cwe in expected.values()}
     for category in ours:
         o, b = ours[category], bandit[category]
         true, false = sizes[category]
-        print(f"{category:16} {cwes[category]:>8} {true:>5}/{false:<4}   {o['tpr']:8.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
-              f"   {b['tpr']:10.2f} {b['fpr']:4.2f} {b['youden']:+7.2f}")
-    print(f"{'average':16} {'':>8} {'':>10}   {'':>13}{average(ours):+7.3f}   {'':>15}{average(bandit):+7.3f}")
+        print(
+            f"{category:16} {cwes[category]:>8} {true:>5}/{false:<4}   {o['tpr']:8.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
+            f"   {b['tpr']:10.2f} {b['fpr']:4.2f} {b['youden']:+7.2f}"
+        )
+    print(
+        f"{'average':16} {'':>8} {'':>10}   {'':>13}{average(ours):+7.3f}   {'':>15}{average(bandit):+7.3f}"
+    )
     print(f"ours - Bandit: {average(ours) - average(bandit):+.3f} Youden on average")
 
 
@@ -135,9 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if not (args.data / EXPECTED).is_file() or not (args.data / "testcode").is_dir():
-        print(f"OWASP Benchmark for Python not found in {args.data}: run "
-              f"`git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython {args.data}` "
-              "or pass --data DIR", file=sys.stderr)
+        print(
+            f"OWASP Benchmark for Python not found in {args.data}: run "
+            f"`git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython {args.data}` "
+            "or pass --data DIR",
+            file=sys.stderr,
+        )
         return 2
     expected = load_expected(args.data)
     files = load_testcode(args.data)
@@ -148,15 +194,28 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     bandit = score(expected, bandit_alone(files))
     bandit_seconds = time.perf_counter() - started
-    print(f"OWASP Benchmark for Python: {len(files)} test files, {len(ours)} categories; "
-          f"ours {ours_seconds:.0f} s, Bandit alone {bandit_seconds:.0f} s")
+    print(
+        f"OWASP Benchmark for Python: {len(files)} test files, {len(ours)} categories; "
+        f"ours {ours_seconds:.0f} s, Bandit alone {bandit_seconds:.0f} s"
+    )
     if unparsable:
-        print(f"note: {unparsable} files use syntax newer than Python {sys.version_info.major}."
-              f"{sys.version_info.minor} (PEP 701 f-strings): Bandit cannot read them, Semgrep can")
+        print(
+            f"note: {unparsable} files use syntax newer than Python {sys.version_info.major}."
+            f"{sys.version_info.minor} (PEP 701 f-strings): Bandit cannot read them, Semgrep can"
+        )
     print_table(ours, bandit, expected)
     if args.json:
-        args.json.write_text(json.dumps({"ours": ours, "bandit": bandit, "ours_average": average(ours),
-                                         "bandit_average": average(bandit)}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "ours": ours,
+                    "bandit": bandit,
+                    "ours_average": average(ours),
+                    "bandit_average": average(bandit),
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

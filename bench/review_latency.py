@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from bandit.core import config as b_config  # noqa: E402
 from bandit.core import manager as b_manager  # noqa: E402
-
 from devsecbots.nodes.analyzers.cache import AnalysisCache  # noqa: E402
 from devsecbots.nodes.analyzers.engine import analyse  # noqa: E402
 from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep, offline_environment, rule_files  # noqa: E402
@@ -177,10 +176,19 @@ def baseline(directory: Path, home: Path) -> float:
     manager.discover_files([str(directory)], True)
     manager.run_tests()
     manager.get_issue_list()
-    command = [find_semgrep(), "scan", "--json", "--metrics=off", "--disable-version-check", "--quiet"]
+    command = [
+        find_semgrep(),
+        "scan",
+        "--json",
+        "--metrics=off",
+        "--disable-version-check",
+        "--quiet",
+    ]
     for path in rule_files():
         command += ["--config", str(path)]
-    subprocess.run([*command, str(directory)], env=offline_environment(home), capture_output=True, check=True)
+    subprocess.run(
+        [*command, str(directory)], env=offline_environment(home), capture_output=True, check=True
+    )
     return time.perf_counter() - started
 
 
@@ -213,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"5-file Flask app, {args.rounds} interleaved rounds, medians:")
     print(f"  Bandit + semgrep directly : {median['baseline']:.3f} s")
-    print(f"  analyse() cold            : {median['cold']:.3f} s  ({median['cold'] / median['baseline']:.2f}x)")
-    print(f"  analyse() warm (cached)   : {median['warm']:.4f} s  ({median['warm'] / median['baseline']:.4f}x)")
+    print(
+        f"  analyse() cold            : {median['cold']:.3f} s  ({median['cold'] / median['baseline']:.2f}x)"
+    )
+    print(
+        f"  analyse() warm (cached)   : {median['warm']:.4f} s  ({median['warm'] / median['baseline']:.4f}x)"
+    )
     return 0
 
 

@@ -36,9 +36,12 @@ BENCHES = [
     Bench("memory"),
     Bench("review_latency"),
     Bench("harden_corpus", needs=BENCH / "corpus", how_to_get="bench/corpus/ is missing"),
-    Bench("owasp_benchmark", needs=BENCH / ".data" / "BenchmarkPython",
-          how_to_get="git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython "
-                     "bench/.data/BenchmarkPython"),
+    Bench(
+        "owasp_benchmark",
+        needs=BENCH / ".data" / "BenchmarkPython",
+        how_to_get="git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython "
+        "bench/.data/BenchmarkPython",
+    ),
 ]
 
 
@@ -55,8 +58,11 @@ def run(bench: Bench, timeout: float) -> tuple[str, float]:
     """Run one benchmark with its output streamed through; return (outcome, seconds)."""
     started = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(BENCH / f"{bench.name}.py"), *bench.args],
-                              cwd=ROOT, timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, str(BENCH / f"{bench.name}.py"), *bench.args],
+            cwd=ROOT,
+            timeout=timeout,
+        )
         outcome = "ok" if done.returncode == 0 else f"failed (exit {done.returncode})"
     except subprocess.TimeoutExpired:
         outcome = f"stopped after {timeout:.0f}s (over the budget)"
@@ -87,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(s for _, _, s in summary)
     print(f"\n=== summary ({total:.0f}s of a {args.budget:.0f}s budget) ===")
     for name, outcome, seconds in summary:
-        print(f"  {name:<18} {outcome:<12} {seconds:6.1f}s" if outcome == "ok"
-              else f"  {name:<18} {outcome}")
+        print(
+            f"  {name:<18} {outcome:<12} {seconds:6.1f}s"
+            if outcome == "ok"
+            else f"  {name:<18} {outcome}"
+        )
     return 1 if any(o.startswith(("failed", "stopped")) for _, o, _ in summary) else 0
 
 

@@ -22,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devsecbots.testing import FakeOpenAI  # noqa: E402
-from devsecbots.testing.wire import count_tokens, prompt_tokens  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
+
+from devsecbots.testing import FakeOpenAI  # noqa: E402
+from devsecbots.testing.wire import count_tokens, prompt_tokens  # noqa: E402
 from tests.story import INSECURE_APP, ROUND1_FINDINGS, submission, verdict  # noqa: E402
 
 TARGET = 1.2
@@ -55,11 +56,21 @@ def run(rounds: int) -> tuple[list[dict], dict]:
     """Per round: prompt tokens of DevBot's and SecBot's calls, and the transcript counterfactual."""
     with FakeOpenAI() as server:
         answers = script(server)
-        ctx = Context(dev_model="dev", sec_model="sec", base_url=server.base_url,
-                      analyzers=("bandit",), max_rounds=rounds, stall_rounds=rounds + 1,
-                      run_tests=False, max_retries=0)
-        final = build_graph().invoke({"request": "a Flask app for file upload"},
-                                     {"recursion_limit": recursion_limit(rounds)}, context=ctx)
+        ctx = Context(
+            dev_model="dev",
+            sec_model="sec",
+            base_url=server.base_url,
+            analyzers=("bandit",),
+            max_rounds=rounds,
+            stall_rounds=rounds + 1,
+            run_tests=False,
+            max_retries=0,
+        )
+        final = build_graph().invoke(
+            {"request": "a Flask app for file upload"},
+            {"recursion_limit": recursion_limit(rounds)},
+            context=ctx,
+        )
         requests, billed = server.requests, server.billed
     assert final["round"] == rounds, final.get("reason")
     by_model = {m: [r for r in requests if r.model == m] for m in ("dev", "sec")}
@@ -93,18 +104,26 @@ def main(argv: list[str] | None = None) -> int:
     rows, billed = run(args.rounds)
     base = rows[1]["total"]
     print(f"prompt tokens per round, {args.rounds} rounds (fake server billing; Bandit only)")
-    print(f"  {'round':>5} {'DevBot':>7} {'SecBot':>7} {'total':>7} {'vs r2':>6}   "
-          f"{'transcript loop':>15} {'vs r2':>6}")
+    print(
+        f"  {'round':>5} {'DevBot':>7} {'SecBot':>7} {'total':>7} {'vs r2':>6}   "
+        f"{'transcript loop':>15} {'vs r2':>6}"
+    )
     for r in rows:
-        print(f"  {r['round']:>5} {r['dev']:>7,} {r['sec']:>7,} {r['total']:>7,} "
-              f"{r['total'] / base:>5.2f}x   {r['transcript']:>15,} "
-              f"{r['transcript'] / rows[1]['transcript']:>5.2f}x")
+        print(
+            f"  {r['round']:>5} {r['dev']:>7,} {r['sec']:>7,} {r['total']:>7,} "
+            f"{r['total'] / base:>5.2f}x   {r['transcript']:>15,} "
+            f"{r['transcript'] / rows[1]['transcript']:>5.2f}x"
+        )
     r5, last = rows[4]["total"] / base, rows[-1]["total"] / base
     ok = r5 <= TARGET and last <= TARGET
-    print(f"  baseline round 2 = {base:,} tokens; round 5 = {r5:.2f}x, round {args.rounds} = "
-          f"{last:.2f}x; target <= {TARGET}x: {'met' if ok else 'NOT met'}")
-    print(f"  billed input tokens {billed['input_tokens']:,} over {billed['requests']} calls; "
-          f"a transcript loop would have sent {sum(r['transcript'] for r in rows):,}")
+    print(
+        f"  baseline round 2 = {base:,} tokens; round 5 = {r5:.2f}x, round {args.rounds} = "
+        f"{last:.2f}x; target <= {TARGET}x: {'met' if ok else 'NOT met'}"
+    )
+    print(
+        f"  billed input tokens {billed['input_tokens']:,} over {billed['requests']} calls; "
+        f"a transcript loop would have sent {sum(r['transcript'] for r in rows):,}"
+    )
     return 0
 
 

@@ -141,7 +141,9 @@ def print_batch_summary(results: list[JobResult]) -> None:
 def harden_each(command: Callable[..., None], args: dict[str, Any]) -> int:
     """`harden PATH... --concurrency N`: one run per path, results in --out/<name>/."""
     if args.get("report") is not None:
-        raise input_error("--report: with --concurrency each job writes its report in --out/<name>/")
+        raise input_error(
+            "--report: with --concurrency each job writes its report in --out/<name>/"
+        )
     out = args.get("out")
 
     def job(path: Path, name: str) -> None:
@@ -181,7 +183,8 @@ def combine_reviews(fmt: str, results: list[JobResult]) -> str:
     """Join the per-path review outputs into one document of format `fmt`."""
     if fmt == "json":
         items = [
-            {"path": str(r.path), "error": r.error, "exit_code": r.exit_code} if r.error
+            {"path": str(r.path), "error": r.error, "exit_code": r.exit_code}
+            if r.error
             else {"path": str(r.path), **json.loads(r.output)}
             for r in results
         ]

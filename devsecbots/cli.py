@@ -34,7 +34,9 @@ def main() -> None:
     try:
         app()
     except CliError as failure:
-        err.print(f"[bold red]error:[/] {escape(redact(str(failure)))}", highlight=False, soft_wrap=True)
+        err.print(
+            f"[bold red]error:[/] {escape(redact(str(failure)))}", highlight=False, soft_wrap=True
+        )
         sys.exit(failure.exit_code)
     except Exception as failure:  # noqa: BLE001 - a bug must still not print a traceback
         if os.environ.get("DEVSECBOTS_DEBUG"):

@@ -11,11 +11,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import DevSecState
 from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
-from devsecbots.graphs.context import Context
-from devsecbots.graphs.state import DevSecState
 
 MARKDOWN_REPORT = "SECURITY-REPORT.md"
 JSON_REPORT = "devsecbots-report.json"
@@ -45,7 +45,9 @@ def finish_run(
     json_path = report_path or out / JSON_REPORT
     write_atomic(json_path, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
     print_summary(report, console)
-    console.print(f"files written under [bold]{escape(str(out))}[/]; report {escape(str(json_path))}")
+    console.print(
+        f"files written under [bold]{escape(str(out))}[/]; report {escape(str(json_path))}"
+    )
     return EXIT_APPROVED if report["status"] == "approved" else EXIT_NOT_APPROVED
 
 
@@ -53,20 +55,33 @@ def print_summary(report: dict, console: Console) -> None:
     """The per-round table and the final status line."""
     table = Table(title="devsecbots run", title_justify="left")
     for column in ("Round", "Verdict", "Findings", "Blocking", "Files changed", "Tokens"):
-        table.add_column(column, justify="right" if column in ("Round", "Findings", "Blocking", "Tokens") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("Round", "Findings", "Blocking", "Tokens") else "left",
+        )
     for r in report["history"]:
         changed = ", ".join(r["files_changed"][:3]) + (" …" if len(r["files_changed"]) > 3 else "")
-        table.add_row(str(r["round"]), r["verdict"], str(r["findings"]), str(r["blocking"]),
-                      escape(changed) or "—", f"{r['tokens']:,}")
+        table.add_row(
+            str(r["round"]),
+            r["verdict"],
+            str(r["findings"]),
+            str(r["blocking"]),
+            escape(changed) or "—",
+            f"{r['tokens']:,}",
+        )
     console.print(table)
     style = "bold green" if report["status"] == "approved" else "bold red"
-    console.print(f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {escape(report['reason'])}")
+    console.print(
+        f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {escape(report['reason'])}"
+    )
     if report["findings"]:
         console.print(f"remaining findings: {severity_summary(report['findings'])}")
     usage = report["usage"]
     if usage["calls"]:
-        console.print(f"tokens: {usage['input_tokens']:,} in / {usage['output_tokens']:,} out "
-                      f"over {usage['calls']} model call(s)")
+        console.print(
+            f"tokens: {usage['input_tokens']:,} in / {usage['output_tokens']:,} out "
+            f"over {usage['calls']} model call(s)"
+        )
 
 
 def print_diff_summary(before: dict[str, str], after: dict[str, str], console: Console) -> None:

@@ -17,22 +17,28 @@ from rich.prompt import Prompt
 from rich.syntax import Syntax
 
 from devsecbots.errors import input_error
-from devsecbots.progress import severity_summary
 from devsecbots.nodes.approval import HUMAN_DECISIONS, parse_decision
+from devsecbots.progress import severity_summary
 
 MAX_DIFF_LINES = 300
-HumanReview = Annotated[bool, typer.Option(
-    "--human-review",
-    help="Pause before the run ends approved: a person approves, rejects with a comment for "
-         "DevBot (the loop goes on), or stops the run.")]
+HumanReview = Annotated[
+    bool,
+    typer.Option(
+        "--human-review",
+        help="Pause before the run ends approved: a person approves, rejects with a comment for "
+        "DevBot (the loop goes on), or stops the run.",
+    ),
+]
 
 
 def decider_for(console: Console, *, human_review: bool, persist: bool) -> Decider:
     """The Decider for a new run: prompts on a terminal; elsewhere the run pauses (exit 3)."""
     interactive = sys.stdin.isatty()
     if human_review and not persist and not interactive:
-        raise input_error("--human-review without a terminal pauses the run for `devsecbots "
-                          "resume`, which needs a persisted run: drop --no-persist")
+        raise input_error(
+            "--human-review without a terminal pauses the run for `devsecbots "
+            "resume`, which needs a persisted run: drop --no-persist"
+        )
     return Decider(console, interactive=interactive)
 
 
@@ -84,8 +90,10 @@ class Decider:
         if self.preset is not None:
             answer, self.preset = self.preset, None
             show_review(payload, self.console, full=False)
-            self.console.print(f"decision: [bold]{answer['decision']}[/]"
-                               + (f" — {escape(answer['comment'])}" if answer["comment"] else ""))
+            self.console.print(
+                f"decision: [bold]{answer['decision']}[/]"
+                + (f" — {escape(answer['comment'])}" if answer["comment"] else "")
+            )
             return answer
         show_review(payload, self.console)
         if not self.interactive:
@@ -96,8 +104,11 @@ class Decider:
             return None
 
     def _prompt(self) -> dict[str, str]:
-        choice = Prompt.ask("approve, reject (with a comment for DevBot) or stop?",
-                            choices=list(HUMAN_DECISIONS), console=self.console)
+        choice = Prompt.ask(
+            "approve, reject (with a comment for DevBot) or stop?",
+            choices=list(HUMAN_DECISIONS),
+            console=self.console,
+        )
         comment = ""
         while choice == "reject" and not comment.strip():
             comment = Prompt.ask("comment for DevBot", console=self.console)

@@ -8,8 +8,20 @@ from pathlib import Path
 
 from devsecbots.errors import input_error
 
-SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox",
-             ".mypy_cache", ".pytest_cache", ".ruff_cache", ".langgraph_api"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".langgraph_api",
+}
 MAX_FILE_BYTES = 1_000_000
 REPORT_NAMES = {"SECURITY-REPORT.md", "devsecbots-report.json"}
 

@@ -4,32 +4,104 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from devsecbots.errors import input_error
 from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
 
-Model = Annotated[str, typer.Option("--model", "-m", help="Model for both bots (env DEVSECBOTS_MODEL).")]
+Model = Annotated[
+    str, typer.Option("--model", "-m", help="Model for both bots (env DEVSECBOTS_MODEL).")
+]
 DevModel = Annotated[str, typer.Option("--dev-model", help="DevBot's model (overrides --model).")]
 SecModel = Annotated[str, typer.Option("--sec-model", help="SecBot's model (overrides --model).")]
-BaseUrl = Annotated[str, typer.Option("--base-url", help="Any OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL).")]
-ApiKey = Annotated[str, typer.Option("--api-key", envvar="OPENAI_API_KEY", show_envvar=True, show_default=False, help="API key; prefer the environment variable.")]
-Method = Annotated[str, typer.Option("--structured-method", help="json_schema | function_calling | json_mode.")]
-MaxRounds = Annotated[int, typer.Option("--max-rounds", min=1, max=50, help="Stop after this many DevBot rounds.")]
-Report = Annotated[Optional[Path], typer.Option("--report", help="Write the JSON report here (default: inside --out).")]
-Offline = Annotated[bool, typer.Option("--offline", help="Use no model: analyser SecBot, autofix DevBot.")]
-Blocking = Annotated[str, typer.Option("--blocking-severity", help="low | medium | high | critical.")]
+BaseUrl = Annotated[
+    str,
+    typer.Option(
+        "--base-url",
+        help="Any OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL).",
+    ),
+]
+ApiKey = Annotated[
+    str,
+    typer.Option(
+        "--api-key",
+        envvar="OPENAI_API_KEY",
+        show_envvar=True,
+        show_default=False,
+        help="API key; prefer the environment variable.",
+    ),
+]
+Method = Annotated[
+    str, typer.Option("--structured-method", help="json_schema | function_calling | json_mode.")
+]
+MaxRounds = Annotated[
+    int, typer.Option("--max-rounds", min=1, max=50, help="Stop after this many DevBot rounds.")
+]
+Report = Annotated[
+    Path | None,
+    typer.Option("--report", help="Write the JSON report here (default: inside --out)."),
+]
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Use no model: analyser SecBot, autofix DevBot.")
+]
+Blocking = Annotated[
+    str, typer.Option("--blocking-severity", help="low | medium | high | critical.")
+]
 Analyzers = Annotated[str, typer.Option("--analyzers", help="Comma-separated: bandit,semgrep.")]
-Db = Annotated[Optional[str], typer.Option("--db", help="Run database: a SQLite path (default in the user data dir) or postgresql://... .")]
-NoPersist = Annotated[bool, typer.Option("--no-persist", help="Keep no checkpoints (the run cannot be resumed).")]
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Run database: a SQLite path (default in the user data dir) or postgresql://... .",
+    ),
+]
+NoPersist = Annotated[
+    bool, typer.Option("--no-persist", help="Keep no checkpoints (the run cannot be resumed).")
+]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Directory the results are written to.")]
-Budget = Annotated[int, typer.Option("--max-tokens-budget", min=0, help="Stop when the run has used this many tokens (0 = no limit).")]
-RequestTimeout = Annotated[float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for one model answer before retrying.")]
-MaxRetries = Annotated[int, typer.Option("--max-retries", min=0, max=20, help="Retries of a failed model call (429/5xx/timeouts, with backoff honouring Retry-After).")]
-MaxWallTime = Annotated[float, typer.Option("--max-wall-time", min=0, help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).")]
-Concurrency = Annotated[Optional[int], typer.Option("--concurrency", "-j", min=1, max=64, help="One independent job per input path, this many at a time (results in --out/<name>/).")]
+Budget = Annotated[
+    int,
+    typer.Option(
+        "--max-tokens-budget",
+        min=0,
+        help="Stop when the run has used this many tokens (0 = no limit).",
+    ),
+]
+RequestTimeout = Annotated[
+    float,
+    typer.Option(
+        "--request-timeout", min=0.1, help="Seconds to wait for one model answer before retrying."
+    ),
+]
+MaxRetries = Annotated[
+    int,
+    typer.Option(
+        "--max-retries",
+        min=0,
+        max=20,
+        help="Retries of a failed model call (429/5xx/timeouts, with backoff honouring Retry-After).",
+    ),
+]
+MaxWallTime = Annotated[
+    float,
+    typer.Option(
+        "--max-wall-time",
+        min=0,
+        help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).",
+    ),
+]
+Concurrency = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        min=1,
+        max=64,
+        help="One independent job per input path, this many at a time (results in --out/<name>/).",
+    ),
+]
 
 
 def make_context(
@@ -52,7 +124,9 @@ def make_context(
     """Validate the options and build the run's Context (the API key stays in the environment)."""
     check_model_options(structured_method=structured_method, base_url=base_url, api_key=api_key)
     if blocking_severity not in ("low", "medium", "high", "critical"):
-        raise input_error(f"--blocking-severity {blocking_severity!r}: use low, medium, high or critical")
+        raise input_error(
+            f"--blocking-severity {blocking_severity!r}: use low, medium, high or critical"
+        )
     names = tuple(a.strip() for a in analyzers.split(",") if a.strip())
     unknown = [a for a in names if a not in DEFAULT_ANALYZERS]
     if unknown or not names:

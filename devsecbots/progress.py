@@ -20,7 +20,8 @@ def severity_summary(findings: list[dict]) -> str:
     counts = Counter(f["severity"] for f in findings)
     parts = [
         f"[{_SEVERITY_STYLE[s]}]{counts[s]} {s}[/]"
-        for s in ("critical", "high", "medium", "low") if counts.get(s)
+        for s in ("critical", "high", "medium", "low")
+        if counts.get(s)
     ]
     return ", ".join(parts) if parts else "none"
 
@@ -60,7 +61,9 @@ class ProgressPrinter:
         verb = {"develop": "autofixing" if self.offline else "writing", "review": "reviewing"}
         self._stop_status()
         if self.console.is_terminal:
-            self._status = self.console.status(f"round {self.round}: {who} {verb.get(node, 'running')}…")
+            self._status = self.console.status(
+                f"round {self.round}: {who} {verb.get(node, 'running')}…"
+            )
             self._status.start()
 
     def updated(self, node: str, update: dict[str, Any]) -> None:

@@ -32,7 +32,9 @@ def build_report(
         "thread_id": thread_id,
         "request": state.get("request", ""),
         "offline": ctx.is_offline(),
-        "models": {} if ctx.is_offline() else {
+        "models": {}
+        if ctx.is_offline()
+        else {
             "dev": ctx.resolved_dev_model(),
             "sec": ctx.resolved_sec_model(),
             "base_url": ctx.resolved_base_url() or "https://api.openai.com/v1",
@@ -86,7 +88,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     if findings:
         lines.append(", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())))
         lines.append("")
-        lines += ["| Severity | Where | CWE | Source | Title | Waiver |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| Severity | Where | CWE | Source | Title | Waiver |",
+            "|---|---|---|---|---|---|",
+        ]
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f["line"] else f["file"] or "—"
             lines.append(
@@ -96,6 +101,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report["advice"]:
         lines += ["", "## Advice (non-blocking)", ""] + [f"- {a}" for a in report["advice"]]
     if report["files"]:
-        lines += ["", "## Files", ""] + [f"- `{f['path']}` sha256 `{f['sha256'][:16]}…`"
-                                          for f in report["files"]]
+        lines += ["", "## Files", ""] + [
+            f"- `{f['path']}` sha256 `{f['sha256'][:16]}…`" for f in report["files"]
+        ]
     return "\n".join(lines) + "\n"

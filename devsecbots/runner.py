@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
-from devsecbots.progress import ProgressPrinter
-from devsecbots.store import encode_metadata
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
 from devsecbots.graphs.state import DevSecState
 from devsecbots.nodes.errors import DevSecError
+from devsecbots.progress import ProgressPrinter
+from devsecbots.store import encode_metadata
 
 
 def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: int = 0) -> dict:
@@ -66,7 +66,10 @@ def run_graph(
             # durability="sync": a node's result is on disk before the next node starts, so a
             # crash never makes `resume` repeat a finished model call.
             for mode, chunk in graph.stream(
-                inputs, config, context=ctx, stream_mode=["tasks", "updates", "values"],
+                inputs,
+                config,
+                context=ctx,
+                stream_mode=["tasks", "updates", "values"],
                 durability="sync",
             ):
                 if mode == "tasks" and "result" not in chunk and "error" not in chunk:
@@ -111,7 +114,8 @@ def _exit_on_ctrl_c(printer: ProgressPrinter, thread_id: str, resumable: bool) -
         printer.close()
         Console(stderr=True, highlight=False).print(
             f"[bold red]error:[/] interrupted{escape(_resume_hint(thread_id, resumable))}",
-            soft_wrap=True)
+            soft_wrap=True,
+        )
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_RUNTIME)
@@ -130,19 +134,27 @@ def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool
         message = redact(str(err))
         return CliError(message + (hint if code == 3 else ""), code)
     if isinstance(err, openai.APITimeoutError):
-        return runtime_error(f"model server {server} did not answer in {ctx.request_timeout:g}s{hint}")
+        return runtime_error(
+            f"model server {server} did not answer in {ctx.request_timeout:g}s{hint}"
+        )
     if isinstance(err, openai.APIConnectionError):
         return runtime_error(f"cannot reach the model server at {server}{hint}")
     if isinstance(err, openai.AuthenticationError | openai.PermissionDeniedError):
-        return input_error(f"the model server {server} rejected the API key (HTTP {err.status_code})")
+        return input_error(
+            f"the model server {server} rejected the API key (HTTP {err.status_code})"
+        )
     if isinstance(err, openai.NotFoundError):
-        return input_error(f"the model server {server} does not know that model or path: "
-                           f"{_short(err)}; check --model and --base-url")
+        return input_error(
+            f"the model server {server} does not know that model or path: "
+            f"{_short(err)}; check --model and --base-url"
+        )
     if isinstance(err, openai.RateLimitError):
         return runtime_error(f"model server {server} kept rate-limiting after retries{hint}")
     if isinstance(err, openai.BadRequestError):
-        return input_error(f"the model server rejected the request: {_short(err)}; "
-                           "try --structured-method function_calling")
+        return input_error(
+            f"the model server rejected the request: {_short(err)}; "
+            "try --structured-method function_calling"
+        )
     if isinstance(err, openai.APIStatusError):
         return runtime_error(f"model server {server} failed with HTTP {err.status_code}{hint}")
     if isinstance(err, sqlite3.Error) or type(err).__module__.startswith("psycopg"):
@@ -156,8 +168,10 @@ def _paused_message(thread_id: str, payload: dict[str, Any], resumable: bool) ->
     where = f"round {payload.get('round', '?')}"
     if not resumable:
         return f"paused for human review in {where}, but --no-persist kept nothing to resume"
-    return (f"paused for human review in {where}; decide with `devsecbots resume {thread_id} "
-            "--decision approve|reject|stop [--comment TEXT]`")
+    return (
+        f"paused for human review in {where}; decide with `devsecbots resume {thread_id} "
+        "--decision approve|reject|stop [--comment TEXT]`"
+    )
 
 
 def _resume_hint(thread_id: str, resumable: bool) -> str:

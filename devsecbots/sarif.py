@@ -9,7 +9,9 @@ from urllib.parse import quote
 
 from devsecbots.graphs.state import Finding, normalise_cwe
 
-SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFORMATION_URI = "https://github.com/devsecbots/devsecbots"
 ROOT_BASE_ID = "SRCROOT"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -17,7 +19,9 @@ _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
-def to_sarif(findings: list[Finding], *, tool_version: str, root: str | None = None) -> dict[str, Any]:
+def to_sarif(
+    findings: list[Finding], *, tool_version: str, root: str | None = None
+) -> dict[str, Any]:
     """One SARIF 2.1.0 log with one run: a rule per rule id, a result per finding.
 
     File paths are written as relative POSIX URIs; with `root`, they are relative to the
@@ -34,8 +38,14 @@ def to_sarif(findings: list[Finding], *, tool_version: str, root: str | None = N
             _widen(rules[rule_id], finding)
         results.append(_result(finding, rule_id, list(rules).index(rule_id), root is not None))
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "devsecbots", "version": tool_version,
-                            "informationUri": INFORMATION_URI, "rules": list(rules.values())}},
+        "tool": {
+            "driver": {
+                "name": "devsecbots",
+                "version": tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": list(rules.values()),
+            }
+        },
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
@@ -57,8 +67,11 @@ def _rule(rule_id: str, finding: Finding) -> dict[str, Any]:
         "id": rule_id,
         "shortDescription": {"text": finding["title"] or rule_id},
         "defaultConfiguration": {"level": _LEVEL[finding["severity"]]},
-        "properties": {"tags": _tags(finding), "security-severity": _SECURITY_SEVERITY[finding["severity"]],
-                       "source": finding.get("source", "")},
+        "properties": {
+            "tags": _tags(finding),
+            "security-severity": _SECURITY_SEVERITY[finding["severity"]],
+            "source": finding.get("source", ""),
+        },
     }
     if finding.get("recommendation"):
         rule["help"] = {"text": finding["recommendation"]}
@@ -67,7 +80,9 @@ def _rule(rule_id: str, finding: Finding) -> dict[str, Any]:
 
 def _widen(rule: dict[str, Any], finding: Finding) -> None:
     """Keep a rule's severity at its most severe finding and its tags complete."""
-    if float(_SECURITY_SEVERITY[finding["severity"]]) > float(rule["properties"]["security-severity"]):
+    if float(_SECURITY_SEVERITY[finding["severity"]]) > float(
+        rule["properties"]["security-severity"]
+    ):
         rule["properties"]["security-severity"] = _SECURITY_SEVERITY[finding["severity"]]
         rule["defaultConfiguration"]["level"] = _LEVEL[finding["severity"]]
     for tag in _tags(finding):
@@ -102,8 +117,9 @@ def _result(finding: Finding, rule_id: str, rule_index: int, rooted: bool) -> di
         result["locations"] = [_location(finding, rooted)]
         result["partialFingerprints"] = {"devsecbotsFindingHash/v1": _fingerprint(finding, rule_id)}
     if finding.get("waiver"):
-        result["suppressions"] = [{"kind": "inSource", "status": "accepted",
-                                   "justification": finding["waiver"]}]
+        result["suppressions"] = [
+            {"kind": "inSource", "status": "accepted", "justification": finding["waiver"]}
+        ]
     return result
 
 
@@ -117,7 +133,9 @@ def _message(finding: Finding) -> str:
 
 def _location(finding: Finding, rooted: bool) -> dict[str, Any]:
     """physicalLocation with a relative POSIX URI and a 1-based line (1 for whole-file findings)."""
-    artifact: dict[str, Any] = {"uri": quote(finding["file"].replace("\\", "/").lstrip("/"), safe="/")}
+    artifact: dict[str, Any] = {
+        "uri": quote(finding["file"].replace("\\", "/").lstrip("/"), safe="/")
+    }
     if rooted:
         artifact["uriBaseId"] = ROOT_BASE_ID
     region: dict[str, Any] = {"startLine": max(1, int(finding.get("line") or 0))}
@@ -130,4 +148,3 @@ def _fingerprint(finding: Finding, rule_id: str) -> str:
     """Stable across line shifts: rule, file and the offending line's text."""
     basis = "\0".join((rule_id, finding["file"], " ".join((finding.get("snippet") or "").split())))
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
-

@@ -78,8 +78,9 @@ def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except (OSError, sqlite3.Error) as err:
         reason = getattr(err, "strerror", None) or err
-        raise input_error(f"cannot open run database {path}: {reason}; pass --db PATH or "
-                          "--no-persist") from None
+        raise input_error(
+            f"cannot open run database {path}: {reason}; pass --db PATH or --no-persist"
+        ) from None
     try:
         if existed:
             _check_ours(conn, path)
@@ -97,8 +98,10 @@ def _check_sqlite_header(path: Path) -> None:
     except OSError as err:
         raise input_error(f"cannot read run database {path}: {err.strerror}") from None
     if header != SQLITE_HEADER:
-        raise input_error(f"{path} is not a SQLite database (corrupt or another kind of file); "
-                          "it was left untouched — pass another --db")
+        raise input_error(
+            f"{path} is not a SQLite database (corrupt or another kind of file); "
+            "it was left untouched — pass another --db"
+        )
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
@@ -107,11 +110,14 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
         tables = {row[0] for row in rows}
     except sqlite3.DatabaseError as err:
-        raise input_error(f"run database {path} is unreadable ({err}); it was left untouched — "
-                          "pass another --db") from None
+        raise input_error(
+            f"run database {path} is unreadable ({err}); it was left untouched — pass another --db"
+        ) from None
     if tables and "checkpoints" not in tables:
-        raise input_error(f"{path} is a SQLite database of something else (tables: "
-                          f"{', '.join(sorted(tables)[:5])}); pass another --db")
+        raise input_error(
+            f"{path} is a SQLite database of something else (tables: "
+            f"{', '.join(sorted(tables)[:5])}); pass another --db"
+        )
 
 
 def _setup_sqlite(saver: SqliteSaver, conn: sqlite3.Connection, path: Path) -> None:
@@ -122,16 +128,21 @@ def _setup_sqlite(saver: SqliteSaver, conn: sqlite3.Connection, path: Path) -> N
         conn.execute("ROLLBACK")
     except sqlite3.OperationalError as err:
         if "locked" in str(err) or "busy" in str(err):
-            raise input_error(f"run database {path} is locked by another program; try again "
-                              "when it is done, or pass another --db") from None
+            raise input_error(
+                f"run database {path} is locked by another program; try again "
+                "when it is done, or pass another --db"
+            ) from None
         if "readonly" in str(err) or "read-only" in str(err):
-            raise input_error(f"run database {path} is read-only; pass --db PATH or "
-                              "--no-persist") from None
-        raise input_error(f"run database {path} is unusable ({err}); it was left untouched — "
-                          "pass another --db") from None
+            raise input_error(
+                f"run database {path} is read-only; pass --db PATH or --no-persist"
+            ) from None
+        raise input_error(
+            f"run database {path} is unusable ({err}); it was left untouched — pass another --db"
+        ) from None
     except sqlite3.DatabaseError as err:
-        raise input_error(f"run database {path} is unusable ({err}); it was left untouched — "
-                          "pass another --db") from None
+        raise input_error(
+            f"run database {path} is unusable ({err}); it was left untouched — pass another --db"
+        ) from None
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
@@ -142,14 +153,16 @@ def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
     except ImportError:
-        raise input_error("--db postgresql://... needs the Postgres extra: "
-                          "pip install 'devsecbots[postgres]'") from None
+        raise input_error(
+            "--db postgresql://... needs the Postgres extra: pip install 'devsecbots[postgres]'"
+        ) from None
     where = describe_db(url)
     try:
         params = psycopg.conninfo.conninfo_to_dict(url)
         timeout = {} if "connect_timeout" in params else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
-        conn = psycopg.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row,
-                               **timeout)
+        conn = psycopg.connect(
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, **timeout
+        )
     except psycopg.Error as err:
         raise input_error(f"cannot connect to Postgres at {where}: {_first_line(err)}") from None
     with conn:
@@ -162,8 +175,9 @@ def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
                 if attempt:
                     raise
             except psycopg.Error as err:
-                raise input_error(f"cannot use Postgres at {where} as a run store: "
-                                  f"{_first_line(err)}") from None
+                raise input_error(
+                    f"cannot use Postgres at {where} as a run store: {_first_line(err)}"
+                ) from None
         yield saver
 
 
@@ -178,9 +192,12 @@ def _first_line(err: BaseException) -> str:
 def encode_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     """Config metadata a checkpointer keeps: LangGraph stores only flat str/number values, so
     nested settings travel as JSON text (a dict would be dropped silently)."""
-    return {key: json.dumps(value, sort_keys=True, default=str)
-            if isinstance(value, (dict, list, tuple)) else value
-            for key, value in metadata.items()}
+    return {
+        key: json.dumps(value, sort_keys=True, default=str)
+        if isinstance(value, (dict, list, tuple))
+        else value
+        for key, value in metadata.items()
+    }
 
 
 def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
@@ -199,20 +216,26 @@ def resolved_models(ctx: Any) -> dict[str, str]:
     resume does not depend on the environment; the API key is never among them."""
     if ctx.is_offline():
         return {}
-    return {"dev_model": ctx.resolved_dev_model(), "sec_model": ctx.resolved_sec_model(),
-            "base_url": ctx.resolved_base_url()}
+    return {
+        "dev_model": ctx.resolved_dev_model(),
+        "sec_model": ctx.resolved_sec_model(),
+        "base_url": ctx.resolved_base_url(),
+    }
 
 
 def stored_settings(saver: BaseCheckpointSaver, thread_id: str, db: str | None) -> dict[str, Any]:
     """A CLI run's stored settings; an unknown or foreign thread is an input error (exit 2)."""
     checkpoint = latest_checkpoint(saver, thread_id)
     if checkpoint is None:
-        raise input_error(f"unknown thread {thread_id!r} in {describe_db(db)}; list runs with "
-                          "`devsecbots runs`")
+        raise input_error(
+            f"unknown thread {thread_id!r} in {describe_db(db)}; list runs with `devsecbots runs`"
+        )
     settings = run_settings(checkpoint)
     if settings is None or "out" not in settings:
-        raise input_error(f"thread {thread_id} was not started by the devsecbots CLI; it cannot "
-                          "be resumed or restored from here")
+        raise input_error(
+            f"thread {thread_id} was not started by the devsecbots CLI; it cannot "
+            "be resumed or restored from here"
+        )
     return settings
 
 
@@ -228,16 +251,20 @@ def latest_checkpoint(saver: BaseCheckpointSaver, thread_id: str) -> CheckpointT
 
 def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
     """Thread ids, most recently checkpointed first."""
-    sql = ("SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
-           "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}")
+    sql = (
+        "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
+        "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}"
+    )
     if isinstance(saver, SqliteSaver):
         with saver.lock:
             rows = guard_store(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
         return [row[0] for row in rows]
     if type(saver).__name__ == "PostgresSaver":
+
         def query() -> list[Any]:
             with saver.conn.cursor() as cur:  # type: ignore[attr-defined]
                 return cur.execute(sql.format("%s"), (limit,)).fetchall()
+
         return [row["thread_id"] for row in guard_store(query)]
     seen: list[str] = []
     for item in saver.list(None):
@@ -254,8 +281,9 @@ def guard_store(read: Any) -> Any:
     try:
         return read()
     except sqlite3.DatabaseError as err:
-        raise input_error(f"the run database cannot be read ({err}); it was left untouched"
-                          ) from None
+        raise input_error(
+            f"the run database cannot be read ({err}); it was left untouched"
+        ) from None
     except Exception as err:
         if type(err).__module__.startswith("psycopg"):
             raise input_error(f"the Postgres run store failed: {_first_line(err)}") from None

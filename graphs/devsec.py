@@ -14,15 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Checkpointer
-
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.approval import approval_check, route_after_approval
 from devsecbots.nodes.develop import develop
 from devsecbots.nodes.review import review
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Checkpointer
 
 NODES_PER_ROUND = 3
 BUILT_IN_NODES = ("develop", "review", "approval_check")

@@ -17,14 +17,28 @@ from typing_extensions import TypedDict  # pydantic (Studio's JSON schemas) need
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 RunStatus = Literal[
-    "running", "approved", "max_rounds", "stalled", "rejected", "stopped", "budget_exhausted",
+    "running",
+    "approved",
+    "max_rounds",
+    "stalled",
+    "rejected",
+    "stopped",
+    "budget_exhausted",
     "time_limit",
 ]
 
 _SEVERITY_ALIASES = {
-    "info": "low", "informational": "low", "note": "low", "minor": "low",
-    "warning": "medium", "moderate": "medium", "warn": "medium",
-    "error": "high", "major": "high", "severe": "high", "blocker": "critical",
+    "info": "low",
+    "informational": "low",
+    "note": "low",
+    "minor": "low",
+    "warning": "medium",
+    "moderate": "medium",
+    "warn": "medium",
+    "error": "high",
+    "major": "high",
+    "severe": "high",
+    "blocker": "critical",
 }
 _DRIVE = re.compile(r"^[A-Za-z]:")
 MAX_SUBMITTED_FILES = 200

@@ -7,16 +7,15 @@ import time
 from collections import Counter
 from typing import Literal
 
-from langgraph.graph import END
-from langgraph.runtime import Runtime
-from langgraph.types import Overwrite, interrupt
-
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, make_finding
 from devsecbots.nodes import autofix
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
 from devsecbots.nodes.policy import finding_key, gate, is_blocking
 from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Overwrite, interrupt
 
 
 def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
@@ -32,9 +31,15 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
     broken = []
     if snapshot and round_no > 1:
         broken = fix_check_failures(snapshot["findings"], findings, fixed, threshold)
-    tests = TestsCheck() if broken else check_project_tests(
-        state, enabled=ctx.run_tests, round_no=round_no,
-        snapshot_files=snapshot["files"] if snapshot else None,
+    tests = (
+        TestsCheck()
+        if broken
+        else check_project_tests(
+            state,
+            enabled=ctx.run_tests,
+            round_no=round_no,
+            snapshot_files=snapshot["files"] if snapshot else None,
+        )
     )
     if tests.failure:
         broken.append(tests.failure)
@@ -42,7 +47,10 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
     if broken:
         note = "rolled back: " + "; ".join(broken)
         feedback = make_finding(
-            severity="high", file="", source="check", rule_id="rolled-back",
+            severity="high",
+            file="",
+            source="check",
+            rule_id="rolled-back",
             title=f"Your previous change was rolled back because {'; '.join(broken)}",
             recommendation="Fix the open findings without introducing new problems.",
         )
@@ -117,7 +125,8 @@ def _decide(
         return "stalled", f"no fewer blocking findings in the last {n} round(s)"
     if ctx.is_offline():
         fixable = [
-            f for f in findings
+            f
+            for f in findings
             if is_blocking(f, threshold) and autofix.can_fix(f) and finding_key(f) not in declined
         ]
         if not fixable:
@@ -132,7 +141,8 @@ def _left_unfixable(
     """Blocking findings the offline DevBot has no fix for, or whose fix it declined."""
     refused = declined | {finding_key(f) for f in state.get("unfixable") or []}
     return [
-        f for f in findings
+        f
+        for f in findings
         if is_blocking(f, threshold) and (not autofix.can_fix(f) or finding_key(f) in refused)
     ]
 
@@ -183,8 +193,12 @@ def parse_decision(answer: object) -> tuple[str, str, str]:
 
 
 def _ask_person(
-    state: DevSecState, ctx: Context, round_no: int, findings: list[Finding],
-    record: RoundRecord, reason: str,
+    state: DevSecState,
+    ctx: Context,
+    round_no: int,
+    findings: list[Finding],
+    record: RoundRecord,
+    reason: str,
 ) -> tuple[str, str, dict]:
     """Human review: pause (LangGraph interrupt) before approving; the person decides.
 
@@ -192,17 +206,25 @@ def _ask_person(
     """
     before, after = state.get("input_files") or {}, state.get("files") or {}
     diff = "".join(
-        line for path in sorted(set(before) | set(after))
+        line
+        for path in sorted(set(before) | set(after))
         for line in difflib.unified_diff(
             before.get(path, "").splitlines(keepends=True),
-            after.get(path, "").splitlines(keepends=True), f"a/{path}", f"b/{path}")
+            after.get(path, "").splitlines(keepends=True),
+            f"a/{path}",
+            f"b/{path}",
+        )
     )
     if len(diff) > _MAX_DIFF_CHARS:
         diff = diff[:_MAX_DIFF_CHARS] + "\n… (diff truncated)\n"
     payload = {
-        "kind": "human_review", "round": round_no, "reason": reason,
+        "kind": "human_review",
+        "round": round_no,
+        "reason": reason,
         "question": "Approve this version, reject it with a comment for DevBot, or stop the run?",
-        "options": list(HUMAN_DECISIONS), "files": sorted(after), "findings": findings,
+        "options": list(HUMAN_DECISIONS),
+        "files": sorted(after),
+        "findings": findings,
         "diff": diff,
     }
     decision, comment, problem = parse_decision(interrupt(payload))
@@ -217,13 +239,25 @@ def _ask_person(
         record["verdict"], record["note"] = "stopped", f"stopped by a person{said}"
         return "stopped", f"stopped by a person in round {round_no}{said}", asked
     record["verdict"], record["note"] = "changes_requested", f"rejected by a person{said}"
-    asked["findings"] = [make_finding(
-        severity="high", file="", source="human", rule_id="human-review",
-        title=f"A reviewer rejected this version: {comment[:200]}", recommendation=comment,
-    )]
+    asked["findings"] = [
+        make_finding(
+            severity="high",
+            file="",
+            source="human",
+            rule_id="human-review",
+            title=f"A reviewer rejected this version: {comment[:200]}",
+            recommendation=comment,
+        )
+    ]
     if ctx.is_offline():
-        return "rejected", (f"rejected by a person in round {round_no}{said} (the offline DevBot "
-                            "cannot act on comments; run with a model)"), asked
+        return (
+            "rejected",
+            (
+                f"rejected by a person in round {round_no}{said} (the offline DevBot "
+                "cannot act on comments; run with a model)"
+            ),
+            asked,
+        )
     if round_no >= ctx.max_rounds:
         return "rejected", f"rejected by a person in round {round_no}, the last round{said}", asked
     return "running", f"changes requested by a person{said}", asked

@@ -7,9 +7,6 @@ findings — never the transcript — so the cost of a round stays flat as round
 
 from __future__ import annotations
 
-from langgraph.runtime import Runtime
-
-from devsecbots import prompts
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, DevSubmission, Finding
 from devsecbots.nodes import autofix
@@ -17,6 +14,9 @@ from devsecbots.nodes.errors import ModelConfigError
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured
 from devsecbots.nodes.policy import finding_key
+from langgraph.runtime import Runtime
+
+from devsecbots import prompts
 
 
 def develop(state: DevSecState, runtime: Runtime[Context]) -> dict:
@@ -77,8 +77,13 @@ def _write_with_model(
             findings=findings_as_text(open_findings(state)),
         )
     submission, usage = ask_structured(
-        ctx, "dev", DevSubmission, prompts.load("devbot_system"), task,
-        round_no=round_no, node="develop",
+        ctx,
+        "dev",
+        DevSubmission,
+        prompts.load("devbot_system"),
+        task,
+        round_no=round_no,
+        node="develop",
     )
     changed = sorted(f.path for f in submission.files if files.get(f.path) != f.content)
     merged = {**files, **{f.path: f.content for f in submission.files}}

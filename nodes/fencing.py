@@ -34,7 +34,9 @@ def findings_as_text(findings: list[Finding]) -> str:
         where = f"{f['file']}:{f['line']}" if f["line"] else f["file"] or "(project)"
         ids = " ".join(x for x in (f["cwe"], f["rule_id"]) if x)
         tail = f" — fix: {f['recommendation']}" if f["recommendation"] else ""
-        lines.append(f"- [{f['severity']}] {where} ({'+'.join(f['sources'])} {ids}) {f['title']}{tail}")
+        lines.append(
+            f"- [{f['severity']}] {where} ({'+'.join(f['sources'])} {ids}) {f['title']}{tail}"
+        )
     return _defang("\n".join(lines))
 
 

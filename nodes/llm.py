@@ -9,15 +9,15 @@ import time
 from typing import Any, Literal, TypeVar
 
 import openai
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import Usage
+from devsecbots.nodes.errors import ModelConfigError, ModelOutputError
 from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, ValidationError
 
 from devsecbots import prompts
-from devsecbots.graphs.context import Context
-from devsecbots.graphs.state import Usage
-from devsecbots.nodes.errors import ModelConfigError, ModelOutputError
 
 Role = Literal["dev", "sec"]
 Schema = TypeVar("Schema", bound=BaseModel)

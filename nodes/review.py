@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from langgraph.runtime import Runtime
-from langgraph.types import Overwrite
-
-from devsecbots import prompts
 from devsecbots.graphs.context import Context, context_of
-from devsecbots.graphs.state import DevSecState, Finding, ReviewVerdict, Usage, Verdict, make_finding
+from devsecbots.graphs.state import (
+    DevSecState,
+    Finding,
+    ReviewVerdict,
+    Usage,
+    Verdict,
+    make_finding,
+)
 from devsecbots.nodes.analyzers import analyse, apply_waivers
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured
 from devsecbots.nodes.policy import gate
+from langgraph.runtime import Runtime
+from langgraph.types import Overwrite
+
+from devsecbots import prompts
 
 
 @dataclass
@@ -54,8 +61,13 @@ def review_files(
             findings=findings_as_text(findings),
         )
         answer, usage = ask_structured(
-            ctx, "sec", ReviewVerdict, prompts.load("secbot_system"), task,
-            round_no=round_no, node="review",
+            ctx,
+            "sec",
+            ReviewVerdict,
+            prompts.load("secbot_system"),
+            task,
+            round_no=round_no,
+            node="review",
         )
         reviewer_status, summary, advice = answer.status, answer.summary, answer.advice
         disputed = [claim.model_dump() for claim in answer.false_positives]
@@ -78,8 +90,11 @@ def review(state: DevSecState, runtime: Runtime[Context]) -> dict:
     """Graph node: review the current files and publish this round's verdict and findings."""
     ctx = context_of(runtime)
     outcome = review_files(
-        state.get("files") or {}, ctx, request=state.get("request", ""),
-        round_no=state.get("round", 1), trusted=state.get("input_files") or {},
+        state.get("files") or {},
+        ctx,
+        request=state.get("request", ""),
+        round_no=state.get("round", 1),
+        trusted=state.get("input_files") or {},
     )
     return {
         "verdict": outcome.verdict,
@@ -95,8 +110,13 @@ def _from_reviewer(answer: ReviewVerdict, files: dict[str, str]) -> list[Finding
         snippet = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
         found.append(
             make_finding(
-                severity=item.severity, cwe=item.cwe, file=item.file, line=item.line,
-                title=item.title, recommendation=item.recommendation, source="llm",
+                severity=item.severity,
+                cwe=item.cwe,
+                file=item.file,
+                line=item.line,
+                title=item.title,
+                recommendation=item.recommendation,
+                source="llm",
                 snippet=snippet,
             )
         )

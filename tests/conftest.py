@@ -11,8 +11,14 @@ import pytest
 from devsecbots.testing import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
-_MODEL_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DEVSECBOTS_MODEL", "DEVSECBOTS_DEV_MODEL",
-              "DEVSECBOTS_SEC_MODEL", "DEVSECBOTS_API_KEY")
+_MODEL_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "DEVSECBOTS_MODEL",
+    "DEVSECBOTS_DEV_MODEL",
+    "DEVSECBOTS_SEC_MODEL",
+    "DEVSECBOTS_API_KEY",
+)
 
 
 @pytest.fixture(autouse=True)

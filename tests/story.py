@@ -16,7 +16,7 @@ SECURE_TEMPLATE = TEMPLATE.replace(
     '  <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">\n',
 )
 
-INSECURE_APP = '''import os
+INSECURE_APP = """import os
 
 from flask import Flask, redirect, render_template, request
 
@@ -36,9 +36,9 @@ def upload():
 
 if __name__ == "__main__":
     app.run(host="0.0.0.0", debug=True)
-'''
+"""
 
-SECURE_HEAD = '''import os
+SECURE_HEAD = """import os
 import secrets
 
 from flask import Flask, abort, redirect, render_template, request
@@ -70,16 +70,22 @@ def upload():
 
 
 if __name__ == "__main__":
-'''
+"""
 
-PARTLY_FIXED_APP = SECURE_HEAD + '''    app.run(host="127.0.0.1", debug=True)
-'''
+PARTLY_FIXED_APP = (
+    SECURE_HEAD
+    + """    app.run(host="127.0.0.1", debug=True)
+"""
+)
 
-SECURE_APP = SECURE_HEAD + '''    app.run(
+SECURE_APP = (
+    SECURE_HEAD
+    + """    app.run(
         host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"),
         debug=os.environ.get("FLASK_DEBUG") == "1",
     )
-'''
+"""
+)
 
 
 def submission(app: str, template: str = TEMPLATE, summary: str = "") -> dict:
@@ -96,16 +102,31 @@ def submission(app: str, template: str = TEMPLATE, summary: str = "") -> dict:
 
 def verdict(status: str, findings: list[dict] | None = None) -> dict:
     """SecBot's structured answer."""
-    return {"status": status, "summary": f"reviewer says {status}", "findings": findings or [],
-            "advice": ["keep dependencies updated"]}
+    return {
+        "status": status,
+        "summary": f"reviewer says {status}",
+        "findings": findings or [],
+        "advice": ["keep dependencies updated"],
+    }
 
 
 ROUND1_FINDINGS = [
-    {"severity": "high", "cwe": "CWE-22", "file": "app.py", "line": 14,
-     "title": "Upload saved under the client's file name",
-     "recommendation": "Use secure_filename and an extension allow-list"},
-    {"severity": "medium", "cwe": "CWE-352", "file": "app.py", "line": 0,
-     "title": "No CSRF protection on the upload form", "recommendation": "Use Flask-WTF CSRFProtect"},
+    {
+        "severity": "high",
+        "cwe": "CWE-22",
+        "file": "app.py",
+        "line": 14,
+        "title": "Upload saved under the client's file name",
+        "recommendation": "Use secure_filename and an extension allow-list",
+    },
+    {
+        "severity": "medium",
+        "cwe": "CWE-352",
+        "file": "app.py",
+        "line": 0,
+        "title": "No CSRF protection on the upload form",
+        "recommendation": "Use Flask-WTF CSRFProtect",
+    },
 ]
 
 

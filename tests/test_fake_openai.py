@@ -14,12 +14,12 @@ import time
 import httpx
 import openai
 import pytest
+from devsecbots.graphs.state import DevSubmission, ReviewVerdict
 from langchain_core.exceptions import ModelRefusalError
 from langchain_openai import ChatOpenAI
 
 from devsecbots.testing import FakeOpenAI, Fault, free_port
 from devsecbots.testing.faults import script_from_json
-from devsecbots.graphs.state import DevSubmission, ReviewVerdict
 
 pytestmark = pytest.mark.timeout(30)  # a broken server must fail the test, not hang it
 
@@ -31,8 +31,16 @@ SUBMISSION = {
 VERDICT = {
     "status": "changes_requested",
     "summary": "One path traversal remains",
-    "findings": [{"severity": "high", "cwe": "CWE-22", "file": "app.py", "line": 7,
-                  "title": "Path traversal", "recommendation": "Use secure_filename"}],
+    "findings": [
+        {
+            "severity": "high",
+            "cwe": "CWE-22",
+            "file": "app.py",
+            "line": 7,
+            "title": "Path traversal",
+            "recommendation": "Use secure_filename",
+        }
+    ],
     "advice": ["Keep Flask updated"],
 }
 
@@ -52,8 +60,10 @@ def chat(server: FakeOpenAI, model: str = "sec", **options) -> ChatOpenAI:
 )
 def test_each_structured_method_parses(fake_openai, method, schema, reply):
     fake_openai.script("sec", [reply])
-    out = chat(fake_openai).with_structured_output(schema, method=method, include_raw=True).invoke(
-        "Review app.py"
+    out = (
+        chat(fake_openai)
+        .with_structured_output(schema, method=method, include_raw=True)
+        .invoke("Review app.py")
     )
     assert out["parsing_error"] is None
     assert out["parsed"] == schema.model_validate(reply)
@@ -101,8 +111,12 @@ def test_streaming_reports_usage_only_when_asked(fake_openai):
 
 def test_stream_wire_format_ends_with_usage_chunk_and_done(fake_openai):
     fake_openai.default("sec", "hi")
-    request = {"model": "sec", "stream": True, "stream_options": {"include_usage": True},
-               "messages": [{"role": "user", "content": "hello"}]}
+    request = {
+        "model": "sec",
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "messages": [{"role": "user", "content": "hello"}],
+    }
     response = httpx.post(f"{fake_openai.base_url}/chat/completions", json=request)
     events = [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -203,8 +217,9 @@ def test_disconnect_is_a_connection_error_that_the_sdk_retries(fake_openai):
 
 
 def test_nothing_listening_is_a_connection_error():
-    model = ChatOpenAI(model="m", api_key="sk-test", max_retries=0,
-                       base_url=f"http://127.0.0.1:{free_port()}/v1")
+    model = ChatOpenAI(
+        model="m", api_key="sk-test", max_retries=0, base_url=f"http://127.0.0.1:{free_port()}/v1"
+    )
     with pytest.raises(openai.APIConnectionError):
         model.invoke("x")
 
@@ -305,12 +320,14 @@ def test_stop_is_prompt_and_frees_the_port_while_a_request_hangs():
 @pytest.mark.slow
 def test_command_line_server(tmp_path):
     script = tmp_path / "script.json"
-    script.write_text(json.dumps(
-        {"sec": [{"fault": "status", "code": 429, "retry_after": 0.1}, VERDICT]}
-    ))
+    script.write_text(
+        json.dumps({"sec": [{"fault": "status", "code": 429, "retry_after": 0.1}, VERDICT]})
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "devsecbots.testing.fake_openai", "--script", str(script)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base_url = process.stdout.readline().strip()

@@ -13,9 +13,25 @@ from devsecbots.errors import input_error
 from devsecbots.finish import finish_run
 from devsecbots.human import HumanReview, decider_for
 from devsecbots.options import (
-    Analyzers, ApiKey, BaseUrl, Blocking, Budget, Db, DevModel, MaxRetries, MaxRounds,
-    MaxWallTime, Method, Model, NoPersist, Out, Report, RequestTimeout, SecModel,
-    context_metadata, make_context,
+    Analyzers,
+    ApiKey,
+    BaseUrl,
+    Blocking,
+    Budget,
+    Db,
+    DevModel,
+    MaxRetries,
+    MaxRounds,
+    MaxWallTime,
+    Method,
+    Model,
+    NoPersist,
+    Out,
+    Report,
+    RequestTimeout,
+    SecModel,
+    context_metadata,
+    make_context,
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
@@ -48,11 +64,19 @@ def build(
         raise input_error("the request is empty: say what to build")
     out_dir = check_out_dir(out)
     ctx = make_context(
-        model=model, dev_model=dev_model, sec_model=sec_model, base_url=base_url,
-        api_key=api_key, structured_method=structured_method, max_rounds=max_rounds,
-        blocking_severity=blocking_severity, analyzers=analyzers,
-        max_tokens_budget=max_tokens_budget, request_timeout=request_timeout,
-        max_retries=max_retries, max_wall_time=max_wall_time,
+        model=model,
+        dev_model=dev_model,
+        sec_model=sec_model,
+        base_url=base_url,
+        api_key=api_key,
+        structured_method=structured_method,
+        max_rounds=max_rounds,
+        blocking_severity=blocking_severity,
+        analyzers=analyzers,
+        max_tokens_budget=max_tokens_budget,
+        request_timeout=request_timeout,
+        max_retries=max_retries,
+        max_wall_time=max_wall_time,
     )
     if ctx.is_offline():
         raise input_error(
@@ -64,15 +88,31 @@ def build(
     console = Console(highlight=False)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     thread_id = str(uuid.uuid4())
-    console.print(f"thread [bold]{thread_id}[/] · DevBot {escape(ctx.resolved_dev_model())} · "
-                  f"SecBot {escape(ctx.resolved_sec_model())} · max {ctx.max_rounds} rounds")
-    meta = context_metadata(ctx, command="build", out=out_dir, report=report,
-                            human_review=human_review, **resolved_models(ctx))
+    console.print(
+        f"thread [bold]{thread_id}[/] · DevBot {escape(ctx.resolved_dev_model())} · "
+        f"SecBot {escape(ctx.resolved_sec_model())} · max {ctx.max_rounds} rounds"
+    )
+    meta = context_metadata(
+        ctx,
+        command="build",
+        out=out_dir,
+        report=report,
+        human_review=human_review,
+        **resolved_models(ctx),
+    )
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(
-            {"request": request}, ctx, thread_id=thread_id, checkpointer=saver,
-            console=console, metadata=meta, resumable=not no_persist, decide=decide,
+            {"request": request},
+            ctx,
+            thread_id=thread_id,
+            checkpointer=saver,
+            console=console,
+            metadata=meta,
+            resumable=not no_persist,
+            decide=decide,
         )
     raise typer.Exit(
-        finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console, report_path=report)
+        finish_run(
+            state, ctx, out=out_dir, thread_id=thread_id, console=console, report_path=report
+        )
     )

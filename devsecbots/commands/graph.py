@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from devsecbots.errors import input_error, runtime_error
-from devsecbots.output import write_atomic
 from devsecbots.graphs.devsec import build_graph
+from devsecbots.output import write_atomic
 
 
 def graph(
-    format: Annotated[str, typer.Option("--format", "-f", help="mermaid | ascii | png.")] = "mermaid",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to FILE (required for png).")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="mermaid | ascii | png.")
+    ] = "mermaid",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to FILE (required for png).")
+    ] = None,
 ) -> None:
     """Print or save a picture of the DevBot ⇄ SecBot graph."""
     drawable = build_graph().get_graph()
@@ -28,7 +32,9 @@ def graph(
         try:
             data = drawable.draw_png()
         except ImportError:
-            raise input_error("PNG drawing needs pygraphviz: pip install 'devsecbots[png]'") from None
+            raise input_error(
+                "PNG drawing needs pygraphviz: pip install 'devsecbots[png]'"
+            ) from None
         except Exception as err:  # noqa: BLE001 - graphviz failures are reported in one line
             raise runtime_error(f"could not draw the PNG: {err}") from err
     else:

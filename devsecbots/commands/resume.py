@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from langgraph.types import Command
@@ -21,22 +21,49 @@ from rich.markup import escape
 from devsecbots.commands.harden import finish_harden
 from devsecbots.errors import input_error
 from devsecbots.finish import JSON_REPORT, finish_run
+from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
+from devsecbots.graphs.devsec import build_graph
 from devsecbots.human import Decider, resume_value
 from devsecbots.options import (
-    ApiKey, BaseUrl, Db, DevModel, Model, Report, SecModel, check_model_options,
+    ApiKey,
+    BaseUrl,
+    Db,
+    DevModel,
+    Model,
+    Report,
+    SecModel,
+    check_model_options,
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
 from devsecbots.store import (
-    RUN_METADATA_KEY, guard_store, open_checkpointer, stored_settings, thread_config,
+    RUN_METADATA_KEY,
+    guard_store,
+    open_checkpointer,
+    stored_settings,
+    thread_config,
 )
-from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
-from devsecbots.graphs.devsec import build_graph
 
-ThreadId = Annotated[str, typer.Argument(help="The thread id a run printed (see `devsecbots runs`).")]
-OptionalOut = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the results here instead of the run's own --out.")]
-Decision = Annotated[Optional[str], typer.Option("--decision", help="Answer a run paused for human review: approve | reject | stop.")]
-Comment = Annotated[str, typer.Option("--comment", help="With --decision: a note; required for reject (DevBot gets it as a finding).")]
+ThreadId = Annotated[
+    str, typer.Argument(help="The thread id a run printed (see `devsecbots runs`).")
+]
+OptionalOut = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the results here instead of the run's own --out."),
+]
+Decision = Annotated[
+    str | None,
+    typer.Option(
+        "--decision", help="Answer a run paused for human review: approve | reject | stop."
+    ),
+]
+Comment = Annotated[
+    str,
+    typer.Option(
+        "--comment",
+        help="With --decision: a note; required for reject (DevBot gets it as a finding).",
+    ),
+]
 _NOT_CONTEXT = {"started_at"}  # per-process values a resume sets afresh
 
 
@@ -48,7 +75,13 @@ def resume(
     sec_model: SecModel = "",
     base_url: BaseUrl = "",
     api_key: ApiKey = "",
-    structured_method: Annotated[str, typer.Option("--structured-method", help="Override the run's json_schema | function_calling | json_mode.")] = "",
+    structured_method: Annotated[
+        str,
+        typer.Option(
+            "--structured-method",
+            help="Override the run's json_schema | function_calling | json_mode.",
+        ),
+    ] = "",
     out: OptionalOut = None,
     report: Report = None,
     decision: Decision = None,
@@ -61,8 +94,16 @@ def resume(
     check_model_options(structured_method=structured_method, base_url=base_url, api_key=api_key)
     console = Console(highlight=False)
     with open_checkpointer(db, must_exist=True) as saver:
-        settings = _apply_overrides(stored_settings(saver, thread_id, db), model, dev_model,
-                                    sec_model, base_url, structured_method, out, report)
+        settings = _apply_overrides(
+            stored_settings(saver, thread_id, db),
+            model,
+            dev_model,
+            sec_model,
+            base_url,
+            structured_method,
+            out,
+            report,
+        )
         ctx = _context(settings)
         out_dir = check_out_dir(Path(settings["out"]))
         report_path = Path(settings["report"]) if settings.get("report") else None
@@ -72,22 +113,40 @@ def resume(
             state = _continue(graph, snapshot, saver, ctx, settings, thread_id, preset, console)
         else:
             _check_unwritten(snapshot.values, thread_id, report_path or out_dir / JSON_REPORT)
-            console.print(f"thread [bold]{escape(thread_id)}[/] had finished, but a crash kept its "
-                          "results from being written: writing them now")
+            console.print(
+                f"thread [bold]{escape(thread_id)}[/] had finished, but a crash kept its "
+                "results from being written: writing them now"
+            )
             state = snapshot.values
     if settings.get("command") == "harden":
         skipped = [tuple(item) for item in settings.get("skipped") or []]
-        code = finish_harden(state, ctx, out=out_dir, thread_id=thread_id, console=console,
-                             report=report_path, skipped=skipped,  # type: ignore[arg-type]
-                             verbatim=verbatim_sources(settings, skipped, console))
+        code = finish_harden(
+            state,
+            ctx,
+            out=out_dir,
+            thread_id=thread_id,
+            console=console,
+            report=report_path,
+            skipped=skipped,  # type: ignore[arg-type]
+            verbatim=verbatim_sources(settings, skipped, console),
+        )
     else:
-        code = finish_run(state, ctx, out=out_dir, thread_id=thread_id, console=console,
-                          report_path=report_path)
+        code = finish_run(
+            state, ctx, out=out_dir, thread_id=thread_id, console=console, report_path=report_path
+        )
     raise typer.Exit(code)
 
 
-def _continue(graph: Any, snapshot: Any, saver: Any, ctx: Context, settings: dict[str, Any],
-              thread_id: str, preset: dict[str, str] | None, console: Console) -> dict:
+def _continue(
+    graph: Any,
+    snapshot: Any,
+    saver: Any,
+    ctx: Context,
+    settings: dict[str, Any],
+    thread_id: str,
+    preset: dict[str, str] | None,
+    console: Console,
+) -> dict:
     """Run the thread on from its last checkpoint, answering a review pause first if any."""
     paused = [i.value for i in snapshot.interrupts if isinstance(i.value, dict)]
     if preset and not paused:
@@ -97,14 +156,25 @@ def _continue(graph: Any, snapshot: Any, saver: Any, ctx: Context, settings: dic
     if paused:
         answer = decider(paused[0])
         if answer is None:
-            raise input_error(f"thread {thread_id} is waiting for a human decision: pass "
-                              "--decision approve|reject|stop [--comment TEXT]")
+            raise input_error(
+                f"thread {thread_id} is waiting for a human decision: pass "
+                "--decision approve|reject|stop [--comment TEXT]"
+            )
         inputs = Command(resume=answer)
-    console.print(f"resuming thread [bold]{escape(thread_id)}[/] · {settings.get('command')} · "
-                  f"round {snapshot.values.get('round', 0)} · next: "
-                  f"{', '.join(snapshot.next) or 'review decision'}")
-    return run_graph(inputs, ctx, thread_id=thread_id, checkpointer=saver, console=console,
-                     metadata={RUN_METADATA_KEY: settings}, decide=decider)
+    console.print(
+        f"resuming thread [bold]{escape(thread_id)}[/] · {settings.get('command')} · "
+        f"round {snapshot.values.get('round', 0)} · next: "
+        f"{', '.join(snapshot.next) or 'review decision'}"
+    )
+    return run_graph(
+        inputs,
+        ctx,
+        thread_id=thread_id,
+        checkpointer=saver,
+        console=console,
+        metadata={RUN_METADATA_KEY: settings},
+        decide=decider,
+    )
 
 
 def _check_unwritten(values: dict[str, Any], thread_id: str, report: Path) -> None:
@@ -115,16 +185,28 @@ def _check_unwritten(values: dict[str, Any], thread_id: str, report: Path) -> No
         raise input_error(
             f"thread {thread_id} already finished ({values.get('status', '?')} after {rounds} "
             f"round(s)) and {report} exists; restore its files with `devsecbots history "
-            f"{thread_id} --round {rounds} --out DIR`")
+            f"{thread_id} --round {rounds} --out DIR`"
+        )
 
 
-def _apply_overrides(settings: dict[str, Any], model: str, dev_model: str, sec_model: str,
-                     base_url: str, method: str, out: Path | None,
-                     report: Path | None) -> dict[str, Any]:
+def _apply_overrides(
+    settings: dict[str, Any],
+    model: str,
+    dev_model: str,
+    sec_model: str,
+    base_url: str,
+    method: str,
+    out: Path | None,
+    report: Path | None,
+) -> dict[str, Any]:
     """The stored settings with the flags given to `resume` on top (kept for a later resume)."""
     merged = dict(settings)
-    for key, value in (("dev_model", dev_model or model), ("sec_model", sec_model or model),
-                       ("base_url", base_url), ("structured_method", method)):
+    for key, value in (
+        ("dev_model", dev_model or model),
+        ("sec_model", sec_model or model),
+        ("base_url", base_url),
+        ("structured_method", method),
+    ):
         if value:
             merged[key] = value
     if out is not None:

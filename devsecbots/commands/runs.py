@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,13 +15,20 @@ from rich.text import Text
 
 from devsecbots.commands.resume import OptionalOut, ThreadId, verbatim_sources
 from devsecbots.errors import input_error
+from devsecbots.graphs.devsec import build_graph
 from devsecbots.options import Db
 from devsecbots.output import check_out_dir, safe_target, write_tree
 from devsecbots.store import (
-    describe_db, guard_store, is_postgres_url, latest_checkpoint, open_checkpointer,
-    recent_threads, run_settings, stored_settings, thread_config,
+    describe_db,
+    guard_store,
+    is_postgres_url,
+    latest_checkpoint,
+    open_checkpointer,
+    recent_threads,
+    run_settings,
+    stored_settings,
+    thread_config,
 )
-from devsecbots.graphs.devsec import build_graph
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
 
@@ -29,7 +36,12 @@ Format = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
 def history(
     thread_id: ThreadId,
     db: Db = None,
-    round_no: Annotated[Optional[int], typer.Option("--round", min=1, help="With --out: restore the files as they were after this round.")] = None,
+    round_no: Annotated[
+        int | None,
+        typer.Option(
+            "--round", min=1, help="With --out: restore the files as they were after this round."
+        ),
+    ] = None,
     out: OptionalOut = None,
     format: Format = "text",
 ) -> None:
@@ -49,16 +61,19 @@ def history(
             files = guard_store(lambda: _files_after_round(graph, config, round_no or 0))
             if files is None:
                 done = len(snapshot.values.get("history") or [])
-                raise input_error(f"thread {thread_id} has no round {round_no} (rounds completed: "
-                                  f"{done})")
+                raise input_error(
+                    f"thread {thread_id} has no round {round_no} (rounds completed: {done})"
+                )
             try:
                 written = write_tree(out_dir, files)
             except (ValueError, OSError) as err:
                 raise input_error(f"could not write under {out_dir}: {err}") from None
             copied = _copy_verbatim(settings, out_dir, console)
             extra = f" (+{copied} binary file(s))" if copied else ""
-            console.print(f"restored {len(written)} file(s) as after round {round_no} into "
-                          f"{escape(str(out_dir))}{extra}")
+            console.print(
+                f"restored {len(written)} file(s) as after round {round_no} into "
+                f"{escape(str(out_dir))}{extra}"
+            )
             return
     summary = _summary(thread_id, settings, snapshot)
     if format == "json":
@@ -69,7 +84,9 @@ def history(
 
 def runs(
     db: Db = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many threads to list.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=1000, help="How many threads to list.")
+    ] = 20,
     format: Format = "text",
 ) -> None:
     """List recent runs (threads), newest first."""
@@ -85,23 +102,33 @@ def runs(
         for thread in recent_threads(saver, limit):
             settings = run_settings(latest_checkpoint(saver, thread)) or {}
             snap = guard_store(lambda: graph.get_state(thread_config(thread)))
-            rows.append({
-                "thread_id": thread, "updated": snap.created_at or "",
-                "command": settings.get("command", "?"), "state": _run_state(snap),
-                "rounds": snap.values.get("round", 0), "request": snap.values.get("request", ""),
-            })
+            rows.append(
+                {
+                    "thread_id": thread,
+                    "updated": snap.created_at or "",
+                    "command": settings.get("command", "?"),
+                    "state": _run_state(snap),
+                    "rounds": snap.values.get("round", 0),
+                    "request": snap.values.get("request", ""),
+                }
+            )
     if format == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
     console = Console(highlight=False)
-    console.print(f"[dim]runs in {escape(where)}, newest first: thread · updated (UTC) · "
-                  "command · rounds · state · request[/]")
+    console.print(
+        f"[dim]runs in {escape(where)}, newest first: thread · updated (UTC) · "
+        "command · rounds · state · request[/]"
+    )
     for r in rows:  # one line each, the thread id first: it is what `resume`/`history` take
         when = r["updated"][5:16].replace("T", " ")
         request = escape(_clip(r["request"], 60))
-        console.print(f"[bold]{escape(r['thread_id'])}[/]  {when}  {escape(r['command'])}  "
-                      f"{r['rounds']}  {escape(r['state'])}  [dim]{request}[/]",
-                      no_wrap=True, overflow="ellipsis")
+        console.print(
+            f"[bold]{escape(r['thread_id'])}[/]  {when}  {escape(r['command'])}  "
+            f"{r['rounds']}  {escape(r['state'])}  [dim]{request}[/]",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
     if not rows:
         console.print("no runs stored yet")
 
@@ -142,24 +169,34 @@ def _summary(thread_id: str, settings: dict[str, Any], snapshot: Any) -> dict[st
         sec = sorted({u["model"] for u in usage if u["round"] == n and u["node"] == "review"})
         given = n == 1 and bool(values.get("input_files"))
         person = decisions.get(n)
-        rounds.append({
-            **record,
-            "devbot": ", ".join(dev) or ("given code" if given else "autofix"),
-            "secbot": ", ".join(sec) or "analysers",
-            "human": f"{person['decision']}: {person['comment']}".rstrip(": ") if person else "",
-            "tokens": record["input_tokens"] + record["output_tokens"],
-        })
+        rounds.append(
+            {
+                **record,
+                "devbot": ", ".join(dev) or ("given code" if given else "autofix"),
+                "secbot": ", ".join(sec) or "analysers",
+                "human": f"{person['decision']}: {person['comment']}".rstrip(": ")
+                if person
+                else "",
+                "tokens": record["input_tokens"] + record["output_tokens"],
+            }
+        )
     return {
-        "thread_id": thread_id, "command": settings.get("command", "?"),
-        "request": values.get("request", ""), "state": _run_state(snapshot),
-        "status": values.get("status", ""), "reason": values.get("reason", ""),
-        "next": list(snapshot.next), "rounds": rounds, "out": settings.get("out"),
+        "thread_id": thread_id,
+        "command": settings.get("command", "?"),
+        "request": values.get("request", ""),
+        "state": _run_state(snapshot),
+        "status": values.get("status", ""),
+        "reason": values.get("reason", ""),
+        "next": list(snapshot.next),
+        "rounds": rounds,
+        "out": settings.get("out"),
     }
 
 
 def _print_history(summary: dict[str, Any], console: Console) -> None:
-    table = Table(title=escape(f"thread {summary['thread_id']} · {summary['command']}"),
-                  title_justify="left")
+    table = Table(
+        title=escape(f"thread {summary['thread_id']} · {summary['command']}"), title_justify="left"
+    )
     for column in ("Round", "Who acted", "Files changed", "Findings", "Verdict", "Tokens"):
         table.add_column(column, justify="right" if column in ("Round", "Tokens") else "left")
     for r in summary["rounds"]:
@@ -167,13 +204,20 @@ def _print_history(summary: dict[str, Any], console: Console) -> None:
         if r["human"]:
             who += f" → person ({_clip(r['human'], 40)})"
         sev = ", ".join(f"{n} {s}" for s, n in sorted(r["by_severity"].items()))
-        cells = (str(r["round"]), who, _clip(", ".join(r["files_changed"]), 40) or "—",
-                 f"{r['findings']} ({r['blocking']} blocking){'; ' + sev if sev else ''}",
-                 r["verdict"], f"{r['tokens']:,}")
+        cells = (
+            str(r["round"]),
+            who,
+            _clip(", ".join(r["files_changed"]), 40) or "—",
+            f"{r['findings']} ({r['blocking']} blocking){'; ' + sev if sev else ''}",
+            r["verdict"],
+            f"{r['tokens']:,}",
+        )
         table.add_row(*(Text(cell) for cell in cells))  # Text: names and comments are not markup
     console.print(table)
-    console.print(f"state: [bold]{escape(summary['state'])}[/]"
-                  + (f" — {escape(summary['reason'])}" if summary["reason"] else ""))
+    console.print(
+        f"state: [bold]{escape(summary['state'])}[/]"
+        + (f" — {escape(summary['reason'])}" if summary["reason"] else "")
+    )
 
 
 def _run_state(snapshot: Any) -> str:

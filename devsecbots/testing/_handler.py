@@ -47,8 +47,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         """``GET /v1/models``; anything else is 404."""
         if urlsplit(self.path).path.rstrip("/") == MODELS_PATH:
-            data = [{"id": name, "object": "model", "created": 0, "owned_by": "fake-openai"}
-                    for name in self.fake.models()]
+            data = [
+                {"id": name, "object": "model", "created": 0, "owned_by": "fake-openai"}
+                for name in self.fake.models()
+            ]
             self._send_json(200, {"object": "list", "data": data})
         else:
             self._not_found()
@@ -83,22 +85,33 @@ class _Handler(BaseHTTPRequestHandler):
             return
         reply = fake._next_reply(model)
         if reply is None:
-            self._error(500, f"FakeOpenAI: nothing scripted for model {model!r}; call "
-                             f"server.script({model!r}, [...]) or server.default({model!r}, ...)",
-                        _NO_RETRY)
+            self._error(
+                500,
+                f"FakeOpenAI: nothing scripted for model {model!r}; call "
+                f"server.script({model!r}, [...]) or server.default({model!r}, ...)",
+                _NO_RETRY,
+            )
             return
         try:
             reply = fake._resolve(reply, body)
         except Exception as error:  # a test's callable failed: say so loudly, once
-            self._error(500, f"FakeOpenAI: the scripted callable for model {model!r} raised "
-                             f"{type(error).__name__}: {error}", _NO_RETRY)
+            self._error(
+                500,
+                f"FakeOpenAI: the scripted callable for model {model!r} raised "
+                f"{type(error).__name__}: {error}",
+                _NO_RETRY,
+            )
             return
         if isinstance(reply, Fault):
             self._fault(reply, body)
             return
         if not isinstance(reply, (dict, str)):
-            self._error(500, f"FakeOpenAI: unsupported reply {type(reply).__name__} for model "
-                             f"{model!r}; use a dict, a str, a callable or a Fault", _NO_RETRY)
+            self._error(
+                500,
+                f"FakeOpenAI: unsupported reply {type(reply).__name__} for model "
+                f"{model!r}; use a dict, a str, a callable or a Fault",
+                _NO_RETRY,
+            )
             return
         number = fake._next_id()
         answer = wire.answer_for(reply, body, f"call_fake{number}")
@@ -106,8 +119,13 @@ class _Handler(BaseHTTPRequestHandler):
         fake._bill(prompt, completion)
         self._answer(answer, body, f"chatcmpl-fake{number}", wire.usage_body(prompt, completion))
 
-    def _answer(self, answer: wire.Answer | None, body: dict[str, Any], completion_id: str,
-                usage: dict[str, Any] | None) -> None:
+    def _answer(
+        self,
+        answer: wire.Answer | None,
+        body: dict[str, Any],
+        completion_id: str,
+        usage: dict[str, Any] | None,
+    ) -> None:
         model = body["model"]
         if not body.get("stream"):
             self._send_json(200, wire.completion_body(answer, model, completion_id, usage))
@@ -158,9 +176,12 @@ class _Handler(BaseHTTPRequestHandler):
             return None
 
     def _not_found(self) -> None:
-        self._error(404, f"Invalid URL ({self.command} {urlsplit(self.path).path}); the fake "
-                         f"serves {CHAT_PATH} and {MODELS_PATH} (base_url must end in /v1)",
-                    _NO_RETRY)
+        self._error(
+            404,
+            f"Invalid URL ({self.command} {urlsplit(self.path).path}); the fake "
+            f"serves {CHAT_PATH} and {MODELS_PATH} (base_url must end in /v1)",
+            _NO_RETRY,
+        )
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         error_type, code = wire.error_type_for(status)
@@ -169,8 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         self._send_bytes(status, json.dumps(obj).encode(), "application/json", headers)
 
-    def _send_bytes(self, status: int, data: bytes, content_type: str,
-                    headers: dict[str, str] | None = None) -> None:
+    def _send_bytes(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -29,7 +29,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from devsecbots.testing._handler import _Handler
@@ -98,8 +98,10 @@ class FakeOpenAI:
         httpd.fake = self
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"fake-openai-{self.port}", daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-openai-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -203,8 +205,9 @@ class FakeOpenAI:
 
     def _record(self, body: dict[str, Any], headers: dict[str, str]) -> None:
         lowered = {name.lower(): value for name, value in headers.items()}
-        entry = RecordedRequest(str(body.get("model", "")), list(body.get("messages") or []),
-                                body, lowered)
+        entry = RecordedRequest(
+            str(body.get("model", "")), list(body.get("messages") or []), body, lowered
+        )
         with self._lock:
             self._requests.append(entry)
 
@@ -224,8 +227,9 @@ class FakeOpenAI:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: serve until SIGTERM/SIGINT, printing the base URL when ready."""
-    parser = argparse.ArgumentParser(prog="python -m devsecbots.testing.fake_openai",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m devsecbots.testing.fake_openai", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free)")
     parser.add_argument("--script", help="JSON file: model -> list of replies, or -> one reply")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")

@@ -106,8 +106,11 @@ def usage_body(prompt: int, completion: int) -> dict[str, Any]:
 
 def _wire_tool_calls(answer: Answer) -> list[dict[str, Any]]:
     return [
-        {"id": c["id"], "type": "function",
-         "function": {"name": c["name"], "arguments": c["arguments"]}}
+        {
+            "id": c["id"],
+            "type": "function",
+            "function": {"name": c["name"], "arguments": c["arguments"]},
+        }
         for c in answer.tool_calls
     ]
 
@@ -126,8 +129,14 @@ def completion_body(
         }
         if answer.tool_calls:
             message["tool_calls"] = _wire_tool_calls(answer)
-        choices.append({"index": 0, "message": message, "logprobs": None,
-                        "finish_reason": answer.finish_reason})
+        choices.append(
+            {
+                "index": 0,
+                "message": message,
+                "logprobs": None,
+                "finish_reason": answer.finish_reason,
+            }
+        )
     body: dict[str, Any] = {
         "id": completion_id,
         "object": "chat.completion",
@@ -164,9 +173,9 @@ def stream_chunks(
             "model": model,
             "service_tier": "default",
             "system_fingerprint": SYSTEM_FINGERPRINT,
-            "choices": [] if delta is None else [
-                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-            ],
+            "choices": []
+            if delta is None
+            else [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
         }
         if include_usage:
             item["usage"] = None  # OpenAI sends null on every chunk but the last
@@ -181,8 +190,12 @@ def stream_chunks(
         for piece in _pieces(answer.refusal or ""):
             chunks.append(chunk({"refusal": piece}))
         for index, call in enumerate(answer.tool_calls):
-            head = {"index": index, "id": call["id"], "type": "function",
-                    "function": {"name": call["name"], "arguments": ""}}
+            head = {
+                "index": index,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call["name"], "arguments": ""},
+            }
             chunks.append(chunk({"tool_calls": [head]}))
             for piece in _pieces(call["arguments"]):
                 more = {"index": index, "function": {"arguments": piece}}

@@ -6,6 +6,12 @@ from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.waivers import apply_waivers
 
 __all__ = [
-    "ANALYZERS", "DEFAULT_CACHE", "AnalysisCache", "AnalysisReport", "AnalyzerUnavailable",
-    "analyse", "apply_waivers", "syntax_findings",
+    "ANALYZERS",
+    "DEFAULT_CACHE",
+    "AnalysisCache",
+    "AnalysisReport",
+    "AnalyzerUnavailable",
+    "analyse",
+    "apply_waivers",
+    "syntax_findings",
 ]

@@ -9,7 +9,6 @@ from collections.abc import Callable
 import bandit
 from bandit.core import config as b_config
 from bandit.core import manager as b_manager
-
 from devsecbots.graphs.state import Finding, make_finding
 
 _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED": "low"}
@@ -24,8 +23,13 @@ logging.getLogger("bandit").setLevel(logging.ERROR)
 
 def _new_manager(skip: frozenset[str]) -> b_manager.BanditManager:
     # ignore_nosec: waivers are judged by our own policy (they need a reason), not by Bandit.
-    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
-                                   profile={"exclude": set(skip)}, ignore_nosec=True)
+    return b_manager.BanditManager(
+        b_config.BanditConfig(),
+        "file",
+        quiet=True,
+        profile={"exclude": set(skip)},
+        ignore_nosec=True,
+    )
 
 
 def run_bandit(

@@ -61,7 +61,9 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (file, line, weakness), listing every source that reported it."""
     groups: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
-        groups.setdefault((finding["file"], finding["line"], weakness_key(finding)), []).append(finding)
+        groups.setdefault((finding["file"], finding["line"], weakness_key(finding)), []).append(
+            finding
+        )
     return [_merge(group) for group in groups.values()]
 
 
@@ -84,5 +86,7 @@ def _merge(group: list[Finding]) -> Finding:
 def _preference(finding: Finding) -> tuple[int, int]:
     """Semgrep first, then Bandit, then others; higher severity first within a source."""
     source = finding.get("source", "")
-    rank = SOURCE_PREFERENCE.index(source) if source in SOURCE_PREFERENCE else len(SOURCE_PREFERENCE)
+    rank = (
+        SOURCE_PREFERENCE.index(source) if source in SOURCE_PREFERENCE else len(SOURCE_PREFERENCE)
+    )
     return rank, -SEVERITY_ORDER.get(finding["severity"], 0)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import libcst
-
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
@@ -26,7 +25,9 @@ class AnalysisReport:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    analysed: list[str] = field(default_factory=list)  # files an analyser actually ran on (cache misses)
+    analysed: list[str] = field(
+        default_factory=list
+    )  # files an analyser actually ran on (cache misses)
     cached: list[str] = field(default_factory=list)  # Python files answered from the cache only
 
 
@@ -40,8 +41,11 @@ def syntax_findings(files: dict[str, str]) -> list[Finding]:
         if error is not None and not _parses_as_newer_python(source):
             found.append(
                 make_finding(
-                    severity="high", file=path, line=getattr(error, "lineno", 0) or 0,
-                    source="parser", rule_id="syntax-error",
+                    severity="high",
+                    file=path,
+                    line=getattr(error, "lineno", 0) or 0,
+                    source="parser",
+                    rule_id="syntax-error",
                     title=f"File does not parse: {getattr(error, 'msg', error)}",
                     recommendation="Fix the syntax error; nothing else can be checked until it parses.",
                 )
@@ -92,7 +96,9 @@ def analyse(
     broken = syntax_findings(python)
     unparsable = {p for p, c in python.items() if _syntax_error(c, p) is not None}
     for path in sorted(unparsable - {f["file"] for f in broken}):
-        report.skipped.append((path, "newer Python syntax than this interpreter: Bandit skipped it"))
+        report.skipped.append(
+            (path, "newer Python syntax than this interpreter: Bandit skipped it")
+        )
     targets = {
         # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
         "bandit": {p: c for p, c in python.items() if p not in unparsable},
@@ -104,7 +110,11 @@ def analyse(
     for name in chosen:
         missed[name] = {}
         for path, content in targets[name].items():
-            hit = cache.get(cache_key(path, content, name, versions[name])) if cache is not None else None
+            hit = (
+                cache.get(cache_key(path, content, name, versions[name]))
+                if cache is not None
+                else None
+            )
             if hit is None:
                 missed[name][path] = content
             else:
@@ -140,7 +150,9 @@ def _check_names(analyzers: Sequence[str]) -> list[str]:
     names = [str(a).strip().lower() for a in analyzers if str(a).strip()]
     unknown = [n for n in names if n not in ANALYZERS]
     if unknown:
-        raise AnalyzerUnavailable(f"unknown analyser {unknown[0]!r}: choose from {', '.join(ANALYZERS)}")
+        raise AnalyzerUnavailable(
+            f"unknown analyser {unknown[0]!r}: choose from {', '.join(ANALYZERS)}"
+        )
     return [a for a in ANALYZERS if a in names]
 
 
@@ -157,7 +169,7 @@ def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[
     else:
         paths = list(files)
         for start in range(0, len(paths), SEMGREP_BATCH):
-            batch = {p: files[p] for p in paths[start:start + SEMGREP_BATCH]}
+            batch = {p: files[p] for p in paths[start : start + SEMGREP_BATCH]}
             found.extend(run_semgrep(batch))
             counter.step(len(batch))
     grouped: dict[str, list[Finding]] = {}
@@ -180,4 +192,9 @@ class _Counter:
 
 def _order(finding: Finding) -> tuple[str, int, int, str]:
     """Sort by file, line, most severe first, then rule."""
-    return (finding["file"], finding["line"], -SEVERITY_ORDER[finding["severity"]], finding["rule_id"])
+    return (
+        finding["file"],
+        finding["line"],
+        -SEVERITY_ORDER[finding["severity"]],
+        finding["rule_id"],
+    )

@@ -23,9 +23,17 @@ EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
 RUNNER_VERSION = "slices-2"  # bump when the scanned copy of the code changes (slices.py)
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
-_SEVERITY = {"ERROR": "high", "WARNING": "medium", "INFO": "low", "INVENTORY": "low",
-             "EXPERIMENT": "low", "CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium",
-             "LOW": "low"}
+_SEVERITY = {
+    "ERROR": "high",
+    "WARNING": "medium",
+    "INFO": "low",
+    "INVENTORY": "low",
+    "EXPERIMENT": "low",
+    "CRITICAL": "critical",
+    "HIGH": "high",
+    "MEDIUM": "medium",
+    "LOW": "low",
+}
 _RULE_ID = re.compile(r"^\s*-\s*id:\s*['\"]?([\w.\-]+)", re.MULTILINE)
 
 
@@ -112,38 +120,63 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
 
 def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, count: int) -> dict:
     """Run semgrep once and return its parsed JSON output, or raise AnalyzerUnavailable."""
-    command = [exe, "scan", "--json", "--metrics=off", "--disable-version-check",
-               "--no-git-ignore", "--quiet", "--disable-nosem", "--no-rewrite-rule-ids",
-               "--max-target-bytes=5000000"]
+    command = [
+        exe,
+        "scan",
+        "--json",
+        "--metrics=off",
+        "--disable-version-check",
+        "--no-git-ignore",
+        "--quiet",
+        "--disable-nosem",
+        "--no-rewrite-rule-ids",
+        "--max-target-bytes=5000000",
+    ]
     for path in rule_files(rules_dir):
         command += ["--config", str(path)]
     command.append(".")
     try:
-        done = subprocess.run(command, cwd=root, env=offline_environment(home),
-                              capture_output=True, text=True, timeout=limit, check=False)
+        done = subprocess.run(
+            command,
+            cwd=root,
+            env=offline_environment(home),
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise AnalyzerUnavailable(
             f"semgrep timed out after {limit:.0f} s on {count} files: set {TIMEOUT_ENV} higher, "
-            "or pass --analyzers bandit to run Bandit only") from None
+            "or pass --analyzers bandit to run Bandit only"
+        ) from None
     except OSError as err:
-        raise AnalyzerUnavailable(f"semgrep could not start ({err.strerror}): {INSTALL_HINT}") from None
+        raise AnalyzerUnavailable(
+            f"semgrep could not start ({err.strerror}): {INSTALL_HINT}"
+        ) from None
     try:
         output = json.loads(done.stdout or "null")
     except json.JSONDecodeError:
         output = None
     if done.returncode not in (0, 1) or not isinstance(output, dict):
-        raise AnalyzerUnavailable(f"semgrep failed (exit {done.returncode}): "
-                                  f"{_first_error(output, done.stderr)}; "
-                                  "pass --analyzers bandit to run Bandit only")
+        raise AnalyzerUnavailable(
+            f"semgrep failed (exit {done.returncode}): "
+            f"{_first_error(output, done.stderr)}; "
+            "pass --analyzers bandit to run Bandit only"
+        )
     return output
 
 
 def offline_environment(home: Path) -> dict[str, str]:
     """os.environ for a semgrep that neither phones home nor writes outside `home`."""
-    return dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off",
-                SEMGREP_SETTINGS_FILE=str(home / "settings.yml"),
-                SEMGREP_LOG_FILE=str(home / "semgrep.log"),
-                SEMGREP_VERSION_CACHE_PATH=str(home / "version"))
+    return dict(
+        os.environ,
+        SEMGREP_ENABLE_VERSION_CHECK="0",
+        SEMGREP_SEND_METRICS="off",
+        SEMGREP_SETTINGS_FILE=str(home / "settings.yml"),
+        SEMGREP_LOG_FILE=str(home / "semgrep.log"),
+        SEMGREP_VERSION_CACHE_PATH=str(home / "version"),
+    )
 
 
 def _first_error(output: Any, stderr: str) -> str:
@@ -163,8 +196,9 @@ def _first_error(output: Any, stderr: str) -> str:
     return " ".join(text.split())[:300]
 
 
-def _to_finding(result: dict, paths: dict[str, str], files: dict[str, str],
-                known: list[str]) -> Finding | None:
+def _to_finding(
+    result: dict, paths: dict[str, str], files: dict[str, str], known: list[str]
+) -> Finding | None:
     """Map one semgrep JSON result onto our Finding."""
     spelled = result.get("path", "").removeprefix("./")
     path = paths.get(spelled)

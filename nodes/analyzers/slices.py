@@ -16,8 +16,14 @@ import tokenize
 from dataclasses import dataclass, field
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
-_INSIGNIFICANT = {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT,
-                  tokenize.DEDENT, tokenize.ENCODING}
+_INSIGNIFICANT = {
+    tokenize.NL,
+    tokenize.NEWLINE,
+    tokenize.COMMENT,
+    tokenize.INDENT,
+    tokenize.DEDENT,
+    tokenize.ENCODING,
+}
 
 
 @dataclass
@@ -32,8 +38,11 @@ def rewrite_slices(source: str) -> str:
     if ":" not in source or "[" not in source:
         return source
     try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
-                  if t.type not in _INSIGNIFICANT]
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type not in _INSIGNIFICANT
+        ]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return source
     edits = _colon_edits(tokens)
@@ -95,7 +104,7 @@ def _fstring_edits(tokens: list[tokenize.TokenInfo]) -> Edits:
     """Rewrite slices inside the {fields} of one-line f-strings (one STRING token before 3.12)."""
     edits: Edits = {}
     for tok in tokens:
-        prefix = tok.string[:tok.string.find(tok.string.lstrip("rRbBuUfF")[:1])]
+        prefix = tok.string[: tok.string.find(tok.string.lstrip("rRbBuUfF")[:1])]
         if tok.type != tokenize.STRING or "f" not in prefix.lower() or tok.start[0] != tok.end[0]:
             continue
         rewritten = _rewrite_fields(tok.string)
@@ -110,13 +119,13 @@ def _rewrite_fields(literal: str) -> str:
     while i < n:
         if literal.startswith("{{", i) or literal[i] != "{":
             step = 2 if literal.startswith("{{", i) else 1
-            out.append(literal[i:i + step])
+            out.append(literal[i : i + step])
             i += step
             continue
         end = _field_end(literal, i + 1)
         if end < 0:
             return literal
-        expression = literal[i + 1:end]
+        expression = literal[i + 1 : end]
         out.append("{" + _rewrite_expression(expression))
         i = end
     return "".join(out)
@@ -135,7 +144,9 @@ def _field_end(literal: str, start: int) -> int:
             depth += 1
         elif char in ")]}" and depth:
             depth -= 1
-        elif depth == 0 and (char == "}" or char == ":" or (char == "!" and literal[i + 1:i + 2] != "=")):
+        elif depth == 0 and (
+            char == "}" or char == ":" or (char == "!" and literal[i + 1 : i + 2] != "=")
+        ):
             return i
         i += 1
     return -1
@@ -155,10 +166,10 @@ def _rewrite_expression(expression: str) -> str:
 def _apply(source: str, edits: Edits) -> str:
     """Apply the one-line edits at their positions, right to left per line."""
     lines = source.splitlines(keepends=True)
-    for (row, col) in sorted(edits, reverse=True):
+    for row, col in sorted(edits, reverse=True):
         length, text = edits[(row, col)]
         line = lines[row - 1]
-        lines[row - 1] = line[:col] + text + line[col + length:]
+        lines[row - 1] = line[:col] + text + line[col + length :]
     return "".join(lines)
 
 

@@ -46,7 +46,9 @@ def apply_waivers(
         if path in flagged and _HINT.search(source)
     }
     trusted_lines = {
-        p: {ln.strip() for ln in s.splitlines()} for p, s in (trusted or {}).items() if p in comments
+        p: {ln.strip() for ln in s.splitlines()}
+        for p, s in (trusted or {}).items()
+        if p in comments
     }
     result = []
     for finding in findings:
@@ -109,10 +111,13 @@ def _comments(source: str) -> dict[int, tuple[str, str, bool]]:
     found: dict[int, tuple[str, str, bool]] = {}
     lines = source.splitlines()
     try:
-        tokens = [(t.start[0], t.string) for t in tokenize.generate_tokens(io.StringIO(source).readline)
-                  if t.type == tokenize.COMMENT]
+        tokens = [
+            (t.start[0], t.string)
+            for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type == tokenize.COMMENT
+        ]
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        tokens = [(n, ln[ln.index("#"):]) for n, ln in enumerate(lines, 1) if "#" in ln]
+        tokens = [(n, ln[ln.index("#") :]) for n, ln in enumerate(lines, 1) if "#" in ln]
     for number, comment in tokens:
         match = _MARKER.search(comment)
         if match and 0 < number <= len(lines):

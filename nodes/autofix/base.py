@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.decline import Decline
 from devsecbots.nodes.autofix.edits import Edits

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, FileResult, Project
 from devsecbots.nodes.autofix.layout import reflow

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.tree import Tree, code
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
-
 from devsecbots.nodes.autofix.decline import Decline
 from devsecbots.nodes.autofix.tree import code
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 _MAX_LINE = 99
 

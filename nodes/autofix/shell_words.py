@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.strings import Part, fstring, literal
 from devsecbots.nodes.autofix.tree import code
 

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.strings import Part, fstring, unwrap_str
 from devsecbots.nodes.autofix.tree import code, string_value
 

@@ -7,7 +7,6 @@ import re
 import string
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.tree import code, string_value
 
 Part = str | cst.BaseExpression  # literal text, or an interpolated expression

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 import libcst as cst

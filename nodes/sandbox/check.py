@@ -17,8 +17,9 @@ from devsecbots.nodes.sandbox.result import TestRun, same_result
 from devsecbots.nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
 
 MAX_RERUN_TIMEOUT = 300.0
-PYTEST_CONFIG_FILES = frozenset({"pytest.ini", ".pytest.ini", "pyproject.toml", "setup.cfg",
-                                 "tox.ini"})
+PYTEST_CONFIG_FILES = frozenset(
+    {"pytest.ini", ".pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini"}
+)
 
 
 def is_pinned(path: str) -> bool:

@@ -52,8 +52,11 @@ def map_own_ids() -> bool:
     """In a fresh user namespace, map our uid and gid onto themselves (no root inside)."""
     uid, gid = os.getuid(), os.getgid()
     try:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                           ("gid_map", f"{gid} {gid} 1")):
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
             with open(f"/proc/self/{name}", "w") as handle:
                 handle.write(text)
     except OSError:
@@ -96,8 +99,9 @@ def limit_pids_in_namespace(concurrent: int) -> bool:
 
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version; 0 when Landlock is missing or disabled."""
-    version = _syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0),
-                       ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    version = _syscall(
+        _SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
+    )
     return max(int(version), 0)
 
 
@@ -117,8 +121,9 @@ def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> lis
     scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
     attr = _RulesetAttr(fs, net, scoped)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
-                       ctypes.c_uint32(0))
+    ruleset = _syscall(
+        _SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
+    )
     if ruleset < 0:
         return []
     try:
@@ -144,8 +149,16 @@ def _add_path_rule(ruleset: int, path: str, rights: int) -> bool:
         return False
     try:
         rule = _PathBeneathAttr(rights, fd)
-        return _syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                        ctypes.byref(rule), ctypes.c_uint32(0)) == 0
+        return (
+            _syscall(
+                _SYS_ADD_RULE,
+                ctypes.c_int(ruleset),
+                ctypes.c_int(_RULE_PATH_BENEATH),
+                ctypes.byref(rule),
+                ctypes.c_uint32(0),
+            )
+            == 0
+        )
     finally:
         os.close(fd)
 

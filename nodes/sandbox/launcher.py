@@ -48,8 +48,10 @@ def main(config: dict) -> int:
     with open(config["report"], "w") as handle:
         json.dump(layers, handle)
     if unmet(config.get("require", []), layers):
-        print("devsecbots sandbox: refusing to run the tests without kernel isolation",
-              file=sys.stderr)
+        print(
+            "devsecbots sandbox: refusing to run the tests without kernel isolation",
+            file=sys.stderr,
+        )
         return REFUSED
     argv = config["argv"]
     os.execv(argv[0], argv)
@@ -59,8 +61,11 @@ def main(config: dict) -> int:
 def unmet(require: list[list[str]], layers: list[str]) -> list[list[str]]:
     """The groups of `require` no layer satisfies (a layer satisfies a group when it starts
     with one of the group's prefixes)."""
-    return [group for group in require
-            if not any(layer.startswith(prefix) for layer in layers for prefix in group)]
+    return [
+        group
+        for group in require
+        if not any(layer.startswith(prefix) for layer in layers for prefix in group)
+    ]
 
 
 def _set_limits(limits: dict[str, int]) -> bool:

@@ -1,10 +1,10 @@
 """The sandbox's directory: a fresh temporary copy of the project and its writable corners.
 
-    <top>/            0711, owned by us; removed afterwards
-      guard/          the sitecustomize guard (read-only for the sandbox)
-      project/        the copy of the files; the working directory
-      home/ tmp/      HOME and TMPDIR (pytest's --basetemp lives in tmp/)
-      out/            JUnit XML, the isolation report, pytest's output
+<top>/            0711, owned by us; removed afterwards
+  guard/          the sitecustomize guard (read-only for the sandbox)
+  project/        the copy of the files; the working directory
+  home/ tmp/      HOME and TMPDIR (pytest's --basetemp lives in tmp/)
+  out/            JUnit XML, the isolation report, pytest's output
 """
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ def is_test_path(path: str) -> bool:
     name = parts[-1] if parts else ""
     if not name.endswith(".py"):
         return False
-    return ("tests" in parts[:-1] or "test" in parts[:-1] or name.startswith("test_")
-            or name.endswith("_test.py") or name == "conftest.py")
+    return (
+        "tests" in parts[:-1]
+        or "test" in parts[:-1]
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
 
 
 def has_tests(files: dict[str, str]) -> bool:
@@ -80,6 +85,7 @@ def create(files: dict[str, str], owner: tuple[int, int] | None) -> SandboxDir:
 
 def remove(box: SandboxDir) -> None:
     """Delete the sandbox directory, whatever the tests left in it (read-only dirs included)."""
+
     def retry_writable(func, path, _exc):
         try:
             parent = os.path.dirname(path)

@@ -91,13 +91,29 @@ def read_junit(path: str) -> JUnitCases:
     return JUnitCases(tuple(sorted(passed)), tuple(sorted(failed)), tuple(sorted(errors)), skipped)
 
 
-def summarise(passed: int, failed: int, errors: int, skipped: int, *, exit_code: int,
-              timed_out: bool, duration: float) -> str:
+def summarise(
+    passed: int,
+    failed: int,
+    errors: int,
+    skipped: int,
+    *,
+    exit_code: int,
+    timed_out: bool,
+    duration: float,
+) -> str:
     """One line such as '3 passed, 1 failed in 0.9s' or 'timed out after 60s'."""
     if timed_out:
         return f"timed out after {duration:.0f}s (killed)"
-    parts = [f"{n} {word}" for n, word in ((failed, "failed"), (passed, "passed"),
-                                           (errors, "error(s)"), (skipped, "skipped")) if n]
+    parts = [
+        f"{n} {word}"
+        for n, word in (
+            (failed, "failed"),
+            (passed, "passed"),
+            (errors, "error(s)"),
+            (skipped, "skipped"),
+        )
+        if n
+    ]
     if not parts:
         return f"no test ran (pytest exit code {exit_code}) in {duration:.1f}s"
     return f"{', '.join(parts)} in {duration:.1f}s"

@@ -68,8 +68,9 @@ def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT
     if not layout.has_tests(files):
         return None
     if importlib.util.find_spec("pytest") is None:
-        raise SandboxUnavailable("pytest is not installed in this Python (pip install pytest, "
-                                 "or pass --no-tests)")
+        raise SandboxUnavailable(
+            "pytest is not installed in this Python (pip install pytest, or pass --no-tests)"
+        )
     owner = _unprivileged_ids() if os.geteuid() == 0 else None
     if owner and not _interpreter_reachable_by_others():
         owner = None  # the launcher then stays uid 0 but drops every capability
@@ -83,8 +84,9 @@ def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT
 def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
     """The child's whole environment: nothing inherited but the language."""
     return {
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin",
-                                 "/bin"]),
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
+        ),
         "HOME": str(box.home),
         "TMPDIR": str(box.tmp),
         "LANG": os.environ.get("LANG") or "C.UTF-8",
@@ -121,8 +123,16 @@ def launcher_config(
 def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) -> TestRun:
     junit = box.out / "junit.xml"
     pytest_argv = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        f"--basetemp={box.tmp / 'pytest'}", f"--junitxml={junit}", "-o", "junit_family=xunit2",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={box.tmp / 'pytest'}",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit2",
         f"--rootdir={box.project}",
     ]
     config = launcher_config(box, pytest_argv, timeout=timeout, owner=owner)
@@ -130,8 +140,14 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
     started = time.monotonic()
     with tempfile.TemporaryFile() as output:  # unnamed: nothing in the sandbox can reach it
         process = subprocess.Popen(
-            command, cwd=box.project, env=sandbox_environment(box), stdin=subprocess.DEVNULL,
-            stdout=output, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True,
+            command,
+            cwd=box.project,
+            env=sandbox_environment(box),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
         )
         timed_out = False
         try:
@@ -151,8 +167,12 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
             f"for them (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
     cases = read_junit(str(junit))
-    counts = dict(passed=len(cases.passed), failed=len(cases.failed), errors=len(cases.errors),
-                  skipped=cases.skipped)
+    counts = dict(
+        passed=len(cases.passed),
+        failed=len(cases.failed),
+        errors=len(cases.errors),
+        skipped=cases.skipped,
+    )
     return TestRun(
         **counts,
         failing=tuple(sorted(cases.failed + cases.errors)),
@@ -185,8 +205,11 @@ def _unprivileged_ids() -> tuple[int, int]:
 def _interpreter_reachable_by_others() -> bool:
     """Whether a user with no relation to ours can run this interpreter and read its libraries
     (not so when Python lives under a private home, e.g. pyenv in /root)."""
-    paths = {os.path.realpath(sys.executable), os.path.realpath(sys.prefix),
-             os.path.realpath(sys.base_prefix)}
+    paths = {
+        os.path.realpath(sys.executable),
+        os.path.realpath(sys.prefix),
+        os.path.realpath(sys.base_prefix),
+    }
     for path in paths:
         for folder in [path, *Path(path).parents]:
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from devsecbots.nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyse
 from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV
 
@@ -13,23 +12,41 @@ DEBUG_APP = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)
 
 
 def test_non_python_files_are_skipped_and_broken_python_blocks():
-    report = analyse({"README.md": "# hi", "bad.py": "def broken(:\n", "ok.py": "x = 1\n"}, cache=None)
+    report = analyse(
+        {"README.md": "# hi", "bad.py": "def broken(:\n", "ok.py": "x = 1\n"}, cache=None
+    )
     assert report.skipped == [("README.md", "not a Python file")]
     parser = [f for f in report.findings if f["source"] == "parser"]
-    assert [(f["file"], f["severity"], f["rule_id"]) for f in parser] == [("bad.py", "high", "syntax-error")]
-    assert report.analysed == ["bad.py", "ok.py"]  # semgrep still reads what this Python cannot parse
+    assert [(f["file"], f["severity"], f["rule_id"]) for f in parser] == [
+        ("bad.py", "high", "syntax-error")
+    ]
+    assert report.analysed == [
+        "bad.py",
+        "ok.py",
+    ]  # semgrep still reads what this Python cannot parse
 
 
 def test_unsafe_paths_and_odd_text_do_not_break_the_run():
-    files = {"../outside.py": DEBUG_APP, "/abs.py": DEBUG_APP, "odd.py": "x = '\udcff'\n" + DEBUG_APP}
+    files = {
+        "../outside.py": DEBUG_APP,
+        "/abs.py": DEBUG_APP,
+        "odd.py": "x = '\udcff'\n" + DEBUG_APP,
+    }
     report = analyse(files, cache=None)
-    assert [p for p, reason in report.skipped if reason.startswith("unsafe path")] == ["../outside.py", "/abs.py"]
+    assert [p for p, reason in report.skipped if reason.startswith("unsafe path")] == [
+        "../outside.py",
+        "/abs.py",
+    ]
     assert {f["file"] for f in report.findings} == {"odd.py"}
 
 
 def test_same_weakness_from_both_tools_is_one_finding():
     report = analyse({"app.py": EXAMPLE_APP.read_text()}, cache=None)
-    debug = [f for f in report.findings if f["line"] == 41 and f["rule_id"] in ("B201", "devsecbots.flask.debug-enabled")]
+    debug = [
+        f
+        for f in report.findings
+        if f["line"] == 41 and f["rule_id"] in ("B201", "devsecbots.flask.debug-enabled")
+    ]
     assert len(debug) == 1
     assert debug[0]["rule_id"] == "devsecbots.flask.debug-enabled"  # Semgrep's id and CWE are kept
     assert debug[0]["sources"] == ["semgrep", "bandit"]
@@ -56,7 +73,10 @@ def test_cache_skips_unchanged_files_and_reanalyses_changed_ones(monkeypatch):
     changed = dict(files, **{"clean.py": DEBUG_APP})
     third = analyse(changed, cache=cache)
     assert third.analysed == ["clean.py"] and third.cached == ["app.py"]
-    assert any(f["file"] == "clean.py" and f["rule_id"] == "devsecbots.flask.debug-enabled" for f in third.findings)
+    assert any(
+        f["file"] == "clean.py" and f["rule_id"] == "devsecbots.flask.debug-enabled"
+        for f in third.findings
+    )
 
 
 def test_cached_findings_are_copies():
@@ -78,8 +98,11 @@ def test_cache_is_bounded():
 
 def test_progress_counts_file_analyser_pairs():
     seen = []
-    analyse({"a.py": "a = 1\n", "b.py": DEBUG_APP, "c.txt": "x"}, cache=AnalysisCache(),
-            progress=lambda done, total: seen.append((done, total)))
+    analyse(
+        {"a.py": "a = 1\n", "b.py": DEBUG_APP, "c.txt": "x"},
+        cache=AnalysisCache(),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen[-1] == (4, 4)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
@@ -93,7 +116,9 @@ def test_bandit_only_needs_no_semgrep(monkeypatch):
 
 
 def test_unknown_analyser_is_refused():
-    with pytest.raises(AnalyzerUnavailable, match="unknown analyser 'pylint': choose from bandit, semgrep"):
+    with pytest.raises(
+        AnalyzerUnavailable, match="unknown analyser 'pylint': choose from bandit, semgrep"
+    ):
         analyse({"app.py": "x = 1\n"}, ("pylint",))
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from devsecbots.nodes.analyzers import AnalysisCache, analyse
 
 pytestmark = pytest.mark.slow
 
 
 def test_five_thousand_files_smoke():
-    files = {f"pkg{i // 100}/module_{i}.py": f"VALUE_{i} = {i}\n\ndef f_{i}(x):\n    return x + {i}\n"
-             for i in range(5_000)}
+    files = {
+        f"pkg{i // 100}/module_{i}.py": f"VALUE_{i} = {i}\n\ndef f_{i}(x):\n    return x + {i}\n"
+        for i in range(5_000)
+    }
     files["pkg0/app.py"] = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"
     files["README.md"] = "# big"
     seen = []

@@ -6,14 +6,30 @@ import json
 import subprocess
 
 import yaml
-
-from devsecbots.nodes.analyzers.semgrep_runner import RULES_DIR, find_semgrep, offline_environment, rule_files, rule_ids
+from devsecbots.nodes.analyzers.semgrep_runner import (
+    RULES_DIR,
+    find_semgrep,
+    offline_environment,
+    rule_files,
+    rule_ids,
+)
 
 
 def test_semgrep_rule_tests_pass(tmp_path):
     done = subprocess.run(
-        [find_semgrep(), "--test", "--json", "--metrics=off", "--disable-version-check", str(RULES_DIR)],
-        env=offline_environment(tmp_path), capture_output=True, text=True, timeout=300, check=False,
+        [
+            find_semgrep(),
+            "--test",
+            "--json",
+            "--metrics=off",
+            "--disable-version-check",
+            str(RULES_DIR),
+        ],
+        env=offline_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     report = json.loads(done.stdout)
     assert not report["config_with_errors"], report["config_with_errors"]
@@ -52,12 +68,18 @@ def test_readme_lists_every_rule_with_its_cwe():
 
 def test_ids_the_autofix_engine_matches_on_exist():
     wanted = {
-        "devsecbots.flask.debug-enabled", "devsecbots.flask.bind-all-interfaces",
-        "devsecbots.flask.hardcoded-secret-key", "devsecbots.flask.upload-unsanitised-filename",
-        "devsecbots.flask.upload-missing-max-content-length", "devsecbots.flask.missing-csrf-protection",
-        "devsecbots.flask.csrf-disabled", "devsecbots.flask.sql-injection",
-        "devsecbots.flask.command-injection", "devsecbots.flask.insecure-cookie",
-        "devsecbots.python.insecure-deserialization", "devsecbots.python.weak-hash",
+        "devsecbots.flask.debug-enabled",
+        "devsecbots.flask.bind-all-interfaces",
+        "devsecbots.flask.hardcoded-secret-key",
+        "devsecbots.flask.upload-unsanitised-filename",
+        "devsecbots.flask.upload-missing-max-content-length",
+        "devsecbots.flask.missing-csrf-protection",
+        "devsecbots.flask.csrf-disabled",
+        "devsecbots.flask.sql-injection",
+        "devsecbots.flask.command-injection",
+        "devsecbots.flask.insecure-cookie",
+        "devsecbots.python.insecure-deserialization",
+        "devsecbots.python.weak-hash",
         "devsecbots.python.weak-random",
     }
     assert wanted <= set(rule_ids())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 
 import pytest
-
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV, rules_version, run_semgrep
 
@@ -24,7 +23,10 @@ EXPECTED_ON_EXAMPLE = {
 @pytest.fixture(scope="module")
 def example_findings():
     source = EXAMPLE_APP.read_text()
-    files = {"examples/flask_upload/app.py": source, "tests/nested dir/hardened.py": fixture("upload_hardened.py")}
+    files = {
+        "examples/flask_upload/app.py": source,
+        "tests/nested dir/hardened.py": fixture("upload_hardened.py"),
+    }
     return source, run_semgrep(files)
 
 
@@ -44,9 +46,15 @@ def test_files_under_tests_and_with_spaces_are_scanned(example_findings):
     # semgrep's default ignore list skips tests/ directories; ours must not
     _source, findings = example_findings
     assert not [f for f in findings if f["file"] == "tests/nested dir/hardened.py"]
-    found = run_semgrep({"tests/test_x.py": "import os\nos.system(input())\n",
-                         "tests/app.py": EXAMPLE_APP.read_text()})
-    assert "devsecbots.flask.debug-enabled" in rule_ids(f for f in found if f["file"] == "tests/app.py")
+    found = run_semgrep(
+        {
+            "tests/test_x.py": "import os\nos.system(input())\n",
+            "tests/app.py": EXAMPLE_APP.read_text(),
+        }
+    )
+    assert "devsecbots.flask.debug-enabled" in rule_ids(
+        f for f in found if f["file"] == "tests/app.py"
+    )
 
 
 def test_slices_keep_taint():
@@ -79,14 +87,21 @@ def _fake_semgrep(tmp_path, body: str) -> str:
 
 
 def test_failing_semgrep_is_reported_with_its_error(tmp_path):
-    fake = _fake_semgrep(tmp_path, "echo '{\"errors\": [{\"message\": \"Invalid rule schema\"}], \"results\": []}'; exit 7")
-    with pytest.raises(AnalyzerUnavailable, match=r"^semgrep failed \(exit 7\): Invalid rule schema; pass --analyzers bandit"):
+    fake = _fake_semgrep(
+        tmp_path, 'echo \'{"errors": [{"message": "Invalid rule schema"}], "results": []}\'; exit 7'
+    )
+    with pytest.raises(
+        AnalyzerUnavailable,
+        match=r"^semgrep failed \(exit 7\): Invalid rule schema; pass --analyzers bandit",
+    ):
         run_semgrep({"app.py": "print(1)\n"}, executable=fake)
 
 
 def test_unparsable_output_is_reported(tmp_path):
     fake = _fake_semgrep(tmp_path, "echo 'Traceback: something broke' >&2; echo 'not json'")
-    with pytest.raises(AnalyzerUnavailable, match=r"semgrep failed \(exit 0\): Traceback: something broke"):
+    with pytest.raises(
+        AnalyzerUnavailable, match=r"semgrep failed \(exit 0\): Traceback: something broke"
+    ):
         run_semgrep({"app.py": "print(1)\n"}, executable=fake)
 
 
@@ -109,8 +124,10 @@ def test_rules_version_changes_with_the_rules(tmp_path):
 
 
 def test_json_api_without_forms_needs_no_csrf_token():
-    api = ("from flask import Flask, jsonify, request\napp = Flask(__name__)\n\n"
-           "@app.route('/items', methods=['POST'])\ndef add():\n    return jsonify(request.get_json())\n")
+    api = (
+        "from flask import Flask, jsonify, request\napp = Flask(__name__)\n\n"
+        "@app.route('/items', methods=['POST'])\ndef add():\n    return jsonify(request.get_json())\n"
+    )
     form = api.replace("request.get_json()", "dict(request.form)")
     found = run_semgrep({"api.py": api, "form.py": form})
     csrf = {f["file"] for f in found if f["rule_id"] == "devsecbots.flask.missing-csrf-protection"}

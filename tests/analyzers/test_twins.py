@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from devsecbots.nodes.analyzers import analyse
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
@@ -11,15 +10,25 @@ from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
 from .helpers import EXAMPLE_APP, blocking, fixture, rule_ids
 
 UPLOAD_EXPECTED = {
-    "devsecbots.flask.upload-unsanitised-filename", "devsecbots.flask.upload-missing-max-content-length",
-    "devsecbots.flask.hardcoded-secret-key", "devsecbots.flask.debug-enabled",
-    "devsecbots.flask.bind-all-interfaces", "devsecbots.flask.missing-csrf-protection",
+    "devsecbots.flask.upload-unsanitised-filename",
+    "devsecbots.flask.upload-missing-max-content-length",
+    "devsecbots.flask.hardcoded-secret-key",
+    "devsecbots.flask.debug-enabled",
+    "devsecbots.flask.bind-all-interfaces",
+    "devsecbots.flask.missing-csrf-protection",
 }
 NOTES_EXPECTED = {
-    "devsecbots.flask.sql-injection", "devsecbots.flask.xss", "devsecbots.flask.command-injection",
-    "devsecbots.flask.path-traversal", "devsecbots.flask.trust-boundary-violation",
-    "devsecbots.python.weak-random", "devsecbots.flask.open-redirect", "devsecbots.flask.insecure-cookie",
-    "devsecbots.python.insecure-deserialization", "devsecbots.python.weak-hash", "devsecbots.flask.ssrf",
+    "devsecbots.flask.sql-injection",
+    "devsecbots.flask.xss",
+    "devsecbots.flask.command-injection",
+    "devsecbots.flask.path-traversal",
+    "devsecbots.flask.trust-boundary-violation",
+    "devsecbots.python.weak-random",
+    "devsecbots.flask.open-redirect",
+    "devsecbots.flask.insecure-cookie",
+    "devsecbots.python.insecure-deserialization",
+    "devsecbots.python.weak-hash",
+    "devsecbots.flask.ssrf",
     "devsecbots.flask.missing-csrf-protection",
 }
 TWINS = {
@@ -30,8 +39,11 @@ TWINS = {
 
 @pytest.fixture(scope="module")
 def reports():
-    files = {f"{name}/{kind}.py": source for name, (bad, good, _) in TWINS.items()
-             for kind, source in (("vulnerable", bad), ("fixed", good))}
+    files = {
+        f"{name}/{kind}.py": source
+        for name, (bad, good, _) in TWINS.items()
+        for kind, source in (("vulnerable", bad), ("fixed", good))
+    }
     report = analyse(files, cache=None)
     return {path: [f for f in report.findings if f["file"] == path] for path in files}
 
@@ -63,5 +75,8 @@ def test_semgrep_alone_on_the_notes_twins():
 def test_hardcoded_secret_is_high_although_bandit_says_low():
     bad = TWINS["upload"][0]
     assert {f["severity"] for f in run_bandit({"app.py": bad}) if f["rule_id"] == "B105"} <= {"low"}
-    assert [f["severity"] for f in analyse({"app.py": bad}, cache=None).findings
-            if f["rule_id"] == "devsecbots.flask.hardcoded-secret-key"] == ["high"]
+    assert [
+        f["severity"]
+        for f in analyse({"app.py": bad}, cache=None).findings
+        if f["rule_id"] == "devsecbots.flask.hardcoded-secret-key"
+    ] == ["high"]

@@ -10,8 +10,15 @@ APP = "from flask import Flask\napp = Flask(__name__)\n{run}\n"
 
 
 def debug_finding(line=3, rule_id="devsecbots.flask.debug-enabled", cwe="CWE-489"):
-    return make_finding(severity="high", file="app.py", line=line, title="Flask debug mode enabled",
-                        source="semgrep", rule_id=rule_id, cwe=cwe)
+    return make_finding(
+        severity="high",
+        file="app.py",
+        line=line,
+        title="Flask debug mode enabled",
+        source="semgrep",
+        rule_id=rule_id,
+        cwe=cwe,
+    )
 
 
 def waive(comment_line: str, finding=None, trusted=None):
@@ -20,7 +27,9 @@ def waive(comment_line: str, finding=None, trusted=None):
 
 
 def test_waiver_with_reason_is_accepted():
-    result = waive("app.run(debug=True)  # nosec devsecbots.flask.debug-enabled -- demo script, never deployed")
+    result = waive(
+        "app.run(debug=True)  # nosec devsecbots.flask.debug-enabled -- demo script, never deployed"
+    )
     assert result["waiver"] == "demo script, never deployed"
     assert result["title"] == "Flask debug mode enabled"
 
@@ -29,7 +38,9 @@ def test_waiver_without_reason_keeps_blocking_and_says_why():
     result = waive("app.run(debug=True)  # nosec")
     assert result["waiver"] == ""
     assert result["title"] == f"Flask debug mode enabled ({NO_REASON})"
-    assert waive("app.run(debug=True)  # nosemgrep: devsecbots.flask.debug-enabled --")["waiver"] == ""
+    assert (
+        waive("app.run(debug=True)  # nosemgrep: devsecbots.flask.debug-enabled --")["waiver"] == ""
+    )
 
 
 def test_free_text_without_the_separator_is_not_a_waiver():
@@ -44,12 +55,31 @@ def test_waiver_for_another_rule_does_not_apply():
 
 def test_cwe_ids_and_their_equivalents_match():
     assert waive("app.run(debug=True)  # nosec CWE-489 -- demo")["waiver"] == "demo"
-    bandit = make_finding(severity="high", file="app.py", line=3, title="debug", source="bandit",
-                          rule_id="B201", cwe="CWE-94")
-    assert waive("app.run(debug=True)  # nosec: CWE-489 -- demo", finding=bandit)["waiver"] == "demo"
-    secret = make_finding(severity="low", file="app.py", line=3, title="pw", source="bandit",
-                          rule_id="B105", cwe="CWE-259")
-    assert waive("KEY = 'x'  # nosec CWE-798 -- test fixture", finding=secret)["waiver"] == "test fixture"
+    bandit = make_finding(
+        severity="high",
+        file="app.py",
+        line=3,
+        title="debug",
+        source="bandit",
+        rule_id="B201",
+        cwe="CWE-94",
+    )
+    assert (
+        waive("app.run(debug=True)  # nosec: CWE-489 -- demo", finding=bandit)["waiver"] == "demo"
+    )
+    secret = make_finding(
+        severity="low",
+        file="app.py",
+        line=3,
+        title="pw",
+        source="bandit",
+        rule_id="B105",
+        cwe="CWE-259",
+    )
+    assert (
+        waive("KEY = 'x'  # nosec CWE-798 -- test fixture", finding=secret)["waiver"]
+        == "test fixture"
+    )
 
 
 def test_comment_alone_on_the_line_above_counts():
@@ -66,7 +96,9 @@ def test_marker_inside_a_string_is_not_a_waiver():
 
 def test_waiver_the_bot_added_is_ignored():
     original = APP.format(run="app.run(debug=True)")
-    result = waive("app.run(debug=True)  # nosec -- the bot says this is fine", trusted={"app.py": original})
+    result = waive(
+        "app.run(debug=True)  # nosec -- the bot says this is fine", trusted={"app.py": original}
+    )
     assert result["waiver"] == "" and UNTRUSTED in result["title"]
     users = "app.run(debug=True)  # nosec -- demo only"
     kept = waive(users, trusted={"app.py": APP.format(run=users)})

@@ -6,6 +6,7 @@ from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.autofix import apply_fixes, can_fix
 from devsecbots.nodes.autofix.base import Codemod, FileResult
 from devsecbots.nodes.autofix.registry import CODEMODS
+
 from tests.autofix.helpers import bandit, finding_at
 
 APP = """import pickle

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from devsecbots.graphs.state import Finding, make_finding
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from devsecbots.nodes.analyzers.engine import analyse

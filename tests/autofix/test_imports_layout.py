@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-
 from devsecbots.nodes.autofix.decline import Decline
 from devsecbots.nodes.autofix.imports import ensure_import
 from devsecbots.nodes.autofix.layout import reflow
+
 from tests.autofix.helpers import bandit, declined
 
 

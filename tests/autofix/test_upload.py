@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from devsecbots.nodes.autofix import apply_fixes
+
 from tests.autofix.helpers import assert_fixed, declined, finding_at
 
 FILENAME = "devsecbots.flask.upload-unsanitised-filename"

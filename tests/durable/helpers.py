@@ -43,8 +43,12 @@ class Done:
 def run(*args: str, timeout: float = 180, stdin: str | None = "", **env: str) -> Done:
     """Run `devsecbots ARGS` with no terminal, the test API key and extra environment."""
     proc = subprocess.run(
-        cli(*args), env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200", **env),
-        input=stdin, capture_output=True, text=True, timeout=timeout,
+        cli(*args),
+        env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200", **env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     return Done(proc.returncode, proc.stdout, proc.stderr)
 

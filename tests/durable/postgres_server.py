@@ -49,19 +49,45 @@ class ThrowawayPostgres:
         """initdb + pg_ctl start; raise PostgresUnavailable with the reason when it cannot."""
         self._bin = server_bin_dir()
         if self._bin is None:
-            raise PostgresUnavailable("PostgreSQL server binaries (initdb, pg_ctl) not found; "
-                                      "install them with `apt-get install -y postgresql`")
+            raise PostgresUnavailable(
+                "PostgreSQL server binaries (initdb, pg_ctl) not found; "
+                "install them with `apt-get install -y postgresql`"
+            )
         self.base = Path(tempfile.mkdtemp(prefix="devsecbots-pg-"))
         if os.geteuid() == 0:
             self._user = _unprivileged_user()
             os.chown(self.base, *self._user)
         data, port = self.base / "data", free_port()
-        self._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
-        options = (f"-p {port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.base / "server.log"), "-o", options,
-                  "-w", "-t", str(STEP_TIMEOUT_S), "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
+        options = (
+            f"-p {port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-l",
+            str(self.base / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(STEP_TIMEOUT_S),
+            "start",
+        )
         self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         return self.url
 
@@ -71,20 +97,39 @@ class ThrowawayPostgres:
             return
         if (self.base / "data" / "postmaster.pid").exists():
             try:
-                self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "immediate", "-w",
-                          "-t", "20", "stop")
+                self._run(
+                    "pg_ctl",
+                    "-D",
+                    str(self.base / "data"),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "20",
+                    "stop",
+                )
             except PostgresUnavailable:
                 pass
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
 
     def _run(self, tool: str, *args: str) -> None:
-        user = {} if self._user is None else {"user": self._user[0], "group": self._user[1],
-                                              "extra_groups": []}
+        user = (
+            {}
+            if self._user is None
+            else {"user": self._user[0], "group": self._user[1], "extra_groups": []}
+        )
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
         try:
-            done = subprocess.run([str(self._bin / tool), *args], capture_output=True, text=True,
-                                  timeout=STEP_TIMEOUT_S, env=env, cwd=self.base, **user)
+            done = subprocess.run(
+                [str(self._bin / tool), *args],
+                capture_output=True,
+                text=True,
+                timeout=STEP_TIMEOUT_S,
+                env=env,
+                cwd=self.base,
+                **user,
+            )
         except (OSError, subprocess.TimeoutExpired) as err:
             raise PostgresUnavailable(f"{tool} failed: {err}") from None
         if done.returncode != 0:
@@ -102,5 +147,7 @@ def _unprivileged_user() -> tuple[int, int]:
         except KeyError:
             continue
         return entry.pw_uid, entry.pw_gid
-    raise PostgresUnavailable("running as root and no unprivileged user (postgres, nobody) "
-                              "to run the PostgreSQL server as")
+    raise PostgresUnavailable(
+        "running as root and no unprivileged user (postgres, nobody) "
+        "to run the PostgreSQL server as"
+    )

@@ -12,15 +12,20 @@ import time
 from pathlib import Path
 
 import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import build_graph
 from langgraph.types import Command
 
 from devsecbots.store import encode_metadata, open_checkpointer, thread_config
-from devsecbots.graphs.context import Context
-from devsecbots.graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
 from tests.durable.helpers import API_KEY, STORY_FLAGS, Done, run, run_here
 from tests.story import (
-    INSECURE_APP, PARTLY_FIXED_APP, SECURE_APP, SECURE_TEMPLATE, flask_upload_story, submission,
+    INSECURE_APP,
+    PARTLY_FIXED_APP,
+    SECURE_APP,
+    SECURE_TEMPLATE,
+    flask_upload_story,
+    submission,
     verdict,
 )
 
@@ -29,8 +34,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
 def _build(server, tmp_path: Path, *extra: str) -> tuple[Done, Path, Path]:
     db, out = tmp_path / "runs.sqlite", tmp_path / "out"
-    done = run("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
-               "--base-url", server.base_url, "--db", str(db), *extra)
+    done = run(
+        "build",
+        "a Flask app for file upload",
+        "--out",
+        str(out),
+        *STORY_FLAGS,
+        "--base-url",
+        server.base_url,
+        "--db",
+        str(db),
+        *extra,
+    )
     return done, db, out
 
 
@@ -50,8 +65,11 @@ def test_approve_then_history_and_time_travel(fake_openai, tmp_path: Path) -> No
     thread = first.thread_id
     listing = run("runs", "--db", str(db), "--format", "json")
     row = json.loads(listing.stdout)[0]
-    assert (row["thread_id"], row["state"], row["command"]) == \
-        (thread, "paused for review", "build")
+    assert (row["thread_id"], row["state"], row["command"]) == (
+        thread,
+        "paused for review",
+        "build",
+    )
     no_answer = run("resume", thread, "--db", str(db))
     assert no_answer.code == 2 and "waiting for a human decision" in no_answer.stderr
 
@@ -78,12 +96,16 @@ def test_approve_then_history_and_time_travel(fake_openai, tmp_path: Path) -> No
 
     for round_no, app in ((1, INSECURE_APP), (2, PARTLY_FIXED_APP), (3, SECURE_APP)):
         restored = tmp_path / f"round{round_no}"
-        done = run("history", thread, "--db", str(db), "--round", str(round_no),
-                   "--out", str(restored))
+        done = run(
+            "history", thread, "--db", str(db), "--round", str(round_no), "--out", str(restored)
+        )
         assert done.code == 0, done.text
         assert (restored / "app.py").read_text() == app
-        assert sorted(p.name for p in restored.rglob("*") if p.is_file()) == \
-            ["app.py", "requirements.txt", "upload.html"]
+        assert sorted(p.name for p in restored.rglob("*") if p.is_file()) == [
+            "app.py",
+            "requirements.txt",
+            "upload.html",
+        ]
 
 
 def test_reject_goes_round_again_then_stop(fake_openai, tmp_path: Path) -> None:
@@ -94,8 +116,9 @@ def test_reject_goes_round_again_then_stop(fake_openai, tmp_path: Path) -> None:
     first, db, out = _build(fake_openai, tmp_path, "--human-review")
     _paused(first, 3)
     comment = "Keep uploads out of the working directory"
-    again = run("resume", first.thread_id, "--db", str(db), "--decision", "reject",
-                "--comment", comment)
+    again = run(
+        "resume", first.thread_id, "--db", str(db), "--decision", "reject", "--comment", comment
+    )
     _paused(again, 4)
     dev_round4 = [r for r in fake_openai.requests if r.model == "dev-model"][-1]
     assert comment in json.dumps(dev_round4.messages)
@@ -113,11 +136,23 @@ def test_interactive_prompt_in_a_terminal(fake_openai, tmp_path: Path) -> None:
     out = tmp_path / "out"
     main, child = pty.openpty()
     proc = subprocess.Popen(
-        cli("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
-            "--base-url", fake_openai.base_url, "--db", str(tmp_path / "runs.sqlite"),
-            "--human-review"),
+        cli(
+            "build",
+            "a Flask app for file upload",
+            "--out",
+            str(out),
+            *STORY_FLAGS,
+            "--base-url",
+            fake_openai.base_url,
+            "--db",
+            str(tmp_path / "runs.sqlite"),
+            "--human-review",
+        ),
         env=cli_env(OPENAI_API_KEY=API_KEY, TERM="dumb", COLUMNS="200"),
-        stdin=child, stdout=child, stderr=child, close_fds=True,
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        close_fds=True,
     )
     os.close(child)
     seen = b""
@@ -156,10 +191,12 @@ def test_comments_and_requests_are_shown_as_text_not_markup(capsys, tmp_path: Pa
         graph = build_graph(saver)
         meta = encode_metadata({"devsecbots": settings})
         config = {**thread_config("t-markup"), "metadata": meta}
-        graph.invoke({"request": "harden [/red] this", "files": {"calc.py": "x = 1\n"}}, config,
-                     context=ctx)
-        graph.invoke(Command(resume={"decision": "reject", "comment": comment}), config,
-                     context=ctx)
+        graph.invoke(
+            {"request": "harden [/red] this", "files": {"calc.py": "x = 1\n"}}, config, context=ctx
+        )
+        graph.invoke(
+            Command(resume={"decision": "reject", "comment": comment}), config, context=ctx
+        )
     history = run_here(capsys, "history", "t-markup", "--db", str(db))
     assert history.code == 0, history.text
     assert "[/bold] keep [red]add[/red]" in " ".join(history.stdout.replace("│", " ").split())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.devsec import build_graph
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from devsecbots.graphs.context import Context
-from devsecbots.graphs.devsec import build_graph
 from tests.story import SECURE_APP, SECURE_TEMPLATE, flask_upload_story, submission, verdict
 
 pytestmark = pytest.mark.timeout(180)
@@ -43,8 +43,9 @@ def test_pauses_before_approving_and_shows_what_is_approved() -> None:
 
 def test_approve() -> None:
     graph, config, _ = _start()
-    final = graph.invoke(Command(resume={"decision": "approve", "comment": "ok"}), config,
-                         context=OFFLINE)
+    final = graph.invoke(
+        Command(resume={"decision": "approve", "comment": "ok"}), config, context=OFFLINE
+    )
     assert final["status"] == "approved" and "approved by a person" in final["reason"]
     assert final["decisions"] == [{"round": 1, "decision": "approve", "comment": "ok"}]
     assert final["history"][-1]["note"].endswith("approved by a person: ok")
@@ -69,8 +70,11 @@ def test_a_malformed_answer_asks_again() -> None:
 
 def test_offline_reject_ends_rejected_with_the_comment_as_a_human_finding() -> None:
     graph, config, _ = _start()
-    final = graph.invoke(Command(resume={"decision": "reject", "comment": "Add input checks"}),
-                         config, context=OFFLINE)
+    final = graph.invoke(
+        Command(resume={"decision": "reject", "comment": "Add input checks"}),
+        config,
+        context=OFFLINE,
+    )
     assert final["status"] == "rejected" and "cannot act on comments" in final["reason"]
     human = [f for f in final["findings"] if f["source"] == "human"]
     assert len(human) == 1 and human[0]["recommendation"] == "Add input checks"
@@ -78,16 +82,27 @@ def test_offline_reject_ends_rejected_with_the_comment_as_a_human_finding() -> N
 
 def test_reject_sends_the_comment_to_devbot_and_the_loop_goes_on(fake_openai) -> None:
     story = flask_upload_story()
-    revised = SECURE_APP.replace("UPLOAD_FOLDER = \"uploads\"", "UPLOAD_FOLDER = \"/srv/uploads\"")
+    revised = SECURE_APP.replace('UPLOAD_FOLDER = "uploads"', 'UPLOAD_FOLDER = "/srv/uploads"')
     fake_openai.script("dev-model", [*story["dev-model"], submission(revised, SECURE_TEMPLATE)])
     fake_openai.script("sec-model", [*story["sec-model"], verdict("approved")])
-    ctx = Context(dev_model="dev-model", sec_model="sec-model", base_url=fake_openai.base_url,
-                  human_review=True, run_tests=False, analyzers=("bandit",))
+    ctx = Context(
+        dev_model="dev-model",
+        sec_model="sec-model",
+        base_url=fake_openai.base_url,
+        human_review=True,
+        run_tests=False,
+        analyzers=("bandit",),
+    )
     graph, config, _ = _start(ctx, {"request": "a Flask app for file upload"})
     assert _pause(graph, config)["round"] == 3
-    assert "+app.config[\"SECRET_KEY\"]" in _pause(graph, config)["diff"]  # vs. no input: all new
-    graph.invoke(Command(resume={"decision": "reject", "comment": "Keep uploads out of the "
-                                 "working directory"}), config, context=ctx)
+    assert '+app.config["SECRET_KEY"]' in _pause(graph, config)["diff"]  # vs. no input: all new
+    graph.invoke(
+        Command(
+            resume={"decision": "reject", "comment": "Keep uploads out of the working directory"}
+        ),
+        config,
+        context=ctx,
+    )
     payload = _pause(graph, config)
     assert payload["round"] == 4  # DevBot went round again, and the checks approve again
     prompt = json.dumps(fake_openai.requests[-2].messages)  # DevBot's round-4 request

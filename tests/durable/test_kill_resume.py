@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from devsecbots.graphs.devsec import build_graph
 
 from devsecbots.store import open_checkpointer, thread_config
 from devsecbots.testing import FakeOpenAI, Fault
-from devsecbots.graphs.devsec import build_graph
 from tests.conftest import cli, cli_env
 from tests.durable.helpers import API_KEY, STORY_FLAGS, THREAD, comparable_report, run, tree
 from tests.story import SECURE_APP, flask_upload_story
@@ -28,8 +28,18 @@ def _uninterrupted(tmp_path: Path) -> tuple[Path, Path]:
     with FakeOpenAI() as server:
         for model, replies in flask_upload_story().items():
             server.script(model, replies)
-        done = run("build", "a Flask app for file upload", "--out", str(out), "--report",
-                   str(report), *STORY_FLAGS, "--base-url", server.base_url, "--no-persist")
+        done = run(
+            "build",
+            "a Flask app for file upload",
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            *STORY_FLAGS,
+            "--base-url",
+            server.base_url,
+            "--no-persist",
+        )
     assert done.code == 0, done.text
     return out, report
 
@@ -55,10 +65,22 @@ def test_sigkill_during_second_review_then_resume(fake_openai: FakeOpenAI, tmp_p
     db, out, report, log = (tmp_path / n for n in ("runs.sqlite", "out", "out.json", "run.log"))
     with log.open("w") as sink:
         proc = subprocess.Popen(
-            cli("build", "a Flask app for file upload", "--out", str(out), "--report", str(report),
-                *STORY_FLAGS, "--base-url", fake_openai.base_url, "--db", str(db)),
+            cli(
+                "build",
+                "a Flask app for file upload",
+                "--out",
+                str(out),
+                "--report",
+                str(report),
+                *STORY_FLAGS,
+                "--base-url",
+                fake_openai.base_url,
+                "--db",
+                str(db),
+            ),
             env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200"),
-            stdout=sink, stderr=subprocess.STDOUT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
     try:
         sec_calls = lambda: sum(r.model == "sec-model" for r in fake_openai.requests)  # noqa: E731
@@ -102,8 +124,17 @@ def test_resume_after_finish_is_refused_and_keeps_the_checkpoints(fake_openai, t
     for model, replies in flask_upload_story().items():
         fake_openai.script(model, replies)
     db, out = tmp_path / "runs.sqlite", tmp_path / "out"
-    done = run("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
-               "--base-url", fake_openai.base_url, "--db", str(db))
+    done = run(
+        "build",
+        "a Flask app for file upload",
+        "--out",
+        str(out),
+        *STORY_FLAGS,
+        "--base-url",
+        fake_openai.base_url,
+        "--db",
+        str(db),
+    )
     assert done.code == 0, done.text
     with open_checkpointer(str(db), must_exist=True) as saver:
         count = len(list(saver.list(thread_config(done.thread_id))))
@@ -133,10 +164,21 @@ def test_ctrl_c_exits_at_once_and_resume_completes(fake_openai: FakeOpenAI, tmp_
     fake_openai.script("sec-model", [sec_replies[0], Fault.hang(120), *sec_replies[1:]])
     db, out = tmp_path / "runs.sqlite", tmp_path / "out"
     proc = subprocess.Popen(
-        cli("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
-            "--base-url", fake_openai.base_url, "--db", str(db)),
+        cli(
+            "build",
+            "a Flask app for file upload",
+            "--out",
+            str(out),
+            *STORY_FLAGS,
+            "--base-url",
+            fake_openai.base_url,
+            "--db",
+            str(db),
+        ),
         env=cli_env(OPENAI_API_KEY=API_KEY, COLUMNS="200"),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         sec_calls = lambda: sum(r.model == "sec-model" for r in fake_openai.requests)  # noqa: E731

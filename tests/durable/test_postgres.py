@@ -18,30 +18,53 @@ def test_offline_run_is_stored_listed_and_restorable(postgres_url: str, tmp_path
     src = tmp_path / "src"
     src.mkdir()
     (src / "calc.py").write_text("def add(a, b):\n    return a + b\n")
-    done = run("harden", str(src), "--out", str(tmp_path / "out"), "--offline",
-               "--analyzers", "bandit", "--no-tests", "--db", postgres_url)
+    done = run(
+        "harden",
+        str(src),
+        "--out",
+        str(tmp_path / "out"),
+        "--offline",
+        "--analyzers",
+        "bandit",
+        "--no-tests",
+        "--db",
+        postgres_url,
+    )
     assert done.code == 0, done.text
     with open_checkpointer(postgres_url, must_exist=True) as saver:
         assert done.thread_id in recent_threads(saver, 50)
         settings = run_settings(latest_checkpoint(saver, done.thread_id))
     assert settings["command"] == "harden" and settings["offline"] is True
     listing = json.loads(run("runs", "--db", postgres_url, "--format", "json").stdout)
-    assert {"thread_id": done.thread_id, "state": "approved"}.items() <= \
-        next(r for r in listing if r["thread_id"] == done.thread_id).items()
+    assert {"thread_id": done.thread_id, "state": "approved"}.items() <= next(
+        r for r in listing if r["thread_id"] == done.thread_id
+    ).items()
     restored = tmp_path / "r1"
-    back = run("history", done.thread_id, "--db", postgres_url, "--round", "1",
-               "--out", str(restored))
+    back = run(
+        "history", done.thread_id, "--db", postgres_url, "--round", "1", "--out", str(restored)
+    )
     assert back.code == 0, back.text
     assert (restored / "calc.py").read_text() == (src / "calc.py").read_text()
 
 
-def test_paused_run_resumes_from_postgres_in_another_process(postgres_url: str, fake_openai,
-                                                             tmp_path: Path) -> None:
+def test_paused_run_resumes_from_postgres_in_another_process(
+    postgres_url: str, fake_openai, tmp_path: Path
+) -> None:
     for model, replies in flask_upload_story().items():
         fake_openai.script(model, replies)
     out = tmp_path / "out"
-    first = run("build", "a Flask app for file upload", "--out", str(out), *STORY_FLAGS,
-                "--base-url", fake_openai.base_url, "--db", postgres_url, "--human-review")
+    first = run(
+        "build",
+        "a Flask app for file upload",
+        "--out",
+        str(out),
+        *STORY_FLAGS,
+        "--base-url",
+        fake_openai.base_url,
+        "--db",
+        postgres_url,
+        "--human-review",
+    )
     assert first.code == 3 and "paused for human review in round 3" in first.stderr, first.text
     done = run("resume", first.thread_id, "--db", postgres_url, "--decision", "approve")
     assert done.code == 0, done.text

@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from devsecbots.graphs.devsec import build_graph
 
 from devsecbots.store import open_checkpointer, thread_config
 from devsecbots.testing import free_port
-from devsecbots.graphs.devsec import build_graph
 from tests.durable.helpers import Done, run, run_here
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
@@ -30,8 +30,19 @@ def _harden(capsys, tmp_path: Path, db: str, *extra: str) -> Done:
     src.mkdir(exist_ok=True)
     (src / "calc.py").write_text(CLEAN)
     out = tmp_path / f"out{len(list(tmp_path.glob('out*')))}"
-    args = ("harden", str(src), "--out", str(out), "--offline", "--analyzers", "bandit",
-            "--no-tests", "--db", db, *extra)
+    args = (
+        "harden",
+        str(src),
+        "--out",
+        str(out),
+        "--offline",
+        "--analyzers",
+        "bandit",
+        "--no-tests",
+        "--db",
+        db,
+        *extra,
+    )
     return run_here(capsys, *args) if capsys else run(*args)
 
 
@@ -119,10 +130,14 @@ def test_decision_options_are_checked(capsys, stored_run) -> None:
     db, thread_id = stored_run
     done = run_here(capsys, "resume", thread_id, "--db", str(db), "--comment", "x")
     _one_line_exit_2(done, "--decision")
-    _one_line_exit_2(run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "maybe"),
-                     "approve, reject, stop")
-    _one_line_exit_2(run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "reject"),
-                     "needs a comment")
+    _one_line_exit_2(
+        run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "maybe"),
+        "approve, reject, stop",
+    )
+    _one_line_exit_2(
+        run_here(capsys, "resume", thread_id, "--db", str(db), "--decision", "reject"),
+        "needs a comment",
+    )
 
 
 def test_thread_not_started_by_the_cli(capsys, tmp_path: Path) -> None:
@@ -136,8 +151,9 @@ def test_thread_not_started_by_the_cli(capsys, tmp_path: Path) -> None:
 
 def test_history_round_out_of_range(capsys, stored_run, tmp_path: Path) -> None:
     db, thread_id = stored_run
-    done = run_here(capsys, "history", thread_id, "--db", str(db), "--round", "7",
-                    "--out", str(tmp_path / "r"))
+    done = run_here(
+        capsys, "history", thread_id, "--db", str(db), "--round", "7", "--out", str(tmp_path / "r")
+    )
     _one_line_exit_2(done, "has no round 7", "rounds completed: 1")
     done = run_here(capsys, "history", thread_id, "--db", str(db), "--round", "1")
     _one_line_exit_2(done, "go together")

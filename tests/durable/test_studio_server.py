@@ -62,9 +62,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.update(LANGGRAPH_CLI_NO_ANALYTICS="1", LANGGRAPH_NO_VERSION_CHECK="1")
     with log.open("w") as sink:
         proc = subprocess.Popen(
-            [str(LANGGRAPH), "dev", "--no-browser", "--no-reload", "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(LANGGRAPH),
+                "dev",
+                "--no-browser",
+                "--no-reload",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -89,9 +101,13 @@ def test_graph_and_schemas(client) -> None:
     drawn = sdk.assistants.get_graph(assistant)
     assert {n["id"] for n in drawn["nodes"]} >= {"develop", "review", "approval_check"}
     edges = {(e["source"], e["target"], bool(e.get("conditional"))) for e in drawn["edges"]}
-    assert {("__start__", "develop", False), ("develop", "review", False),
-            ("review", "approval_check", False), ("approval_check", "develop", True),
-            ("approval_check", "__end__", True)} <= edges
+    assert {
+        ("__start__", "develop", False),
+        ("develop", "review", False),
+        ("review", "approval_check", False),
+        ("approval_check", "develop", True),
+        ("approval_check", "__end__", True),
+    } <= edges
     schemas = sdk.assistants.get_schemas(assistant)
     for name in ("input_schema", "context_schema", "state_schema"):
         jsonschema.Draft202012Validator.check_schema(schemas[name])
@@ -100,17 +116,24 @@ def test_graph_and_schemas(client) -> None:
     assert context["max_rounds"]["type"] == "integer" and context["max_rounds"]["default"] == 4
     assert context["human_review"]["type"] == "boolean"
     assert context["analyzers"]["type"] == "array"
-    jsonschema.validate({"offline": True, "human_review": True, "analyzers": ["bandit"]},
-                        schemas["context_schema"])
+    jsonschema.validate(
+        {"offline": True, "human_review": True, "analyzers": ["bandit"]}, schemas["context_schema"]
+    )
 
 
 def test_offline_run_on_the_example(client) -> None:
     sdk, assistant = client
-    files = {p: (EXAMPLE / p).read_text() for p in ("app.py", "templates/upload.html",
-                                                    "requirements.txt")}
+    files = {
+        p: (EXAMPLE / p).read_text()
+        for p in ("app.py", "templates/upload.html", "requirements.txt")
+    }
     thread = sdk.threads.create()
-    final = sdk.runs.wait(thread["thread_id"], assistant, context={"offline": True},
-                          input={"request": "Harden this upload app", "files": files})
+    final = sdk.runs.wait(
+        thread["thread_id"],
+        assistant,
+        context={"offline": True},
+        input={"request": "Harden this upload app", "files": files},
+    )
     assert final["status"] in ("approved", "stalled", "max_rounds"), final.get("reason")
     assert set(final["files"]) == set(files) and final["input_files"] == files
     assert [r["round"] for r in final["history"]] == list(range(1, final["round"] + 1))
@@ -127,13 +150,21 @@ def test_human_review_through_the_server(client) -> None:
     sdk, assistant = client
     context = {"offline": True, "human_review": True, "analyzers": ["bandit"], "run_tests": False}
     thread = sdk.threads.create()["thread_id"]
-    sdk.runs.wait(thread, assistant, context=context,
-                  input={"request": "review", "files": {"calc.py": "def add(a, b):\n    pass\n"}})
+    sdk.runs.wait(
+        thread,
+        assistant,
+        context=context,
+        input={"request": "review", "files": {"calc.py": "def add(a, b):\n    pass\n"}},
+    )
     paused = sdk.threads.get_state(thread)
     assert paused["next"] == ["approval_check"]
     payload = paused["tasks"][0]["interrupts"][0]["value"]
     assert payload["kind"] == "human_review" and payload["options"] == ["approve", "reject", "stop"]
-    final = sdk.runs.wait(thread, assistant, context=context,
-                          command={"resume": {"decision": "approve", "comment": "via Studio"}})
+    final = sdk.runs.wait(
+        thread,
+        assistant,
+        context=context,
+        command={"resume": {"decision": "approve", "comment": "via Studio"}},
+    )
     assert final["status"] == "approved"
     assert final["decisions"] == [{"round": 1, "decision": "approve", "comment": "via Studio"}]

@@ -11,8 +11,9 @@ from tests.story import SECURE_APP, submission, verdict
 
 
 def run_build(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cli("build", *args), env=cli_env(**env), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        cli("build", *args), env=cli_env(**env), capture_output=True, text=True, timeout=120
+    )
 
 
 def assert_one_line_error(run: subprocess.CompletedProcess, code: int, *needles: str) -> None:
@@ -37,7 +38,9 @@ def test_empty_request(tmp_path: Path) -> None:
 def test_out_pointing_at_a_file(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("keep me")
-    run = run_build("x", "--out", str(target), "--model", "m", "--base-url", "http://127.0.0.1:9/v1")
+    run = run_build(
+        "x", "--out", str(target), "--model", "m", "--base-url", "http://127.0.0.1:9/v1"
+    )
     assert_one_line_error(run, 2, "not a directory")
     assert target.read_text() == "keep me"
 
@@ -51,8 +54,9 @@ def test_unreachable_server_exits_3_with_resume_hint(tmp_path: Path) -> None:
 
 def test_invalid_output_is_reasked_once_then_exit_3(fake_openai, tmp_path: Path) -> None:
     fake_openai.script("m", [{"summary": "no files key"}, {"files": "not a list"}])
-    run = run_build("x", "--out", str(tmp_path / "o"), "--model", "m",
-                    "--base-url", fake_openai.base_url)
+    run = run_build(
+        "x", "--out", str(tmp_path / "o"), "--model", "m", "--base-url", fake_openai.base_url
+    )
     assert_one_line_error(run, 3, "invalid output twice")
     assert len(fake_openai.requests) == 2
     assert "could not be used" in str(fake_openai.requests[1].messages[-1])
@@ -61,14 +65,27 @@ def test_invalid_output_is_reasked_once_then_exit_3(fake_openai, tmp_path: Path)
 
 def test_one_invalid_answer_is_recovered_by_the_reask(fake_openai, tmp_path: Path) -> None:
     fake_openai.script("m", [{"oops": True}, submission(SECURE_APP), verdict("approved")])
-    run = run_build("x", "--out", str(tmp_path / "o"), "--model", "m",
-                    "--base-url", fake_openai.base_url, "--no-persist")
+    run = run_build(
+        "x",
+        "--out",
+        str(tmp_path / "o"),
+        "--model",
+        "m",
+        "--base-url",
+        fake_openai.base_url,
+        "--no-persist",
+    )
     assert run.returncode in (0, 1), run.stderr
     assert (tmp_path / "o" / "app.py").read_text() == SECURE_APP
 
 
 def test_paths_escaping_out_are_refused_and_nothing_is_written(fake_openai, tmp_path: Path) -> None:
-    evil = {"files": [{"path": "../escaped.py", "content": "x"}, {"path": "/tmp/abs.py", "content": "x"}]}
+    evil = {
+        "files": [
+            {"path": "../escaped.py", "content": "x"},
+            {"path": "/tmp/abs.py", "content": "x"},
+        ]
+    }
     fake_openai.script("m", [evil, evil])
     out = tmp_path / "box" / "out"
     run = run_build("x", "--out", str(out), "--model", "m", "--base-url", fake_openai.base_url)

@@ -20,16 +20,37 @@ def test_build_story_ends_approved_in_round_three(fake_openai, tmp_path: Path, m
         fake_openai.script(model, replies)
     out, report = tmp_path / "out", tmp_path / "report.json"
     run = subprocess.run(
-        cli("build", "a Flask app for file upload", "--out", str(out), "--report", str(report),
-            "--dev-model", "dev-model", "--sec-model", "sec-model",
-            "--base-url", fake_openai.base_url, "--structured-method", method, "--no-persist"),
-        env=cli_env(OPENAI_API_KEY="sk-story-test-key"), capture_output=True, text=True, timeout=180,
+        cli(
+            "build",
+            "a Flask app for file upload",
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            "--dev-model",
+            "dev-model",
+            "--sec-model",
+            "sec-model",
+            "--base-url",
+            fake_openai.base_url,
+            "--structured-method",
+            method,
+            "--no-persist",
+        ),
+        env=cli_env(OPENAI_API_KEY="sk-story-test-key"),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     data = json.loads(report.read_text())
     assert data["status"] == "approved" and data["run_status"] == "approved"
     assert data["rounds"] == 3
-    assert [r["verdict"] for r in data["history"]] == ["changes_requested", "changes_requested", "approved"]
+    assert [r["verdict"] for r in data["history"]] == [
+        "changes_requested",
+        "changes_requested",
+        "approved",
+    ]
     # Round 2: the reviewer said "approved" but Bandit's debug=True finding stood.
     round2 = data["history"][1]
     assert round2["blocking"] >= 1 and "at or above medium" in round2["note"]
@@ -37,7 +58,10 @@ def test_build_story_ends_approved_in_round_three(fake_openai, tmp_path: Path, m
     billed = fake_openai.billed
     assert data["usage"]["input_tokens"] == billed["input_tokens"] > 0
     assert data["usage"]["output_tokens"] == billed["output_tokens"] > 0
-    assert sum(r["tokens"] for r in data["history"]) == billed["input_tokens"] + billed["output_tokens"]
+    assert (
+        sum(r["tokens"] for r in data["history"])
+        == billed["input_tokens"] + billed["output_tokens"]
+    )
     written = {f["path"]: f["sha256"] for f in data["files"]}
     assert set(written) == {"app.py", "templates/upload.html", "requirements.txt"}
     for path, digest in written.items():
@@ -53,10 +77,25 @@ def test_prompts_fence_code_and_stay_flat(fake_openai, tmp_path: Path) -> None:
     for model, replies in flask_upload_story().items():
         fake_openai.script(model, replies)
     run = subprocess.run(
-        cli("build", "a Flask app for file upload", "--out", str(tmp_path / "o"), "--model", "x",
-            "--dev-model", "dev-model", "--sec-model", "sec-model",
-            "--base-url", fake_openai.base_url, "--no-persist"),
-        env=cli_env(), capture_output=True, text=True, timeout=180,
+        cli(
+            "build",
+            "a Flask app for file upload",
+            "--out",
+            str(tmp_path / "o"),
+            "--model",
+            "x",
+            "--dev-model",
+            "dev-model",
+            "--sec-model",
+            "sec-model",
+            "--base-url",
+            fake_openai.base_url,
+            "--no-persist",
+        ),
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     dev_prompts = [r for r in fake_openai.requests if r.model == "dev-model"]

@@ -26,8 +26,9 @@ def offline_cli(*args: str) -> list[str]:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(offline_cli(*args), env=cli_env(), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        offline_cli(*args), env=cli_env(), capture_output=True, text=True, timeout=120
+    )
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -38,8 +39,9 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_the_guard_refuses_other_hosts() -> None:
     probe = "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=2)\n"
-    run = subprocess.run([sys.executable, "-c", GUARD + probe], capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", GUARD + probe], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode != 0 and "no network access beyond 127.0.0.1" in run.stderr
 
 

@@ -10,21 +10,25 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+
 from tests.conftest import ROOT, cli, cli_env
 
 EXAMPLE = ROOT / "examples" / "flask_upload"
 
 
 def harden(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cli("harden", *args), env=cli_env(), capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        cli("harden", *args), env=cli_env(), capture_output=True, text=True, timeout=300
+    )
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def one_error_line(run: subprocess.CompletedProcess) -> str:
@@ -43,7 +47,9 @@ def app_copy(tmp_path: Path) -> Path:
 def test_the_demo_ends_approved_with_no_blocking_bandit_finding(tmp_path: Path) -> None:
     before = tree_digest(EXAMPLE)
     out, report = tmp_path / "demo", tmp_path / "report.json"
-    run = harden(str(EXAMPLE), "--out", str(out), "--offline", "--no-persist", "--report", str(report))
+    run = harden(
+        str(EXAMPLE), "--out", str(out), "--offline", "--no-persist", "--report", str(report)
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     data = json.loads(report.read_text())
     assert data["status"] == "approved" and data["rounds"] == 2
@@ -74,8 +80,9 @@ def test_out_or_in_place_must_be_chosen(app_copy: Path) -> None:
     assert run.returncode == 2 and "--out" in one_error_line(run)
 
 
-def test_unreadable_files_are_skipped_reported_and_links_not_followed(app_copy: Path,
-                                                                      tmp_path: Path) -> None:
+def test_unreadable_files_are_skipped_reported_and_links_not_followed(
+    app_copy: Path, tmp_path: Path
+) -> None:
     (app_copy / "static").mkdir()
     (app_copy / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     (app_copy / "notes.txt").write_bytes("caf\xe9".encode("latin-1"))
@@ -90,9 +97,13 @@ def test_unreadable_files_are_skipped_reported_and_links_not_followed(app_copy: 
     assert "skipped notes.txt: not UTF-8 text" in run.stdout
     assert "skipped huge.py: larger than" in run.stdout
     assert "skipped leak.txt: symlink pointing outside the input" in run.stdout
-    assert (out / "static" / "logo.png").read_bytes() == (app_copy / "static" / "logo.png").read_bytes()
+    assert (out / "static" / "logo.png").read_bytes() == (
+        app_copy / "static" / "logo.png"
+    ).read_bytes()
     assert not (out / "leak.txt").exists()
-    skipped = {s["path"] for s in json.loads((out / "devsecbots-report.json").read_text())["skipped"]}
+    skipped = {
+        s["path"] for s in json.loads((out / "devsecbots-report.json").read_text())["skipped"]
+    }
     assert {"static/logo.png", "notes.txt", "huge.py", "leak.txt"} <= skipped
 
 

@@ -19,8 +19,9 @@ HARDENED = ROOT / "tests" / "analyzers" / "fixtures" / "upload_hardened.py"
 
 
 def review(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cli("review", *args), env=cli_env(**env), capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        cli("review", *args), env=cli_env(**env), capture_output=True, text=True, timeout=180
+    )
 
 
 @pytest.fixture
@@ -61,8 +62,10 @@ def test_sarif_to_file_validates_against_the_schema(tmp_path: Path) -> None:
     jsonschema.validate(sarif, schema)
     tags = {t for r in sarif["runs"][0]["tool"]["driver"]["rules"] for t in r["properties"]["tags"]}
     assert "external/cwe/cwe-22" in tags
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in sarif["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
     assert "app.py" in uris
 
 
@@ -78,7 +81,9 @@ def test_missing_semgrep_is_exit_2_unless_opted_out(hardened_app: Path) -> None:
     run = review(str(hardened_app), DEVSECBOTS_SEMGREP="/nonexistent/semgrep")
     assert run.returncode == 2
     assert "semgrep" in run.stderr and "Traceback" not in run.stderr
-    run = review(str(hardened_app), "--analyzers", "bandit", DEVSECBOTS_SEMGREP="/nonexistent/semgrep")
+    run = review(
+        str(hardened_app), "--analyzers", "bandit", DEVSECBOTS_SEMGREP="/nonexistent/semgrep"
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -95,7 +100,9 @@ def test_inline_waiver_with_a_reason_is_honoured_and_reported(tmp_path: Path) ->
 
 def test_llm_approval_cannot_pass_the_gate_over_an_analyser_finding(fake_openai) -> None:
     fake_openai.default("sec", verdict("approved"))
-    run = review(str(EXAMPLE), "--format", "json", "--model", "sec", "--base-url", fake_openai.base_url)
+    run = review(
+        str(EXAMPLE), "--format", "json", "--model", "sec", "--base-url", fake_openai.base_url
+    )
     assert run.returncode == 1, run.stderr
     data = json.loads(run.stdout)
     assert data["reviewer_status"] == "approved" and data["status"] == "changes_requested"

@@ -17,7 +17,6 @@ KERNEL_NAME = "devsecbots-test"
 CELL_TIMEOUT = 600
 
 
-
 def kernel_manager(spec_root: Path) -> KernelManager:
     """A kernel manager whose only kernelspec runs `sys.executable -m ipykernel_launcher`."""
     spec_dir = spec_root / "kernels" / KERNEL_NAME

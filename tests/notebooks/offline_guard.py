@@ -6,7 +6,7 @@ import sys
 
 # Run first (a notebook's first cell, or `python -c GUARD + ...`): prove the process is this
 # interpreter, and refuse any connection that does not go to the loopback interface.
-GUARD = f'''
+GUARD = f"""
 import ipaddress, socket, sys
 assert sys.prefix == {sys.prefix!r}, f"this process runs {{sys.executable}}, not the project's venv"
 _connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
@@ -30,4 +30,4 @@ def _guarded(connect):
 socket.socket.connect = _guarded(_connect)
 socket.socket.connect_ex = _guarded(_connect_ex)
 del _guarded
-'''
+"""

@@ -70,8 +70,9 @@ def test_add_a_node_changes_the_outcome(kernel_env, tmp_path: Path) -> None:
     nb = execute(NOTEBOOKS / "02_add_a_node.ipynb", tmp_path)
     outcome = tagged_text(nb, "outcome")
     assert re.search(r"^package graph\s+approved\b", outcome, re.MULTILINE), outcome
-    assert re.search(r"^with dependency_reviewer\s+(stalled|max_rounds)\b", outcome,
-                     re.MULTILINE), outcome
+    assert re.search(
+        r"^with dependency_reviewer\s+(stalled|max_rounds)\b", outcome, re.MULTILINE
+    ), outcome
     assert "unpinned-dependency" in outcome
     assert re.search(r"^after pinning\s+approved\b", tagged_text(nb, "pinned"), re.MULTILINE)
     assert "dependency_reviewer" in _markdown(nb) and _images(nb) == 1

@@ -27,9 +27,24 @@ def test_harden_runs_each_path_as_its_own_checkpointed_job(capsys, tmp_path: Pat
         server.default("dev", submission(SECURE_APP))
         server.default("sec", verdict("approved"))
         started = time.monotonic()
-        run = run_cli(capsys, "harden", *map(str, paths), "--out", str(tmp_path / "out"),
-                      "--dev-model", "dev", "--sec-model", "sec", "--base-url", server.base_url,
-                      "--analyzers", "bandit", "--no-tests", "--concurrency", "6")
+        run = run_cli(
+            capsys,
+            "harden",
+            *map(str, paths),
+            "--out",
+            str(tmp_path / "out"),
+            "--dev-model",
+            "dev",
+            "--sec-model",
+            "sec",
+            "--base-url",
+            server.base_url,
+            "--analyzers",
+            "bandit",
+            "--no-tests",
+            "--concurrency",
+            "6",
+        )
         elapsed = time.monotonic() - started
         calls = len(server.requests)
     assert run.code == 0, run.stdout + run.stderr
@@ -51,9 +66,22 @@ def test_harden_runs_each_path_as_its_own_checkpointed_job(capsys, tmp_path: Pat
 def test_one_failing_job_does_not_stop_the_others(capsys, tmp_path: Path) -> None:
     good = inputs(tmp_path, 2)
     missing = tmp_path / "in" / "gone"
-    run = run_cli(capsys, "harden", str(good[0]), str(missing), str(good[1]), "--out",
-                  str(tmp_path / "out"), "--offline", "--analyzers", "bandit", "--no-persist",
-                  "--no-tests", "--concurrency", "2")
+    run = run_cli(
+        capsys,
+        "harden",
+        str(good[0]),
+        str(missing),
+        str(good[1]),
+        "--out",
+        str(tmp_path / "out"),
+        "--offline",
+        "--analyzers",
+        "bandit",
+        "--no-persist",
+        "--no-tests",
+        "--concurrency",
+        "2",
+    )
     assert run.code == 2  # the worst outcome: bad input for one path
     assert "gone: bad input" in run.stdout and "no such file or directory" in run.stdout
     for path in good:
@@ -63,8 +91,17 @@ def test_one_failing_job_does_not_stop_the_others(capsys, tmp_path: Path) -> Non
 def test_inputs_with_the_same_name_are_refused(capsys, tmp_path: Path) -> None:
     (tmp_path / "a" / "app").mkdir(parents=True)
     (tmp_path / "b" / "app").mkdir(parents=True)
-    run = run_cli(capsys, "harden", str(tmp_path / "a" / "app"), str(tmp_path / "b" / "app"),
-                  "--out", str(tmp_path / "out"), "--offline", "--concurrency", "2")
+    run = run_cli(
+        capsys,
+        "harden",
+        str(tmp_path / "a" / "app"),
+        str(tmp_path / "b" / "app"),
+        "--out",
+        str(tmp_path / "out"),
+        "--offline",
+        "--concurrency",
+        "2",
+    )
     assert run.code == 2 and "share the name app" in run.stderr
     assert not (tmp_path / "out").exists()
 
@@ -74,12 +111,32 @@ def test_review_combines_per_path_results(capsys, tmp_path: Path) -> None:
     secure = tmp_path / "in" / "fixed"
     secure.mkdir()
     (secure / "app.py").write_text(SECURE_APP)
-    run = run_cli(capsys, "review", str(insecure), str(secure), "--analyzers", "bandit",
-                  "--format", "json", "--concurrency", "2")
+    run = run_cli(
+        capsys,
+        "review",
+        str(insecure),
+        str(secure),
+        "--analyzers",
+        "bandit",
+        "--format",
+        "json",
+        "--concurrency",
+        "2",
+    )
     results = json.loads(run.stdout)
     assert run.code == 1  # one path is not approved
     assert [r["path"] for r in results] == [str(insecure), str(secure)]
     assert [r["status"] for r in results] == ["changes_requested", "approved"]
-    sarif = run_cli(capsys, "review", str(insecure), str(secure), "--analyzers", "bandit",
-                    "--format", "sarif", "--concurrency", "2")
+    sarif = run_cli(
+        capsys,
+        "review",
+        str(insecure),
+        str(secure),
+        "--analyzers",
+        "bandit",
+        "--format",
+        "sarif",
+        "--concurrency",
+        "2",
+    )
     assert len(json.loads(sarif.stdout)["runs"]) == 2

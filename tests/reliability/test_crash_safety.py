@@ -22,30 +22,65 @@ from tests.conftest import cli_env
 from tests.reliability.helpers import checkpoints, run_cli, tree
 from tests.story import INSECURE_APP, ROUND1_FINDINGS, SECURE_APP, submission, verdict
 
-BOUNDARIES = ["develop:1", "review:1", "approval_check:1", "develop:2", "review:2",
-              "approval_check:2"]
+BOUNDARIES = [
+    "develop:1",
+    "review:1",
+    "approval_check:1",
+    "develop:2",
+    "review:2",
+    "approval_check:2",
+]
 EXPECTED = {f["path"]: f["content"] for f in submission(SECURE_APP)["files"]}
 REPORTS = {"SECURITY-REPORT.md", "devsecbots-report.json"}
 
 
 def story(server: FakeOpenAI) -> None:
     """Replies chosen by what is asked, so a repeated call would get the same answer."""
-    server.default("dev", lambda body: submission(
-        SECURE_APP if "Revise the program" in json.dumps(body["messages"]) else INSECURE_APP))
-    server.default("sec", lambda body: verdict("changes_requested", ROUND1_FINDINGS)
-                   if "0.0.0.0" in json.dumps(body["messages"]) else verdict("approved"))
+    server.default(
+        "dev",
+        lambda body: submission(
+            SECURE_APP if "Revise the program" in json.dumps(body["messages"]) else INSECURE_APP
+        ),
+    )
+    server.default(
+        "sec",
+        lambda body: (
+            verdict("changes_requested", ROUND1_FINDINGS)
+            if "0.0.0.0" in json.dumps(body["messages"])
+            else verdict("approved")
+        ),
+    )
 
 
 def launch(tmp_path: Path, spec: str, *args: str) -> subprocess.CompletedProcess:
     """The CLI in a subprocess that SIGKILLs itself at `spec` (see crash_launcher)."""
     env = cli_env(DEVSECBOTS_DB=str(tmp_path / "runs.sqlite"), PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, "-m", "tests.reliability.crash_launcher", spec, *args],
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.reliability.crash_launcher", spec, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def build_args(server: FakeOpenAI, out: Path) -> list[str]:
-    return ["build", "an upload app", "--out", str(out), "--dev-model", "dev", "--sec-model",
-            "sec", "--base-url", server.base_url, "--analyzers", "bandit", "--max-retries", "0"]
+    return [
+        "build",
+        "an upload app",
+        "--out",
+        str(out),
+        "--dev-model",
+        "dev",
+        "--sec-model",
+        "sec",
+        "--base-url",
+        server.base_url,
+        "--analyzers",
+        "bandit",
+        "--max-retries",
+        "0",
+    ]
 
 
 def thread_of(run: subprocess.CompletedProcess) -> str:
@@ -124,8 +159,17 @@ def test_after_a_crash_while_writing_history_restores_the_files(
     tmp, thread, seen = crashed_while_writing
     out = tmp / "out"
     assert any(p.endswith(".tmp") for p in seen)  # the killed write's temporary file
-    run = run_cli(capsys, "history", thread, "--db", str(tmp / "runs.sqlite"), "--round", "2",
-                  "--out", str(out))
+    run = run_cli(
+        capsys,
+        "history",
+        thread,
+        "--db",
+        str(tmp / "runs.sqlite"),
+        "--round",
+        "2",
+        "--out",
+        str(out),
+    )
     assert run.code == 0, run.stderr
     for path, content in EXPECTED.items():
         assert (out / path).read_text() == content

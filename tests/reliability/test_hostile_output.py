@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from devsecbots.graphs.state import MAX_FILE_CHARS, MAX_SUBMITTED_FILES
 
 from devsecbots.testing import FakeOpenAI
-from devsecbots.graphs.state import MAX_FILE_CHARS, MAX_SUBMITTED_FILES
 from tests.reliability.helpers import FAST, run_cli, tree
 from tests.story import SECURE_APP, verdict
 
@@ -34,14 +34,28 @@ def files(*pairs: tuple[str, str]) -> dict:
 
 
 def build(capsys, server: FakeOpenAI, out: Path, *extra: str):
-    return run_cli(capsys, "build", "an app", "--out", str(out), "--model", "m",
-                   "--base-url", server.base_url, *FAST, *extra)
+    return run_cli(
+        capsys,
+        "build",
+        "an app",
+        "--out",
+        str(out),
+        "--model",
+        "m",
+        "--base-url",
+        server.base_url,
+        *FAST,
+        *extra,
+    )
 
 
 def outside(tmp_path: Path, out: Path) -> list[str]:
     """Everything under tmp_path that is neither --out, inside it, nor the run database."""
-    return [p for p in tree(tmp_path)
-            if not (tmp_path / p).is_relative_to(out) and not p.startswith("runs.sqlite")]
+    return [
+        p
+        for p in tree(tmp_path)
+        if not (tmp_path / p).is_relative_to(out) and not p.startswith("runs.sqlite")
+    ]
 
 
 @pytest.mark.parametrize("path", ESCAPES.values(), ids=ESCAPES.keys())
@@ -126,8 +140,9 @@ def test_out_that_is_a_symlink_writes_into_its_target_only(capsys, tmp_path: Pat
 def test_a_file_where_a_directory_is_needed_fails_cleanly(capsys, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with FakeOpenAI() as server:
-        server.script("m", [files(("lib", "x = 1\n"), ("lib/mod.py", "y = 2\n")),
-                            verdict("approved")])
+        server.script(
+            "m", [files(("lib", "x = 1\n"), ("lib/mod.py", "y = 2\n")), verdict("approved")]
+        )
         run = build(capsys, server, out)
     assert run.code == 3 and len(run.error_lines) == 1, run.stderr
     assert "could not write" in run.stderr

@@ -20,12 +20,28 @@ def ever_changing_app():
     return lambda _body: submission(INSECURE_APP + f"# revision {next(versions)}\n")
 
 
-def run_with_limit(capsys, tmp_path: Path, server: FakeOpenAI, *limit: str) -> tuple[int, dict, str]:
+def run_with_limit(
+    capsys, tmp_path: Path, server: FakeOpenAI, *limit: str
+) -> tuple[int, dict, str]:
     server.default("dev", ever_changing_app())
     server.default("sec", verdict("changes_requested", ROUND1_FINDINGS))
-    run = run_cli(capsys, "build", "an upload app", "--out", str(tmp_path / "out"),
-                  "--dev-model", "dev", "--sec-model", "sec", "--base-url", server.base_url,
-                  "--report", str(tmp_path / "r.json"), *FAST, *limit)
+    run = run_cli(
+        capsys,
+        "build",
+        "an upload app",
+        "--out",
+        str(tmp_path / "out"),
+        "--dev-model",
+        "dev",
+        "--sec-model",
+        "sec",
+        "--base-url",
+        server.base_url,
+        "--report",
+        str(tmp_path / "r.json"),
+        *FAST,
+        *limit,
+    )
     markdown = (tmp_path / "out" / "SECURITY-REPORT.md").read_text()
     return run.code, json.loads((tmp_path / "r.json").read_text()), markdown
 
@@ -43,7 +59,8 @@ def test_round_limit(capsys, tmp_path: Path) -> None:
 def test_token_budget(capsys, tmp_path: Path) -> None:
     with FakeOpenAI() as server:
         code, report, markdown = run_with_limit(
-            capsys, tmp_path, server, "--max-rounds", "10", "--max-tokens-budget", "3000")
+            capsys, tmp_path, server, "--max-rounds", "10", "--max-tokens-budget", "3000"
+        )
         billed = server.billed
     used = report["usage"]["input_tokens"] + report["usage"]["output_tokens"]
     assert code == 1
@@ -58,7 +75,8 @@ def test_token_budget(capsys, tmp_path: Path) -> None:
 def test_wall_time_limit(capsys, tmp_path: Path) -> None:
     with FakeOpenAI(latency=0.25) as server:
         code, report, markdown = run_with_limit(
-            capsys, tmp_path, server, "--max-rounds", "10", "--max-wall-time", "1")
+            capsys, tmp_path, server, "--max-rounds", "10", "--max-wall-time", "1"
+        )
     assert code == 1
     assert report["run_status"] == "time_limit"
     assert "wall time limit of 1s" in report["reason"] and report["reason"] in markdown
@@ -66,8 +84,16 @@ def test_wall_time_limit(capsys, tmp_path: Path) -> None:
     assert 2 <= report["rounds"] <= 3
 
 
-@pytest.mark.parametrize("option", ["--max-rounds", "--max-tokens-budget", "--max-wall-time",
-                                    "--request-timeout", "--max-retries"])
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--max-rounds",
+        "--max-tokens-budget",
+        "--max-wall-time",
+        "--request-timeout",
+        "--max-retries",
+    ],
+)
 def test_negative_limits_are_refused(option: str, capsys, tmp_path: Path) -> None:
     run = run_cli(capsys, "build", "x", "--out", str(tmp_path / "o"), "--model", "m", option, "-1")
     assert run.code == 2 and not (tmp_path / "o").exists()

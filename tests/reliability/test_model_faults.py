@@ -36,16 +36,31 @@ CASES = [
     Case("hang", Fault.hang(3), "did not answer in 0.5s"),
     Case("malformed", Fault.malformed(), "unreadable answer (malformed JSON)"),
     Case("empty_choices", Fault.empty_choices(), "unreadable answer (no choices)"),
-    Case("invalid_schema", Fault.invalid_schema({"summary": "no files"}), "invalid output twice",
-         reasked=True),
+    Case(
+        "invalid_schema",
+        Fault.invalid_schema({"summary": "no files"}),
+        "invalid output twice",
+        reasked=True,
+    ),
     Case("refusal", Fault.refusal(), "the model refused", reasked=True),
 ]
 GOOD = [submission(SECURE_APP), verdict("approved")]
 
 
 def build(capsys, server_url: str, out: Path, *extra: str):
-    return run_cli(capsys, "build", "a Flask upload app", "--out", str(out), "--model", "m",
-                   "--base-url", server_url, *FAST, *extra)
+    return run_cli(
+        capsys,
+        "build",
+        "a Flask upload app",
+        "--out",
+        str(out),
+        "--model",
+        "m",
+        "--base-url",
+        server_url,
+        *FAST,
+        *extra,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -92,7 +107,10 @@ def test_a_lasting_fault_stops_with_exit_3_then_resume_completes(
     assert calls == 2  # DevBot's failed call again, then SecBot
     assert (out / "app.py").read_text() == SECURE_APP
     assert set(tree(out)) == {f["path"] for f in GOOD[0]["files"]} | {
-        "templates", "SECURITY-REPORT.md", "devsecbots-report.json"}
+        "templates",
+        "SECURITY-REPORT.md",
+        "devsecbots-report.json",
+    }
 
 
 def test_retry_after_is_honoured(capsys, tmp_path: Path) -> None:
@@ -133,8 +151,20 @@ def test_resume_does_not_repeat_a_finished_model_call(capsys, tmp_path: Path) ->
     with FakeOpenAI() as server:
         server.script("dev", [submission(SECURE_APP)])
         server.default("sec", Fault.status(503))
-        failed = run_cli(capsys, "build", "x", "--out", str(tmp_path / "out"), "--dev-model", "dev",
-                         "--sec-model", "sec", "--base-url", server.base_url, *FAST)
+        failed = run_cli(
+            capsys,
+            "build",
+            "x",
+            "--out",
+            str(tmp_path / "out"),
+            "--dev-model",
+            "dev",
+            "--sec-model",
+            "sec",
+            "--base-url",
+            server.base_url,
+            *FAST,
+        )
         assert failed.code == 3 and "HTTP 503" in failed.stderr
         server.reset()
         server.script("sec", [verdict("approved")])

@@ -40,9 +40,21 @@ def leaks(tmp_path: Path, printed: str, key: str) -> list[str]:
 def test_key_from_flag_is_used_but_never_stored_or_shown(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
         server.script("m", [submission(SECURE_APP), verdict("approved")])
-        printed = devsecbots(tmp_path, "build", "an upload app", "--out", str(tmp_path / "out"),
-                             "--model", "m", "--base-url", server.base_url, "--api-key", FLAG_KEY,
-                             "--analyzers", "bandit")
+        printed = devsecbots(
+            tmp_path,
+            "build",
+            "an upload app",
+            "--out",
+            str(tmp_path / "out"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            "--api-key",
+            FLAG_KEY,
+            "--analyzers",
+            "bandit",
+        )
         used = {r.api_key for r in server.requests}
     thread = THREAD.search(printed) or __import__("re").search(r"thread (\S+)", printed)
     printed += devsecbots(tmp_path, "runs")
@@ -61,9 +73,21 @@ def test_key_from_env_survives_a_failure_and_resume_without_leaking(
     with FakeOpenAI() as server:
         server.script("m", [submission(SECURE_APP), Fault.status(503, message=echo)])
         server.default("m", Fault.status(503, message=echo))
-        failed = run_cli(capsys, "build", "an upload app", "--out", str(tmp_path / "out"),
-                         "--model", "m", "--base-url", server.base_url, "--max-retries", "0",
-                         "--analyzers", "bandit")
+        failed = run_cli(
+            capsys,
+            "build",
+            "an upload app",
+            "--out",
+            str(tmp_path / "out"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            "--max-retries",
+            "0",
+            "--analyzers",
+            "bandit",
+        )
         assert failed.code == 3 and failed.thread_id, failed.stderr
         server.reset()
         server.script("m", [verdict("approved")])
@@ -79,8 +103,19 @@ def test_a_server_error_echoing_the_key_is_redacted(capsys, tmp_path: Path) -> N
     echo = f"Incorrect API key provided: {FLAG_KEY}."
     with FakeOpenAI() as server:
         server.default("m", Fault.status(401, message=echo))
-        run = run_cli(capsys, "build", "x", "--out", str(tmp_path / "out"), "--model", "m",
-                      "--base-url", server.base_url, "--api-key", FLAG_KEY)
+        run = run_cli(
+            capsys,
+            "build",
+            "x",
+            "--out",
+            str(tmp_path / "out"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            "--api-key",
+            FLAG_KEY,
+        )
     printed = run.stdout + run.stderr
     assert "rejected the API key" in printed
     assert leaks(tmp_path, printed, FLAG_KEY) == []
@@ -94,9 +129,21 @@ def test_review_outputs_hold_no_key(capsys, monkeypatch, tmp_path: Path) -> None
     with FakeOpenAI() as server:
         server.default("m", verdict("changes_requested"))
         for fmt in ("text", "json", "sarif"):
-            run = run_cli(capsys, "review", str(tmp_path / "src"), "--model", "m",
-                          "--base-url", server.base_url, "--analyzers", "bandit",
-                          "--format", fmt, "--output", str(tmp_path / f"review.{fmt}"))
+            run = run_cli(
+                capsys,
+                "review",
+                str(tmp_path / "src"),
+                "--model",
+                "m",
+                "--base-url",
+                server.base_url,
+                "--analyzers",
+                "bandit",
+                "--format",
+                fmt,
+                "--output",
+                str(tmp_path / f"review.{fmt}"),
+            )
             printed += run.stdout + run.stderr
         assert len(server.requests) == 3
     assert (tmp_path / "review.sarif").stat().st_size > 0

@@ -27,8 +27,18 @@ def test_build_prints_model_text_that_looks_like_markup(capsys, tmp_path: Path) 
     answer = submission(SECURE_APP, summary="fixed [/bold] everything [link=https://evil.example]")
     with FakeOpenAI() as server:
         server.script("m", [answer, verdict("approved")])
-        run = run_cli(capsys, "build", "x", "--out", str(tmp_path / "out"), "--model", "m",
-                      "--base-url", server.base_url, *FAST)
+        run = run_cli(
+            capsys,
+            "build",
+            "x",
+            "--out",
+            str(tmp_path / "out"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            *FAST,
+        )
     assert run.code == 0, run.stdout + run.stderr
     assert "fixed [/bold] everything" in run.stdout
 
@@ -36,12 +46,32 @@ def test_build_prints_model_text_that_looks_like_markup(capsys, tmp_path: Path) 
 def test_error_lines_keep_bracketed_text(capsys, tmp_path: Path) -> None:
     with FakeOpenAI() as server:
         server.default("m", Fault.status(500, message="upstream [/red] failed"))
-        run = run_cli(capsys, "build", "x", "--out", str(tmp_path / "out"), "--model", "m",
-                      "--base-url", server.base_url, *FAST)
+        run = run_cli(
+            capsys,
+            "build",
+            "x",
+            "--out",
+            str(tmp_path / "out"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            *FAST,
+        )
         server.reset()
         server.default("m", Fault.invalid_schema({"summary": "no files"}))
-        invalid = run_cli(capsys, "build", "x", "--out", str(tmp_path / "out2"), "--model", "m",
-                          "--base-url", server.base_url, *FAST)
+        invalid = run_cli(
+            capsys,
+            "build",
+            "x",
+            "--out",
+            str(tmp_path / "out2"),
+            "--model",
+            "m",
+            "--base-url",
+            server.base_url,
+            *FAST,
+        )
     assert run.code == 3 and invalid.code == 3
     assert "[type=missing" in invalid.stderr
 
@@ -51,8 +81,18 @@ def test_harden_prints_file_names_that_look_like_markup(capsys, tmp_path: Path) 
     src.mkdir()
     (src / "app.py").write_text("x = 1\n")
     (src / "[bold]data.bin").write_bytes(b"\x00\x01")
-    run = run_cli(capsys, "harden", str(src), "--out", str(tmp_path / "out"), "--offline",
-                  "--analyzers", "bandit", "--no-persist", "--no-tests")
+    run = run_cli(
+        capsys,
+        "harden",
+        str(src),
+        "--out",
+        str(tmp_path / "out"),
+        "--offline",
+        "--analyzers",
+        "bandit",
+        "--no-persist",
+        "--no-tests",
+    )
     assert run.code == 0, run.stdout + run.stderr
     assert "skipped [bold]data.bin" in run.stdout
     assert (tmp_path / "out" / "[bold]data.bin").read_bytes() == b"\x00\x01"

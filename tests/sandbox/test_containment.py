@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from devsecbots.nodes.sandbox import run_project_tests
 
 RAW = '''
@@ -49,7 +48,7 @@ def test_network_is_unreachable_from_python_and_from_native_code() -> None:
     tcp.setblocking(False)
     udp.setblocking(False)
     port, udp_port = tcp.getsockname()[1], udp.getsockname()[1]
-    code = f'''
+    code = f"""
 import socket, pytest
 from helpers_raw import raw, sockaddr, BLOCKED
 
@@ -75,7 +74,7 @@ def test_native_udp_send_fails():
     address = sockaddr("127.0.0.1", {udp_port})
     rc, err = raw("sendto", fd, b"leak", 4, 0, address, len(address))
     assert rc == -1 and err in BLOCKED, (rc, err)
-'''
+"""
     try:
         assert_all_passed(run_project_tests(suite(code), timeout=20), 6)
         with pytest.raises(BlockingIOError):
@@ -92,7 +91,7 @@ def test_writes_outside_the_sandbox_fail_and_leave_nothing(tmp_path: Path) -> No
     system_tmp = Path(f"/tmp/devsecbots-escape-{uuid.uuid4().hex}")
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    code = f'''
+    code = f"""
 import os, pytest, shutil
 from pathlib import Path
 from helpers_raw import raw, BLOCKED
@@ -120,7 +119,7 @@ def test_writing_inside_is_allowed(tmp_path):
     os.rename("local.txt", "made/moved.txt")
     shutil.rmtree("made")
     os.chmod(".", 0o500)  # and the sandbox still removes everything afterwards
-'''
+"""
     assert_all_passed(run_project_tests(suite(code), timeout=20), 6)
     assert not outside.exists() and not system_tmp.exists()
     assert victim.read_text() == "keep me"
@@ -128,14 +127,14 @@ def test_writing_inside_is_allowed(tmp_path):
 
 def test_a_suite_that_never_ends_is_killed_with_its_children() -> None:
     marker = f"devsecbots-sleeper-{uuid.uuid4().hex}"
-    code = f'''
+    code = f"""
 import subprocess, sys, time
 
 def test_sleeps_forever():
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", {marker!r}],
                      start_new_session=True)
     time.sleep(600)
-'''
+"""
     started = time.monotonic()
     result = run_project_tests(suite(code), timeout=3)
     assert result is not None and result.timed_out
@@ -164,7 +163,7 @@ for pid in children:
 
 
 def test_fork_bomb_and_memory_hog_hit_the_limits() -> None:
-    code = f'''
+    code = f"""
 import resource, subprocess, sys, pytest
 
 def test_fork_bomb_is_contained():
@@ -183,7 +182,7 @@ def test_huge_file_fails(tmp_path):
         handle.seek(100 * 1024**2)
         with pytest.raises(OSError, match="too large"):
             handle.write(b"x")
-'''
+"""
     assert_all_passed(run_project_tests(suite(code), timeout=30), 3)
 
 
@@ -191,7 +190,7 @@ def test_no_secret_reaches_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     canary = f"sk-canary-{uuid.uuid4().hex}"
     for name in ("OPENAI_API_KEY", "HTTPS_PROXY", "http_proxy", "ALL_PROXY", "GITHUB_TOKEN"):
         monkeypatch.setenv(name, canary)
-    code = f'''
+    code = f"""
 import os, pytest
 
 def test_environment_holds_no_secret_or_proxy():
@@ -206,7 +205,7 @@ def test_parent_environment_is_unreadable():
     except OSError:
         return
     assert {canary.encode()!r} not in data
-'''
+"""
     assert_all_passed(run_project_tests(suite(code), timeout=20), 2)
 
 

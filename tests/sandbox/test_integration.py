@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from langgraph.types import Overwrite
-from typer.testing import CliRunner
-
-from devsecbots.cli import app
-
 from devsecbots.nodes.analyzers import analyse
 from devsecbots.nodes.approval import approval_check
 from devsecbots.nodes.autofix import apply_fixes
 from devsecbots.nodes.sandbox import run_project_tests
+from langgraph.types import Overwrite
+from typer.testing import CliRunner
+
+from devsecbots.cli import app
 from tests.sandbox.test_run import CALC, CALC_TESTS, example_files
 from tests.unit.helpers import runtime, verdict
 
@@ -31,9 +30,15 @@ def pytest_runtest_makereport(item, call):
 
 def round_state(round_no: int, files: dict[str, str], **values) -> dict:
     """The state approval_check sees after a DevBot round changed every file given."""
-    base = {"round": round_no, "files": files, "changed": sorted(files), "findings": [],
-            "verdict": verdict("changes_requested", "changes_requested"), "history": [],
-            "usage": []}
+    base = {
+        "round": round_no,
+        "files": files,
+        "changed": sorted(files),
+        "findings": [],
+        "verdict": verdict("changes_requested", "changes_requested"),
+        "history": [],
+        "usage": [],
+    }
     return {**base, **values}
 
 
@@ -43,12 +48,15 @@ def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> N
     assert baseline["passed"] == 2 and baseline["test_files"] == {"tests/test_calc.py": CALC_TESTS}
     assert "tests: 2 passed" in first["history"][0]["note"]
 
-    breaking = {"calc.py": "def add(a, b):\n    return a * b\n",
-                "tests/test_calc.py": "def test_adds():\n    assert True\n",  # edited test
-                "conftest.py": FAKE_GREEN}  # and a new conftest that fakes green
+    breaking = {
+        "calc.py": "def add(a, b):\n    return a * b\n",
+        "tests/test_calc.py": "def test_adds():\n    assert True\n",  # edited test
+        "conftest.py": FAKE_GREEN,
+    }  # and a new conftest that fakes green
     second = approval_check(
-        round_state(2, breaking, snapshot=first["snapshot"], test_baseline=baseline,
-                    attempted=["fix-key"]),
+        round_state(
+            2, breaking, snapshot=first["snapshot"], test_baseline=baseline, attempted=["fix-key"]
+        ),
         runtime(offline=False),
     )
     assert second["files"] == GOOD
@@ -89,8 +97,17 @@ def test_harden_runs_the_tests_unless_told_not_to(tmp_path: Path) -> None:
     notes = {}
     for flag in ("", "--no-tests"):
         out = tmp_path / f"out{flag}"
-        args = ["harden", str(source), "--out", str(out), "--offline", "--analyzers", "bandit",
-                "--no-persist", *([flag] if flag else [])]
+        args = [
+            "harden",
+            str(source),
+            "--out",
+            str(out),
+            "--offline",
+            "--analyzers",
+            "bandit",
+            "--no-persist",
+            *([flag] if flag else []),
+        ]
         done = CliRunner().invoke(app, args)  # in-process: two interpreter starts saved
         assert done.exit_code == 0, done.output
         report = json.loads((out / "devsecbots-report.json").read_text())

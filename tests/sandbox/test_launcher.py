@@ -17,15 +17,19 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from devsecbots.nodes.sandbox import layout
 from devsecbots.nodes.sandbox.launcher import REFUSED
-from devsecbots.nodes.sandbox.runner import LAUNCHER, launcher_config, read_layers, sandbox_environment
+from devsecbots.nodes.sandbox.runner import (
+    LAUNCHER,
+    launcher_config,
+    read_layers,
+    sandbox_environment,
+)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 NOBODY = (65534, 65534)
 
-PROBE = '''
+PROBE = """
 import ctypes, errno, json, os, resource, sys
 libc = ctypes.CDLL(None, use_errno=True)
 outside, port = sys.argv[1], int(sys.argv[2])
@@ -39,7 +43,7 @@ with open("inside.txt", "w") as handle:
 print(json.dumps({"uid": os.getuid(), "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0],
                   "wrote_outside": fd >= 0,
                   "connected": rc == 0 or connect_errno == errno.EINPROGRESS}))
-'''
+"""
 
 needs_root = pytest.mark.skipif(
     os.geteuid() != 0 or not os.access(SYSTEM_PYTHON, os.X_OK),
@@ -52,11 +56,18 @@ def test_launcher_refuses_to_run_without_the_required_layers() -> None:
     try:
         marker = box.out / "ran"
         argv = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"]
-        config = {**launcher_config(box, argv, timeout=10, owner=None),
-                  "require": [["netns", "landlock-net"], ["no-such-layer"]]}
-        done = subprocess.run([sys.executable, "-I", str(LAUNCHER), json.dumps(config)],
-                              cwd=box.project, env=sandbox_environment(box),
-                              capture_output=True, text=True, timeout=30)
+        config = {
+            **launcher_config(box, argv, timeout=10, owner=None),
+            "require": [["netns", "landlock-net"], ["no-such-layer"]],
+        }
+        done = subprocess.run(
+            [sys.executable, "-I", str(LAUNCHER), json.dumps(config)],
+            cwd=box.project,
+            env=sandbox_environment(box),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.returncode == REFUSED
         assert "refusing" in done.stderr and not marker.exists()
     finally:
@@ -82,8 +93,12 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
         as_nobody = caller == "non-root user"
         config = launcher_config(box, argv, timeout=10, owner=None if as_nobody else NOBODY)
         done = subprocess.run(
-            [SYSTEM_PYTHON, "-I", str(launcher), json.dumps(config)], cwd=box.project,
-            env=sandbox_environment(box), capture_output=True, text=True, timeout=30,
+            [SYSTEM_PYTHON, "-I", str(launcher), json.dumps(config)],
+            cwd=box.project,
+            env=sandbox_environment(box),
+            capture_output=True,
+            text=True,
+            timeout=30,
             **({"user": NOBODY[0], "group": NOBODY[1], "extra_groups": []} if as_nobody else {}),
         )
         assert done.returncode == 0, done.stderr

@@ -22,23 +22,37 @@ def test_adds_negatives():
 
 def example_files() -> dict[str, str]:
     """The example app as the graph sees it: relative path -> text."""
-    return {p.relative_to(EXAMPLE).as_posix(): p.read_text() for p in EXAMPLE.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(EXAMPLE).as_posix(): p.read_text()
+        for p in EXAMPLE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def run(passed=(), failing=(), timed_out=False) -> TestRun:
     """A TestRun with these outcomes (for comparing)."""
-    return TestRun(passed=len(passed), failed=len(failing), errors=0, skipped=0,
-                   failing=tuple(failing), passed_ids=tuple(passed), exit_code=1 if failing else 0,
-                   timed_out=timed_out, duration=1.0, summary="s")
+    return TestRun(
+        passed=len(passed),
+        failed=len(failing),
+        errors=0,
+        skipped=0,
+        failing=tuple(failing),
+        passed_ids=tuple(passed),
+        exit_code=1 if failing else 0,
+        timed_out=timed_out,
+        duration=1.0,
+        summary="s",
+    )
 
 
 def test_passing_suite_runs_and_passes() -> None:
     result = run_project_tests({"calc.py": CALC, "tests/test_calc.py": CALC_TESTS})
     assert result is not None
     assert (result.passed, result.failed, result.errors, result.exit_code) == (2, 0, 0, 0)
-    assert result.passed_ids == ("tests.test_calc::test_adds",
-                                 "tests.test_calc::test_adds_negatives")
+    assert result.passed_ids == (
+        "tests.test_calc::test_adds",
+        "tests.test_calc::test_adds_negatives",
+    )
     assert not result.timed_out and result.summary.startswith("2 passed")
     assert "audit-hook" in result.isolation
 

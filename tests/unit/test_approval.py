@@ -1,14 +1,21 @@
 """approval_check and its router: approve, continue, max rounds, stall, rollback, budget."""
 
+from devsecbots.nodes.approval import approval_check, route_after_approval
 from langgraph.types import Overwrite
 
-from devsecbots.nodes.approval import approval_check, route_after_approval
 from tests.unit.helpers import bandit, runtime, verdict
 
 
 def state(**values):
-    base = {"round": 2, "files": {"app.py": "x = 1\n"}, "changed": ["app.py"], "findings": [],
-            "verdict": verdict(), "history": [], "usage": []}
+    base = {
+        "round": 2,
+        "files": {"app.py": "x = 1\n"},
+        "changed": ["app.py"],
+        "findings": [],
+        "verdict": verdict(),
+        "history": [],
+        "usage": [],
+    }
     return {**base, **values}
 
 
@@ -29,7 +36,9 @@ def test_reviewer_approval_refused_while_analyser_finding_stands() -> None:
 
 
 def test_max_rounds_ends_the_run() -> None:
-    update = approval_check(state(round=4, findings=[bandit()]), runtime(max_rounds=4, offline=False))
+    update = approval_check(
+        state(round=4, findings=[bandit()]), runtime(max_rounds=4, offline=False)
+    )
     assert update["status"] == "max_rounds" and route_after_approval(update) == "__end__"
 
 
@@ -47,10 +56,18 @@ def test_no_progress_for_n_rounds_stalls() -> None:
 
 
 def test_round_that_breaks_a_check_is_rolled_back() -> None:
-    snapshot = {"files": {"app.py": "good = 1\n"}, "findings": [bandit("B201")], "verdict": verdict()}
+    snapshot = {
+        "files": {"app.py": "good = 1\n"},
+        "findings": [bandit("B201")],
+        "verdict": verdict(),
+    }
     update = approval_check(
-        state(files={"app.py": "bad = 1\n"}, findings=[bandit("B201"), bandit("B104", "medium")],
-              snapshot=snapshot, attempted=["k"]),
+        state(
+            files={"app.py": "bad = 1\n"},
+            findings=[bandit("B201"), bandit("B104", "medium")],
+            snapshot=snapshot,
+            attempted=["k"],
+        ),
         runtime(offline=False),
     )
     assert update["files"] == {"app.py": "good = 1\n"}
@@ -63,7 +80,10 @@ def test_round_that_breaks_a_check_is_rolled_back() -> None:
 
 
 def test_token_budget_ends_the_run() -> None:
-    usage = [{"round": 1, "node": "develop", "model": "m", "input_tokens": 900, "output_tokens": 200}]
-    update = approval_check(state(findings=[bandit()], usage=usage),
-                            runtime(offline=False, max_tokens_budget=1000))
+    usage = [
+        {"round": 1, "node": "develop", "model": "m", "input_tokens": 900, "output_tokens": 200}
+    ]
+    update = approval_check(
+        state(findings=[bandit()], usage=usage), runtime(offline=False, max_tokens_budget=1000)
+    )
     assert update["status"] == "budget_exhausted"

@@ -3,16 +3,20 @@
 from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed
 from devsecbots.nodes.policy import finding_key
+
 from tests.unit.helpers import bandit, llm
 
 
 def syntax(file: str = "app.py"):
-    return make_finding(severity="high", file=file, source="parser", rule_id="syntax-error",
-                        title="does not parse")
+    return make_finding(
+        severity="high", file=file, source="parser", rule_id="syntax-error", title="does not parse"
+    )
 
 
 def test_fewer_findings_pass() -> None:
-    assert fix_check_failures([bandit("B201"), bandit("B104")], [bandit("B104")], [], "medium") == []
+    assert (
+        fix_check_failures([bandit("B201"), bandit("B104")], [bandit("B104")], [], "medium") == []
+    )
 
 
 def test_file_that_stops_parsing_fails() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from devsecbots.nodes.develop import develop
 from devsecbots.nodes.errors import ModelConfigError
+
 from tests.story import INSECURE_APP, SECURE_APP, submission
 from tests.unit.helpers import bandit, runtime
 
@@ -19,8 +19,10 @@ def test_round_one_with_files_adopts_them_without_a_model() -> None:
 
 def test_offline_round_applies_codemods_for_open_findings() -> None:
     finding = {**bandit("B201", line=20), "snippet": 'app.run(host="0.0.0.0", debug=True)'}
-    update = develop({"round": 1, "files": {"app.py": INSECURE_APP}, "findings": [finding]},
-                     runtime(offline=True))
+    update = develop(
+        {"round": 1, "files": {"app.py": INSECURE_APP}, "findings": [finding]},
+        runtime(offline=True),
+    )
     assert update["round"] == 2 and update["changed"] == ["app.py"]
     assert "debug=True" not in update["files"]["app.py"]
     assert update["attempted"] and update["notes"]
@@ -33,8 +35,12 @@ def test_offline_cannot_write_from_a_request_alone() -> None:
 
 def test_model_round_merges_files_and_counts_tokens(fake_openai) -> None:
     fake_openai.script("dev", [submission(SECURE_APP)])
-    state = {"round": 1, "request": "upload app", "files": {"app.py": INSECURE_APP, "README.md": "hi"},
-             "findings": [bandit("B201")]}
+    state = {
+        "round": 1,
+        "request": "upload app",
+        "files": {"app.py": INSECURE_APP, "README.md": "hi"},
+        "findings": [bandit("B201")],
+    }
     update = develop(state, runtime(dev_model="dev", base_url=fake_openai.base_url, max_retries=0))
     assert update["files"]["app.py"] == SECURE_APP and update["files"]["README.md"] == "hi"
     assert update["changed"] == ["app.py", "requirements.txt", "templates/upload.html"]

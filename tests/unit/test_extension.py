@@ -5,9 +5,8 @@ from __future__ import annotations
 import doctest
 import itertools
 
-import pytest
-
 import devsecbots.graphs.devsec as devsec_module
+import pytest
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
 from devsecbots.graphs.state import make_finding
@@ -26,8 +25,17 @@ def reviewer(severity: str = "medium", name: str = "dep_reviewer", calls: list |
     def node(state):
         if calls is not None:
             calls.append(state.get("round"))
-        return {"findings": [make_finding(severity=severity, file="app.py", source=name,
-                                          rule_id=f"{name}-1", title=f"{name} says no")]}
+        return {
+            "findings": [
+                make_finding(
+                    severity=severity,
+                    file="app.py",
+                    source=name,
+                    rule_id=f"{name}-1",
+                    title=f"{name} says no",
+                )
+            ]
+        }
 
     return node
 
@@ -37,15 +45,29 @@ def offline(**settings) -> Context:
 
 
 def with_model(server, **settings) -> Context:
-    return Context(dev_model="dev", sec_model="sec", base_url=server.base_url,
-                   analyzers=("bandit",), offline=False, stall_rounds=9, **settings)
+    return Context(
+        dev_model="dev",
+        sec_model="sec",
+        base_url=server.base_url,
+        analyzers=("bandit",),
+        offline=False,
+        stall_rounds=9,
+        **settings,
+    )
 
 
 def script_always_revising(server, sec_status: str = "changes_requested") -> None:
     """DevBot changes app.py every round; SecBot answers `sec_status` every round."""
     counter = itertools.count(1)
-    server.default("dev", lambda body: {"summary": "revised", "files": [
-        {"path": "app.py", "content": f"{CLEAN['app.py']}VERSION = {next(counter)}\n"}]})
+    server.default(
+        "dev",
+        lambda body: {
+            "summary": "revised",
+            "files": [
+                {"path": "app.py", "content": f"{CLEAN['app.py']}VERSION = {next(counter)}\n"}
+            ],
+        },
+    )
     server.default("sec", {"status": sec_status, "summary": sec_status, "findings": []})
 
 
@@ -62,13 +84,21 @@ def test_reviewer_is_chained_between_review_and_approval_check() -> None:
 
 
 def test_nodes_after_develop_and_several_after_review_keep_their_order() -> None:
-    graph = build_graph(extra_nodes=[
-        ExtraNode("first", reviewer()), ExtraNode("fmt", lambda s: {}, after="develop"),
-        ExtraNode("second", reviewer()),
-    ])
+    graph = build_graph(
+        extra_nodes=[
+            ExtraNode("first", reviewer()),
+            ExtraNode("fmt", lambda s: {}, after="develop"),
+            ExtraNode("second", reviewer()),
+        ]
+    )
     found = edges(graph)
-    assert {("develop", "fmt"), ("fmt", "review"), ("review", "first"), ("first", "second"),
-            ("second", "approval_check")} <= found
+    assert {
+        ("develop", "fmt"),
+        ("fmt", "review"),
+        ("review", "first"),
+        ("first", "second"),
+        ("second", "approval_check"),
+    } <= found
     assert ("develop", "review") not in found and ("review", "second") not in found
 
 
@@ -84,8 +114,11 @@ def test_extra_reviewer_runs_every_round_and_its_findings_do_not_pile_up(fake_op
     script_always_revising(fake_openai)
     calls: list = []
     graph = build_graph(extra_nodes=[ExtraNode("dep_reviewer", reviewer(calls=calls))])
-    final = graph.invoke({"files": dict(CLEAN)}, {"recursion_limit": recursion_limit(3, 1)},
-                         context=with_model(fake_openai, max_rounds=3))
+    final = graph.invoke(
+        {"files": dict(CLEAN)},
+        {"recursion_limit": recursion_limit(3, 1)},
+        context=with_model(fake_openai, max_rounds=3),
+    )
     assert calls == [1, 2, 3]
     assert final["status"] == "max_rounds" and final["round"] == 3
     # SecBot's review replaces the findings each round, so one round's finding remains, not three.
@@ -94,9 +127,17 @@ def test_extra_reviewer_runs_every_round_and_its_findings_do_not_pile_up(fake_op
 
 
 def test_extra_findings_join_secbots_and_block_its_approval(fake_openai) -> None:
-    fake_openai.default("sec", {"status": "approved", "summary": "fine", "findings": [
-        {"severity": "low", "file": "app.py", "title": "style nit"}]})
-    plain = build_graph().invoke({"files": dict(CLEAN)}, context=with_model(fake_openai, max_rounds=1))
+    fake_openai.default(
+        "sec",
+        {
+            "status": "approved",
+            "summary": "fine",
+            "findings": [{"severity": "low", "file": "app.py", "title": "style nit"}],
+        },
+    )
+    plain = build_graph().invoke(
+        {"files": dict(CLEAN)}, context=with_model(fake_openai, max_rounds=1)
+    )
     assert plain["status"] == "approved"
 
     graph = build_graph(extra_nodes=[ExtraNode("dep_reviewer", reviewer("high"))])
@@ -113,17 +154,20 @@ def test_extra_findings_below_the_blocking_severity_do_not_block() -> None:
     assert final["status"] == "approved"
     assert [f["source"] for f in final["findings"]] == ["dep_reviewer"]
 
-    strict = low.invoke({"files": dict(CLEAN)},
-                        context=offline(max_rounds=1, blocking_severity="low"))
+    strict = low.invoke(
+        {"files": dict(CLEAN)}, context=offline(max_rounds=1, blocking_severity="low")
+    )
     assert strict["status"] == "max_rounds"
 
 
 def test_extra_reviewer_sees_secbots_findings() -> None:
     seen: list = []
-    graph = build_graph(extra_nodes=[
-        ExtraNode("spy", lambda state: seen.append(list(state["findings"])) or {})])
-    final = graph.invoke({"files": {"app.py": "import pickle\npickle.loads(b'')\n"}},
-                         context=offline(max_rounds=1))
+    graph = build_graph(
+        extra_nodes=[ExtraNode("spy", lambda state: seen.append(list(state["findings"])) or {})]
+    )
+    final = graph.invoke(
+        {"files": {"app.py": "import pickle\npickle.loads(b'')\n"}}, context=offline(max_rounds=1)
+    )
     assert seen and {f["source"] for f in seen[0]} == {"bandit"}
     assert seen[0] == final["findings"]
 

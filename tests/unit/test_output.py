@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from devsecbots.output import check_out_dir, safe_target, write_tree
 from devsecbots.errors import CliError
+from devsecbots.output import check_out_dir, safe_target, write_tree
 
 
-@pytest.mark.parametrize("bad", ["../evil.py", "/etc/passwd", "C:/x.py", "a/../../b", "a\x00b", "", "."])
+@pytest.mark.parametrize(
+    "bad", ["../evil.py", "/etc/passwd", "C:/x.py", "a/../../b", "a\x00b", "", "."]
+)
 def test_unsafe_paths_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         safe_target(tmp_path, bad)

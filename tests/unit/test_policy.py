@@ -2,6 +2,7 @@
 
 from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.policy import finding_key, gate, is_blocking
+
 from tests.unit.helpers import bandit, llm
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr
 from devsecbots.nodes.autofix.strings import literal

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, FileResult, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
 from devsecbots.nodes.autofix.flask_app import flask_apps
-from devsecbots.nodes.autofix.forms import add_token_fields, requirements_for, templates_near, with_requirement
+from devsecbots.nodes.autofix.forms import (
+    add_token_fields,
+    requirements_for,
+    templates_near,
+    with_requirement,
+)
 from devsecbots.nodes.autofix.tree import Tree, is_false, keyword, string_value
 
 MISSING_RULE = "devsecbots.flask.missing-csrf-protection"

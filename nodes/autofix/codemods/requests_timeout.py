@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
 from devsecbots.nodes.autofix.tree import Tree, has_star_kwargs, keyword

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, remove_keyword, replace_arg
 from devsecbots.nodes.autofix.shell_words import NotSimple, argv_source, split_words

@@ -20,22 +20,40 @@ _AF_UNIX = 1
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # event -> positions of the path arguments and of the dir_fd argument (or None)
 _PATH_EVENTS = {
-    "os.remove": ((0,), 1), "os.rmdir": ((0,), 1), "os.mkdir": ((0,), 2),
-    "os.rename": ((0, 1), None), "os.link": ((0, 1), None), "os.symlink": ((1,), 2),
-    "os.truncate": ((0,), None), "os.chmod": ((0,), 2), "os.chown": ((0,), 3),
-    "os.utime": ((0,), 3), "os.setxattr": ((0,), None), "os.removexattr": ((0,), None),
-    "shutil.rmtree": ((0,), 1), "shutil.copyfile": ((1,), None), "shutil.copymode": ((1,), None),
-    "shutil.copystat": ((1,), None), "shutil.copytree": ((1,), None), "shutil.move": ((1,), None),
+    "os.remove": ((0,), 1),
+    "os.rmdir": ((0,), 1),
+    "os.mkdir": ((0,), 2),
+    "os.rename": ((0, 1), None),
+    "os.link": ((0, 1), None),
+    "os.symlink": ((1,), 2),
+    "os.truncate": ((0,), None),
+    "os.chmod": ((0,), 2),
+    "os.chown": ((0,), 3),
+    "os.utime": ((0,), 3),
+    "os.setxattr": ((0,), None),
+    "os.removexattr": ((0,), None),
+    "shutil.rmtree": ((0,), 1),
+    "shutil.copyfile": ((1,), None),
+    "shutil.copymode": ((1,), None),
+    "shutil.copystat": ((1,), None),
+    "shutil.copytree": ((1,), None),
+    "shutil.move": ((1,), None),
 }
 _SOCKET_ADDRESS_EVENTS = ("socket.bind", "socket.connect", "socket.sendto", "socket.sendmsg")
-_NAME_EVENTS = ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
-                "socket.gethostbyaddr", "socket.getnameinfo")
+_NAME_EVENTS = (
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+    "socket.getnameinfo",
+)
 
 
 def _install() -> None:
     roots = tuple(
         os.path.realpath(p)
-        for p in os.environ.get("DEVSECBOTS_SANDBOX_WRITABLE", "").split(os.pathsep) if p
+        for p in os.environ.get("DEVSECBOTS_SANDBOX_WRITABLE", "").split(os.pathsep)
+        if p
     )
     files = frozenset({"/dev/null"})
     busy = []  # re-entrancy guard: realpath itself may raise audit events
@@ -88,8 +106,11 @@ def _install() -> None:
                 refuse(f"{event} to {address!r}")
             busy.append(1)
             try:
-                ok = isinstance(address, (str, bytes)) and address[:1] not in ("\0", b"\0") \
+                ok = (
+                    isinstance(address, (str, bytes))
+                    and address[:1] not in ("\0", b"\0")
                     and allowed(address)
+                )
             finally:
                 busy.pop()
             if not ok:
