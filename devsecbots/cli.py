@@ -7,10 +7,10 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.commands import build, graph, harden, resume, review, runs
 from devsecbots.errors import EXIT_RUNTIME, CliError, redact
+from devsecbots.text import escape
 
 app = typer.Typer(
     name="devsecbots",

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, runtime_error
@@ -16,6 +15,7 @@ from devsecbots.graphs.state import DevSecState
 from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
+from devsecbots.text import escape
 
 MARKDOWN_REPORT = "SECURITY-REPORT.md"
 JSON_REPORT = "devsecbots-report.json"

@@ -12,13 +12,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.prompt import Prompt
 from rich.syntax import Syntax
 
 from devsecbots.errors import input_error
 from devsecbots.nodes.approval import HUMAN_DECISIONS, parse_decision
 from devsecbots.progress import severity_summary
+from devsecbots.text import escape
 
 MAX_DIFF_LINES = 300
 HumanReview = Annotated[

@@ -7,6 +7,7 @@ from typing import Any
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState
+from devsecbots.text import md_cell, md_code, md_text
 
 REPORT_VERSION = 1
 
@@ -46,6 +47,7 @@ def build_report(
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
+        "tests": _tests(state),
         "history": [
             {**record, "tokens": record["input_tokens"] + record["output_tokens"]}
             for record in state.get("history") or []
@@ -63,7 +65,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Security review by devsecbots",
         "",
-        f"**Status:** {report['status'].replace('_', ' ')} — {report['reason']}  ",
+        f"**Status:** {report['status'].replace('_', ' ')} — {md_text(report['reason'])}  ",
         f"**Rounds:** {report['rounds']} · **Thread:** `{report['thread_id']}` · "
         f"**Tokens:** {report['usage']['input_tokens']:,} in / "
         f"{report['usage']['output_tokens']:,} out",
@@ -75,11 +77,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     for r in report["history"]:
         changed = ", ".join(r["files_changed"][:5]) + (" …" if len(r["files_changed"]) > 5 else "")
-        note = r["note"].replace("|", "\\|")
         lines.append(
-            f"| {r['round']} | {r['verdict']} | {r['findings']} | {r['blocking']} | "
-            f"{changed or '—'} | {r['tokens']:,} | {note} |"
+            f"| {r['round']} | {md_cell(r['verdict'])} | {r['findings']} | {r['blocking']} | "
+            f"{md_cell(changed) or '—'} | {r['tokens']:,} | {md_cell(r['note'])} |"
         )
+    if report.get("tests"):
+        lines += ["", f"**Tests:** {md_text(report['tests'])}"]
     findings = report["findings"]
     lines += ["", f"## Remaining findings ({len(findings)})", ""]
     if not findings:
@@ -95,13 +98,31 @@ def render_markdown(report: dict[str, Any]) -> str:
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f["line"] else f["file"] or "—"
             lines.append(
-                f"| {f['severity']} | `{where}` | {f['cwe'] or '—'} | {'+'.join(f['sources'])} | "
-                f"{f['title'].replace('|', '/')} | {f['waiver'] or '—'} |"
+                f"| {md_cell(f['severity'])} | {md_code(where)} | {md_cell(f['cwe'] or '—')} | "
+                f"{md_cell('+'.join(f['sources']))} | {md_cell(f['title'])} | "
+                f"{md_cell(f['waiver'] or '—')} |"
             )
     if report["advice"]:
-        lines += ["", "## Advice (non-blocking)", ""] + [f"- {a}" for a in report["advice"]]
+        lines += ["", "## Advice (non-blocking)", ""] + [
+            f"- {md_text(a)}" for a in report["advice"]
+        ]
     if report["files"]:
         lines += ["", "## Files", ""] + [
-            f"- `{f['path']}` sha256 `{f['sha256'][:16]}…`" for f in report["files"]
+            f"- {md_code(f['path'])} sha256 `{f['sha256'][:16]}…`" for f in report["files"]
+        ]
+    if report.get("skipped"):
+        lines += ["", "## Skipped", ""] + [
+            f"- {md_code(s['path'])}: {md_text(s['reason'])}" for s in report["skipped"]
         ]
     return "\n".join(lines) + "\n"
+
+
+def _tests(state: DevSecState) -> str:
+    """The input's own tests in one line: the baseline and the sandbox they ran in, or why
+    they did not run ('tests not run: no sandbox available: …')."""
+    baseline = state.get("test_baseline") or {}
+    if baseline.get("summary"):
+        where = baseline.get("containment") or "sandbox"
+        return f"baseline {baseline['summary']} (sandbox: {where})"
+    parts = [p for h in state.get("history") or [] for p in h.get("note", "").split("; ")]
+    return next((p for p in parts if p.startswith("tests not run")), "")

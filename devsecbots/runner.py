@@ -16,7 +16,6 @@ import openai
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
 from devsecbots.graphs.context import Context
@@ -25,6 +24,7 @@ from devsecbots.graphs.state import DevSecState
 from devsecbots.nodes.errors import DevSecError
 from devsecbots.progress import ProgressPrinter
 from devsecbots.store import encode_metadata
+from devsecbots.text import escape
 
 
 def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: int = 0) -> dict:

@@ -74,7 +74,7 @@ def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
     if existed:
         _check_sqlite_header(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except (OSError, sqlite3.Error) as err:
         reason = getattr(err, "strerror", None) or err
@@ -89,6 +89,19 @@ def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
         yield saver
     finally:
         conn.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create the database's missing directories 0700 and a missing database file 0600 (it holds
+    all source and every test id); existing ones keep their modes."""
+    missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask; never wider than 0700
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _check_sqlite_header(path: Path) -> None:

@@ -7,7 +7,6 @@ import uuid
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_run
@@ -36,6 +35,7 @@ from devsecbots.options import (
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
 from devsecbots.store import open_checkpointer, resolved_models
+from devsecbots.text import escape
 
 
 def build(

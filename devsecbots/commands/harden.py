@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.batch import harden_each
 from devsecbots.errors import input_error
@@ -43,6 +42,7 @@ from devsecbots.output import check_out_dir
 from devsecbots.progress import severity_summary
 from devsecbots.runner import run_graph
 from devsecbots.store import open_checkpointer, resolved_models
+from devsecbots.text import escape
 
 DEFAULT_REQUEST = "Harden this code: fix every security finding without changing what it does."
 

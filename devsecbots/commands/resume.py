@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 from langgraph.types import Command
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.commands.harden import finish_harden
 from devsecbots.errors import input_error
@@ -43,6 +42,7 @@ from devsecbots.store import (
     stored_settings,
     thread_config,
 )
+from devsecbots.text import escape
 
 ThreadId = Annotated[
     str, typer.Argument(help="The thread id a run printed (see `devsecbots runs`).")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from devsecbots import __version__
@@ -33,6 +32,7 @@ from devsecbots.options import (
 from devsecbots.output import write_atomic
 from devsecbots.progress import analysis_progress, severity_summary
 from devsecbots.runner import classify_error
+from devsecbots.text import escape
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json | sarif.")]
 Output = Annotated[

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +28,7 @@ from devsecbots.store import (
     stored_settings,
     thread_config,
 )
+from devsecbots.text import escape
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
 

@@ -56,7 +56,7 @@ def compare_with_baseline(
     after = run_project_tests({**code, **baseline["test_files"]}, timeout=timeout)
     if after is None:  # cannot happen: the baseline's test files are in the run
         raise ValueError("the test baseline holds no test file")
-    reason = same_result(before, after)
+    reason = same_result(before, after, baseline["test_files"])
     return (f"the project's tests got worse: {reason}" if reason else None), after
 
 
@@ -75,7 +75,7 @@ def check_project_tests(
     except OSError as exc:  # the sandbox itself could not start (not the tests failing)
         if state.get("test_baseline"):
             return TestsCheck(failure=f"the project's tests could not be run: {exc}")
-        return TestsCheck(note=f"tests not run: {exc}")
+        return TestsCheck(note=f"tests not run: {exc}")  # e.g. 'no sandbox available: …'
 
 
 def _check(
@@ -88,9 +88,15 @@ def _check(
         first = round_no <= 1 or snapshot_files is None
         baseline = new_baseline = make_baseline(files if first else snapshot_files or {})
         if first or not baseline:
-            note = f"tests: {baseline['summary']}" if baseline else ""
+            note = _note(baseline) if baseline else ""
             return TestsCheck(baseline=baseline, note=note)
     if not baseline or not state.get("changed"):
         return TestsCheck(baseline=new_baseline)
     failure, after = compare_with_baseline(baseline, files)
-    return TestsCheck(baseline=new_baseline, failure=failure, note=f"tests: {after.summary}")
+    return TestsCheck(baseline=new_baseline, failure=failure, note=_note(after.as_dict()))
+
+
+def _note(run: dict[str, Any]) -> str:
+    """'tests: 2 passed in 1.4s (sandbox: bubblewrap)'."""
+    where = f" (sandbox: {run['containment']})" if run.get("containment") else ""
+    return f"tests: {run['summary']}{where}"

@@ -11,6 +11,7 @@ import ctypes
 import os
 import re
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
@@ -24,7 +25,7 @@ RESERVED_PIDS = 300  # the kernel wraps pid numbers back to this, never below
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
-FS_WRITE_FILE = 1 << 1
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 FS_REMOVE_DIR, FS_REMOVE_FILE = 1 << 4, 1 << 5
 FS_MAKE_ALL = sum(1 << bit for bit in range(6, 13))  # char, dir, reg, sock, fifo, block, sym
 FS_REFER, FS_TRUNCATE, FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15  # ABI 2, 3, 5
@@ -84,12 +85,20 @@ def drop_capabilities() -> bool:
 
 
 def limit_pids_in_namespace(concurrent: int) -> bool:
-    """Cap the pid numbers of the PID namespace we are init of (Linux 6.14+ keeps pid_max per
-    namespace; on older kernels the write would change the whole machine's, so we refuse)."""
+    """Cap the processes of the PID namespace we are init of at `concurrent` (besides init).
+
+    Linux 6.14+ keeps pid_max per namespace (on older kernels the write would change the whole
+    machine's, so we refuse). pid_max cannot go below RESERVED_PIDS + 1 and a fresh namespace
+    hands out pids from 1, which would allow RESERVED_PIDS + `concurrent` processes; moving the
+    namespace's last pid past RESERVED_PIDS first makes the kernel allocate only from
+    [RESERVED_PIDS, pid_max), i.e. exactly `concurrent` pids, wrapping included.
+    """
     version = re.match(r"(\d+)\.(\d+)", os.uname().release)
     if not version or (int(version[1]), int(version[2])) < (6, 14) or os.getpid() != 1:
         return False
     try:
+        with open("/proc/sys/kernel/ns_last_pid", "w") as handle:
+            handle.write(str(RESERVED_PIDS))
         with open("/proc/sys/kernel/pid_max", "w") as handle:
             handle.write(str(RESERVED_PIDS + concurrent))
     except OSError:
@@ -105,16 +114,21 @@ def landlock_abi() -> int:
     return max(int(version), 0)
 
 
-def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> list[str]:
+def landlock_confine(
+    writable_dirs: list[str], writable_files: list[str], readable: list[str] | None = None
+) -> list[str]:
     """Allow writes only beneath `writable_dirs` (and to `writable_files`); deny TCP bind/connect.
 
-    Reading and executing stay allowed everywhere. Applies to this process and everything it
-    starts, for good. Returns the layers now in force, e.g. ['landlock-fs', 'landlock-net'].
+    With `readable` (paths: directories or files), reading and executing are allowed only
+    beneath those and the writable paths; without it, everywhere. Applies to this process and
+    everything it starts, for good. Returns the layers now in force, e.g. ['landlock-fs',
+    'landlock-read', 'landlock-net'].
     """
     abi = landlock_abi()
     if abi < 1:
         return []
-    fs = FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_ALL
+    read = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR if readable is not None else 0
+    fs = read | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_ALL
     fs |= (FS_REFER if abi >= 2 else 0) | (FS_TRUNCATE if abi >= 3 else 0)
     fs |= FS_IOCTL_DEV if abi >= 5 else 0
     net = NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0
@@ -127,8 +141,11 @@ def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> lis
     if ruleset < 0:
         return []
     try:
-        file_rights = fs & (FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
+        file_rights = fs & (FS_EXECUTE | FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
         rules = [(path, fs) for path in writable_dirs] + [(p, file_rights) for p in writable_files]
+        for path in readable or ():
+            rights = read if os.path.isdir(path) else FS_EXECUTE | FS_READ_FILE
+            rules += [(path, rights)] if os.path.exists(path) else []
         for path, rights in rules:
             if not _add_path_rule(ruleset, path, rights):
                 return []
@@ -138,7 +155,8 @@ def landlock_confine(writable_dirs: list[str], writable_files: list[str]) -> lis
             return []
     finally:
         os.close(ruleset)
-    layers = ["landlock-fs"] + (["landlock-net"] if net else [])
+    layers = ["landlock-fs"] + (["landlock-read"] if read else [])
+    layers += ["landlock-net"] if net else []
     return layers + (["landlock-scope"] if scoped else [])
 
 

@@ -2,6 +2,7 @@
 
 <top>/            0711, owned by us; removed afterwards
   guard/          the sitecustomize guard (read-only for the sandbox)
+  launcher/       copies of launcher.py and its stdlib-only siblings (read-only; run with -I)
   project/        the copy of the files; the working directory
   home/ tmp/      HOME and TMPDIR (pytest's --basetemp lives in tmp/)
   out/            JUnit XML, the isolation report, pytest's output
@@ -18,8 +19,11 @@ from pathlib import Path, PurePosixPath
 
 from devsecbots.graphs.state import check_relative_path
 
-GUARD_SOURCE = Path(__file__).resolve().parent / "guard" / "sitecustomize.py"
+HERE = Path(__file__).resolve().parent
+GUARD_SOURCE = HERE / "guard" / "sitecustomize.py"
+LAUNCHER_SOURCES = tuple(HERE / name for name in ("launcher.py", "kernel.py", "mounts.py"))
 WRITABLE = ("project", "home", "tmp", "out")
+READ_ONLY = ("guard", "launcher")
 
 
 def is_test_path(path: str) -> bool:
@@ -51,13 +55,17 @@ class SandboxDir:
     top: Path
 
     def __getattr__(self, name: str) -> Path:
-        if name in (*WRITABLE, "guard"):
+        if name in (*WRITABLE, *READ_ONLY):
             return self.top / name
         raise AttributeError(name)
 
     def writable(self) -> list[str]:
         """Directories the sandboxed tests may write beneath."""
         return [str(self.top / name) for name in WRITABLE]
+
+    def readonly(self) -> list[str]:
+        """Directories of the sandbox the tests may only read."""
+        return [str(self.top / name) for name in READ_ONLY]
 
 
 def create(files: dict[str, str], owner: tuple[int, int] | None) -> SandboxDir:
@@ -68,6 +76,11 @@ def create(files: dict[str, str], owner: tuple[int, int] | None) -> SandboxDir:
         box.top.chmod(0o711 if owner else 0o700)
         box.guard.mkdir(mode=0o755)
         shutil.copyfile(GUARD_SOURCE, box.guard / "sitecustomize.py")
+        box.launcher.mkdir(mode=0o755)
+        for source in LAUNCHER_SOURCES:
+            shutil.copyfile(source, box.launcher / source.name)
+        for copy in [box.guard / "sitecustomize.py", *box.launcher.iterdir()]:
+            copy.chmod(0o644)
         for name in WRITABLE:
             (box.top / name).mkdir(mode=0o700)
         for raw, content in files.items():

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from devsecbots.nodes.sandbox.ids import clean_id, shown_id
+
 MAX_XML_BYTES = 20 * 1024 * 1024
 _SHOWN_IDS = 5
 
@@ -29,6 +31,7 @@ class TestRun:
     duration: float
     summary: str
     isolation: tuple[str, ...] = ()  # layers that took effect, e.g. ('netns', 'landlock-fs')
+    containment: str = ""  # in words: 'bubblewrap' or 'fallback (namespaces + Landlock)'
     output: str = field(default="", compare=False)  # the tail of pytest's output
 
     def as_dict(self) -> dict[str, Any]:
@@ -77,7 +80,7 @@ def read_junit(path: str) -> JUnitCases:
     passed, failed, errors, skipped = set(), set(), set(), 0
     for case in root.iter("testcase"):
         name, classname = case.get("name", ""), case.get("classname", "")
-        test_id = f"{classname}::{name}" if classname else name
+        test_id = clean_id(f"{classname}::{name}" if classname else name)
         if case.find("error") is not None:
             errors.add(test_id)
         elif case.find("failure") is not None:
@@ -119,11 +122,14 @@ def summarise(
     return f"{', '.join(parts)} in {duration:.1f}s"
 
 
-def same_result(before: TestRun, after: TestRun) -> str | None:
+def same_result(
+    before: TestRun, after: TestRun, sources: dict[str, str] | None = None
+) -> str | None:
     """A one-line reason when `after` is worse than `before`; None when it is as good or better.
 
     Worse means: a timeout that was not there before, or a test that passed before and now
-    fails, errors, is skipped or no longer exists. New tests that fail do not count.
+    fails, errors, is skipped or no longer exists. New tests that fail do not count. Tests are
+    named only when `sources` (the input's test files) define them (see ids.shown_id).
     """
     if after.timed_out and not before.timed_out:
         return f"the project's tests timed out after {after.duration:.0f}s"
@@ -134,12 +140,18 @@ def same_result(before: TestRun, after: TestRun) -> str | None:
     gone = sorted(lost - set(after.failing))
     reasons = []
     if now_failing:
-        reasons.append(f"passed before, failing now: {_ids(now_failing)}")
+        reasons.append(f"passed before, failing now: {_ids(now_failing, sources)}")
     if gone:
-        reasons.append(f"passed before, skipped or missing now: {_ids(gone)}")
+        reasons.append(f"passed before, skipped or missing now: {_ids(gone, sources)}")
     return "; ".join(reasons) + f" ({after.summary})"
 
 
-def _ids(ids: list[str]) -> str:
-    shown = ", ".join(i[:120] for i in ids[:_SHOWN_IDS])
-    return shown + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
+def _ids(ids: list[str], sources: dict[str, str] | None) -> str:
+    named = sorted({shown for i in ids if (shown := shown_id(i, sources))})
+    unnamed = sum(1 for i in ids if shown_id(i, sources) is None)
+    parts = named[:_SHOWN_IDS]
+    if len(named) > _SHOWN_IDS:
+        parts.append(f"{len(named) - _SHOWN_IDS} more")
+    if unnamed:
+        parts.append(f"{unnamed} test(s) not defined by name in the input")
+    return ", ".join(parts)

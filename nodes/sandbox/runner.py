@@ -30,20 +30,20 @@ it; they show breakage, not correctness.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pwd
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from devsecbots.nodes.sandbox import layout
-from devsecbots.nodes.sandbox.launcher import unmet
+from devsecbots.nodes.sandbox import bwrap, layout
+from devsecbots.nodes.sandbox.interpreter import Interpreter, InterpreterError, describe
+from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, processes_of, unmet
+from devsecbots.nodes.sandbox.mounts import HIDDEN
 from devsecbots.nodes.sandbox.result import TestRun, read_junit, summarise
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
@@ -52,41 +52,62 @@ ADDRESS_SPACE_BYTES = 2 * 1024**3
 FILE_SIZE_BYTES = 64 * 1024**2
 OPEN_FILES = 512
 OUTPUT_TAIL_CHARS = 4000
-# Without at least one kernel barrier per line, the launcher refuses to run the tests at all.
-REQUIRED_LAYERS = [["netns", "landlock-net"], ["landlock-fs", "uid-"]]
+# Without at least one kernel barrier per line, the launcher refuses to run the tests at all:
+# the network, writes, reads and host sockets (a new root or tmpfs over the socket dirs), /proc.
+REQUIRED_LAYERS = [
+    ["netns", "landlock-net"],
+    ["landlock-fs", "uid-"],
+    ["bwrap", "landlock-read"],
+    ["bwrap", "hidden-dirs"],
+    ["bwrap", "fresh-proc"],
+]
 
 
 class SandboxUnavailable(OSError):
     """The sandboxed test run cannot start at all (not: the tests failed)."""
 
 
-def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> TestRun | None:
+def run_project_tests(
+    files: dict[str, str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    python: str | None = None,
+    containment: str | None = None,
+) -> TestRun | None:
     """Run the project's pytest suite on a sandboxed copy of `files`; None when there are no tests.
 
-    Raises SandboxUnavailable when pytest is not installed in this Python.
+    `python` is the interpreter the tests run with (default: this one); `containment` forces
+    'bwrap' or 'fallback' (default: bubblewrap when it works here, unless DEVSECBOTS_SANDBOX is
+    'fallback'). Raises SandboxUnavailable when pytest is missing or no sandbox can be set up.
     """
     if not layout.has_tests(files):
         return None
-    if importlib.util.find_spec("pytest") is None:
+    try:
+        interpreter = describe(python)
+    except InterpreterError as err:
+        raise SandboxUnavailable(str(err)) from None
+    if not interpreter.has_pytest:
         raise SandboxUnavailable(
-            "pytest is not installed in this Python (pip install pytest, or pass --no-tests)"
+            f"pytest is not installed in {interpreter.executable} (install it, or pass --no-tests)"
         )
-    owner = _unprivileged_ids() if os.geteuid() == 0 else None
-    if owner and not _interpreter_reachable_by_others():
-        owner = None  # the launcher then stays uid 0 but drops every capability
+    as_root = os.geteuid() == 0
+    owner = _unprivileged_ids() if as_root else None
+    tool = _choose(containment)
+    if owner and tool and not interpreter.reachable_by_others():
+        tool = None  # bwrap would keep uid 0, exempt from any process limit: use the fallback
+    if owner and not tool and not interpreter.reachable_by_others(HIDDEN):
+        owner = None  # the launcher then stays uid 0 without capabilities, pids capped
     box = layout.create(files, owner)
     try:
-        return _run(box, timeout, owner)
+        return _run(box, timeout, owner, interpreter, tool)
     finally:
         layout.remove(box)
 
 
-def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
+def sandbox_environment(box: layout.SandboxDir, python: str = sys.executable) -> dict[str, str]:
     """The child's whole environment: nothing inherited but the language."""
     return {
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
-        ),
+        "PATH": os.pathsep.join([str(Path(python).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": str(box.home),
         "TMPDIR": str(box.tmp),
         "LANG": os.environ.get("LANG") or "C.UTF-8",
@@ -99,10 +120,19 @@ def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
 
 
 def launcher_config(
-    box: layout.SandboxDir, argv: list[str], *, timeout: float, owner: tuple[int, int] | None
+    box: layout.SandboxDir,
+    argv: list[str],
+    *,
+    timeout: float,
+    owner: tuple[int, int] | None,
+    mode: str = "fallback",
+    readonly: list[str] = (),
+    report_fd: int = -1,
 ) -> dict:
     """What launcher.py applies before it execs `argv` (JSON-compatible)."""
+    keep_readonly = [*box.readonly(), *readonly]
     return {
+        "mode": mode,
         "rlimits": {
             "RLIMIT_CPU": int(timeout) + 1,
             "RLIMIT_AS": ADDRESS_SPACE_BYTES,
@@ -112,18 +142,41 @@ def launcher_config(
         },
         "drop_to_uid": owner[0] if owner else None,
         "drop_to_gid": owner[1] if owner else None,
+        # RLIMIT_NPROC counts machine-wide where no user namespace is made (as root)
+        "running": processes_of(owner[0]) if owner and os.geteuid() == 0 else 0,
+        "max_processes": PROCESS_CAP,
         "writable_dirs": box.writable(),
         "writable_files": [os.devnull],
-        "report": str(box.out / "isolation.json"),
+        "readable": [*bwrap.system_paths(), "/proc", "/dev", *keep_readonly],
+        "keep_writable": box.writable(),
+        "keep_readonly": keep_readonly,
+        "report_fd": report_fd,
+        "workdir": str(box.project),
         "require": REQUIRED_LAYERS,
         "argv": argv,
     }
 
 
-def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) -> TestRun:
+def _choose(containment: str | None) -> str | None:
+    if containment == "fallback":
+        return None
+    tool = bwrap.find()
+    if containment == "bwrap" and tool is None:
+        raise SandboxUnavailable("no sandbox available: bubblewrap is missing or does not work")
+    return tool
+
+
+def _run(
+    box: layout.SandboxDir,
+    timeout: float,
+    owner: tuple[int, int] | None,
+    interpreter: Interpreter,
+    tool: str | None,
+) -> TestRun:
     junit = box.out / "junit.xml"
+    python = interpreter.executable
     pytest_argv = [
-        sys.executable,
+        python,
         "-m",
         "pytest",
         "-q",
@@ -135,20 +188,45 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         "junit_family=xunit2",
         f"--rootdir={box.project}",
     ]
-    config = launcher_config(box, pytest_argv, timeout=timeout, owner=owner)
-    command = [sys.executable, "-I", str(LAUNCHER), json.dumps(config)]
+    mode = "bwrap" if tool else "fallback"
+    report_read, report_write = os.pipe()
+    config = launcher_config(
+        box,
+        pytest_argv,
+        timeout=timeout,
+        owner=owner,
+        mode=mode,
+        readonly=list(interpreter.paths),
+        report_fd=report_write,
+    )
+    command = [python, "-I", str(box.launcher / "launcher.py"), json.dumps(config)]
+    if tool:
+        command = [
+            *bwrap.command(
+                tool,
+                readonly=config["keep_readonly"],
+                writable=box.writable(),
+                workdir="/",
+                as_root=os.geteuid() == 0,
+            ),
+            *command,
+        ]
     started = time.monotonic()
     with tempfile.TemporaryFile() as output:  # unnamed: nothing in the sandbox can reach it
-        process = subprocess.Popen(
-            command,
-            cwd=box.project,
-            env=sandbox_environment(box),
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            close_fds=True,
-        )
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=box.project,
+                env=sandbox_environment(box, python),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                close_fds=True,
+                pass_fds=(report_write,),
+            )
+        finally:
+            os.close(report_write)
         timed_out = False
         try:
             exit_code = process.wait(timeout=timeout)
@@ -160,11 +238,11 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         duration = time.monotonic() - started
         output.seek(max(0, output.seek(0, os.SEEK_END) - OUTPUT_TAIL_CHARS))
         tail = output.read().decode("utf-8", "replace")
-    layers = read_layers(config["report"])
+    layers = read_layers(report_read)
     if not timed_out and unmet(REQUIRED_LAYERS, layers):
         raise SandboxUnavailable(
-            "the tests were not run: this system offers neither a network namespace nor Landlock "
-            f"for them (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
+            "no sandbox available: neither bubblewrap nor the namespaces of the fallback could "
+            f"be set up (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
     cases = read_junit(str(junit))
     counts = dict(
@@ -182,6 +260,7 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         duration=round(duration, 3),
         summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
         isolation=(*layers, "audit-hook"),
+        containment=containment(layers),
         output=tail,
     )
 
@@ -202,38 +281,28 @@ def _unprivileged_ids() -> tuple[int, int]:
         return 65534, 65534
 
 
-def _interpreter_reachable_by_others() -> bool:
-    """Whether a user with no relation to ours can run this interpreter and read its libraries
-    (not so when Python lives under a private home, e.g. pyenv in /root)."""
-    paths = {
-        os.path.realpath(sys.executable),
-        os.path.realpath(sys.prefix),
-        os.path.realpath(sys.base_prefix),
-    }
-    for path in paths:
-        for folder in [path, *Path(path).parents]:
-            try:
-                mode = os.stat(folder).st_mode
-            except OSError:
-                return False
-            if not mode & stat.S_IXOTH or (folder == path and not mode & stat.S_IROTH):
-                return False
-    return True
-
-
-def read_layers(path: str) -> list[str]:
-    """The launcher's list of layers in force (written inside the sandbox: read defensively)."""
+def read_layers(fd: int) -> list[str]:
+    """The launcher's list of layers in force, from the read end of its report pipe (closed)."""
+    os.set_blocking(fd, False)
+    data = b""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+        while len(data) < 4096 and (chunk := os.read(fd, 4096)):
+            data += chunk
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(fd)
+    try:
+        layers = json.loads(data[:4096])
+    except ValueError:
         return []
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return []
-        try:
-            layers = json.loads(handle.read(4096))
-        except ValueError:
-            return []
     if not isinstance(layers, list):
         return []
-    return [str(x)[:40] for x in layers if isinstance(x, str)][:12]
+    return [str(x)[:40] for x in layers if isinstance(x, str)][:16]
+
+
+def containment(layers: list[str]) -> str:
+    """Which containment was in force, in words."""
+    if "bwrap" in layers:
+        return "bubblewrap"
+    return "fallback (namespaces, tmpfs over host dirs, Landlock)"

@@ -53,11 +53,12 @@ needs_root = pytest.mark.skipif(
 
 def test_launcher_refuses_to_run_without_the_required_layers() -> None:
     box = layout.create({"tests/test_x.py": ""}, None)
+    report_read, report_write = os.pipe()
     try:
         marker = box.out / "ran"
         argv = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"]
         config = {
-            **launcher_config(box, argv, timeout=10, owner=None),
+            **launcher_config(box, argv, timeout=10, owner=None, report_fd=report_write),
             "require": [["netns", "landlock-net"], ["no-such-layer"]],
         }
         done = subprocess.run(
@@ -67,7 +68,10 @@ def test_launcher_refuses_to_run_without_the_required_layers() -> None:
             capture_output=True,
             text=True,
             timeout=30,
+            pass_fds=(report_write,),
         )
+        os.close(report_write)
+        assert "netns" in read_layers(report_read)
         assert done.returncode == REFUSED
         assert "refusing" in done.stderr and not marker.exists()
     finally:
@@ -88,10 +92,14 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
         (readable / source.name).write_bytes(source.read_bytes())
         (readable / source.name).chmod(0o644)
     launcher = readable / LAUNCHER.name
+    report_read, report_write = os.pipe()
     try:
         argv = [SYSTEM_PYTHON, "-I", "-c", PROBE, str(outside), str(listener.getsockname()[1])]
         as_nobody = caller == "non-root user"
-        config = launcher_config(box, argv, timeout=10, owner=None if as_nobody else NOBODY)
+        owner = None if as_nobody else NOBODY
+        config = launcher_config(box, argv, timeout=10, owner=owner, report_fd=report_write)
+        config["readable"] += [str(readable), SYSTEM_PYTHON, os.path.realpath(SYSTEM_PYTHON)]
+        config["keep_readonly"] += [str(readable)]
         done = subprocess.run(
             [SYSTEM_PYTHON, "-I", str(launcher), json.dumps(config)],
             cwd=box.project,
@@ -99,11 +107,13 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
             capture_output=True,
             text=True,
             timeout=30,
+            pass_fds=(report_write,),
             **({"user": NOBODY[0], "group": NOBODY[1], "extra_groups": []} if as_nobody else {}),
         )
+        os.close(report_write)
         assert done.returncode == 0, done.stderr
         probe = json.loads(done.stdout)
-        layers = read_layers(config["report"])
+        layers = read_layers(report_read)
         assert (box.project / "inside.txt").read_text() == "ok"
     finally:
         layout.remove(box)
@@ -114,7 +124,8 @@ def test_layers_hold_for_other_callers(caller: str) -> None:
     assert not probe["wrote_outside"] and not outside.exists()
     assert not probe["connected"] and not listener_got
     assert probe["nproc"] != -1, "RLIMIT_NPROC applies to a non-root uid"
-    assert {"netns", "pidns", "landlock-fs", "landlock-net"} <= set(layers)
+    assert {"netns", "pidns", "mountns", "fresh-proc", "hidden-dirs"} <= set(layers)
+    assert {"landlock-fs", "landlock-read", "landlock-net"} <= set(layers)
     assert ("userns" in layers) if as_nobody else ("uid-65534" in layers)
 
 
