@@ -56,7 +56,7 @@ def compare_with_baseline(
     after = run_project_tests({**code, **baseline["test_files"]}, timeout=timeout)
     if after is None:  # cannot happen: the baseline's test files are in the run
         raise ValueError("the test baseline holds no test file")
-    reason = same_result(before, after, baseline["test_files"])
+    reason = same_result(before, after)
     return (f"the project's tests got worse: {reason}" if reason else None), after
 
 

@@ -2,10 +2,9 @@
 
 A test chooses its own id (a parametrised id can hold any text, a test can be named at run time),
 so an id that came back from the sandbox is data from the code under test. We keep only what
-comparing two runs needs: control characters stripped, the name part shortened, and the
-parameter part replaced by a short digest of it. A human-readable reason names a test only
-when its module is one of the input's files and its function is defined in that file's text;
-parameters are never shown.
+comparing two runs needs: the name only when its module is one of the input's files and that
+file's text defines the function (and class), the parameter part as a short digest, and any
+other id as a digest alone. Reasons show the names we kept, never parameters.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import re
 import unicodedata
 
 MAX_NAME_CHARS = 160
+UNNAMED = "unnamed#"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ID = re.compile(r"^(?P<module>[A-Za-z0-9_.]+)::(?P<names>[A-Za-z0-9_:]+)$")
 
@@ -24,33 +24,36 @@ def strip_controls(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cn", "Cs"))
 
 
-def clean_id(raw: str) -> str:
-    """The stored form of a test id from JUnit: 'module::name' shortened, '[#digest]' for
-    parameters (stable across runs, so runs still compare)."""
-    base, bracket, param = raw.partition("[")
-    base = strip_controls(base)
-    if len(base) > MAX_NAME_CHARS:
-        base = base[: MAX_NAME_CHARS - 11] + "~" + _digest(base)
-    if not bracket:
-        return base
-    return f"{base}[#{_digest(param)}]"
+def clean_id(raw: str, sources: dict[str, str]) -> str:
+    """The stored form of a test id from JUnit: 'module::name' when the input's text (`sources`:
+    path -> content) defines it, with '[#digest]' for parameters; 'unnamed#digest' otherwise.
+    Digests are stable across runs, so runs still compare."""
+    base, bracket, param = strip_controls(raw).partition("[")
+    if len(base) > MAX_NAME_CHARS or not _defined(base, sources):
+        return f"{UNNAMED}{_digest(raw)}"
+    return f"{base}[#{_digest(param)}]" if bracket else base
 
 
-def shown_id(test_id: str, sources: dict[str, str] | None) -> str | None:
-    """How a reason may name a stored test id: 'module::function' (+ '[…]' when parametrised)
-    when the input's own text defines it; None otherwise."""
-    base, bracket, _ = test_id.partition("[")
-    match = _ID.match(base)
-    if not match or sources is None:
+def shown_id(test_id: str) -> str | None:
+    """How a reason may name a stored test id: 'module::function' (+ '[…]' when parametrised);
+    None for a test the input does not define by name."""
+    if test_id.startswith(UNNAMED):
         return None
+    base, bracket, _ = test_id.partition("[")
+    return strip_controls(base)[:MAX_NAME_CHARS] + ("[…]" if bracket else "")
+
+
+def _defined(base: str, sources: dict[str, str]) -> bool:
+    match = _ID.match(base)
+    if not match:
+        return False
     dotted = match["module"].split(".")
     for cut in range(len(dotted), 0, -1):  # JUnit puts a test class into the module part
-        module = "/".join(dotted[:cut])
-        text = sources.get(f"{module}.py")
+        text = sources.get("/".join(dotted[:cut]) + ".py")
         names = [*dotted[cut:], *match["names"].split("::")]
         if text is not None and all(_NAME.fullmatch(n) and _defines(text, n) for n in names):
-            return base + ("[…]" if bracket else "")
-    return None
+            return True
+    return False
 
 
 def _defines(text: str, name: str) -> bool:

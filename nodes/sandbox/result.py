@@ -59,11 +59,12 @@ class JUnitCases:
     skipped: int = 0
 
 
-def read_junit(path: str) -> JUnitCases:
+def read_junit(path: str, sources: dict[str, str]) -> JUnitCases:
     """Test ids by outcome from pytest's JUnit XML; empty when the file is missing or unreadable.
 
     The file was written inside the sandbox, so it is opened without following symlinks and
-    read only when it is a regular file of sane size.
+    read only when it is a regular file of sane size. Ids are stored as ids.clean_id makes them
+    from the project's files (`sources`).
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -80,7 +81,7 @@ def read_junit(path: str) -> JUnitCases:
     passed, failed, errors, skipped = set(), set(), set(), 0
     for case in root.iter("testcase"):
         name, classname = case.get("name", ""), case.get("classname", "")
-        test_id = clean_id(f"{classname}::{name}" if classname else name)
+        test_id = clean_id(f"{classname}::{name}" if classname else name, sources)
         if case.find("error") is not None:
             errors.add(test_id)
         elif case.find("failure") is not None:
@@ -122,14 +123,12 @@ def summarise(
     return f"{', '.join(parts)} in {duration:.1f}s"
 
 
-def same_result(
-    before: TestRun, after: TestRun, sources: dict[str, str] | None = None
-) -> str | None:
+def same_result(before: TestRun, after: TestRun) -> str | None:
     """A one-line reason when `after` is worse than `before`; None when it is as good or better.
 
     Worse means: a timeout that was not there before, or a test that passed before and now
     fails, errors, is skipped or no longer exists. New tests that fail do not count. Tests are
-    named only when `sources` (the input's test files) define them (see ids.shown_id).
+    named only as ids.shown_id allows.
     """
     if after.timed_out and not before.timed_out:
         return f"the project's tests timed out after {after.duration:.0f}s"
@@ -140,15 +139,15 @@ def same_result(
     gone = sorted(lost - set(after.failing))
     reasons = []
     if now_failing:
-        reasons.append(f"passed before, failing now: {_ids(now_failing, sources)}")
+        reasons.append(f"passed before, failing now: {_ids(now_failing)}")
     if gone:
-        reasons.append(f"passed before, skipped or missing now: {_ids(gone, sources)}")
+        reasons.append(f"passed before, skipped or missing now: {_ids(gone)}")
     return "; ".join(reasons) + f" ({after.summary})"
 
 
-def _ids(ids: list[str], sources: dict[str, str] | None) -> str:
-    named = sorted({shown for i in ids if (shown := shown_id(i, sources))})
-    unnamed = sum(1 for i in ids if shown_id(i, sources) is None)
+def _ids(ids: list[str]) -> str:
+    named = sorted({shown for i in ids if (shown := shown_id(i))})
+    unnamed = sum(1 for i in ids if shown_id(i) is None)
     parts = named[:_SHOWN_IDS]
     if len(named) > _SHOWN_IDS:
         parts.append(f"{len(named) - _SHOWN_IDS} more")

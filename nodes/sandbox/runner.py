@@ -99,7 +99,7 @@ def run_project_tests(
         owner = None  # the launcher then stays uid 0 without capabilities, pids capped
     box = layout.create(files, owner)
     try:
-        return _run(box, timeout, owner, interpreter, tool)
+        return _run(box, timeout, owner, interpreter, tool, files)
     finally:
         layout.remove(box)
 
@@ -172,6 +172,7 @@ def _run(
     owner: tuple[int, int] | None,
     interpreter: Interpreter,
     tool: str | None,
+    files: dict[str, str],
 ) -> TestRun:
     junit = box.out / "junit.xml"
     python = interpreter.executable
@@ -244,7 +245,7 @@ def _run(
             "no sandbox available: neither bubblewrap nor the namespaces of the fallback could "
             f"be set up (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
-    cases = read_junit(str(junit))
+    cases = read_junit(str(junit), files)
     counts = dict(
         passed=len(cases.passed),
         failed=len(cases.failed),
