@@ -18,13 +18,16 @@ from pathlib import Path
 
 import pytest
 from devsecbots.nodes.sandbox import layout
-from devsecbots.nodes.sandbox.launcher import REFUSED
+from devsecbots.nodes.sandbox.interpreter import describe
+from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, REFUSED
 from devsecbots.nodes.sandbox.runner import (
     LAUNCHER,
     launcher_config,
     read_layers,
     sandbox_environment,
 )
+
+from tests.sandbox.test_containment import BOMB
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 NOBODY = (65534, 65534)
@@ -135,3 +138,35 @@ def _accepted(listener: socket.socket) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+@needs_root
+def test_process_cap_holds_for_root_without_capabilities() -> None:
+    """When root cannot hand over to nobody, the PID namespace's pid_max is the cap: pids there
+    start at 1, so without moving past the reserved ones 300 more forks would succeed."""
+    release = tuple(int(x) for x in os.uname().release.split(".")[:2] if x.isdigit())
+    if release < (6, 14):
+        pytest.skip("a per-namespace pid_max needs Linux 6.14+")
+    box = layout.create({"tests/test_x.py": ""}, None)
+    report_read, report_write = os.pipe()
+    try:
+        argv = [sys.executable, "-c", BOMB]
+        here = list(describe().paths)  # this interpreter lives in /root, which the launcher hides
+        config = launcher_config(
+            box, argv, timeout=30, owner=None, readonly=here, report_fd=report_write
+        )
+        done = subprocess.run(
+            [sys.executable, "-I", str(LAUNCHER), json.dumps(config)],
+            env=sandbox_environment(box),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            pass_fds=(report_write,),
+        )
+        os.close(report_write)
+        layers = read_layers(report_read)
+    finally:
+        layout.remove(box)
+    assert "pid-max" in layers and "uid-65534" not in layers, layers
+    assert done.stdout.startswith("contained after"), done.stdout + done.stderr
+    assert int(done.stdout.split()[-1]) <= PROCESS_CAP
