@@ -15,6 +15,7 @@ from devsecbots.graphs.state import DevSecState
 from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
+from devsecbots.snapshot import Snapshot
 from devsecbots.text import escape
 
 MARKDOWN_REPORT = "SECURITY-REPORT.md"
@@ -30,7 +31,7 @@ def finish_run(
     console: Console,
     report_path: Path | None = None,
     skipped: list[tuple[str, str]] = (),
-    verbatim: dict[str, Path] | None = None,
+    verbatim: dict[str, Snapshot] | None = None,
 ) -> int:
     """Write files + reports, print the summary table; return exit code 0 or 1."""
     files = state.get("files") or {}

@@ -1,4 +1,7 @@
-"""Read the code a person gives (files or directories) safely, skipping what cannot be reviewed."""
+"""Read the code a person gives (files or directories) safely, skipping what cannot be reviewed.
+
+Each file is read once, without following a symlink in its last component (see snapshot.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devsecbots.errors import input_error
+from devsecbots.graphs.state import check_relative_path
+from devsecbots.snapshot import NotARegularFile, Snapshot, SnapshotStore, open_nofollow
 
 SKIP_DIRS = {
     ".git",
@@ -32,7 +37,8 @@ class LoadedInput:
 
     root: Path
     files: dict[str, str] = field(default_factory=dict)
-    verbatim: dict[str, Path] = field(default_factory=dict)  # binary/oversized: copied as-is
+    verbatim: dict[str, Snapshot] = field(default_factory=dict)  # binary/oversized: as read
+    store: SnapshotStore = field(default_factory=SnapshotStore)  # holds the verbatim bytes
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
@@ -78,29 +84,41 @@ def _add_file(path: Path, root: Path, loaded: LoadedInput, max_bytes: int) -> No
     rel = _rel(path, root)
     if path.name in REPORT_NAMES:
         return
+    try:
+        check_relative_path(rel)
+    except ValueError as err:  # e.g. a 300-level tree: skipped, as review skips it
+        loaded.skipped.append((rel, f"not processed: {str(err).removeprefix('file ')}"))
+        return
+    source = path
     if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        source = path.resolve()
+        if not source.is_relative_to(root) or not source.is_file():
             loaded.skipped.append((rel, "symlink pointing outside the input, not followed"))
             return
-    if not path.is_file():
+    try:
+        handle = open_nofollow(source)  # read once, here: --out is written from this reading
+    except NotARegularFile:
         loaded.skipped.append((rel, "not a regular file"))
         return
-    size = path.stat().st_size
-    if size > max_bytes:
-        loaded.skipped.append((rel, f"larger than {max_bytes:,} bytes"))
-        loaded.verbatim[rel] = path
+    except OSError as err:
+        loaded.skipped.append((rel, f"cannot be read ({err.strerror or err})"))
         return
-    data = path.read_bytes()
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            loaded.skipped.append((rel, f"larger than {max_bytes:,} bytes"))
+            loaded.verbatim[rel] = loaded.store.add(path, handle)
+            return
+        data = handle.read()
     if b"\x00" in data:
         loaded.skipped.append((rel, "binary file"))
-        loaded.verbatim[rel] = path
+        loaded.verbatim[rel] = loaded.store.add_bytes(path, data)
         return
     try:
         loaded.files[rel] = data.decode("utf-8")
     except UnicodeDecodeError:
         loaded.skipped.append((rel, "not UTF-8 text"))
-        loaded.verbatim[rel] = path
+        loaded.verbatim[rel] = loaded.store.add_bytes(path, data)
 
 
 def _rel(path: Path, root: Path) -> str:

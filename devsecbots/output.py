@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import BinaryIO
 
 from devsecbots.errors import input_error
 from devsecbots.graphs.state import check_relative_path
+from devsecbots.snapshot import Snapshot
 
 
 def check_out_dir(out: Path) -> Path:
@@ -79,10 +79,11 @@ def write_atomic(target: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def copy_atomic(source: Path, target: Path) -> None:
-    """Copy a file byte for byte, atomically like write_atomic."""
-    with source.open("rb") as src, _atomic_file(target) as handle:
-        shutil.copyfileobj(src, handle)
+def copy_atomic(source: Snapshot, target: Path) -> None:
+    """Write a snapshot of an input file byte for byte, atomically like write_atomic (never by
+    reopening the input's path, which may have been swapped since)."""
+    with _atomic_file(target) as handle:
+        source.write_to(handle)
 
 
 def write_tree(out: Path, files: dict[str, str]) -> list[dict[str, str]]:

@@ -41,6 +41,7 @@ from devsecbots.options import (
 from devsecbots.output import check_out_dir
 from devsecbots.progress import severity_summary
 from devsecbots.runner import run_graph
+from devsecbots.snapshot import Snapshot
 from devsecbots.store import open_checkpointer, resolved_models
 from devsecbots.text import escape
 
@@ -139,7 +140,7 @@ def harden(
         report=report,
         human_review=human_review,
         in_place=in_place,
-        verbatim={rel: str(src) for rel, src in verbatim.items()},
+        verbatim={rel: snap.record() for rel, snap in verbatim.items()},
         skipped=[list(item) for item in loaded.skipped],
         **resolved_models(ctx),
         run_tests=ctx.run_tests,
@@ -178,7 +179,7 @@ def finish_harden(
     console: Console,
     report: Path | None,
     skipped: list[tuple[str, str]],
-    verbatim: dict[str, Path],
+    verbatim: dict[str, Snapshot],
 ) -> int:
     """Show the diff and what autofix could not fix, write everything; the exit code (also
     used by `devsecbots resume` for a harden run)."""

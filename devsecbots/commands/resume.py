@@ -35,6 +35,7 @@ from devsecbots.options import (
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
+from devsecbots.snapshot import Snapshot, SnapshotStore, snapshot_again
 from devsecbots.store import (
     RUN_METADATA_KEY,
     guard_store,
@@ -223,14 +224,18 @@ def _context(settings: dict[str, Any]) -> Context:
     return Context(**known)
 
 
-def verbatim_sources(settings: dict[str, Any], skipped: list, console: Console) -> dict[str, Path]:
-    """Binary/oversized inputs to copy as-is; ones that vanished since the run are reported."""
-    found = {}
-    for rel, source in (settings.get("verbatim") or {}).items():
-        if Path(source).is_file():
-            found[rel] = Path(source)
-        else:
-            gone = escape(f"{source} is gone since the run started; {rel} not copied")
-            console.print(f"[yellow]{gone}[/]")
-            skipped.append((rel, f"input {source} no longer exists at resume"))
+def verbatim_sources(
+    settings: dict[str, Any], skipped: list, console: Console
+) -> dict[str, Snapshot]:
+    """Binary/oversized inputs to copy as-is, read again (once, without following symlinks) and
+    checked against the run's snapshot; ones that changed or vanished since are reported."""
+    found, store = {}, SnapshotStore()
+    for rel, record in (settings.get("verbatim") or {}).items():
+        snap = snapshot_again(record, store)
+        if isinstance(snap, Snapshot):
+            found[rel] = snap
+            continue
+        source = record["path"] if isinstance(record, dict) else record
+        console.print(f"[yellow]{escape(f'input {source} {snap}; {rel} not copied')}[/]")
+        skipped.append((rel, f"input {source} {snap} (at resume)"))
     return found

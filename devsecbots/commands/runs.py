@@ -16,7 +16,7 @@ from devsecbots.commands.resume import OptionalOut, ThreadId, verbatim_sources
 from devsecbots.errors import input_error
 from devsecbots.graphs.devsec import build_graph
 from devsecbots.options import Db
-from devsecbots.output import check_out_dir, safe_target, write_tree
+from devsecbots.output import check_out_dir, copy_atomic, safe_target, write_tree
 from devsecbots.store import (
     describe_db,
     guard_store,
@@ -140,8 +140,7 @@ def _copy_verbatim(settings: dict[str, Any], out: Path, console: Console) -> int
     copied = 0
     for rel, source in verbatim_sources(settings, [], console).items():
         target = safe_target(out, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
+        copy_atomic(source, target)
         copied += 1
     return copied
 
