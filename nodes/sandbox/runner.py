@@ -1,31 +1,26 @@
 """Run a project's own tests (pytest) in a sandboxed subprocess.
 
-Layers, from the strongest:
-1. Kernel (set up by launcher.py, each best effort and reported in `TestRun.isolation`):
-   a new network namespace (no interface but a downed loopback: no network at all) and PID
-   namespace (everything dies with the run) — directly as root, inside a user namespace
-   otherwise; root becomes `nobody` (or, when nobody cannot reach this Python, stays uid 0 with
-   no capability left and a per-namespace pid_max as its process cap, Linux 6.14+, since
-   RLIMIT_NPROC never binds uid 0); Landlock allows writes only beneath the sandbox
-   directory (and /dev/null), refuses every TCP bind/connect and, on ABI 6+, signals and
-   abstract sockets outside the sandbox; rlimits on CPU time, address space (2 GiB), file size,
-   open files, processes and core dumps.
-2. A fresh temporary copy as working directory, HOME and TMPDIR; the environment is rebuilt
-   from scratch (no proxies, no API keys); a wall-clock timeout kills the whole process group.
-3. An audit hook (guard/sitecustomize.py) that refuses sockets and writes outside the sandbox
-   at the Python level and names the culprit in the test's error. It is a tripwire only:
-   native code does not pass through it.
+Containment, from the outside in (README "Security model" has the table):
+1. bubblewrap where it works (bwrap.py): a new root with read-only binds of the system, the
+   interpreter and the launcher, the copy's writable directories, a fresh /proc, /dev and /tmp,
+   new network/PID/IPC/UTS/mount namespaces. As root no user namespace is made (it would keep
+   uid 0 outside, exempt from RLIMIT_NPROC); the launcher drops to `nobody` instead.
+   Otherwise the fallback: launcher.py makes network, PID and mount namespaces itself (directly
+   as root, in a user namespace otherwise), mounts a fresh /proc and tmpfs over the host's
+   socket and home directories (mounts.py), and Landlock confines reads to the same paths.
+2. In both, launcher.py then drops root (to `nobody`, or to a capability-less uid 0 with a
+   per-namespace pid_max when `nobody` cannot run the interpreter), caps processes, CPU,
+   memory, file size and open files, confines writes with Landlock and refuses TCP, and execs
+   pytest. The layers that took effect come back through a pipe; without a barrier for the
+   network, writes, reads, host sockets and /proc the tests are not run (SandboxUnavailable:
+   "no sandbox available"), never run unsandboxed.
+3. A fresh temporary copy as working directory, HOME and TMPDIR; an environment rebuilt from
+   scratch; a wall-clock timeout that kills the whole process group; the audit hook in
+   guard/sitecustomize.py as a tripwire that names the culprit.
 
-When a system offers no kernel barrier for the network (neither namespace nor Landlock) or for
-writes (neither Landlock nor a switch to another uid), the tests are not run at all:
-SandboxUnavailable, which the approval check reports as "tests not run".
-
-What this does not promise: reads are not restricted (as a non-root user the tests can read
-what that user can read, though they have no channel to send it anywhere but their own test
-results); Landlock does not cover UDP or connecting to a path-named Unix socket the user may
-open (e.g. a Docker socket) — the network namespace and the audit hook are what stop those;
-kernel exploits are out of scope. Test results come from code under test and can be forged by
-it; they show breakage, not correctness.
+Test ids that come back are the attacker's words: see ids.py for what is kept of them.
+What this does not promise: kernel exploits are out of scope; test results come from code
+under test and can be forged by it (they show breakage, not correctness).
 """
 
 from __future__ import annotations

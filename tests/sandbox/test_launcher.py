@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from devsecbots.nodes.sandbox import layout
+from devsecbots.nodes.sandbox import bwrap, layout
 from devsecbots.nodes.sandbox.interpreter import describe
 from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, REFUSED
 from devsecbots.nodes.sandbox.runner import (
@@ -168,5 +168,51 @@ def test_process_cap_holds_for_root_without_capabilities() -> None:
     finally:
         layout.remove(box)
     assert "pid-max" in layers and "uid-65534" not in layers, layers
+    assert done.stdout.startswith("contained after"), done.stdout + done.stderr
+    assert int(done.stdout.split()[-1]) <= PROCESS_CAP
+
+
+@needs_root
+def test_a_non_root_caller_under_bubblewrap_gets_the_same_cap() -> None:
+    """bwrap as an ordinary user makes a user namespace, where RLIMIT_NPROC counts only the
+    sandbox's processes: the cap needs no machine-wide count."""
+    tool = bwrap.find()
+    if tool is None:
+        pytest.skip("bubblewrap is not installed or cannot create its namespaces here")
+    box = layout.create({"tests/test_x.py": ""}, NOBODY)
+    report_read, report_write = os.pipe()
+    try:
+        config = launcher_config(
+            box,
+            [SYSTEM_PYTHON, "-c", BOMB],
+            timeout=30,
+            owner=None,
+            mode="bwrap",
+            readonly=[SYSTEM_PYTHON, os.path.realpath(SYSTEM_PYTHON)],
+            report_fd=report_write,
+        )
+        wrap = bwrap.command(
+            tool,
+            readonly=config["keep_readonly"],
+            writable=box.writable(),
+            workdir="/",
+            as_root=False,
+        )
+        done = subprocess.run(
+            [*wrap, SYSTEM_PYTHON, "-I", str(box.launcher / "launcher.py"), json.dumps(config)],
+            env=sandbox_environment(box, SYSTEM_PYTHON),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            pass_fds=(report_write,),
+            user=NOBODY[0],
+            group=NOBODY[1],
+            extra_groups=[],
+        )
+        os.close(report_write)
+        layers = read_layers(report_read)
+    finally:
+        layout.remove(box)
+    assert {"bwrap", "landlock-read"} <= set(layers), (layers, done.stderr)
     assert done.stdout.startswith("contained after"), done.stdout + done.stderr
     assert int(done.stdout.split()[-1]) <= PROCESS_CAP
