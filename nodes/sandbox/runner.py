@@ -43,6 +43,9 @@ from devsecbots.nodes.sandbox.result import TestRun, read_junit, summarise
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
 DEFAULT_TIMEOUT = 60.0
+# The devices the tests may read (what bwrap's --dev provides): never the disks, which a uid 0
+# without capabilities could still read as their owner.
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty")
 ADDRESS_SPACE_BYTES = 2 * 1024**3
 FILE_SIZE_BYTES = 64 * 1024**2
 OPEN_FILES = 512
@@ -142,7 +145,7 @@ def launcher_config(
         "max_processes": PROCESS_CAP,
         "writable_dirs": box.writable(),
         "writable_files": [os.devnull],
-        "readable": [*bwrap.system_paths(), "/proc", "/dev", *keep_readonly],
+        "readable": [*bwrap.system_paths(), "/proc", *DEVICES, *keep_readonly],
         "keep_writable": box.writable(),
         "keep_readonly": keep_readonly,
         "report_fd": report_fd,

@@ -229,3 +229,23 @@ def _processes_with(marker: str) -> list[str]:
             if marker.encode() in cmdline:
                 found.append(entry)
     return found
+
+
+def test_raw_disks_and_host_files_are_unreadable(tmp_path: Path) -> None:
+    disks = sorted(str(p) for p in Path("/dev").glob("[sv]d[a-z]")) + sorted(
+        str(p) for p in Path("/dev").glob("nvme[0-9]n[0-9]")
+    )
+    readable_file = tmp_path / "notes.txt"
+    readable_file.write_text("private")
+    readable_file.chmod(0o644)
+    targets = [*disks[:1], str(readable_file), "/etc/shadow"]
+    code = f"""
+import os, pytest
+from helpers_raw import raw, BLOCKED
+
+@pytest.mark.parametrize("path", {targets!r})
+def test_cannot_read(path):
+    fd, err = raw("open", path.encode(), os.O_RDONLY, 0)
+    assert fd == -1 and err in BLOCKED, (fd, err)
+"""
+    assert_all_passed(run_project_tests(suite(code), timeout=20), len(targets))
