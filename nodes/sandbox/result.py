@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import xml.etree.ElementTree as ET
@@ -154,3 +155,30 @@ def _ids(ids: list[str]) -> str:
     if unnamed:
         parts.append(f"{unnamed} test(s) not defined by name in the input")
     return ", ".join(parts)
+
+
+def read_layers(fd: int) -> list[str]:
+    """The launcher's list of layers in force, from the read end of its report pipe (closed)."""
+    os.set_blocking(fd, False)
+    data = b""
+    try:
+        while len(data) < 4096 and (chunk := os.read(fd, 4096)):
+            data += chunk
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(fd)
+    try:
+        layers = json.loads(data[:4096])
+    except ValueError:
+        return []
+    if not isinstance(layers, list):
+        return []
+    return [str(x)[:40] for x in layers if isinstance(x, str)][:16]
+
+
+def describe_containment(layers: list[str]) -> str:
+    """Which containment was in force, in words."""
+    if "bwrap" in layers:
+        return "bubblewrap"
+    return "fallback (namespaces, tmpfs over host dirs, Landlock)"

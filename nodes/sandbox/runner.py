@@ -39,7 +39,13 @@ from devsecbots.nodes.sandbox import bwrap, layout
 from devsecbots.nodes.sandbox.interpreter import Interpreter, InterpreterError, describe
 from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, processes_of, unmet
 from devsecbots.nodes.sandbox.mounts import HIDDEN
-from devsecbots.nodes.sandbox.result import TestRun, read_junit, summarise
+from devsecbots.nodes.sandbox.result import (
+    TestRun,
+    describe_containment,
+    read_junit,
+    read_layers,
+    summarise,
+)
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher.py"
 DEFAULT_TIMEOUT = 60.0
@@ -259,7 +265,7 @@ def _run(
         duration=round(duration, 3),
         summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
         isolation=(*layers, "audit-hook"),
-        containment=containment(layers),
+        containment=describe_containment(layers),
         output=tail,
     )
 
@@ -278,30 +284,3 @@ def _unprivileged_ids() -> tuple[int, int]:
         return entry.pw_uid, entry.pw_gid
     except KeyError:
         return 65534, 65534
-
-
-def read_layers(fd: int) -> list[str]:
-    """The launcher's list of layers in force, from the read end of its report pipe (closed)."""
-    os.set_blocking(fd, False)
-    data = b""
-    try:
-        while len(data) < 4096 and (chunk := os.read(fd, 4096)):
-            data += chunk
-    except BlockingIOError:
-        pass
-    finally:
-        os.close(fd)
-    try:
-        layers = json.loads(data[:4096])
-    except ValueError:
-        return []
-    if not isinstance(layers, list):
-        return []
-    return [str(x)[:40] for x in layers if isinstance(x, str)][:16]
-
-
-def containment(layers: list[str]) -> str:
-    """Which containment was in force, in words."""
-    if "bwrap" in layers:
-        return "bubblewrap"
-    return "fallback (namespaces, tmpfs over host dirs, Landlock)"
