@@ -109,3 +109,18 @@ def snapshot_again(record: dict[str, object] | str, store: SnapshotStore) -> Sna
     if isinstance(record, dict) and record.get("sha256") != snap.sha256:
         return "changed since the run started"
     return snap
+
+
+def changed_since(root: Path, files: dict[str, str]) -> list[str]:
+    """The text files of a snapshot (path -> content under `root`) that now differ on disk,
+    are gone, or are no longer regular files."""
+    changed = []
+    for rel, content in sorted(files.items()):
+        try:
+            with open_nofollow(root / rel) as handle:
+                same = handle.read() == content.encode("utf-8")
+        except OSError:
+            same = False
+        if not same:
+            changed.append(rel)
+    return changed

@@ -141,6 +141,7 @@ def harden(
         human_review=human_review,
         in_place=in_place,
         verbatim={rel: snap.record() for rel, snap in verbatim.items()},
+        input_root=str(loaded.root),
         skipped=[list(item) for item in loaded.skipped],
         **resolved_models(ctx),
         run_tests=ctx.run_tests,

@@ -35,7 +35,7 @@ from devsecbots.options import (
 )
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
-from devsecbots.snapshot import Snapshot, SnapshotStore, snapshot_again
+from devsecbots.snapshot import Snapshot, SnapshotStore, changed_since, snapshot_again
 from devsecbots.store import (
     RUN_METADATA_KEY,
     guard_store,
@@ -120,6 +120,7 @@ def resume(
             )
             state = snapshot.values
     if settings.get("command") == "harden":
+        _say_if_input_changed(settings, state, console)
         skipped = [tuple(item) for item in settings.get("skipped") or []]
         code = finish_harden(
             state,
@@ -222,6 +223,20 @@ def _context(settings: dict[str, Any]) -> Context:
     known = {k: v for k, v in settings.items() if k in fields}
     known["analyzers"] = tuple(known.get("analyzers") or DEFAULT_ANALYZERS)
     return Context(**known)
+
+
+def _say_if_input_changed(settings: dict[str, Any], state: dict, console: Console) -> None:
+    """The run continues from its snapshot of the input; say so when the input changed since."""
+    root, files = settings.get("input_root"), state.get("input_files") or {}
+    if not root or settings.get("in_place"):
+        return
+    changed = changed_since(Path(root), files)
+    if changed:
+        shown = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
+        console.print(
+            f"[yellow]the input changed since the run started ({escape(shown)}): the run "
+            "continues from its snapshot of the input, taken when it started[/]"
+        )
 
 
 def verbatim_sources(

@@ -13,6 +13,7 @@ from rich.console import Console
 from devsecbots.commands.resume import verbatim_sources
 from devsecbots.inputs import load_inputs
 from devsecbots.output import copy_atomic
+from devsecbots.snapshot import changed_since
 from devsecbots.store import open_checkpointer
 from tests.reliability.helpers import run_cli
 
@@ -133,3 +134,14 @@ def test_run_database_and_its_directory_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(db.parent.parent.stat().st_mode) == 0o700
+
+
+def test_resume_tells_which_inputs_changed_since_the_snapshot(tmp_path: Path) -> None:
+    for name in ("same.py", "edited.py", "swapped.py", "gone.py"):
+        (tmp_path / name).write_text(f"# {name}\n")
+    loaded = load_inputs([tmp_path])
+    (tmp_path / "edited.py").write_text("# edited later\n")
+    (tmp_path / "swapped.py").unlink()
+    (tmp_path / "swapped.py").symlink_to(tmp_path / "same.py")
+    (tmp_path / "gone.py").unlink()
+    assert changed_since(tmp_path, loaded.files) == ["edited.py", "gone.py", "swapped.py"]
