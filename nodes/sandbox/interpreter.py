@@ -54,7 +54,7 @@ class Interpreter:
 
 def describe(python: str | None = None) -> Interpreter:
     """Ask `python` (default: this one) for its prefixes; InterpreterError when it cannot say."""
-    if python is None or os.path.realpath(python) == os.path.realpath(sys.executable):
+    if python is None or os.path.abspath(python) == os.path.abspath(sys.executable):
         found = [
             sys.prefix,
             sys.base_prefix,

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from devsecbots.nodes.sandbox import bwrap, layout
+from devsecbots.nodes.sandbox.ids import strip_controls
 from devsecbots.nodes.sandbox.interpreter import Interpreter, InterpreterError, describe
 from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, processes_of, unmet
 from devsecbots.nodes.sandbox.mounts import HIDDEN
@@ -245,9 +246,11 @@ def _run(
         tail = output.read().decode("utf-8", "replace")
     layers = read_layers(report_read)
     if not timed_out and unmet(REQUIRED_LAYERS, layers):
+        said = [line for line in tail.splitlines() if line.startswith("bwrap: ")][:1]
+        why = f"{strip_controls(said[0])[:200]}; " if tool and not layers and said else ""
         raise SandboxUnavailable(
             "no sandbox available: neither bubblewrap nor the namespaces of the fallback could "
-            f"be set up (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
+            f"be set up ({why}isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
     cases = read_junit(str(junit), files)
     counts = dict(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from devsecbots.nodes.sandbox import TestRun, has_tests, run_project_tests, same_result
+from devsecbots.nodes.sandbox.runner import SandboxUnavailable
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "flask_upload"
 
@@ -82,3 +86,26 @@ def test_same_result_names_what_got_worse() -> None:
 def test_baseline_round_trips_through_state() -> None:
     before = run(passed=["t::a"], failing=["t::b"])
     assert TestRun.from_dict(before.as_dict()) == before
+
+
+def test_tests_run_with_the_interpreter_given(containment: str) -> None:
+    # Another name for this venv's interpreter: the runner asks it for its prefixes.
+    other = (
+        Path(sys.prefix)
+        / "bin"
+        / ("python3" if Path(sys.executable).name != "python3" else "python")
+    )
+    code = f"import sys\n\ndef test_where():\n    assert sys.executable == {str(other)!r}\n"
+    result = run_project_tests({"tests/test_where.py": code}, python=str(other))
+    assert result is not None
+    assert (result.passed, result.failing) == (1, ()), result.output
+    assert ("bubblewrap" in result.containment) == (containment == "bwrap")
+
+
+def test_an_interpreter_without_pytest_is_refused_by_what_it_says(tmp_path: Path) -> None:
+    venv = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    with pytest.raises(SandboxUnavailable, match="pytest is not installed in .*bare"):
+        run_project_tests(
+            {"calc.py": CALC, "tests/test_calc.py": CALC_TESTS}, python=str(venv / "bin" / "python")
+        )
