@@ -7,6 +7,7 @@ from typing import Any
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState
+from devsecbots.nodes.sandbox.layout import has_tests
 
 REPORT_VERSION = 1
 
@@ -40,6 +41,7 @@ def build_report(
             "base_url": ctx.resolved_base_url() or "https://api.openai.com/v1",
         },
         "blocking_severity": ctx.blocking_severity,
+        "tests": tests_summary(state, ctx),
         "files": written,
         "findings": list(state.get("findings") or []),
         "unfixable": list(state.get("unfixable") or []),
@@ -58,6 +60,17 @@ def build_report(
     }
 
 
+def tests_summary(state: DevSecState, ctx: Context) -> str:
+    """What became of the input's own tests, in words: never silent, never 'passed' unless run."""
+    if state.get("tests_status"):
+        return state["tests_status"]
+    if not ctx.run_tests:
+        return "tests not run: turned off (--no-tests)"
+    if not has_tests(state.get("files") or {}):
+        return "tests: the input has none"
+    return "tests not run: the run ended before they were checked"
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """A short human-readable report of the same content."""
     lines = [
@@ -66,7 +79,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"**Status:** {report['status'].replace('_', ' ')} — {report['reason']}  ",
         f"**Rounds:** {report['rounds']} · **Thread:** `{report['thread_id']}` · "
         f"**Tokens:** {report['usage']['input_tokens']:,} in / "
-        f"{report['usage']['output_tokens']:,} out",
+        f"{report['usage']['output_tokens']:,} out  ",
+        f"**Tests:** {report['tests'].removeprefix('tests: ').removeprefix('tests ')}",
         "",
         "## Rounds",
         "",

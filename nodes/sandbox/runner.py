@@ -60,33 +60,35 @@ class SandboxUnavailable(OSError):
     """The sandboxed test run cannot start at all (not: the tests failed)."""
 
 
-def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> TestRun | None:
+def run_project_tests(
+    files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT, python: str | None = None
+) -> TestRun | None:
     """Run the project's pytest suite on a sandboxed copy of `files`; None when there are no tests.
 
-    Raises SandboxUnavailable when pytest is not installed in this Python.
+    `python` is the interpreter pytest runs with (the input's environment, checked by the
+    caller to have pytest); default: this one, and SandboxUnavailable when it has no pytest.
     """
     if not layout.has_tests(files):
         return None
-    if importlib.util.find_spec("pytest") is None:
+    if python is None and importlib.util.find_spec("pytest") is None:
         raise SandboxUnavailable(
             "pytest is not installed in this Python (pip install pytest, or pass --no-tests)"
         )
+    python = python or sys.executable
     owner = _unprivileged_ids() if os.geteuid() == 0 else None
-    if owner and not _interpreter_reachable_by_others():
+    if owner and not _interpreter_reachable_by_others(python):
         owner = None  # the launcher then stays uid 0 but drops every capability
     box = layout.create(files, owner)
     try:
-        return _run(box, timeout, owner)
+        return _run(box, timeout, owner, python)
     finally:
         layout.remove(box)
 
 
-def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
+def sandbox_environment(box: layout.SandboxDir, python: str = sys.executable) -> dict[str, str]:
     """The child's whole environment: nothing inherited but the language."""
     return {
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
-        ),
+        "PATH": os.pathsep.join([str(Path(python).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": str(box.home),
         "TMPDIR": str(box.tmp),
         "LANG": os.environ.get("LANG") or "C.UTF-8",
@@ -120,10 +122,12 @@ def launcher_config(
     }
 
 
-def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) -> TestRun:
+def _run(
+    box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None, python: str
+) -> TestRun:
     junit = box.out / "junit.xml"
     pytest_argv = [
-        sys.executable,
+        python,
         "-m",
         "pytest",
         "-q",
@@ -142,7 +146,7 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         process = subprocess.Popen(
             command,
             cwd=box.project,
-            env=sandbox_environment(box),
+            env=sandbox_environment(box, python),
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -202,14 +206,15 @@ def _unprivileged_ids() -> tuple[int, int]:
         return 65534, 65534
 
 
-def _interpreter_reachable_by_others() -> bool:
-    """Whether a user with no relation to ours can run this interpreter and read its libraries
+def _interpreter_reachable_by_others(python: str) -> bool:
+    """Whether a user with no relation to ours can run `python` and read its libraries
     (not so when Python lives under a private home, e.g. pyenv in /root)."""
-    paths = {
-        os.path.realpath(sys.executable),
-        os.path.realpath(sys.prefix),
-        os.path.realpath(sys.base_prefix),
-    }
+    real = os.path.realpath(python)
+    paths = {real, os.path.dirname(os.path.dirname(real)), os.path.realpath(sys.base_prefix)}
+    if python != sys.executable:  # a venv: its own prefix is the folder above bin/
+        paths.add(os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(python)))))
+    else:
+        paths.add(os.path.realpath(sys.prefix))
     for path in paths:
         for folder in [path, *Path(path).parents]:
             try:
