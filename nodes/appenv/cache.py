@@ -52,7 +52,8 @@ _PIP_OPTIONS = [
     "--timeout",
     "15",
 ]
-_failed: dict[str, str] = {}  # key -> why, so later rounds of a run do not retry a failed build
+REMEMBER_FAILURE = 600.0  # seconds a failed build is not retried (later rounds of one run)
+_failed: dict[str, tuple[float, str]] = {}  # key -> (when, why)
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,16 @@ def cached_env(
     final = envs / key
     if (final / MARKER).is_file():
         return _load(final, key)
-    if key in _failed:
-        raise EnvironmentUnavailable(_failed[key])
+    when, why = _failed.get(key, (0.0, ""))
+    if why and time.monotonic() - when < REMEMBER_FAILURE:
+        raise EnvironmentUnavailable(why)
     try:
         envs.mkdir(parents=True, exist_ok=True, mode=0o755)
         with _locked(envs / f"{key}.lock", timeout):
             if not (final / MARKER).is_file():
                 _build_into(final, specs, timeout)
     except EnvironmentUnavailable as err:
-        _failed[key] = str(err)
+        _failed[key] = (time.monotonic(), str(err))
         raise
     except OSError as err:
         raise EnvironmentUnavailable(f"could not build the environment ({err})") from None
