@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -67,6 +70,24 @@ def test_a_build_held_by_another_run_is_waited_for_then_refused(tmp_path: Path) 
     finally:
         os.close(fd)
     assert not (envs / env_key(specs)).exists()
+
+
+def test_a_run_waits_for_another_runs_build_and_then_uses_it(tmp_path: Path) -> None:
+    envs = tmp_path / "envs"
+    envs.mkdir()
+    specs = ("built-by-the-other-run",)
+    key = env_key(specs)
+    fd = os.open(envs / f"{key}.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # the other run is building
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(cached_env, specs, root=tmp_path, timeout=30)
+        time.sleep(0.5)
+        assert not waiting.done()
+        (envs / key).mkdir()  # the other run renames its finished env into place
+        (envs / key / MARKER).write_text(json.dumps({"packages": {"pytest": "9.0"}}))
+        os.close(fd)
+        found = waiting.result(timeout=10)
+    assert found.path == envs / key and found.packages == {"pytest": "9.0"}
 
 
 def test_a_build_that_takes_too_long_is_killed_and_leaves_nothing(tmp_path: Path) -> None:
