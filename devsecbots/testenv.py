@@ -12,6 +12,7 @@ from devsecbots.inputs import LoadedInput
 from devsecbots.nodes.appenv import (
     InterpreterError,
     RequirementsError,
+    cache_root,
     checked_python,
     declared_requirements,
     found_venv,
@@ -35,7 +36,15 @@ def tests_python(
         if found.python:
             console.print(f"[dim]the input's tests run with {escape(found.python)}[/]")
             return found.python
-        declared_requirements(loaded.files)
+        declared = declared_requirements(loaded.files)
     except (InterpreterError, RequirementsError) as err:
         raise input_error(str(err)) from None
+    if declared is None:
+        console.print(
+            "[yellow]the input's tests will not run: no environment (pass --python, or add a "
+            "requirements.txt)[/]"
+        )
+    else:
+        where = escape(f"{', '.join(declared.sources)}, cached under {cache_root() / 'envs'}")
+        console.print(f"[dim]the input's tests run in a venv built from {where}[/]")
     return ""
