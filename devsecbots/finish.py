@@ -75,6 +75,8 @@ def print_summary(report: dict, console: Console) -> None:
     console.print(
         f"[{style}]{report['status'].replace('_', ' ').upper()}[/]: {escape(report['reason'])}"
     )
+    tests = report["tests"]
+    console.print(escape(tests), style="yellow" if tests.startswith("tests not run") else None)
     if report["findings"]:
         console.print(f"remaining findings: {severity_summary(report['findings'])}")
     usage = report["usage"]

@@ -92,6 +92,14 @@ MaxWallTime = Annotated[
         help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).",
     ),
 ]
+TestsPython = Annotated[
+    Path | None,
+    typer.Option(
+        "--python",
+        help="Python to run the input's tests with (needs pytest); default: a .venv/venv in the "
+        "input, else a cached venv built from its requirements.",
+    ),
+]
 Concurrency = Annotated[
     int | None,
     typer.Option(

@@ -8,6 +8,7 @@ from typing import Any
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState
 from devsecbots.text import md_cell, md_code, md_text
+from devsecbots.nodes.sandbox.layout import has_tests
 
 REPORT_VERSION = 1
 
@@ -41,13 +42,13 @@ def build_report(
             "base_url": ctx.resolved_base_url() or "https://api.openai.com/v1",
         },
         "blocking_severity": ctx.blocking_severity,
+        "tests": tests_summary(state, ctx),
         "files": written,
         "findings": list(state.get("findings") or []),
         "unfixable": list(state.get("unfixable") or []),
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
-        "tests": _tests(state),
         "history": [
             {**record, "tokens": record["input_tokens"] + record["output_tokens"]}
             for record in state.get("history") or []
@@ -60,6 +61,17 @@ def build_report(
     }
 
 
+def tests_summary(state: DevSecState, ctx: Context) -> str:
+    """What became of the input's own tests, in words: never silent, never 'passed' unless run."""
+    if state.get("tests_status"):
+        return state["tests_status"]
+    if not ctx.run_tests:
+        return "tests not run: turned off (--no-tests)"
+    if not has_tests(state.get("files") or {}):
+        return "tests: the input has none"
+    return "tests not run: the run ended before they were checked"
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """A short human-readable report of the same content."""
     lines = [
@@ -68,7 +80,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"**Status:** {report['status'].replace('_', ' ')} — {md_text(report['reason'])}  ",
         f"**Rounds:** {report['rounds']} · **Thread:** `{report['thread_id']}` · "
         f"**Tokens:** {report['usage']['input_tokens']:,} in / "
-        f"{report['usage']['output_tokens']:,} out",
+        f"{report['usage']['output_tokens']:,} out  ",
+        f"**Tests:** {md_text(report['tests'].removeprefix('tests: ').removeprefix('tests '))}",
         "",
         "## Rounds",
         "",
@@ -81,8 +94,6 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {r['round']} | {md_cell(r['verdict'])} | {r['findings']} | {r['blocking']} | "
             f"{md_cell(changed) or '—'} | {r['tokens']:,} | {md_cell(r['note'])} |"
         )
-    if report.get("tests"):
-        lines += ["", f"**Tests:** {md_text(report['tests'])}"]
     findings = report["findings"]
     lines += ["", f"## Remaining findings ({len(findings)})", ""]
     if not findings:
@@ -116,13 +127,3 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     return "\n".join(lines) + "\n"
 
-
-def _tests(state: DevSecState) -> str:
-    """The input's own tests in one line: the baseline and the sandbox they ran in, or why
-    they did not run ('tests not run: no sandbox available: …')."""
-    baseline = state.get("test_baseline") or {}
-    if baseline.get("summary"):
-        where = baseline.get("containment") or "sandbox"
-        return f"baseline {baseline['summary']} (sandbox: {where})"
-    parts = [p for h in state.get("history") or [] for p in h.get("note", "").split("; ")]
-    return next((p for p in parts if p.startswith("tests not run")), "")

@@ -41,6 +41,13 @@ class Context:
     temperature: float | None = None
     human_review: bool = False
     run_tests: bool = True
+    tests_python: str = field(
+        default="",
+        metadata={
+            "description": "Interpreter for the input's tests (--python, or a venv found in the "
+            "input); empty: a cached venv built from the input's requirements"
+        },
+    )
 
     def resolved_dev_model(self) -> str:
         """DevBot's model: the flag, then DEVSECBOTS_DEV_MODEL, then DEVSECBOTS_MODEL."""

@@ -200,6 +200,9 @@ class DevSecState(InputState, total=False):
     # The project's own tests on the starting files (nodes.sandbox TestRun.as_dict() plus, under
     # "test_files", the tests and pytest config as they were); {} when there are none.
     test_baseline: dict[str, Any]
+    # The latest word on those tests, as in the round note: 'tests: 2 passed in 1.2s (env: …)'
+    # or 'tests not run: <why>'; absent when the tests are off or there are none.
+    tests_status: str
     history: Annotated[list[RoundRecord], operator.add]
     usage: Annotated[list[Usage], operator.add]
     decisions: Annotated[list[HumanDecision], operator.add]  # human review, one per pause

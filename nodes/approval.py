@@ -39,6 +39,7 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
             enabled=ctx.run_tests,
             round_no=round_no,
             snapshot_files=snapshot["files"] if snapshot else None,
+            python=ctx.tests_python,
         )
     )
     if tests.failure:
@@ -75,6 +76,8 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
         approved = result.approved
         note = "; ".join(result.reasons) if result.reasons else "approved"
         note += f"; {tests.note}" if tests.note else ""
+        if tests.note:
+            update["tests_status"] = tests.note
         record_verdict = "approved" if approved else "changes_requested"
 
     record = _round_record(state, round_no, record_verdict, findings, threshold, note)

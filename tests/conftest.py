@@ -21,6 +21,16 @@ _MODEL_ENV = (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def env_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One cache of built venvs for the whole session (never the user's): an input's environment
+    is built once per session and reused by every test, CLI subprocesses included."""
+    with pytest.MonkeyPatch.context() as patch:
+        cache = tmp_path_factory.mktemp("devsecbots-cache")
+        patch.setenv("DEVSECBOTS_CACHE_DIR", str(cache))
+        yield cache
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees a real API key or writes the user's run database."""

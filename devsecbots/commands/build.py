@@ -29,6 +29,7 @@ from devsecbots.options import (
     Report,
     RequestTimeout,
     SecModel,
+    TestsPython,
     context_metadata,
     make_context,
 )
@@ -36,6 +37,7 @@ from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
 from devsecbots.store import open_checkpointer, resolved_models
 from devsecbots.text import escape
+from devsecbots.testenv import tests_python
 
 
 def build(
@@ -58,6 +60,7 @@ def build(
     db: Db = None,
     no_persist: NoPersist = False,
     human_review: HumanReview = False,
+    python: TestsPython = None,
 ) -> None:
     """DevBot writes the program from REQUEST; the loop runs until SecBot approves."""
     if not request.strip():
@@ -84,8 +87,9 @@ def build(
             "local OpenAI-compatible server such as Ollama), or harden existing code offline "
             "with `devsecbots harden PATH --out DIR`"
         )
-    ctx = dataclasses.replace(ctx, human_review=human_review)
     console = Console(highlight=False)
+    chosen = tests_python(python, run_tests=ctx.run_tests, loaded=None, console=console)
+    ctx = dataclasses.replace(ctx, human_review=human_review, tests_python=chosen)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     thread_id = str(uuid.uuid4())
     console.print(
@@ -99,6 +103,7 @@ def build(
         report=report,
         human_review=human_review,
         **resolved_models(ctx),
+        tests_python=ctx.tests_python,
     )
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(

@@ -35,6 +35,7 @@ from devsecbots.options import (
     Report,
     RequestTimeout,
     SecModel,
+    TestsPython,
     context_metadata,
     make_context,
 )
@@ -44,6 +45,7 @@ from devsecbots.runner import run_graph
 from devsecbots.snapshot import Snapshot
 from devsecbots.store import open_checkpointer, resolved_models
 from devsecbots.text import escape
+from devsecbots.testenv import tests_python
 
 DEFAULT_REQUEST = "Harden this code: fix every security finding without changing what it does."
 
@@ -85,6 +87,7 @@ def harden(
             help="Do not run the input's own tests (they run sandboxed after every round by default).",
         ),
     ] = False,
+    python: TestsPython = None,
 ) -> None:
     """Copy the code to --out and loop until SecBot approves or nothing more can be fixed."""
     if concurrency is not None:  # one job per path, each with these same options
@@ -117,9 +120,10 @@ def harden(
         max_retries=max_retries,
         max_wall_time=max_wall_time,
     )
-    ctx = dataclasses.replace(ctx, run_tests=not no_tests)
-    ctx = dataclasses.replace(ctx, human_review=human_review)
     console = Console(highlight=False)
+    chosen = tests_python(python, run_tests=not no_tests, loaded=loaded, console=console)
+    ctx = dataclasses.replace(ctx, run_tests=not no_tests, tests_python=chosen)
+    ctx = dataclasses.replace(ctx, human_review=human_review)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     for path, reason in loaded.skipped:
         console.print(f"[dim]skipped {escape(path)}: {reason}[/]")
@@ -145,6 +149,7 @@ def harden(
         skipped=[list(item) for item in loaded.skipped],
         **resolved_models(ctx),
         run_tests=ctx.run_tests,
+        tests_python=ctx.tests_python,
     )
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(

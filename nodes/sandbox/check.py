@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from devsecbots.nodes.sandbox.layout import is_test_path
+from devsecbots.nodes.appenv import app_environment
+from devsecbots.nodes.sandbox.layout import has_tests, is_test_path
 from devsecbots.nodes.sandbox.result import TestRun, same_result
 from devsecbots.nodes.sandbox.runner import DEFAULT_TIMEOUT, run_project_tests
 
@@ -35,43 +36,63 @@ class TestsCheck:
 
     baseline: dict[str, Any] | None = None  # a new baseline to store (first check only)
     failure: str | None = None  # why the round must be rolled back
-    note: str = ""  # one line for the round's history, e.g. 'tests: 2 passed in 1.4s'
+    note: str = ""  # one line for the round's history, e.g. 'tests: 2 passed in 1.4s (env: …)'
 
 
-def make_baseline(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
-    """Run the tests on the starting files; {} when they have none (nothing to compare later)."""
-    run = run_project_tests(files, timeout=timeout)
+def make_baseline(
+    files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT, python: str = ""
+) -> dict[str, Any]:
+    """Run the tests on the starting files, in their environment (`python`, else a cached venv
+    from their requirements); {} when they have none (nothing to compare later).
+
+    Raises EnvironmentUnavailable (an OSError) when there is no environment to run them in.
+    """
+    if not has_tests(files):
+        return {}
+    env = app_environment(files, python=python)
+    run = run_project_tests(files, timeout=timeout, python=env.python)
     if run is None:
         return {}
-    return {**run.as_dict(), "test_files": {p: c for p, c in files.items() if is_pinned(p)}}
+    pinned = {p: c for p, c in files.items() if is_pinned(p)}
+    return {**run.as_dict(), "env": env.label, "test_files": pinned}
 
 
 def compare_with_baseline(
-    baseline: dict[str, Any], files: dict[str, str]
-) -> tuple[str | None, TestRun]:
-    """Run the baseline's tests against `files`; (reason the result is worse or None, the run)."""
+    baseline: dict[str, Any], files: dict[str, str], *, python: str = ""
+) -> tuple[str | None, TestRun, str]:
+    """Run the baseline's tests against `files` in the environment they now declare;
+    (reason the result is worse or None, the run, where it ran)."""
     before = TestRun.from_dict(baseline)
     timeout = min(MAX_RERUN_TIMEOUT, max(DEFAULT_TIMEOUT, 3 * before.duration))
     code = {p: c for p, c in files.items() if not is_pinned(p)}
-    after = run_project_tests({**code, **baseline["test_files"]}, timeout=timeout)
+    merged = {**code, **baseline["test_files"]}
+    env = app_environment(merged, python=python)
+    after = run_project_tests(merged, timeout=timeout, python=env.python)
     if after is None:  # cannot happen: the baseline's test files are in the run
         raise ValueError("the test baseline holds no test file")
     reason = same_result(before, after)
-    return (f"the project's tests got worse: {reason}" if reason else None), after
+    return (f"the project's tests got worse: {reason}" if reason else None), after, env.label
 
 
 def check_project_tests(
-    state: dict[str, Any], *, enabled: bool, round_no: int, snapshot_files: dict[str, str] | None
+    state: dict[str, Any],
+    *,
+    enabled: bool,
+    round_no: int,
+    snapshot_files: dict[str, str] | None,
+    python: str = "",
 ) -> TestsCheck:
     """The approval check's test step: take the baseline once, then re-run after changes.
 
     The baseline is taken on this round's files in round 1, or on the last accepted files when
-    a later round finds none (e.g. a resumed run); `{}` records that there are no tests.
+    a later round finds none (e.g. a resumed run); `{}` records that there are no tests. The
+    tests run with `python` (--python or a venv found in the input), else in a cached venv
+    built from the files' requirements; without either the note says "tests not run: …".
     """
     if not enabled:
         return TestsCheck()
     try:
-        return _check(state, round_no, snapshot_files)
+        return _check(state, round_no, snapshot_files, python)
     except OSError as exc:  # the sandbox itself could not start (not the tests failing)
         if state.get("test_baseline"):
             return TestsCheck(failure=f"the project's tests could not be run: {exc}")
@@ -79,24 +100,27 @@ def check_project_tests(
 
 
 def _check(
-    state: dict[str, Any], round_no: int, snapshot_files: dict[str, str] | None
+    state: dict[str, Any], round_no: int, snapshot_files: dict[str, str] | None, python: str
 ) -> TestsCheck:
     files = state.get("files") or {}
     baseline = state.get("test_baseline")
     new_baseline = None
     if baseline is None:
         first = round_no <= 1 or snapshot_files is None
-        baseline = new_baseline = make_baseline(files if first else snapshot_files or {})
+        start = files if first else snapshot_files or {}
+        baseline = new_baseline = make_baseline(start, python=python)
         if first or not baseline:
-            note = _note(baseline) if baseline else ""
+            note = _note(baseline["summary"], baseline.get("env", ""), baseline) if baseline else ""
             return TestsCheck(baseline=baseline, note=note)
     if not baseline or not state.get("changed"):
         return TestsCheck(baseline=new_baseline)
-    failure, after = compare_with_baseline(baseline, files)
-    return TestsCheck(baseline=new_baseline, failure=failure, note=_note(after.as_dict()))
+    failure, after, env = compare_with_baseline(baseline, files, python=python)
+    note = _note(after.summary, env, after.as_dict())
+    return TestsCheck(baseline=new_baseline, failure=failure, note=note)
 
 
-def _note(run: dict[str, Any]) -> str:
-    """'tests: 2 passed in 1.4s (sandbox: bubblewrap)'."""
-    where = f" (sandbox: {run['containment']})" if run.get("containment") else ""
-    return f"tests: {run['summary']}{where}"
+def _note(summary: str, env: str, run: dict[str, Any]) -> str:
+    """'tests: 2 passed in 1.4s (env: cached venv 1f2e…, flask 3.1.3; sandbox: bubblewrap)'."""
+    where = [f"env: {env}"] if env else []
+    where += [f"sandbox: {run['containment']}"] if run.get("containment") else []
+    return f"tests: {summary}" + (f" ({'; '.join(where)})" if where else "")

@@ -11,9 +11,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+# Asked with -I -S: no `site`, so no .pth file of the interpreter's site-packages runs outside the
+# sandbox (a venv found in the input is the input's code); pytest is looked for on disk instead.
 _ASK = (
-    "import sys, json, importlib.util as u; print(json.dumps([sys.prefix, sys.base_prefix, "
-    "sys.executable, u.find_spec('pytest') is not None, sys.version_info[:2] >= (3, 9)]))"
+    "import sys, json, os, sysconfig as c; "
+    "lib = [c.get_paths()[k] for k in ('purelib', 'platlib')]; "
+    "print(json.dumps([sys.prefix, sys.base_prefix, sys.executable, "
+    "any(os.path.isdir(os.path.join(d, 'pytest')) for d in lib), "
+    "sys.version_info[:2] >= (3, 9)]))"
 )
 
 
@@ -76,7 +81,7 @@ def describe(python: str | None = None) -> Interpreter:
 def _ask(python: str) -> list:
     try:
         done = subprocess.run(
-            [python, "-I", "-c", _ASK],
+            [python, "-I", "-S", "-c", _ASK],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,6 +61,15 @@ def test_the_demo_ends_approved_with_no_blocking_bandit_finding(tmp_path: Path) 
     assert "secure_filename" in sources["app.py"] and "debug=True" not in sources["app.py"]
     assert tree_digest(EXAMPLE) == before  # the input is never modified
     assert "app.py" in run.stdout and "APPROVED" in run.stdout
+    # The example's own tests ran for real, in a venv with Flask built from its requirements.
+    assert re.fullmatch(
+        r"tests: 2 passed in [\d.]+s \(env: cached venv [0-9a-f]{16}, flask 3\.[\d.]+, "
+        r"flask-wtf [\d.]+; sandbox: (bubblewrap|fallback[^)]*)\)",
+        data["tests"],
+    ), data["tests"]
+    assert all("tests: 2 passed" in r["note"] for r in data["history"])
+    markdown = (out / "SECURITY-REPORT.md").read_text()
+    assert f"**Tests:** {data['tests'].removeprefix('tests: ')}" in markdown
 
 
 def test_missing_input_path(tmp_path: Path) -> None:

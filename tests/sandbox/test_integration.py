@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from devsecbots.nodes.analyzers import analyse
@@ -17,6 +18,7 @@ from tests.sandbox.test_run import CALC, CALC_TESTS, example_files
 from tests.unit.helpers import runtime, verdict
 
 GOOD = {"calc.py": CALC, "tests/test_calc.py": CALC_TESTS}
+HERE = sys.executable  # has pytest: the tests run with it (no environment to build)
 # A conftest that reports every test as passed: how a round could fake green tests.
 FAKE_GREEN = """
 import pytest
@@ -43,10 +45,12 @@ def round_state(round_no: int, files: dict[str, str], **values) -> dict:
 
 
 def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> None:
-    first = approval_check(round_state(1, GOOD), runtime(offline=False))
+    first = approval_check(round_state(1, GOOD), runtime(offline=False, tests_python=HERE))
     baseline = first["test_baseline"]
     assert baseline["passed"] == 2 and baseline["test_files"] == {"tests/test_calc.py": CALC_TESTS}
-    assert "tests: 2 passed" in first["history"][0]["note"]
+    status = first["tests_status"]
+    assert status.startswith("tests: 2 passed in ") and status.endswith(f"(env: {HERE})")
+    assert first["tests_status"] in first["history"][0]["note"]
 
     breaking = {
         "calc.py": "def add(a, b):\n    return a * b\n",
@@ -57,7 +61,7 @@ def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> N
         round_state(
             2, breaking, snapshot=first["snapshot"], test_baseline=baseline, attempted=["fix-key"]
         ),
-        runtime(offline=False),
+        runtime(offline=False, tests_python=HERE),
     )
     assert second["files"] == GOOD
     assert second["history"][0]["verdict"] == "rolled_back"
@@ -106,6 +110,8 @@ def test_harden_runs_the_tests_unless_told_not_to(tmp_path: Path) -> None:
             "--analyzers",
             "bandit",
             "--no-persist",
+            "--python",
+            HERE,
             *([flag] if flag else []),
         ]
         done = CliRunner().invoke(app, args)  # in-process: two interpreter starts saved

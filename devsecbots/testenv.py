@@ -1,0 +1,50 @@
+"""At the CLI edge: which interpreter the input's tests run with, checked before the run starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from devsecbots.errors import input_error
+from devsecbots.inputs import LoadedInput
+from devsecbots.nodes.appenv import (
+    InterpreterError,
+    RequirementsError,
+    cache_root,
+    checked_python,
+    declared_requirements,
+    found_venv,
+)
+from devsecbots.nodes.sandbox import has_tests
+
+
+def tests_python(
+    python: Path | None, *, run_tests: bool, loaded: LoadedInput | None, console: Console
+) -> str:
+    """--python once checked, else the input's own usable .venv/venv; '' leaves it to a cached
+    venv built from the input's requirements (checked here so a bad line stops the run, exit 2)."""
+    try:
+        if python is not None:
+            return checked_python(str(python))
+        if not run_tests or loaded is None or not has_tests(loaded.files):
+            return ""
+        found = found_venv(loaded.root)
+        if found.note:
+            console.print(f"[yellow]{escape(found.note)}[/]")
+        if found.python:
+            console.print(f"[dim]the input's tests run with {escape(found.python)}[/]")
+            return found.python
+        declared = declared_requirements(loaded.files)
+    except (InterpreterError, RequirementsError) as err:
+        raise input_error(str(err)) from None
+    if declared is None:
+        console.print(
+            "[yellow]the input's tests will not run: no environment (pass --python, or add a "
+            "requirements.txt)[/]"
+        )
+    else:
+        where = escape(f"{', '.join(declared.sources)}, cached under {cache_root() / 'envs'}")
+        console.print(f"[dim]the input's tests run in a venv built from {where}[/]")
+    return ""
