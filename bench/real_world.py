@@ -128,7 +128,7 @@ def review(tree: Path, project: rw.Project, out: Path, timeout: float) -> tuple[
 
 def print_findings(per_project, per_rule, lines: dict[str, int]) -> None:
     """The per-project and per-rule tables."""
-    head = f"{'project':<22}{'py lines':>9}{'blocking':>9}{'/kloc':>7}"
+    head = f"{'project':<30}{'py lines':>9}{'blocking':>9}{'/kloc':>7}"
     head += f"{'true':>6}{'false':>6}{'debat.':>7}{'unlab.':>7}{'precision':>11}"
     print(head)
     for name, t in per_project.items():
@@ -147,7 +147,7 @@ def print_findings(per_project, per_rule, lines: dict[str, int]) -> None:
 
 def _row(name: str, t: rw.Tally, lines: int) -> str:
     return (
-        f"{name:<22}{lines:>9,}{t.blocking:>9}{rw.per_kloc(t.blocking, lines):>7}"
+        f"{name:<30}{lines:>9,}{t.blocking:>9}{rw.per_kloc(t.blocking, lines):>7}"
         f"{t.labels['true']:>6}{t.labels['false']:>6}{t.labels['debatable']:>7}"
         f"{t.unlabelled:>7}{rw.percent(t.precision):>11}"
     )
