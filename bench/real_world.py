@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,8 +186,15 @@ def harden(tree: Path, project: rw.Project, findings: list[dict], timeout: float
                     if f["file"] == rel and hunk.start - 1 <= (f.get("line") or 0) <= hunk.end + 1
                 ]
                 mods = sorted({m.name for m in map(codemod_for, near) if m is not None})
+                if not mods and _imports_only(hunk):
+                    mods = ["(imports)"]
                 hunks.append((hunk, ",".join(mods) or "?"))
         return hunks, note
+
+
+def _imports_only(hunk: rw.Hunk) -> bool:
+    changed = [line.strip() for line in (*hunk.removed, *hunk.added) if line.strip()]
+    return bool(changed) and all(line.startswith(("import ", "from ")) for line in changed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         dump["findings"] += [_dump(project, f, lab) for f, lab in j.rows]
         if j.stale:
             print(f"{project.name}: {len(j.stale)} label(s) match no blocking finding now")
-        if args.harden:
-            _harden_one(tree, project, findings, args.timeout, hunk_labels, dump)
+        if args.harden:  # every finding, blocking or not, may have led a codemod to a site
+            _harden_one(tree, project, report["findings"], args.timeout, hunk_labels, dump)
+        if args.json:  # after every project, so a long run that is stopped keeps what it has
+            args.json.write_text(json.dumps(dump, indent=2) + "\n", encoding="utf-8")
     if not joined:
         print("skipped: no project of the real-world corpus is available here")
         return 0
@@ -253,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {project.name},{project.commit},{rw.repo_path(project, f['file'])},"
                 f"{f.get('line') or 0},{f.get('rule_id') or ''}  [{f['severity']}] {f['title']}"
             )
-    if args.json:
-        args.json.write_text(json.dumps(dump, indent=2) + "\n", encoding="utf-8")
+    if args.harden:
+        hunks = Counter(h["label"] for h in dump["hunks"])
+        print(
+            f"harden, all projects: {sum(hunks.values())} changed hunk(s): correct "
+            f"{hunks['correct']}, wrong {hunks['wrong']}, unlabelled {hunks['unlabelled']}"
+        )
     return 0
 
 
