@@ -11,7 +11,7 @@ With --harden, `devsecbots harden --offline --no-persist` runs on each and every
 listed beside bench/real_world/harden_labels.csv (correct | wrong).
 
     .venv/bin/python bench/real_world.py [--mirror-root DIR] [--only NAME ...]
-        [--show-unlabelled] [--harden] [--reuse-reviews] [--json OUT]
+        [--show-unlabelled] [--harden] [--reuse] [--json OUT]
 
 Without a mirror or a cached copy of a project it says "skipped: ..." and exits 0.
 """
@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _real_world_harden as rwh  # noqa: E402
 import _real_world_labels as rw  # noqa: E402
 
 DATA = ROOT / "bench" / "real_world"
 CACHE = ROOT / "bench" / ".cache" / "real_world"
 MIRROR_ENV = "DEVSECBOTS_MIRROR_ROOT"
-SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
 
 def find_mirror(root: Path, project: rw.Project) -> Path | None:
@@ -85,18 +85,9 @@ def lay_out(project: rw.Project, mirror_root: Path, cache: Path) -> tuple[Path |
     return dest, ""
 
 
-def python_files(top: Path) -> list[Path]:
-    """The .py files under `top`, skipping VCS, venv and cache directories."""
-    found = []
-    for current, dirs, names in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        found += [Path(current) / n for n in sorted(names) if n.endswith(".py")]
-    return found
-
-
 def count_lines(top: Path) -> int:
     """Lines of Python under `top`."""
-    return sum(len(p.read_bytes().splitlines()) for p in python_files(top))
+    return sum(len(p.read_bytes().splitlines()) for p in rwh.python_files(top))
 
 
 def cli() -> list[str]:
@@ -154,49 +145,6 @@ def _row(name: str, t: rw.Tally, lines: int) -> str:
     )
 
 
-def harden(tree: Path, project: rw.Project, findings: list[dict], timeout: float):
-    """Run offline harden on a copy; return (hunks with codemod names, note)."""
-    from devsecbots.nodes.autofix.registry import codemod_for
-
-    with tempfile.TemporaryDirectory(prefix="rw-harden-") as tmp:
-        out = Path(tmp) / "out"
-        command = [*cli(), "harden", project.subdir, "--offline", "--no-persist", "--out", str(out)]
-        try:
-            done = subprocess.run(
-                command, cwd=tree, capture_output=True, text=True, timeout=timeout
-            )
-        except subprocess.TimeoutExpired:
-            return [], f"harden stopped after {timeout:.0f}s (no hunks counted)"
-        note = f"harden exit {done.returncode}"
-        if done.returncode not in (0, 1):
-            return [], note + ": " + (done.stderr.strip().splitlines() or ["no output"])[-1]
-        base = tree / project.subdir
-        hunks = []
-        for path in python_files(base):
-            rel = path.relative_to(base).as_posix()
-            after = out / rel
-            before_text = path.read_text(encoding="utf-8", errors="replace")
-            after_text = (
-                after.read_text(encoding="utf-8", errors="replace") if after.exists() else ""
-            )
-            for hunk in rw.diff_hunks(rw.repo_path(project, rel), before_text, after_text):
-                near = [
-                    f
-                    for f in findings
-                    if f["file"] == rel and hunk.start - 1 <= (f.get("line") or 0) <= hunk.end + 1
-                ]
-                mods = sorted({m.name for m in map(codemod_for, near) if m is not None})
-                if not mods and _imports_only(hunk):
-                    mods = ["(imports)"]
-                hunks.append((hunk, ",".join(mods) or "?"))
-        return hunks, note
-
-
-def _imports_only(hunk: rw.Hunk) -> bool:
-    changed = [line.strip() for line in (*hunk.removed, *hunk.added) if line.strip()]
-    return bool(changed) and all(line.startswith(("import ", "from ")) for line in changed)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Lay out, review (and harden) each project; print the labelled tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -208,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-unlabelled", action="store_true")
     parser.add_argument("--harden", action="store_true", help="also run offline harden")
     parser.add_argument(
-        "--reuse-reviews",
+        "--reuse",
         action="store_true",
-        help="use the review JSON saved in the cache by an earlier run",
+        help="use the review (and harden) results an earlier run saved in the cache: re-labelling",
     )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per tool run")
     parser.add_argument("--json", type=Path, help="write every labelled finding/hunk here")
@@ -232,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = args.cache / f"{project.name}.review.json"
         report, error = (
             (json.loads(saved.read_text()), "")
-            if args.reuse_reviews and saved.exists()
+            if args.reuse and saved.exists()
             else review(tree, project, saved, args.timeout)
         )
         if report is None:
@@ -246,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         if j.stale:
             print(f"{project.name}: {len(j.stale)} label(s) match no blocking finding now")
         if args.harden:  # every finding, blocking or not, may have led a codemod to a site
-            _harden_one(tree, project, report["findings"], args.timeout, hunk_labels, dump)
+            hunks, note = rwh.hardened_hunks(
+                tree, project, report["findings"], args.timeout, args.cache, cli(), args.reuse
+            )
+            dump["hunks"] += rwh.print_hunks(project, hunks, note, hunk_labels)
         if args.json:  # after every project, so a long run that is stopped keeps what it has
             args.json.write_text(json.dumps(dump, indent=2) + "\n", encoding="utf-8")
     if not joined:
@@ -270,30 +221,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{hunks['correct']}, wrong {hunks['wrong']}, unlabelled {hunks['unlabelled']}"
         )
     return 0
-
-
-def _harden_one(tree, project, findings, timeout, hunk_labels, dump) -> None:
-    hunks, note = harden(tree, project, findings, timeout)
-    counts = rw.hunk_tally(project.name, [h for h, _ in hunks], hunk_labels)
-    print(
-        f"\nharden {project.name}: {len(hunks)} changed hunk(s) ({note}); "
-        f"correct {counts['correct']}, wrong {counts['wrong']}, unlabelled {counts['unlabelled']}"
-    )
-    for hunk, codemod in hunks:
-        label = hunk_labels.get((project.name, hunk.file, hunk.start), ("unlabelled", ""))
-        print(f"  {hunk.file}:{hunk.start}-{hunk.end} [{codemod}] {label[0]} {label[1]}")
-        dump["hunks"].append(
-            {
-                "project": project.name,
-                "file": hunk.file,
-                "start": hunk.start,
-                "end": hunk.end,
-                "codemod": codemod,
-                "label": label[0],
-                "removed": list(hunk.removed),
-                "added": list(hunk.added),
-            }
-        )
 
 
 def _dump(project: rw.Project, finding: dict, label: rw.Label | None) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -138,3 +139,14 @@ def test_without_mirror_or_cache_it_skips_and_exits_0(tmp_path: Path, capsys) ->
     assert "skipped: flaskbb: no cached copy" in out
     assert out.strip().endswith("skipped: no project of the real-world corpus is available here")
     assert not (tmp_path / "c").exists()  # nothing laid out half-way
+
+
+def test_saved_harden_hunks_reload_and_import_hunks_are_named(tmp_path: Path) -> None:
+    rwh = _load("_real_world_harden")
+    hunk = rw.Hunk("a.py", 3, 3, ("x = md5(b)",), ("x = sha256(b)",))
+    record = [[{**vars(hunk), "removed": hunk.removed, "added": hunk.added}, "weak-hash"]]
+    (tmp_path / "demo.harden.json").write_text(json.dumps({"note": "exit 1", "hunks": record}))
+    hunks, note = rwh.hardened_hunks(tmp_path, _project(), [], 1.0, tmp_path, ["false"], True)
+    assert hunks == [(hunk, "weak-hash")] and note == "exit 1 (saved)"
+    assert rwh.imports_only(rw.Hunk("a.py", 1, 0, (), ("import os", "", "import secrets")))
+    assert not rwh.imports_only(hunk)
