@@ -196,7 +196,7 @@ def tally(joined: list[Joined]) -> tuple[dict[str, Tally], dict[str, Tally]]:
 
 def percent(value: float | None) -> str:
     """A precision as a percentage, or an em dash when nothing was judged."""
-    return "—" if value is None else f"{100 * value:.0f} %"
+    return "—" if value is None else f"{100 * value:.1f} %"
 
 
 def per_kloc(count: int, lines: int) -> str:

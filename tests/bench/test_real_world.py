@@ -67,7 +67,7 @@ def test_precision_is_true_over_true_plus_false_and_unlabelled_is_counted() -> N
     demo = per_project["demo"]
     assert (demo.blocking, demo.unlabelled) == (7, 2)
     assert demo.precision == pytest.approx(0.75)
-    assert rw.percent(demo.precision) == "75 %"
+    assert rw.percent(demo.precision) == "75.0 %"
     assert per_rule["R2"].precision is None and rw.percent(None) == "—"
     assert rw.per_kloc(7, 3500) == "2.00" and rw.per_kloc(1, 0) == "—"
     assert rw.total(per_project).labels["debatable"] == 1
