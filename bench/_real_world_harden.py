@@ -6,8 +6,10 @@ Every changed hunk of every Python file is named by the codemod of the findings 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -25,6 +27,40 @@ def python_files(top: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         found += [Path(current) / n for n in sorted(names) if n.endswith(".py")]
     return found
+
+
+_RUNNING: set[int] = set()  # process groups of the tools running now
+
+
+def run_tool(command: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+    """Run a tool in its own process group; on timeout kill the whole group (Semgrep too)."""
+    proc = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    _RUNNING.add(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    finally:
+        _RUNNING.discard(proc.pid)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def stop_tools_on_signals() -> None:
+    """When this benchmark is stopped (Ctrl-C, or SIGTERM from run_all), stop its tools too."""
+
+    def stop(signum: int, _frame: object) -> None:
+        for group in list(_RUNNING):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # the tools run in their own groups: Ctrl-C misses them
 
 
 def hardened_hunks(
@@ -58,9 +94,7 @@ def _run(tree: Path, project: rw.Project, findings: list[dict], timeout: float, 
         out = Path(tmp) / "out"
         command = [*cli, "harden", project.subdir, "--offline", "--no-persist", "--out", str(out)]
         try:
-            done = subprocess.run(
-                command, cwd=tree, capture_output=True, text=True, timeout=timeout
-            )
+            done = run_tool(command, tree, timeout)
         except subprocess.TimeoutExpired:
             return [], f"harden stopped after {timeout:.0f}s (no hunks counted)"
         note = f"harden exit {done.returncode}"

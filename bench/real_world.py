@@ -108,8 +108,9 @@ def review(tree: Path, project: rw.Project, out: Path, timeout: float) -> tuple[
         "--output",
         str(out),
     ]
+    out.unlink(missing_ok=True)  # never read an earlier run's result as this one's
     try:
-        done = subprocess.run(command, cwd=tree, capture_output=True, text=True, timeout=timeout)
+        done = rwh.run_tool(command, tree, timeout)
     except subprocess.TimeoutExpired:
         return None, f"review stopped after {timeout:.0f}s"
     if done.returncode not in (0, 1) or not out.exists():
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per tool run")
     parser.add_argument("--json", type=Path, help="write every labelled finding/hunk here")
     args = parser.parse_args(argv)
+    rwh.stop_tools_on_signals()
     try:
         projects = rw.load_projects(DATA / "projects.toml")
         labels = rw.load_labels(DATA / "labels.csv")
