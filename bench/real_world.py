@@ -194,7 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         lines[project.name] = count_lines(tree / project.subdir)
         dump["findings"] += [_dump(project, f, lab) for f, lab in j.rows]
         if j.stale:
-            print(f"{project.name}: {len(j.stale)} label(s) match no blocking finding now")
+            gone = Counter(lab.label for lab in j.stale)
+            print(
+                f"{project.name}: {len(j.stale)} labelled finding(s) no longer block (gone or "
+                f"non-blocking): true {gone['true']}, false {gone['false']}, "
+                f"debatable {gone['debatable']}"
+            )
         if args.harden:  # every finding, blocking or not, may have led a codemod to a site
             hunks, note = rwh.hardened_hunks(
                 tree, project, report["findings"], args.timeout, args.cache, cli(), args.reuse
