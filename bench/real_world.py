@@ -37,6 +37,7 @@ import _real_world_labels as rw  # noqa: E402
 DATA = ROOT / "bench" / "real_world"
 CACHE = ROOT / "bench" / ".cache" / "real_world"
 MIRROR_ENV = "DEVSECBOTS_MIRROR_ROOT"
+NOTHING_HERE = "skipped: no project of the real-world corpus is available here"
 
 
 def find_mirror(root: Path, project: rw.Project) -> Path | None:
@@ -172,8 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     except rw.LabelError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    unknown = sorted(set(args.only or ()) - {p.name for p in projects})
+    if unknown:
+        print(
+            f"error: --only names no project of projects.toml: {', '.join(unknown)}",
+            file=sys.stderr,
+        )
+        return 2
     chosen = [p for p in projects if not args.only or p.name in args.only]
-    joined, lines, dump = [], {}, {"findings": [], "hunks": []}
+    joined, lines, dump, failed = [], {}, {"findings": [], "hunks": []}, []
     for project in chosen:
         tree, why = lay_out(project, args.mirror_root, args.cache)
         if tree is None:
@@ -187,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if report is None:
             print(f"failed: {project.name}: {error}", flush=True)
+            failed.append(project.name)
             continue
         findings = rw.blocking_findings(report)
         j = rw.join(project, findings, labels)
@@ -208,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:  # after every project, so a long run that is stopped keeps what it has
             args.json.write_text(json.dumps(dump, indent=2) + "\n", encoding="utf-8")
     if not joined:
-        print("skipped: no project of the real-world corpus is available here")
-        return 0
+        print(f"failed: {', '.join(failed)}" if failed else NOTHING_HERE)
+        return 1 if failed else 0
     per_project, per_rule = rw.tally(joined)
     print()
     print_findings(per_project, per_rule, lines)
@@ -227,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             f"harden, all projects: {sum(hunks.values())} changed hunk(s): correct "
             f"{hunks['correct']}, wrong {hunks['wrong']}, unlabelled {hunks['unlabelled']}"
         )
-    return 0
+    if failed:
+        print(f"failed: {', '.join(failed)} (not in the tables)")
+    return 1 if failed else 0
 
 
 def _dump(project: rw.Project, finding: dict, label: rw.Label | None) -> dict:

@@ -150,3 +150,10 @@ def test_saved_harden_hunks_reload_and_import_hunks_are_named(tmp_path: Path) ->
     assert hunks == [(hunk, "weak-hash")] and note == "exit 1 (saved)"
     assert rwh.imports_only(rw.Hunk("a.py", 1, 0, (), ("import os", "", "import secrets")))
     assert not rwh.imports_only(hunk)
+
+
+def test_an_unknown_project_name_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    real_world = _load("real_world")
+    code = real_world.main(["--only", "nope", "--cache", str(tmp_path / "c")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == "error: --only names no project of projects.toml: nope"
