@@ -44,7 +44,7 @@ BENCHES = [
         how_to_get="git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython "
         "bench/.data/BenchmarkPython",
     ),
-    # Last: ~4.5 min for nine projects. Skips by itself (exit 0, "skipped: ...") when neither the
+    # Last: 4.5-6 min for nine projects. Skips by itself (exit 0, "skipped: ...") when neither the
     # git mirrors nor bench/.cache/real_world are here.
     Bench("real_world"),
 ]
