@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Asked with -I -S: no `site`, so no .pth file of the interpreter's site-packages runs outside the
-# sandbox (a venv found in the input is the input's code); pytest is looked for on disk instead.
-_ASK = (
-    "import sys, json, os, sysconfig as c; "
-    "lib = [c.get_paths()[k] for k in ('purelib', 'platlib')]; "
-    "print(json.dumps([sys.prefix, sys.base_prefix, sys.executable, "
-    "any(os.path.isdir(os.path.join(d, 'pytest')) for d in lib), "
-    "sys.version_info[:2] >= (3, 9)]))"
-)
+# sandbox (a venv found in the input is the input's code). Without `site` Python does not apply a
+# venv's pyvenv.cfg either, so the script finds the venv and looks for pytest on disk itself.
+_ASK = """
+import json, os, sys, sysconfig
+exe = os.path.abspath(sys.executable)
+venv = os.path.dirname(os.path.dirname(exe))
+if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
+    prefix, version = venv, "python%d.%d" % sys.version_info[:2]
+    lib = [os.path.join(venv, d, version, "site-packages") for d in ("lib", "lib64")]
+else:
+    prefix, lib = sys.prefix, [sysconfig.get_paths()[k] for k in ("purelib", "platlib")]
+has_pytest = any(os.path.isdir(os.path.join(d, "pytest")) for d in lib)
+print(json.dumps([prefix, sys.base_prefix, exe, has_pytest, sys.version_info[:2] >= (3, 9)]))
+"""
 
 
 class InterpreterError(OSError):

@@ -49,7 +49,7 @@ def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> N
     baseline = first["test_baseline"]
     assert baseline["passed"] == 2 and baseline["test_files"] == {"tests/test_calc.py": CALC_TESTS}
     status = first["tests_status"]
-    assert status.startswith("tests: 2 passed in ") and status.endswith(f"(env: {HERE})")
+    assert status.startswith("tests: 2 passed in ") and f"(env: {HERE}; sandbox: " in status
     assert first["tests_status"] in first["history"][0]["note"]
 
     breaking = {

@@ -118,6 +118,8 @@ def test_hostile_tests_get_nothing_out(containment: str, tmp_path: Path) -> None
                 "--out",
                 str(out),
                 "--offline",
+                "--python",
+                sys.executable,
                 "--analyzers",
                 "bandit",
                 "--db",

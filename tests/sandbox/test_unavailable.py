@@ -40,6 +40,7 @@ def test_no_sandbox_means_tests_not_run(tmp_path: Path) -> None:
     )
     out = tmp_path / "out"
     args = ["harden", str(source), "--out", str(out), "--offline", "--analyzers", "bandit"]
+    args += ["--python", sys.executable]
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *args, "--no-persist"],
         capture_output=True,
