@@ -51,7 +51,8 @@ def review_files(
     report = analyse(files, ctx.analyzers, progress=progress)
     findings = apply_waivers(report.findings, files, trusted)
     usage: list[Usage] = []
-    reviewer_status, summary, advice, disputed = "", "", [], []
+    reviewer_status, summary, disputed = "", "", []
+    advice: list[str] = list(report.advice)
     if not ctx.is_offline():
         task = prompts.render(
             "secbot_review",
@@ -69,7 +70,8 @@ def review_files(
             round_no=round_no,
             node="review",
         )
-        reviewer_status, summary, advice = answer.status, answer.summary, answer.advice
+        reviewer_status, summary = answer.status, answer.summary
+        advice += [a for a in answer.advice if a not in advice]
         disputed = [claim.model_dump() for claim in answer.false_positives]
         findings = dedupe([*findings, *_from_reviewer(answer, files)])
     result = gate(findings, reviewer_status, ctx.blocking_severity)
