@@ -41,6 +41,7 @@ class Context:
     temperature: float | None = None
     human_review: bool = False
     run_tests: bool = True
+    audit_deps: bool = False  # pip-audit the pinned requirements (needs the network)
 
     def resolved_dev_model(self) -> str:
         """DevBot's model: the flag, then DEVSECBOTS_DEV_MODEL, then DEVSECBOTS_MODEL."""

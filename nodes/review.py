@@ -16,6 +16,7 @@ from devsecbots.graphs.state import (
 )
 from devsecbots.nodes.analyzers import analyse, apply_waivers
 from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.analyzers.dependency_audit import dependency_review
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured
 from devsecbots.nodes.policy import gate
@@ -52,7 +53,8 @@ def review_files(
     findings = apply_waivers(report.findings, files, trusted)
     usage: list[Usage] = []
     reviewer_status, summary, disputed = "", "", []
-    advice: list[str] = list(report.advice)
+    advice, audit = dependency_review(files, ctx.audit_deps)
+    findings = [*findings, *audit]
     if not ctx.is_offline():
         task = prompts.render(
             "secbot_review",

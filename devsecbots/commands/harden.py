@@ -20,6 +20,7 @@ from devsecbots.inputs import load_inputs
 from devsecbots.options import (
     Analyzers,
     ApiKey,
+    AuditDeps,
     BaseUrl,
     Blocking,
     Budget,
@@ -77,6 +78,7 @@ def harden(
     db: Db = None,
     no_persist: NoPersist = False,
     human_review: HumanReview = False,
+    audit_deps: AuditDeps = False,
     no_tests: Annotated[
         bool,
         typer.Option(
@@ -117,6 +119,7 @@ def harden(
         max_wall_time=max_wall_time,
     )
     ctx = dataclasses.replace(ctx, run_tests=not no_tests)
+    ctx = dataclasses.replace(ctx, audit_deps=audit_deps)
     ctx = dataclasses.replace(ctx, human_review=human_review)
     console = Console(highlight=False)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
@@ -143,6 +146,7 @@ def harden(
         skipped=[list(item) for item in loaded.skipped],
         **resolved_models(ctx),
         run_tests=ctx.run_tests,
+        audit_deps=ctx.audit_deps,
     )
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(

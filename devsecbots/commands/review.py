@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from devsecbots.nodes.review import review_files
 from devsecbots.options import (
     Analyzers,
     ApiKey,
+    AuditDeps,
     BaseUrl,
     Blocking,
     Concurrency,
@@ -55,6 +57,7 @@ def review(
     request_timeout: RequestTimeout = 120.0,
     max_retries: MaxRetries = 3,
     concurrency: Concurrency = None,
+    audit_deps: AuditDeps = False,
 ) -> None:
     """Review code once: analysers, plus the LLM reviewer when a model is configured."""
     if concurrency is not None:  # one review per path, combined into one result
@@ -75,6 +78,7 @@ def review(
         request_timeout=request_timeout,
         max_retries=max_retries,
     )
+    ctx = dataclasses.replace(ctx, audit_deps=audit_deps)
     err = Console(stderr=True, highlight=False)
     if ctx.is_offline():
         err.print(f"[dim]no model configured: analysers only ({', '.join(ctx.analyzers)})[/]")

@@ -13,7 +13,6 @@ from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.flask_checklist import project_findings
-from devsecbots.nodes.analyzers.requirements import dependency_advice
 from devsecbots.nodes.analyzers.semgrep_runner import rules_version, run_semgrep
 
 ANALYZERS = ("bandit", "semgrep")
@@ -31,7 +30,6 @@ class AnalysisReport:
         default_factory=list
     )  # files an analyser actually ran on (cache misses)
     cached: list[str] = field(default_factory=list)  # Python files answered from the cache only
-    advice: list[str] = field(default_factory=list)  # non-blocking (dependency hygiene)
 
 
 def syntax_findings(files: dict[str, str]) -> list[Finding]:
@@ -135,7 +133,6 @@ def analyse(
     report.cached = sorted(set(python) - analysed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
-        report.advice = dependency_advice(files)
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
 

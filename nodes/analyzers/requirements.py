@@ -48,7 +48,7 @@ def requirement_files(files: dict[str, str]) -> list[str]:
     return sorted(found, key=lambda p: (p.count("/"), p))
 
 
-def dependency_advice(files: dict[str, str]) -> list[str]:
+def dependency_advice(files: dict[str, str], *, audited: bool = False) -> list[str]:
     """Non-blocking advice about the project's dependencies; [] when it has no Python files."""
     if not any(p.endswith(".py") for p in files):
         return []
@@ -74,7 +74,9 @@ def dependency_advice(files: dict[str, str]) -> list[str]:
                 "pin them (==) so builds are repeatable and audits see what you deploy."
             )
     command = " && ".join(AUDIT_COMMAND.format(path=p) for p in paths)
+    not_audited = "" if audited else " (not audited in this run: `--audit-deps` does it)"
     advice.append(
-        f"Keep dependencies updated: run `{command}` regularly and upgrade what it reports."
+        f"Keep dependencies updated: run `{command}` regularly and upgrade what it reports"
+        f"{not_audited}."
     )
     return advice
