@@ -1,8 +1,7 @@
 # Rule tests for flask_files.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
 import mimetypes
-import os
 
-from flask import Flask, redirect, request, send_file, send_from_directory
+from flask import Flask, request, send_from_directory
 
 app = Flask(__name__)
 UPLOAD_FOLDER = "uploads"
@@ -46,16 +45,3 @@ def static_files(name):
     # ok: devsecbots.flask.upload-served-inline
     return send_from_directory(STATIC_DIR, name)
 
-
-@app.route("/joined/<name>")
-def joined(name):
-    # ruleid: devsecbots.flask.path-traversal
-    return send_file(os.path.join(UPLOAD_FOLDER, name))
-
-
-@app.before_request
-def upgrade_to_https():
-    if not request.is_secure:
-        # ok: devsecbots.flask.open-redirect
-        return redirect(request.url.replace("http://", "https://", 1), code=301)
-    return None

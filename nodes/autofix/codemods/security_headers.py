@@ -23,7 +23,7 @@ FORCE_HTTPS = (
 )
 REDIRECT = '''@{app}.before_request
 def {name}():
-    """Send plain-http requests to https (off with FORCE_HTTPS=0, and under the test client)."""
+    """Redirect plain http to https (off with FORCE_HTTPS=0, and under the test client)."""
     if {flag} and not request.is_secure and not {app}.testing:
         return redirect(request.url.replace("http://", "https://", 1), code=301)
     return None
@@ -66,12 +66,13 @@ class SecurityHeaders(Codemod):
 
         def plan(edits: Edits) -> str:
             statements = []
+            blank = 2 if isinstance(tree.parent(app.setup_end), cst.Module) else 1
             if HSTS in missing:
                 statements.append(stmt(FORCE_HTTPS.format(flag=flag)))
                 statements.append(
-                    _spaced(REDIRECT.format(app=app.name, name=redirect_hook, flag=flag))
+                    _spaced(REDIRECT.format(app=app.name, name=redirect_hook, flag=flag), blank)
                 )
-            statements.append(_spaced(_after_request(app.name, hook, missing)))
+            statements.append(_spaced(_after_request(app.name, hook, missing), blank))
             edits.insert_after(app.setup_end, statements)
             _space_after(tree, edits, app.setup_end)
             words = {
@@ -113,16 +114,19 @@ def _space_after(tree: Tree, edits: Edits, anchor: cst.BaseStatement) -> None:
     following = body[index + 1]
     wanted = 2 if isinstance(block, cst.Module) else 1
     if len(following.leading_lines) < wanted:
-        edits.swap(following, lambda n: n.with_changes(leading_lines=[cst.EmptyLine()] * wanted))
+        edits.swap(
+            following,
+            lambda n: n.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * wanted),
+        )
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _spaced(source: str):  # type: ignore[no-untyped-def]
-    """A top-level-style definition with the two blank lines PEP 8 puts before it."""
-    return stmt(source).with_changes(leading_lines=[cst.EmptyLine()] * 2)
+def _spaced(source: str, blank: int):  # type: ignore[no-untyped-def]
+    """A definition with the blank lines PEP 8 puts before it (2 at module level, else 1)."""
+    return stmt(source).with_changes(leading_lines=[cst.EmptyLine(indent=False)] * blank)
 
 
 def _free(name: str, taken: set[str]) -> str:
