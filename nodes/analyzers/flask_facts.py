@@ -46,7 +46,7 @@ HEADER_WORDS = (
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=20_000)
 def file_facts(path: str, source: str) -> FileFacts | None:
     """The facts of one file; None when it does not parse."""
     try:
