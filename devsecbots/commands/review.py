@@ -151,6 +151,8 @@ def _print_text(verdict: dict, console: Console) -> None:
         f"[{style}]{verdict['status']}[/] · {len(findings)} finding(s) "
         f"({severity_summary(findings)}) · {escape(verdict['summary'])}"
     )
+    for advice in verdict["advice"]:  # non-blocking, e.g. the pip-audit reminder
+        console.print(f"[dim]advice:[/] {escape(advice)}")
 
 
 def _plain(verdict: dict) -> str:
@@ -160,4 +162,5 @@ def _plain(verdict: dict) -> str:
             f"{f['severity']:8} {f['file']}:{f['line']} {f['cwe'] or '-'} "
             f"{f['rule_id'] or '-'} {f['title']}"
         )
+    lines += [f"advice: {a}" for a in verdict["advice"]]
     return "\n".join(lines)

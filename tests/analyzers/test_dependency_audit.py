@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +15,8 @@ from devsecbots.nodes.analyzers.dependency_audit import (
     find_pip_audit,
 )
 from devsecbots.nodes.analyzers.requirements import dependency_advice, parse_requirements
+
+from tests.conftest import cli, cli_env
 
 APP = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
 VULN = {
@@ -139,3 +142,23 @@ def test_requirement_parsing():
 
 def test_no_python_no_advice():
     assert dependency_advice({"README.md": "hi"}) == []
+
+
+@needs_pip_audit
+@pytest.mark.slow
+def test_review_cli_audit_deps_blocks_a_vulnerable_pin(osv_url, tmp_path):
+    (tmp_path / "app.py").write_text(APP["app.py"])
+    (tmp_path / "requirements.txt").write_text("flask==2.2.2\n")
+    args = ["review", str(tmp_path), "--offline", "--format", "json", "--analyzers", "bandit"]
+    env = cli_env(DEVSECBOTS_OSV_URL=osv_url)
+    plain = subprocess.run(cli(*args), env=env, capture_output=True, text=True, timeout=300)
+    assert plain.returncode == 0, plain.stderr  # not asked: advice only
+    assert "not audited in this run" in json.loads(plain.stdout)["advice"][-1]
+    audited = subprocess.run(
+        cli(*args, "--audit-deps"), env=env, capture_output=True, text=True, timeout=300
+    )
+    assert audited.returncode == 1, audited.stderr
+    data = json.loads(audited.stdout)
+    assert [(f["source"], f["rule_id"], f["line"]) for f in data["findings"]] == [
+        ("pip-audit", "PYSEC-2023-62", 1)
+    ]
