@@ -91,8 +91,9 @@ def _assignment(facts: FileFacts, node: ast.Assign) -> None:
     if callee(call) == "Limiter":
         keywords = {k.arg for k in call.keywords}
         # flask-limiter >= 3 takes key_func first; an older Limiter(app, ...) passes the app first.
-        positional_app = bool(call.args) and callee_name(call.args[0]) != "get_remote_address"
-        bound = "app" in keywords or (positional_app and isinstance(call.args[0], ast.Name))
+        apps = {name for name, _ in facts.apps} | {"app", "application"}
+        first = call.args[0] if call.args else None
+        bound = "app" in keywords or (isinstance(first, ast.Name) and first.id in apps)
         defaults = bool(keywords & {"default_limits", "application_limits"})
         facts.limiters.append((name or "<limiter>", bound, defaults))
 

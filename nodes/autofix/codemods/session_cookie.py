@@ -33,8 +33,7 @@ class SessionCookie(Codemod):
         if not any(f["rule_id"] == SESSION_COOKIE for f in project_findings(files)):
             return [Site(spans=spans, reason="session-cookie: the flags are already set")]
         weak = _weak_values(tree)
-        mentioned = {key for key in WANTED if key in "".join(files.values())}
-        missing = [k for k in WANTED if k not in mentioned]
+        missing = [k for k in WANTED if k not in tree.source]  # set after the app's own config
 
         def plan(edits: Edits) -> str:
             for key, node in weak:
