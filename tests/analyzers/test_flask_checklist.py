@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from devsecbots.nodes.analyzers import apply_waivers
 from devsecbots.nodes.analyzers.engine import analyse
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.flask_checklist import (
@@ -219,3 +220,15 @@ def test_analyse_reports_project_checks_with_semgrep_only():
     assert {RATE_LIMIT, HSTS, FRAMING, NOSNIFF, SESSION_COOKIE} <= {f["rule_id"] for f in found}
     bandit_only = analyse(files, ("bandit",)).findings
     assert not {f["rule_id"] for f in bandit_only} & {RATE_LIMIT, HSTS}
+
+
+def test_a_person_can_waive_a_route_with_a_reason():
+    source = INSECURE.replace(
+        "def upload():",
+        "def upload():  # nosec devsecbots.flask.missing-rate-limit -- behind a WAF",
+    )
+    files = {"app.py": source}
+    waived = apply_waivers(project_findings(files), files, files)
+    upload = [f for f in waived if f["rule_id"] == RATE_LIMIT and f["line"] == 14]
+    assert [f["waiver"] for f in upload] == ["behind a WAF"]
+    assert [f["waiver"] for f in waived if f["line"] == 8] == [""]
