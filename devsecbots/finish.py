@@ -79,6 +79,8 @@ def print_summary(report: dict, console: Console) -> None:
     console.print(escape(tests), style="yellow" if tests.startswith("tests not run") else None)
     if report["findings"]:
         console.print(f"remaining findings: {severity_summary(report['findings'])}")
+    for advice in report["advice"]:  # e.g. the dependency reminder with the command to run
+        console.print(f"[dim]advice:[/] {escape(advice)}")
     usage = report["usage"]
     if usage["calls"]:
         console.print(

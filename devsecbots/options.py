@@ -60,6 +60,14 @@ Db = Annotated[
 NoPersist = Annotated[
     bool, typer.Option("--no-persist", help="Keep no checkpoints (the run cannot be resumed).")
 ]
+AuditDeps = Annotated[
+    bool,
+    typer.Option(
+        "--audit-deps",
+        help="pip-audit the pinned requirements (needs the network and devsecbots[audit]); "
+        "known-vulnerable versions block approval.",
+    ),
+]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Directory the results are written to.")]
 Budget = Annotated[
     int,

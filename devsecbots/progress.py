@@ -76,8 +76,11 @@ class ProgressPrinter:
             tokens = _tokens(update)
             shown = escape(", ".join(changed[:6])) + (" …" if len(changed) > 6 else "")
             self.console.print(f"{tag}: {len(changed)} file(s) {shown}{tokens}")
-            for note in (update.get("notes") or [])[:8]:
+            notes = update.get("notes") or []
+            for note in notes[:16]:  # one line per fix: the demo's round 2 makes 13
                 self.console.print(f"    [dim]{escape(note)}[/]")
+            if len(notes) > 16:
+                self.console.print(f"    [dim]… and {len(notes) - 16} more[/]")
         elif node == "review":
             verdict = update.get("verdict") or {}
             findings = verdict.get("findings") or []

@@ -48,6 +48,7 @@ class Context:
             "input); empty: a cached venv built from the input's requirements"
         },
     )
+    audit_deps: bool = False  # pip-audit the pinned requirements (needs the network)
 
     def resolved_dev_model(self) -> str:
         """DevBot's model: the flag, then DEVSECBOTS_DEV_MODEL, then DEVSECBOTS_MODEL."""

@@ -6,6 +6,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.policy import blocking_counts, finding_key, is_blocking
 
 DETERMINISTIC = {"bandit", "semgrep", "parser"}
+DETERMINISTIC |= {"project", "pip-audit"}  # project-level checks, the dependency audit
 
 
 def _deterministic(findings: list[Finding]) -> list[Finding]:

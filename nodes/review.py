@@ -16,6 +16,7 @@ from devsecbots.graphs.state import (
 )
 from devsecbots.nodes.analyzers import analyse, apply_waivers
 from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.analyzers.dependency_audit import dependency_review
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured
 from devsecbots.nodes.policy import gate
@@ -51,7 +52,9 @@ def review_files(
     report = analyse(files, ctx.analyzers, progress=progress)
     findings = apply_waivers(report.findings, files, trusted)
     usage: list[Usage] = []
-    reviewer_status, summary, advice, disputed = "", "", [], []
+    reviewer_status, summary, disputed = "", "", []
+    advice, audit = dependency_review(files, ctx.audit_deps)
+    findings = [*findings, *audit]
     if not ctx.is_offline():
         task = prompts.render(
             "secbot_review",
@@ -69,7 +72,8 @@ def review_files(
             round_no=round_no,
             node="review",
         )
-        reviewer_status, summary, advice = answer.status, answer.summary, answer.advice
+        reviewer_status, summary = answer.status, answer.summary
+        advice += [a for a in answer.advice if a not in advice]
         disputed = [claim.model_dump() for claim in answer.false_positives]
         findings = dedupe([*findings, *_from_reviewer(answer, files)])
     result = gate(findings, reviewer_status, ctx.blocking_severity)

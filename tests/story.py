@@ -42,15 +42,27 @@ SECURE_HEAD = """import os
 import secrets
 
 from flask import Flask, abort, redirect, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.utils import secure_filename
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
 app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="Lax")
 csrf = CSRFProtect(app)
+limiter = Limiter(get_remote_address, app=app, default_limits=["30 per minute"])
 UPLOAD_FOLDER = "uploads"
 ALLOWED_EXTENSIONS = {"txt", "pdf", "png", "jpg"}
+
+
+@app.after_request
+def security_headers(response):
+    response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def allowed_file(filename):
@@ -95,7 +107,10 @@ def submission(app: str, template: str = TEMPLATE, summary: str = "") -> dict:
         "files": [
             {"path": "app.py", "content": app},
             {"path": "templates/upload.html", "content": template},
-            {"path": "requirements.txt", "content": "flask>=3.0\nflask-wtf>=1.2\n"},
+            {
+                "path": "requirements.txt",
+                "content": "flask>=3.0\nflask-wtf>=1.2\nflask-limiter>=3.5\n",
+            },
         ],
     }
 

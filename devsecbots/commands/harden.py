@@ -19,6 +19,7 @@ from devsecbots.inputs import load_inputs
 from devsecbots.options import (
     Analyzers,
     ApiKey,
+    AuditDeps,
     BaseUrl,
     Blocking,
     Budget,
@@ -80,6 +81,7 @@ def harden(
     db: Db = None,
     no_persist: NoPersist = False,
     human_review: HumanReview = False,
+    audit_deps: AuditDeps = False,
     no_tests: Annotated[
         bool,
         typer.Option(
@@ -123,7 +125,7 @@ def harden(
     console = Console(highlight=False)
     chosen = tests_python(python, run_tests=not no_tests, loaded=loaded, console=console)
     ctx = dataclasses.replace(ctx, run_tests=not no_tests, tests_python=chosen)
-    ctx = dataclasses.replace(ctx, human_review=human_review)
+    ctx = dataclasses.replace(ctx, human_review=human_review, audit_deps=audit_deps)
     decide = decider_for(console, human_review=human_review, persist=not no_persist)
     for path, reason in loaded.skipped:
         console.print(f"[dim]skipped {escape(path)}: {reason}[/]")
@@ -150,6 +152,7 @@ def harden(
         **resolved_models(ctx),
         run_tests=ctx.run_tests,
         tests_python=ctx.tests_python,
+        audit_deps=ctx.audit_deps,
     )
     with open_checkpointer(db, persist=not no_persist) as saver:
         state = run_graph(

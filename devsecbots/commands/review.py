@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ from devsecbots.nodes.review import review_files
 from devsecbots.options import (
     Analyzers,
     ApiKey,
+    AuditDeps,
     BaseUrl,
     Blocking,
     Concurrency,
@@ -55,6 +57,7 @@ def review(
     request_timeout: RequestTimeout = 120.0,
     max_retries: MaxRetries = 3,
     concurrency: Concurrency = None,
+    audit_deps: AuditDeps = False,
 ) -> None:
     """Review code once: analysers, plus the LLM reviewer when a model is configured."""
     if concurrency is not None:  # one review per path, combined into one result
@@ -75,6 +78,7 @@ def review(
         request_timeout=request_timeout,
         max_retries=max_retries,
     )
+    ctx = dataclasses.replace(ctx, audit_deps=audit_deps)
     err = Console(stderr=True, highlight=False)
     if ctx.is_offline():
         err.print(f"[dim]no model configured: analysers only ({', '.join(ctx.analyzers)})[/]")
@@ -147,6 +151,8 @@ def _print_text(verdict: dict, console: Console) -> None:
         f"[{style}]{verdict['status']}[/] · {len(findings)} finding(s) "
         f"({severity_summary(findings)}) · {escape(verdict['summary'])}"
     )
+    for advice in verdict["advice"]:  # non-blocking, e.g. the pip-audit reminder
+        console.print(f"[dim]advice:[/] {escape(advice)}")
 
 
 def _plain(verdict: dict) -> str:
@@ -156,4 +162,5 @@ def _plain(verdict: dict) -> str:
             f"{f['severity']:8} {f['file']}:{f['line']} {f['cwe'] or '-'} "
             f"{f['rule_id'] or '-'} {f['title']}"
         )
+    lines += [f"advice: {a}" for a in verdict["advice"]]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from devsecbots.nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.flask_checklist import project_findings
 from devsecbots.nodes.analyzers.semgrep_runner import rules_version, run_semgrep
 
 ANALYZERS = ("bandit", "semgrep")
@@ -130,6 +131,8 @@ def analyse(
     analysed = set().union(*missed.values()) if missed else set()
     report.analysed = sorted(analysed)
     report.cached = sorted(set(python) - analysed - unparsable)
+    if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
+        found.extend(project_findings(python))
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
 

@@ -12,8 +12,12 @@ from devsecbots.nodes.autofix.codemods.cookies import Cookies
 from devsecbots.nodes.autofix.codemods.csrf import Csrf
 from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
 from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
+from devsecbots.nodes.autofix.codemods.rate_limit import RateLimit
 from devsecbots.nodes.autofix.codemods.requests_timeout import RequestsTimeout
 from devsecbots.nodes.autofix.codemods.secret_key import SecretKey
+from devsecbots.nodes.autofix.codemods.security_headers import SecurityHeaders
+from devsecbots.nodes.autofix.codemods.served_files import InlineUpload, SendFileJoin
+from devsecbots.nodes.autofix.codemods.session_cookie import SessionCookie
 from devsecbots.nodes.autofix.codemods.shell_command import ShellCommand
 from devsecbots.nodes.autofix.codemods.sql_injection import SqlInjection
 from devsecbots.nodes.autofix.codemods.tls_verify import TlsVerify
@@ -30,6 +34,11 @@ CODEMODS: tuple[Codemod, ...] = (
     Upload(),
     Csrf(),
     Cookies(),
+    SecurityHeaders(),  # before the two below: each inserts right after the app's setup
+    SessionCookie(),
+    RateLimit(),
+    SendFileJoin(),
+    InlineUpload(),
     YamlLoad(),
     ShellCommand(),
     SqlInjection(),

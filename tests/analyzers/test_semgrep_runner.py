@@ -17,6 +17,7 @@ EXPECTED_ON_EXAMPLE = {
     "devsecbots.flask.debug-enabled",
     "devsecbots.flask.bind-all-interfaces",
     "devsecbots.flask.missing-csrf-protection",
+    "devsecbots.flask.upload-served-inline",
 }
 
 

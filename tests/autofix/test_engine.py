@@ -56,11 +56,11 @@ def test_unfixable_findings_come_back_with_reasons():
     )
     outcome = apply_fixes({"app.py": APP, "templates/a.html": "<p>"}, findings)
     reasons = {f["rule_id"] or f["title"]: outcome.reason(f) for f in outcome.unfixable}
-    assert [f["rule_id"] for f in outcome.fixed] == ["B201"]
+    # The model's rate-limit finding (CWE-770, its words fit) goes to the rate-limit codemod.
+    assert [f["rule_id"] or f["title"] for f in outcome.fixed] == ["B201", "Consider rate limiting"]
     assert len(outcome.fixed) + len(outcome.unfixable) == len(findings)  # nothing dropped
     assert reasons["B301"] == "needs a data format change (e.g. JSON) — no safe automatic fix"
     assert reasons["devsecbots.python.insecure-deserialization"] == reasons["B301"]
-    assert reasons["Consider rate limiting"].startswith("no automatic fix for CWE-770")
     assert outcome.changed == ["app.py"]
     assert "gone.py is not among the files" in [outcome.reason(f) for f in outcome.unfixable]
     assert "automatic fixes only edit Python files" in [

@@ -139,3 +139,17 @@ def api_echo():
     name = request.args.get("name", "")
     # ok: devsecbots.flask.xss
     return flask.Response(json.dumps({"name": name}), mimetype="application/json")
+
+
+@app.route("/joined/<name>")
+def joined(name):
+    # ruleid: devsecbots.flask.path-traversal
+    return send_file(os.path.join("/srv/uploads", name))
+
+
+@app.before_request
+def upgrade_to_https():
+    if not request.is_secure:
+        # ok: devsecbots.flask.open-redirect
+        return redirect(request.url.replace("http://", "https://", 1), code=301)
+    return None

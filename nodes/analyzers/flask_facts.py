@@ -1,0 +1,169 @@
+"""What one Python file says about a Flask app's protections (apps, routes, limiter, headers)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ROUTE_METHODS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+COOKIE_KEYS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE")
+SESSION_NAMES = frozenset({"session", "flash", "login_user", "LoginManager"})
+
+
+@dataclass
+class Route:
+    """A view function that changes state (POST, PUT, PATCH or DELETE)."""
+
+    file: str
+    line: int
+    name: str
+    rule: str
+    limited: bool  # decorated with @<limiter>.limit(...) or @<limiter>.exempt
+
+
+@dataclass
+class FileFacts:
+    """Facts one file contributes to the project-wide checks."""
+
+    apps: list[tuple[str, int]] = field(default_factory=list)  # (variable, line) of Flask(...)
+    routes: list[Route] = field(default_factory=list)
+    limiters: list[tuple[str, bool, bool]] = field(default_factory=list)  # (var, bound, defaults)
+    bound: set[str] = field(default_factory=set)  # names passed through `<name>.init_app(...)`
+    talisman: dict[str, ast.expr] = field(default_factory=dict)  # Talisman keywords; {} = none
+    has_talisman: bool = False
+    strings: set[str] = field(default_factory=set)  # lower-cased header names / CSP directives
+    cookie: dict[str, ast.expr] = field(default_factory=dict)  # SESSION_COOKIE_* -> value
+    uses_session: bool = False
+
+
+HEADER_WORDS = (
+    "strict-transport-security",
+    "x-frame-options",
+    "frame-ancestors",
+    "x-content-type-options",
+)
+
+
+@lru_cache(maxsize=20_000)
+def file_facts(path: str, source: str) -> FileFacts | None:
+    """The facts of one file; None when it does not parse."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError):
+        return None
+    facts = FileFacts()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            _assignment(facts, node)
+        if isinstance(node, ast.Call):
+            _call(facts, node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _view(facts, path, node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.lower()
+            facts.strings.update(w for w in HEADER_WORDS if w in text)
+        elif isinstance(node, (ast.Name, ast.alias)):
+            name = node.id if isinstance(node, ast.Name) else (node.asname or node.name)
+            facts.uses_session |= name.split(".")[-1] in SESSION_NAMES
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            _cookie_assignment(facts, node)
+    facts.uses_session |= "secret_key" in source or "SECRET_KEY" in source
+    return facts
+
+
+def callee(node: ast.Call) -> str:
+    """The last name of what a call calls: `flask_limiter.Limiter(...)` -> `Limiter`."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _assignment(facts: FileFacts, node: ast.Assign) -> None:
+    call = node.value
+    assert isinstance(call, ast.Call)
+    target = node.targets[0]
+    name = target.id if isinstance(target, ast.Name) else ""
+    if callee(call) == "Flask" and name:
+        facts.apps.append((name, node.lineno))
+    if callee(call) == "Limiter":
+        keywords = {k.arg for k in call.keywords}
+        # flask-limiter >= 3 takes key_func first; an older Limiter(app, ...) passes the app first.
+        apps = {name for name, _ in facts.apps} | {"app", "application"}
+        first = call.args[0] if call.args else None
+        bound = "app" in keywords or (isinstance(first, ast.Name) and first.id in apps)
+        defaults = bool(keywords & {"default_limits", "application_limits"})
+        facts.limiters.append((name or "<limiter>", bound, defaults))
+
+
+def callee_name(node: ast.expr) -> str:
+    """A bare or dotted name's last part ('' for anything else)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _call(facts: FileFacts, node: ast.Call) -> None:
+    name = callee(node)
+    if name == "init_app" and isinstance(node.func, ast.Attribute):
+        facts.bound.add(callee_name(node.func.value))
+    elif name == "Talisman":
+        facts.has_talisman = True
+        facts.talisman.update({k.arg: k.value for k in node.keywords if k.arg})
+    elif name == "update" and _is_config(node.func):
+        for keyword in node.keywords:
+            if keyword.arg in COOKIE_KEYS:
+                facts.cookie[keyword.arg] = keyword.value
+    elif name == "setdefault" and _is_config(node.func) and len(node.args) == 2:
+        key = node.args[0]
+        if isinstance(key, ast.Constant) and key.value in COOKIE_KEYS:
+            facts.cookie[key.value] = node.args[1]
+
+
+def _is_config(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and callee_name(func.value) == "config"
+
+
+def _cookie_assignment(facts: FileFacts, node: ast.Assign | ast.AnnAssign) -> None:
+    """`app.config["SESSION_COOKIE_SECURE"] = x`, or `SESSION_COOKIE_SECURE = x` (config class)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if node.value is None:
+        return
+    for target in targets:
+        key = None
+        if isinstance(target, ast.Name):
+            key = target.id
+        elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+            key = target.slice.value
+        if key in COOKIE_KEYS:
+            facts.cookie[key] = node.value
+    if isinstance(node.value, ast.Dict):  # app.config.from_mapping({...}) & co.
+        for key_node, value in zip(node.value.keys, node.value.values, strict=True):
+            if isinstance(key_node, ast.Constant) and key_node.value in COOKIE_KEYS:
+                facts.cookie[key_node.value] = value
+
+
+def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    methods: set[str] = set()
+    rule = ""
+    limited = False
+    for decorator in node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        name = callee(call) if call else callee_name(decorator)
+        if name in ("limit", "exempt", "shared_limit"):
+            limited = True
+        if call is None or name not in ("route", *ROUTE_METHODS):
+            continue
+        if call.args and isinstance(call.args[0], ast.Constant):
+            rule = str(call.args[0].value)
+        if name in ROUTE_METHODS:
+            methods.add(ROUTE_METHODS[name])
+        for keyword in call.keywords:
+            if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                methods.update(
+                    str(e.value).upper() for e in keyword.value.elts if isinstance(e, ast.Constant)
+                )
+    if methods & STATE_CHANGING:
+        facts.routes.append(Route(path, node.lineno, node.name, rule, limited))
