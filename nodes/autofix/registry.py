@@ -10,6 +10,10 @@ from devsecbots.nodes.autofix.base import Codemod
 from devsecbots.nodes.autofix.codemods.bind_host import BindHost
 from devsecbots.nodes.autofix.codemods.cookies import Cookies
 from devsecbots.nodes.autofix.codemods.csrf import Csrf
+from devsecbots.nodes.autofix.codemods.django_csrf import DjangoCsrfExempt
+from devsecbots.nodes.autofix.codemods.django_settings import DjangoSettings
+from devsecbots.nodes.autofix.codemods.django_sql import DjangoSql
+from devsecbots.nodes.autofix.codemods.fastapi_files import FastapiFiles
 from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
 from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
 from devsecbots.nodes.autofix.codemods.requests_timeout import RequestsTimeout
@@ -25,14 +29,18 @@ from devsecbots.nodes.autofix.codemods.yaml_load import YamlLoad
 # Order matters only for readability of the result: each codemod re-parses the file.
 CODEMODS: tuple[Codemod, ...] = (
     SecretKey(),
+    DjangoSettings(),
     FlaskDebug(),
     BindHost(),
     Upload(),
+    FastapiFiles(),
     Csrf(),
+    DjangoCsrfExempt(),
     Cookies(),
     YamlLoad(),
     ShellCommand(),
     SqlInjection(),
+    DjangoSql(),
     RequestsTimeout(),
     TlsVerify(),
     WeakHash(),
