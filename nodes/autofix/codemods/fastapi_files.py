@@ -31,7 +31,12 @@ def {CONTAINED}(base, *parts):
     return path
 '''
 _JOIN = "os.path.join"
-_OPENERS = {"open", "fastapi.responses.FileResponse", "starlette.responses.FileResponse"}
+_OPENERS = {
+    "open",
+    "builtins.open",
+    "fastapi.responses.FileResponse",
+    "starlette.responses.FileResponse",
+}
 
 
 class FastapiFiles(Codemod):
