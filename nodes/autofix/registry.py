@@ -9,6 +9,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod
 from devsecbots.nodes.autofix.codemods.bind_host import BindHost
 from devsecbots.nodes.autofix.codemods.cookies import Cookies
+from devsecbots.nodes.autofix.codemods.cors import Cors
 from devsecbots.nodes.autofix.codemods.csrf import Csrf
 from devsecbots.nodes.autofix.codemods.django_csrf import DjangoCsrfExempt
 from devsecbots.nodes.autofix.codemods.django_settings import DjangoSettings
@@ -37,6 +38,7 @@ CODEMODS: tuple[Codemod, ...] = (
     Csrf(),
     DjangoCsrfExempt(),
     Cookies(),
+    Cors(),
     YamlLoad(),
     ShellCommand(),
     SqlInjection(),
