@@ -14,6 +14,7 @@ from devsecbots.nodes.autofix.codemods.csrf import Csrf
 from devsecbots.nodes.autofix.codemods.django_csrf import DjangoCsrfExempt
 from devsecbots.nodes.autofix.codemods.django_settings import DjangoSettings
 from devsecbots.nodes.autofix.codemods.django_sql import DjangoSql
+from devsecbots.nodes.autofix.codemods.django_web import DjangoWeb
 from devsecbots.nodes.autofix.codemods.fastapi_files import FastapiFiles
 from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
 from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
@@ -37,6 +38,7 @@ CODEMODS: tuple[Codemod, ...] = (
     FastapiFiles(),
     Csrf(),
     DjangoCsrfExempt(),
+    DjangoWeb(),
     Cookies(),
     Cors(),
     YamlLoad(),

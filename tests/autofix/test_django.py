@@ -205,3 +205,66 @@ def test_csrf_exempt_on_a_token_api_is_unfixable_with_the_reason():
         source, [finding_at(source, "devsecbots.django.csrf-exempt", "@csrf_exempt")]
     )
     assert reasons and "token" in reasons[0] and "API" in reasons[0]
+
+
+REDIRECT = "devsecbots.django.open-redirect"
+WEB_BEFORE = """from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.safestring import mark_safe
+
+
+def page(request):
+    note = request.GET.get("note", "")
+    return HttpResponse(mark_safe(f"<h1>{note}</h1><p>{{braces}}</p>"))
+
+
+def hello(request):
+    return HttpResponse("<b>" + request.GET["name"] + "</b>")
+
+
+def done(request):
+    return redirect(request.GET.get("next", "/home/"))
+"""
+WEB_AFTER = """from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def page(request):
+    note = request.GET.get("note", "")
+    return HttpResponse(format_html("<h1>{}</h1><p>{{braces}}</p>", note))
+
+
+def hello(request):
+    return HttpResponse(format_html("<b>{}</b>", request.GET["name"]))
+
+
+def done(request):
+    next_url = request.GET.get("next", "/home/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/home/"
+    return redirect(next_url)
+"""
+
+
+def test_html_of_request_data_is_escaped_and_redirects_stay_on_site():
+    findings = [
+        finding_at(WEB_BEFORE, "devsecbots.django.xss", "mark_safe(f", path="shop/views.py"),
+        finding_at(WEB_BEFORE, "devsecbots.django.xss", '"<b>"', path="shop/views.py"),
+        finding_at(WEB_BEFORE, REDIRECT, "redirect(request", path="shop/views.py"),
+    ]
+    assert_fixed(WEB_BEFORE, WEB_AFTER, findings, path="shop/views.py")
+
+
+def test_escaping_keeps_the_markup_and_escapes_the_values():
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()
+        django.setup()
+    from django.utils.html import format_html
+
+    html = format_html("<h1>{}</h1><p>{{braces}}</p>", "<script>x</script>")
+    assert html == "<h1>&lt;script&gt;x&lt;/script&gt;</h1><p>{braces}</p>"

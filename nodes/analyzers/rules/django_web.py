@@ -88,6 +88,14 @@ def go_checked(request):
     return HttpResponseRedirect(target)
 
 
+def go_reset(request):
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=True):
+        target = "/"
+    # ok: devsecbots.django.open-redirect
+    return redirect(target)
+
+
 def go_named(request):
     # ok: devsecbots.django.open-redirect
     return redirect("shop:home")
