@@ -100,7 +100,7 @@ def analyse(
         report.skipped.append(
             (path, "newer Python syntax than this interpreter: Bandit skipped it")
         )
-    report.skipped.extend(project_notes(files))
+    report.skipped.extend(project_notes(python))
     targets = {
         # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
         "bandit": {p: c for p, c in python.items() if p not in unparsable},

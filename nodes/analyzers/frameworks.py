@@ -70,4 +70,6 @@ def _is_python2(source: str) -> bool:
         ast.parse(source)
     except SyntaxError:
         return bool(_PYTHON2.search(source))
+    except ValueError:  # null bytes, lone surrogates: not a question of Python versions
+        return False
     return False
