@@ -16,6 +16,7 @@ from devsecbots.nodes.autofix.codemods.django_settings import DjangoSettings
 from devsecbots.nodes.autofix.codemods.django_sql import DjangoSql
 from devsecbots.nodes.autofix.codemods.django_web import DjangoWeb
 from devsecbots.nodes.autofix.codemods.fastapi_files import FastapiFiles
+from devsecbots.nodes.autofix.codemods.fastapi_html import FastapiHtml
 from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
 from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
 from devsecbots.nodes.autofix.codemods.requests_timeout import RequestsTimeout
@@ -36,6 +37,7 @@ CODEMODS: tuple[Codemod, ...] = (
     BindHost(),
     Upload(),
     FastapiFiles(),
+    FastapiHtml(),
     Csrf(),
     DjangoCsrfExempt(),
     DjangoWeb(),

@@ -101,3 +101,25 @@ def test_a_path_with_no_base_directory_is_unfixable_with_a_reason():
     finding = finding_at(source, "devsecbots.fastapi.path-traversal", "open(path)")
     reasons = declined(source, [finding])
     assert reasons and "no base directory" in reasons[0]
+
+
+def test_html_response_values_are_escaped():
+    source = (
+        "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\n"
+        "app = FastAPI()\n\n\n@app.get('/hi')\ndef hi(name: str, n: int = 1):\n"
+        '    return HTMLResponse("<h1>" + name + "</h1><p>" + str(n) + "</p>")\n'
+    )
+    after = source.replace(
+        'HTMLResponse("<h1>" + name + "</h1><p>" + str(n) + "</p>")',
+        'HTMLResponse(f"<h1>{html.escape(str(name))}</h1><p>{html.escape(str(n))}</p>")',
+    ).replace("from fastapi import FastAPI", "import html\n\nfrom fastapi import FastAPI")
+    assert_fixed(source, after, [finding_at(source, "devsecbots.fastapi.xss", "HTMLResponse(")])
+
+
+def test_html_whose_pieces_hold_markup_is_unfixable_with_a_reason():
+    source = (
+        "from fastapi.responses import HTMLResponse\n\n\ndef hi(name: str, n: int):\n"
+        '    return HTMLResponse("<h1>" + name + "</h1>" * n)\n'
+    )
+    reasons = declined(source, [finding_at(source, "devsecbots.fastapi.xss", "HTMLResponse(")])
+    assert reasons and "holds markup" in reasons[0]

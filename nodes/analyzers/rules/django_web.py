@@ -112,3 +112,12 @@ def add_to_cart(request):
 def remove_from_cart(request):
     request.session["cart"] = []
     return JsonResponse({"ok": True})
+
+
+def remember(request):
+    response = JsonResponse({"ok": True})
+    # ruleid: devsecbots.django.insecure-cookie
+    response.set_cookie("theme", request.GET.get("theme", "light"))
+    # ok: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=True, httponly=True, samesite="Lax")
+    return response

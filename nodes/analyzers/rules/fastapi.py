@@ -4,7 +4,7 @@ import os
 import re
 
 import uvicorn
-from fastapi import FastAPI, File, HTTPException, UploadFile
+from fastapi import FastAPI, File, HTTPException, Response, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
@@ -109,6 +109,15 @@ def hello(name: str = "world"):
 def hello_safe(name: str = "world"):
     # ok: devsecbots.fastapi.xss
     return HTMLResponse("<h1>Hello " + html.escape(name) + "</h1>")
+
+
+@app.get("/remember")
+def remember(theme: str, response: Response):
+    # ruleid: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("theme", theme)
+    # ok: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("sid", "x", secure=True, httponly=True, samesite="lax")
+    return {"ok": True}
 
 
 if __name__ == "__main__":
