@@ -83,8 +83,13 @@ def test_ids_the_autofix_engine_matches_on_exist():
         "devsecbots.python.insecure-deserialization",
         "devsecbots.python.weak-hash",
         "devsecbots.python.weak-random",
+        "devsecbots.python.hardcoded-secret-key",
     }
+    from devsecbots.nodes.autofix.registry import CODEMODS
+
+    claimed = {r for c in CODEMODS for r in c.rule_ids if r.startswith("devsecbots.")}
     assert wanted <= set(rule_ids())
+    assert claimed <= set(rule_ids()), claimed - set(rule_ids())
 
 
 def test_titles_name_their_own_framework_or_none():
