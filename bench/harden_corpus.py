@@ -3,6 +3,8 @@
 For every project of bench/corpus (a .py file, or a directory with templates and requirements):
 Bandit HIGH+MEDIUM findings (and our Semgrep rules' blocking findings, when Semgrep is there)
 before and after hardening, the share removed, and how many Python files no longer parse.
+Per framework (Django, FastAPI, Flask, by imports): all blocking findings before and after, files
+broken, and each app's own tests (Django's manage.py test, else pytest) before and after.
 Ours runs like the real offline loop: fix, re-analyse, fix again (up to --rounds rounds).
 codemodder (AGPL) is only a peer measured in the same run: it is installed into its own venv
 under bench/.cache/ and run as a separate program on copies of the same files.
@@ -29,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 from devsecbots.graphs.state import Finding  # noqa: E402
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
 from devsecbots.nodes.autofix import apply_fixes  # noqa: E402
+
+from bench.corpus_frameworks import report as framework_report  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus"
 CACHE = ROOT / "bench" / ".cache"
@@ -97,9 +101,13 @@ def parses(source: str) -> bool:
     return True
 
 
-def blocking(findings: list[Finding], source: str) -> int:
-    """Findings of one analyser at or above medium."""
-    return sum(1 for f in findings if f["source"] == source and f["severity"] in BLOCKING)
+def blocking(findings: list[Finding], source: str | None = None) -> int:
+    """Findings (of one analyser, or all) at or above medium."""
+    return sum(
+        1
+        for f in findings
+        if (source is None or f["source"] == source) and f["severity"] in BLOCKING
+    )
 
 
 def broken(files: dict[str, str]) -> int:
@@ -292,11 +300,14 @@ def main(argv: list[str] | None = None) -> int:
         ours_seconds=round(ours_seconds, 1),
         peer_seconds=round(peer_seconds, 1) if peer else None,
     )
+    figures["frameworks"], framework_missed = framework_report(
+        projects, ours, before, after_ours, blocking, broken
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     b, o, p = totals["bandit"]
     missed = ours_broken > 0 or (b and (b - o) / b < 0.70) or (peer is not None and o >= p)
-    return 1 if missed else 0
+    return 1 if missed or framework_missed else 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from devsecbots.graphs.state import DevSecState, DevSubmission, Finding
 from devsecbots.nodes import autofix
 from devsecbots.nodes.errors import ModelConfigError
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
+from devsecbots.nodes.frameworks import layout_guide
 from devsecbots.nodes.llm import ask_structured
 from devsecbots.nodes.policy import finding_key
 from langgraph.runtime import Runtime
@@ -67,7 +68,7 @@ def _write_with_model(
 ) -> dict:
     request = defang(state.get("request") or "")
     if not files:
-        task = prompts.render("devbot_write", request=request)
+        task = prompts.render("devbot_write", request=request, layout=layout_guide(request))
     else:
         task = prompts.render(
             "devbot_revise",
@@ -75,6 +76,7 @@ def _write_with_model(
             files=fence_files(files),
             round=str(round_no - 1),
             findings=findings_as_text(open_findings(state)),
+            layout=layout_guide(request, files),
         )
     submission, usage = ask_structured(
         ctx,

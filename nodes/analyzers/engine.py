@@ -13,6 +13,7 @@ from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.flask_checklist import project_findings
+from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.semgrep_runner import rules_version, run_semgrep
 
 ANALYZERS = ("bandit", "semgrep")
@@ -100,6 +101,7 @@ def analyse(
         report.skipped.append(
             (path, "newer Python syntax than this interpreter: Bandit skipped it")
         )
+    report.skipped.extend(project_notes(python))
     targets = {
         # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
         "bandit": {p: c for p, c in python.items() if p not in unparsable},

@@ -9,7 +9,14 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod
 from devsecbots.nodes.autofix.codemods.bind_host import BindHost
 from devsecbots.nodes.autofix.codemods.cookies import Cookies
+from devsecbots.nodes.autofix.codemods.cors import Cors
 from devsecbots.nodes.autofix.codemods.csrf import Csrf
+from devsecbots.nodes.autofix.codemods.django_csrf import DjangoCsrfExempt
+from devsecbots.nodes.autofix.codemods.django_settings import DjangoSettings
+from devsecbots.nodes.autofix.codemods.django_sql import DjangoSql
+from devsecbots.nodes.autofix.codemods.django_web import DjangoWeb
+from devsecbots.nodes.autofix.codemods.fastapi_files import FastapiFiles
+from devsecbots.nodes.autofix.codemods.fastapi_html import FastapiHtml
 from devsecbots.nodes.autofix.codemods.flask_debug import FlaskDebug
 from devsecbots.nodes.autofix.codemods.jinja_autoescape import JinjaAutoescape
 from devsecbots.nodes.autofix.codemods.rate_limit import RateLimit
@@ -29,19 +36,26 @@ from devsecbots.nodes.autofix.codemods.yaml_load import YamlLoad
 # Order matters only for readability of the result: each codemod re-parses the file.
 CODEMODS: tuple[Codemod, ...] = (
     SecretKey(),
+    DjangoSettings(),
     FlaskDebug(),
     BindHost(),
     Upload(),
+    FastapiFiles(),
+    FastapiHtml(),
     Csrf(),
+    DjangoCsrfExempt(),
+    DjangoWeb(),
     Cookies(),
     SecurityHeaders(),  # before the two below: each inserts right after the app's setup
     SessionCookie(),
     RateLimit(),
     SendFileJoin(),
     InlineUpload(),
+    Cors(),
     YamlLoad(),
     ShellCommand(),
     SqlInjection(),
+    DjangoSql(),
     RequestsTimeout(),
     TlsVerify(),
     WeakHash(),

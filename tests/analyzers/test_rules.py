@@ -14,6 +14,8 @@ from devsecbots.nodes.analyzers.semgrep_runner import (
     rule_ids,
 )
 
+PREFIXES = tuple(f"devsecbots.{area}." for area in ("flask", "django", "fastapi", "python"))
+
 
 def test_semgrep_rule_tests_pass(tmp_path):
     done = subprocess.run(
@@ -49,7 +51,7 @@ def test_semgrep_rule_tests_pass(tmp_path):
 def test_every_rule_has_id_cwe_and_category():
     for path in rule_files():
         for rule in yaml.safe_load(path.read_text())["rules"]:
-            assert rule["id"].startswith(("devsecbots.flask.", "devsecbots.python.")), rule["id"]
+            assert rule["id"].startswith(PREFIXES), rule["id"]
             assert rule["metadata"]["cwe"].startswith("CWE-"), rule["id"]
             assert rule["metadata"]["category"] == "security", rule["id"]
             assert rule["metadata"]["title"], rule["id"]
@@ -81,5 +83,21 @@ def test_ids_the_autofix_engine_matches_on_exist():
         "devsecbots.python.insecure-deserialization",
         "devsecbots.python.weak-hash",
         "devsecbots.python.weak-random",
+        "devsecbots.python.hardcoded-secret-key",
     }
+    from devsecbots.nodes.autofix.registry import CODEMODS
+
+    claimed = {r for c in CODEMODS for r in c.rule_ids if r.startswith("devsecbots.")}
     assert wanted <= set(rule_ids())
+    assert claimed <= set(rule_ids()), claimed - set(rule_ids())
+
+
+def test_titles_name_their_own_framework_or_none():
+    """No Django or FastAPI finding calls itself Flask (and the other way round)."""
+    names = {"flask": "Flask", "django": "Django", "fastapi": "FastAPI"}
+    for path in rule_files():
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            area = rule["id"].split(".")[1]
+            others = [name for key, name in names.items() if key != area]
+            words = f"{rule['metadata']['title']} {rule['message']}"
+            assert not [n for n in others if n in words], rule["id"]

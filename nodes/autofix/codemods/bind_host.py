@@ -34,7 +34,9 @@ _ENV_GETTERS = {"os.environ.get", "os.getenv"}
 
 class BindHost(Codemod):
     name = "bind-host"
-    rule_ids = frozenset({"B104", "devsecbots.flask.bind-all-interfaces"})
+    rule_ids = frozenset(
+        {"B104", "devsecbots.flask.bind-all-interfaces", "devsecbots.fastapi.bind-all-interfaces"}
+    )
     cwes = frozenset({"CWE-605", "CWE-1327"})
     pattern = 'host "0.0.0.0"'
     topic = r"0\.0\.0\.0|interface|bind|host|listen"

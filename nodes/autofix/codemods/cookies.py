@@ -12,7 +12,13 @@ WANTED = (("secure", "True"), ("httponly", "True"), ("samesite", '"Lax"'))
 
 class Cookies(Codemod):
     name = "cookies"
-    rule_ids = frozenset({"devsecbots.flask.insecure-cookie"})
+    rule_ids = frozenset(
+        {
+            "devsecbots.flask.insecure-cookie",
+            "devsecbots.django.insecure-cookie",
+            "devsecbots.fastapi.insecure-cookie",
+        }
+    )
     cwes = frozenset({"CWE-614", "CWE-1004", "CWE-1275", "CWE-311"})
     pattern = "set_cookie() call missing secure/httponly/samesite"
     topic = r"cookie"

@@ -1,4 +1,5 @@
-"""Hard-coded Flask secret keys -> the SECRET_KEY environment variable, else a random key (B105)."""
+"""Hard-coded secret keys -> the environment (B105). Flask & co.: SECRET_KEY, else a random key;
+a Django settings module: one stable DJANGO_SECRET_KEY, failing at start-up when it is unset."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.django_project import is_settings_module
 from devsecbots.nodes.autofix.edits import Edits, expr
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, string_value
@@ -34,17 +36,33 @@ NOT_A_SECRET_KEY = (
 
 class SecretKey(Codemod):
     name = "secret-key"
-    rule_ids = frozenset({"B105", "B106", "devsecbots.flask.hardcoded-secret-key"})
+    rule_ids = frozenset(
+        {
+            "B105",
+            "B106",
+            "devsecbots.flask.hardcoded-secret-key",
+            "devsecbots.python.hardcoded-secret-key",
+            "devsecbots.django.hardcoded-secret-key",
+        }
+    )
     cwes = frozenset({"CWE-798", "CWE-259", "CWE-321", "CWE-547"})
     pattern = "hard-coded secret key"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         found = []
+        django = is_settings_module(tree, path)
         for assign in tree.find(cst.Assign):
             names = [_target_name(t.target) for t in assign.targets]
             if any(_is_signing_key(n) for n in names):
                 name = next(n for n in names if _is_signing_key(n))
-                found.extend(self._value_site(tree, assign.value, name))
+                if (
+                    django
+                    and name == "SECRET_KEY"
+                    and tree.parent(tree.parent(assign)) is tree.module
+                ):
+                    found.append(_django_site(tree, assign.value))
+                else:
+                    found.extend(self._value_site(tree, assign.value, name))
         for arg in tree.find(cst.Arg):
             if arg.keyword is not None and _is_signing_key(arg.keyword.value):
                 found.extend(self._value_site(tree, arg.value, arg.keyword.value))
@@ -129,3 +147,21 @@ def _swap(value: cst.BaseExpression, replacement: str, name: str):  # type: igno
         )
 
     return plan
+
+
+DJANGO_SECRET = 'os.environ["DJANGO_SECRET_KEY"]'
+
+
+def _django_site(tree: Tree, value: cst.BaseExpression) -> Site:
+    """Django: one stable key from the environment; workers must share it, so no random default."""
+
+    def plan(edits: Edits) -> str:
+        edits.swap(value, lambda _: expr(DJANGO_SECRET))
+        return (
+            "hard-coded SECRET_KEY -> env DJANGO_SECRET_KEY, required at start-up "
+            "(one stable key shared by every worker)"
+        )
+
+    return Site(
+        spans=[tree.span(tree.statement_of(value) or value)], plan=plan, imports=[("os", None)]
+    )

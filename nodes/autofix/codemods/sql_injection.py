@@ -20,6 +20,7 @@ DRIVER_STYLES = {
     "pg8000": "format",
     "sqlalchemy": "named",
     "flask_sqlalchemy": "named",
+    "django": "format",  # django.db.connection: %s, whatever the database
 }
 TEXT_FUNCTIONS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 
@@ -30,12 +31,14 @@ class SqlInjection(Codemod):
     cwes = frozenset({"CWE-89"})
     pattern = "query built from strings passed to execute()"
 
+    methods: frozenset[str] = frozenset({"execute"})
+
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         styles = _driver_styles(tree)
         found = []
         for call in tree.find(cst.Call):
             if (
-                not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "execute")
+                not (isinstance(call.func, cst.Attribute) and call.func.attr.value in self.methods)
                 or not call.args
             ):
                 continue
@@ -82,7 +85,8 @@ class SqlInjection(Codemod):
         try:
             built = parameterise(parts, style)  # type: ignore[arg-type]
         except NotParameterisable as why:
-            return Site(spans=spans, reason=f"sql-injection: {why}")
+            chosen = self.identifier_site(tree, call, holder, assignment, parts, spans)
+            return chosen or Site(spans=spans, reason=f"sql-injection: {why}")
         text = literal(built.query, quote_of(holder))
         replacement = text if wrapped or style != "named" else f"text({text})"
         params = built.params_source(style)
@@ -95,6 +99,12 @@ class SqlInjection(Codemod):
 
         imports = [("text", "sqlalchemy")] if style == "named" and not wrapped else []
         return Site(spans=spans, plan=plan, imports=imports)
+
+    def identifier_site(  # type: ignore[no-untyped-def]
+        self, tree: Tree, call: cst.Call, holder, assignment, parts, spans
+    ) -> Site | None:
+        """A fix for a query whose interpolated piece is an identifier; None: not handled."""
+        return None
 
 
 def _driver_styles(tree: Tree) -> set[str]:

@@ -1,0 +1,123 @@
+# Tests for django_web.yaml (semgrep --test). Not meant to run.
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.models import Product
+
+ORDER_COLUMNS = {"name", "price"}
+
+
+def listing(request):
+    order = request.GET.get("order", "name")
+    # ruleid: devsecbots.django.sql-injection
+    return Product.objects.raw("SELECT * FROM shop_product ORDER BY " + order)
+
+
+def listing_checked(request):
+    order = request.GET.get("order", "name")
+    if order not in ORDER_COLUMNS:
+        raise ValueError("order")
+    # ok: devsecbots.django.sql-injection
+    return Product.objects.raw("SELECT * FROM shop_product ORDER BY " + order)
+
+
+def listing_chosen(request):
+    query = {
+        "name": "SELECT * FROM shop_product ORDER BY name",
+        "price": "SELECT * FROM shop_product ORDER BY price",
+    }.get(request.GET.get("order", "name"))
+    # ok: devsecbots.django.sql-injection
+    return Product.objects.raw(query)
+
+
+def search(request):
+    term = request.GET["q"]
+    with connection.cursor() as cursor:
+        # ruleid: devsecbots.django.sql-injection
+        cursor.execute(f"SELECT name FROM shop_product WHERE name = '{term}'")
+        # ok: devsecbots.django.sql-injection
+        cursor.execute("SELECT name FROM shop_product WHERE name = %s", [term])
+    # ruleid: devsecbots.django.sql-injection
+    Product.objects.annotate(x=RawSQL("SELECT %s || " + term, ()))
+    # ruleid: devsecbots.django.sql-injection
+    return Product.objects.extra(where=["name = '%s'" % term])
+
+
+def by_id(request, product_id):
+    # ruleid: devsecbots.django.sql-injection
+    return Product.objects.raw("SELECT * FROM shop_product WHERE id = " + product_id)
+
+
+def greet(request):
+    name = request.GET.get("name", "")
+    if request.GET.get("plain"):
+        # ok: devsecbots.django.xss
+        return HttpResponse("Hello " + name, content_type="text/plain")
+    if request.GET.get("escaped"):
+        # ok: devsecbots.django.xss
+        return HttpResponse("Hello " + escape(name))
+    if request.GET.get("template"):
+        # ok: devsecbots.django.xss
+        return render(request, "greet.html", {"name": name})
+    # ruleid: devsecbots.django.xss
+    return HttpResponse("<h1>Hello " + name + "</h1>")
+
+
+def banner(request):
+    # ruleid: devsecbots.django.xss
+    return render(request, "page.html", {"banner": mark_safe(request.COOKIES["banner"])})
+
+
+def go(request):
+    # ruleid: devsecbots.django.open-redirect
+    return redirect(request.GET.get("next", "/"))
+
+
+def go_checked(request):
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+        return HttpResponseRedirect("/")
+    # ok: devsecbots.django.open-redirect
+    return HttpResponseRedirect(target)
+
+
+def go_reset(request):
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=True):
+        target = "/"
+    # ok: devsecbots.django.open-redirect
+    return redirect(target)
+
+
+def go_named(request):
+    # ok: devsecbots.django.open-redirect
+    return redirect("shop:home")
+
+
+# ruleid: devsecbots.django.csrf-exempt
+@csrf_exempt
+def add_to_cart(request):
+    request.session["cart"] = request.POST.getlist("items")
+    return JsonResponse({"ok": True})
+
+
+# ok: devsecbots.django.csrf-exempt
+def remove_from_cart(request):
+    request.session["cart"] = []
+    return JsonResponse({"ok": True})
+
+
+def remember(request):
+    response = JsonResponse({"ok": True})
+    # ruleid: devsecbots.django.insecure-cookie
+    response.set_cookie("theme", request.GET.get("theme", "light"))
+    # ok: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=True, httponly=True, samesite="Lax")
+    return response

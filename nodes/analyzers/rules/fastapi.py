@@ -1,0 +1,127 @@
+# Tests for fastapi.yaml (semgrep --test). Not meant to run.
+import html
+import os
+import re
+
+import uvicorn
+from fastapi import FastAPI, File, HTTPException, Response, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+
+BASE = "/srv/files"
+app = FastAPI()
+
+# ruleid: devsecbots.fastapi.cors-any-origin-with-credentials
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+# ok: devsecbots.fastapi.cors-any-origin-with-credentials
+app.add_middleware(CORSMiddleware, allow_origins=["https://shop.example.com"], allow_credentials=True)
+# ok: devsecbots.fastapi.cors-any-origin-with-credentials
+app.add_middleware(CORSMiddleware, allow_origins=["*"])
+
+
+def _safe_filename(name):
+    return re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(name)).strip("._") or "upload"
+
+
+def _contained_path(base, *parts):
+    root = os.path.realpath(base)
+    path = os.path.realpath(os.path.join(root, *parts))
+    if os.path.commonpath([root, path]) != root:
+        raise HTTPException(status_code=404)
+    return path
+
+
+@app.get("/files/{name}")
+def download(name: str):
+    # ruleid: devsecbots.fastapi.path-traversal
+    return FileResponse(os.path.join(BASE, name))
+
+
+@app.get("/safe-files/{name}")
+def safe_download(name: str):
+    # ok: devsecbots.fastapi.path-traversal
+    return FileResponse(_contained_path(BASE, name))
+
+
+@app.get("/read")
+async def read(path: str):
+    # ruleid: devsecbots.fastapi.path-traversal
+    with open(path) as handle:
+        return {"text": handle.read()}
+
+
+@app.get("/read-checked")
+async def read_checked(path: str):
+    if ".." in path:
+        raise HTTPException(status_code=400)
+    # ok: devsecbots.fastapi.path-traversal
+    with open(os.path.join(BASE, path)) as handle:
+        return {"text": handle.read()}
+
+
+@app.post("/upload")
+async def upload(file: UploadFile = File(...)):
+    # ruleid: devsecbots.fastapi.upload-unsanitised-filename
+    target = os.path.join(BASE, file.filename)
+    with open(target, "wb") as out:
+        out.write(await file.read())
+    return {"stored": file.filename}
+
+
+@app.post("/upload-here")
+async def upload_here(file: UploadFile = File(...)):
+    # ruleid: devsecbots.fastapi.upload-unsanitised-filename
+    with open(file.filename, "wb") as out:
+        out.write(await file.read())
+
+
+@app.post("/upload-safe")
+async def upload_safe(file: UploadFile = File(...)):
+    # ok: devsecbots.fastapi.upload-unsanitised-filename, devsecbots.fastapi.path-traversal
+    target = _contained_path(BASE, _safe_filename(file.filename))
+    # ok: devsecbots.fastapi.upload-unsanitised-filename, devsecbots.fastapi.path-traversal
+    with open(target, "wb") as out:
+        out.write(await file.read())
+    return {"stored": os.path.basename(target)}
+
+
+@app.get("/go")
+def go(next: str = "/"):
+    # ruleid: devsecbots.fastapi.open-redirect
+    return RedirectResponse(next)
+
+
+@app.get("/go-checked")
+def go_checked(next: str = "/"):
+    if next not in {"/", "/files"}:
+        return RedirectResponse("/")
+    # ok: devsecbots.fastapi.open-redirect
+    return RedirectResponse(next)
+
+
+@app.get("/hello")
+def hello(name: str = "world"):
+    # ruleid: devsecbots.fastapi.xss
+    return HTMLResponse("<h1>Hello " + name + "</h1>")
+
+
+@app.get("/hello-safe")
+def hello_safe(name: str = "world"):
+    # ok: devsecbots.fastapi.xss
+    return HTMLResponse("<h1>Hello " + html.escape(name) + "</h1>")
+
+
+@app.get("/remember")
+def remember(theme: str, response: Response):
+    # ruleid: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("theme", theme)
+    # ok: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("sid", "x", secure=True, httponly=True, samesite="lax")
+    return {"ok": True}
+
+
+if __name__ == "__main__":
+    # ruleid: devsecbots.fastapi.bind-all-interfaces
+    uvicorn.run(app, host="0.0.0.0", port=8000)
+    # ok: devsecbots.fastapi.bind-all-interfaces
+    uvicorn.run(app, host=os.environ.get("BIND_HOST", "127.0.0.1"), port=8000)

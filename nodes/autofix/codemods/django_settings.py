@@ -1,0 +1,148 @@
+"""Django settings -> values from the environment with safe defaults, HTTPS-only cookies and
+redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)."""
+
+from __future__ import annotations
+
+import libcst as cst
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.django_project import is_settings_module, module_assignments
+from devsecbots.nodes.autofix.edits import Edits, expr, stmt
+from devsecbots.nodes.autofix.strings import literal
+from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_value
+
+RULE = "devsecbots.django."
+DEBUG_FROM_ENV = 'os.environ.get("DJANGO_DEBUG", "0") == "1"'
+# missing (or False) setting -> what it becomes
+SECURE_SETTINGS = {
+    "SESSION_COOKIE_SECURE": "True",
+    "CSRF_COOKIE_SECURE": "True",
+    "SECURE_SSL_REDIRECT": 'os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"',
+    "SECURE_HSTS_SECONDS": 'int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))',
+}
+KINDS = {
+    "debug-enabled": "debug",
+    "allowed-hosts-wildcard": "hosts",
+    "session-cookie-not-secure": "secure",
+    "csrf-cookie-not-secure": "secure",
+    "https-not-enforced": "secure",
+    "missing-hsts": "secure",
+    "missing-security-middleware": "middleware",
+    "missing-csrf-middleware": "middleware",
+}
+SECURITY = "django.middleware.security.SecurityMiddleware"
+CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+_CSRF_AFTER = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+)
+
+
+class DjangoSettings(Codemod):
+    name = "django-settings"
+    rule_ids = frozenset(RULE + rule for rule in KINDS)
+    pattern = "Django setting"
+
+    def site_kind(self, finding: Finding) -> str | None:
+        return KINDS.get(finding["rule_id"].removeprefix(RULE))
+
+    def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
+        if not is_settings_module(tree, path):
+            return []
+        settings = module_assignments(tree)
+        found: list[Site] = []
+        if "DEBUG" in settings and is_true(settings["DEBUG"].value):
+            found.append(self._swap(tree, settings["DEBUG"], DEBUG_FROM_ENV, "debug", "DEBUG"))
+        hosts = settings.get("ALLOWED_HOSTS")
+        if hosts is not None and _wildcard_hosts(hosts.value) is not None:
+            default = ",".join(_wildcard_hosts(hosts.value) or ["localhost", "127.0.0.1"])
+            value = f'os.environ.get("DJANGO_ALLOWED_HOSTS", {literal(default)}).split(",")'
+            found.append(self._swap(tree, hosts, value, "hosts", "ALLOWED_HOSTS"))
+        found.extend(self._secure_sites(tree, settings))
+        middleware = settings.get("MIDDLEWARE")
+        if middleware is not None and isinstance(middleware.value, cst.List):
+            found.append(_middleware_site(tree, middleware))
+        return found
+
+    def _swap(self, tree: Tree, assign: cst.Assign, value: str, kind: str, name: str) -> Site:
+        def plan(edits: Edits) -> str:
+            edits.swap(assign.value, lambda _: expr(value))
+            return f"{name} now read from the environment with a safe default"
+
+        return Site(spans=[tree.span(assign)], plan=plan, kind=kind, imports=[("os", None)])
+
+    def _secure_sites(self, tree: Tree, settings: dict[str, cst.Assign]) -> list[Site]:
+        found = []
+        for name, value in SECURE_SETTINGS.items():
+            assign = settings.get(name)
+            if assign is not None and (is_false(assign.value) or code(assign.value) == "0"):
+                found.append(self._swap(tree, assign, value, "secure", name))
+        missing = [n for n in SECURE_SETTINGS if n not in settings]
+        anchor = settings.get("INSTALLED_APPS")
+        if not missing or anchor is None:
+            return found
+        last = tree.module.body[-1]
+
+        def plan(edits: Edits) -> str:
+            if edits.once("secure-settings"):
+                lines = [stmt(f"{n} = {SECURE_SETTINGS[n]}\n") for n in missing]
+                lines[0] = lines[0].with_changes(
+                    leading_lines=[
+                        cst.EmptyLine(),
+                        cst.EmptyLine(
+                            comment=cst.Comment(
+                                "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER"
+                            )
+                        ),
+                    ]
+                )
+                edits.insert_after(last, lines)
+            return "added " + ", ".join(missing)
+
+        found.append(
+            Site(spans=[tree.span(anchor)], plan=plan, kind="secure", imports=[("os", None)])
+        )
+        return found
+
+
+def _wildcard_hosts(value: cst.BaseExpression) -> list[str] | None:
+    """The other hosts of an ALLOWED_HOSTS that contains "*", or None when it has no "*"."""
+    if string_value(value) == "*":
+        return []
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        return None
+    names = [string_value(e.value) for e in value.elements]
+    if "*" not in names:
+        return None
+    return [n for n in names if n and n != "*"]
+
+
+def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
+    entries = [string_value(e.value) for e in assign.value.elements]  # type: ignore[attr-defined]
+    if None in entries:
+        return Site(
+            spans=[tree.span(assign)],
+            kind="middleware",
+            reason="django-settings: MIDDLEWARE is not a plain list of strings; add "
+            f"{SECURITY} and {CSRF} by hand",
+        )
+    wanted = list(entries)
+    if SECURITY in wanted and CSRF in wanted:
+        return Site(
+            spans=[tree.span(assign)],
+            kind="middleware",
+            reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
+        )
+    if SECURITY not in wanted:
+        wanted.insert(0, SECURITY)
+    if CSRF not in wanted:
+        after = max((wanted.index(m) for m in _CSRF_AFTER if m in wanted), default=0)
+        wanted.insert(after + 1, CSRF)
+    text = "[\n" + "".join(f"    {literal(m)},\n" for m in wanted) + "]"  # type: ignore[arg-type]
+
+    def plan(edits: Edits) -> str:
+        edits.swap(assign.value, lambda _: expr(text))
+        added = [m.rsplit(".", 1)[1] for m in wanted if m not in entries]  # type: ignore[union-attr]
+        return "MIDDLEWARE: added " + ", ".join(added)
+
+    return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")

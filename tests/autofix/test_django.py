@@ -1,0 +1,270 @@
+"""Django codemods: settings from the environment, parametrised SQL, ORDER BY allow-lists,
+@csrf_exempt removed unless the view is a token-authenticated API."""
+
+from __future__ import annotations
+
+from tests.autofix.helpers import assert_fixed, declined, finding_at
+
+SETTINGS = "shop_site/settings.py"
+SETTINGS_BEFORE = """from pathlib import Path
+
+SECRET_KEY = "django-insecure-abc"
+DEBUG = True
+ALLOWED_HOSTS = ["*", "shop.example.com"]
+INSTALLED_APPS = ["shop"]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+ROOT_URLCONF = "shop_site.urls"
+"""
+SETTINGS_AFTER = """import os
+from pathlib import Path
+
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "shop.example.com").split(",")
+INSTALLED_APPS = ["shop"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+ROOT_URLCONF = "shop_site.urls"
+
+# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))
+"""
+
+
+def settings_findings(source: str) -> list:
+    rules = {
+        "devsecbots.django.hardcoded-secret-key": "SECRET_KEY",
+        "devsecbots.django.debug-enabled": "DEBUG",
+        "devsecbots.django.allowed-hosts-wildcard": "ALLOWED_HOSTS",
+        "devsecbots.django.session-cookie-not-secure": "INSTALLED_APPS",
+        "devsecbots.django.https-not-enforced": "INSTALLED_APPS",
+        "devsecbots.django.missing-csrf-middleware": "MIDDLEWARE",
+        "devsecbots.django.missing-security-middleware": "MIDDLEWARE",
+    }
+    return [finding_at(source, rule, needle, path=SETTINGS) for rule, needle in rules.items()]
+
+
+def test_settings_come_from_the_environment_with_safe_defaults():
+    outcome = assert_fixed(
+        SETTINGS_BEFORE, SETTINGS_AFTER, settings_findings(SETTINGS_BEFORE), path=SETTINGS
+    )
+    assert any("one stable key shared by every worker" in n for n in outcome.notes)
+
+
+def test_the_secret_is_never_a_per_process_random_key():
+    finding = finding_at(SETTINGS_BEFORE, "B105", "SECRET_KEY", path=SETTINGS, source_name="bandit")
+    outcome = assert_fixed(
+        SETTINGS_BEFORE,
+        SETTINGS_BEFORE.replace('"django-insecure-abc"', 'os.environ["DJANGO_SECRET_KEY"]').replace(
+            "from pathlib", "import os\nfrom pathlib"
+        ),
+        [finding],
+        path=SETTINGS,
+    )
+    assert "secrets" not in outcome.files[SETTINGS]
+
+
+def test_settings_rules_outside_a_settings_module_are_declined():
+    source = "DEBUG = True\n"
+    reasons = declined(
+        source,
+        [finding_at(source, "devsecbots.django.debug-enabled", "DEBUG", path="config.py")],
+        path="config.py",
+    )
+    assert reasons and "no Django setting found" in reasons[0]
+
+
+VIEWS_BEFORE = """from django.db import connection
+from django.http import JsonResponse
+
+from shop.models import Product
+
+
+def product_list(request):
+    order = request.GET.get("order", "name")
+    products = Product.objects.raw("SELECT id, name, price FROM shop_product ORDER BY " + order)
+    return JsonResponse({"products": [p.name for p in products]})
+
+
+def search(request):
+    term = request.GET.get("q", "")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM shop_product WHERE name LIKE '%" + term + "%'")
+        return JsonResponse({"results": [row[0] for row in cursor.fetchall()]})
+"""
+VIEWS_AFTER = """from django.db import connection
+from django.http import JsonResponse
+
+from django.core.exceptions import SuspiciousOperation
+from shop.models import Product
+
+
+def product_list(request):
+    order = request.GET.get("order", "name")
+    query = {
+        "id": "SELECT id, name, price FROM shop_product ORDER BY id",
+        "name": "SELECT id, name, price FROM shop_product ORDER BY name",
+        "price": "SELECT id, name, price FROM shop_product ORDER BY price",
+    }.get(order)
+    if query is None:
+        raise SuspiciousOperation("order: not one of the allowed columns")
+    products = Product.objects.raw(query)
+    return JsonResponse({"products": [p.name for p in products]})
+
+
+def search(request):
+    term = request.GET.get("q", "")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM shop_product WHERE name LIKE %s", (f"%{term}%",))
+        return JsonResponse({"results": [row[0] for row in cursor.fetchall()]})
+"""
+RULE = "devsecbots.django.sql-injection"
+
+
+def test_values_become_parameters_and_order_by_an_allow_list():
+    findings = [
+        finding_at(VIEWS_BEFORE, RULE, "objects.raw", path="shop/views.py"),
+        finding_at(VIEWS_BEFORE, RULE, "cursor.execute", path="shop/views.py"),
+    ]
+    assert_fixed(VIEWS_BEFORE, VIEWS_AFTER, findings, path="shop/views.py")
+
+
+def test_order_by_of_select_star_takes_the_models_fields():
+    models = (
+        "from django.db import models\n\n\nclass Product(models.Model):\n"
+        "    name = models.CharField(max_length=9)\n    price = models.IntegerField()\n"
+    )
+    views = (
+        "from django.http import JsonResponse\n\nfrom shop.models import Product\n\n\n"
+        "def listing(request):\n"
+        "    rows = Product.objects.raw(\n"
+        "        f\"SELECT * FROM shop_product ORDER BY {request.GET['o']}\"\n"
+        "    )\n"
+        "    return JsonResponse({'n': len(list(rows))})\n"
+    )
+    from devsecbots.nodes.autofix import apply_fixes
+
+    finding = finding_at(views, RULE, "objects.raw", path="shop/views.py")
+    outcome = apply_fixes({"shop/views.py": views, "shop/models.py": models}, [finding])
+    fixed = outcome.files["shop/views.py"]
+    assert outcome.fixed == [finding]
+    assert '"price": "SELECT * FROM shop_product ORDER BY price"' in fixed
+    assert ".get(request.GET['o'])" in fixed and "ORDER BY {" not in fixed
+
+
+def test_an_identifier_without_known_columns_is_unfixable_with_a_reason():
+    source = (
+        "from django.db import connection\n\n\ndef listing(request, table):\n"
+        "    with connection.cursor() as cursor:\n"
+        '        cursor.execute("SELECT * FROM t ORDER BY " + request.GET["o"])\n'
+    )
+    reasons = declined(source, [finding_at(source, RULE, "cursor.execute")])
+    assert reasons and "allow-list" in reasons[0]
+
+
+EXEMPT_BEFORE = """from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+
+@csrf_exempt
+def add_to_cart(request):
+    request.session["cart"] = request.POST.getlist("items")
+    return JsonResponse({"ok": True})
+"""
+EXEMPT_AFTER = """from django.http import JsonResponse
+
+
+def add_to_cart(request):
+    request.session["cart"] = request.POST.getlist("items")
+    return JsonResponse({"ok": True})
+"""
+
+
+def test_csrf_exempt_is_removed_from_a_session_view():
+    finding = finding_at(EXEMPT_BEFORE, "devsecbots.django.csrf-exempt", "@csrf_exempt")
+    assert_fixed(EXEMPT_BEFORE, EXEMPT_AFTER, [finding])
+
+
+def test_csrf_exempt_on_a_token_api_is_unfixable_with_the_reason():
+    source = EXEMPT_BEFORE.replace(
+        '    request.session["cart"]',
+        '    if request.headers.get("Authorization") != f"Bearer {TOKEN}":\n'
+        '        return JsonResponse({}, status=401)\n    request.session["cart"]',
+    )
+    reasons = declined(
+        source, [finding_at(source, "devsecbots.django.csrf-exempt", "@csrf_exempt")]
+    )
+    assert reasons and "token" in reasons[0] and "API" in reasons[0]
+
+
+REDIRECT = "devsecbots.django.open-redirect"
+WEB_BEFORE = """from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.safestring import mark_safe
+
+
+def page(request):
+    note = request.GET.get("note", "")
+    return HttpResponse(mark_safe(f"<h1>{note}</h1><p>{{braces}}</p>"))
+
+
+def hello(request):
+    return HttpResponse("<b>" + request.GET["name"] + "</b>")
+
+
+def done(request):
+    return redirect(request.GET.get("next", "/home/"))
+"""
+WEB_AFTER = """from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def page(request):
+    note = request.GET.get("note", "")
+    return HttpResponse(format_html("<h1>{}</h1><p>{{braces}}</p>", note))
+
+
+def hello(request):
+    return HttpResponse(format_html("<b>{}</b>", request.GET["name"]))
+
+
+def done(request):
+    next_url = request.GET.get("next", "/home/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/home/"
+    return redirect(next_url)
+"""
+
+
+def test_html_of_request_data_is_escaped_and_redirects_stay_on_site():
+    findings = [
+        finding_at(WEB_BEFORE, "devsecbots.django.xss", "mark_safe(f", path="shop/views.py"),
+        finding_at(WEB_BEFORE, "devsecbots.django.xss", '"<b>"', path="shop/views.py"),
+        finding_at(WEB_BEFORE, REDIRECT, "redirect(request", path="shop/views.py"),
+    ]
+    assert_fixed(WEB_BEFORE, WEB_AFTER, findings, path="shop/views.py")
+
+
+def test_escaping_keeps_the_markup_and_escapes_the_values():
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()
+        django.setup()
+    from django.utils.html import format_html
+
+    html = format_html("<h1>{}</h1><p>{{braces}}</p>", "<script>x</script>")
+    assert html == "<h1>&lt;script&gt;x&lt;/script&gt;</h1><p>{braces}</p>"
