@@ -23,7 +23,12 @@ if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
     lib = [os.path.join(venv, d, version, "site-packages") for d in ("lib", "lib64")]
 else:
     prefix, lib = sys.prefix, [sysconfig.get_paths()[k] for k in ("purelib", "platlib")]
-has_pytest = any(os.path.isdir(os.path.join(d, "pytest")) for d in lib)
+has_pytest = any(
+    os.path.isdir(os.path.join(d, "pytest"))
+    or any(n.startswith("pytest-") and n.endswith(".dist-info") for n in os.listdir(d))
+    for d in lib
+    if os.path.isdir(d)
+)
 print(json.dumps([prefix, sys.base_prefix, exe, has_pytest, sys.version_info[:2] >= (3, 9)]))
 """
 

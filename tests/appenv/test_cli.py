@@ -4,6 +4,7 @@ words the round note and both reports use when the tests could not run."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,9 +130,8 @@ def test_a_venv_in_the_input_with_pytest_runs_the_tests(tmp_path: Path, example_
     venv = source / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next(venv.glob("lib/python*/site-packages"))
-    borrowed = next(example_env.path.glob("lib/python*/site-packages"))
-    (site / "borrowed.pth").write_text(f"{borrowed}\n")  # pytest comes from the example's env
-    (site / "pytest-9.0.dist-info").mkdir()  # what the file-only inspection looks for
+    built = next(example_env.path.glob("lib/python*/site-packages"))
+    shutil.copytree(built, site, dirs_exist_ok=True)  # pytest installed in it, as a user's venv
     report, _, output = harden_in_process(source, tmp_path / "o")
     assert report["tests"].startswith("tests: 2 passed")
     assert f"(env: {venv / 'bin' / 'python'}; sandbox: " in report["tests"]
