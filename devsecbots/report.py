@@ -42,7 +42,7 @@ def build_report(
         "blocking_severity": ctx.blocking_severity,
         "files": written,
         "findings": list(state.get("findings") or []),
-        "unfixable": list(state.get("unfixable") or []),
+        "unfixable": list(state.get("unfixable_findings") or []),
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
