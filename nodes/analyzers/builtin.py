@@ -6,8 +6,9 @@ Their runners are imported only when they run or are asked for a version, so tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.util import find_spec
+from types import MappingProxyType
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
@@ -21,6 +22,19 @@ class Bandit:
     name = "bandit"
     default = True
     reads_newer_syntax = False  # Bandit needs this interpreter's parser
+    merge_rank = 2
+    # Tests whose CWE is too generic, read as what they detect: B201 debug=True (CWE-94 -> 489
+    # active debug code), B307 eval / B102 exec (CWE-78 -> 94 code injection), B506 yaml.load
+    # (CWE-20 -> 502 deserialisation), the XML parsers B313-B320 (CWE-20 -> 611 XXE).
+    cwe_overrides = MappingProxyType(
+        {
+            "B201": "CWE-489",
+            "B307": "CWE-94",
+            "B102": "CWE-94",
+            "B506": "CWE-502",
+            **{f"B3{n}": "CWE-611" for n in range(13, 21)},
+        }
+    )
 
     def unavailable(self) -> str:
         """'' when Bandit is importable."""
@@ -45,6 +59,8 @@ class Semgrep:
     name = "semgrep"
     default = True
     reads_newer_syntax = True  # Semgrep has its own parser
+    merge_rank = 1  # our rules' ids and CWEs are the more specific
+    cwe_overrides: Mapping[str, str] = MappingProxyType({})
 
     def unavailable(self) -> str:
         """'' when a semgrep executable is found; otherwise where it was looked for, and the fix."""

@@ -10,6 +10,8 @@ A new analyzer is a class with the `Analyzer` attributes, registered with `regis
         name = "pylint"
         default = False           # not run unless --analyzers names it
         reads_newer_syntax = False
+        merge_rank = 50           # after Semgrep (1) and Bandit (2) when findings merge
+        cwe_overrides = {}
         def unavailable(self) -> str: ...  # '' when it can run, else why not and the fix
         def version(self) -> str: ...      # changes whenever its results could change
         def run(self, files, step): ...    # findings for files (path -> source); step(n) per n done
@@ -19,7 +21,7 @@ A new analyzer is a class with the `Analyzer` attributes, registered with `regis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from devsecbots.graphs.state import Finding
@@ -35,6 +37,8 @@ class Analyzer(Protocol):
     name: str  # lower case; also the `source` of its findings
     default: bool  # run when the run's settings do not name analyzers
     reads_newer_syntax: bool  # parses files this interpreter cannot (else they are skipped)
+    merge_rank: int  # when tools report one weakness on one line, the lowest rank's finding leads
+    cwe_overrides: Mapping[str, str]  # rule id -> the CWE it detects, where the tool's is generic
 
     def unavailable(self) -> str:
         """'' when the analyzer can run; otherwise one line: why not, and the fix."""
@@ -82,6 +86,11 @@ def get_analyzer(name: str) -> Analyzer:
             f"unknown analyzer {name!r}: choose from {', '.join(analyzer_names())}"
         )
     return _REGISTRY[name]
+
+
+def find_analyzer(name: str) -> Analyzer | None:
+    """The analyzer registered as `name`, or None (findings of the LLM, checks, people...)."""
+    return _REGISTRY.get(name)
 
 
 def check_names(analyzers: str | Iterable[str]) -> list[str]:

@@ -17,6 +17,8 @@ class Todo:
     name = "todo"
     default = False
     reads_newer_syntax = True
+    merge_rank = 50
+    cwe_overrides: dict[str, str] = {}
 
     def __init__(self, missing: str = "") -> None:
         self.missing = missing
