@@ -57,7 +57,7 @@ def test_same_weakness_from_both_tools_is_one_finding():
     assert len(lines) == len(set(lines))
 
 
-def test_cache_skips_unchanged_files_and_reanalyses_changed_ones(monkeypatch):
+def test_cache_skips_unchanged_files_and_reanalyzes_changed_ones(monkeypatch):
     cache = AnalysisCache()
     files = {"app.py": EXAMPLE_APP.read_text(), "clean.py": "x = 1\n"}
     first = analyze(files, cache=cache)
