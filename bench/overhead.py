@@ -3,7 +3,7 @@
 What is measured. Ours is the real graph (build_graph) with its real node code — prompt
 rendering and fencing, merging, the approval gate, fix checks, history, reducers, the router —
 but with the two *external* costs stubbed at their call sites: the model (nodes.develop /
-nodes.review `ask_structured` return a prepared answer) and the analysers (`analyse` returns the
+nodes.review `ask_structured` return a prepared answer) and the analyzers (`analyze` returns the
 findings Bandit gave for those files, computed once beforehand). The bare loop is a StateGraph of
 the same state type with the same 3 nodes + conditional edge whose nodes only return the very
 updates our nodes produced (recorded from a warm-up run), so both graphs move the same state,
@@ -36,7 +36,7 @@ import devsecbots.nodes.review as review_node  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 from devsecbots.graphs.state import DevSecState, DevSubmission, ReviewVerdict, Usage  # noqa: E402
-from devsecbots.nodes.analyzers import analyse  # noqa: E402
+from devsecbots.nodes.analyzers import analyze  # noqa: E402
 from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
 from langgraph.graph import END, START, StateGraph  # noqa: E402
@@ -60,7 +60,7 @@ class Stubs:
     def __init__(self, rounds: int) -> None:
         self.apps = {n: f"# revision {n}\n{APP}" for n in range(1, rounds + 2)}
         self.reports = {
-            n: analyse({"app.py": app, "templates/upload.html": TEMPLATE}, ("bandit",))
+            n: analyze({"app.py": app, "templates/upload.html": TEMPLATE}, ("bandit",))
             for n, app in self.apps.items()
         }
         self.verdict = ReviewVerdict.model_validate(
@@ -82,8 +82,8 @@ class Stubs:
             ), usage
         return self.verdict, usage
 
-    def analyse(self, files, analyzers=("bandit",), **_options):  # noqa: ANN001
-        """Stand-in for nodes.analyzers.analyse: the findings computed beforehand."""
+    def analyze(self, files, analyzers=("bandit",), **_options):  # noqa: ANN001
+        """Stand-in for nodes.analyzers.analyze: the findings computed beforehand."""
         revision = int(files["app.py"].split("\n", 1)[0].rsplit(" ", 1)[1])
         return self.reports[revision]
 
@@ -91,7 +91,7 @@ class Stubs:
         """Replace the external calls where the nodes look them up."""
         develop_node.ask_structured = self.ask
         review_node.ask_structured = self.ask
-        review_node.analyse = self.analyse
+        review_node.analyze = self.analyze
 
 
 def bare_graph(updates: dict[tuple[str, int], dict], checkpointer: Any) -> Any:

@@ -1,8 +1,8 @@
-"""Review latency on a 5-file Flask app: our analyse() cold and warm vs the tools run directly.
+"""Review latency on a 5-file Flask app: our analyze() cold and warm vs the tools run directly.
 
 Baseline, measured in the same run on the same files (already on disk): Bandit in-process
 (BanditManager over the directory) + one `semgrep scan` subprocess with the same rule files.
-Ours: analyse(files) with an empty cache (cold), then again with the files unchanged (warm).
+Ours: analyze(files) with an empty cache (cold), then again with the files unchanged (warm).
 Rounds are interleaved and the median is reported, so load from other processes hits all alike.
 
     .venv/bin/python bench/review_latency.py [--rounds 5]
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bandit.core import config as b_config  # noqa: E402
 from bandit.core import manager as b_manager  # noqa: E402
 from devsecbots.nodes.analyzers.cache import AnalysisCache  # noqa: E402
-from devsecbots.nodes.analyzers.engine import analyse  # noqa: E402
+from devsecbots.nodes.analyzers.engine import analyze  # noqa: E402
 from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep, offline_environment, rule_files  # noqa: E402
 
 APP = {
@@ -193,9 +193,9 @@ def baseline(directory: Path, home: Path) -> float:
 
 
 def ours(files: dict[str, str], cache: AnalysisCache) -> float:
-    """Seconds for one analyse() call."""
+    """Seconds for one analyze() call."""
     started = time.perf_counter()
-    analyse(files, cache=cache)
+    analyze(files, cache=cache)
     return time.perf_counter() - started
 
 
@@ -222,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"5-file Flask app, {args.rounds} interleaved rounds, medians:")
     print(f"  Bandit + semgrep directly : {median['baseline']:.3f} s")
     print(
-        f"  analyse() cold            : {median['cold']:.3f} s  ({median['cold'] / median['baseline']:.2f}x)"
+        f"  analyze() cold            : {median['cold']:.3f} s  ({median['cold'] / median['baseline']:.2f}x)"
     )
     print(
-        f"  analyse() warm (cached)   : {median['warm']:.4f} s  ({median['warm'] / median['baseline']:.4f}x)"
+        f"  analyze() warm (cached)   : {median['warm']:.4f} s  ({median['warm'] / median['baseline']:.4f}x)"
     )
     return 0
 

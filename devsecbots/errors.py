@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+from devsecbots.nodes.errors import ConfigurationError
+from devsecbots.nodes.redact import redact
 
 EXIT_APPROVED = 0
 EXIT_NOT_APPROVED = 1
@@ -28,10 +29,21 @@ def runtime_error(message: str) -> CliError:
     return CliError(message, EXIT_RUNTIME)
 
 
-def redact(text: str) -> str:
-    """Remove any API key the process knows about from text meant for output."""
-    for name in ("OPENAI_API_KEY", "DEVSECBOTS_API_KEY"):
-        secret = os.environ.get(name, "")
-        if len(secret) >= 6:
-            text = text.replace(secret, "***")
-    return text
+def exit_code_for(err: BaseException) -> int:
+    """The exit code of a domain error: 2 for configuration problems, 3 for everything else."""
+    if isinstance(err, CliError):
+        return err.exit_code
+    return EXIT_BAD_INPUT if isinstance(err, ConfigurationError) else EXIT_RUNTIME
+
+
+__all__ = [
+    "EXIT_APPROVED",
+    "EXIT_BAD_INPUT",
+    "EXIT_NOT_APPROVED",
+    "EXIT_RUNTIME",
+    "CliError",
+    "exit_code_for",
+    "input_error",
+    "redact",
+    "runtime_error",
+]

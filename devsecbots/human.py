@@ -1,6 +1,6 @@
 """Human review in the terminal: show what the run wants approved, and ask the person.
 
-The graph side is `nodes.approval` (a LangGraph `interrupt` before a run ends approved); this
+The graph side is `nodes.human_review` (a LangGraph `interrupt` before a run ends approved); this
 module answers it — with a decision given on the command line, a prompt, or not at all (the run
 then stays paused and `devsecbots resume THREAD --decision ...` continues it).
 """
@@ -16,7 +16,7 @@ from rich.prompt import Prompt
 from rich.syntax import Syntax
 
 from devsecbots.errors import input_error
-from devsecbots.nodes.approval import HUMAN_DECISIONS, parse_decision
+from devsecbots.nodes.human_review import HUMAN_DECISIONS, parse_decision
 from devsecbots.progress import severity_summary
 from devsecbots.text import escape
 

@@ -10,6 +10,7 @@ import typer
 
 from devsecbots.errors import input_error
 from devsecbots.graphs.context import DEFAULT_ANALYZERS, Context
+from devsecbots.nodes.analyzers.registry import analyzer_names
 
 Model = Annotated[
     str, typer.Option("--model", "-m", help="Model for both bots (env DEVSECBOTS_MODEL).")
@@ -49,7 +50,9 @@ Offline = Annotated[
 Blocking = Annotated[
     str, typer.Option("--blocking-severity", help="low | medium | high | critical.")
 ]
-Analyzers = Annotated[str, typer.Option("--analyzers", help="Comma-separated: bandit,semgrep.")]
+Analyzers = Annotated[
+    str, typer.Option("--analyzers", help=f"Comma-separated: {','.join(analyzer_names())}.")
+]
 Db = Annotated[
     str | None,
     typer.Option(
@@ -97,7 +100,7 @@ MaxWallTime = Annotated[
     typer.Option(
         "--max-wall-time",
         min=0,
-        help="Stop after the round in progress once the run has taken this many seconds (0 = no limit).",
+        help="End the run once it has taken this many seconds, also mid model call (0 = no limit).",
     ),
 ]
 TestsPython = Annotated[
@@ -144,9 +147,9 @@ def make_context(
             f"--blocking-severity {blocking_severity!r}: use low, medium, high or critical"
         )
     names = tuple(a.strip() for a in analyzers.split(",") if a.strip())
-    unknown = [a for a in names if a not in DEFAULT_ANALYZERS]
+    unknown = [a for a in names if a not in analyzer_names()]
     if unknown or not names:
-        raise input_error(f"--analyzers {analyzers!r}: choose from {', '.join(DEFAULT_ANALYZERS)}")
+        raise input_error(f"--analyzers {analyzers!r}: choose from {', '.join(analyzer_names())}")
     if model:
         dev_model, sec_model = dev_model or model, sec_model or model
     return Context(

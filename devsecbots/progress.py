@@ -13,7 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from devsecbots.text import escape
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-_WHO = {"develop": "DevBot", "review": "SecBot", "approval_check": "Approval check"}
+_WHO = {
+    "develop": "DevBot",
+    "review": "SecBot",
+    "approval_check": "Approval check",
+    "human_review": "Human review",
+}
 
 
 def severity_summary(findings: list[dict]) -> str:
@@ -95,7 +100,7 @@ class ProgressPrinter:
                 f"{' · ' + tools if tools else ''} · verdict [{style}]{verdict.get('status')}[/]"
                 f"{overruled}{_tokens(update)}"
             )
-        elif node == "approval_check":
+        elif node in ("approval_check", "human_review"):
             record = (update.get("history") or [{}])[-1]
             status = update.get("status", "")
             style = {"approved": "bold green", "running": "yellow"}.get(status, "bold red")

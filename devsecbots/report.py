@@ -45,7 +45,7 @@ def build_report(
         "tests": tests_summary(state, ctx),
         "files": written,
         "findings": list(state.get("findings") or []),
-        "unfixable": list(state.get("unfixable") or []),
+        "unfixable": list(state.get("unfixable_findings") or []),
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],

@@ -17,7 +17,14 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from rich.console import Console
 
-from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
+from devsecbots.errors import (
+    EXIT_RUNTIME,
+    CliError,
+    exit_code_for,
+    input_error,
+    redact,
+    runtime_error,
+)
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
 from devsecbots.graphs.state import DevSecState
@@ -129,10 +136,9 @@ def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool
     server = ctx.resolved_base_url() or "api.openai.com"
     if isinstance(err, CliError):
         return err
-    if isinstance(err, DevSecError) or hasattr(err, "exit_code"):
-        code = getattr(err, "exit_code", 3)
-        message = redact(str(err))
-        return CliError(message + (hint if code == 3 else ""), code)
+    if isinstance(err, DevSecError):
+        code = exit_code_for(err)
+        return CliError(redact(str(err)) + (hint if code == EXIT_RUNTIME else ""), code)
     if isinstance(err, openai.APITimeoutError):
         return runtime_error(
             f"model server {server} did not answer in {ctx.request_timeout:g}s{hint}"

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from devsecbots.graphs.state import Severity
+from devsecbots.nodes.analyzers.registry import default_analyzers
 
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
-DEFAULT_ANALYZERS = ("bandit", "semgrep")
+DEFAULT_ANALYZERS = default_analyzers()  # from the analyzer registry (bandit, semgrep)
 
 
 @dataclass(kw_only=True)
@@ -33,7 +34,9 @@ class Context:
     max_tokens_budget: int = 0  # 0 = unlimited
     request_timeout: float = 120.0
     max_retries: int = 3
-    max_wall_time: float = 0.0  # seconds; 0 = unlimited; checked at the end of every round
+    # Seconds; 0 = unlimited. Checked at the end of every round, and it cuts short a model call
+    # in flight (the call's timeout is what is left of it).
+    max_wall_time: float = 0.0
     started_at: float = field(
         default=0.0,
         metadata={"description": "Epoch seconds this run (or resume) started; set by the runner"},

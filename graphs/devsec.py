@@ -1,7 +1,10 @@
 """The DevBot ⇄ SecBot state machine.
 
-    START → develop → review → approval_check ─┬→ develop   (changes requested, rounds left)
-                                                └→ END       (approved | max rounds | stalled)
+    START → develop → review → approval_check ─┬→ develop       (changes requested, rounds left)
+                                                ├→ human_review  (approved, Context.human_review)
+                                                └→ END           (approved | max rounds | stalled)
+    human_review ─┬→ develop   (a person rejected, with a comment, and rounds are left)
+                  └→ END       (approved | stopped | rejected)
 
 `build_graph()` is the factory (and the extension point); the module-level `graph` is compiled
 without a checkpointer for LangGraph Studio / `langgraph dev`, which bring their own.
@@ -18,13 +21,14 @@ from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.approval import approval_check, route_after_approval
 from devsecbots.nodes.develop import develop
+from devsecbots.nodes.human_review import human_review, route_after_human_review
 from devsecbots.nodes.review import review
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
 
-NODES_PER_ROUND = 3
-BUILT_IN_NODES = ("develop", "review", "approval_check")
+NODES_PER_ROUND = 4  # develop, review, approval_check and, when a person is asked, human_review
+BUILT_IN_NODES = ("develop", "review", "approval_check", "human_review")
 _NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
@@ -62,6 +66,7 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     builder.add_node("develop", develop)
     builder.add_node("review", review)
     builder.add_node("approval_check", approval_check)
+    builder.add_node("human_review", human_review)
     for extra in extra_nodes:
         builder.add_node(extra.name, extra.fn)
     chain = [START, "develop"]
@@ -69,9 +74,10 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     chain += ["review"]
     chain += [e.name for e in extra_nodes if e.after == "review"]
     chain += ["approval_check"]
-    for source, target in zip(chain, chain[1:]):
+    for source, target in zip(chain, chain[1:], strict=False):
         builder.add_edge(source, target)
     builder.add_conditional_edges("approval_check", route_after_approval)
+    builder.add_conditional_edges("human_review", route_after_human_review)
     return builder
 
 

@@ -143,6 +143,14 @@ class Verdict(TypedDict):
     disputed: list[dict[str, Any]]  # analyser findings the LLM called false positives
 
 
+class Snapshot(TypedDict):
+    """The last accepted round: what a round that broke something is rolled back to."""
+
+    files: dict[str, str]
+    findings: list[Finding]
+    verdict: Verdict | None
+
+
 class RoundRecord(TypedDict):
     """One line of compact history per round."""
 
@@ -175,6 +183,18 @@ class HumanDecision(TypedDict):
     comment: str
 
 
+def add_rounds(old: list[RoundRecord], new: list[RoundRecord]) -> list[RoundRecord]:
+    """History reducer: one record per round, appended; a new record for the latest round
+    replaces it (human review amends the approval check's record of the round it decides)."""
+    merged = list(old or [])
+    for record in new or []:
+        if merged and merged[-1]["round"] == record["round"]:
+            merged[-1] = record
+        else:
+            merged.append(record)
+    return merged
+
+
 class InputState(TypedDict, total=False):
     """What a caller gives: a request, and optionally the code to start from."""
 
@@ -192,18 +212,19 @@ class DevSecState(InputState, total=False):
     verdict: Verdict | None
     # Reviewers append; SecBot's review replaces the list each round (langgraph Overwrite).
     findings: Annotated[list[Finding], operator.add]
-    fixed: list[str]  # keys (policy.finding_key) of blocking findings fixed in earlier rounds
-    unfixable: list[Finding]  # findings the offline DevBot has no fix for
-    attempted: list[str]  # keys of findings the latest offline round applied fixes for
-    declined: list[str]  # keys whose automatic fix was rolled back; not tried again
-    snapshot: dict[str, Any]  # files, findings and verdict of the last accepted round
+    # Finding keys are policy.finding_key(f): file|source|rule, stable across line shifts.
+    fixed_keys: list[str]  # keys of blocking findings fixed in earlier rounds
+    attempted_keys: list[str]  # keys of findings the latest offline round applied fixes for
+    declined_keys: list[str]  # keys whose automatic fix was rolled back; not tried again
+    unfixable_findings: list[Finding]  # blocking findings the offline DevBot has no fix for
+    snapshot: Snapshot  # the last accepted round
     # The project's own tests on the starting files (nodes.sandbox TestRun.as_dict() plus, under
     # "test_files", the tests and pytest config as they were); {} when there are none.
     test_baseline: dict[str, Any]
     # The latest word on those tests, as in the round note: 'tests: 2 passed in 1.2s (env: …)'
     # or 'tests not run: <why>'; absent when the tests are off or there are none.
     tests_status: str
-    history: Annotated[list[RoundRecord], operator.add]
+    history: Annotated[list[RoundRecord], add_rounds]
     usage: Annotated[list[Usage], operator.add]
     decisions: Annotated[list[HumanDecision], operator.add]  # human review, one per pause
     status: RunStatus

@@ -1,21 +1,20 @@
-"""The approval check: gate the verdict, enforce the fix checks, decide whether to go round again."""
+"""The approval check: gate the verdict, enforce the fix checks, decide whether to go on."""
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections import Counter
 from typing import Literal
 
 from devsecbots.graphs.context import Context, context_of
-from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, make_finding
+from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, Snapshot, make_finding
 from devsecbots.nodes import autofix
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
 from devsecbots.nodes.policy import finding_key, gate, is_blocking
 from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
 from langgraph.graph import END
 from langgraph.runtime import Runtime
-from langgraph.types import Overwrite, interrupt
+from langgraph.types import Overwrite
 
 
 def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
@@ -23,10 +22,12 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
     ctx = context_of(runtime)
     round_no = state.get("round", 1)
     findings = list(state.get("findings") or [])
-    verdict = state.get("verdict") or {}
+    verdict = state.get("verdict")
     snapshot = state.get("snapshot")
-    fixed = list(state.get("fixed") or [])
+    fixed = list(state.get("fixed_keys") or [])
     threshold = ctx.blocking_severity
+    if state.get("status") == "time_limit":  # a model call of this round ran out of time
+        return _out_of_time(state, round_no, findings, threshold)
 
     broken = []
     if snapshot and round_no > 1:
@@ -61,7 +62,9 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
             findings=Overwrite(findings),
             verdict=snapshot["verdict"],
             changed=[],
-            declined=sorted(set(state.get("declined") or []) | set(state.get("attempted") or [])),
+            declined_keys=sorted(
+                set(state.get("declined_keys") or []) | set(state.get("attempted_keys") or [])
+            ),
         )
         approved = False
         record_verdict = "rolled_back"
@@ -69,10 +72,10 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
         if snapshot:
             fixed = sorted(set(fixed) | set(newly_fixed(snapshot["findings"], findings, threshold)))
         update.update(
-            snapshot={"files": state.get("files") or {}, "findings": findings, "verdict": verdict},
-            fixed=fixed,
+            snapshot=Snapshot(files=state.get("files") or {}, findings=findings, verdict=verdict),
+            fixed_keys=fixed,
         )
-        result = gate(findings, verdict.get("reviewer_status", ""), threshold)
+        result = gate(findings, (verdict or {}).get("reviewer_status", ""), threshold)
         approved = result.approved
         note = "; ".join(result.reasons) if result.reasons else "approved"
         note += f"; {tests.note}" if tests.note else ""
@@ -81,20 +84,41 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
         record_verdict = "approved" if approved else "changes_requested"
 
     record = _round_record(state, round_no, record_verdict, findings, threshold, note)
-    declined = set(update.get("declined") or state.get("declined") or [])
+    declined = set(update.get("declined_keys") or state.get("declined_keys") or [])
     status, reason = _decide(state, ctx, round_no, approved, findings, record, broken, declined)
     if status == "stalled" and ctx.is_offline():
-        update["unfixable"] = _left_unfixable(state, findings, threshold, declined)
-    if status == "approved" and ctx.human_review:
-        status, reason, asked = _ask_person(state, ctx, round_no, findings, record, reason)
-        update.update(asked)
+        update["unfixable_findings"] = _left_unfixable(state, findings, threshold, declined)
     update.update(history=[record], status=status, reason=reason)
     return update
 
 
-def route_after_approval(state: DevSecState) -> Literal["develop", "__end__"]:
-    """Router: back to DevBot while the run is still going, otherwise end."""
-    return "develop" if state.get("status") == "running" else END
+def route_after_approval(
+    state: DevSecState, runtime: Runtime[Context]
+) -> Literal["develop", "human_review", "__end__"]:
+    """Router: back to DevBot while the run goes on; a person sees an approval first when asked."""
+    status = state.get("status")
+    if status == "approved" and context_of(runtime).human_review:
+        return "human_review"
+    return "develop" if status == "running" else END
+
+
+def _out_of_time(
+    state: DevSecState, round_no: int, findings: list[Finding], threshold: str
+) -> dict:
+    """End a round whose model call the wall time cut short; keep the last accepted files."""
+    snapshot = state.get("snapshot")
+    update: dict = {}
+    if snapshot and state.get("changed"):  # DevBot's unchecked changes are not kept
+        findings = list(snapshot["findings"])
+        update.update(
+            files=snapshot["files"],
+            findings=Overwrite(findings),
+            verdict=snapshot["verdict"],
+            changed=[],
+        )
+    record = _round_record(state, round_no, "time_limit", findings, threshold, state["reason"])
+    record["files_changed"] = []
+    return {**update, "history": [record]}
 
 
 def _decide(
@@ -142,7 +166,7 @@ def _left_unfixable(
     state: DevSecState, findings: list[Finding], threshold: str, declined: set[str]
 ) -> list[Finding]:
     """Blocking findings the offline DevBot has no fix for, or whose fix it declined."""
-    refused = declined | {finding_key(f) for f in state.get("unfixable") or []}
+    refused = declined | {finding_key(f) for f in state.get("unfixable_findings") or []}
     return [
         f
         for f in findings
@@ -175,95 +199,6 @@ def _round_record(
 
 def _tokens_used(state: DevSecState) -> int:
     return sum(u["input_tokens"] + u["output_tokens"] for u in state.get("usage") or [])
-
-
-HUMAN_DECISIONS = ("approve", "reject", "stop")
-_MAX_DIFF_CHARS = 100_000
-
-
-def parse_decision(answer: object) -> tuple[str, str, str]:
-    """(decision, comment, problem) from a resume value: {"decision", "comment"} or a bare word."""
-    raw = answer if isinstance(answer, dict) else {"decision": answer}
-    decision = str(raw.get("decision") or "").strip().lower()
-    aliases = {"approved": "approve", "rejected": "reject", "stopped": "stop"}
-    decision = aliases.get(decision, decision)
-    comment = str(raw.get("comment") or "").strip()
-    if decision not in HUMAN_DECISIONS:
-        return "", comment, f"decision must be one of {', '.join(HUMAN_DECISIONS)} (got {answer!r})"
-    if decision == "reject" and not comment:
-        return "", comment, "a rejection needs a comment telling DevBot what to change"
-    return decision, comment, ""
-
-
-def _ask_person(
-    state: DevSecState,
-    ctx: Context,
-    round_no: int,
-    findings: list[Finding],
-    record: RoundRecord,
-    reason: str,
-) -> tuple[str, str, dict]:
-    """Human review: pause (LangGraph interrupt) before approving; the person decides.
-
-    Resume with ``Command(resume={"decision": "approve"|"reject"|"stop", "comment": "..."})``.
-    """
-    before, after = state.get("input_files") or {}, state.get("files") or {}
-    diff = "".join(
-        line
-        for path in sorted(set(before) | set(after))
-        for line in difflib.unified_diff(
-            before.get(path, "").splitlines(keepends=True),
-            after.get(path, "").splitlines(keepends=True),
-            f"a/{path}",
-            f"b/{path}",
-        )
-    )
-    if len(diff) > _MAX_DIFF_CHARS:
-        diff = diff[:_MAX_DIFF_CHARS] + "\n… (diff truncated)\n"
-    payload = {
-        "kind": "human_review",
-        "round": round_no,
-        "reason": reason,
-        "question": "Approve this version, reject it with a comment for DevBot, or stop the run?",
-        "options": list(HUMAN_DECISIONS),
-        "files": sorted(after),
-        "findings": findings,
-        "diff": diff,
-    }
-    decision, comment, problem = parse_decision(interrupt(payload))
-    while problem:  # a malformed answer asks again instead of failing the run
-        decision, comment, problem = parse_decision(interrupt({**payload, "error": problem}))
-    asked: dict = {"decisions": [{"round": round_no, "decision": decision, "comment": comment}]}
-    said = f": {comment}" if comment else ""
-    if decision == "approve":
-        record["note"] += f"; approved by a person{said}"
-        return "approved", f"{reason}; approved by a person", asked
-    if decision == "stop":
-        record["verdict"], record["note"] = "stopped", f"stopped by a person{said}"
-        return "stopped", f"stopped by a person in round {round_no}{said}", asked
-    record["verdict"], record["note"] = "changes_requested", f"rejected by a person{said}"
-    asked["findings"] = [
-        make_finding(
-            severity="high",
-            file="",
-            source="human",
-            rule_id="human-review",
-            title=f"A reviewer rejected this version: {comment[:200]}",
-            recommendation=comment,
-        )
-    ]
-    if ctx.is_offline():
-        return (
-            "rejected",
-            (
-                f"rejected by a person in round {round_no}{said} (the offline DevBot "
-                "cannot act on comments; run with a model)"
-            ),
-            asked,
-        )
-    if round_no >= ctx.max_rounds:
-        return "rejected", f"rejected by a person in round {round_no}, the last round{said}", asked
-    return "running", f"changes requested by a person{said}", asked
 
 
 __all__ = ["approval_check", "finding_key", "route_after_approval"]

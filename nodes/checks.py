@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.registry import analyzer_names
 from devsecbots.nodes.policy import blocking_counts, finding_key, is_blocking
 
-DETERMINISTIC = {"bandit", "semgrep", "parser"}
-DETERMINISTIC |= {"project", "pip-audit"}  # project-level checks, the dependency audit
+PARSER_SOURCE = "parser"  # the syntax check's findings (analyzers.engine.syntax_findings)
+
+
+def _deterministic_sources() -> set[str]:
+    """Sources whose findings are the same on the same code: the analyzers, the parser, the
+    project-level checks and the dependency audit."""
+    return {*analyzer_names(), PARSER_SOURCE, "project", "pip-audit"}
 
 
 def _deterministic(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f["source"] in DETERMINISTIC]
+    sources = _deterministic_sources()
+    return [f for f in findings if f["source"] in sources]
 
 
 def fix_check_failures(

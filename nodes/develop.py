@@ -10,10 +10,10 @@ from __future__ import annotations
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, DevSubmission, Finding
 from devsecbots.nodes import autofix
-from devsecbots.nodes.errors import ModelConfigError
+from devsecbots.nodes.errors import ModelConfigError, WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.frameworks import layout_guide
-from devsecbots.nodes.llm import ask_structured
+from devsecbots.nodes.llm import ask_structured, time_limit_update
 from devsecbots.nodes.policy import finding_key
 from langgraph.runtime import Runtime
 
@@ -49,7 +49,7 @@ def _revise_offline(state: DevSecState, round_no: int, files: dict[str, str]) ->
             "offline DevBot only fixes existing code: give it files (devsecbots harden PATH) "
             "or configure a model (--model / --base-url)"
         )
-    declined = set(state.get("declined") or [])
+    declined = set(state.get("declined_keys") or [])
     outcome = autofix.apply_fixes(
         files, [f for f in open_findings(state) if finding_key(f) not in declined]
     )
@@ -57,8 +57,8 @@ def _revise_offline(state: DevSecState, round_no: int, files: dict[str, str]) ->
         "round": round_no,
         "files": outcome.files,
         "changed": outcome.changed,
-        "attempted": sorted({finding_key(f) for f in outcome.fixed}),
-        "unfixable": outcome.unfixable,
+        "attempted_keys": sorted({finding_key(f) for f in outcome.fixed}),
+        "unfixable_findings": outcome.unfixable,
         "notes": outcome.notes or ["no automatic fix applies to the open findings"],
     }
 
@@ -78,15 +78,18 @@ def _write_with_model(
             findings=findings_as_text(open_findings(state)),
             layout=layout_guide(request, files),
         )
-    submission, usage = ask_structured(
-        ctx,
-        "dev",
-        DevSubmission,
-        prompts.load("devbot_system"),
-        task,
-        round_no=round_no,
-        node="develop",
-    )
+    try:
+        submission, usage = ask_structured(
+            ctx,
+            "dev",
+            DevSubmission,
+            prompts.load("devbot_system"),
+            task,
+            round_no=round_no,
+            node="develop",
+        )
+    except WallTimeExceeded as out_of_time:
+        return {"round": round_no, "changed": [], **time_limit_update(out_of_time, "DevBot")}
     changed = sorted(f.path for f in submission.files if files.get(f.path) != f.content)
     merged = {**files, **{f.path: f.content for f in submission.files}}
     return {

@@ -11,7 +11,20 @@ from typing import Any, Literal, TypeVar
 import openai
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import Usage
-from devsecbots.nodes.errors import ModelConfigError, ModelOutputError
+from devsecbots.nodes.errors import (
+    ModelAnswerTooLarge,
+    ModelConfigError,
+    ModelOutputError,
+    WallTimeExceeded,
+)
+from devsecbots.nodes.http_limits import (
+    AnswerTooLarge,
+    CallLimits,
+    DeadlinePassed,
+    call_limits,
+    limited_client,
+)
+from devsecbots.nodes.redact import redact_error
 from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
@@ -51,6 +64,7 @@ def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
         max_retries=ctx.max_retries,
         temperature=ctx.temperature,
         stream_usage=True,
+        http_client=limited_client(),  # size and wall-time limits, applied while answers arrive
     )
 
 
@@ -74,19 +88,39 @@ def ask_structured(
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(task)]
     usage: list[Usage] = []
     error = ""
-    for attempt in range(2):
-        result = _invoke_readable(runnable, messages, ctx, role, model.model_name)
-        usage.append(_usage_of(result.get("raw"), round_no, node, model.model_name))
-        parsed, error = _validate(schema, result)
-        if parsed is not None:
-            return parsed, usage
-        if attempt == 0:
-            messages = [*messages, HumanMessage(prompts.render("reask", error=error))]
+    with call_limits(CallLimits(deadline=deadline_of(ctx))):
+        for attempt in range(2):
+            result = _invoke_readable(runnable, messages, ctx, role, model.model_name)
+            usage.append(_usage_of(result.get("raw"), round_no, node, model.model_name))
+            parsed, error = _validate(schema, result)
+            if parsed is not None:
+                return parsed, usage
+            if attempt == 0:
+                messages = [*messages, HumanMessage(prompts.render("reask", error=error))]
     who = "DevBot" if role == "dev" else "SecBot"
     raise ModelOutputError(
         f"{who}'s model ({model.model_name}) gave invalid output twice: {error}; "
         "try another model or --structured-method function_calling"
     )
+
+
+def deadline_of(ctx: Context) -> float | None:
+    """Epoch seconds at which the run's --max-wall-time runs out; None when unlimited."""
+    if ctx.max_wall_time and ctx.started_at:
+        return ctx.started_at + ctx.max_wall_time
+    return None
+
+
+def time_limit_update(out_of_time: WallTimeExceeded, who: str) -> dict:
+    """The state update that ends the run when its wall time ran out during `who`'s model call.
+
+    Same status and reason as the approval check's round-end test of the limit.
+    """
+    return {
+        "status": "time_limit",
+        "reason": f"{out_of_time} (during {who}'s model call)",
+        "notes": [f"the wall time ran out during {who}'s model call"],
+    }
 
 
 def _validate(schema: type[Schema], result: dict) -> tuple[Schema | None, str]:
@@ -109,46 +143,45 @@ def _validate(schema: type[Schema], result: dict) -> tuple[Schema | None, str]:
 def _invoke_readable(
     runnable: Any, messages: list[BaseMessage], ctx: Context, role: Role, model: str
 ) -> dict:
-    """Invoke; retry an unreadable answer up to ctx.max_retries times with backoff, then fail."""
+    """Invoke; retry an unreadable answer up to ctx.max_retries times with backoff, then fail.
+
+    Limits become domain errors here: an answer cut off for size is ModelAnswerTooLarge, and a
+    call cut short by the wall time (or a retry that would cross it) is WallTimeExceeded.
+    """
+    who = "DevBot" if role == "dev" else "SecBot"
     for attempt in range(ctx.max_retries + 1):
         try:
             return runnable.invoke(messages)
         except _UNREADABLE as err:
             problem = "no choices" if isinstance(err, IndexError) else "malformed JSON"
+            pause = min(0.5 * 2**attempt, 8.0)
             if attempt == ctx.max_retries:
-                who = "DevBot" if role == "dev" else "SecBot"
                 raise ModelOutputError(
                     f"{who}'s model server returned an unreadable answer ({problem}) for {model} "
                     f"{attempt + 1} time(s); check --base-url or try again later"
                 ) from err
-            time.sleep(min(0.5 * 2**attempt, 8.0))
+            _check_time_left(ctx, pause, err)
+            time.sleep(pause)
+        except AnswerTooLarge as err:
+            raise ModelAnswerTooLarge(f"{who}'s model ({model}): {err}; nothing was kept") from None
+        except DeadlinePassed as err:
+            raise _out_of_time(ctx) from err
         except openai.APIError as err:
-            _scrub_key(err)
+            redact_error(err)
+            _check_time_left(ctx, 0.0, err)  # a timeout at the capped deadline is the wall time
             raise
     raise AssertionError("unreachable")
 
 
-def _scrub_key(err: openai.APIError) -> None:
-    """Remove the API key from an error in place: servers echo it, and LangGraph stores the
-    failed node's error in the checkpoint (the `__error__` write), which must never hold it."""
-    secrets = [os.environ.get(n, "") for n in ("OPENAI_API_KEY", "DEVSECBOTS_API_KEY")]
-    secrets = [s for s in secrets if len(s) >= 6]
+def _check_time_left(ctx: Context, needed: float, cause: BaseException) -> None:
+    """Raise WallTimeExceeded when less than `needed` seconds of the run's wall time are left."""
+    deadline = deadline_of(ctx)
+    if deadline is not None and time.time() + needed >= deadline:
+        raise _out_of_time(ctx) from cause
 
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "***")
-            return value
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
 
-    if secrets:
-        err.args = tuple(clean(a) for a in err.args)
-        err.message = clean(err.message)
-        err.body = clean(err.body)
+def _out_of_time(ctx: Context) -> WallTimeExceeded:
+    return WallTimeExceeded(ctx.max_wall_time, time.time() - ctx.started_at)
 
 
 def _usage_of(raw: object, round_no: int, node: str, model: str) -> Usage:

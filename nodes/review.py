@@ -1,4 +1,4 @@
-"""SecBot: analysers on every round, then (with a model) an LLM review grounded in their findings."""
+"""SecBot: analyzers every round, then (with a model) an LLM review grounded in their findings."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from devsecbots.graphs.state import (
     Verdict,
     make_finding,
 )
-from devsecbots.nodes.analyzers import analyse, apply_waivers
+from devsecbots.nodes.analyzers import analyze, apply_waivers
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dependency_audit import dependency_review
+from devsecbots.nodes.errors import WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
-from devsecbots.nodes.llm import ask_structured
+from devsecbots.nodes.llm import ask_structured, time_limit_update
 from devsecbots.nodes.policy import gate
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
@@ -49,7 +50,7 @@ def review_files(
     Inline waivers count only where their line also stands in `trusted` (the person's own
     code); None trusts every file, as when a person reviews their own code.
     """
-    report = analyse(files, ctx.analyzers, progress=progress)
+    report = analyze(files, ctx.analyzers, progress=progress)
     findings = apply_waivers(report.findings, files, trusted)
     usage: list[Usage] = []
     reviewer_status, summary, disputed = "", "", []
@@ -78,7 +79,7 @@ def review_files(
         findings = dedupe([*findings, *_from_reviewer(answer, files)])
     result = gate(findings, reviewer_status, ctx.blocking_severity)
     if not summary:
-        summary = _analyser_summary(findings, result.approved, ctx)
+        summary = _analyzer_summary(findings, result.approved, ctx)
     verdict = Verdict(
         status="approved" if result.approved else "changes_requested",
         reviewer_status=reviewer_status,
@@ -93,13 +94,18 @@ def review_files(
 def review(state: DevSecState, runtime: Runtime[Context]) -> dict:
     """Graph node: review the current files and publish this round's verdict and findings."""
     ctx = context_of(runtime)
-    outcome = review_files(
-        state.get("files") or {},
-        ctx,
-        request=state.get("request", ""),
-        round_no=state.get("round", 1),
-        trusted=state.get("input_files") or {},
-    )
+    if state.get("status") == "time_limit":  # DevBot's call ran out of time: nothing to review
+        return {}
+    try:
+        outcome = review_files(
+            state.get("files") or {},
+            ctx,
+            request=state.get("request", ""),
+            round_no=state.get("round", 1),
+            trusted=state.get("input_files") or {},
+        )
+    except WallTimeExceeded as out_of_time:
+        return time_limit_update(out_of_time, "SecBot")
     return {
         "verdict": outcome.verdict,
         "findings": Overwrite(list(outcome.verdict["findings"])),
@@ -127,7 +133,7 @@ def _from_reviewer(answer: ReviewVerdict, files: dict[str, str]) -> list[Finding
     return found
 
 
-def _analyser_summary(findings: list[Finding], approved: bool, ctx: Context) -> str:
+def _analyzer_summary(findings: list[Finding], approved: bool, ctx: Context) -> str:
     tools = "+".join(ctx.analyzers)
     if approved:
         return f"No finding at or above {ctx.blocking_severity} from {tools}."

@@ -193,7 +193,7 @@ def finish_harden(
     """Show the diff and what autofix could not fix, write everything; the exit code (also
     used by `devsecbots resume` for a harden run)."""
     print_diff_summary(state.get("input_files") or {}, state.get("files") or {}, console)
-    unfixable = state.get("unfixable") or []
+    unfixable = state.get("unfixable_findings") or []
     if unfixable and state.get("status") != "approved":
         console.print(f"no automatic fix for: {severity_summary(unfixable)}")
         for f in unfixable[:20]:

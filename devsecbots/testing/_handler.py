@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
 _BROKEN_JSON = b'{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"index": 0,'
-_NO_RETRY = {"x-should-retry": "false"}  # the openai SDK then fails at once instead of retrying
+_NO_RETRY = {"x-should-retry": "false"}
+_OVERSIZED_PIECE = 1024 * 1024  # the openai SDK then fails at once instead of retrying
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -157,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(refusal, body, f"chatcmpl-fake{fake._next_id()}", None)
         elif fault.kind == "empty_choices":
             self._answer(None, body, f"chatcmpl-fake{fake._next_id()}", None)
+        elif fault.kind == "oversized":
+            self._send_oversized(fault.size, body["model"], chunked=fault.chunked)
         else:
             self._error(500, f"FakeOpenAI: unknown fault {fault.kind!r}", _NO_RETRY)
 
@@ -203,6 +206,32 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
         except OSError:  # the client went away (e.g. its timeout fired)
+            self.close_connection = True
+
+    def _send_oversized(self, size: int, model: str, *, chunked: bool) -> None:
+        """A completion with `size` bytes of content, generated piece by piece as it is sent."""
+        head = (
+            '{"id": "chatcmpl-oversized", "object": "chat.completion", "created": 0, '
+            f'"model": {json.dumps(model)}, "choices": [{{"index": 0, "finish_reason": "stop", '
+            '"message": {"role": "assistant", "content": "'
+        ).encode()
+        tail = b'"}}], "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}'
+        piece = b"#" * _OVERSIZED_PIECE
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(len(head) + size + len(tail)))
+            self.end_headers()
+            pieces = [head, *[piece] * (size // len(piece)), piece[: size % len(piece)], tail]
+            for data in pieces:
+                if data:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client stopped reading (as it should, past its size limit)
             self.close_connection = True
 
     def _send_stream(self, events: list[bytes]) -> None:

@@ -15,7 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
-FAULT_KINDS = ("status", "hang", "malformed", "refusal", "empty_choices", "disconnect")
+FAULT_KINDS = (
+    "status",
+    "hang",
+    "malformed",
+    "refusal",
+    "empty_choices",
+    "disconnect",
+    "oversized",
+)
 
 _DEFAULT_STATUS_MESSAGES = {
     400: "Invalid request (fake server fault).",
@@ -39,6 +47,8 @@ class Fault:
     retry_after: float | None = None
     seconds: float = 0.0
     message: str = ""
+    size: int = 0
+    chunked: bool = True
 
     @classmethod
     def status(cls, code: int, retry_after: float | None = None, message: str = "") -> Fault:
@@ -74,6 +84,17 @@ class Fault:
         return cls("empty_choices")
 
     @classmethod
+    def oversized(cls, size: int, *, chunked: bool = True) -> Fault:
+        """A 200 completion whose content is ``size`` bytes of ``#``, generated as it is sent.
+
+        ``chunked`` sends it without a Content-Length (the client learns the size only by
+        reading); otherwise the header announces it. The server never holds the body in memory.
+        """
+        if size < 0:
+            raise ValueError(f"oversized fault needs a size >= 0 (got {size})")
+        return cls("oversized", size=int(size), chunked=chunked)
+
+    @classmethod
     def disconnect(cls) -> Fault:
         """Close the socket without sending any response."""
         return cls("disconnect")
@@ -94,6 +115,10 @@ def reply_from_json(item: Any) -> Reply:
             return Fault.hang(float(item.get("seconds", 30.0)))
         if kind == "refusal":
             return Fault.refusal(item.get("message", "I can't help with that."))
+        if kind == "oversized":
+            return Fault.oversized(
+                int(item.get("size", 0)), chunked=bool(item.get("chunked", True))
+            )
         if kind in ("malformed", "empty_choices", "disconnect"):
             return Fault(kind)
         raise ValueError(f"unknown fault {kind!r}; expected one of {', '.join(FAULT_KINDS)}")

@@ -5,19 +5,20 @@ with different CWEs, so the weakness is compared through `weakness_key`:
 
 - CWE families that name one weakness at different granularity count as one
   (e.g. Bandit's CWE-259 "hard-coded password" and our CWE-798 "hard-coded credentials");
-- a few Bandit tests whose CWE is too generic are read as what they detect
-  (B201 `debug=True` says CWE-94 but is active debug code, CWE-489; B307 eval / B102 exec say
-  CWE-78 but are code injection, CWE-94; the XML parser tests B313-B320 say CWE-20 but are
-  XXE, CWE-611; B506 yaml.load says CWE-20 but is unsafe deserialisation, CWE-502).
+- rules whose CWE is too generic are read as what they detect: each analyzer's
+  `cwe_overrides` in the registry (e.g. Bandit's B201 `debug=True` says CWE-94 but is active
+  debug code, CWE-489; see nodes/analyzers/builtin.py).
 
 Each finding keeps its own CWE; only the comparison uses the family. The merged finding is the
-Semgrep one when there is one (its rule id and CWE are the more specific), with the highest
-severity of the group and every reporting source in `sources`.
+one of the analyzer with the lowest `merge_rank` (Semgrep's when there is one: its rule id and
+CWE are the more specific), with the highest severity of the group and every reporting source
+in `sources`.
 """
 
 from __future__ import annotations
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, normalise_cwe
+from devsecbots.nodes.analyzers.registry import find_analyzer
 
 CWE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     frozenset(f"CWE-{n}" for n in family)
@@ -34,21 +35,15 @@ CWE_FAMILIES: tuple[frozenset[str], ...] = tuple(
         (611, 776),  # XML external / recursive entities
     )
 )
-BANDIT_CWE_OVERRIDES: dict[str, str] = {
-    "B201": "CWE-489",
-    "B307": "CWE-94",
-    "B102": "CWE-94",
-    "B506": "CWE-502",
-    **{f"B3{n}": "CWE-611" for n in range(13, 21)},
-}
-SOURCE_PREFERENCE = ("semgrep", "bandit")
+UNRANKED = 1_000  # merge rank of sources that are not registered analyzers (llm, checks, ...)
 
 
 def weakness_key(finding: Finding) -> str:
     """The name of the weakness a finding is about, equal for equivalent CWEs."""
     cwe = normalise_cwe(finding.get("cwe"))
-    if finding.get("source") == "bandit":
-        cwe = BANDIT_CWE_OVERRIDES.get(finding.get("rule_id", ""), cwe)
+    analyzer = find_analyzer(finding.get("source", ""))
+    if analyzer is not None:
+        cwe = analyzer.cwe_overrides.get(finding.get("rule_id", ""), cwe)
     if not cwe:
         return f"rule:{finding.get('source')}:{finding.get('rule_id')}:{finding.get('title')}"
     for family in CWE_FAMILIES:
@@ -84,9 +79,7 @@ def _merge(group: list[Finding]) -> Finding:
 
 
 def _preference(finding: Finding) -> tuple[int, int]:
-    """Semgrep first, then Bandit, then others; higher severity first within a source."""
-    source = finding.get("source", "")
-    rank = (
-        SOURCE_PREFERENCE.index(source) if source in SOURCE_PREFERENCE else len(SOURCE_PREFERENCE)
-    )
+    """Analyzers by merge rank (Semgrep, then Bandit), then others; most severe first."""
+    analyzer = find_analyzer(finding.get("source", ""))
+    rank = analyzer.merge_rank if analyzer is not None else UNRANKED
     return rank, -SEVERITY_ORDER.get(finding["severity"], 0)

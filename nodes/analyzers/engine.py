@@ -1,4 +1,4 @@
-"""Run the configured analysers over a project's files and return normalised, de-duplicated findings."""
+"""Run the chosen analyzers over a project's files; return normalised, de-duplicated findings."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 
 import libcst
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
-from devsecbots.nodes.analyzers.bandit_runner import PROFILE_VERSION, run_bandit
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
-from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.flask_checklist import project_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
-from devsecbots.nodes.analyzers.semgrep_runner import rules_version, run_semgrep
+from devsecbots.nodes.analyzers.registry import (
+    check_names,
+    default_analyzers,
+    get_analyzer,
+    require_available,
+)
 
-ANALYZERS = ("bandit", "semgrep")
-SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move
 Progress = Callable[[int, int], None]
 
 
@@ -27,9 +28,7 @@ class AnalysisReport:
 
     findings: list[Finding] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    analysed: list[str] = field(
-        default_factory=list
-    )  # files an analyser actually ran on (cache misses)
+    analyzed: list[str] = field(default_factory=list)  # files an analyzer ran on (cache misses)
     cached: list[str] = field(default_factory=list)  # Python files answered from the cache only
 
 
@@ -49,7 +48,9 @@ def syntax_findings(files: dict[str, str]) -> list[Finding]:
                     source="parser",
                     rule_id="syntax-error",
                     title=f"File does not parse: {getattr(error, 'msg', error)}",
-                    recommendation="Fix the syntax error; nothing else can be checked until it parses.",
+                    recommendation=(
+                        "Fix the syntax error; nothing else can be checked until it parses."
+                    ),
                 )
             )
     return found
@@ -73,20 +74,20 @@ def _parses_as_newer_python(source: str) -> bool:
     return True
 
 
-def analyse(
+def analyze(
     files: dict[str, str],
-    analyzers: Sequence[str] = ANALYZERS,
+    analyzers: Sequence[str] | None = None,
     *,
     cache: AnalysisCache | None = DEFAULT_CACHE,
     progress: Progress | None = None,
 ) -> AnalysisReport:
-    """Run the named analysers over the Python files among `files` (path -> content).
+    """Run the named analyzers (default: the registry's defaults) over the Python files.
 
-    Files whose (path, content, analyser, rules version) were analysed before come from `cache`.
-    `progress(done, total)` counts (file, analyser) pairs that had to be analysed this call.
-    Raises AnalyzerUnavailable when a requested analyser is unknown, missing or fails.
+    Files whose (path, content, analyzer, analyzer version) were analyzed before come from
+    `cache`. `progress(done, total)` counts (file, analyzer) pairs analyzed in this call.
+    Raises AnalyzerUnavailable when a requested analyzer is unknown, missing or fails.
     """
-    chosen = _check_names(analyzers)
+    chosen = check_names(default_analyzers() if analyzers is None else analyzers)
     report = AnalysisReport()
     python = {}
     for path in sorted(files):
@@ -97,17 +98,17 @@ def analyse(
             python[path] = files[path]
     broken = syntax_findings(python)
     unparsable = {p for p, c in python.items() if _syntax_error(c, p) is not None}
-    for path in sorted(unparsable - {f["file"] for f in broken}):
+    skipping = [name for name in chosen if not get_analyzer(name).reads_newer_syntax]
+    for path in sorted(unparsable - {f["file"] for f in broken}) if skipping else ():
         report.skipped.append(
-            (path, "newer Python syntax than this interpreter: Bandit skipped it")
+            (path, f"newer Python syntax than this interpreter: {', '.join(skipping)} skipped it")
         )
     report.skipped.extend(project_notes(python))
+    parsable = {p: c for p, c in python.items() if p not in unparsable}
     targets = {
-        # Bandit needs this Python's parser; Semgrep has its own and still reads newer syntax.
-        "bandit": {p: c for p, c in python.items() if p not in unparsable},
-        "semgrep": python,
+        name: python if get_analyzer(name).reads_newer_syntax else parsable for name in chosen
     }
-    versions = {name: _version(name) for name in chosen}
+    versions = {name: get_analyzer(name).version() for name in chosen}
     found: list[Finding] = []
     missed: dict[str, dict[str, str]] = {}
     for name in chosen:
@@ -122,6 +123,7 @@ def analyse(
                 missed[name][path] = content
             else:
                 found.extend(hit)
+    require_available([name for name in chosen if missed[name]])  # all cached: none need run
     counter = _Counter(progress, sum(len(m) for m in missed.values()))
     for name in chosen:
         if missed[name]:
@@ -130,9 +132,9 @@ def analyse(
                 if cache is not None:
                     cache.put(cache_key(path, content, name, versions[name]), results.get(path, []))
                 found.extend(results.get(path, []))
-    analysed = set().union(*missed.values()) if missed else set()
-    report.analysed = sorted(analysed)
-    report.cached = sorted(set(python) - analysed - unparsable)
+    analyzed = set().union(*missed.values()) if missed else set()
+    report.analyzed = sorted(analyzed)
+    report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
     report.findings = sorted(broken + dedupe(found), key=_order)
@@ -140,7 +142,7 @@ def analyse(
 
 
 def _skip_reason(path: str) -> str:
-    """Why a file is not analysed ('' when it is)."""
+    """Why a file is not analyzed ('' when it is)."""
     try:
         check_relative_path(path)
     except ValueError as err:
@@ -148,35 +150,9 @@ def _skip_reason(path: str) -> str:
     return "" if path.endswith(".py") else "not a Python file"
 
 
-def _check_names(analyzers: Sequence[str]) -> list[str]:
-    """The requested analysers, de-duplicated, in our order; unknown names are an error."""
-    if isinstance(analyzers, str):
-        analyzers = analyzers.split(",")
-    names = [str(a).strip().lower() for a in analyzers if str(a).strip()]
-    unknown = [n for n in names if n not in ANALYZERS]
-    if unknown:
-        raise AnalyzerUnavailable(
-            f"unknown analyser {unknown[0]!r}: choose from {', '.join(ANALYZERS)}"
-        )
-    return [a for a in ANALYZERS if a in names]
-
-
-def _version(name: str) -> str:
-    """What invalidates cached results of one analyser: its version and configuration or rules."""
-    return PROFILE_VERSION if name == "bandit" else rules_version()
-
-
 def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:
-    """Run one analyser over files; findings grouped by file."""
-    found: list[Finding] = []
-    if name == "bandit":
-        found = run_bandit(files, progress=lambda _done: counter.step(1))
-    else:
-        paths = list(files)
-        for start in range(0, len(paths), SEMGREP_BATCH):
-            batch = {p: files[p] for p in paths[start : start + SEMGREP_BATCH]}
-            found.extend(run_semgrep(batch))
-            counter.step(len(batch))
+    """Run one analyzer over files; findings grouped by file."""
+    found = get_analyzer(name).run(files, counter.step)
     grouped: dict[str, list[Finding]] = {}
     for finding in found:
         grouped.setdefault(finding["file"], []).append(finding)

@@ -1,9 +1,10 @@
-"""The one error an analyser raises when it cannot run at all."""
+"""The one error an analyzer raises when it cannot run at all."""
 
-from devsecbots.nodes.errors import DevSecError
+from devsecbots.nodes.errors import ConfigurationError
 
 
-class AnalyzerUnavailable(DevSecError, RuntimeError):
-    """An analyser is missing or failed; the message is one line naming the cause and the fix."""
+class AnalyzerUnavailable(ConfigurationError, RuntimeError):
+    """An analyzer is unknown, missing or failed; one line naming the cause and the fix.
 
-    exit_code = 2  # a configuration problem: install it, or opt out with --analyzers
+    A configuration problem: install it, or opt out with --analyzers.
+    """

@@ -1,9 +1,9 @@
-"""analyse(): both analysers, skipped files, parse errors, de-duplication, cache and progress."""
+"""analyze(): both analysers, skipped files, parse errors, de-duplication, cache and progress."""
 
 from __future__ import annotations
 
 import pytest
-from devsecbots.nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyse
+from devsecbots.nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyze
 from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV
 
 from .helpers import EXAMPLE_APP, fixture
@@ -12,7 +12,7 @@ DEBUG_APP = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)
 
 
 def test_non_python_files_are_skipped_and_broken_python_blocks():
-    report = analyse(
+    report = analyze(
         {"README.md": "# hi", "bad.py": "def broken(:\n", "ok.py": "x = 1\n"}, cache=None
     )
     assert report.skipped == [("README.md", "not a Python file")]
@@ -20,7 +20,7 @@ def test_non_python_files_are_skipped_and_broken_python_blocks():
     assert [(f["file"], f["severity"], f["rule_id"]) for f in parser] == [
         ("bad.py", "high", "syntax-error")
     ]
-    assert report.analysed == [
+    assert report.analyzed == [
         "bad.py",
         "ok.py",
     ]  # semgrep still reads what this Python cannot parse
@@ -32,7 +32,7 @@ def test_unsafe_paths_and_odd_text_do_not_break_the_run():
         "/abs.py": DEBUG_APP,
         "odd.py": "x = '\udcff'\n" + DEBUG_APP,
     }
-    report = analyse(files, cache=None)
+    report = analyze(files, cache=None)
     assert [p for p, reason in report.skipped if reason.startswith("unsafe path")] == [
         "../outside.py",
         "/abs.py",
@@ -41,7 +41,7 @@ def test_unsafe_paths_and_odd_text_do_not_break_the_run():
 
 
 def test_same_weakness_from_both_tools_is_one_finding():
-    report = analyse({"app.py": EXAMPLE_APP.read_text()}, cache=None)
+    report = analyze({"app.py": EXAMPLE_APP.read_text()}, cache=None)
     debug = [
         f
         for f in report.findings
@@ -57,22 +57,22 @@ def test_same_weakness_from_both_tools_is_one_finding():
     assert len(lines) == len(set(lines))
 
 
-def test_cache_skips_unchanged_files_and_reanalyses_changed_ones(monkeypatch):
+def test_cache_skips_unchanged_files_and_reanalyzes_changed_ones(monkeypatch):
     cache = AnalysisCache()
     files = {"app.py": EXAMPLE_APP.read_text(), "clean.py": "x = 1\n"}
-    first = analyse(files, cache=cache)
-    assert first.analysed == ["app.py", "clean.py"] and first.cached == []
+    first = analyze(files, cache=cache)
+    assert first.analyzed == ["app.py", "clean.py"] and first.cached == []
 
     # Semgrep must not even start when everything is cached: make it impossible to run.
     monkeypatch.setenv(EXECUTABLE_ENV, "/nonexistent/semgrep")
-    second = analyse(files, cache=cache)
-    assert second.analysed == [] and second.cached == ["app.py", "clean.py"]
+    second = analyze(files, cache=cache)
+    assert second.analyzed == [] and second.cached == ["app.py", "clean.py"]
     assert second.findings == first.findings
 
     monkeypatch.delenv(EXECUTABLE_ENV)
     changed = dict(files, **{"clean.py": DEBUG_APP})
-    third = analyse(changed, cache=cache)
-    assert third.analysed == ["clean.py"] and third.cached == ["app.py"]
+    third = analyze(changed, cache=cache)
+    assert third.analyzed == ["clean.py"] and third.cached == ["app.py"]
     assert any(
         f["file"] == "clean.py" and f["rule_id"] == "devsecbots.flask.debug-enabled"
         for f in third.findings
@@ -82,23 +82,23 @@ def test_cache_skips_unchanged_files_and_reanalyses_changed_ones(monkeypatch):
 def test_cached_findings_are_copies():
     cache = AnalysisCache()
     files = {"app.py": DEBUG_APP}
-    first = analyse(files, ("bandit",), cache=cache)
+    first = analyze(files, ("bandit",), cache=cache)
     first.findings[0]["title"] = "edited by a caller"
-    again = analyse(files, ("bandit",), cache=cache)
+    again = analyze(files, ("bandit",), cache=cache)
     assert again.findings[0]["title"] != "edited by a caller"
 
 
 def test_cache_is_bounded():
     cache = AnalysisCache(max_entries=2)
-    analyse({"a.py": "a = 1\n", "b.py": "b = 2\n", "c.py": "c = 3\n"}, ("bandit",), cache=cache)
+    analyze({"a.py": "a = 1\n", "b.py": "b = 2\n", "c.py": "c = 3\n"}, ("bandit",), cache=cache)
     assert len(cache) == 2
-    again = analyse({"a.py": "a = 1\n", "c.py": "c = 3\n"}, ("bandit",), cache=cache)
-    assert again.analysed == ["a.py"]  # the oldest entry was evicted
+    again = analyze({"a.py": "a = 1\n", "c.py": "c = 3\n"}, ("bandit",), cache=cache)
+    assert again.analyzed == ["a.py"]  # the oldest entry was evicted
 
 
-def test_progress_counts_file_analyser_pairs():
+def test_progress_counts_file_analyzer_pairs():
     seen = []
-    analyse(
+    analyze(
         {"a.py": "a = 1\n", "b.py": DEBUG_APP, "c.txt": "x"},
         cache=AnalysisCache(),
         progress=lambda done, total: seen.append((done, total)),
@@ -109,19 +109,19 @@ def test_progress_counts_file_analyser_pairs():
 
 def test_bandit_only_needs_no_semgrep(monkeypatch):
     monkeypatch.setenv(EXECUTABLE_ENV, "/nonexistent/semgrep")
-    report = analyse({"app.py": DEBUG_APP}, ("bandit",), cache=None)
+    report = analyze({"app.py": DEBUG_APP}, ("bandit",), cache=None)
     assert [f["rule_id"] for f in report.findings] == ["B201"]
     with pytest.raises(AnalyzerUnavailable, match="semgrep not found"):
-        analyse({"app.py": DEBUG_APP}, ("bandit", "semgrep"), cache=None)
+        analyze({"app.py": DEBUG_APP}, ("bandit", "semgrep"), cache=None)
 
 
-def test_unknown_analyser_is_refused():
+def test_unknown_analyzer_is_refused():
     with pytest.raises(
-        AnalyzerUnavailable, match="unknown analyser 'pylint': choose from bandit, semgrep"
+        AnalyzerUnavailable, match="unknown analyzer 'pylint': choose from bandit, semgrep"
     ):
-        analyse({"app.py": "x = 1\n"}, ("pylint",))
+        analyze({"app.py": "x = 1\n"}, ("pylint",))
 
 
 def test_hardened_example_import_advisories_are_not_reported():
-    report = analyse({"app.py": fixture("notes_fixed.py")}, ("bandit",), cache=None)
+    report = analyze({"app.py": fixture("notes_fixed.py")}, ("bandit",), cache=None)
     assert not {f["rule_id"] for f in report.findings} & {"B403", "B404", "B603"}

@@ -1,11 +1,11 @@
-"""A 5,000-file project is analysed in batches, with progress, within a minute."""
+"""A 5,000-file project is analyzed in batches, with progress, within a minute."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from devsecbots.nodes.analyzers import AnalysisCache, analyse
+from devsecbots.nodes.analyzers import AnalysisCache, analyze
 
 pytestmark = pytest.mark.slow
 
@@ -20,9 +20,9 @@ def test_five_thousand_files_smoke():
     seen = []
     cache = AnalysisCache()
     started = time.perf_counter()
-    report = analyse(files, cache=cache, progress=lambda done, total: seen.append((done, total)))
+    report = analyze(files, cache=cache, progress=lambda done, total: seen.append((done, total)))
     elapsed = time.perf_counter() - started
-    assert len(report.analysed) == 5_001
+    assert len(report.analyzed) == 5_001
     assert report.skipped == [("README.md", "not a Python file")]
     per_file = {f["rule_id"] for f in report.findings if f["source"] != "project"}
     assert per_file == {"devsecbots.flask.debug-enabled"}
@@ -30,5 +30,5 @@ def test_five_thousand_files_smoke():
     assert seen[-1] == (10_002, 10_002) and len(seen) > 10
     assert elapsed < 60, f"{elapsed:.1f} s"
     started = time.perf_counter()
-    again = analyse(files, cache=cache)
-    assert again.analysed == [] and time.perf_counter() - started < 10
+    again = analyze(files, cache=cache)
+    assert again.analyzed == [] and time.perf_counter() - started < 10

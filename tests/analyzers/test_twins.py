@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
 
@@ -44,7 +44,7 @@ def reports():
         for name, (bad, good, _) in TWINS.items()
         for kind, source in (("vulnerable", bad), ("fixed", good))
     }
-    report = analyse(files, cache=None)
+    report = analyze(files, cache=None)
     return {path: [f for f in report.findings if f["file"] == path] for path in files}
 
 
@@ -77,6 +77,6 @@ def test_hardcoded_secret_is_high_although_bandit_says_low():
     assert {f["severity"] for f in run_bandit({"app.py": bad}) if f["rule_id"] == "B105"} <= {"low"}
     assert [
         f["severity"]
-        for f in analyse({"app.py": bad}, cache=None).findings
+        for f in analyze({"app.py": bad}, cache=None).findings
         if f["rule_id"] == "devsecbots.flask.hardcoded-secret-key"
     ] == ["high"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from devsecbots.graphs.state import make_finding
-from devsecbots.nodes.analyzers import analyse, apply_waivers
+from devsecbots.nodes.analyzers import analyze, apply_waivers
 from devsecbots.nodes.analyzers.waivers import MALFORMED, NO_REASON, UNTRUSTED
 
 APP = "from flask import Flask\napp = Flask(__name__)\n{run}\n"
@@ -116,8 +116,8 @@ def test_inputs_are_not_modified_and_notes_are_not_repeated():
     assert twice[0]["title"] == once[0]["title"]
 
 
-def test_waivers_apply_to_real_analyser_findings():
+def test_waivers_apply_to_real_analyzer_findings():
     source = APP.format(run="app.run(debug=True)  # nosec -- demo only, never deployed")
-    report = analyse({"app.py": source}, ("bandit",), cache=None)
+    report = analyze({"app.py": source}, ("bandit",), cache=None)
     waived = apply_waivers(report.findings, {"app.py": source}, {"app.py": source})
     assert [f["waiver"] for f in waived] == ["demo only, never deployed"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from devsecbots.graphs.state import Finding, make_finding
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
-from devsecbots.nodes.analyzers.engine import analyse
+from devsecbots.nodes.analyzers.engine import analyze
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.autofix import apply_fixes
 
@@ -57,9 +57,9 @@ def semgrep_like(files: dict[str, str]) -> list[Finding]:
 def findings_for(files: dict[str, str]) -> tuple[list[Finding], bool]:
     """Bandit + Semgrep through the analyser engine; hand-made Semgrep-like findings without it."""
     try:
-        return analyse(files, ("bandit", "semgrep")).findings, True
+        return analyze(files, ("bandit", "semgrep")).findings, True
     except AnalyzerUnavailable:  # no Semgrep here: Bandit plus what our rules would say
-        return analyse(files, ("bandit",)).findings + semgrep_like(files), False
+        return analyze(files, ("bandit",)).findings + semgrep_like(files), False
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Human review through the graph API: `interrupt` in approval_check, `Command(resume=...)`."""
+"""Human review through the graph API: `interrupt` in the human_review node, resumed by
+`Command(resume=...)`."""
 
 from __future__ import annotations
 
@@ -26,13 +27,15 @@ def _start(ctx: Context = OFFLINE, inputs: dict | None = None):
 
 def _pause(graph, config) -> dict:
     snapshot = graph.get_state(config)
-    assert snapshot.next == ("approval_check",) and len(snapshot.interrupts) == 1
+    assert snapshot.next == ("human_review",) and len(snapshot.interrupts) == 1
     return snapshot.interrupts[0].value
 
 
 def test_pauses_before_approving_and_shows_what_is_approved() -> None:
     graph, config, result = _start()
-    assert "__interrupt__" in result and "status" not in result
+    assert "__interrupt__" in result
+    # The checks' verdict is recorded; the run is not over until the person decides.
+    assert result["status"] == "approved" and graph.get_state(config).next == ("human_review",)
     payload = _pause(graph, config)
     assert payload["kind"] == "human_review" and payload["round"] == 1
     assert payload["options"] == ["approve", "reject", "stop"]

@@ -99,7 +99,12 @@ def client(server: str):
 def test_graph_and_schemas(client) -> None:
     sdk, assistant = client
     drawn = sdk.assistants.get_graph(assistant)
-    assert {n["id"] for n in drawn["nodes"]} >= {"develop", "review", "approval_check"}
+    assert {n["id"] for n in drawn["nodes"]} >= {
+        "develop",
+        "review",
+        "approval_check",
+        "human_review",
+    }
     edges = {(e["source"], e["target"], bool(e.get("conditional"))) for e in drawn["edges"]}
     assert {
         ("__start__", "develop", False),
@@ -107,6 +112,9 @@ def test_graph_and_schemas(client) -> None:
         ("review", "approval_check", False),
         ("approval_check", "develop", True),
         ("approval_check", "__end__", True),
+        ("approval_check", "human_review", True),
+        ("human_review", "develop", True),
+        ("human_review", "__end__", True),
     } <= edges
     schemas = sdk.assistants.get_schemas(assistant)
     for name in ("input_schema", "context_schema", "state_schema"):
@@ -157,7 +165,7 @@ def test_human_review_through_the_server(client) -> None:
         input={"request": "review", "files": {"calc.py": "def add(a, b):\n    pass\n"}},
     )
     paused = sdk.threads.get_state(thread)
-    assert paused["next"] == ["approval_check"]
+    assert paused["next"] == ["human_review"]
     payload = paused["tasks"][0]["interrupts"][0]["value"]
     assert payload["kind"] == "human_review" and payload["options"] == ["approve", "reject", "stop"]
     final = sdk.runs.wait(

@@ -16,7 +16,7 @@ from tests.conftest import cli_env
 from tests.notebooks.offline_guard import GUARD
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NODES = ("develop", "review", "approval_check")
+NODES = ("develop", "review", "approval_check", "human_review")
 
 
 def offline_cli(*args: str) -> list[str]:
@@ -69,7 +69,7 @@ def test_png_without_out_gives_one_line_and_exit_2() -> None:
 # In-process from here (CliRunner): the same typer app, without paying for a fresh interpreter.
 
 
-def test_mermaid_shows_the_three_nodes_and_the_loop() -> None:
+def test_mermaid_shows_the_nodes_and_the_loops() -> None:
     result = CliRunner().invoke(app, ["graph", "--format", "mermaid"])
     assert result.exit_code == 0, result.output
     text = result.stdout
@@ -79,6 +79,8 @@ def test_mermaid_shows_the_three_nodes_and_the_loop() -> None:
     assert "develop --> review;" in text and "review --> approval_check;" in text
     assert "approval_check -.-> develop;" in text  # the loop back to DevBot
     assert "approval_check -.-> __end__;" in text
+    assert "approval_check -.-> human_review;" in text  # a person decides (--human-review)
+    assert "human_review -.-> develop;" in text and "human_review -.-> __end__;" in text
 
 
 def test_ascii_names_every_node(tmp_path: Path) -> None:

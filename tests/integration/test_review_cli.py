@@ -33,7 +33,7 @@ def hardened_app(tmp_path: Path) -> Path:
     return app
 
 
-def test_vulnerable_example_is_not_approved_with_both_analysers(tmp_path: Path) -> None:
+def test_vulnerable_example_is_not_approved_with_both_analyzers(tmp_path: Path) -> None:
     run = review(str(EXAMPLE), "--format", "json")
     assert run.returncode == 1, run.stderr
     data = json.loads(run.stdout)
@@ -98,7 +98,7 @@ def test_inline_waiver_with_a_reason_is_honoured_and_reported(tmp_path: Path) ->
     assert waived and waived[0]["waiver"] == "cmd is a fixed admin script"
 
 
-def test_llm_approval_cannot_pass_the_gate_over_an_analyser_finding(fake_openai) -> None:
+def test_llm_approval_cannot_pass_the_gate_over_an_analyzer_finding(fake_openai) -> None:
     fake_openai.default("sec", verdict("approved"))
     run = review(
         str(EXAMPLE), "--format", "json", "--model", "sec", "--base-url", fake_openai.base_url

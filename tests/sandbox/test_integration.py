@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.approval import approval_check
 from devsecbots.nodes.autofix import apply_fixes
 from devsecbots.nodes.sandbox import run_project_tests
@@ -59,7 +59,11 @@ def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> N
     }  # and a new conftest that fakes green
     second = approval_check(
         round_state(
-            2, breaking, snapshot=first["snapshot"], test_baseline=baseline, attempted=["fix-key"]
+            2,
+            breaking,
+            snapshot=first["snapshot"],
+            test_baseline=baseline,
+            attempted_keys=["fix-key"],
         ),
         runtime(offline=False, tests_python=HERE),
     )
@@ -69,7 +73,7 @@ def test_round_that_breaks_the_tests_is_rolled_back_even_if_it_games_them() -> N
     assert "the project's tests got worse" in note and "tests.test_calc::test_adds" in note
     assert isinstance(second["findings"], Overwrite)
     assert second["findings"].value[-1]["rule_id"] == "rolled-back"
-    assert second["declined"] == ["fix-key"]
+    assert second["declined_keys"] == ["fix-key"]
     assert "test_baseline" not in second  # the baseline is taken once
 
 
@@ -86,7 +90,7 @@ def test_run_tests_off_runs_nothing_and_rolls_nothing_back() -> None:
 
 def test_example_tests_still_pass_after_the_offline_autofix() -> None:
     files = example_files()
-    fixed = apply_fixes(files, analyse(files, cache=None).findings)
+    fixed = apply_fixes(files, analyze(files, cache=None).findings)
     assert "app.py" in fixed.changed, "the autofix is expected to change the example app"
     result = run_project_tests(fixed.files)
     assert result is not None

@@ -22,16 +22,20 @@ def state(**values):
 def test_approves_when_nothing_blocks_and_reviewer_approved() -> None:
     update = approval_check(state(verdict=verdict("approved", "approved")), runtime(offline=False))
     assert update["status"] == "approved"
-    assert route_after_approval({**update}) == "__end__"
+    assert route_after_approval({**update}, runtime()) == "__end__"
+    # With human review on, an approval goes to a person first; nothing else does.
+    assert route_after_approval(update, runtime(human_review=True)) == "human_review"
+    assert route_after_approval({"status": "running"}, runtime(human_review=True)) == "develop"
+    assert route_after_approval({"status": "stalled"}, runtime(human_review=True)) == "__end__"
 
 
-def test_reviewer_approval_refused_while_analyser_finding_stands() -> None:
+def test_reviewer_approval_refused_while_analyzer_finding_stands() -> None:
     update = approval_check(
         state(findings=[bandit()], verdict=verdict("changes_requested", "approved")),
         runtime(offline=False),
     )
     assert update["status"] == "running"
-    assert route_after_approval(update) == "develop"
+    assert route_after_approval(update, runtime()) == "develop"
     assert update["history"][0]["verdict"] == "changes_requested"
 
 
@@ -39,7 +43,7 @@ def test_max_rounds_ends_the_run() -> None:
     update = approval_check(
         state(round=4, findings=[bandit()]), runtime(max_rounds=4, offline=False)
     )
-    assert update["status"] == "max_rounds" and route_after_approval(update) == "__end__"
+    assert update["status"] == "max_rounds" and route_after_approval(update, runtime()) == "__end__"
 
 
 def test_round_that_changes_nothing_stalls() -> None:
@@ -66,7 +70,7 @@ def test_round_that_breaks_a_check_is_rolled_back() -> None:
             files={"app.py": "bad = 1\n"},
             findings=[bandit("B201"), bandit("B104", "medium")],
             snapshot=snapshot,
-            attempted=["k"],
+            attempted_keys=["k"],
         ),
         runtime(offline=False),
     )
@@ -75,7 +79,7 @@ def test_round_that_breaks_a_check_is_rolled_back() -> None:
     assert update["findings"].value[-1]["rule_id"] == "rolled-back"
     assert update["history"][0]["verdict"] == "rolled_back"
     assert "new blocking" in update["history"][0]["note"]
-    assert update["declined"] == ["k"]
+    assert update["declined_keys"] == ["k"]
     assert update["status"] == "running"
 
 

@@ -25,7 +25,7 @@ def test_offline_round_applies_codemods_for_open_findings() -> None:
     )
     assert update["round"] == 2 and update["changed"] == ["app.py"]
     assert "debug=True" not in update["files"]["app.py"]
-    assert update["attempted"] and update["notes"]
+    assert update["attempted_keys"] and update["notes"]
 
 
 def test_offline_cannot_write_from_a_request_alone() -> None:

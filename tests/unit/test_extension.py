@@ -80,6 +80,7 @@ def test_reviewer_is_chained_between_review_and_approval_check() -> None:
     assert {("review", "dep_reviewer"), ("dep_reviewer", "approval_check")} <= found
     assert ("review", "approval_check") not in found
     assert {("approval_check", "develop"), ("approval_check", "__end__")} <= found
+    assert {("approval_check", "human_review"), ("human_review", "develop")} <= found
     assert "dep_reviewer" in graph.get_graph().draw_mermaid()
 
 
@@ -202,7 +203,9 @@ def test_docstring_example_runs() -> None:
 # --------------------------------------------------------------------------- bad input refused
 
 
-@pytest.mark.parametrize("name", ["develop", "review", "approval_check", "__start__", "__end__"])
+@pytest.mark.parametrize(
+    "name", ["develop", "review", "approval_check", "human_review", "__start__", "__end__"]
+)
 def test_names_of_existing_nodes_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="already exists"):
         build_graph(extra_nodes=[ExtraNode(name, reviewer())])

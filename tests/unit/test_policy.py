@@ -6,13 +6,13 @@ from devsecbots.nodes.policy import finding_key, gate, is_blocking
 from tests.unit.helpers import bandit, llm
 
 
-def test_llm_approval_cannot_override_a_high_analyser_finding() -> None:
+def test_llm_approval_cannot_override_a_high_analyzer_finding() -> None:
     result = gate([bandit(severity="high")], "approved", "medium")
     assert not result.approved
     assert result.blocking and "at or above medium" in result.reasons[0]
 
 
-def test_llm_changes_requested_blocks_even_without_analyser_findings() -> None:
+def test_llm_changes_requested_blocks_even_without_analyzer_findings() -> None:
     result = gate([llm()], "changes_requested", "medium")
     assert not result.approved and result.reasons == ["the LLM reviewer requested changes"]
 
@@ -34,7 +34,7 @@ def test_llm_findings_never_block_by_themselves() -> None:
     assert gate([llm(severity="critical")], "approved", "medium").approved
 
 
-def test_extension_reviewer_findings_block_like_analysers() -> None:
+def test_extension_reviewer_findings_block_like_analyzers() -> None:
     custom = make_finding(severity="high", file="requirements.txt", source="deps", title="old")
     assert is_blocking(custom, "medium")
 

@@ -1,0 +1,94 @@
+"""The built-in analyzers: Bandit (in-process) and Semgrep with our rules (one subprocess).
+
+Their runners are imported only when they run or are asked for a version, so that the registry
+(and the CLI's option checks) stay cheap to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib.util import find_spec
+from types import MappingProxyType
+
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+
+SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move
+
+
+class Bandit:
+    """Bandit's default tests (minus import advisories), in-process, ~ms per file."""
+
+    name = "bandit"
+    default = True
+    reads_newer_syntax = False  # Bandit needs this interpreter's parser
+    merge_rank = 2
+    # Tests whose CWE is too generic, read as what they detect: B201 debug=True (CWE-94 -> 489
+    # active debug code), B307 eval / B102 exec (CWE-78 -> 94 code injection), B506 yaml.load
+    # (CWE-20 -> 502 deserialisation), the XML parsers B313-B320 (CWE-20 -> 611 XXE).
+    cwe_overrides = MappingProxyType(
+        {
+            "B201": "CWE-489",
+            "B307": "CWE-94",
+            "B102": "CWE-94",
+            "B506": "CWE-502",
+            **{f"B3{n}": "CWE-611" for n in range(13, 21)},
+        }
+    )
+
+    def unavailable(self) -> str:
+        """'' when Bandit is importable."""
+        return "" if find_spec("bandit") else "bandit is not installed: pip install bandit"
+
+    def version(self) -> str:
+        """Bandit's version and the tests we skip."""
+        from devsecbots.nodes.analyzers.bandit_runner import PROFILE_VERSION
+
+        return PROFILE_VERSION
+
+    def run(self, files: dict[str, str], step: Callable[[int], None]) -> list[Finding]:
+        """Bandit over the sources; `step(1)` per file."""
+        from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+
+        return run_bandit(files, progress=lambda _done: step(1))
+
+
+class Semgrep:
+    """Semgrep with the project's own rules; one process per round (per 2,500 files)."""
+
+    name = "semgrep"
+    default = True
+    reads_newer_syntax = True  # Semgrep has its own parser
+    merge_rank = 1  # our rules' ids and CWEs are the more specific
+    cwe_overrides: Mapping[str, str] = MappingProxyType({})
+
+    def unavailable(self) -> str:
+        """'' when a semgrep executable is found; otherwise where it was looked for, and the fix."""
+        from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep
+
+        try:
+            find_semgrep()
+        except AnalyzerUnavailable as missing:
+            return str(missing)
+        return ""
+
+    def version(self) -> str:
+        """A fingerprint of the rule files and the installed semgrep."""
+        from devsecbots.nodes.analyzers.semgrep_runner import rules_version
+
+        return rules_version()
+
+    def run(self, files: dict[str, str], step: Callable[[int], None]) -> list[Finding]:
+        """Semgrep over the sources in batches; `step(n)` per batch of n files."""
+        from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
+
+        found: list[Finding] = []
+        paths = list(files)
+        for start in range(0, len(paths), SEMGREP_BATCH):
+            batch = {p: files[p] for p in paths[start : start + SEMGREP_BATCH]}
+            found.extend(run_semgrep(batch))
+            step(len(batch))
+        return found
+
+
+BUILTIN_ANALYZERS = (Bandit(), Semgrep())
