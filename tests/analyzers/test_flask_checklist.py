@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 from devsecbots.nodes.analyzers import apply_waivers
-from devsecbots.nodes.analyzers.engine import analyse
+from devsecbots.nodes.analyzers.engine import analyze
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.flask_checklist import (
     FRAMING,
@@ -214,11 +214,11 @@ def test_no_app_no_session_and_tests_are_not_reported():
 def test_analyse_reports_project_checks_with_semgrep_only():
     files = {"app.py": INSECURE}
     try:
-        found = analyse(files, ("bandit", "semgrep")).findings
+        found = analyze(files, ("bandit", "semgrep")).findings
     except AnalyzerUnavailable:
         pytest.skip("semgrep not installed")
     assert {RATE_LIMIT, HSTS, FRAMING, NOSNIFF, SESSION_COOKIE} <= {f["rule_id"] for f in found}
-    bandit_only = analyse(files, ("bandit",)).findings
+    bandit_only = analyze(files, ("bandit",)).findings
     assert not {f["rule_id"] for f in bandit_only} & {RATE_LIMIT, HSTS}
 
 

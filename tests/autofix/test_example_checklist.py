@@ -9,7 +9,7 @@ uploaded .html file comes back as an attachment.
 from __future__ import annotations
 
 import pytest
-from devsecbots.nodes.analyzers.engine import analyse
+from devsecbots.nodes.analyzers.engine import analyze
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.autofix import apply_fixes
 from devsecbots.nodes.sandbox.runner import SandboxUnavailable, run_project_tests
@@ -91,14 +91,14 @@ def test_uploaded_html_is_an_attachment_and_images_are_inline(tmp_path):
 def test_hardened_example_holds_the_checklist():
     files = example_files()
     try:
-        findings = analyse(files, ("bandit", "semgrep")).findings
+        findings = analyze(files, ("bandit", "semgrep")).findings
     except AnalyzerUnavailable:
         pytest.skip("semgrep not installed")
     assert CHECKLIST <= {f["rule_id"] for f in findings}
 
     outcome = apply_fixes(files, findings)
     assert "flask-limiter>=3.5" in outcome.files["requirements.txt"].splitlines()
-    left = analyse(outcome.files, ("bandit", "semgrep")).findings
+    left = analyze(outcome.files, ("bandit", "semgrep")).findings
     assert [f["rule_id"] for f in left if f["severity"] in BLOCKING] == []
 
     attacked = {**outcome.files, "tests/test_checklist_attacks.py": ATTACKS}

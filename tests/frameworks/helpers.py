@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.autofix import apply_fixes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,12 +25,12 @@ def read_project(folder: Path) -> dict[str, str]:
 
 def blocking(files: dict[str, str]) -> list[dict]:
     """Findings at or above medium in the project's Python files."""
-    report = analyse({p: c for p, c in files.items() if p.endswith(".py")}, cache=None)
+    report = analyze({p: c for p, c in files.items() if p.endswith(".py")}, cache=None)
     return [f for f in report.findings if f["severity"] in BLOCKING]
 
 
 def harden_offline(files: dict[str, str], rounds: int = 4) -> dict[str, str]:
-    """The offline loop: analyse, apply the codemods, repeat while something changes."""
+    """The offline loop: analyze, apply the codemods, repeat while something changes."""
     for _ in range(rounds):
         outcome = apply_fixes(files, blocking(files))
         if not outcome.changed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from devsecbots.nodes.analyzers import analyse
+from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.analyzers.frameworks import project_notes
 
 VIEWS = (
@@ -26,7 +26,7 @@ PY2 = "import os\nprint 'hello'\nos.system('ls ' + raw_input())\n"
 def report():
     """One review of a tree with every kind of bad input (one Semgrep run for the module)."""
     files = {"manage.py": MANAGE, "shop/views.py": VIEWS, "api/app.py": FACTORY, "legacy.py": PY2}
-    return analyse(files, cache=None)
+    return analyze(files, cache=None)
 
 
 def rules_of(report, path: str) -> set[str]:
