@@ -6,6 +6,7 @@ and is not repeated on resume, so a flaky test cannot undo a person's answer.
 
 from __future__ import annotations
 
+import sys
 import time
 
 import pytest
@@ -23,7 +24,13 @@ DEBUG_APP = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)
 
 
 def _offline(**settings) -> Context:
-    return Context(offline=True, human_review=True, analyzers=("bandit",), **settings)
+    return Context(
+        offline=True,
+        human_review=True,
+        analyzers=("bandit",),
+        tests_python=sys.executable,  # the input has no requirements: its tests run with ours
+        **settings,
+    )
 
 
 @pytest.fixture
