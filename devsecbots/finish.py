@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -31,11 +32,12 @@ def finish_run(
     report_path: Path | None = None,
     skipped: list[tuple[str, str]] = (),
     verbatim: dict[str, Path] | None = None,
+    modes: dict[str, int] | None = None,
 ) -> int:
     """Write files + reports, print the summary table; return exit code 0 or 1."""
     files = state.get("files") or {}
     try:
-        written = write_tree(out, files)
+        written = write_tree(out, files, modes)
         for rel, source in (verbatim or {}).items():
             copy_atomic(source, safe_target(out, rel))
     except (ValueError, OSError) as err:
@@ -107,3 +109,50 @@ def print_diff_summary(before: dict[str, str], after: dict[str, str], console: C
         console.print(table)
     else:
         console.print("no file changed")
+
+
+def finish_harden(
+    state: DevSecState,
+    ctx: Context,
+    *,
+    out: Path,
+    thread_id: str,
+    console: Console,
+    report_path: Path | None,
+    skipped: list[tuple[str, str]],
+    verbatim: dict[str, Path],
+    modes: dict[str, int] | None = None,
+) -> int:
+    """A harden run's end (also after `resume`): the diff, what autofix could not fix, then
+    finish_run; the exit code."""
+    print_diff_summary(state.get("input_files") or {}, state.get("files") or {}, console)
+    unfixable = state.get("unfixable") or []
+    if unfixable and state.get("status") != "approved":
+        console.print(f"no automatic fix for: {severity_summary(unfixable)}")
+        for f in unfixable[:20]:
+            where = f"{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}"
+            console.print(f"  [dim]{escape(where)}[/]")
+    return finish_run(
+        state,
+        ctx,
+        out=out,
+        thread_id=thread_id,
+        console=console,
+        report_path=report_path,
+        skipped=skipped,
+        verbatim=verbatim or None,
+        modes=modes,
+    )
+
+
+def verbatim_sources(settings: dict[str, Any], skipped: list, console: Console) -> dict[str, Path]:
+    """A stored run's binary/oversized inputs to copy as-is; ones gone since are reported."""
+    found = {}
+    for rel, source in (settings.get("verbatim") or {}).items():
+        if Path(source).is_file():
+            found[rel] = Path(source)
+        else:
+            gone = escape(f"{source} is gone since the run started; {rel} not copied")
+            console.print(f"[yellow]{gone}[/]")
+            skipped.append((rel, f"input {source} no longer exists at resume"))
+    return found

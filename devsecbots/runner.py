@@ -18,7 +18,15 @@ from langgraph.types import Command
 from rich.console import Console
 from rich.markup import escape
 
-from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact, runtime_error
+from devsecbots.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_RUNTIME,
+    CliError,
+    exit_code_for,
+    input_error,
+    redact,
+    runtime_error,
+)
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
 from devsecbots.graphs.state import DevSecState
@@ -129,10 +137,11 @@ def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool
     server = ctx.resolved_base_url() or "api.openai.com"
     if isinstance(err, CliError):
         return err
-    if isinstance(err, DevSecError) or hasattr(err, "exit_code"):
-        code = getattr(err, "exit_code", 3)
+    if isinstance(err, DevSecError):
         message = redact(str(err))
-        return CliError(message + (hint if code == 3 else ""), code)
+        if exit_code_for(err) == EXIT_BAD_INPUT:
+            return input_error(message)
+        return runtime_error(message + hint)
     if isinstance(err, openai.APITimeoutError):
         return runtime_error(
             f"model server {server} did not answer in {ctx.request_timeout:g}s{hint}"
