@@ -30,6 +30,7 @@ class Bench:
 
 
 BENCHES = [
+    Bench("startup"),
     Bench("overhead"),
     Bench("tokens_per_round"),
     Bench("concurrency"),

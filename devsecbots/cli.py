@@ -21,6 +21,9 @@ app = typer.Typer(
     help="DevBot writes, SecBot reviews — until the code is secure.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain click help: typer's rich help panels import markdown-it and pygments, and would
+    # double the start-up time of `devsecbots --help` (bench/startup.py).
+    rich_markup_mode=None,
     add_completion=False,  # `devsecbots completion SHELL` instead: it never edits dotfiles
 )
 app.command("build")(build.build)

@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from devsecbots.graphs.state import Severity
-
+# The same levels as graphs.state.Severity (a test keeps them equal), spelled here so that
+# the CLI can read the settings without importing the state models (pydantic): start-up time.
+Severity = Literal["low", "medium", "high", "critical"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 DEFAULT_ANALYZERS = ("bandit", "semgrep")
 

@@ -104,3 +104,11 @@ def test_ascii_drawing_without_grandalf_is_one_line_and_exit_2() -> None:
     assert done.stderr.strip() == (
         "error: ASCII drawing needs grandalf: pip install 'devsecbots[ascii]'"
     )
+
+
+def test_the_settings_severity_levels_are_the_states() -> None:
+    from typing import get_args
+
+    from devsecbots.graphs import context, state
+
+    assert get_args(context.Severity) == get_args(state.Severity)
