@@ -134,7 +134,7 @@ def review_each(settings: ReviewSettings, concurrency: int) -> int:
 
     def job(path: Path, _name: str, console: Console) -> int:
         one = dataclasses.replace(settings, paths=[path], output=None)
-        return run_review(one, console, err=Console(file=io.StringIO()))
+        return run_review(one, console, err=notes)  # notes (skips, mode) go to stderr as before
 
     results = run_per_path(list(settings.paths), concurrency, job, show=False)
     text = combine_reviews(settings.format, results)
