@@ -32,6 +32,7 @@ class Bench:
 
 
 BENCHES = [
+    Bench("startup"),
     Bench("overhead"),
     Bench("tokens_per_round"),
     Bench("concurrency"),

@@ -1,13 +1,14 @@
 """`--concurrency N`: one independent job per input path, N at a time, each job's output kept whole.
 
-The jobs are the ordinary single-path commands run in worker threads (the graph spends its time
-waiting for the model, so threads give the speed-up; see bench/concurrency.py). While a batch
-runs, `sys.stdout` routes each worker thread's writes to that job's own buffer, so the progress
-lines of parallel runs never interleave; a job's output is printed as soon as it finishes.
+Each job is the ordinary single-path run function (`run_harden`, `run_review`) called in a
+worker thread with its own Console writing to a buffer, so the progress lines of parallel runs
+never interleave; a job's output is printed as soon as it finishes. The graph spends its time
+waiting for the model, so threads give the speed-up (see bench/concurrency.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -16,13 +17,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import click
-import typer
+from rich.console import Console
 
-from devsecbots.errors import EXIT_RUNTIME, CliError, input_error, redact
+from devsecbots.errors import CliError, exit_code_for, input_error, redact
 from devsecbots.output import write_atomic
+from devsecbots.settings import HardenSettings, ReviewSettings
+
+EXIT_WORDS = {0: "approved", 1: "not approved", 2: "bad input", 3: "failed"}
 
 
 @dataclass
@@ -34,34 +36,6 @@ class JobResult:
     exit_code: int
     output: str
     error: str = ""
-
-
-class _PerThreadStdout(io.TextIOBase):
-    """A stdout that sends each registered thread's text to its own buffer."""
-
-    def __init__(self, fallback: Any) -> None:
-        self._fallback = fallback
-        self._buffers: dict[int, io.StringIO] = {}
-
-    def open_buffer(self) -> io.StringIO:
-        """Route the calling thread's output into a fresh buffer."""
-        buffer = io.StringIO()
-        self._buffers[threading.get_ident()] = buffer
-        return buffer
-
-    def close_buffer(self) -> None:
-        """Stop routing the calling thread's output."""
-        self._buffers.pop(threading.get_ident(), None)
-
-    def write(self, text: str) -> int:  # noqa: D102 - file protocol
-        target = self._buffers.get(threading.get_ident())
-        return (target or self._fallback).write(text)
-
-    def flush(self) -> None:  # noqa: D102 - file protocol
-        self._fallback.flush()
-
-    def isatty(self) -> bool:  # noqa: D102 - no spinners while jobs share the terminal
-        return False
 
 
 def job_names(paths: list[Path]) -> list[str]:
@@ -76,52 +50,45 @@ def job_names(paths: list[Path]) -> list[str]:
     return names
 
 
+def _buffer_console() -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    return Console(file=buffer, highlight=False, force_terminal=False, width=120), buffer
+
+
 def run_per_path(
     paths: list[Path],
     concurrency: int,
-    job: Callable[[Path, str], None],
+    job: Callable[[Path, str, Console], int],
     *,
     show: bool = True,
 ) -> list[JobResult]:
-    """Run `job(path, name)` for every path, `concurrency` at a time; results in input order.
-
-    A job ends by raising typer.Exit (its exit code) or CliError (a
-    one-line error). With `show`, each job's output is printed when it finishes.
-    """
+    """Run `job(path, name, console) -> exit code` for every path, `concurrency` at a time;
+    results in input order. With `show`, each job's output is printed when it finishes."""
     names = job_names(paths)
-    proxy = _PerThreadStdout(sys.stdout)
     printing = threading.Lock()
 
     def one(path: Path, name: str) -> JobResult:
-        buffer = proxy.open_buffer()
+        console, buffer = _buffer_console()
         result = JobResult(path=path, name=name, exit_code=0, output="")
         try:
-            job(path, name)
-        except (typer.Exit, click.exceptions.Exit) as done:
-            result.exit_code = done.exit_code
+            result.exit_code = job(path, name, console)
         except CliError as failure:
-            result.exit_code, result.error = failure.exit_code, redact(str(failure))
+            result.exit_code, result.error = exit_code_for(failure), redact(str(failure))
         except Exception as failure:  # noqa: BLE001 - one job's bug must not end the others
-            result.exit_code = EXIT_RUNTIME
-            result.error = f"internal error: {type(failure).__name__}: {redact(str(failure))[:300]}"
-        finally:
-            proxy.close_buffer()
+            result.exit_code = exit_code_for(failure)
+            result.error = f"{type(failure).__name__}: {redact(str(failure))[:300]}"
         result.output = buffer.getvalue()
         if show:
             with printing:
-                proxy._fallback.write(f"── {name} ({path}) ──\n{result.output}")
+                sys.stdout.write(f"── {name} ({path}) ──\n{result.output}")
                 if result.error:
-                    proxy._fallback.write(f"error: {result.error}\n")
-                proxy._fallback.flush()
+                    sys.stdout.write(f"error: {result.error}\n")
+                sys.stdout.flush()
         return result
 
-    previous, sys.stdout = sys.stdout, proxy
-    try:
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="job") as pool:
-            futures = [pool.submit(one, p, n) for p, n in zip(paths, names)]
-            return [f.result() for f in futures]
-    finally:
-        sys.stdout = previous
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="job") as pool:
+        futures = [pool.submit(one, p, n) for p, n in zip(paths, names, strict=True)]
+        return [f.result() for f in futures]
 
 
 def batch_exit_code(results: list[JobResult]) -> int:
@@ -131,51 +98,54 @@ def batch_exit_code(results: list[JobResult]) -> int:
 
 def print_batch_summary(results: list[JobResult]) -> None:
     """One line per job: its name, outcome and exit code."""
-    words = {0: "approved", 1: "not approved", 2: "bad input", 3: "failed"}
     print(f"{len(results)} job(s):")
     for r in results:
-        outcome = words.get(r.exit_code, f"exit {r.exit_code}")
+        outcome = EXIT_WORDS.get(r.exit_code, f"exit {r.exit_code}")
         print(f"  {r.name}: {outcome}" + (f" — {r.error}" if r.error else ""))
 
 
-def harden_each(command: Callable[..., None], args: dict[str, Any]) -> int:
+def harden_each(settings: HardenSettings, concurrency: int) -> int:
     """`harden PATH... --concurrency N`: one run per path, results in --out/<name>/."""
-    if args.get("report") is not None:
+    from devsecbots.jobs.harden import run_harden
+
+    if settings.report is not None:
         raise input_error(
             "--report: with --concurrency each job writes its report in --out/<name>/"
         )
-    out = args.get("out")
 
-    def job(path: Path, name: str) -> None:
-        target = None if out is None else out / name
-        command(**{**args, "paths": [path], "out": target, "concurrency": None})
+    def job(path: Path, name: str, console: Console) -> int:
+        out = None if settings.out is None else settings.out / name
+        return run_harden(dataclasses.replace(settings, paths=[path], out=out), console)
 
-    results = run_per_path(list(args["paths"]), args["concurrency"], job)
+    results = run_per_path(list(settings.paths), concurrency, job)
     print_batch_summary(results)
     return batch_exit_code(results)
 
 
-def review_each(command: Callable[..., None], args: dict[str, Any]) -> int:
+def review_each(settings: ReviewSettings, concurrency: int) -> int:
     """`review PATH... --concurrency N`: one review per path, printed (or written) as one result.
 
     json: an array of per-path results (each with "path"); sarif: one log with a run per path;
     text: one section per path. Exit code: the worst of the jobs'.
     """
-    fmt, output = args.get("format", "text"), args.get("output")
+    from devsecbots.jobs.review import run_review
 
-    def job(path: Path, _name: str) -> None:
-        command(**{**args, "paths": [path], "output": None, "concurrency": None})
+    notes = Console(stderr=True, highlight=False)
 
-    results = run_per_path(list(args["paths"]), args["concurrency"], job, show=False)
-    text = combine_reviews(fmt, results)
-    if output is not None:
-        write_atomic(output, (text + "\n").encode("utf-8"))
-        print(f"written to {output}", file=sys.stderr)
+    def job(path: Path, _name: str, console: Console) -> int:
+        one = dataclasses.replace(settings, paths=[path], output=None)
+        return run_review(one, console, err=notes)  # notes (skips, mode) go to stderr as before
+
+    results = run_per_path(list(settings.paths), concurrency, job, show=False)
+    text = combine_reviews(settings.format, results)
+    if settings.output is not None:
+        write_atomic(settings.output, (text + "\n").encode("utf-8"))
+        notes.print(f"written to {settings.output}", markup=False)
     else:
-        print(text)
+        sys.stdout.write(text + "\n")
     for r in results:
         if r.error:
-            print(f"error: {r.name}: {r.error}", file=sys.stderr)
+            notes.print(f"error: {r.name}: {r.error}", markup=False)
     return batch_exit_code(results)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -15,7 +16,7 @@ from devsecbots.graphs.state import DevSecState
 from devsecbots.output import copy_atomic, safe_target, write_atomic, write_tree
 from devsecbots.progress import severity_summary
 from devsecbots.report import build_report, render_markdown
-from devsecbots.snapshot import Snapshot
+from devsecbots.snapshot import Snapshot, SnapshotStore, changed_since, snapshot_again
 from devsecbots.text import escape
 
 MARKDOWN_REPORT = "SECURITY-REPORT.md"
@@ -32,11 +33,12 @@ def finish_run(
     report_path: Path | None = None,
     skipped: list[tuple[str, str]] = (),
     verbatim: dict[str, Snapshot] | None = None,
+    modes: dict[str, int] | None = None,
 ) -> int:
     """Write files + reports, print the summary table; return exit code 0 or 1."""
     files = state.get("files") or {}
     try:
-        written = write_tree(out, files)
+        written = write_tree(out, files, modes)
         for rel, source in (verbatim or {}).items():
             copy_atomic(source, safe_target(out, rel))
     except (ValueError, OSError) as err:
@@ -112,3 +114,68 @@ def print_diff_summary(before: dict[str, str], after: dict[str, str], console: C
         console.print(table)
     else:
         console.print("no file changed")
+
+
+def finish_harden(
+    state: DevSecState,
+    ctx: Context,
+    *,
+    out: Path,
+    thread_id: str,
+    console: Console,
+    report_path: Path | None,
+    skipped: list[tuple[str, str]],
+    verbatim: dict[str, Snapshot],
+    modes: dict[str, int] | None = None,
+) -> int:
+    """A harden run's end (also after `resume`): the diff, what autofix could not fix, then
+    finish_run; the exit code."""
+    print_diff_summary(state.get("input_files") or {}, state.get("files") or {}, console)
+    unfixable = state.get("unfixable") or []
+    if unfixable and state.get("status") != "approved":
+        console.print(f"no automatic fix for: {severity_summary(unfixable)}")
+        for f in unfixable[:20]:
+            where = f"{f['file']}:{f['line']} {f['rule_id'] or f['cwe']} {f['title']}"
+            console.print(f"  [dim]{escape(where)}[/]")
+    return finish_run(
+        state,
+        ctx,
+        out=out,
+        thread_id=thread_id,
+        console=console,
+        report_path=report_path,
+        skipped=skipped,
+        verbatim=verbatim or None,
+        modes=modes,
+    )
+
+
+def say_if_input_changed(settings: dict[str, Any], state: dict, console: Console) -> None:
+    """The run continues from its snapshot of the input; say so when the input changed since."""
+    root, files = settings.get("input_root"), state.get("input_files") or {}
+    if not root or settings.get("in_place"):
+        return
+    changed = changed_since(Path(root), files)
+    if changed:
+        shown = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
+        console.print(
+            f"[yellow]the input changed since the run started ({escape(shown)}): the run "
+            "continues from its snapshot of the input, taken when it started[/]"
+        )
+
+
+def verbatim_sources(
+    settings: dict[str, Any], skipped: list, console: Console
+) -> dict[str, Snapshot]:
+    """Binary/oversized inputs to copy as-is, read again (once, without following symlinks) and
+    checked against the run's snapshot; ones that changed or vanished since are reported."""
+    found, store = {}, SnapshotStore()
+    for rel, record in (settings.get("verbatim") or {}).items():
+        snap = snapshot_again(record, store)
+        if isinstance(snap, Snapshot):
+            found[rel] = snap
+            continue
+        source = record["path"] if isinstance(record, dict) else record
+        console.print(f"[yellow]{escape(f'input {source} {snap}; {rel} not copied')}[/]")
+        skipped.append((rel, f"input {source} {snap} (at resume)"))
+    return found

@@ -8,9 +8,8 @@ then stays paused and `devsecbots resume THREAD --decision ...` continues it).
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.console import Console
 from rich.prompt import Prompt
 from rich.syntax import Syntax
@@ -21,14 +20,6 @@ from devsecbots.progress import severity_summary
 from devsecbots.text import escape
 
 MAX_DIFF_LINES = 300
-HumanReview = Annotated[
-    bool,
-    typer.Option(
-        "--human-review",
-        help="Pause before the run ends approved: a person approves, rejects with a comment for "
-        "DevBot (the loop goes on), or stops the run.",
-    ),
-]
 
 
 def decider_for(console: Console, *, human_review: bool, persist: bool) -> Decider:

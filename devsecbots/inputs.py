@@ -39,6 +39,7 @@ class LoadedInput:
     files: dict[str, str] = field(default_factory=dict)
     verbatim: dict[str, Snapshot] = field(default_factory=dict)  # binary/oversized: as read
     store: SnapshotStore = field(default_factory=SnapshotStore)  # holds the verbatim bytes
+    modes: dict[str, int] = field(default_factory=dict)  # permission bits of the text files
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
@@ -59,6 +60,22 @@ def load_inputs(paths: list[Path], *, max_bytes: int = MAX_FILE_BYTES) -> Loaded
         else:
             _add_file(path, root, loaded, max_bytes)
     return loaded
+
+
+def require_python(loaded: LoadedInput, paths: list[Path], command: str) -> None:
+    """An honest gate: with no Python file to look at, say so (exit 2) instead of approving."""
+    if any(rel.endswith(".py") for rel in loaded.files):
+        return
+    where = ", ".join(str(p) for p in paths)
+    found = len(loaded.files) + len(loaded.verbatim)
+    if found:
+        why = f"{found} file(s) found, none of them Python (*.py)"
+    elif loaded.skipped:
+        rel, reason = loaded.skipped[0]
+        why = f"everything found was skipped ({rel}: {reason})"
+    else:
+        why = "no files at all (" + ", ".join(sorted(SKIP_DIRS)[:4]) + " … are not looked into)"
+    raise input_error(f"nothing to {command} under {where}: {why}")
 
 
 def _common_root(paths: list[Path]) -> Path:
@@ -116,6 +133,7 @@ def _add_file(path: Path, root: Path, loaded: LoadedInput, max_bytes: int) -> No
         return
     try:
         loaded.files[rel] = data.decode("utf-8")
+        loaded.modes[rel] = path.stat().st_mode & 0o777
     except UnicodeDecodeError:
         loaded.skipped.append((rel, "not UTF-8 text"))
         loaded.verbatim[rel] = loaded.store.add_bytes(path, data)

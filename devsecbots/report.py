@@ -7,8 +7,8 @@ from typing import Any
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState
-from devsecbots.text import md_cell, md_code, md_text
 from devsecbots.nodes.sandbox.layout import has_tests
+from devsecbots.text import md_cell, md_code, md_text
 
 REPORT_VERSION = 1
 
@@ -126,4 +126,3 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"- {md_code(s['path'])}: {md_text(s['reason'])}" for s in report["skipped"]
         ]
     return "\n".join(lines) + "\n"
-

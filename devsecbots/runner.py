@@ -18,6 +18,7 @@ from langgraph.types import Command
 from rich.console import Console
 
 from devsecbots.errors import (
+    EXIT_BAD_INPUT,
     EXIT_RUNTIME,
     CliError,
     exit_code_for,
@@ -137,8 +138,10 @@ def classify_error(err: Exception, ctx: Context, thread_id: str, resumable: bool
     if isinstance(err, CliError):
         return err
     if isinstance(err, DevSecError):
-        code = exit_code_for(err)
-        return CliError(redact(str(err)) + (hint if code == EXIT_RUNTIME else ""), code)
+        message = redact(str(err))
+        if exit_code_for(err) == EXIT_BAD_INPUT:
+            return input_error(message)
+        return runtime_error(message + hint)
     if isinstance(err, openai.APITimeoutError):
         return runtime_error(
             f"model server {server} did not answer in {ctx.request_timeout:g}s{hint}"

@@ -20,14 +20,22 @@ _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": 
 
 
 def to_sarif(
-    findings: list[Finding], *, tool_version: str, root: str | None = None
+    findings: list[Finding],
+    *,
+    tool_version: str,
+    root: str | None = None,
+    source: str | Path | None = None,
 ) -> dict[str, Any]:
     """One SARIF 2.1.0 log with one run: a rule per rule id, a result per finding.
 
-    File paths are written as relative POSIX URIs; with `root`, they are relative to the
-    %SRCROOT% base recorded in originalUriBaseIds. Waived findings carry an inSource suppression
-    whose justification is the waiver's reason.
+    Findings name files relative to `source` (default: `root`). With `root` (the CLI passes the
+    working directory: the repository root in CI), URIs are relative POSIX paths from the
+    %SRCROOT% base recorded in originalUriBaseIds, and a file outside `root` gets an absolute
+    file:// URI; without it, the finding's path as it is. Waived findings carry an inSource
+    suppression whose justification is the waiver's reason.
     """
+    base = Path(root).resolve() if root is not None else None
+    where = Path(source).resolve() if source is not None else base
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for finding in findings:
@@ -36,7 +44,8 @@ def to_sarif(
             rules[rule_id] = _rule(rule_id, finding)
         else:
             _widen(rules[rule_id], finding)
-        results.append(_result(finding, rule_id, list(rules).index(rule_id), root is not None))
+        artifact = _artifact(finding.get("file") or "", base, where)
+        results.append(_result(finding, rule_id, list(rules).index(rule_id), artifact))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -49,8 +58,8 @@ def to_sarif(
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
-    if root is not None:
-        run["originalUriBaseIds"] = {ROOT_BASE_ID: {"uri": Path(root).resolve().as_uri() + "/"}}
+    if base is not None:
+        run["originalUriBaseIds"] = {ROOT_BASE_ID: {"uri": base.as_uri().rstrip("/") + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
@@ -99,7 +108,21 @@ def _tags(finding: Finding) -> list[str]:
     return tags
 
 
-def _result(finding: Finding, rule_id: str, rule_index: int, rooted: bool) -> dict[str, Any]:
+def _artifact(file: str, base: Path | None, source: Path | None) -> dict[str, Any]:
+    """The artifactLocation of a finding's file: relative to %SRCROOT%, else absolute."""
+    rel = file.replace("\\", "/").lstrip("/")
+    if base is None or source is None:
+        return {"uri": quote(rel, safe="/")}
+    path = source.joinpath(*rel.split("/"))
+    if path.is_relative_to(base):
+        inside = path.relative_to(base).as_posix()
+        return {"uri": quote(inside, safe="/"), "uriBaseId": ROOT_BASE_ID}
+    return {"uri": path.as_uri()}
+
+
+def _result(
+    finding: Finding, rule_id: str, rule_index: int, artifact: dict[str, Any]
+) -> dict[str, Any]:
     """One SARIF result for one finding."""
     result: dict[str, Any] = {
         "ruleId": rule_id,
@@ -114,7 +137,7 @@ def _result(finding: Finding, rule_id: str, rule_index: int, rooted: bool) -> di
         },
     }
     if finding.get("file"):
-        result["locations"] = [_location(finding, rooted)]
+        result["locations"] = [_location(finding, artifact)]
         result["partialFingerprints"] = {"devsecbotsFindingHash/v1": _fingerprint(finding, rule_id)}
     if finding.get("waiver"):
         result["suppressions"] = [
@@ -131,13 +154,8 @@ def _message(finding: Finding) -> str:
     return text
 
 
-def _location(finding: Finding, rooted: bool) -> dict[str, Any]:
-    """physicalLocation with a relative POSIX URI and a 1-based line (1 for whole-file findings)."""
-    artifact: dict[str, Any] = {
-        "uri": quote(finding["file"].replace("\\", "/").lstrip("/"), safe="/")
-    }
-    if rooted:
-        artifact["uriBaseId"] = ROOT_BASE_ID
+def _location(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any]:
+    """physicalLocation with the file's URI and a 1-based line (1 for whole-file findings)."""
     region: dict[str, Any] = {"startLine": max(1, int(finding.get("line") or 0))}
     if finding.get("snippet"):
         region["snippet"] = {"text": finding["snippet"]}

@@ -12,15 +12,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite import SqliteSaver
+from typing import TYPE_CHECKING, Any
 
 from devsecbots.errors import input_error
+from devsecbots.settings import RUN_METADATA_KEY
 
-RUN_METADATA_KEY = "devsecbots"
+if TYPE_CHECKING:  # the savers load when a store is opened: `runs` with none stays instant
+    from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's checkpoint write
 PROBE_TIMEOUT_MS = 2000  # how long opening waits for a lock before calling the file locked
@@ -54,6 +54,8 @@ def open_checkpointer(
 ) -> Iterator[BaseCheckpointSaver]:
     """Open the run store. `must_exist` (resume, history, runs) never creates a new database."""
     if not persist:
+        from langgraph.checkpoint.memory import InMemorySaver
+
         yield InMemorySaver()
     elif is_postgres_url(db):
         with _open_postgres(db.strip()) as saver:  # type: ignore[union-attr]
@@ -82,6 +84,8 @@ def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
             f"cannot open run database {path}: {reason}; pass --db PATH or --no-persist"
         ) from None
     try:
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
         if existed:
             _check_ours(conn, path)
         saver = SqliteSaver(conn)
@@ -224,18 +228,6 @@ def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
-def resolved_models(ctx: Any) -> dict[str, str]:
-    """The models and server a run really uses (flags or environment), to store with it so a
-    resume does not depend on the environment; the API key is never among them."""
-    if ctx.is_offline():
-        return {}
-    return {
-        "dev_model": ctx.resolved_dev_model(),
-        "sec_model": ctx.resolved_sec_model(),
-        "base_url": ctx.resolved_base_url(),
-    }
-
-
 def stored_settings(saver: BaseCheckpointSaver, thread_id: str, db: str | None) -> dict[str, Any]:
     """A CLI run's stored settings; an unknown or foreign thread is an input error (exit 2)."""
     checkpoint = latest_checkpoint(saver, thread_id)
@@ -268,7 +260,7 @@ def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
         "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
         "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}"
     )
-    if isinstance(saver, SqliteSaver):
+    if type(saver).__name__ == "SqliteSaver":
         with saver.lock:
             rows = guard_store(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
         return [row[0] for row in rows]

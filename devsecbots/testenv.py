@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from devsecbots.errors import input_error
 from devsecbots.inputs import LoadedInput
@@ -18,6 +17,7 @@ from devsecbots.nodes.appenv import (
     found_venv,
 )
 from devsecbots.nodes.sandbox import has_tests
+from devsecbots.text import escape
 
 
 def tests_python(

@@ -4,54 +4,135 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from devsecbots.graphs.state import Severity
 from devsecbots.nodes.analyzers.registry import default_analyzers
 
+# The same levels as graphs.state.Severity (a test keeps them equal), spelled here so that
+# the CLI can read the settings without importing the state models (pydantic): start-up time.
+Severity = Literal["low", "medium", "high", "critical"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 DEFAULT_ANALYZERS = default_analyzers()  # from the analyzer registry (bandit, semgrep)
 
 
-@dataclass(kw_only=True)
-class Context:
-    """Settings for one run; nodes read them from `runtime.context`."""
-
-    dev_model: str = field(default="", metadata={"description": "DevBot's model name"})
-    sec_model: str = field(default="", metadata={"description": "SecBot's model name"})
-    base_url: str = field(
-        default="", metadata={"description": "Any OpenAI-compatible server; empty = OpenAI"}
-    )
-    structured_method: StructuredMethod = "json_schema"
-    max_rounds: int = 4
-    blocking_severity: Severity = "medium"
-    analyzers: tuple[str, ...] = DEFAULT_ANALYZERS
-    offline: bool | None = field(
-        default=None,
-        metadata={"description": "True: no model at all; None: offline when no model is set"},
-    )
-    stall_rounds: int = 2
-    max_tokens_budget: int = 0  # 0 = unlimited
-    request_timeout: float = 120.0
-    max_retries: int = 3
-    # Seconds; 0 = unlimited. Checked at the end of every round, and it cuts short a model call
-    # in flight (the call's timeout is what is left of it).
-    max_wall_time: float = 0.0
-    started_at: float = field(
-        default=0.0,
-        metadata={"description": "Epoch seconds this run (or resume) started; set by the runner"},
-    )
-    temperature: float | None = None
-    human_review: bool = False
-    run_tests: bool = True
-    tests_python: str = field(
-        default="",
+def setting(
+    default: Any,
+    flag: str = "",
+    description: str = "",
+    *,
+    choices: tuple[str, ...] = (),
+    stored: bool = True,
+    **limits: float,
+) -> Any:
+    """A Context field with what the CLI derives from it: its `flag` (none = not a CLI option),
+    help text, allowed `choices`, numeric `limits` (min/max), and whether a run stores it."""
+    return field(
+        default=default,
         metadata={
-            "description": "Interpreter for the input's tests (--python, or a venv found in the "
-            "input); empty: a cached venv built from the input's requirements"
+            "description": description,
+            "flag": flag,
+            "choices": choices,
+            "stored": stored,
+            "limits": limits,
         },
     )
-    audit_deps: bool = False  # pip-audit the pinned requirements (needs the network)
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Settings for one run; nodes read them from `runtime.context`.
+
+    This is the one definition of the run settings: the CLI options (flag, default, help), the
+    metadata stored with a run and what `devsecbots resume` restores are derived from these
+    fields (devsecbots/settings.py, devsecbots/options.py). A new setting is a new field here.
+    """
+
+    dev_model: str = setting("", "--dev-model", "DevBot's model (overrides --model).")
+    sec_model: str = setting("", "--sec-model", "SecBot's model (overrides --model).")
+    base_url: str = setting(
+        "",
+        "--base-url",
+        "Any OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL).",
+    )
+    structured_method: StructuredMethod = setting(
+        "json_schema",
+        "--structured-method",
+        "How models return structured answers.",
+        choices=("json_schema", "function_calling", "json_mode"),
+    )
+    max_rounds: int = setting(
+        4, "--max-rounds", "Stop after this many DevBot rounds.", min=1, max=50
+    )
+    blocking_severity: Severity = setting(
+        "medium",
+        "--blocking-severity",
+        "Findings at or above this severity block approval.",
+        choices=("low", "medium", "high", "critical"),
+    )
+    analyzers: tuple[str, ...] = setting(
+        DEFAULT_ANALYZERS, "--analyzers", "Comma-separated analysers.", choices=DEFAULT_ANALYZERS
+    )
+    offline: bool | None = setting(
+        None,
+        "--offline",
+        "Use no model: analyser SecBot, autofix DevBot (default: offline when no model is set).",
+    )
+    stall_rounds: int = setting(2, description="Rounds without progress before a run stalls")
+    max_tokens_budget: int = setting(
+        0,
+        "--max-tokens-budget",
+        "Stop when the run has used this many tokens (0 = no limit).",
+        min=0,
+    )
+    request_timeout: float = setting(
+        120.0,
+        "--request-timeout",
+        "Seconds to wait for one model answer before retrying.",
+        min=0.1,
+    )
+    max_retries: int = setting(
+        3,
+        "--max-retries",
+        "Retries of a failed model call (429/5xx/timeouts, with backoff honouring Retry-After).",
+        min=0,
+        max=20,
+    )
+    max_wall_time: float = setting(
+        0.0,
+        "--max-wall-time",
+        "Stop once the run has taken this many seconds, cutting short a model call in flight "
+        "(0 = no limit).",
+        min=0,
+    )
+    started_at: float = setting(
+        0.0,
+        description="Epoch seconds this run (or resume) started; set by the runner",
+        stored=False,
+    )
+    temperature: float | None = setting(None, description="Sampling temperature; None = server's")
+    human_review: bool = setting(
+        False,
+        "--human-review",
+        "Pause before the run ends approved: a person approves, rejects with a comment for "
+        "DevBot (the loop goes on), or stops the run.",
+    )
+    run_tests: bool = setting(
+        True,
+        "--tests/--no-tests",
+        "Run the input's own tests, sandboxed, after every round.",
+    )
+    tests_python: str = setting(
+        "",
+        "--python",
+        "A Python with pytest for the input's tests (default: a venv found in the input, else one "
+        "built from its requirements and cached).",
+    )
+    audit_deps: bool = setting(
+        False,
+        "--audit-deps",
+        "Audit the pinned requirements with pip-audit (needs the network); known-vulnerable "
+        "versions block.",
+    )
 
     def resolved_dev_model(self) -> str:
         """DevBot's model: the flag, then DEVSECBOTS_DEV_MODEL, then DEVSECBOTS_MODEL."""

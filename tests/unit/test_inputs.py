@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from devsecbots.errors import CliError
+from devsecbots.errors import CliError, exit_code_for
 from devsecbots.inputs import load_inputs
 
 
@@ -34,4 +34,4 @@ def test_directory_is_loaded_with_skips_reported(tmp_path: Path) -> None:
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(CliError) as err:
         load_inputs([tmp_path / "nope"])
-    assert err.value.exit_code == 2 and "no such file" in str(err.value)
+    assert exit_code_for(err.value) == 2 and "no such file" in str(err.value)
