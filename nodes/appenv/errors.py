@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from devsecbots.nodes.errors import DevSecError
+from devsecbots.nodes.errors import ConfigurationError
 
 
-class RequirementsError(DevSecError):
+class RequirementsError(ConfigurationError):
     """A requirements line that cannot or must not be installed (bad input: exit 2)."""
 
-    exit_code = 2
 
-
-class InterpreterError(DevSecError):
+class InterpreterError(ConfigurationError):
     """--python names no usable interpreter, or one without pytest (bad input: exit 2)."""
-
-    exit_code = 2
 
 
 class EnvironmentUnavailable(OSError):

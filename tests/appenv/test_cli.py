@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from devsecbots.cli import app
-from devsecbots.errors import CliError
+from devsecbots.errors import CliError, exit_code_for
 from tests.conftest import cli, cli_env
 from tests.sandbox.test_run import CALC, CALC_TESTS
 
@@ -42,7 +42,7 @@ def refusal(source: Path, out: Path, *extra: str) -> str:
     """Run harden in this process expecting bad input: the one-line message (exit 2)."""
     done = CliRunner().invoke(app, ["harden", str(source), "--out", str(out), "--offline", *extra])
     assert isinstance(done.exception, CliError), done.output
-    assert done.exception.exit_code == 2 and not out.exists()
+    assert exit_code_for(done.exception) == 2 and not out.exists()
     message = str(done.exception)
     assert "\n" not in message
     return message

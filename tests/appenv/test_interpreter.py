@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from devsecbots.nodes.appenv import InterpreterError, checked_python, found_venv
 
+from devsecbots.errors import exit_code_for
+
 
 def bare_venv(where: Path) -> Path:
     """A real venv without pip or pytest; its interpreter."""
@@ -31,7 +33,7 @@ def test_python_that_is_not_there_or_not_a_program_is_refused(
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(InterpreterError, match=says) as caught:
         checked_python(str(tmp_path / name))
-    assert caught.value.exit_code == 2
+    assert exit_code_for(caught.value) == 2
 
 
 def test_a_program_that_is_not_python_is_refused(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from devsecbots.nodes.appenv import RequirementsError, declared_requirements
 
+from devsecbots.errors import exit_code_for
+
 
 def test_requirements_are_normalised_sorted_and_followed() -> None:
     files = {
@@ -71,7 +73,7 @@ def test_lines_that_would_install_something_else_than_a_named_package_are_refuse
         declared_requirements({"requirements.txt": f"flask\n{line}\n"})
     message = str(caught.value)
     assert says in message and "\n" not in message
-    assert caught.value.exit_code == 2
+    assert exit_code_for(caught.value) == 2
 
 
 def test_bad_pyproject_is_refused_with_its_name() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from devsecbots.commands.resume import verbatim_sources
+from devsecbots.finish import verbatim_sources
 from devsecbots.inputs import load_inputs
 from devsecbots.output import copy_atomic
 from devsecbots.snapshot import changed_since

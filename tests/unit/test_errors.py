@@ -14,7 +14,7 @@ from devsecbots.nodes.errors import (
     WallTimeExceeded,
 )
 
-from devsecbots.errors import CliError, exit_code_for
+from devsecbots.errors import CliError, exit_code_for, input_error, runtime_error
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,8 @@ from devsecbots.errors import CliError, exit_code_for
         (WallTimeExceeded(1.0, 1.2), 3),
         (RunFailure("broke"), 3),
         (DevSecError("anything else"), 3),
-        (CliError("given", 2), 2),
+        (input_error("given"), 2),
+        (runtime_error("given"), 3),
     ],
 )
 def test_exit_codes_are_decided_at_the_cli_edge(error: Exception, code: int) -> None:
