@@ -46,6 +46,7 @@ def build_report(
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
+        "probes": state.get("probe_report") or {},
         "history": [
             {**record, "tokens": record["input_tokens"] + record["output_tokens"]}
             for record in state.get("history") or []
@@ -98,6 +99,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"| {f['severity']} | `{where}` | {f['cwe'] or '—'} | {'+'.join(f['sources'])} | "
                 f"{f['title'].replace('|', '/')} | {f['waiver'] or '—'} |"
             )
+    lines += _probe_lines(report.get("probes") or {})
     if report["advice"]:
         lines += ["", "## Advice (non-blocking)", ""] + [f"- {a}" for a in report["advice"]]
     if report["files"]:
@@ -105,3 +107,24 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"- `{f['path']}` sha256 `{f['sha256'][:16]}…`" for f in report["files"]
         ]
     return "\n".join(lines) + "\n"
+
+
+def _probe_lines(probes: dict[str, Any]) -> list[str]:
+    """The probe stage of the last round: each attack and its outcome, or why none ran."""
+    if not probes:
+        return []
+    if probes.get("status") != "probed":
+        return ["", "## Probes", "", f"Not probed: {probes.get('reason') or 'no reason given'}."]
+    lines = [
+        "",
+        "## Probes",
+        "",
+        f"The app was attacked in the sandbox ({probes.get('environment') or 'its environment'}).",
+        "",
+        "| Probe | Result | Evidence |",
+        "|---|---|---|",
+    ]
+    for r in probes.get("results") or []:
+        evidence = r["evidence"].replace("|", "\\|")
+        lines.append(f"| {r['title']} | {r['status'].replace('_', ' ')} | {evidence} |")
+    return lines

@@ -41,6 +41,14 @@ class Context:
     temperature: float | None = None
     human_review: bool = False
     run_tests: bool = True
+    probe: bool = field(
+        default=True,
+        metadata={"description": "Attack the app in the sandbox once the static checks are clean"},
+    )
+    app_python: str = field(
+        default="", metadata={"description": "Python with the app's requirements, for the probes"}
+    )
+    probe_timeout: float = 60.0
 
     def resolved_dev_model(self) -> str:
         """DevBot's model: the flag, then DEVSECBOTS_DEV_MODEL, then DEVSECBOTS_MODEL."""

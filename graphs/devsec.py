@@ -1,7 +1,9 @@
 """The DevBot ⇄ SecBot state machine.
 
-    START → develop → review → approval_check ─┬→ develop   (changes requested, rounds left)
-                                                └→ END       (approved | max rounds | stalled)
+    START → develop → review → probe → approval_check ─┬→ develop  (changes requested, rounds left)
+                                                        └→ END      (approved | max rounds | stalled)
+
+`probe` attacks the running app in the sandbox once the static checks are clean.
 
 `build_graph()` is the factory (and the extension point); the module-level `graph` is compiled
 without a checkpointer for LangGraph Studio / `langgraph dev`, which bring their own.
@@ -18,13 +20,14 @@ from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.approval import approval_check, route_after_approval
 from devsecbots.nodes.develop import develop
+from devsecbots.nodes.probe import probe
 from devsecbots.nodes.review import review
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
 
-NODES_PER_ROUND = 3
-BUILT_IN_NODES = ("develop", "review", "approval_check")
+NODES_PER_ROUND = 4
+BUILT_IN_NODES = ("develop", "review", "probe", "approval_check")
 _NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
@@ -61,6 +64,7 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     builder = StateGraph(DevSecState, context_schema=Context, input_schema=InputState)
     builder.add_node("develop", develop)
     builder.add_node("review", review)
+    builder.add_node("probe", probe)
     builder.add_node("approval_check", approval_check)
     for extra in extra_nodes:
         builder.add_node(extra.name, extra.fn)
@@ -68,7 +72,7 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     chain += [e.name for e in extra_nodes if e.after == "develop"]
     chain += ["review"]
     chain += [e.name for e in extra_nodes if e.after == "review"]
-    chain += ["approval_check"]
+    chain += ["probe", "approval_check"]
     for source, target in zip(chain, chain[1:]):
         builder.add_edge(source, target)
     builder.add_conditional_edges("approval_check", route_after_approval)

@@ -71,14 +71,22 @@ def run_project_tests(files: dict[str, str], *, timeout: float = DEFAULT_TIMEOUT
         raise SandboxUnavailable(
             "pytest is not installed in this Python (pip install pytest, or pass --no-tests)"
         )
-    owner = _unprivileged_ids() if os.geteuid() == 0 else None
-    if owner and not _interpreter_reachable_by_others():
-        owner = None  # the launcher then stays uid 0 but drops every capability
+    owner = sandbox_owner(sys.executable)
     box = layout.create(files, owner)
     try:
         return _run(box, timeout, owner)
     finally:
         layout.remove(box)
+
+
+def sandbox_owner(python: str) -> tuple[int, int] | None:
+    """The (uid, gid) a root caller hands the sandbox to, or None to stay uid 0 without capabilities
+    (not root, or the interpreter is not reachable by an unrelated user)."""
+    if os.geteuid() != 0:
+        return None
+    if not _interpreter_reachable_by_others(python):
+        return None
+    return _unprivileged_ids()
 
 
 def sandbox_environment(box: layout.SandboxDir) -> dict[str, str]:
@@ -135,7 +143,36 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
         "junit_family=xunit2",
         f"--rootdir={box.project}",
     ]
-    config = launcher_config(box, pytest_argv, timeout=timeout, owner=owner)
+    exit_code, timed_out, duration, tail, layers = execute(box, pytest_argv, timeout, owner)
+    cases = read_junit(str(junit))
+    counts = dict(
+        passed=len(cases.passed),
+        failed=len(cases.failed),
+        errors=len(cases.errors),
+        skipped=cases.skipped,
+    )
+    return TestRun(
+        **counts,
+        failing=tuple(sorted(cases.failed + cases.errors)),
+        passed_ids=cases.passed,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        duration=round(duration, 3),
+        summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
+        isolation=(*layers, "audit-hook"),
+        output=tail,
+    )
+
+
+def execute(
+    box: layout.SandboxDir, argv: list[str], timeout: float, owner: tuple[int, int] | None
+) -> tuple[int, bool, float, str, list[str]]:
+    """Run `argv` in the sandbox `box` through the launcher.
+
+    Returns (exit code, timed out, seconds, output tail, layers in force); raises
+    SandboxUnavailable when no kernel barrier could be put in place.
+    """
+    config = launcher_config(box, argv, timeout=timeout, owner=owner)
     command = [sys.executable, "-I", str(LAUNCHER), json.dumps(config)]
     started = time.monotonic()
     with tempfile.TemporaryFile() as output:  # unnamed: nothing in the sandbox can reach it
@@ -166,24 +203,7 @@ def _run(box: layout.SandboxDir, timeout: float, owner: tuple[int, int] | None) 
             "the tests were not run: this system offers neither a network namespace nor Landlock "
             f"for them (isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
-    cases = read_junit(str(junit))
-    counts = dict(
-        passed=len(cases.passed),
-        failed=len(cases.failed),
-        errors=len(cases.errors),
-        skipped=cases.skipped,
-    )
-    return TestRun(
-        **counts,
-        failing=tuple(sorted(cases.failed + cases.errors)),
-        passed_ids=cases.passed,
-        exit_code=exit_code,
-        timed_out=timed_out,
-        duration=round(duration, 3),
-        summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
-        isolation=(*layers, "audit-hook"),
-        output=tail,
-    )
+    return exit_code, timed_out, duration, tail, layers
 
 
 def _kill_group(pgid: int) -> None:
@@ -202,14 +222,14 @@ def _unprivileged_ids() -> tuple[int, int]:
         return 65534, 65534
 
 
-def _interpreter_reachable_by_others() -> bool:
+def _interpreter_reachable_by_others(python: str) -> bool:
     """Whether a user with no relation to ours can run this interpreter and read its libraries
     (not so when Python lives under a private home, e.g. pyenv in /root)."""
-    paths = {
-        os.path.realpath(sys.executable),
-        os.path.realpath(sys.prefix),
-        os.path.realpath(sys.base_prefix),
-    }
+    paths = {os.path.realpath(python), os.path.realpath(sys.base_prefix)}
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        paths.add(os.path.realpath(sys.prefix))
+    else:
+        paths.add(os.path.realpath(str(Path(python).parent.parent)))
     for path in paths:
         for folder in [path, *Path(path).parents]:
             try:

@@ -16,7 +16,7 @@ from tests.conftest import cli_env
 from tests.notebooks.offline_guard import GUARD
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NODES = ("develop", "review", "approval_check")
+NODES = ("develop", "review", "probe", "approval_check")
 
 
 def offline_cli(*args: str) -> list[str]:
@@ -56,7 +56,7 @@ def test_png_is_drawn_offline(tmp_path: Path) -> None:
     assert 5_000 < len(data) < 2_000_000
     width, height = png_size(data)
     assert 150 <= width <= 2_000 and 300 <= height <= 3_000, (width, height)
-    assert height > width  # top to bottom: start, the three nodes, end
+    assert height > width  # top to bottom: start, the four nodes, end
 
 
 def test_png_without_out_gives_one_line_and_exit_2() -> None:
@@ -69,14 +69,15 @@ def test_png_without_out_gives_one_line_and_exit_2() -> None:
 # In-process from here (CliRunner): the same typer app, without paying for a fresh interpreter.
 
 
-def test_mermaid_shows_the_three_nodes_and_the_loop() -> None:
+def test_mermaid_shows_the_four_nodes_and_the_loop() -> None:
     result = CliRunner().invoke(app, ["graph", "--format", "mermaid"])
     assert result.exit_code == 0, result.output
     text = result.stdout
     for node in NODES:
         assert f"\t{node}({node})" in text
     assert "__start__ --> develop;" in text
-    assert "develop --> review;" in text and "review --> approval_check;" in text
+    assert "develop --> review;" in text and "review --> probe;" in text
+    assert "probe --> approval_check;" in text
     assert "approval_check -.-> develop;" in text  # the loop back to DevBot
     assert "approval_check -.-> __end__;" in text
 
