@@ -6,6 +6,7 @@ import sys
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import build_graph, recursion_limit
+
 from tests.probe.helpers import app_files
 
 HARDENED = app_files("hardened_upload")
