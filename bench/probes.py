@@ -46,7 +46,7 @@ def load(root: Path) -> dict[str, str]:
 def in_process(files: dict[str, str]) -> float:
     """The same attacks with no sandbox: a temp copy, run_flask.main in this interpreter."""
     sys.path.insert(0, str(INSIDE))
-    import run_flask  # noqa: PLC0415 - the in-sandbox entry point, loaded only here
+    import run  # noqa: PLC0415 - the in-sandbox entry point, loaded only here
 
     with tempfile.TemporaryDirectory() as top:
         project = Path(top) / "project"
@@ -55,8 +55,9 @@ def in_process(files: dict[str, str]) -> float:
             (project / path).write_text(content)
         sources = [p for p in files if p.endswith(".py")]
         config = {"token": "bench", "project": str(project), "module": "app", "roots": [top]}
+        config["framework"] = "flask"
         started = time.perf_counter()
-        outcome = run_flask.main({**config, "sources": sources, "placeholders": ["SECRET_KEY"]})
+        outcome = run.main({**config, "sources": sources, "placeholders": ["SECRET_KEY"]})
         elapsed = time.perf_counter() - started
     for module in [m for m in sys.modules if m == "app"]:
         del sys.modules[module]

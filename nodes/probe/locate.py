@@ -1,4 +1,4 @@
-"""Find, without running anything, the web app a project defines and the settings it requires."""
+"""Find, without running anything, the web app a project defines and the secrets it requires."""
 
 from __future__ import annotations
 
@@ -31,24 +31,24 @@ class AppSite:
 
 
 def locate_app(files: dict[str, str]) -> AppSite:
-    """The Flask app (object or factory) of a project, or why none was found."""
+    """The Flask or FastAPI app (object or factory) of a project, or why none was found."""
     code = {p: c for p, c in files.items() if p.endswith(".py") and not is_test_path(p)}
-    frameworks = {name for name in ("fastapi", "django") if _imports(code, name)}
-    candidates = sorted(code, key=_rank)
-    for path in candidates:
-        attribute = _flask_app_in(code[path])
-        if attribute is not None:
+    for path in sorted(code, key=_rank):
+        found = _app_in(code[path])
+        if found is not None:
+            framework, attribute = found
             return AppSite(
-                framework="flask",
+                framework=framework,
                 module=_module_name(path),
                 attribute=attribute,
                 file=path,
                 placeholders=required_secrets(code),
             )
-    if frameworks:
-        named = ", ".join(sorted(frameworks))
-        return AppSite(framework=sorted(frameworks)[0], why_not=f"no probes for {named} apps yet")
-    return AppSite(framework="", why_not="no Flask app object or create_app() factory found")
+    if _imports(code, "django"):
+        return AppSite(framework="django", why_not="no probes for Django apps yet")
+    return AppSite(
+        framework="", why_not="no Flask or FastAPI app object or create_app() factory found"
+    )
 
 
 def required_secrets(code: dict[str, str]) -> tuple[str, ...]:
@@ -62,29 +62,31 @@ def required_secrets(code: dict[str, str]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _flask_app_in(source: str) -> str | None:
-    """The module-level name bound to Flask(...), "" for a create_app factory, None if neither."""
+def _app_in(source: str) -> tuple[str, str] | None:
+    """(framework, the module-level name bound to Flask(...)/FastAPI(...) or the factory's name)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
     factory = None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and _calls_flask(node.value):
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                return target.id
+        framework = _app_class(node.value) if isinstance(node, ast.Assign) else None
+        if framework and isinstance(node.targets[0], ast.Name):
+            return framework, node.targets[0].id
         if isinstance(node, ast.FunctionDef) and node.name in ("create_app", "make_app"):
-            factory = node.name
+            called = {_app_class(n) for n in ast.walk(node) if isinstance(n, ast.Call)}
+            framework = "fastapi" if "fastapi" in called else "flask"
+            factory = factory or (framework, node.name)
     return factory
 
 
-def _calls_flask(value: ast.expr) -> bool:
+def _app_class(value: ast.expr) -> str | None:
+    """'flask' for a Flask(...) call, 'fastapi' for FastAPI(...), else None."""
     if not isinstance(value, ast.Call):
-        return False
+        return None
     func = value.func
     name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-    return name == "Flask"
+    return {"Flask": "flask", "FastAPI": "fastapi"}.get(name)
 
 
 def _imports(code: dict[str, str], package: str) -> bool:

@@ -46,15 +46,14 @@ def run_probes(files: dict[str, str], ctx: Context) -> tuple[ProbeReport, list]:
         return not_probed(environment), []
     config = {
         "token": secrets.token_hex(8),
+        "framework": site.framework,
         "module": site.module,
         "attribute": site.attribute,
         "placeholders": list(site.placeholders),
         "sources": sorted(p for p in files if p.endswith(".py")),
     }
     try:
-        run = run_script(
-            files, INSIDE, "run_flask.py", config, python=python, timeout=ctx.probe_timeout
-        )
+        run = run_script(files, INSIDE, "run.py", config, python=python, timeout=ctx.probe_timeout)
     except (SandboxUnavailable, OSError) as failure:
         return not_probed(f"no sandbox for the app: {failure}", environment=environment), []
     result = run.result if isinstance(run.result, dict) else None

@@ -32,7 +32,7 @@ def test_an_app_that_does_not_import() -> None:
 
 def test_no_app_object_or_factory() -> None:
     report, _, _ = probe({"tool.py": "print('hello')\n"})
-    assert report["reason"] == "no Flask app object or create_app() factory found"
+    assert report["reason"] == "no Flask or FastAPI app object or create_app() factory found"
 
 
 def test_a_factory_app_is_found_and_probed() -> None:

@@ -1,7 +1,8 @@
-"""Entry point inside the sandbox: load the Flask app, run every probe, write the results as JSON.
+"""Entry point inside the sandbox: load the app, run every probe, write the results as JSON.
 
-Run as `python run_flask.py CONFIG_JSON` with the probe folder and the project on sys.path. Only the
-standard library and Flask are used, since this runs in the app's own environment.
+Run as `python run.py CONFIG_JSON`; the script's folder is on sys.path (it is the script's own),
+the project is added. Only the standard library and the app's framework are used, since this runs
+in the app's own environment.
 """
 
 from __future__ import annotations
@@ -13,28 +14,40 @@ import time
 import traceback
 
 
+def adapter_for(config: dict):
+    """The framework adapter around the loaded app (loading runs the app's import-time code)."""
+    if config["framework"] == "fastapi":
+        import fastapi_adapter
+
+        return fastapi_adapter.FastAPIAdapter(
+            fastapi_adapter.load(config["module"], config.get("attribute", ""))
+        )
+    import flask_adapter
+
+    return flask_adapter.FlaskAdapter(
+        flask_adapter.load(config["module"], config.get("attribute", ""))
+    )
+
+
 def main(config: dict) -> dict:
     """Probe the app named in `config`; the returned dict is what the node reads back."""
     for name in config.get("placeholders", []):
         os.environ.setdefault(name, f"devsecbots-probe-placeholder-{config['token']}")
-    os.environ.setdefault("FLASK_ENV", "production")
     sys.path.insert(0, config["project"])
     os.chdir(config["project"])
-    from attack import Target
-    from discover import load_app, upload_forms
-    from flask_probes import PROBES
+    from probes import PROBES
+    from web import Target
 
     started = time.monotonic()
     try:
-        app = load_app(config["module"], config.get("attribute", ""))
+        adapter = adapter_for(config)
     except BaseException as failure:  # noqa: BLE001 - the app's own start-up error is the result
         return {"loaded": False, "error": f"{type(failure).__name__}: {failure}"[:400]}
-    target = Target(app=app, token=config["token"], roots=config["roots"])
+    target = Target(adapter=adapter, token=config["token"], roots=config["roots"])
     for path in config.get("sources", []):
         with open(os.path.join(config["project"], path), "rb") as handle:
             target.source_files[path] = handle.read()
-    forms = upload_forms(app.test_client(), app, "https://localhost")
-    target.upload_form = forms[0] if forms else None
+    target.upload = adapter.find_upload()
     results = []
     for probe in PROBES:
         begun = time.monotonic()
@@ -51,7 +64,8 @@ def main(config: dict) -> dict:
         results.append(outcome)
     return {
         "loaded": True,
-        "upload_form": (target.upload_form or {}).get("url", ""),
+        "framework": adapter.framework,
+        "upload": target.upload.url if target.upload else "",
         "results": results,
         "seconds": round(time.monotonic() - started, 3),
     }
