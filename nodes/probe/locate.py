@@ -28,6 +28,7 @@ class AppSite:
     file: str = ""
     placeholders: tuple[str, ...] = field(default=())
     why_not: str = ""  # set when no app could be located
+    root: str = ""  # the folder imports start from (Django: where manage.py is)
 
 
 def locate_app(files: dict[str, str]) -> AppSite:
@@ -45,7 +46,7 @@ def locate_app(files: dict[str, str]) -> AppSite:
                 placeholders=required_secrets(code),
             )
     if _imports(code, "django"):
-        return AppSite(framework="django", why_not="no probes for Django apps yet")
+        return _django_site(code)
     return AppSite(
         framework="", why_not="no Flask or FastAPI app object or create_app() factory found"
     )
@@ -106,3 +107,33 @@ def _module_name(path: str) -> str:
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+SETTINGS_HINT = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
+
+
+def _django_site(code: dict[str, str]) -> AppSite:
+    """The settings module of a Django project, imported from the folder of manage.py."""
+    manage = sorted((p for p in code if PurePosixPath(p).name == "manage.py"), key=_rank)
+    root = str(PurePosixPath(manage[0]).parent) if manage else ""
+    root = "" if root == "." else root
+    hinted = SETTINGS_HINT.search(code[manage[0]]) if manage else None
+    candidates = [hinted.group(1)] if hinted else []
+    candidates += [
+        _module_name(str(PurePosixPath(p).relative_to(root)) if root else p)
+        for p in sorted(code, key=_rank)
+        if "INSTALLED_APPS" in code[p]
+        and "ROOT_URLCONF" in code[p]
+        and (not root or PurePosixPath(p).is_relative_to(root))
+    ]
+    for module in candidates:
+        path = f"{root}/{module.replace('.', '/')}" if root else module.replace(".", "/")
+        if f"{path}.py" in code or f"{path}/__init__.py" in code:
+            return AppSite(
+                framework="django",
+                module=module,
+                file=f"{path}.py" if f"{path}.py" in code else f"{path}/__init__.py",
+                placeholders=required_secrets(code),
+                root=root,
+            )
+    return AppSite(framework="django", why_not="no Django settings module (settings.py) found")

@@ -48,6 +48,7 @@ def run_probes(files: dict[str, str], ctx: Context) -> tuple[ProbeReport, list]:
         "token": secrets.token_hex(8),
         "framework": site.framework,
         "module": site.module,
+        "root": site.root,
         "attribute": site.attribute,
         "placeholders": list(site.placeholders),
         "sources": sorted(p for p in files if p.endswith(".py")),

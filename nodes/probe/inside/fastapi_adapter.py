@@ -8,8 +8,8 @@ import re
 import typing
 from typing import Any
 
-from forms import hidden_fields, upload_form_on
-from web import Facts, Reply, Upload, next_address
+from forms import discover_forms, hidden_fields_of
+from web import Facts, Form, Reply, next_address
 
 HTTPS, HTTP = "https://testserver", "http://testserver"
 _PATH_PARAM = re.compile(r"\{[^}]+\}")
@@ -43,9 +43,9 @@ class Visitor:
         """GET a URL over https (or plain http)."""
         return self._call(lambda: self.client.get((HTTPS if https else HTTP) + url))
 
-    def hidden_fields(self, page: str) -> dict[str, str]:
-        """The upload form's fields as the page serves them now."""
-        return hidden_fields(self.get(page).body.decode("utf-8", "replace"))
+    def hidden_fields(self, page: str, action: str) -> dict[str, str]:
+        """The fields of the form posting to `action`, as `page` serves them now."""
+        return hidden_fields_of(self.get(page).body.decode("utf-8", "replace"), action)
 
     def post_files(
         self, url: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]], page: str
@@ -82,26 +82,16 @@ class FastAPIAdapter:
         """A new visitor with its own address and no cookies."""
         return Visitor(self.app)
 
-    def find_upload(self) -> Upload | None:
-        """An HTML upload form if the app serves one, else the first endpoint taking a file."""
-        visitor = self.visitor()
-        pages = {}
-        for path in self._routes("GET", with_params=False):
-            reply = visitor.get(path)
-            if reply.status == 200 and "html" in reply.header("content-type"):
-                pages[path] = reply.body.decode("utf-8", "replace")
-        found = upload_form_on(pages)
-        if found is not None:
-            page, form = found
-            url = form["action"] or page
-            return Upload(url=url, field=form["files"][0], fields=form["fields"], page=page)
+    def find_forms(self) -> list[Form]:
+        """POST forms on the app's HTML pages, then endpoints that take a file (API uploads)."""
+        forms = discover_forms(self.visitor(), self._routes("GET", with_params=False))
         for route in self._api_routes("POST"):
             if _PATH_PARAM.search(route.path):
                 continue
             file_field, fields = _upload_params(route.endpoint)
             if file_field:
-                return Upload(url=route.path, field=file_field, fields=fields)
-        return None
+                forms.append(Form(url=route.path, field=file_field, fields=fields))
+        return forms
 
     def serving_prefixes(self) -> list[str]:
         """URL prefixes of GET routes with exactly one path parameter."""

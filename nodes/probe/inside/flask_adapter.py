@@ -6,8 +6,8 @@ import importlib
 import io
 from typing import Any
 
-from forms import hidden_fields, upload_form_on
-from web import Facts, Reply, Upload, next_address
+from forms import discover_forms, hidden_fields_of
+from web import Facts, Form, Reply, next_address
 
 HTTPS, HTTP = "https://localhost", "http://localhost"
 
@@ -37,10 +37,9 @@ class Visitor:
         """GET a URL over https (or plain http)."""
         return self._call(lambda: self.client.get(url, base_url=HTTPS if https else HTTP))
 
-    def hidden_fields(self, page: str) -> dict[str, str]:
-        """The upload form's fields as the page serves them now (a fresh CSRF token)."""
-        reply = self.get(page)
-        return hidden_fields(reply.body.decode("utf-8", "replace"))
+    def hidden_fields(self, page: str, action: str) -> dict[str, str]:
+        """The fields of the form posting to `action`, as `page` serves them now."""
+        return hidden_fields_of(self.get(page).body.decode("utf-8", "replace"), action)
 
     def post_files(
         self, url: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]], page: str
@@ -81,21 +80,9 @@ class FlaskAdapter:
         """A new visitor with its own address and no cookies."""
         return Visitor(self.app)
 
-    def find_upload(self) -> Upload | None:
-        """The first HTML form with a file input on the app's plain GET pages."""
-        visitor = self.visitor()
-        pages = {}
-        for url in self._plain_get_routes():
-            reply = visitor.get(url)
-            if reply.status == 200 and "html" in reply.header("content-type"):
-                pages[url] = reply.body.decode("utf-8", "replace")
-        found = upload_form_on(pages)
-        if found is None:
-            return None
-        page, form = found
-        return Upload(
-            url=form["action"] or page, field=form["files"][0], fields=form["fields"], page=page
-        )
+    def find_forms(self) -> list[Form]:
+        """Every POST form on the app's parameterless HTML pages, file forms first."""
+        return discover_forms(self.visitor(), self._plain_get_routes())
 
     def serving_prefixes(self) -> list[str]:
         """URL prefixes of GET routes that take one argument (candidates for serving files)."""

@@ -49,18 +49,42 @@ def forms_in(html: str) -> list[dict[str, Any]]:
     return parser.forms
 
 
-def hidden_fields(html: str) -> dict[str, str]:
-    """The fields of the first form with a file input (a CSRF token among them, if any)."""
-    for form in forms_in(html):
-        if form["files"]:
+def post_forms_on(pages: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    """(page URL, form) of every POST form on the given pages, forms with a file input first."""
+    found = [
+        (url, form)
+        for url, html in pages.items()
+        for form in forms_in(html)
+        if form["method"] == "POST"
+    ]
+    return sorted(found, key=lambda item: not item[1]["files"])
+
+
+def hidden_fields_of(html: str, action: str) -> dict[str, str]:
+    """The fields of the POST form posting to `action` (or the first POST form)."""
+    forms = [f for f in forms_in(html) if f["method"] == "POST"]
+    for form in forms:
+        if form["action"] == action:
             return dict(form["fields"])
-    return {}
+    return dict(forms[0]["fields"]) if forms else {}
 
 
-def upload_form_on(pages: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    """(page URL, form) of the first POST form with a file input on the given pages."""
-    for url, html in pages.items():
-        for form in forms_in(html):
-            if form["files"] and form["method"] == "POST":
-                return url, form
-    return None
+def discover_forms(visitor: Any, paths: list[str]) -> list[Any]:
+    """Every POST form on the app's parameterless HTML pages, as web.Form, file forms first."""
+    from web import Form
+
+    pages = {}
+    for path in paths:
+        reply = visitor.get(path)
+        if reply.status == 200 and "html" in reply.header("content-type"):
+            pages[path] = reply.body.decode("utf-8", "replace")
+    return [
+        Form(
+            url=form["action"] or page,
+            field=form["files"][0] if form["files"] else "",
+            fields=form["fields"],
+            page=page,
+            action=form["action"],
+        )
+        for page, form in post_forms_on(pages)
+    ]

@@ -103,8 +103,8 @@ def size_limit(target: Target) -> dict[str, str]:
     size = (limit + 1024) if isinstance(limit, int) else 24 * 1024 * 1024
     marker = target.marker("oversize")
     reply = target.send_file(target.adapter.visitor(), "probe-big.png", marker + b"\0" * size)
-    if reply.status == 413:
-        return result("passed", f"{size:,} bytes → HTTP 413")
+    if reply.status == 413 or (400 <= reply.status < 500 and not target.files_holding(marker)):
+        return result("passed", f"{size:,} bytes → HTTP {reply.status}")
     return result("failed", f"{size:,} bytes → {reply.describe()}")
 
 
@@ -124,16 +124,22 @@ def serve_traversal(target: Target) -> dict[str, str]:
     return result("passed", f"{len(prefixes)} route(s) refused '..' names")
 
 
-@needs_upload
 def csrf_token_required(target: Target) -> dict[str, str]:
     """A form POST without the CSRF token is refused."""
-    if not target.upload.page:
-        return result("not_applicable", "an API endpoint, not an HTML form")
-    marker = target.marker("csrf")
-    reply = target.send_file(target.adapter.visitor(), "probe-csrf.png", PNG + marker, token=False)
-    if target.files_holding(marker):
-        return result("failed", f"POST without a token stored the file ({reply.describe()})")
-    return result("passed", f"POST without a token → {reply.describe()}, not stored")
+    form = target.form
+    if form is None:
+        return result("not_applicable", "no HTML form that POSTs was found")
+    visitor = target.adapter.visitor()
+    if form.field:
+        marker = target.marker("csrf")
+        reply = target.send_file(visitor, "probe-csrf.png", PNG + marker, token=False)
+        if target.files_holding(marker):
+            return result("failed", f"POST without a token stored the file ({reply.describe()})")
+        return result("passed", f"POST without a token → {reply.describe()}, not stored")
+    reply = visitor.post_files(form.url, target.fields_for(visitor, form, False), {}, form.page)
+    if reply.status < 400:
+        return result("failed", f"POST {form.url} without a token → {reply.describe()}")
+    return result("passed", f"POST {form.url} without a token → {reply.describe()}")
 
 
 def https_enforced(target: Target) -> dict[str, str]:

@@ -16,6 +16,11 @@ import traceback
 
 def adapter_for(config: dict):
     """The framework adapter around the loaded app (loading runs the app's import-time code)."""
+    if config["framework"] == "django":
+        import django_adapter
+
+        database = os.path.join(os.environ.get("TMPDIR", "/tmp"), "probe.sqlite3")
+        return django_adapter.DjangoAdapter(django_adapter.load(config["module"], database))
     if config["framework"] == "fastapi":
         import fastapi_adapter
 
@@ -33,8 +38,9 @@ def main(config: dict) -> dict:
     """Probe the app named in `config`; the returned dict is what the node reads back."""
     for name in config.get("placeholders", []):
         os.environ.setdefault(name, f"devsecbots-probe-placeholder-{config['token']}")
-    sys.path.insert(0, config["project"])
-    os.chdir(config["project"])
+    root = os.path.join(config["project"], config.get("root", ""))
+    sys.path.insert(0, root)
+    os.chdir(root)
     from probes import PROBES
     from web import Target
 
@@ -47,7 +53,9 @@ def main(config: dict) -> dict:
     for path in config.get("sources", []):
         with open(os.path.join(config["project"], path), "rb") as handle:
             target.source_files[path] = handle.read()
-    target.upload = adapter.find_upload()
+    forms = adapter.find_forms()
+    target.upload = next((f for f in forms if f.field), None)
+    target.form = next((f for f in forms if f.page), None)
     results = []
     for probe in PROBES:
         begun = time.monotonic()

@@ -46,13 +46,14 @@ class Reply:
 
 
 @dataclass
-class Upload:
-    """How to send a file: URL, the file field, other fields, and the HTML page the form is on."""
+class Form:
+    """A way to POST: URL, the file field ("" for none), other fields, and the page it is on."""
 
     url: str
     field: str
     fields: dict[str, str]
     page: str = ""  # "" for an API endpoint (no form, no CSRF token)
+    action: str = ""  # the form's action attribute as written
 
 
 @dataclass
@@ -75,7 +76,8 @@ class Target:
     token: str
     roots: list[str]
     source_files: dict[str, bytes] = field(default_factory=dict)
-    upload: Upload | None = None
+    upload: Form | None = None  # the first form or endpoint taking a file
+    form: Form | None = None  # the first HTML form that POSTs (the upload form if there is one)
     upload_dir: str = ""
 
     def marker(self, label: str) -> bytes:
@@ -97,12 +99,16 @@ class Target:
         """Upload one file the way the app's form or endpoint expects (CSRF token included)."""
         upload = self.upload
         assert upload is not None
-        fields = dict(upload.fields)
-        if upload.page and token:
-            fields.update(visitor.hidden_fields(upload.page))
-        elif upload.page:
-            fields = {k: v for k, v in fields.items() if "csrf" not in k.lower()}
-        return visitor.post_files(upload.url, fields, {upload.field: (name, content)}, upload.page)
+        files = {upload.field: (name, content)}
+        return visitor.post_files(
+            upload.url, self.fields_for(visitor, upload, token), files, upload.page
+        )
+
+    def fields_for(self, visitor: Any, form: Form, token: bool) -> dict[str, str]:
+        """A form's fields: as the page serves them now (a fresh CSRF token), or without a token."""
+        if form.page and token:
+            return {**form.fields, **visitor.hidden_fields(form.page, form.action)}
+        return {k: v for k, v in form.fields.items() if "csrf" not in k.lower()}
 
     def files_holding(self, content: bytes) -> list[str]:
         """Every file under the sandbox's roots whose bytes contain `content`."""
