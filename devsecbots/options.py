@@ -55,8 +55,8 @@ def _field_option(name: str, keep_stored: bool) -> tuple[type, Any]:
     if keep_stored:  # resume: an option not given keeps what the run stored
         kind, cli_default = kind | None, None  # type: ignore[assignment]
         help_text = f"{help_text} Default: what the run used."
-    flags = meta["flag"]
-    option = typer.Option(cli_default, flags, help=help_text, **limits)
+    flags = meta["flag"] if isinstance(meta["flag"], tuple) else (meta["flag"],)
+    option = typer.Option(cli_default, *flags, help=help_text, **limits)
     return kind, option
 
 

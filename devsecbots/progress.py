@@ -16,6 +16,7 @@ _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "l
 _WHO = {
     "develop": "DevBot",
     "review": "SecBot",
+    "probe": "Probes",
     "approval_check": "Approval check",
     "human_review": "Human review",
 }
@@ -64,7 +65,11 @@ class ProgressPrinter:
         """A node began: show who is working."""
         self.round = state.get("round", 0) + (1 if node == "develop" else 0)
         who = _WHO.get(node, node)
-        verb = {"develop": "autofixing" if self.offline else "writing", "review": "reviewing"}
+        verb = {
+            "develop": "autofixing" if self.offline else "writing",
+            "review": "reviewing",
+            "probe": "attacking the app",
+        }
         self._stop_status()
         if self.console.is_terminal:
             self._status = self.console.status(
@@ -100,6 +105,8 @@ class ProgressPrinter:
                 f"{' · ' + tools if tools else ''} · verdict [{style}]{verdict.get('status')}[/]"
                 f"{overruled}{_tokens(update)}"
             )
+        elif node == "probe":
+            self.console.print(f"{tag}: {probe_line(update.get('probe_report') or {})}")
         elif node in ("approval_check", "human_review"):
             record = (update.get("history") or [{}])[-1]
             status = update.get("status", "")
@@ -128,3 +135,18 @@ def _tokens(update: dict[str, Any]) -> str:
     used_in = sum(u["input_tokens"] for u in usage)
     used_out = sum(u["output_tokens"] for u in usage)
     return f" [dim](tokens {used_in:,} in / {used_out:,} out)[/]"
+
+
+def probe_line(report: dict[str, Any]) -> str:
+    """'13 held' or '2 of 13 failed: …' for a probed round; the reason, dimmed, otherwise."""
+    if report.get("status") != "probed":
+        return f"[dim]{escape(report.get('reason') or 'not probed')}[/]"
+    ran = [r for r in report.get("results") or [] if r["status"] in ("passed", "failed")]
+    from devsecbots.nodes.probe.catalogue import CATALOGUE
+
+    failed = [CATALOGUE[r["id"]].title for r in ran if r["status"] == "failed"]
+    timing = f" [dim]({report.get('seconds', 0):.1f}s)[/]"
+    if not failed:
+        return f"[green]{len(ran)} probes held[/]{timing}"
+    shown = escape("; ".join(failed[:3])) + (" …" if len(failed) > 3 else "")
+    return f"[red]{len(failed)} of {len(ran)} probes failed[/]: {shown}{timing}"

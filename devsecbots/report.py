@@ -49,6 +49,7 @@ def build_report(
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
+        "probes": state.get("probe_report") or {},
         "history": [
             {**record, "tokens": record["input_tokens"] + record["output_tokens"]}
             for record in state.get("history") or []
@@ -113,6 +114,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{md_cell('+'.join(f['sources']))} | {md_cell(f['title'])} | "
                 f"{md_cell(f['waiver'] or '—')} |"
             )
+    lines += _probe_lines(report.get("probes") or {})
     if report["advice"]:
         lines += ["", "## Advice (non-blocking)", ""] + [
             f"- {md_text(a)}" for a in report["advice"]
@@ -126,3 +128,26 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"- {md_code(s['path'])}: {md_text(s['reason'])}" for s in report["skipped"]
         ]
     return "\n".join(lines) + "\n"
+
+
+def _probe_lines(probes: dict[str, Any]) -> list[str]:
+    """The probe stage of the last round: each attack and its outcome, or why none ran."""
+    if not probes:
+        return []
+    if probes.get("status") != "probed":
+        why = md_text(probes.get("reason") or "no reason given")
+        return ["", "## Probes", "", f"Not probed: {why}. Static checks only."]
+    where = md_text(probes.get("environment") or "its environment")
+    lines = [
+        "",
+        "## Probes",
+        "",
+        f"The running app was attacked in the sandbox (env: {where}).",
+        "",
+        "| Probe | Result | Evidence |",
+        "|---|---|---|",
+    ]
+    for r in probes.get("results") or []:
+        status = r["status"].replace("_", " ")
+        lines.append(f"| {md_cell(r['title'])} | {status} | {md_cell(r['evidence'])} |")
+    return lines

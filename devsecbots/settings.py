@@ -21,7 +21,8 @@ def cli_fields() -> list[dataclasses.Field]:
 def flag_of(name: str) -> str:
     """The option a Context field is set with, as a person types it (e.g. --no-tests)."""
     flag = Context.__dataclass_fields__[name].metadata.get("flag", "")
-    return flag.split("/")[0]
+    first = flag[0] if isinstance(flag, tuple) else flag
+    return first.split("/")[0]
 
 
 def context_from_cli(values: dict[str, Any], *, base: Context | None = None) -> Context:

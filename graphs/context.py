@@ -17,7 +17,7 @@ DEFAULT_ANALYZERS = default_analyzers()  # from the analyzer registry (bandit, s
 
 def setting(
     default: Any,
-    flag: str = "",
+    flag: str | tuple[str, ...] = "",
     description: str = "",
     *,
     choices: tuple[str, ...] = (),
@@ -123,9 +123,18 @@ class Context:
     )
     tests_python: str = setting(
         "",
-        "--python",
-        "A Python with pytest for the input's tests (default: a venv found in the input, else one "
-        "built from its requirements and cached).",
+        ("--python", "--app-python"),
+        "A Python with the input's requirements and pytest, for its tests and the probes "
+        "(default: a venv found in the input, else one built from its requirements and cached).",
+    )
+    probe: bool = setting(
+        True,
+        "--probe/--no-probe",
+        "Once the static checks are clean, attack the running app in the sandbox through its "
+        "framework's test client; every failed attack blocks.",
+    )
+    probe_timeout: float = setting(
+        60.0, description="Seconds the probe stage may take before it reports 'not probed'"
     )
     audit_deps: bool = setting(
         False,

@@ -1,10 +1,12 @@
 """The DevBot ⇄ SecBot state machine.
 
-    START → develop → review → approval_check ─┬→ develop       (changes requested, rounds left)
-                                                ├→ human_review  (approved, Context.human_review)
-                                                └→ END           (approved | max rounds | stalled)
+    START → develop → review → probe → approval_check ─┬→ develop      (changes requested)
+                                                        ├→ human_review (approved, asked)
+                                                        └→ END          (approved | stalled …)
     human_review ─┬→ develop   (a person rejected, with a comment, and rounds are left)
                   └→ END       (approved | stopped | rejected)
+
+`probe` attacks the running app in the sandbox once the static checks are clean.
 
 `build_graph()` is the factory (and the extension point); the module-level `graph` is compiled
 without a checkpointer for LangGraph Studio / `langgraph dev`, which bring their own.
@@ -22,13 +24,14 @@ from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.approval import approval_check, route_after_approval
 from devsecbots.nodes.develop import develop
 from devsecbots.nodes.human_review import human_review, route_after_human_review
+from devsecbots.nodes.probe import probe
 from devsecbots.nodes.review import review
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Checkpointer
 
-NODES_PER_ROUND = 4  # develop, review, approval_check and, when a person is asked, human_review
-BUILT_IN_NODES = ("develop", "review", "approval_check", "human_review")
+NODES_PER_ROUND = 5  # develop, review, probe, approval_check and, when asked, human_review
+BUILT_IN_NODES = ("develop", "review", "probe", "approval_check", "human_review")
 _NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
@@ -65,6 +68,7 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     builder = StateGraph(DevSecState, context_schema=Context, input_schema=InputState)
     builder.add_node("develop", develop)
     builder.add_node("review", review)
+    builder.add_node("probe", probe)
     builder.add_node("approval_check", approval_check)
     builder.add_node("human_review", human_review)
     for extra in extra_nodes:
@@ -73,7 +77,7 @@ def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
     chain += [e.name for e in extra_nodes if e.after == "develop"]
     chain += ["review"]
     chain += [e.name for e in extra_nodes if e.after == "review"]
-    chain += ["approval_check"]
+    chain += ["probe", "approval_check"]
     for source, target in zip(chain, chain[1:], strict=False):
         builder.add_edge(source, target)
     builder.add_conditional_edges("approval_check", route_after_approval)

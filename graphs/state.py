@@ -229,6 +229,7 @@ class DevSecState(InputState, total=False):
     decisions: Annotated[list[HumanDecision], operator.add]  # human review, one per pause
     status: RunStatus
     reason: str
+    probe_report: dict[str, Any]  # the probe stage of the latest round (nodes.probe.ProbeReport)
 
 
 # --------------------------------------------------------------------------- model outputs

@@ -11,6 +11,7 @@ from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, Snapshot,
 from devsecbots.nodes import autofix
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
 from devsecbots.nodes.policy import finding_key, gate, is_blocking
+from devsecbots.nodes.probe.report import headline
 from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
 from langgraph.graph import END
 from langgraph.runtime import Runtime
@@ -133,7 +134,9 @@ def _decide(
 ) -> tuple[str, str]:
     threshold = ctx.blocking_severity
     if approved:
-        return "approved", f"approved in round {round_no}: no finding at or above {threshold}"
+        probes = headline(state.get("probe_report"))  # type: ignore[arg-type]
+        why = f"approved in round {round_no}: no finding at or above {threshold}"
+        return "approved", f"{why}; {probes}" if probes else why
     if round_no >= ctx.max_rounds:
         return "max_rounds", f"not approved after {round_no} round(s) (max rounds {ctx.max_rounds})"
     if ctx.max_tokens_budget and _tokens_used(state) >= ctx.max_tokens_budget:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding
 
 LLM_SOURCE = "llm"
+PROBE_SOURCE = "probe"
 
 
 def at_or_above(severity: str, threshold: str) -> bool:
@@ -23,6 +24,8 @@ def is_blocking(finding: Finding, threshold: str) -> bool:
     """
     if finding["waiver"] or finding["source"] == LLM_SOURCE:
         return False
+    if finding["source"] == PROBE_SOURCE:  # the running app failed an attack: always blocks
+        return True
     return at_or_above(finding["severity"], threshold)
 
 

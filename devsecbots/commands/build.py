@@ -27,6 +27,7 @@ from devsecbots.settings import BuildSettings, Store
     "human_review",
     "run_tests",
     "tests_python",
+    "probe",
 )
 def build(
     request: str = typer.Argument(..., help="What to build, e.g. 'a Flask app for file upload'."),

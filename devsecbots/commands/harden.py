@@ -31,6 +31,7 @@ from devsecbots.settings import HardenSettings, Store
     "human_review",
     "run_tests",
     "tests_python",
+    "probe",
     "audit_deps",
 )
 def harden(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 FAULT_KINDS = (
     "status",
@@ -100,7 +100,7 @@ class Fault:
         return cls("disconnect")
 
 
-Reply = Union[dict, str, Fault, Callable[[dict], Any]]
+Reply = dict | str | Fault | Callable[[dict], Any]
 
 
 def reply_from_json(item: Any) -> Reply:

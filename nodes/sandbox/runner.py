@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from devsecbots.nodes.sandbox import bwrap, layout
@@ -87,26 +88,42 @@ def run_project_tests(
     """
     if not layout.has_tests(files):
         return None
+    place = placement(python, containment)
+    if not place.interpreter.has_pytest:
+        raise SandboxUnavailable(
+            f"pytest is not installed in {place.interpreter.executable} "
+            "(install it, or pass --no-tests)"
+        )
+    box = layout.create(files, place.owner)
+    try:
+        return _run(box, timeout, place, files)
+    finally:
+        layout.remove(box)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a sandboxed command runs: its interpreter, the uid it drops to, bwrap or not."""
+
+    interpreter: Interpreter
+    owner: tuple[int, int] | None
+    tool: str | None  # bwrap's path; None for the fallback
+
+
+def placement(python: str | None, containment: str | None = None) -> Placement:
+    """The interpreter (asked, never run outside), the user and the containment for a run;
+    SandboxUnavailable when the interpreter cannot be used or no containment can be had."""
     try:
         interpreter = describe(python)
     except InterpreterError as err:
         raise SandboxUnavailable(str(err)) from None
-    if not interpreter.has_pytest:
-        raise SandboxUnavailable(
-            f"pytest is not installed in {interpreter.executable} (install it, or pass --no-tests)"
-        )
-    as_root = os.geteuid() == 0
-    owner = _unprivileged_ids() if as_root else None
+    owner = _unprivileged_ids() if os.geteuid() == 0 else None
     tool = _choose(containment)
     if owner and tool and not interpreter.reachable_by_others():
         tool = None  # bwrap would keep uid 0, exempt from any process limit: use the fallback
     if owner and not tool and not interpreter.reachable_by_others(HIDDEN):
         owner = None  # the launcher then stays uid 0 without capabilities, pids capped
-    box = layout.create(files, owner)
-    try:
-        return _run(box, timeout, owner, interpreter, tool, files)
-    finally:
-        layout.remove(box)
+    return Placement(interpreter, owner, tool)
 
 
 def sandbox_environment(box: layout.SandboxDir, python: str = sys.executable) -> dict[str, str]:
@@ -172,15 +189,10 @@ def _choose(containment: str | None) -> str | None:
 
 
 def _run(
-    box: layout.SandboxDir,
-    timeout: float,
-    owner: tuple[int, int] | None,
-    interpreter: Interpreter,
-    tool: str | None,
-    files: dict[str, str],
+    box: layout.SandboxDir, timeout: float, place: Placement, files: dict[str, str]
 ) -> TestRun:
     junit = box.out / "junit.xml"
-    python = interpreter.executable
+    python = place.interpreter.executable
     pytest_argv = [
         python,
         "-m",
@@ -194,11 +206,51 @@ def _run(
         "junit_family=xunit2",
         f"--rootdir={box.project}",
     ]
+    ran = launch(box, pytest_argv, timeout, place)
+    exit_code, timed_out, duration, layers = ran.exit_code, ran.timed_out, ran.duration, ran.layers
+    tail = ran.output
+    cases = read_junit(str(junit), files)
+    counts = dict(
+        passed=len(cases.passed),
+        failed=len(cases.failed),
+        errors=len(cases.errors),
+        skipped=cases.skipped,
+    )
+    return TestRun(
+        **counts,
+        failing=tuple(sorted(cases.failed + cases.errors)),
+        passed_ids=cases.passed,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        duration=round(duration, 3),
+        summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
+        isolation=(*layers, "audit-hook"),
+        containment=describe_containment(layers),
+        output=tail,
+    )
+
+
+@dataclass(frozen=True)
+class Launched:
+    """How a sandboxed command ended: exit code, timeout, seconds, output tail, layers in force."""
+
+    exit_code: int
+    timed_out: bool
+    duration: float
+    output: str
+    layers: list[str]
+
+
+def launch(box: layout.SandboxDir, argv: list[str], timeout: float, place: Placement) -> Launched:
+    """Run `argv` in `box` through the launcher, under bwrap or the fallback; SandboxUnavailable
+    (the command did not run) when a required layer could not be put in place."""
+    tool, owner, python = place.tool, place.owner, place.interpreter.executable
+    interpreter = place.interpreter
     mode = "bwrap" if tool else "fallback"
     report_read, report_write = os.pipe()
     config = launcher_config(
         box,
-        pytest_argv,
+        argv,
         timeout=timeout,
         owner=owner,
         mode=mode,
@@ -252,25 +304,7 @@ def _run(
             "no sandbox available: neither bubblewrap nor the namespaces of the fallback could "
             f"be set up ({why}isolation found: {', '.join(layers) or 'none'}); pass --no-tests"
         )
-    cases = read_junit(str(junit), files)
-    counts = dict(
-        passed=len(cases.passed),
-        failed=len(cases.failed),
-        errors=len(cases.errors),
-        skipped=cases.skipped,
-    )
-    return TestRun(
-        **counts,
-        failing=tuple(sorted(cases.failed + cases.errors)),
-        passed_ids=cases.passed,
-        exit_code=exit_code,
-        timed_out=timed_out,
-        duration=round(duration, 3),
-        summary=summarise(**counts, exit_code=exit_code, timed_out=timed_out, duration=duration),
-        isolation=(*layers, "audit-hook"),
-        containment=describe_containment(layers),
-        output=tail,
-    )
+    return Launched(exit_code, timed_out, duration, tail, layers)
 
 
 def _kill_group(pgid: int) -> None:

@@ -16,7 +16,7 @@ from tests.conftest import cli_env
 from tests.notebooks.offline_guard import GUARD
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NODES = ("develop", "review", "approval_check", "human_review")
+NODES = ("develop", "review", "probe", "approval_check", "human_review")
 
 
 def offline_cli(*args: str) -> list[str]:
@@ -56,7 +56,7 @@ def test_png_is_drawn_offline(tmp_path: Path) -> None:
     assert 5_000 < len(data) < 2_000_000
     width, height = png_size(data)
     assert 150 <= width <= 2_000 and 300 <= height <= 3_000, (width, height)
-    assert height > width  # top to bottom: start, the three nodes, end
+    assert height > width  # top to bottom: start, the four nodes, end
 
 
 def test_png_without_out_gives_one_line_and_exit_2() -> None:
@@ -76,7 +76,8 @@ def test_mermaid_shows_the_nodes_and_the_loops() -> None:
     for node in NODES:
         assert f"\t{node}({node})" in text
     assert "__start__ --> develop;" in text
-    assert "develop --> review;" in text and "review --> approval_check;" in text
+    assert "develop --> review;" in text and "review --> probe;" in text
+    assert "probe --> approval_check;" in text
     assert "approval_check -.-> develop;" in text  # the loop back to DevBot
     assert "approval_check -.-> __end__;" in text
     assert "approval_check -.-> human_review;" in text  # a person decides (--human-review)

@@ -74,11 +74,12 @@ def script_always_revising(server, sec_status: str = "changes_requested") -> Non
 # --------------------------------------------------------------------------- graph structure
 
 
-def test_reviewer_is_chained_between_review_and_approval_check() -> None:
+def test_reviewer_is_chained_between_review_and_the_probe_stage() -> None:
     graph = build_graph(extra_nodes=[ExtraNode("dep_reviewer", reviewer())])
     found = edges(graph)
-    assert {("review", "dep_reviewer"), ("dep_reviewer", "approval_check")} <= found
-    assert ("review", "approval_check") not in found
+    assert {("review", "dep_reviewer"), ("dep_reviewer", "probe")} <= found
+    assert ("probe", "approval_check") in found
+    assert ("review", "probe") not in found
     assert {("approval_check", "develop"), ("approval_check", "__end__")} <= found
     assert {("approval_check", "human_review"), ("human_review", "develop")} <= found
     assert "dep_reviewer" in graph.get_graph().draw_mermaid()
@@ -98,14 +99,14 @@ def test_nodes_after_develop_and_several_after_review_keep_their_order() -> None
         ("fmt", "review"),
         ("review", "first"),
         ("first", "second"),
-        ("second", "approval_check"),
+        ("second", "probe"),
     } <= found
     assert ("develop", "review") not in found and ("review", "second") not in found
 
 
 def test_without_extra_nodes_the_graph_is_the_package_graph() -> None:
     assert edges(build_graph()) == edges(devsec_module.graph)
-    assert ("review", "approval_check") in edges(build_graph())
+    assert {("review", "probe"), ("probe", "approval_check")} <= edges(build_graph())
 
 
 # --------------------------------------------------------------------------- behaviour
