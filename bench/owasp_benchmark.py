@@ -1,4 +1,4 @@
-"""OWASP Benchmark for Python: per-category TPR, FPR and Youden index (TPR - FPR), ours vs Bandit alone.
+"""OWASP Benchmark for Python: per-category TPR, FPR and Youden (TPR - FPR), ours vs Bandit alone.
 
 "Ours" is what `devsecbots review --format sarif` reports: Bandit (our profile) + our Semgrep rules
 through the engine (de-duplicated), read back from the SARIF log. "Bandit alone" is plain Bandit as
@@ -8,9 +8,9 @@ match). Nothing here knows the benchmark's file names or markers; the rules are 
 
 The data is not in git (GPL, ~2,500 files). Get it once:
 
-    git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython bench/.data/BenchmarkPython
+  git clone --depth 1 https://github.com/OWASP-Benchmark/BenchmarkPython bench/.data/BenchmarkPython
 
-    .venv/bin/python bench/owasp_benchmark.py [--data DIR] [--json results.json]
+  .venv/bin/python bench/owasp_benchmark.py [--data DIR] [--json results.json]
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def load_testcode(data: Path) -> dict[str, str]:
 
 
 def ours_sarif(testcode: Path) -> dict:
-    """Our review as a SARIF log, from the real CLI: `devsecbots review --format sarif --offline`."""
+    """Our review as SARIF, from the real CLI: `devsecbots review --format sarif --offline`."""
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "review.sarif"
         done = subprocess.run(
@@ -155,18 +155,21 @@ def print_table(ours: dict, bandit: dict, expected: Expected) -> None:
     for category, vulnerable, _cwe in expected.values():
         sizes.setdefault(category, [0, 0])[0 if vulnerable else 1] += 1
     print(
-        f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours TPR  FPR  Youden':>22}   {'Bandit TPR  FPR  Youden':>24}"
+        f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours TPR  FPR  Youden':>22}"
+        f"   {'Bandit TPR  FPR  Youden':>24}"
     )
     cwes = {category: cwe for category, _v, cwe in expected.values()}
     for category in ours:
         o, b = ours[category], bandit[category]
         true, false = sizes[category]
         print(
-            f"{category:16} {cwes[category]:>8} {true:>5}/{false:<4}   {o['tpr']:8.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
+            f"{category:16} {cwes[category]:>8} {true:>5}/{false:<4}"
+            f"   {o['tpr']:8.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
             f"   {b['tpr']:10.2f} {b['fpr']:4.2f} {b['youden']:+7.2f}"
         )
     print(
-        f"{'average':16} {'':>8} {'':>10}   {'':>13}{average(ours):+7.3f}   {'':>15}{average(bandit):+7.3f}"
+        f"{'average':16} {'':>8} {'':>10}   {'':>13}{average(ours):+7.3f}"
+        f"   {'':>15}{average(bandit):+7.3f}"
     )
     print(f"ours - Bandit: {average(ours) - average(bandit):+.3f} Youden on average")
 

@@ -1,17 +1,21 @@
-"""Time of the probe stage on the hardened upload app, against baselines from the same run.
+"""The probe stage on the demo's hardened example: the first environment build, and the stage with
+the environment cached, against baselines measured in the same run.
 
-Ours: `run_probes` — a sandboxed copy of the app, its own Python, 13 attacks through Flask's test
-client. Baselines on the same files: the same attacks in this process with no sandbox (what the
-containment costs), and the app's own tests run in the same sandbox (what one fix check costs).
-Rounds are interleaved and the median reported.
+The example is hardened offline first (`devsecbots harden ... --no-probe`), so the probes attack
+what `make demo` approves. Ours: `run_probes` — a sandboxed copy, the app's own cached venv,
+13 attacks through Flask's test client. Baselines on the same files: the same attacks in this
+process with no sandbox (what containment costs) and the app's own tests in the same sandbox and
+venv (what one fix check costs). Rounds are interleaved and the median reported.
 
-    .venv/bin/python bench/probes.py [--rounds 5] [--app-python PATH]
+    .venv/bin/python bench/probes.py [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,31 +25,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from devsecbots.graphs.context import Context  # noqa: E402
+from devsecbots.nodes.appenv import app_environment  # noqa: E402
 from devsecbots.nodes.probe.node import INSIDE, run_probes  # noqa: E402
 from devsecbots.nodes.sandbox.runner import run_project_tests  # noqa: E402
 
-APP = ROOT / "tests" / "probe" / "apps" / "hardened_upload"
-TESTS = {
-    "tests/test_app.py": (
-        "import os\nos.environ.setdefault('SECRET_KEY', 'x')\nfrom app import app\n\n\n"
-        "def test_form():\n    assert app.test_client().get('/', base_url='https://x/')"
-        ".status_code == 200\n"
+EXAMPLE = ROOT / "examples" / "flask_upload"
+
+
+def hardened_example(work: Path) -> dict[str, str]:
+    """The example as `make demo` leaves it (static fixes only), as the graph holds files."""
+    out = work / "hardened"
+    subprocess.run(
+        [sys.executable, "-m", "devsecbots", "harden", str(EXAMPLE), "--out", str(out)]
+        + ["--offline", "--no-persist", "--no-probe", "--no-tests"],
+        check=True,
+        capture_output=True,
     )
-}
-
-
-def load(root: Path) -> dict[str, str]:
-    """The app's files as the graph holds them."""
+    skip = {"SECURITY-REPORT.md", "devsecbots-report.json"}
     return {
-        p.relative_to(root).as_posix(): p.read_text()
-        for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        p.relative_to(out).as_posix(): p.read_text()
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in skip and "__pycache__" not in p.parts
     }
 
 
-def in_process(files: dict[str, str]) -> float:
-    """The same attacks with no sandbox: a temp copy, run_flask.main in this interpreter."""
-    sys.path.insert(0, str(INSIDE))
+def in_process(files: dict[str, str], python_path: list[str]) -> float:
+    """The same attacks with no sandbox: a temp copy, run.main in this interpreter."""
+    sys.path[:0] = [str(INSIDE), *python_path]
     import run  # noqa: PLC0415 - the in-sandbox entry point, loaded only here
 
     with tempfile.TemporaryDirectory() as top:
@@ -53,63 +59,51 @@ def in_process(files: dict[str, str]) -> float:
         for path, content in files.items():
             (project / path).parent.mkdir(parents=True, exist_ok=True)
             (project / path).write_text(content)
-        sources = [p for p in files if p.endswith(".py")]
-        config = {
-            "token": "bench",
-            "project": str(project),
-            "module": "app",
-            "roots": [top],
-            "top": top,
-        }
-        config["framework"] = "flask"
+        config = {"token": "bench", "project": str(project), "module": "app", "top": top}
+        config.update(framework="flask", roots=[top], placeholders=["SECRET_KEY"])
+        config["sources"] = [p for p in files if p.endswith(".py")]
         started = time.perf_counter()
-        outcome = run.main({**config, "sources": sources, "placeholders": ["SECRET_KEY"]})
+        outcome = run.main(config)
         elapsed = time.perf_counter() - started
-    for module in [m for m in sys.modules if m == "app"]:
-        del sys.modules[module]
+    sys.modules.pop("app", None)
     assert all(r["status"] == "passed" for r in outcome["results"]), outcome
     return elapsed
 
 
-def sandboxed(files: dict[str, str], python: str) -> float:
-    """The probe stage as the graph runs it."""
-    started = time.perf_counter()
-    report, findings = run_probes(files, Context(tests_python=python))
-    elapsed = time.perf_counter() - started
-    assert report["status"] == "probed" and not findings, report
-    return elapsed
-
-
-def tests_in_sandbox(files: dict[str, str]) -> float:
-    """One fix check's worth: the app's own tests in the same sandbox."""
-    started = time.perf_counter()
-    run = run_project_tests({**files, **TESTS})
-    assert run is not None and run.passed == 1, run
-    return time.perf_counter() - started
-
-
 def main() -> None:
-    """Print medians and ratios."""
+    """Print the build time, the medians and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--app-python", default=sys.executable)
     args = parser.parse_args()
-    files = load(APP)
-    times: dict[str, list[float]] = {"probe stage": [], "in process": [], "tests": []}
-    for _ in range(args.rounds):
-        times["probe stage"].append(sandboxed(files, args.app_python))
-        times["in process"].append(in_process(files))
-        times["tests"].append(tests_in_sandbox(files))
+    with tempfile.TemporaryDirectory() as work:
+        os.environ["DEVSECBOTS_CACHE_DIR"] = str(Path(work) / "cache")  # a cold cache
+        files = hardened_example(Path(work))
+        started = time.perf_counter()
+        env = app_environment(files)
+        build = time.perf_counter() - started
+        site = [str(p) for p in Path(env.python).parents[1].glob("lib/python*/site-packages")]
+        times: dict[str, list[float]] = {"stage": [], "in process": [], "tests": []}
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            report, findings = run_probes(files, Context())
+            times["stage"].append(time.perf_counter() - started)
+            assert report["status"] == "probed" and not findings, report
+            times["in process"].append(in_process(files, site))
+            started = time.perf_counter()
+            run = run_project_tests(files, python=env.python)
+            times["tests"].append(time.perf_counter() - started)
+            assert run is not None and run.passed == 2, run
     median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"probe stage on {APP.relative_to(ROOT)} ({args.rounds} rounds, median)")
-    print(f"  probe stage (sandbox, 13 probes):   {median['probe stage']:6.2f} s   (target ≤ 3 s)")
+    print(f"probe stage on the hardened examples/flask_upload ({args.rounds} rounds, median)")
+    print(f"  first environment build (cold cache): {build:6.2f} s   ({env.label})")
+    print(f"  probe stage, environment cached:      {median['stage']:6.2f} s   (target ≤ 3 s)")
     print(
-        f"  same probes in process, no sandbox: {median['in process']:6.2f} s   "
-        f"sandbox costs {median['probe stage'] / median['in process']:.1f}×"
+        f"  same probes in process, no sandbox:   {median['in process']:6.2f} s   "
+        f"sandbox costs {median['stage'] / median['in process']:.1f}×"
     )
     print(
-        f"  the app's tests in the sandbox:     {median['tests']:6.2f} s   "
-        f"probes = {median['probe stage'] / median['tests']:.2f}× one test run"
+        f"  the app's tests in the same sandbox:  {median['tests']:6.2f} s   "
+        f"probe stage = {median['stage'] / median['tests']:.2f}× one test run"
     )
 
 

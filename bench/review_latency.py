@@ -74,9 +74,10 @@ def product(product_id):
 
 def add_order(user, product_id, quantity):
     db = connection()
-    db.execute("INSERT INTO orders (user, product, quantity) VALUES (?, ?, ?)", (user, product_id, quantity))
+    db.execute("INSERT INTO orders (user, product, quantity) VALUES (?, ?, ?)", '''
+    """(user, product_id, quantity))
     db.commit()
-''',
+""",
     "shop/views.py": '''"""Catalogue views."""
 import os
 import subprocess
@@ -222,10 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"5-file Flask app, {args.rounds} interleaved rounds, medians:")
     print(f"  Bandit + semgrep directly : {median['baseline']:.3f} s")
     print(
-        f"  analyze() cold            : {median['cold']:.3f} s  ({median['cold'] / median['baseline']:.2f}x)"
+        f"  analyze() cold            : {median['cold']:.3f} s"
+        f"  ({median['cold'] / median['baseline']:.2f}x)"
     )
     print(
-        f"  analyze() warm (cached)   : {median['warm']:.4f} s  ({median['warm'] / median['baseline']:.4f}x)"
+        f"  analyze() warm (cached)   : {median['warm']:.4f} s"
+        f"  ({median['warm'] / median['baseline']:.4f}x)"
     )
     return 0
 

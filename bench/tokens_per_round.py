@@ -53,7 +53,7 @@ def script(server: FakeOpenAI) -> dict[str, list[str]]:
 
 
 def run(rounds: int) -> tuple[list[dict], dict]:
-    """Per round: prompt tokens of DevBot's and SecBot's calls, and the transcript counterfactual."""
+    """Per round: prompt tokens of DevBot's and SecBot's calls and the transcript counterfactual."""
     with FakeOpenAI() as server:
         answers = script(server)
         ctx = Context(

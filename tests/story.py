@@ -53,7 +53,7 @@ app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
 app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="Lax")
 csrf = CSRFProtect(app)
 limiter = Limiter(get_remote_address, app=app, default_limits=["30 per minute"])
-UPLOAD_FOLDER = "uploads"
+UPLOAD_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "uploads")
 ALLOWED_EXTENSIONS = {"txt", "pdf", "png", "jpg"}
 
 
@@ -70,12 +70,14 @@ def allowed_file(filename):
 
 
 @app.route("/", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def upload():
     if request.method == "POST":
         f = request.files["file"]
         name = secure_filename(f.filename or "")
         if not name or not allowed_file(name):
             abort(400)
+        os.makedirs(UPLOAD_FOLDER, exist_ok=True)
         f.save(os.path.join(UPLOAD_FOLDER, name))
         return redirect("/")
     return render_template("upload.html")

@@ -1,4 +1,4 @@
-"""A bounded in-process cache of per-file analyser results, so unchanged files are not re-analysed."""
+"""A bounded in-process cache of per-file analyser results: unchanged files are not re-analysed."""
 
 from __future__ import annotations
 

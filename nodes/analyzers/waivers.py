@@ -12,8 +12,8 @@ Syntax (a comment on the finding's line, or alone on the line just above it):
   covers its equivalents (see dedup.CWE_FAMILIES). With no ids the waiver covers the whole line.
 - The reason after `--` is required. A waiver without one is ignored: the finding keeps blocking and
   its title says why.
-- With `trusted` (the user's original files), a waiver comment that is not in those files was written
-  by the bot and is ignored: DevBot cannot waive its own findings.
+- With `trusted` (the user's original files), a waiver comment that is not in those files was
+  written by the bot and is ignored: DevBot cannot waive its own findings.
 
 Bandit and Semgrep are run with their own inline suppressions off, so this policy alone decides.
 """
@@ -69,7 +69,7 @@ def apply_waivers(
 
 
 def _waiver_for(finding: Finding, comments: dict[int, tuple[str, str, bool]]):
-    """(line text, ids or None when malformed, reason) of the waiver covering the finding, if any."""
+    """(line text, ids or None if malformed, reason) of the waiver covering the finding, if any."""
     line = finding["line"]
     for candidate in (line, line - 1):
         entry = comments.get(candidate)

@@ -127,7 +127,8 @@ def test_rules_version_changes_with_the_rules(tmp_path):
 def test_json_api_without_forms_needs_no_csrf_token():
     api = (
         "from flask import Flask, jsonify, request\napp = Flask(__name__)\n\n"
-        "@app.route('/items', methods=['POST'])\ndef add():\n    return jsonify(request.get_json())\n"
+        "@app.route('/items', methods=['POST'])\ndef add():\n"
+        "    return jsonify(request.get_json())\n"
     )
     form = api.replace("request.get_json()", "dict(request.form)")
     found = run_semgrep({"api.py": api, "form.py": form})
@@ -137,7 +138,8 @@ def test_json_api_without_forms_needs_no_csrf_token():
 
 def test_common_string_and_regex_code_is_not_reported():
     source = (
-        "import re\nfrom flask import Flask, request\napp = Flask(__name__)\nWORD = re.compile(r'\\w+')\n\n"
+        "import re\nfrom flask import Flask, request\napp = Flask(__name__)\n"
+        "WORD = re.compile(r'\\w+')\n\n"
         "@app.get('/count')\ndef count():\n"
         "    text = request.args.get('text', '')\n"
         "    cleaned = text.replace('-', ' ')\n"

@@ -1,4 +1,4 @@
-"""Inline waivers: accepted only with a reason, only for the named rule, never when the bot wrote them."""
+"""Inline waivers: only with a reason, only for the named rule, never when the bot wrote them."""
 
 from __future__ import annotations
 
@@ -83,7 +83,10 @@ def test_cwe_ids_and_their_equivalents_match():
 
 
 def test_comment_alone_on_the_line_above_counts():
-    source = "from flask import Flask\n# nosemgrep: devsecbots.flask.debug-enabled -- local tool\napp.run(debug=True)\n"
+    source = (
+        "from flask import Flask\n# nosemgrep: devsecbots.flask.debug-enabled -- local tool\n"
+        "app.run(debug=True)\n"
+    )
     assert apply_waivers([debug_finding()], {"app.py": source})[0]["waiver"] == "local tool"
     code_above = "x = 1  # nosec -- unrelated\napp.run(debug=True)\n"
     assert apply_waivers([debug_finding(line=2)], {"app.py": code_above})[0]["waiver"] == ""

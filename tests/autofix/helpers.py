@@ -42,7 +42,7 @@ def finding_at(
 def assert_fixed(
     before: str, after: str, findings: list[Finding], path: str = "app.py"
 ) -> FixOutcome:
-    """The findings are all fixed, the file becomes exactly `after`, and a second pass is a no-op."""
+    """The findings are all fixed, the file becomes exactly `after`, a second pass is a no-op."""
     assert findings, "the test needs at least one finding"
     outcome = apply_fixes({path: before}, findings)
     assert [outcome.reason(f) for f in outcome.unfixable] == []

@@ -1,4 +1,4 @@
-"""Call-level codemods: requests timeout and TLS checks, hashes, randomness, YAML, Jinja2, cookies."""
+"""Call-level codemods: requests timeout/TLS checks, hashes, randomness, YAML, Jinja2, cookies."""
 
 from __future__ import annotations
 
@@ -55,13 +55,16 @@ def fingerprints(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return etag, md5(data).hexdigest(), hashlib.sha1(data).digest(), hashlib.new('sha1', data)
 """
-    after = """import hashlib
+    after = (
+        """import hashlib
 
 
 def fingerprints(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
-    return etag, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).digest(), hashlib.new('sha256', data)
+    return etag, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).digest(), """
+        """hashlib.new('sha256', data)
 """
+    )
     findings = bandit(before, "B324")
     assert len(findings) == 3
     assert_fixed(before, after, findings)
@@ -102,15 +105,24 @@ def test_seeded_random_is_declined():
 
 
 def test_yaml_load_becomes_safe_load():
-    before = 'import yaml\nfrom yaml import load\n\nA = yaml.load(open("a.yml"), Loader=yaml.Loader)\nB = load("b: 1")\nC = yaml.load("c", yaml.SafeLoader)\n'
-    after = 'import yaml\n\nA = yaml.safe_load(open("a.yml"))\nB = yaml.safe_load("b: 1")\nC = yaml.load("c", yaml.SafeLoader)\n'
+    before = (
+        'import yaml\nfrom yaml import load\n\nA = yaml.load(open("a.yml"), Loader=yaml.Loader)\n'
+        'B = load("b: 1")\nC = yaml.load("c", yaml.SafeLoader)\n'
+    )
+    after = (
+        'import yaml\n\nA = yaml.safe_load(open("a.yml"))\nB = yaml.safe_load("b: 1")\n'
+        'C = yaml.load("c", yaml.SafeLoader)\n'
+    )
     findings = bandit(before, "B506")
     assert len(findings) == 2
     assert_fixed(before, after, findings)
 
 
 def test_jinja_environment_autoescape():
-    before = "import jinja2\nfrom jinja2 import Environment\n\nA = jinja2.Environment(autoescape=False)\nB = Environment(loader=None)\n"
+    before = (
+        "import jinja2\nfrom jinja2 import Environment\n\n"
+        "A = jinja2.Environment(autoescape=False)\nB = Environment(loader=None)\n"
+    )
     after = (
         "import jinja2\nfrom jinja2 import Environment, select_autoescape\n\n"
         "A = jinja2.Environment(autoescape=jinja2.select_autoescape())\n"
@@ -123,9 +135,13 @@ def test_jinja_environment_autoescape():
 
 
 def test_cookies_get_secure_httponly_samesite():
-    before = 'def login(resp, sid):\n    resp.set_cookie("sid", sid, secure=False)\n    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True)\n'
+    before = (
+        'def login(resp, sid):\n    resp.set_cookie("sid", sid, secure=False)\n'
+        '    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True)\n'
+    )
     after = (
-        'def login(resp, sid):\n    resp.set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")\n'
+        "def login(resp, sid):\n"
+        '    resp.set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")\n'
         '    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True, secure=True)\n'
     )
     findings = [

@@ -37,17 +37,23 @@ FORM = """<form action="/comment" METHOD='POST'>
 <form method="get"><input name="q"></form>
 <form method="post"><input name="one-line"></form>
 """
-FORM_AFTER = """<form action="/comment" METHOD='POST'>
+FORM_AFTER = (
+    """<form action="/comment" METHOD='POST'>
     <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
     <textarea name="text"></textarea>
 </form>
 <form method="get"><input name="q"></form>
-<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"><input name="one-line"></form>
+<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">"""
+    """<input name="one-line"></form>
 """
+)
 
 
 def test_json_api_without_forms_is_declined():
-    source = 'from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post("/api")\ndef api():\n    return request.json\n'
+    source = (
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+        '@app.post("/api")\ndef api():\n    return request.json\n'
+    )
     reasons = declined(source, [finding_at(source, MISSING, "Flask(__name__)")])
     assert "takes no HTML forms" in reasons[0]
 

@@ -1,4 +1,4 @@
-"""End to end on examples/flask_upload: analysers before/after, and the example's own tests still pass."""
+"""End to end on examples/flask_upload: analysers before/after; the example's tests still pass."""
 
 from __future__ import annotations
 

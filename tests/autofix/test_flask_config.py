@@ -30,7 +30,10 @@ def test_debug_true_becomes_opt_in():
 
 
 def test_debug_attribute_and_config_item():
-    before = 'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.debug = True\napp.config["DEBUG"] = True\n'
+    before = (
+        "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
+        'app.debug = True\napp.config["DEBUG"] = True\n'
+    )
     after = (
         "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
         'app.debug = os.environ.get("FLASK_DEBUG") == "1"\n'
@@ -73,7 +76,10 @@ def test_bind_all_interfaces_becomes_localhost_by_default():
 
 
 def test_bind_default_of_an_environment_lookup_and_a_socket():
-    before = 'import os\nimport socket\nhost = os.getenv("HOST", "0.0.0.0")\nsocket.socket().bind(("0.0.0.0", 80))\n'
+    before = (
+        'import os\nimport socket\nhost = os.getenv("HOST", "0.0.0.0")\n'
+        'socket.socket().bind(("0.0.0.0", 80))\n'
+    )
     after = (
         'import os\nimport socket\nhost = os.getenv("HOST", "127.0.0.1")\n'
         'socket.socket().bind((os.environ.get("BIND_HOST", "127.0.0.1"), 80))\n'
@@ -131,7 +137,10 @@ app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(3
 
 def test_environment_lookup_with_a_hard_coded_fallback():
     before = 'import os\nSECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n'
-    after = 'import os\nimport secrets\nSECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)\n'
+    after = (
+        "import os\nimport secrets\n"
+        'SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)\n'
+    )
     finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
     assert_fixed(before, after, [finding])
 

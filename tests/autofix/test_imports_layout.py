@@ -20,19 +20,24 @@ def test_plain_import_joins_the_standard_library_section():
         '"""Doc."""\nfrom __future__ import annotations\n\nimport os\nimport sys\n\nimport flask\n'
     )
     assert added(source, "secrets") == (
-        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\nimport secrets\nimport sys\n\nimport flask\n'
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n'
+        "import secrets\nimport sys\n\nimport flask\n"
     )
 
 
 def test_third_party_from_import_goes_last_and_merges_when_it_fits():
     source = "import os\n\nfrom flask import Flask, request\n"
     assert added(source, "werkzeug.utils" and "secure_filename", "werkzeug.utils") == (
-        "import os\n\nfrom flask import Flask, request\nfrom werkzeug.utils import secure_filename\n"
+        "import os\n\nfrom flask import Flask, request\n"
+        "from werkzeug.utils import secure_filename\n"
     )
     assert (
         added(source, "abort", "flask") == "import os\n\nfrom flask import Flask, abort, request\n"
     )
-    long_line = "from flask import Flask, flash, redirect, render_template, request, send_from_directory, url_for\n"
+    long_line = (
+        "from flask import Flask, flash, redirect, render_template, request, send_from_directory, "
+        "url_for\n"
+    )
     assert added(long_line, "abort", "flask") == long_line + "from flask import abort\n"
 
 
@@ -71,7 +76,9 @@ def test_reflow_splits_only_calls_the_fix_made_too_long():
         "host=HOST", "host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1')"
     ).replace("debug=True", "debug=os.environ.get('FLASK_DEBUG') == '1'")
     assert reflow(edited, original) == edited.replace(
-        "    app.run(host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'), port=5000, debug=os.environ.get('FLASK_DEBUG') == '1')\n",
-        "    app.run(\n        host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'),\n        port=5000,\n"
+        "    app.run(host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'), port=5000, "
+        "debug=os.environ.get('FLASK_DEBUG') == '1')\n",
+        "    app.run(\n"
+        "        host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'),\n        port=5000,\n"
         "        debug=os.environ.get('FLASK_DEBUG') == '1',\n    )\n",
     )

@@ -26,7 +26,8 @@ def archive(name):
     os.system("sync")
     return status, os.popen(f"du -sh {name}").read()
 """
-AFTER = """import shlex
+AFTER = (
+    """import shlex
 import subprocess
 
 
@@ -44,8 +45,10 @@ def ping(host, count):
 def archive(name):
     status = subprocess.run(["tar", "-czf", f"backups/{name}.tgz", "data"], check=False).returncode
     subprocess.run(["sync"], check=False)
-    return status, subprocess.run(["du", "-sh", str(name)], capture_output=True, text=True, check=False).stdout
+    return status, subprocess.run(["du", "-sh", str(name)], capture_output=True, """
+    """text=True, check=False).stdout
 """
+)
 
 
 def test_commands_become_argument_lists():
@@ -72,8 +75,14 @@ def run(user_input, path):
 
 
 def test_semgrep_command_injection_on_the_argument_line():
-    before = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen("ls " + request.args["d"], shell=True)\n'
-    after = 'import subprocess\nfrom flask import request\n\n\ndef f():\n    subprocess.Popen(["ls", str(request.args["d"])])\n'
+    before = (
+        "import subprocess\nfrom flask import request\n\n\n"
+        'def f():\n    subprocess.Popen("ls " + request.args["d"], shell=True)\n'
+    )
+    after = (
+        "import subprocess\nfrom flask import request\n\n\n"
+        'def f():\n    subprocess.Popen(["ls", str(request.args["d"])])\n'
+    )
     assert_fixed(
         before, after, [finding_at(before, "devsecbots.flask.command-injection", "request.args")]
     )
@@ -81,5 +90,8 @@ def test_semgrep_command_injection_on_the_argument_line():
 
 def test_an_import_left_unused_goes_but_the_spacing_stays():
     before = '"""Tool."""\n\nimport os\nimport subprocess\n\n\ndef sync():\n    os.system("sync")\n'
-    after = '"""Tool."""\n\nimport subprocess\n\n\ndef sync():\n    subprocess.run(["sync"], check=False)\n'
+    after = (
+        '"""Tool."""\n\nimport subprocess\n\n\n'
+        'def sync():\n    subprocess.run(["sync"], check=False)\n'
+    )
     assert_fixed(before, after, [finding_at(before, "B605", "os.system", source_name="bandit")])

@@ -1,4 +1,4 @@
-"""SQL codemod: placeholders in the driver's style, or a refusal when that would change the query."""
+"""SQL codemod: placeholders in the driver's style, or a refusal if that would change the query."""
 
 from __future__ import annotations
 
@@ -44,9 +44,15 @@ def test_sqlite_qmark_placeholders():
 
 
 def test_psycopg2_format_placeholders_double_literal_percent_signs():
-    before = "import psycopg2\n\n\ndef q(cur, n):\n    cur.execute(\"SELECT 100 %% 7, '50%' FROM t WHERE n = \" + n)\n"
+    before = (
+        "import psycopg2\n\n\ndef q(cur, n):\n"
+        "    cur.execute(\"SELECT 100 %% 7, '50%' FROM t WHERE n = \" + n)\n"
+    )
     before = before.replace("%%", "%")
-    after = "import psycopg2\n\n\ndef q(cur, n):\n    cur.execute(\"SELECT 100 %% 7, '50%%' FROM t WHERE n = %s\", (n,))\n"
+    after = (
+        "import psycopg2\n\n\ndef q(cur, n):\n"
+        "    cur.execute(\"SELECT 100 %% 7, '50%%' FROM t WHERE n = %s\", (n,))\n"
+    )
     assert_fixed(before, after, [finding_at(before, "B608", "cur.execute", source_name="bandit")])
 
 
@@ -58,13 +64,16 @@ def load(engine, user, org):
     with engine.connect() as conn:
         return conn.execute(f"SELECT * FROM t WHERE owner = '{user.id}' AND org = {org}").all()
 """
-    after = """from sqlalchemy import create_engine, text
+    after = (
+        """from sqlalchemy import create_engine, text
 
 
 def load(engine, user, org):
     with engine.connect() as conn:
-        return conn.execute(text("SELECT * FROM t WHERE owner = :id AND org = :org"), {"id": user.id, "org": org}).all()
+        return conn.execute(text("SELECT * FROM t WHERE owner = :id AND org = :org"), """
+        """{"id": user.id, "org": org}).all()
 """
+    )
     assert_fixed(before, after, [finding_at(before, "B608", "conn.execute", source_name="bandit")])
 
 

@@ -132,10 +132,14 @@ def test_path_built_first_and_blueprint_without_app():
 
 
 def test_size_limit_alone_and_declined_without_an_app():
-    before = 'from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object("settings")\n\nX = 1\n'
+    before = (
+        "from flask import Flask\n\napp = Flask(__name__)\n"
+        'app.config.from_object("settings")\n\nX = 1\n'
+    )
     after = (
         'from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object("settings")\n'
-        'app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # reject uploads over 16 MiB\n\nX = 1\n'
+        'app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # reject uploads over 16 MiB\n'
+        "\nX = 1\n"
     )
     assert_fixed(before, after, [finding_at(before, SIZE, "Flask(__name__)")])
     no_app = "from flask import Blueprint\nbp = Blueprint('x', __name__)\n"

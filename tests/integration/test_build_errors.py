@@ -1,4 +1,4 @@
-"""Bad input and model misbehaviour on `devsecbots build`: one line, the right exit code, no writes."""
+"""Bad input and model misbehaviour on `devsecbots build`: one line, right exit code, no writes."""
 
 from __future__ import annotations
 

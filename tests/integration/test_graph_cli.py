@@ -21,7 +21,10 @@ NODES = ("develop", "review", "probe", "approval_check", "human_review")
 
 def offline_cli(*args: str) -> list[str]:
     """argv running the CLI in this interpreter with every non-loopback connection refused."""
-    run = f"{GUARD}\nsys.argv = ['devsecbots', *{list(args)!r}]\nfrom devsecbots.cli import main\nmain()\n"
+    run = (
+        f"{GUARD}\nsys.argv = ['devsecbots', *{list(args)!r}]\n"
+        "from devsecbots.cli import main\nmain()\n"
+    )
     return [sys.executable, "-c", run]
 
 

@@ -1,4 +1,4 @@
-"""Clear outputs and execution counts before committing: `python -m tests.notebooks.clear_outputs`."""
+"""Clear outputs and execution counts before a commit: `python -m tests.notebooks.clear_outputs`."""
 
 from __future__ import annotations
 

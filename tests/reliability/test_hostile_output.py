@@ -2,7 +2,8 @@
 
 Each is refused (or capped) with a clear one-line message, and a walk of the whole temporary
 directory proves that nothing was written outside --out. (The `..` + absolute pair lives in
-tests/integration/test_build_errors.py; the unit checks of safe_target in tests/unit/test_output.py.)
+tests/integration/test_build_errors.py; the unit checks of safe_target in
+tests/unit/test_output.py.)
 """
 
 from __future__ import annotations

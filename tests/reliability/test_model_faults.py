@@ -128,7 +128,7 @@ def test_server_errors_are_retried_with_backoff(capsys, tmp_path: Path) -> None:
         run = build(capsys, server.base_url, tmp_path / "out", "--max-retries", "2")
         stamps = [r.timestamp for r in server.requests[:3]]
     assert run.code == 0, run.stderr
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
     # The SDK waits 0.5 s then 1 s (less up to 25 % jitter): the second wait is the longer.
     assert gaps[0] >= 0.37 and gaps[1] >= 0.74, gaps
 

@@ -1,4 +1,4 @@
-"""The develop node: intake of given code, offline autofix, and the model path over the fake server."""
+"""The develop node: intake of given code, offline autofix, the model path over the fake server."""
 
 from __future__ import annotations
 

@@ -42,20 +42,20 @@ def benign_upload(target: Target) -> dict[str, str]:
         return result(
             "failed", f"POST {where} → {reply.describe()}; stored: {'yes' if stored else 'no'}"
         )
+    tried = []
     location = reply.header("location")
     if location:
         path = location.split("://", 1)[-1].split("/", 1)[-1] if "://" in location else location
-        path = path if path.startswith("/") else "/" + path
+        tried.append(path if path.startswith("/") else "/" + path)
+    name = os.path.basename(stored[0])
+    tried += [prefix + name for prefix in target.adapter.serving_prefixes()]
+    for path in tried:
         served = visitor.get(path)
         if served.status == 200 and served.body == content:
             return result("passed", f"stored and served back intact at {path}")
-        return result("failed", f"stored, but GET {path} → {served.describe()}")
-    name = os.path.basename(stored[0])
-    for prefix in target.adapter.serving_prefixes():
-        served = visitor.get(prefix + name)
-        if served.status == 200 and served.body == content:
-            return result("passed", f"stored and served back intact at {prefix}{name}")
-    return result("passed", "stored (no route was found that serves it back)")
+    if target.adapter.serving_prefixes():
+        return result("failed", f"stored, but not served back intact at {', '.join(tried)}")
+    return result("passed", "stored (the app has no route that serves uploads back)")
 
 
 @needs_upload

@@ -50,6 +50,7 @@ def security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
+
 limiter = Limiter(
     get_remote_address,
     app=app,
