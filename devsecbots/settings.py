@@ -42,7 +42,12 @@ def context_from_cli(values: dict[str, Any], *, base: Context | None = None) -> 
             value = tuple(a.strip() for a in value.split(",") if a.strip())
         if name == "offline":
             value = True if value else None  # not given: offline only when no model is set
-        _check(name, value, meta.get("choices") or ())
+        choices = meta.get("choices") or ()
+        if name == "analyzers":  # what is registered now, plug-ins included
+            from devsecbots.nodes.analyzers.registry import analyzer_names
+
+            choices = tuple(analyzer_names())
+        _check(name, value, choices)
         changes[name] = value
     return dataclasses.replace(base or Context(), **changes)
 

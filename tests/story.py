@@ -102,8 +102,11 @@ SECURE_APP = (
 )
 
 
-def submission(app: str, template: str = TEMPLATE, summary: str = "") -> dict:
-    """DevBot's structured answer carrying these files."""
+def submission(app: str, template: str | None = None, summary: str = "") -> dict:
+    """DevBot's structured answer carrying these files (an app with CSRFProtect ships its form
+    with the token, unless a template is given)."""
+    if template is None:
+        template = SECURE_TEMPLATE if "CSRFProtect" in app else TEMPLATE
     return {
         "summary": summary or "upload app",
         "files": [

@@ -8,7 +8,7 @@ from devsecbots.graphs.state import Finding, make_finding
 from devsecbots.nodes.analyzers import AnalysisCache, AnalyzerUnavailable, analyze, registry
 
 from devsecbots.errors import CliError
-from devsecbots.options import make_context
+from devsecbots.settings import context_from_cli
 
 
 class Todo:
@@ -73,9 +73,9 @@ def test_an_unavailable_analyzer_says_why(scratch) -> None:
 
 def test_the_cli_accepts_what_is_registered(scratch) -> None:
     with pytest.raises(CliError, match="choose from bandit, semgrep"):
-        make_context(analyzers="todo")
+        context_from_cli({"analyzers": "todo"})
     registry.register(Todo())
-    assert make_context(analyzers="bandit,todo").analyzers == ("bandit", "todo")
+    assert context_from_cli({"analyzers": "bandit,todo"}).analyzers == ("bandit", "todo")
 
 
 @pytest.mark.parametrize("name", ["bandit", "Two Words", "a,b", ""])

@@ -78,8 +78,16 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def comparable_report(path: Path) -> dict:
-    """The JSON report without what differs between two runs: thread id, model server port."""
+    """The JSON report without what differs between two runs: thread id, model server port,
+    timings (the tests' and the probes')."""
     data = json.loads(path.read_text())
     data.pop("thread_id")
     data.get("models", {}).pop("base_url", None)
+    probes = data.get("probes") or {}
+    probes.pop("seconds", None)
+    for result in probes.get("results") or []:
+        result.pop("seconds", None)
+    data["tests"] = re.sub(r" in [\d.]+s", "", data.get("tests", ""))
+    for record in data.get("history") or []:
+        record["note"] = re.sub(r" in [\d.]+s", "", record.get("note", ""))
     return data

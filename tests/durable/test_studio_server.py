@@ -102,6 +102,7 @@ def test_graph_and_schemas(client) -> None:
     assert {n["id"] for n in drawn["nodes"]} >= {
         "develop",
         "review",
+        "probe",
         "approval_check",
         "human_review",
     }
@@ -109,7 +110,8 @@ def test_graph_and_schemas(client) -> None:
     assert {
         ("__start__", "develop", False),
         ("develop", "review", False),
-        ("review", "approval_check", False),
+        ("review", "probe", False),
+        ("probe", "approval_check", False),
         ("approval_check", "develop", True),
         ("approval_check", "__end__", True),
         ("approval_check", "human_review", True),
