@@ -6,11 +6,12 @@ import re
 from typing import Any, Literal
 
 from devsecbots.nodes.probe.catalogue import CATALOGUE
+from devsecbots.nodes.sandbox.ids import strip_controls
 from typing_extensions import TypedDict
 
 ProbeStatus = Literal["passed", "failed", "not_applicable", "error"]
 STATUSES = ("passed", "failed", "not_applicable", "error")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\v\f]")
 MAX_EVIDENCE = 600
 
 
@@ -75,8 +76,8 @@ def read_results(raw: Any) -> list[ProbeResult]:
 
 
 def clean(text: str) -> str:
-    """Text from the sandbox with control characters (terminal escapes, newlines) replaced."""
-    return _CONTROL.sub(" ", text).strip()
+    """Text from the sandbox on one line, without control or bidi characters (as test ids)."""
+    return strip_controls(_LINE_BREAKS.sub(" ", text)).strip()
 
 
 def headline(report: ProbeReport | None) -> str:
