@@ -106,7 +106,7 @@ def with_context(*names: str, keep_stored: bool = False) -> Callable[[Callable],
 
 MODEL_OPTIONS = ("model", "dev_model", "sec_model", "base_url", "api_key", "structured_method")
 LIMIT_OPTIONS = ("max_tokens_budget", "request_timeout", "max_retries", "max_wall_time")
-POLICY_OPTIONS = ("blocking_severity", "analyzers")
+POLICY_OPTIONS = ("blocking_severity", "min_confidence", "block_tests", "analyzers")
 
 Report = Annotated[
     Path | None,

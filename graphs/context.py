@@ -11,6 +11,7 @@ from devsecbots.nodes.analyzers.registry import default_analyzers
 # The same levels as graphs.state.Severity (a test keeps them equal), spelled here so that
 # the CLI can read the settings without importing the state models (pydantic): start-up time.
 Severity = Literal["low", "medium", "high", "critical"]
+Confidence = Literal["low", "medium", "high"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 DEFAULT_ANALYZERS = default_analyzers()  # from the analyzer registry (bandit, semgrep)
 
@@ -68,6 +69,17 @@ class Context:
         "--blocking-severity",
         "Findings at or above this severity block approval.",
         choices=("low", "medium", "high", "critical"),
+    )
+    min_confidence: Confidence = setting(
+        "medium",
+        "--min-confidence",
+        "Findings below this confidence are reported but do not block.",
+        choices=("low", "medium", "high"),
+    )
+    block_tests: bool = setting(
+        False,
+        "--block-tests",
+        "Let findings in tests, examples and migrations block too (default: reported only).",
     )
     analyzers: tuple[str, ...] = setting(
         DEFAULT_ANALYZERS, "--analyzers", "Comma-separated analysers.", choices=DEFAULT_ANALYZERS

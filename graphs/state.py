@@ -16,6 +16,8 @@ from typing_extensions import TypedDict  # pydantic (Studio's JSON schemas) need
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+Confidence = Literal["low", "medium", "high"]
+CONFIDENCE_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 RunStatus = Literal[
     "running",
     "approved",
@@ -52,6 +54,12 @@ def normalise_severity(value: Any) -> str:
     if text not in SEVERITY_ORDER:
         raise ValueError(f"severity must be one of low, medium, high, critical (got {value!r})")
     return text
+
+
+def normalise_confidence(value: Any) -> str:
+    """Map tool spellings (HIGH, Medium, undefined) onto low, medium, high."""
+    text = str(value or "").strip().lower()
+    return text if text in CONFIDENCE_ORDER else "low"
 
 
 def normalise_cwe(value: Any) -> str:
@@ -100,6 +108,9 @@ class Finding(TypedDict):
     sources: list[str]  # every source that reported it, after de-duplication
     snippet: str  # the offending source line, used to recognise the finding after edits
     waiver: str  # reason of an accepted inline waiver; "" when the finding stands
+    confidence: Confidence  # how sure the analyser is that this is a real weakness
+    role: str  # what the file is: app | test | example | migration; "" until the review sets it
+    exempt: str  # why this finding cannot block in this run (e.g. "test code"); "" when it can
 
 
 def make_finding(
@@ -115,6 +126,9 @@ def make_finding(
     snippet: str = "",
     sources: list[str] | None = None,
     waiver: str = "",
+    confidence: str = "medium",
+    role: str = "",
+    exempt: str = "",
 ) -> Finding:
     """Build a Finding with normalised severity and CWE."""
     return Finding(
@@ -129,6 +143,9 @@ def make_finding(
         sources=list(sources) if sources else [source],
         snippet=snippet.strip(),
         waiver=waiver,
+        confidence=normalise_confidence(confidence),  # type: ignore[typeddict-item]
+        role=role,
+        exempt=exempt,
     )
 
 

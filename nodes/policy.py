@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from devsecbots.graphs.state import SEVERITY_ORDER, Finding
+from devsecbots.graphs.context import Context
+from devsecbots.graphs.state import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
+from devsecbots.nodes.roles import APP, code_role
 
 LLM_SOURCE = "llm"
 PROBE_SOURCE = "probe"
@@ -22,7 +24,7 @@ def is_blocking(finding: Finding, threshold: str) -> bool:
     The LLM reviewer's own findings block through its status instead: it can ask for changes,
     but it can never wave an analyser's finding through. A waived finding never blocks.
     """
-    if finding["waiver"] or finding["source"] == LLM_SOURCE:
+    if finding["waiver"] or finding.get("exempt") or finding["source"] == LLM_SOURCE:
         return False
     if finding["source"] == PROBE_SOURCE:  # the running app failed an attack: always blocks
         return True
@@ -58,3 +60,23 @@ def gate(findings: list[Finding], reviewer_status: str, threshold: str) -> GateR
     if reviewer_status == "changes_requested":
         reasons.append("the LLM reviewer requested changes")
     return GateResult(approved=not reasons, blocking=blocking, reasons=reasons)
+
+
+def apply_run_policy(findings: list[Finding], files: dict[str, str], ctx: Context) -> list[Finding]:
+    """Copies of `findings` with each file's role and, where the run's settings say a finding
+    cannot block (code that is not the application's, confidence below the minimum), why."""
+    roles = {path: code_role(path, files.get(path, "")) for path in {f["file"] for f in findings}}
+    result = []
+    for finding in findings:
+        role = roles[finding["file"]]
+        reasons = []
+        if role != APP and not ctx.block_tests:
+            reasons.append(f"{role} code")
+        if (
+            CONFIDENCE_ORDER.get(finding.get("confidence", "medium"), 0)
+            < CONFIDENCE_ORDER[ctx.min_confidence]
+        ):
+            reasons.append(f"{finding.get('confidence', 'low')} confidence")
+        exempt = ", ".join(reasons) if finding["source"] != PROBE_SOURCE else ""
+        result.append(Finding(**{**finding, "role": role, "exempt": exempt}))  # type: ignore[typeddict-item]
+    return result

@@ -20,7 +20,7 @@ from devsecbots.nodes.analyzers.dependency_audit import dependency_review
 from devsecbots.nodes.errors import WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured, time_limit_update
-from devsecbots.nodes.policy import gate
+from devsecbots.nodes.policy import apply_run_policy, gate
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
@@ -55,7 +55,7 @@ def review_files(
     usage: list[Usage] = []
     reviewer_status, summary, disputed = "", "", []
     advice, audit = dependency_review(files, ctx.audit_deps)
-    findings = [*findings, *audit]
+    findings = apply_run_policy([*findings, *audit], files, ctx)
     if not ctx.is_offline():
         task = prompts.render(
             "secbot_review",
@@ -76,7 +76,7 @@ def review_files(
         reviewer_status, summary = answer.status, answer.summary
         advice += [a for a in answer.advice if a not in advice]
         disputed = [claim.model_dump() for claim in answer.false_positives]
-        findings = dedupe([*findings, *_from_reviewer(answer, files)])
+        findings = dedupe([*findings, *apply_run_policy(_from_reviewer(answer, files), files, ctx)])
     result = gate(findings, reviewer_status, ctx.blocking_severity)
     if not summary:
         summary = _analyzer_summary(findings, result.approved, ctx)

@@ -17,7 +17,7 @@ _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED
 # still reported (B301 pickle.loads, B602/B605 shell=True, ...) and untrusted data reaching
 # subprocess is our Semgrep rule devsecbots.flask.command-injection.
 SKIPPED_TESTS = frozenset({f"B4{n:02d}" for n in range(1, 16)} | {"B603"})
-PROFILE_VERSION = f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-medium"
+PROFILE_VERSION = f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-all"
 logging.getLogger("bandit").setLevel(logging.ERROR)
 
 
@@ -36,7 +36,6 @@ def run_bandit(
     files: dict[str, str],
     *,
     skip: frozenset[str] = SKIPPED_TESTS,
-    min_confidence: str = "MEDIUM",
     progress: Callable[[int], None] | None = None,
 ) -> list[Finding]:
     """Run Bandit's default tests (minus `skip`) over Python sources (path -> content)."""
@@ -46,13 +45,9 @@ def run_bandit(
         manager._parse_file(path, io.BytesIO(files[path].encode("utf-8", "replace")), remaining)
         if progress:
             progress(done)
-    rank = {"LOW": 1, "MEDIUM": 2, "HIGH": 3, "UNDEFINED": 0}
-    findings: list[Finding] = []
-    for issue in manager.get_issue_list():
-        if rank.get(issue.confidence, 0) < rank[min_confidence]:
-            continue  # low-confidence Bandit hits are too noisy to block or autofix on
-        findings.append(_to_finding(issue, files))
-    return findings
+    # Low-confidence hits are kept: reported with their confidence, and the run's policy
+    # (--min-confidence) decides that they do not block.
+    return [_to_finding(issue, files) for issue in manager.get_issue_list()]
 
 
 def _to_finding(issue, files: dict[str, str]) -> Finding:
@@ -69,4 +64,5 @@ def _to_finding(issue, files: dict[str, str]) -> Finding:
         source="bandit",
         rule_id=issue.test_id,
         snippet=lines[line - 1] if 0 < line <= len(lines) else "",
+        confidence=issue.confidence,
     )

@@ -220,6 +220,7 @@ def _to_finding(
         source="semgrep",
         rule_id=_plain_rule_id(str(result.get("check_id") or ""), known),
         snippet=lines[line - 1] if 0 < line <= len(lines) else "",
+        confidence=str(meta.get("confidence") or "medium"),
     )
 
 
