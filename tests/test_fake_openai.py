@@ -284,11 +284,10 @@ def test_requests_are_served_concurrently():
     with FakeOpenAI(latency=0.2) as server:
         server.default("dev", "done")
         model = chat(server, "dev")
-        started = time.perf_counter()
         answers = model.batch(["go"] * 20, config={"max_concurrency": 20})
-        elapsed = time.perf_counter() - started
+        overlapping = server.max_in_flight
     assert [a.content for a in answers] == ["done"] * 20
-    assert 0.2 <= elapsed < 0.8, f"20 requests with 0.2 s latency took {elapsed:.2f} s"
+    assert overlapping > 1, "the 20 requests were answered one at a time"
 
 
 def test_stop_is_prompt_and_frees_the_port_while_a_request_hangs():

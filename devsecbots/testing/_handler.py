@@ -79,6 +79,13 @@ class _Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ chat completions
 
     def _chat(self, body: dict[str, Any]) -> None:
+        self.fake._enter()
+        try:
+            self._chat_answer(body)
+        finally:
+            self.fake._leave()
+
+    def _chat_answer(self, body: dict[str, Any]) -> None:
         fake, model = self.fake, body["model"]
         fake._record(body, dict(self.headers.items()))
         if fake.latency > 0 and fake._stopping.wait(fake.latency):

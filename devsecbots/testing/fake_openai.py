@@ -82,6 +82,8 @@ class FakeOpenAI:
         self._requests: list[RecordedRequest] = []
         self._billed = {"input_tokens": 0, "output_tokens": 0, "requests": 0}
         self._ids = itertools.count(1)
+        self._in_flight = 0
+        self._max_in_flight = 0
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
         self._httpd: _Server | None = None
@@ -219,6 +221,21 @@ class FakeOpenAI:
 
     def _next_id(self) -> int:
         return next(self._ids)
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most chat requests this server was answering at one time."""
+        with self._lock:
+            return self._max_in_flight
+
+    def _enter(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def _track(self, connection: socket.socket, open_: bool) -> None:
         with self._lock:

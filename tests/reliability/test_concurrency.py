@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
-import devsecbots.jobs.harden  # noqa: F401 - the CLI loads it on first use; time the jobs, not that
 from devsecbots.testing import FakeOpenAI
 from tests.reliability.helpers import run_cli
 from tests.story import INSECURE_APP, SECURE_APP, submission, verdict
@@ -27,7 +25,6 @@ def test_harden_runs_each_path_as_its_own_checkpointed_job(capsys, tmp_path: Pat
     with FakeOpenAI(latency=0.2) as server:
         server.default("dev", submission(SECURE_APP))
         server.default("sec", verdict("approved"))
-        started = time.monotonic()
         run = run_cli(
             capsys,
             "harden",
@@ -46,11 +43,10 @@ def test_harden_runs_each_path_as_its_own_checkpointed_job(capsys, tmp_path: Pat
             "--concurrency",
             "6",
         )
-        elapsed = time.monotonic() - started
-        calls = len(server.requests)
+        calls, overlapping = len(server.requests), server.max_in_flight
     assert run.code == 0, run.stdout + run.stderr
     assert calls == 6 * 3  # review, fix, review again — per job
-    assert elapsed < 6 * 3 * 0.2  # the jobs overlapped (one after another takes >= 3.6 s)
+    assert overlapping >= 2  # the jobs ran side by side: several model calls were in flight at once
     threads = set()
     for path in paths:
         report = json.loads((tmp_path / "out" / path.name / "devsecbots-report.json").read_text())
