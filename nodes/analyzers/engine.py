@@ -18,6 +18,7 @@ from devsecbots.nodes.analyzers.registry import (
     get_analyzer,
     require_available,
 )
+from devsecbots.nodes.analyzers.templates import is_template, template_findings
 
 Progress = Callable[[int, int], None]
 
@@ -92,10 +93,10 @@ def analyze(
     python = {}
     for path in sorted(files):
         reason = _skip_reason(path)
-        if reason:
-            report.skipped.append((path, reason))
-        else:
+        if not reason:
             python[path] = files[path]
+        elif not ("semgrep" in chosen and is_template(path)):  # templates: template_findings
+            report.skipped.append((path, reason))
     broken = syntax_findings(python)
     unparsable = {p for p, c in python.items() if _syntax_error(c, p) is not None}
     skipping = [name for name in chosen if not get_analyzer(name).reads_newer_syntax]
@@ -137,6 +138,7 @@ def analyze(
     report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
+        found.extend(template_findings(files))
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
 
