@@ -52,7 +52,7 @@ def apply_fixes(
             _refuse(outcome, finding, refusal(finding) or _no_codemod(finding))
         elif finding["file"] not in files:
             _refuse(outcome, finding, f"{finding['file']} is not among the files")
-        elif not finding["file"].endswith(".py"):
+        elif not finding["file"].endswith(".py") and not getattr(codemod, "edits_text", False):
             _refuse(outcome, finding, "automatic fixes only edit Python files")
         else:
             by_file.setdefault(finding["file"], []).append((codemod, finding))
@@ -76,6 +76,9 @@ def _fix_file(
     outcome: FixOutcome, path: str, work: list[tuple[Codemod, Finding]], codemods: Sequence[Codemod]
 ) -> None:
     original = outcome.files[path]
+    if not path.endswith(".py"):  # a template: the codemods that edit text work on it as is
+        _fix_text_file(outcome, path, work)
+        return
     try:
         ast.parse(original, filename=path)
     except SyntaxError as err:
@@ -121,6 +124,16 @@ def _fix_file(
     outcome.files[path] = source
     outcome.fixed.extend(fixed)
     outcome.notes.extend(notes)
+
+
+def _fix_text_file(outcome: FixOutcome, path: str, work: list[tuple[Codemod, Finding]]) -> None:
+    for codemod in dict.fromkeys(c for c, _ in work):
+        result = _run(codemod, path, outcome.files[path], [f for c, f in work if c is codemod], {})
+        outcome.files[path] = result.source
+        outcome.fixed.extend(result.fixed)
+        outcome.notes.extend(result.notes)
+        for finding, why in result.declined:
+            _refuse(outcome, finding, why)
 
 
 def _run(

@@ -27,6 +27,7 @@ from devsecbots.nodes.autofix.codemods.served_files import InlineUpload, SendFil
 from devsecbots.nodes.autofix.codemods.session_cookie import SessionCookie
 from devsecbots.nodes.autofix.codemods.shell_command import ShellCommand
 from devsecbots.nodes.autofix.codemods.sql_injection import SqlInjection
+from devsecbots.nodes.autofix.codemods.template_escape import TemplateEscape
 from devsecbots.nodes.autofix.codemods.tls_verify import TlsVerify
 from devsecbots.nodes.autofix.codemods.upload import Upload
 from devsecbots.nodes.autofix.codemods.weak_hash import WeakHash
@@ -61,6 +62,7 @@ CODEMODS: tuple[Codemod, ...] = (
     WeakHash(),
     WeakRandom(),
     JinjaAutoescape(),
+    TemplateEscape(),
 )
 
 OWN_RULE_PREFIX = "devsecbots."  # our Semgrep rules
