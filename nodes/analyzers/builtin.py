@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib.util import find_spec
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+
+if TYPE_CHECKING:  # the registry (and so the CLI's option checks) imports this: no pydantic
+    from devsecbots.graphs.state import Finding
 
 SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move
 
