@@ -12,13 +12,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from devsecbots.errors import input_error
 from devsecbots.settings import RUN_METADATA_KEY
 
 if TYPE_CHECKING:  # the savers load when a store is opened: `runs` with none stays instant
+    from langchain_core.runnables import RunnableConfig
     from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+    from langgraph.checkpoint.postgres import PostgresSaver
     from langgraph.checkpoint.sqlite import SqliteSaver
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -200,9 +202,10 @@ def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
     where = describe_db(url)
     try:
         params = psycopg.conninfo.conninfo_to_dict(url)
-        timeout = {} if "connect_timeout" in params else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        # a connect_timeout in the URL wins over ours
+        timeout = None if "connect_timeout" in params else PG_CONNECT_TIMEOUT_S
         conn = psycopg.connect(
-            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, **timeout
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, connect_timeout=timeout
         )
     except psycopg.Error as err:
         raise input_error(f"cannot connect to Postgres at {where}: {_first_line(err)}") from None
@@ -279,7 +282,7 @@ def settings_of(checkpoint: HasMetadata | None, thread_id: str, db: str | None) 
     return settings
 
 
-def thread_config(thread_id: str) -> dict[str, Any]:
+def thread_config(thread_id: str) -> RunnableConfig:
     """The config that names one thread's latest checkpoint."""
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
 
@@ -298,17 +301,23 @@ RECENT_THREADS_SQL = (
 def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
     """Thread ids, most recently checkpointed first."""
     sql = RECENT_THREADS_SQL
+    # By class name, not isinstance: neither saver module is imported for the other's sake.
     if type(saver).__name__ == "SqliteSaver":
-        with saver.lock:
-            rows = guard_store(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
+        lite = cast("SqliteSaver", saver)
+        with lite.lock:
+            rows = guard_store(lambda: lite.conn.execute(sql.format("?"), (limit,)).fetchall())
         return [row[0] for row in rows]
     if type(saver).__name__ == "PostgresSaver":
+        from psycopg import Connection  # loaded already: the saver runs on it
 
-        def query() -> list[Any]:
-            with saver.conn.cursor() as cur:  # type: ignore[attr-defined]
-                return cur.execute(sql.format("%s"), (limit,)).fetchall()
+        conn = cast("PostgresSaver", saver).conn
+        if isinstance(conn, Connection):  # a pool (never opened here) takes the generic path
 
-        return [row["thread_id"] for row in guard_store(query)]
+            def query() -> list[Any]:
+                with conn.cursor() as cur:
+                    return cur.execute(sql.format("%s"), (limit,)).fetchall()
+
+            return [row["thread_id"] for row in guard_store(query)]
     seen: list[str] = []
     for item in saver.list(None):
         thread = item.config["configurable"]["thread_id"]

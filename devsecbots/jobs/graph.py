@@ -49,7 +49,7 @@ def _draw_compiled(format: str) -> bytes:
         data = drawable.draw_ascii().encode("utf-8")
     else:
         try:
-            data = drawable.draw_png()
+            data = drawable.draw_png(None)  # no file: the PNG's bytes
         except ImportError:
             raise input_error(
                 "PNG drawing needs pygraphviz: pip install 'devsecbots[png]'"

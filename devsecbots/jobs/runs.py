@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -35,6 +35,9 @@ from devsecbots.storeread import (
     recent_thread_ids,
 )
 from devsecbots.text import escape
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
 
 # SQLite runs are read without LangGraph (devsecbots.storeread); the graph (and every node's
 # imports) loads only for Postgres, time travel, or a run the light reader cannot read.
@@ -197,7 +200,7 @@ def _copy_verbatim(settings: dict[str, Any], out: Path, console: Console) -> int
     return copied
 
 
-def _files_after_round(graph: Any, config: dict, round_no: int) -> dict[str, str] | None:
+def _files_after_round(graph: Any, config: RunnableConfig, round_no: int) -> dict[str, str] | None:
     """Time travel: the files of the first checkpoint that holds round `round_no`'s record."""
     found = None
     for snap in graph.get_state_history(config):  # newest first

@@ -29,7 +29,7 @@ class Bandit:
     # Tests whose CWE is too generic, read as what they detect: B201 debug=True (CWE-94 -> 489
     # active debug code), B307 eval / B102 exec (CWE-78 -> 94 code injection), B506 yaml.load
     # (CWE-20 -> 502 deserialisation), the XML parsers B313-B320 (CWE-20 -> 611 XXE).
-    cwe_overrides = MappingProxyType(
+    cwe_overrides: Mapping[str, str] = MappingProxyType(
         {
             "B201": "CWE-489",
             "B307": "CWE-94",
