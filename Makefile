@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install demo test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,20 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy cannot follow setuptools' package-dir mapping (graphs/, nodes/, prompts/ install as
+# devsecbots.graphs, ...) in an editable install: it checks a tree of symlinks laid out as
+# installed. Settings in pyproject.toml [tool.mypy].
+TYPECHECK := build/typecheck
+typecheck: $(STAMP)
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/devsecbots
+	cp -as $(CURDIR)/devsecbots/. $(TYPECHECK)/devsecbots/
+	for d in graphs nodes prompts; do cp -as $(CURDIR)/$$d $(TYPECHECK)/devsecbots/$$d; done
+	cd $(TYPECHECK) && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
+		--cache-dir $(CURDIR)/build/.mypy_cache -p devsecbots
+	MYPYPATH=nodes/probe/inside $(VENV)/bin/mypy --config-file pyproject.toml \
+		--cache-dir build/.mypy_cache --explicit-package-bases nodes/probe/inside/*.py
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ def finish_run(
     thread_id: str,
     console: Console,
     report_path: Path | None = None,
-    skipped: list[tuple[str, str]] = (),
+    skipped: Sequence[tuple[str, str]] = (),
     verbatim: dict[str, Snapshot] | None = None,
     modes: dict[str, int] | None = None,
 ) -> int:
@@ -131,7 +132,7 @@ def finish_harden(
     """A harden run's end (also after `resume`): the diff, what autofix could not fix, then
     finish_run; the exit code."""
     print_diff_summary(state.get("input_files") or {}, state.get("files") or {}, console)
-    unfixable = state.get("unfixable") or []
+    unfixable = state.get("unfixable_findings") or []
     if unfixable and state.get("status") != "approved":
         console.print(f"no automatic fix for: {severity_summary(unfixable)}")
         for f in unfixable[:20]:

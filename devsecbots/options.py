@@ -15,7 +15,7 @@ from devsecbots.graphs.context import Context
 from devsecbots.settings import context_from_cli
 
 # Options that are not Context fields: `--model` fills both models, the key stays in the env.
-_EXTRA = {
+_EXTRA: dict[str, tuple[type, str, tuple[str, ...], dict[str, Any]]] = {
     "model": (
         str,
         "",
@@ -46,6 +46,8 @@ def _field_option(name: str, keep_stored: bool) -> tuple[type, Any]:
         sep = "," if isinstance(default, tuple) else " | "
         help_text += f" ({sep.join(meta['choices'])})"
     limits = {k: v for k, v in meta.get("limits", {}).items() if k in ("min", "max")}
+    kind: Any  # the option's type and default, as typer reads them
+    cli_default: Any
     if isinstance(default, bool) or default is None:
         kind, cli_default = bool, bool(default)
     elif isinstance(default, tuple):
@@ -53,7 +55,7 @@ def _field_option(name: str, keep_stored: bool) -> tuple[type, Any]:
     else:
         kind, cli_default = type(default), default
     if keep_stored:  # resume: an option not given keeps what the run stored
-        kind, cli_default = kind | None, None  # type: ignore[assignment]
+        kind, cli_default = kind | None, None
         help_text = f"{help_text} Default: what the run used."
     flags = meta["flag"] if isinstance(meta["flag"], tuple) else (meta["flag"],)
     option = typer.Option(cli_default, *flags, help=help_text, **limits)

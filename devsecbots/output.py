@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from devsecbots.errors import input_error
-from devsecbots.graphs.state import check_relative_path
 from devsecbots.snapshot import Snapshot
 
 
@@ -32,6 +31,14 @@ def check_out_dir(out: Path) -> Path:
     except OSError as err:
         raise input_error(f"--out {out}: {probe} is not writable ({err.strerror})") from None
     return out.absolute()
+
+
+def check_relative_path(rel: str) -> str:
+    """graphs.state.check_relative_path, imported when first needed: the state module builds
+    pydantic models, and `runs`/`history`/`graph` import this module at start-up."""
+    from devsecbots.graphs.state import check_relative_path as check
+
+    return check(rel)
 
 
 def safe_target(out: Path, rel: str) -> Path:

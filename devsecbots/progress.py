@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from devsecbots.text import escape
+
+if TYPE_CHECKING:
+    from rich.status import Status
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 _WHO = {
@@ -22,7 +25,7 @@ _WHO = {
 }
 
 
-def severity_summary(findings: list[dict]) -> str:
+def severity_summary(findings: Sequence[Mapping[str, Any]]) -> str:
     """'1 high, 3 medium' with colours, most severe first."""
     counts = Counter(f["severity"] for f in findings)
     parts = [
@@ -59,7 +62,7 @@ class ProgressPrinter:
         self.console = console
         self.offline = offline
         self.round = 0
-        self._status = None
+        self._status: Status | None = None
 
     def started(self, node: str, state: dict[str, Any]) -> None:
         """A node began: show who is working."""

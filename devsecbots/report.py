@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from devsecbots.graphs.context import Context
@@ -19,12 +20,12 @@ def build_report(
     thread_id: str,
     ctx: Context,
     written: list[dict[str, str]],
-    skipped: list[tuple[str, str]] = (),
+    skipped: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The JSON report: status, reason, rounds, thread_id, files, findings, history, usage."""
     usage = state.get("usage") or []
     status = state.get("status", "running")
-    verdict = state.get("verdict") or {}
+    verdict: Mapping[str, Any] = state.get("verdict") or {}
     return {
         "version": REPORT_VERSION,
         "status": "approved" if status == "approved" else "not_approved",

@@ -10,11 +10,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import openai
+from langchain_core.runnables import RunnableConfig
 from langgraph.errors import GraphRecursionError
-from langgraph.types import Command
+from langgraph.types import Command, StreamMode
 from rich.console import Console
 
 from devsecbots.errors import (
@@ -28,14 +29,18 @@ from devsecbots.errors import (
 )
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
-from devsecbots.graphs.state import DevSecState
+from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.errors import DevSecError
 from devsecbots.progress import ProgressPrinter
 from devsecbots.store import encode_metadata
 from devsecbots.text import escape
 
+STREAM_MODES: list[StreamMode] = ["tasks", "updates", "values"]
 
-def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: int = 0) -> dict:
+
+def run_config(
+    ctx: Context, thread_id: str, metadata: dict[str, Any], extra: int = 0
+) -> RunnableConfig:
     """The LangGraph config for one run: thread, recursion limit, metadata kept with the run."""
     return {
         "configurable": {"thread_id": thread_id},
@@ -45,7 +50,7 @@ def run_config(ctx: Context, thread_id: str, metadata: dict[str, Any], extra: in
 
 
 def run_graph(
-    inputs: dict[str, Any] | Command | None,
+    inputs: InputState | Command | None,
     ctx: Context,
     *,
     thread_id: str,
@@ -73,11 +78,15 @@ def run_graph(
             paused: list[Any] = []
             # durability="sync": a node's result is on disk before the next node starts, so a
             # crash never makes `resume` repeat a finished model call.
+            # With several stream modes each item is (mode, chunk); LangGraph's overloads type
+            # the items as one mode's chunks.
+            mode: str
+            chunk: Any
             for mode, chunk in graph.stream(
                 inputs,
                 config,
                 context=ctx,
-                stream_mode=["tasks", "updates", "values"],
+                stream_mode=STREAM_MODES,
                 durability="sync",
             ):
                 if mode == "tasks" and "result" not in chunk and "error" not in chunk:
@@ -88,7 +97,9 @@ def run_graph(
                         if not node.startswith("__") and isinstance(update, dict):
                             printer.updated(node, update)
                 elif mode == "values":
-                    final = {k: v for k, v in chunk.items() if k != "__interrupt__"}
+                    final = cast(
+                        DevSecState, {k: v for k, v in chunk.items() if k != "__interrupt__"}
+                    )
             if not paused:
                 break
             printer.close()

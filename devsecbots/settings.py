@@ -77,7 +77,7 @@ def context_to_metadata(ctx: Context) -> dict[str, Any]:
 
 def context_from_metadata(stored: dict[str, Any]) -> Context:
     """The Context a stored run had (unknown keys ignored, missing ones at their defaults)."""
-    known = {}
+    known: dict[str, Any] = {}
     for f in dataclasses.fields(Context):
         if f.name in stored and f.metadata.get("stored", True):
             value = stored[f.name]

@@ -14,7 +14,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 CHUNK = 1024 * 1024
 
@@ -93,7 +93,7 @@ class SnapshotStore:
             size -= len(chunk)
 
 
-def snapshot_again(record: dict[str, object] | str, store: SnapshotStore) -> Snapshot | str:
+def snapshot_again(record: dict[str, Any] | str, store: SnapshotStore) -> Snapshot | str:
     """Read a recorded file again (for resume): its Snapshot when it is the same file, else the
     reason it cannot be used ('changed since the run started', 'no longer exists', ...)."""
     path = Path(record["path"] if isinstance(record, dict) else record)

@@ -12,13 +12,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from devsecbots.errors import input_error
 from devsecbots.settings import RUN_METADATA_KEY
 
 if TYPE_CHECKING:  # the savers load when a store is opened: `runs` with none stays instant
+    from langchain_core.runnables import RunnableConfig
     from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
+    from langgraph.checkpoint.postgres import PostgresSaver
     from langgraph.checkpoint.sqlite import SqliteSaver
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -67,7 +69,22 @@ def open_checkpointer(
 
 
 @contextmanager
-def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
+def open_sqlite_for_reading(db: str | None) -> Iterator[sqlite3.Connection]:
+    """The SQLite run store as a plain connection, for reading runs without LangGraph (its
+    saver imports langchain-core): the same checks and one-line errors as `open_checkpointer(db,
+    must_exist=True)`, but no tables are created. Not for Postgres URLs."""
+    path = Path(db).expanduser() if db else default_db_path()
+    conn = _connect_sqlite(path, must_exist=True)
+    try:
+        if path.stat().st_size > 0:
+            _check_ours(conn, path)
+        _setup_sqlite(None, conn, path)
+        yield conn
+    finally:
+        conn.close()
+
+
+def _connect_sqlite(path: Path, *, must_exist: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise input_error(f"run database {path} is a directory; pass --db FILE")
     existed = path.is_file() and path.stat().st_size > 0
@@ -77,12 +94,18 @@ def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
         _check_sqlite_header(path)
     try:
         _create_private(path)
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+        return sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except (OSError, sqlite3.Error) as err:
         reason = getattr(err, "strerror", None) or err
         raise input_error(
             f"cannot open run database {path}: {reason}; pass --db PATH or --no-persist"
         ) from None
+
+
+@contextmanager
+def _open_sqlite(path: Path, *, must_exist: bool) -> Iterator[SqliteSaver]:
+    existed = path.is_file() and path.stat().st_size > 0
+    conn = _connect_sqlite(path, must_exist=must_exist)
     try:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -137,10 +160,13 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _setup_sqlite(saver: SqliteSaver, conn: sqlite3.Connection, path: Path) -> None:
+def _setup_sqlite(saver: SqliteSaver | None, conn: sqlite3.Connection, path: Path) -> None:
+    """Create the saver's tables (unless `saver` is None: reading only) and prove the store is
+    neither locked nor read-only; each failure is one line."""
     conn.execute(f"PRAGMA busy_timeout = {PROBE_TIMEOUT_MS}")
     try:
-        saver.setup()
+        if saver is not None:
+            saver.setup()
         conn.execute("BEGIN IMMEDIATE")  # proves we can write now, without writing anything
         conn.execute("ROLLBACK")
     except sqlite3.OperationalError as err:
@@ -176,9 +202,10 @@ def _open_postgres(url: str) -> Iterator[BaseCheckpointSaver]:
     where = describe_db(url)
     try:
         params = psycopg.conninfo.conninfo_to_dict(url)
-        timeout = {} if "connect_timeout" in params else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        # a connect_timeout in the URL wins over ours
+        timeout = None if "connect_timeout" in params else PG_CONNECT_TIMEOUT_S
         conn = psycopg.connect(
-            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, **timeout
+            url, autocommit=True, prepare_threshold=0, row_factory=dict_row, connect_timeout=timeout
         )
     except psycopg.Error as err:
         raise input_error(f"cannot connect to Postgres at {where}: {_first_line(err)}") from None
@@ -217,7 +244,14 @@ def encode_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
+class HasMetadata(Protocol):
+    """A stored checkpoint: LangGraph's CheckpointTuple, or devsecbots.storeread's."""
+
+    @property
+    def metadata(self) -> Mapping[str, Any]: ...
+
+
+def run_settings(checkpoint: HasMetadata | None) -> dict[str, Any] | None:
     """The devsecbots settings (context, command, out, report, ...) stored with a checkpoint."""
     raw = (checkpoint.metadata or {}).get(RUN_METADATA_KEY) if checkpoint else None
     if isinstance(raw, str):
@@ -230,7 +264,11 @@ def run_settings(checkpoint: CheckpointTuple | None) -> dict[str, Any] | None:
 
 def stored_settings(saver: BaseCheckpointSaver, thread_id: str, db: str | None) -> dict[str, Any]:
     """A CLI run's stored settings; an unknown or foreign thread is an input error (exit 2)."""
-    checkpoint = latest_checkpoint(saver, thread_id)
+    return settings_of(latest_checkpoint(saver, thread_id), thread_id, db)
+
+
+def settings_of(checkpoint: HasMetadata | None, thread_id: str, db: str | None) -> dict[str, Any]:
+    """The stored settings of `thread_id`'s latest checkpoint (None: no such thread)."""
     if checkpoint is None:
         raise input_error(
             f"unknown thread {thread_id!r} in {describe_db(db)}; list runs with `devsecbots runs`"
@@ -244,7 +282,7 @@ def stored_settings(saver: BaseCheckpointSaver, thread_id: str, db: str | None) 
     return settings
 
 
-def thread_config(thread_id: str) -> dict[str, Any]:
+def thread_config(thread_id: str) -> RunnableConfig:
     """The config that names one thread's latest checkpoint."""
     return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
 
@@ -254,23 +292,32 @@ def latest_checkpoint(saver: BaseCheckpointSaver, thread_id: str) -> CheckpointT
     return guard_store(lambda: saver.get_tuple(thread_config(thread_id)))
 
 
+RECENT_THREADS_SQL = (
+    "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
+    "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}"
+)
+
+
 def recent_threads(saver: BaseCheckpointSaver, limit: int) -> list[str]:
     """Thread ids, most recently checkpointed first."""
-    sql = (
-        "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints "
-        "WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC LIMIT {}"
-    )
+    sql = RECENT_THREADS_SQL
+    # By class name, not isinstance: neither saver module is imported for the other's sake.
     if type(saver).__name__ == "SqliteSaver":
-        with saver.lock:
-            rows = guard_store(lambda: saver.conn.execute(sql.format("?"), (limit,)).fetchall())
+        lite = cast("SqliteSaver", saver)
+        with lite.lock:
+            rows = guard_store(lambda: lite.conn.execute(sql.format("?"), (limit,)).fetchall())
         return [row[0] for row in rows]
     if type(saver).__name__ == "PostgresSaver":
+        from psycopg import Connection  # loaded already: the saver runs on it
 
-        def query() -> list[Any]:
-            with saver.conn.cursor() as cur:  # type: ignore[attr-defined]
-                return cur.execute(sql.format("%s"), (limit,)).fetchall()
+        conn = cast("PostgresSaver", saver).conn
+        if isinstance(conn, Connection):  # a pool (never opened here) takes the generic path
 
-        return [row["thread_id"] for row in guard_store(query)]
+            def query() -> list[Any]:
+                with conn.cursor() as cur:
+                    return cur.execute(sql.format("%s"), (limit,)).fetchall()
+
+            return [row["thread_id"] for row in guard_store(query)]
     seen: list[str] = []
     for item in saver.list(None):
         thread = item.config["configurable"]["thread_id"]

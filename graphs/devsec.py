@@ -62,7 +62,9 @@ class ExtraNode:
             raise ValueError(f"extra node {self.name!r}: after must be 'develop' or 'review'")
 
 
-def build_builder(extra_nodes: Sequence[ExtraNode] = ()) -> StateGraph:
+def build_builder(
+    extra_nodes: Sequence[ExtraNode] = (),
+) -> StateGraph[DevSecState, Context, InputState, DevSecState]:
     """The uncompiled graph, with any extra nodes chained in after the node they name."""
     _check_names(extra_nodes)
     builder = StateGraph(DevSecState, context_schema=Context, input_schema=InputState)
@@ -90,7 +92,7 @@ def build_graph(
     *,
     extra_nodes: Sequence[ExtraNode] = (),
     name: str = "devsecbots",
-) -> CompiledStateGraph:
+) -> CompiledStateGraph[DevSecState, Context, InputState, DevSecState]:
     """Compile the DevBot ⇄ SecBot graph, optionally with a checkpointer and extra nodes.
 
     Example — a reviewer of your own whose findings join SecBot's and count in the approval

@@ -8,12 +8,10 @@ from typing import Literal
 
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, Snapshot, make_finding
-from devsecbots.nodes import autofix
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
 from devsecbots.nodes.policy import finding_key, gate, is_blocking
 from devsecbots.nodes.probe.report import headline
 from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
@@ -48,6 +46,7 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
         broken.append(tests.failure)
     update: dict = {} if tests.baseline is None else {"test_baseline": tests.baseline}
     if broken:
+        assert snapshot is not None  # a change can break only what an earlier round accepted
         note = "rolled back: " + "; ".join(broken)
         feedback = make_finding(
             severity="high",
@@ -76,7 +75,8 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
             snapshot=Snapshot(files=state.get("files") or {}, findings=findings, verdict=verdict),
             fixed_keys=fixed,
         )
-        result = gate(findings, (verdict or {}).get("reviewer_status", ""), threshold)
+        reviewer = verdict.get("reviewer_status", "") if verdict else ""
+        result = gate(findings, reviewer, threshold)
         approved = result.approved
         note = "; ".join(result.reasons) if result.reasons else "approved"
         note += f"; {tests.note}" if tests.note else ""
@@ -100,7 +100,7 @@ def route_after_approval(
     status = state.get("status")
     if status == "approved" and context_of(runtime).human_review:
         return "human_review"
-    return "develop" if status == "running" else END
+    return "develop" if status == "running" else "__end__"
 
 
 def _out_of_time(
@@ -154,6 +154,8 @@ def _decide(
     if len(measures) > n and min(measures[-n:]) >= measures[-n - 1]:
         return "stalled", f"no fewer blocking findings in the last {n} round(s)"
     if ctx.is_offline():
+        from devsecbots.nodes import autofix  # libcst: loaded when an offline round needs it
+
         fixable = [
             f
             for f in findings
@@ -169,6 +171,8 @@ def _left_unfixable(
     state: DevSecState, findings: list[Finding], threshold: str, declined: set[str]
 ) -> list[Finding]:
     """Blocking findings the offline DevBot has no fix for, or whose fix it declined."""
+    from devsecbots.nodes import autofix  # libcst: loaded when an offline round needs it
+
     refused = declined | {finding_key(f) for f in state.get("unfixable_findings") or []}
     return [
         f
@@ -186,7 +190,8 @@ def _round_record(
     note: str,
 ) -> RoundRecord:
     tokens = [u for u in state.get("usage") or [] if u["round"] == round_no]
-    reviewer = (state.get("verdict") or {}).get("reviewer_status", "")
+    latest = state.get("verdict")
+    reviewer = latest.get("reviewer_status", "") if latest else ""
     return RoundRecord(
         round=round_no,
         verdict=verdict,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, DevSubmission, Finding
-from devsecbots.nodes import autofix
 from devsecbots.nodes.errors import ModelConfigError, WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.frameworks import layout_guide
@@ -49,6 +48,8 @@ def _revise_offline(state: DevSecState, round_no: int, files: dict[str, str]) ->
             "offline DevBot only fixes existing code: give it files (devsecbots harden PATH) "
             "or configure a model (--model / --base-url)"
         )
+    from devsecbots.nodes import autofix  # libcst: loaded when an offline round needs it
+
     declined = set(state.get("declined_keys") or [])
     outcome = autofix.apply_fixes(
         files, [f for f in open_findings(state) if finding_key(f) not in declined]

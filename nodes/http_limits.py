@@ -105,6 +105,8 @@ def _on_response(response: httpx.Response) -> None:
         raise DeadlinePassed(
             f"the server asked to retry in {wait:g}s; the wall time runs out first"
         )
+    if not isinstance(response.stream, httpx.SyncByteStream):  # limited_client is synchronous
+        raise TypeError(f"an asynchronous response stream: {type(response.stream).__name__}")
     response.stream = _LimitedStream(response.stream, limits)
 
 

@@ -13,7 +13,6 @@ from typing import Literal
 
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, make_finding
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
@@ -61,7 +60,7 @@ def human_review(state: DevSecState, runtime: Runtime[Context]) -> dict:
 
 def route_after_human_review(state: DevSecState) -> Literal["develop", "__end__"]:
     """Router: a rejection with rounds left goes back to DevBot; any other decision ends the run."""
-    return "develop" if state.get("status") == "running" else END
+    return "develop" if state.get("status") == "running" else "__end__"
 
 
 def parse_decision(answer: object) -> tuple[str, str, str]:

@@ -6,9 +6,8 @@ import json
 import os
 import re
 import time
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import openai
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import Usage
 from devsecbots.nodes.errors import (
@@ -17,32 +16,32 @@ from devsecbots.nodes.errors import (
     ModelOutputError,
     WallTimeExceeded,
 )
-from devsecbots.nodes.http_limits import (
-    AnswerTooLarge,
-    CallLimits,
-    DeadlinePassed,
-    call_limits,
-    limited_client,
-)
 from devsecbots.nodes.redact import redact_error
 from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from devsecbots import prompts
+
+# The OpenAI SDK and langchain-openai (and http_limits, built on them) load at the first model
+# call: importing the nodes (and so compiling the graph) stays fast, and offline runs never pay.
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
 
 Role = Literal["dev", "sec"]
 Schema = TypeVar("Schema", bound=BaseModel)
 _LOCAL_PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, vLLM) accept any key
 # A 200 the client cannot read: broken JSON body, `choices: []` (langchain's IndexError), or a
-# body the SDK rejects. The SDK does not retry these, so ask_structured does (same backoff).
-_UNREADABLE = (json.JSONDecodeError, IndexError, openai.APIResponseValidationError)
+# body the SDK rejects (openai.APIResponseValidationError). The SDK does not retry these, so
+# ask_structured does (same backoff).
 _PYDANTIC_URL = re.compile(r"\s*For further information visit \S+")
 
 
 def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
     """The ChatOpenAI client for DevBot ('dev') or SecBot ('sec'); the key comes from the env."""
+    from devsecbots.nodes.http_limits import limited_client
+    from langchain_openai import ChatOpenAI
+
     model = ctx.resolved_dev_model() if role == "dev" else ctx.resolved_sec_model()
     if not model:
         raise ModelConfigError(
@@ -59,7 +58,7 @@ def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
     return ChatOpenAI(
         model=model,
         base_url=base_url,
-        api_key=api_key,
+        api_key=SecretStr(api_key),
         timeout=ctx.request_timeout,
         max_retries=ctx.max_retries,
         temperature=ctx.temperature,
@@ -79,6 +78,8 @@ def ask_structured(
     node: str,
 ) -> tuple[Schema, list[Usage]]:
     """Ask for `schema`; on invalid output re-ask once with the validation error, then give up."""
+    from devsecbots.nodes.http_limits import CallLimits, call_limits
+
     model = chat_model(ctx, role)
     # A JSON-schema dict (not the class) keeps validation ours: the raw reply and its token
     # usage survive an invalid answer, and the validation error can be fed back to the model.
@@ -148,11 +149,15 @@ def _invoke_readable(
     Limits become domain errors here: an answer cut off for size is ModelAnswerTooLarge, and a
     call cut short by the wall time (or a retry that would cross it) is WallTimeExceeded.
     """
+    import openai
+    from devsecbots.nodes.http_limits import AnswerTooLarge, DeadlinePassed
+
+    unreadable = (json.JSONDecodeError, IndexError, openai.APIResponseValidationError)
     who = "DevBot" if role == "dev" else "SecBot"
     for attempt in range(ctx.max_retries + 1):
         try:
             return runnable.invoke(messages)
-        except _UNREADABLE as err:
+        except unreadable as err:
             problem = "no choices" if isinstance(err, IndexError) else "malformed JSON"
             pause = min(0.5 * 2**attempt, 8.0)
             if attempt == ctx.max_retries:

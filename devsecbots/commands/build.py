@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -30,8 +32,10 @@ from devsecbots.settings import BuildSettings, Store
     "probe",
 )
 def build(
-    request: str = typer.Argument(..., help="What to build, e.g. 'a Flask app for file upload'."),
-    out: Out = ...,
+    request: Annotated[
+        str, typer.Argument(help="What to build, e.g. 'a Flask app for file upload'.")
+    ],
+    out: Out,
     report: Report = None,
     db: Db = None,
     no_persist: NoPersist = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from devsecbots.errors import input_error, runtime_error
-from devsecbots.graphs.devsec import build_graph
+from devsecbots.graphs import topology
 from devsecbots.output import echo, write_atomic
 from devsecbots.settings import GraphSettings
 
@@ -28,23 +28,32 @@ def run_graph_drawing(settings: GraphSettings, console: Console) -> int:
             ) from None
     if s.out is not None and s.out.is_dir():
         raise input_error(f"--out {s.out} is a directory; give a file name")
-    drawable = build_graph().get_graph()
-    if s.format == "mermaid":
-        data = drawable.draw_mermaid().encode("utf-8")
-    elif s.format == "ascii":
-        data = drawable.draw_ascii().encode("utf-8")
+    if s.format == "mermaid":  # from the plain description: no LangGraph, no node imports
+        data = topology.draw_mermaid().encode("utf-8")
     else:
-        try:
-            data = drawable.draw_png()
-        except ImportError:
-            raise input_error(
-                "PNG drawing needs pygraphviz: pip install 'devsecbots[png]'"
-            ) from None
-        except Exception as err:  # noqa: BLE001 - graphviz failures are reported in one line
-            raise runtime_error(f"could not draw the PNG: {err}") from err
+        data = _draw_compiled(s.format)
     if s.out is None:
         echo(console, data.decode("utf-8"))
         return 0
     write_atomic(s.out, data)
     echo(console, f"graph written to {s.out}")
     return 0
+
+
+def _draw_compiled(format: str) -> bytes:
+    """ASCII or PNG, drawn by LangGraph from the compiled graph."""
+    from devsecbots.graphs.devsec import build_graph
+
+    drawable = build_graph().get_graph()
+    if format == "ascii":
+        data = drawable.draw_ascii().encode("utf-8")
+    else:
+        try:
+            data = drawable.draw_png(None)  # no file: the PNG's bytes
+        except ImportError:
+            raise input_error(
+                "PNG drawing needs pygraphviz: pip install 'devsecbots[png]'"
+            ) from None
+        except Exception as err:  # noqa: BLE001 - graphviz failures are reported in one line
+            raise runtime_error(f"could not draw the PNG: {err}") from err
+    return data

@@ -26,6 +26,7 @@ from devsecbots.finish import (
 )
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import build_graph
+from devsecbots.graphs.state import DevSecState
 from devsecbots.human import Decider, resume_value
 from devsecbots.locks import thread_lock
 from devsecbots.output import check_out_dir
@@ -71,6 +72,7 @@ def _resume(
     report_path = Path(run["report"]) if run.get("report") else None
     graph = build_graph(saver)
     snapshot = guard_store(lambda: graph.get_state(thread_config(s.thread_id)))
+    state: DevSecState
     if snapshot.next or snapshot.interrupts:
         say_if_input_changed(run, snapshot.values, console)
         state = _continue(graph, snapshot, saver, ctx, run, s.thread_id, preset, console)
@@ -83,7 +85,7 @@ def _resume(
         state = snapshot.values
     modes = {k: int(v) for k, v in (run.get("modes") or {}).items()}
     if run.get("command") == "harden":
-        skipped = [tuple(item) for item in run.get("skipped") or []]
+        skipped = [(item[0], item[1]) for item in run.get("skipped") or []]
         return finish_harden(
             state,
             ctx,
@@ -91,7 +93,7 @@ def _resume(
             thread_id=s.thread_id,
             console=console,
             report_path=report_path,
-            skipped=skipped,  # type: ignore[arg-type]
+            skipped=skipped,
             verbatim=verbatim_sources(run, skipped, console),
             modes=modes,
         )
@@ -109,7 +111,7 @@ def _continue(
     thread_id: str,
     preset: dict[str, str] | None,
     console: Console,
-) -> dict:
+) -> DevSecState:
     """Run the thread on from its last checkpoint, answering a review pause first if any."""
     paused = [i.value for i in snapshot.interrupts if isinstance(i.value, dict)]
     if preset and not paused:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -77,7 +79,7 @@ def run_review(settings: ReviewSettings, console: Console, err: Console | None =
     return EXIT_APPROVED if verdict["status"] == "approved" else EXIT_NOT_APPROVED
 
 
-def print_text(verdict: dict, console: Console) -> None:
+def print_text(verdict: Mapping[str, Any], console: Console) -> None:
     """The findings as a table and the verdict line."""
     findings = verdict["findings"]
     if findings:
@@ -106,7 +108,7 @@ def print_text(verdict: dict, console: Console) -> None:
         console.print(f"[dim]advice:[/] {escape(advice)}")
 
 
-def plain_text(verdict: dict) -> str:
+def plain_text(verdict: Mapping[str, Any]) -> str:
     """The verdict and one line per finding, for --output FILE in text format."""
     lines = [f"{verdict['status']}: {verdict['summary']}"]
     for f in verdict["findings"]:

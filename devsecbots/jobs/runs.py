@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from devsecbots.errors import input_error
-from devsecbots.finish import verbatim_sources
 from devsecbots.output import check_out_dir, copy_atomic, echo, safe_target, write_tree
 from devsecbots.settings import HistorySettings, RunsSettings
 from devsecbots.store import (
@@ -21,14 +20,27 @@ from devsecbots.store import (
     is_postgres_url,
     latest_checkpoint,
     open_checkpointer,
+    open_sqlite_for_reading,
     recent_threads,
     run_settings,
+    settings_of,
     stored_settings,
     thread_config,
 )
+from devsecbots.storeread import (
+    LightSnapshot,
+    Unreadable,
+    latest,
+    light_snapshot,
+    recent_thread_ids,
+)
 from devsecbots.text import escape
 
-# The graph (and every node's imports) loads only once a stored run is there to read.
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+# SQLite runs are read without LangGraph (devsecbots.storeread); the graph (and every node's
+# imports) loads only for Postgres, time travel, or a run the light reader cannot read.
 
 
 def run_history(settings: HistorySettings, console: Console) -> int:
@@ -39,6 +51,40 @@ def run_history(settings: HistorySettings, console: Console) -> int:
     if (s.round_no is None) != (s.out is None):
         raise input_error("--round N and --out DIR go together (restore the files after round N)")
     out_dir = check_out_dir(s.out) if s.out is not None else None
+    light = None if out_dir is not None or is_postgres_url(s.db) else _light_history(s)
+    if light is not None:
+        stored, snapshot = light
+    else:
+        stored, snapshot = _history_from_graph(s, out_dir, console)
+        if out_dir is not None:
+            return 0
+    summary = _summary(s.thread_id, stored, snapshot)
+    if s.format == "json":
+        echo(console, json.dumps(summary, indent=2))
+    else:
+        _print_history(summary, console)
+    return 0
+
+
+def _light_history(s: HistorySettings) -> tuple[dict[str, Any], LightSnapshot] | None:
+    """The thread's settings and state read without LangGraph; None when it takes the graph."""
+    with open_sqlite_for_reading(s.db) as conn:
+        try:
+            checkpoint = latest(conn, s.thread_id)
+        except Unreadable:
+            return None
+    stored = settings_of(checkpoint, s.thread_id, s.db)
+    if checkpoint is None:  # settings_of has refused an unknown thread already
+        return None
+    snapshot = light_snapshot(checkpoint.checkpoint, checkpoint.pending_writes)
+    return (stored, snapshot) if snapshot is not None else None
+
+
+def _history_from_graph(
+    s: HistorySettings, out_dir: Path | None, console: Console
+) -> tuple[dict[str, Any], Any]:
+    """Settings and state snapshot through the compiled graph; with `out_dir`, restore the
+    files as they were after round `s.round_no` there."""
     with open_checkpointer(s.db, must_exist=True) as saver:
         stored = stored_settings(saver, s.thread_id, s.db)
         from devsecbots.graphs.devsec import build_graph
@@ -64,13 +110,7 @@ def run_history(settings: HistorySettings, console: Console) -> int:
                 f"restored {len(written)} file(s) as after round {s.round_no} into "
                 f"{escape(str(out_dir))}{extra}"
             )
-            return 0
-    summary = _summary(s.thread_id, stored, snapshot)
-    if s.format == "json":
-        echo(console, json.dumps(summary, indent=2))
-    else:
-        _print_history(summary, console)
-    return 0
+    return stored, snapshot
 
 
 def run_runs(settings: RunsSettings, console: Console) -> int:
@@ -82,24 +122,9 @@ def run_runs(settings: RunsSettings, console: Console) -> int:
     if not is_postgres_url(s.db) and not Path(where).exists():
         echo(console, f"no runs stored yet ({where} does not exist)")
         return 0
-    rows = []
-    with open_checkpointer(s.db, must_exist=True) as saver:
-        from devsecbots.graphs.devsec import build_graph
-
-        graph = build_graph(saver)
-        for thread in recent_threads(saver, s.limit):
-            stored = run_settings(latest_checkpoint(saver, thread)) or {}
-            snap = guard_store(lambda: graph.get_state(thread_config(thread)))  # noqa: B023
-            rows.append(
-                {
-                    "thread_id": thread,
-                    "updated": snap.created_at or "",
-                    "command": stored.get("command", "?"),
-                    "state": _run_state(snap),
-                    "rounds": snap.values.get("round", 0),
-                    "request": snap.values.get("request", ""),
-                }
-            )
+    rows = None if is_postgres_url(s.db) else _light_rows(s)
+    if rows is None:
+        rows = _rows_from_graph(s)
     if s.format == "json":
         echo(console, json.dumps(rows, indent=2))
         return 0
@@ -124,7 +149,50 @@ def run_runs(settings: RunsSettings, console: Console) -> int:
 # --------------------------------------------------------------------------- helpers
 
 
+def _light_rows(s: RunsSettings) -> list[dict[str, Any]] | None:
+    """The listing read without LangGraph; None when a run in it takes the compiled graph."""
+    rows = []
+    with open_sqlite_for_reading(s.db) as conn:
+        for thread in recent_thread_ids(conn, s.limit):
+            try:
+                stored = latest(conn, thread)
+            except Unreadable:
+                return None
+            snap = light_snapshot(stored.checkpoint, stored.pending_writes) if stored else None
+            if snap is None:
+                return None
+            rows.append(_row(thread, run_settings(stored) or {}, snap))
+    return rows
+
+
+def _rows_from_graph(s: RunsSettings) -> list[dict[str, Any]]:
+    rows = []
+    with open_checkpointer(s.db, must_exist=True) as saver:
+        from devsecbots.graphs.devsec import build_graph
+
+        graph = build_graph(saver)
+        for thread in recent_threads(saver, s.limit):
+            stored = run_settings(latest_checkpoint(saver, thread)) or {}
+            snap = guard_store(lambda: graph.get_state(thread_config(thread)))  # noqa: B023
+            rows.append(_row(thread, stored, snap))
+    return rows
+
+
+def _row(thread: str, stored: dict[str, Any], snap: Any) -> dict[str, Any]:
+    """One run of the listing, from its stored settings and state snapshot."""
+    return {
+        "thread_id": thread,
+        "updated": snap.created_at or "",
+        "command": stored.get("command", "?"),
+        "state": _run_state(snap),
+        "rounds": snap.values.get("round", 0),
+        "request": snap.values.get("request", ""),
+    }
+
+
 def _copy_verbatim(settings: dict[str, Any], out: Path, console: Console) -> int:
+    from devsecbots.finish import verbatim_sources  # the report writers: only to restore
+
     copied = 0
     for rel, source in verbatim_sources(settings, [], console).items():
         copy_atomic(source, safe_target(out, rel))
@@ -132,7 +200,7 @@ def _copy_verbatim(settings: dict[str, Any], out: Path, console: Console) -> int
     return copied
 
 
-def _files_after_round(graph: Any, config: dict, round_no: int) -> dict[str, str] | None:
+def _files_after_round(graph: Any, config: RunnableConfig, round_no: int) -> dict[str, str] | None:
     """Time travel: the files of the first checkpoint that holds round `round_no`'s record."""
     found = None
     for snap in graph.get_state_history(config):  # newest first

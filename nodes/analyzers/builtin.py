@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib.util import find_spec
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+
+if TYPE_CHECKING:  # the registry (and so the CLI's option checks) imports this: no pydantic
+    from devsecbots.graphs.state import Finding
 
 SEMGREP_BATCH = 2_500  # files per semgrep process: bounds memory and lets progress move
 
@@ -26,7 +29,7 @@ class Bandit:
     # Tests whose CWE is too generic, read as what they detect: B201 debug=True (CWE-94 -> 489
     # active debug code), B307 eval / B102 exec (CWE-78 -> 94 code injection), B506 yaml.load
     # (CWE-20 -> 502 deserialisation), the XML parsers B313-B320 (CWE-20 -> 611 XXE).
-    cwe_overrides = MappingProxyType(
+    cwe_overrides: Mapping[str, str] = MappingProxyType(
         {
             "B201": "CWE-489",
             "B307": "CWE-94",

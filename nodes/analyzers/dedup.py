@@ -67,7 +67,7 @@ def _merge(group: list[Finding]) -> Finding:
     if len(group) == 1:
         return group[0]
     primary = min(group, key=_preference)
-    merged = Finding(**primary)  # type: ignore[typeddict-item]
+    merged = Finding(**primary)
     merged["severity"] = max((f["severity"] for f in group), key=SEVERITY_ORDER.__getitem__)
     sources: list[str] = []
     for finding in sorted(group, key=_preference):

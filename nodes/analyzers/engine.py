@@ -6,7 +6,6 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import libcst
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
@@ -68,6 +67,8 @@ def _syntax_error(source: str, path: str) -> SyntaxError | ValueError | None:
 
 def _parses_as_newer_python(source: str) -> bool:
     """Whether libcst (whose grammar reaches newer Pythons than this one) accepts `source`."""
+    import libcst  # only for files this interpreter cannot parse: not at start-up
+
     try:
         libcst.parse_module(source)
     except Exception:  # noqa: BLE001 - any libcst failure means "does not parse"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from devsecbots.graphs.state import Finding, make_finding
 from devsecbots.nodes.analyzers.flask_facts import FileFacts, file_facts
@@ -27,10 +28,10 @@ _SENSITIVE = re.compile(r"(?i)login|signin|sign-in|auth|password|reset|upload|re
 def project_findings(files: dict[str, str]) -> list[Finding]:
     """Findings about the Flask app(s) among `files` as a whole; none when there is no app."""
     facts = {
-        path: found
+        path: parsed
         for path, source in sorted(files.items())
         if path.endswith(".py") and not _TEST_FILE.search(path)
-        if (found := file_facts(path, source)) is not None
+        if (parsed := file_facts(path, source)) is not None
     }
     apps = [(path, name, line) for path, f in facts.items() for name, line in f.apps]
     if not apps:
@@ -39,7 +40,7 @@ def project_findings(files: dict[str, str]) -> list[Finding]:
     snippet = _line(files[app_file], app_line)
     everything = list(facts.values())
     found = _rate_limit_findings(files, everything)
-    at_app = dict(file=app_file, line=app_line, snippet=snippet, source=SOURCE)
+    at_app: dict[str, Any] = dict(file=app_file, line=app_line, snippet=snippet, source=SOURCE)
     talisman = _talisman(everything)
     strings = set().union(*(f.strings for f in everything))
     if not _has_hsts(talisman, strings):

@@ -132,11 +132,11 @@ def _cookie_assignment(facts: FileFacts, node: ast.Assign | ast.AnnAssign) -> No
     if node.value is None:
         return
     for target in targets:
-        key = None
+        key: str | None = None
         if isinstance(target, ast.Name):
             key = target.id
         elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
-            key = target.slice.value
+            key = target.slice.value if isinstance(target.slice.value, str) else None
         if key in COOKIE_KEYS:
             facts.cookie[key] = node.value
     if isinstance(node.value, ast.Dict):  # app.config.from_mapping({...}) & co.

@@ -22,10 +22,12 @@ A new analyzer is a class with the `Analyzer` attributes, registered with `regis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+
+if TYPE_CHECKING:  # the CLI reads this registry to check options: no pydantic at start-up
+    from devsecbots.graphs.state import Finding
 
 Step = Callable[[int], None]
 

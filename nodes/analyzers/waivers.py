@@ -52,7 +52,7 @@ def apply_waivers(
     }
     result = []
     for finding in findings:
-        finding = Finding(**finding)  # type: ignore[typeddict-item]
+        finding = Finding(**finding)
         waiver = _waiver_for(finding, comments.get(finding["file"], {}))
         if waiver is not None:
             line_text, ids, reason = waiver
@@ -99,7 +99,7 @@ def _covers(ids: list[str], finding: Finding) -> bool:
         if token.lower() == (finding.get("rule_id") or "").lower():
             return True
         if token.upper().startswith("CWE") and finding.get("cwe"):
-            probe = Finding(**{**finding, "cwe": normalise_cwe(token), "source": "waiver"})  # type: ignore[typeddict-item]
+            probe = Finding(**{**finding, "cwe": normalise_cwe(token), "source": "waiver"})
             probe_key = weakness_key(probe)
             if probe_key in (weakness_key(finding), normalise_cwe(finding["cwe"])):
                 return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -33,7 +33,7 @@ class Site:
     spans: list[tuple[int, int]]
     plan: Callable[[Edits], str] | None = None  # registers edits, returns a note
     reason: str = ""  # why it cannot be fixed, when plan is None
-    imports: list[tuple[str, str | None]] = field(default_factory=list)  # (name, from-module)
+    imports: Sequence[tuple[str, str | None]] = field(default_factory=list)  # (name, from-module)
     kind: str = ""  # codemods that fix several kinds of finding tell them apart
     unused: list[str] = field(default_factory=list)  # names whose import may become unused
 

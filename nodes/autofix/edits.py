@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import libcst as cst
 
 Replacer = Callable[[cst.CSTNode], cst.CSTNode]
+N = TypeVar("N", bound=cst.CSTNode)
 
 
 @dataclass
@@ -19,13 +21,16 @@ class Edits:
     after: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)  # keys of one-off edits already planned
 
-    def swap(self, original: cst.CSTNode, replacer: Replacer) -> None:
+    def swap(self, original: N, replacer: Callable[[N], cst.CSTNode]) -> None:
         """Replace `original` by replacer(updated original); several replacers chain."""
+        # libcst hands the replacer the updated original, a node of the original's type (a
+        # replacer chained after another gets what that one returned, as planned together).
+        planned = cast(Replacer, replacer)
         previous = self.replace.get(id(original))
         if previous is None:
-            self.replace[id(original)] = replacer
+            self.replace[id(original)] = planned
         else:
-            self.replace[id(original)] = lambda node: replacer(previous(node))
+            self.replace[id(original)] = lambda node: planned(previous(node))
 
     def insert_before(
         self, anchor: cst.BaseStatement, statements: Sequence[cst.BaseStatement]
@@ -53,7 +58,7 @@ class Edits:
 
     def apply(self, module: cst.Module) -> cst.Module:
         """Apply every planned edit to the module the nodes came from."""
-        return module.visit(_Apply(self))  # type: ignore[return-value]
+        return module.visit(_Apply(self))
 
 
 class _Apply(cst.CSTTransformer):
@@ -61,13 +66,13 @@ class _Apply(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
 
-    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+    def on_leave(self, original_node, updated_node):
         if isinstance(original_node, (cst.Module, cst.IndentedBlock)):
             updated_node = self._insert(original_node, updated_node)
         replacer = self.edits.replace.get(id(original_node))
         return replacer(updated_node) if replacer else updated_node
 
-    def _insert(self, original, updated):  # type: ignore[no-untyped-def]
+    def _insert(self, original, updated):
         if not any(id(s) in self.edits.before or id(s) in self.edits.after for s in original.body):
             return updated
         body: list[cst.BaseStatement] = []

@@ -13,6 +13,10 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 _MAX_LINE = 99
 
 
+# What a module's body holds (libcst's Module.body).
+TopStatement = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
+
 def _dotted(node: cst.BaseExpression) -> str:
     return code(node)
 
@@ -42,12 +46,12 @@ def _bound_names(module: cst.Module) -> dict[str, str]:
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     full = _dotted(alias.name)
-                    name = alias.asname.name.value if alias.asname else full.split(".")[0]  # type: ignore[union-attr]
+                    name = _dotted(alias.asname.name) if alias.asname else full.split(".")[0]
                     bound[name] = f"import {full if alias.asname else full.split('.')[0]}"
             elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 source = "." * len(small.relative) + (_dotted(small.module) if small.module else "")
                 for alias in small.names:
-                    name = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore[union-attr]
+                    name = _dotted(alias.asname.name) if alias.asname else _dotted(alias.name)
                     bound[name] = f"from {source} import {_dotted(alias.name)}"
             elif isinstance(small, (cst.Assign, cst.AnnAssign)):
                 targets = small.targets if isinstance(small, cst.Assign) else [small]
@@ -87,17 +91,19 @@ def _merge_into_from(module: cst.Module, source: str, name: str) -> cst.Module |
     body = list(module.body)
     for i in _import_block(module):
         line = body[i]
-        small = line.body[0]  # type: ignore[attr-defined]
-        if not (isinstance(small, cst.ImportFrom) and len(line.body) == 1):  # type: ignore[attr-defined]
+        if not isinstance(line, cst.SimpleStatementLine):  # _import_block holds no other kind
+            continue
+        small = line.body[0]
+        if not (isinstance(small, cst.ImportFrom) and len(line.body) == 1):
             continue
         if small.relative or small.module is None or _dotted(small.module) != source:
             continue
         if isinstance(small.names, cst.ImportStar):
             continue
         names = list(small.names)
-        position = sum(1 for a in names if _sort_key(a.name.value) < _sort_key(name))  # type: ignore[union-attr]
+        position = sum(1 for a in names if _sort_key(_dotted(a.name)) < _sort_key(name))
         new_names = _with_alias(names, position, name)
-        candidate = line.with_changes(body=[small.with_changes(names=new_names)])  # type: ignore[attr-defined]
+        candidate = line.with_changes(body=[small.with_changes(names=new_names)])
         if small.lpar or len(code(candidate).rstrip("\n").split("\n")[-1]) <= _MAX_LINE:
             body[i] = candidate
             return module.with_changes(body=body)
@@ -153,7 +159,7 @@ def _sections(module: cst.Module) -> list[list[int]]:
             or sections[-1][-1] != i - 1
             or any(
                 isinstance(line, cst.EmptyLine) and not line.comment
-                for line in statement.leading_lines  # type: ignore[attr-defined]
+                for line in statement.leading_lines
             )
         )
         if fresh:
@@ -164,7 +170,7 @@ def _sections(module: cst.Module) -> list[list[int]]:
 
 
 def _insert_statement(
-    module: cst.Module, statement: cst.BaseStatement, name: str, source: str | None
+    module: cst.Module, statement: TopStatement, name: str, source: str | None
 ) -> cst.Module:
     body = list(module.body)
     kind, key = ("from", source) if source else ("import", name)
@@ -176,12 +182,12 @@ def _insert_statement(
     if not matching:  # a new section: standard library first, everything else last
         if stdlib:
             first = sections[0][0]
-            body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
-            body[first + 1] = body[first + 1].with_changes(leading_lines=(cst.EmptyLine(),))  # type: ignore[attr-defined]
+            body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))
+            body[first + 1] = body[first + 1].with_changes(leading_lines=(cst.EmptyLine(),))
         else:
             body.insert(
                 sections[-1][-1] + 1, statement.with_changes(leading_lines=(cst.EmptyLine(),))
-            )  # type: ignore[attr-defined]
+            )
         return module.with_changes(body=body)
     section = matching[0] if stdlib else matching[-1]
     # isort order inside a section: plain imports, then from-imports, each alphabetical.
@@ -192,19 +198,21 @@ def _insert_statement(
         body.insert(before[-1] + 1, statement)
     else:
         first = section[0]
-        body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))  # type: ignore[attr-defined]
-        body[first + 1] = body[first + 1].with_changes(leading_lines=())  # type: ignore[attr-defined]
+        body.insert(first, statement.with_changes(leading_lines=body[first].leading_lines))
+        body[first + 1] = body[first + 1].with_changes(leading_lines=())
     return module.with_changes(body=body)
 
 
-def _insert_first(module: cst.Module, body: list, statement: cst.BaseStatement) -> cst.Module:
+def _insert_first(
+    module: cst.Module, body: list[TopStatement], statement: TopStatement
+) -> cst.Module:
     start = 0
     while start < len(body) and (
         _is_docstring(body[start]) if start == 0 else _is_future(body[start])
     ):
         start += 1
     lead = (cst.EmptyLine(),) if start else ()
-    body.insert(start, statement.with_changes(leading_lines=lead))  # type: ignore[attr-defined]
+    body.insert(start, statement.with_changes(leading_lines=lead))
     if len(body) > start + 1 and not body[start + 1].leading_lines:
         body[start + 1] = body[start + 1].with_changes(leading_lines=(cst.EmptyLine(),))
     return module.with_changes(body=body)
@@ -246,14 +254,16 @@ def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
     old, new = list(before.body), list(after.body)
     if len(old) == len(new):
         return after
-    body, pending, j = [], [], 0
+    body: list[TopStatement] = []
+    pending: list[cst.EmptyLine] = []
+    j = 0
     for i, statement in enumerate(old):
         kept = j < len(new) and (statement.deep_equals(new[j]) or len(old) - i == len(new) - j)
         if not kept:
-            pending.extend(statement.leading_lines)  # type: ignore[attr-defined]
+            pending.extend(statement.leading_lines)
             continue
         current = new[j]
-        if pending and not current.leading_lines:  # type: ignore[attr-defined]
+        if pending and not current.leading_lines:
             current = current.with_changes(leading_lines=pending)
         body.append(current)
         pending, j = [], j + 1

@@ -42,7 +42,7 @@ class _Reflow(cst.CSTTransformer):
         self.module, self.keep, self.limit = module, keep, limit
         self.step = module.default_indent
 
-    def leave_SimpleStatementLine(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+    def leave_SimpleStatementLine(self, original_node, updated_node):
         text = self.module.code_for_node(original_node)
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
         first_indent = self._depth_indent()  # later lines of the statement carry their own indent
@@ -61,7 +61,7 @@ class _Reflow(cst.CSTTransformer):
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._depth = getattr(self, "_depth", 0) + 1
 
-    def leave_IndentedBlock(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+    def leave_IndentedBlock(self, original_node, updated_node):
         self._depth -= 1
         return updated_node
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from devsecbots.graphs.state import Finding
 
@@ -13,6 +13,9 @@ LINE_TOLERANCE = 3
 
 class HasSpans(Protocol):
     spans: list[tuple[int, int]]
+
+
+S = TypeVar("S", bound=HasSpans)
 
 
 def distance(spans: list[tuple[int, int]], line: int) -> int:
@@ -34,7 +37,7 @@ def _shows_snippet(spans: list[tuple[int, int]], lines: Sequence[str], snippet: 
     )
 
 
-def locate(sites: Sequence[HasSpans], finding: Finding, lines: Sequence[str]) -> list[HasSpans]:
+def locate(sites: Sequence[S], finding: Finding, lines: Sequence[str]) -> list[S]:
     """The sites a finding may point at, best first.
 
     The finding's snippet (its source line's text) is trusted over its line number; the line

@@ -36,7 +36,7 @@ def parts_of(node: cst.BaseExpression) -> list[Part] | None:
     if isinstance(node, cst.FormattedString):
         return _fstring_parts(node)
     if isinstance(node, cst.ConcatenatedString):
-        left, right = parts_of(node.left), parts_of(node.right)  # type: ignore[arg-type]
+        left, right = parts_of(node.left), parts_of(node.right)
         return None if left is None or right is None else _merge(left + right)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         return _concat_parts(node)

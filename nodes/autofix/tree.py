@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 import libcst as cst
 from libcst.metadata import (
@@ -141,7 +141,7 @@ def has_star_kwargs(call: cst.Call) -> bool:
     return any(a.star == "**" for a in call.args)
 
 
-def _plain(node: cst.CSTNode) -> bool:
+def _plain(node: cst.CSTNode) -> TypeGuard[cst.SimpleString | cst.ConcatenatedString]:
     if isinstance(node, cst.SimpleString):
         return True
     return isinstance(node, cst.ConcatenatedString) and _plain(node.left) and _plain(node.right)
@@ -151,5 +151,5 @@ def string_value(node: cst.CSTNode | None) -> str | None:
     """The text of a plain (non-f, non-bytes) string literal, else None."""
     if node is None or not _plain(node):
         return None
-    value = node.evaluated_value  # type: ignore[union-attr]
+    value = node.evaluated_value
     return value if isinstance(value, str) else None

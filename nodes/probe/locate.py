@@ -72,7 +72,7 @@ def _app_in(source: str) -> tuple[str, str] | None:
     factory = None
     for node in tree.body:
         framework = _app_class(node.value) if isinstance(node, ast.Assign) else None
-        if framework and isinstance(node.targets[0], ast.Name):
+        if framework and isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
             return framework, node.targets[0].id
         if isinstance(node, ast.FunctionDef) and node.name in ("create_app", "make_app"):
             called = {_app_class(n) for n in ast.walk(node) if isinstance(n, ast.Call)}

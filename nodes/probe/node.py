@@ -25,9 +25,10 @@ def probe(state: DevSecState, runtime: Runtime[Context]) -> dict:
     ctx = context_of(runtime)
     if not ctx.probe:
         return {"probe_report": not_probed("turned off (--no-probe)", status="off")}
-    verdict = state.get("verdict") or {}
+    verdict = state.get("verdict")
+    reviewer = verdict.get("reviewer_status", "") if verdict else ""
     findings = list(state.get("findings") or [])
-    blocking = gate(findings, verdict.get("reviewer_status", ""), ctx.blocking_severity).blocking
+    blocking = gate(findings, reviewer, ctx.blocking_severity).blocking
     if blocking:
         return {
             "probe_report": not_probed("static findings still block; probed once they are fixed")

@@ -33,7 +33,12 @@ ETC_FILES = (
 )
 # As root we create no user namespace (it would map us to uid 0 outside, exempt from the process
 # limit); the launcher drops to an unprivileged uid with the two capabilities kept for that.
-ROOT_NAMESPACES = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts")
+ROOT_NAMESPACES: tuple[str, ...] = (
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-uts",
+)
 ROOT_NAMESPACES += ("--unshare-cgroup-try", "--cap-drop", "ALL")
 ROOT_NAMESPACES += (
     "--cap-add",

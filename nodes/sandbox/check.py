@@ -8,6 +8,7 @@ out-configuring a test.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -75,7 +76,7 @@ def compare_with_baseline(
 
 
 def check_project_tests(
-    state: dict[str, Any],
+    state: Mapping[str, Any],
     *,
     enabled: bool,
     round_no: int,
@@ -100,7 +101,7 @@ def check_project_tests(
 
 
 def _check(
-    state: dict[str, Any], round_no: int, snapshot_files: dict[str, str] | None, python: str
+    state: Mapping[str, Any], round_no: int, snapshot_files: dict[str, str] | None, python: str
 ) -> TestsCheck:
     files = state.get("files") or {}
     baseline = state.get("test_baseline")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Asked with -I -S: no `site`, so no .pth file of the interpreter's site-packages runs outside the
 # sandbox (a venv found in the input is the input's code). Without `site` Python does not apply a
@@ -57,7 +58,9 @@ class Interpreter:
             wanted = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(mode) else 0)
             if mode & wanted != wanted:
                 return False
-            for parent in Path(path).parents if remounted is not None else ():
+            if remounted is None:
+                continue
+            for parent in Path(path).parents:
                 if str(parent) in remounted or str(parent) == "/":
                     break
                 try:
@@ -70,6 +73,7 @@ class Interpreter:
 
 def describe(python: str | None = None) -> Interpreter:
     """Ask `python` (default: this one) for its prefixes; InterpreterError when it cannot say."""
+    found: list[Any]  # prefix, base prefix, executable, has pytest, recent enough
     if python is None or os.path.abspath(python) == os.path.abspath(sys.executable):
         found = [
             sys.prefix,
@@ -89,7 +93,7 @@ def describe(python: str | None = None) -> Interpreter:
     return Interpreter(executable=python, paths=tuple(sorted(paths)), has_pytest=bool(has_pytest))
 
 
-def _ask(python: str) -> list:
+def _ask(python: str) -> list[Any]:
     try:
         done = subprocess.run(
             [python, "-I", "-S", "-c", _ASK],

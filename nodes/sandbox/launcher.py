@@ -17,8 +17,9 @@ import os
 import resource
 import signal
 import sys
+from typing import TYPE_CHECKING
 
-if __package__:  # imported by the runner (for `unmet`)
+if TYPE_CHECKING or __package__:  # imported by the runner (for `unmet`)
     from devsecbots.nodes.sandbox import kernel, mounts
 else:  # run as a script under -I, which keeps this directory off sys.path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +149,7 @@ def launcher_config(
     timeout: float,
     owner: tuple[int, int] | None,
     mode: str = "fallback",
-    readonly: list[str] = (),
+    readonly: Sequence[str] = (),
     report_fd: int = -1,
 ) -> dict:
     """What launcher.py applies before it execs `argv` (JSON-compatible)."""

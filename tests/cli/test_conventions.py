@@ -35,6 +35,33 @@ def test_importing_the_cli_loads_none_of_the_heavy_libraries() -> None:
     assert json.loads(done.stdout) == []
 
 
+def test_the_light_commands_load_none_of_the_heavy_libraries(tmp_path) -> None:
+    """`graph --format mermaid`, `runs` and `history` read a plain description of the graph and
+    the SQLite store directly (bench/startup.py times them)."""
+    from devsecbots.graphs.context import Context
+    from devsecbots.graphs.devsec import build_graph
+
+    from devsecbots.store import encode_metadata, open_checkpointer, thread_config
+
+    db = tmp_path / "runs.sqlite"
+    with open_checkpointer(str(db)) as saver:  # one finished run
+        meta = encode_metadata({"devsecbots": {"command": "harden", "out": str(tmp_path)}})
+        build_graph(saver).invoke(
+            {"request": "harden", "files": {"calc.py": "x = 1\n"}},
+            {**thread_config("t"), "metadata": meta},
+            context=Context(offline=True, analyzers=("bandit",), run_tests=False),
+        )
+    for args in (["graph"], ["runs", "--db", str(db)], ["history", "t", "--db", str(db)]):
+        probe = (
+            f"import json, sys\nsys.argv = ['devsecbots', *{args!r}]\n"
+            "from devsecbots.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert "approved" in done.stdout or args == ["graph"], done.stdout
+        assert json.loads(done.stdout.splitlines()[-1]) == [], (args, done.stderr)
+
+
 def test_version_comes_from_the_installed_metadata() -> None:
     done = run("--version")
     assert done.returncode == 0, done.stderr

@@ -114,7 +114,7 @@ def _is_env_default(tree: Tree, arg: cst.Arg) -> bool:
     )
 
 
-def _plan(node: cst.SimpleString, replacement: str, note: str):  # type: ignore[no-untyped-def]
+def _plan(node: cst.SimpleString, replacement: str, note: str):
     def plan(edits: Edits) -> str:
         edits.swap(node, lambda _: expr(replacement))
         return note

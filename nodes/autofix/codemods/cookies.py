@@ -53,7 +53,7 @@ def _already(call: cst.Call, name: str) -> bool:
     return is_true(arg.value)
 
 
-def _plan(call: cst.Call, missing: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call, missing: list[tuple[str, str]]):
     def plan(edits: Edits) -> str:
         def change(node: cst.Call) -> cst.Call:
             for name, value in missing:

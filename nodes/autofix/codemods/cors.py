@@ -44,9 +44,9 @@ class Cors(Codemod):
         return found
 
 
-def _plan(call: cst.Call):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call):
     def plan(edits: Edits) -> str:
-        edits.swap(call, lambda node: set_keyword(node, "allow_origins", expr(FROM_ENV)))  # type: ignore[arg-type]
+        edits.swap(call, lambda node: set_keyword(node, "allow_origins", expr(FROM_ENV)))
         return 'CORS allow_origins ["*"] -> env CORS_ORIGINS (comma-separated; none by default)'
 
     return plan

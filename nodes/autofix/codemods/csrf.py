@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import libcst as cst
 from devsecbots.graphs.state import Finding
@@ -62,7 +63,7 @@ class Csrf(Codemod):
         def plan(edits: Edits) -> str:
             edits.insert_after(app.setup_end, [stmt(f"{variable} = CSRFProtect({app.name})\n")])
             for node, new_value in inline:
-                edits.swap(node, lambda n, v=new_value: n.with_changes(value=v))
+                edits.swap(node, _with_value(new_value))
             forms = f" (+ token field in {len(inline)} inline template(s))" if inline else ""
             return f"csrf: CSRFProtect(app) enabled{forms}"
 
@@ -111,6 +112,11 @@ def _takes_forms(tree: Tree, path: str, project: Project) -> bool:
     if "request.form" in tree.source or "render_template" in tree.source:
         return True
     return any(add_token_fields(project.files[t])[1] for t in templates_near(project.files, path))
+
+
+def _with_value(value: str) -> Callable[[cst.SimpleString], cst.CSTNode]:
+    """A replacer that gives a string literal the text `value` (its quotes included)."""
+    return lambda node: node.with_changes(value=value)
 
 
 def _inline_templates(tree: Tree) -> list[tuple[cst.SimpleString, str]]:

@@ -57,7 +57,7 @@ class DjangoCsrfExempt(Codemod):
         return found
 
 
-def _remove(function: cst.FunctionDef, decorator: cst.Decorator):  # type: ignore[no-untyped-def]
+def _remove(function: cst.FunctionDef, decorator: cst.Decorator):
     def plan(edits: Edits) -> str:
         def drop(node: cst.CSTNode) -> cst.CSTNode:
             assert isinstance(node, cst.FunctionDef)

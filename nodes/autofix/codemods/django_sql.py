@@ -38,7 +38,7 @@ class DjangoSql(SqlInjection):
         self._django = imports_django(tree)
         return super().sites(tree, path, project)
 
-    def identifier_site(  # type: ignore[no-untyped-def]
+    def identifier_site(
         self, tree: Tree, call: cst.Call, holder, assignment, parts, spans
     ) -> Site | None:
         where = [
@@ -66,7 +66,7 @@ class DjangoSql(SqlInjection):
                 queries[column], params = built.query, built.params_source("format")
             else:
                 queries[column] = "".join(chosen)  # type: ignore[arg-type]
-        choice = code(unwrap_str(parts[index]))  # type: ignore[arg-type]
+        choice = code(unwrap_str(parts[index]))
         table = "{\n" + "".join(f"    {literal(c)}: {literal(q)},\n" for c, q in queries.items())
         lookup = f"{table}}}.get({choice})"
         error = "SuspiciousOperation" if self._django else "ValueError"

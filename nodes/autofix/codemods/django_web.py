@@ -72,7 +72,7 @@ def _escaped(call: cst.Call, spans: list[tuple[int, int]], whole: bool) -> Site:
         if whole:
             edits.swap(call, lambda _: expr(safe))
             return "mark_safe of request data -> values escaped (format_html/escape)"
-        edits.swap(call, lambda node: replace_arg(node, 0, expr(safe)))  # type: ignore[arg-type]
+        edits.swap(call, lambda node: replace_arg(node, 0, expr(safe)))
         return "HTML response of request data -> values escaped (format_html/escape)"
 
     return Site(spans=spans, plan=plan, kind="xss", imports=imports, unused=["mark_safe"])
@@ -112,7 +112,7 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
         before = [] if isinstance(target, cst.Name) else [stmt(f"{name} = {code(target)}\n")]
         edits.insert_before(statement, [*before, check])  # type: ignore[arg-type]
         if not isinstance(target, cst.Name):
-            edits.swap(call, lambda node: replace_arg(node, 0, cst.Name(name)))  # type: ignore[arg-type]
+            edits.swap(call, lambda node: replace_arg(node, 0, cst.Name(name)))
         return f"redirect target checked: only this site, else {fallback}"
 
     return Site(spans=spans, plan=plan, kind="redirect", imports=[_CHECK])

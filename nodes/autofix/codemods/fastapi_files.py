@@ -75,7 +75,7 @@ class FastapiFiles(Codemod):
                 )
         return found
 
-    def _contain(self, tree: Tree, join: cst.Call):  # type: ignore[no-untyped-def]
+    def _contain(self, tree: Tree, join: cst.Call):
         def plan(edits: Edits) -> str:
             _helpers(tree, edits, join)
             args = [

@@ -59,9 +59,9 @@ class FastapiHtml(Codemod):
         return found
 
 
-def _plan(call: cst.Call, built: str):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call, built: str):
     def plan(edits: Edits) -> str:
-        edits.swap(call, lambda node: replace_arg(node, 0, expr(built)))  # type: ignore[arg-type]
+        edits.swap(call, lambda node: replace_arg(node, 0, expr(built)))
         return "HTMLResponse values escaped with html.escape"
 
     return plan
@@ -76,7 +76,7 @@ def _has_markup(node: cst.CSTNode) -> bool:
     )
 
 
-def _walk(node: cst.CSTNode):  # type: ignore[no-untyped-def]
+def _walk(node: cst.CSTNode):
     yield node
     for child in node.children:
         yield from _walk(child)

@@ -56,7 +56,7 @@ def _is_safe(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Call) and code(value.func).split(".")[-1] == "select_autoescape"
 
 
-def _plan(call: cst.Call, value: str):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call, value: str):
     def plan(edits: Edits) -> str:
         edits.swap(call, lambda node: set_keyword(node, "autoescape", expr(value)))
         return f"jinja2 Environment: autoescape={value}"

@@ -109,7 +109,7 @@ def _unlimited_methods(function: cst.FunctionDef) -> list[str]:
     return sorted(methods & STATE_CHANGING)
 
 
-def _decorate(variable: str, methods: list[str]):  # type: ignore[no-untyped-def]
+def _decorate(variable: str, methods: list[str]):
     """Add @limiter.limit(...) right under the route decorator (the route must stay outermost)."""
     listed = ", ".join(f'"{m}"' for m in methods)
     limit = cst.Decorator(

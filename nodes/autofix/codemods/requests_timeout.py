@@ -41,7 +41,7 @@ class RequestsTimeout(Codemod):
         return found
 
 
-def _plan(call: cst.Call):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call):
     def plan(edits: Edits) -> str:
         edits.swap(call, lambda node: set_keyword(node, "timeout", expr(TIMEOUT)))
         return f"requests call: timeout={TIMEOUT} seconds"

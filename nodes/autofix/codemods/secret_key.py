@@ -4,6 +4,7 @@ a Django settings module: one stable DJANGO_SECRET_KEY, failing at start-up when
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
@@ -23,8 +24,10 @@ _CREDENTIAL = re.compile(
 )
 
 
-def _is_signing_key(name: str | None) -> bool:
-    return bool(name) and bool(_SIGNING_KEY.match(name)) and not _CREDENTIAL.search(name)  # type: ignore[arg-type]
+def _is_signing_key(name: str | None) -> TypeGuard[str]:
+    if not name:
+        return False
+    return bool(_SIGNING_KEY.match(name)) and not _CREDENTIAL.search(name)
 
 
 _ENV_GETTERS = {"os.environ.get", "os.getenv"}
@@ -58,7 +61,8 @@ class SecretKey(Codemod):
                 if (
                     django
                     and name == "SECRET_KEY"
-                    and tree.parent(tree.parent(assign)) is tree.module
+                    and (block := tree.parent(assign)) is not None
+                    and tree.parent(block) is tree.module
                 ):
                     found.append(_django_site(tree, assign.value))
                 else:
@@ -72,7 +76,7 @@ class SecretKey(Codemod):
                 found.extend(self._value_site(tree, element.value, key))
         return found
 
-    def not_found(self, finding) -> str:  # type: ignore[no-untyped-def]
+    def not_found(self, finding) -> str:
         words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", finding["snippet"])
         return (
             super().not_found(finding)
@@ -138,7 +142,7 @@ def _target_name(target: cst.BaseExpression) -> str | None:
     return None
 
 
-def _swap(value: cst.BaseExpression, replacement: str, name: str):  # type: ignore[no-untyped-def]
+def _swap(value: cst.BaseExpression, replacement: str, name: str):
     def plan(edits: Edits) -> str:
         edits.swap(value, lambda _: expr(replacement))
         return (

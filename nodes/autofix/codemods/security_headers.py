@@ -124,7 +124,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _spaced(source: str, blank: int):  # type: ignore[no-untyped-def]
+def _spaced(source: str, blank: int):
     """A definition with the blank lines PEP 8 puts before it (2 at module level, else 1)."""
     return stmt(source).with_changes(leading_lines=[cst.EmptyLine(indent=False)] * blank)
 

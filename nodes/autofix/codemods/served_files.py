@@ -51,7 +51,7 @@ class SendFileJoin(Codemod):
         return found
 
 
-def _to_send_from_directory(call: cst.Call, joined: cst.Call, parts: list[cst.Arg]):  # type: ignore[no-untyped-def]
+def _to_send_from_directory(call: cst.Call, joined: cst.Call, parts: list[cst.Arg]):
     folder = (
         code(parts[0].value)
         if len(parts) == 2
@@ -97,7 +97,7 @@ class InlineUpload(Codemod):
         return found
 
 
-def _as_attachment(tree: Tree, call: cst.Call, name: str):  # type: ignore[no-untyped-def]
+def _as_attachment(tree: Tree, call: cst.Call, name: str):
     def plan(edits: Edits) -> str:
         value = expr(f"mimetypes.guess_type({name})[0] not in INLINE_SAFE_TYPES")
         edits.swap(call, lambda node: set_keyword(node, "as_attachment", value))

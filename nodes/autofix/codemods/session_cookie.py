@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 from devsecbots.nodes.analyzers.flask_checklist import SESSION_COOKIE, project_findings
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
@@ -37,7 +39,7 @@ class SessionCookie(Codemod):
 
         def plan(edits: Edits) -> str:
             for key, node in weak:
-                edits.swap(node, lambda _, k=key: expr(WANTED[k]))
+                edits.swap(node, _constant(WANTED[key]))
             if missing:
                 settings = "".join(f"    {k}={WANTED[k]},\n" for k in missing)
                 edits.insert_after(
@@ -46,6 +48,11 @@ class SessionCookie(Codemod):
             return "session cookie: Secure (unless SESSION_COOKIE_SECURE=0), HttpOnly, SameSite=Lax"
 
         return [Site(spans=spans, plan=plan, imports=[("os", None)])]
+
+
+def _constant(text: str) -> Callable[[cst.CSTNode], cst.CSTNode]:
+    """A replacer that puts the expression `text` in place of whatever it is given."""
+    return lambda _: expr(text)
 
 
 def _weak_values(tree: Tree) -> list[tuple[str, cst.BaseExpression]]:

@@ -110,7 +110,7 @@ class ShellCommand(Codemod):
             and not outer.args
             and len(call.args) == 1
         )
-        if not reads:
+        if not reads or outer is None:
             return Site(
                 spans=spans, reason="shell-command: os.popen() is used as a stream; not changed"
             )

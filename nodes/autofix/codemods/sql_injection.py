@@ -51,7 +51,9 @@ class SqlInjection(Codemod):
         query = call.args[0].value
         spans = [tree.span(tree.statement_of(call) or call)]
         wrapped = isinstance(query, cst.Call) and bool(tree.qualnames(query) & TEXT_FUNCTIONS)
-        holder = query.args[0].value if wrapped and query.args else query  # type: ignore[union-attr]
+        holder = (
+            query.args[0].value if isinstance(query, cst.Call) and wrapped and query.args else query
+        )
         assignment = None
         if isinstance(holder, cst.Name):
             assignment = _single_assignment(tree, call, holder.value)
@@ -100,7 +102,7 @@ class SqlInjection(Codemod):
         imports = [("text", "sqlalchemy")] if style == "named" and not wrapped else []
         return Site(spans=spans, plan=plan, imports=imports)
 
-    def identifier_site(  # type: ignore[no-untyped-def]
+    def identifier_site(
         self, tree: Tree, call: cst.Call, holder, assignment, parts, spans
     ) -> Site | None:
         """A fix for a query whose interpolated piece is an identifier; None: not handled."""
@@ -112,9 +114,9 @@ def _driver_styles(tree: Tree) -> set[str]:
     for node in tree.find(cst.Import):
         for alias in node.names:
             styles.add(DRIVER_STYLES.get(code(alias.name).split(".")[0], ""))
-    for node in tree.find(cst.ImportFrom):
-        if node.module is not None and not node.relative:
-            styles.add(DRIVER_STYLES.get(code(node.module).split(".")[0], ""))
+    for imported in tree.find(cst.ImportFrom):
+        if imported.module is not None and not imported.relative:
+            styles.add(DRIVER_STYLES.get(code(imported.module).split(".")[0], ""))
     styles.discard("")
     return styles
 

@@ -30,9 +30,9 @@ class TlsVerify(Codemod):
                         spans=spans,
                         plan=_default_context(call),
                         imports=[("ssl", None)] if named else [],
-                        unused=[call.func.value] if named else [],
+                        unused=[call.func.value] if isinstance(call.func, cst.Name) else [],
                     )
-                )  # type: ignore[union-attr]
+                )
         return found
 
 
@@ -55,7 +55,7 @@ def _is_http_client(tree: Tree, call: cst.Call) -> bool:
     )
 
 
-def _drop_verify(call: cst.Call):  # type: ignore[no-untyped-def]
+def _drop_verify(call: cst.Call):
     def plan(edits: Edits) -> str:
         edits.swap(call, lambda node: remove_keyword(node, "verify"))
         return "verify=False removed: TLS certificates are checked"
@@ -63,7 +63,7 @@ def _drop_verify(call: cst.Call):  # type: ignore[no-untyped-def]
     return plan
 
 
-def _default_context(call: cst.Call):  # type: ignore[no-untyped-def]
+def _default_context(call: cst.Call):
     def plan(edits: Edits) -> str:
         def change(node: cst.Call) -> cst.Call:
             func = node.func

@@ -157,7 +157,7 @@ def _filename_attrs(node: cst.CSTNode) -> list[cst.Attribute]:
     return found
 
 
-def _trace_filename(tree: Tree, function: cst.FunctionDef, value: cst.BaseExpression, save_line):  # type: ignore[no-untyped-def]
+def _trace_filename(tree: Tree, function: cst.FunctionDef, value: cst.BaseExpression, save_line):
     """(raw filename expression, statement it enters by, variable to wrap or None, `x.filename`)."""
     raw = _filename_attrs(value)
     if raw:
@@ -235,6 +235,8 @@ def _allow_list(tree: Tree, edits: Edits, function: cst.FunctionDef) -> None:
     if not edits.once("allow-list") or has_function:
         return
     top = tree.top_level_of(function)
+    if top is None:  # a function always sits in a top-level statement
+        return
     body = list(tree.module.body)
     index = next(i for i, s in enumerate(body) if s is top)
     new: list[cst.BaseStatement] = []
@@ -249,11 +251,11 @@ def _allow_list(tree: Tree, edits: Edits, function: cst.FunctionDef) -> None:
         edits.insert_before(top, new)
 
 
-def _size_note(edits: Edits, app) -> str:  # type: ignore[no-untyped-def]
+def _size_note(edits: Edits, app) -> str:
     return "upload size limit: MAX_CONTENT_LENGTH = 16 MiB" if _size_limit(edits, app) else ""
 
 
-def _size_limit(edits: Edits, app) -> bool:  # type: ignore[no-untyped-def]
+def _size_limit(edits: Edits, app) -> bool:
     """Plan `app.config["MAX_CONTENT_LENGTH"] = 16 MiB` after the app's setup lines (once)."""
     if not edits.once("max-content-length"):
         return False

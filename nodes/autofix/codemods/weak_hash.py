@@ -35,9 +35,9 @@ class WeakHash(Codemod):
                         spans=spans,
                         plan=_rename(call, weak),
                         imports=[("hashlib", None)] if named else [],
-                        unused=[call.func.value] if named else [],
+                        unused=[call.func.value] if isinstance(call.func, cst.Name) else [],
                     )
-                )  # type: ignore[union-attr]
+                )
             elif "hashlib.new" in names and call.args:
                 name_arg = call.args[0].value
                 algorithm = string_value(name_arg)
@@ -46,11 +46,11 @@ class WeakHash(Codemod):
                     and algorithm
                     and algorithm.lower() in WEAK
                 ):
-                    found.append(Site(spans=spans, plan=_new(name_arg, algorithm)))  # type: ignore[arg-type]
+                    found.append(Site(spans=spans, plan=_new(name_arg, algorithm)))
         return found
 
 
-def _rename(call: cst.Call, weak: str):  # type: ignore[no-untyped-def]
+def _rename(call: cst.Call, weak: str):
     def plan(edits: Edits) -> str:
         def change(node: cst.Call) -> cst.Call:
             if isinstance(node.func, cst.Attribute):
@@ -65,9 +65,9 @@ def _rename(call: cst.Call, weak: str):  # type: ignore[no-untyped-def]
     return plan
 
 
-def _new(name_arg: cst.SimpleString, weak: str):  # type: ignore[no-untyped-def]
+def _new(name_arg: cst.SimpleString, weak: str):
     def plan(edits: Edits) -> str:
-        edits.swap(name_arg, lambda node: expr(literal(STRONG, node.quote)))  # type: ignore[attr-defined]
+        edits.swap(name_arg, lambda node: expr(literal(STRONG, node.quote)))
         return f'hashlib.new("{weak}") -> hashlib.new("{STRONG}")'
 
     return plan

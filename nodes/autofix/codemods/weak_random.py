@@ -66,15 +66,14 @@ class WeakRandom(Codemod):
                     )
                 )
                 continue
-            named = isinstance(call.func, cst.Name)
             found.append(
                 Site(
                     spans=spans,
                     plan=_plan(call, function, replacement),
                     imports=[("secrets", None)],
-                    unused=[call.func.value] if named else ["random"],
+                    unused=[call.func.value] if isinstance(call.func, cst.Name) else ["random"],
                 )
-            )  # type: ignore[union-attr]
+            )
         return found
 
 
@@ -90,7 +89,7 @@ def _replacement(function: str, call: cst.Call) -> str | None:
     return None
 
 
-def _plan(call: cst.Call, function: str, replacement: str):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call, function: str, replacement: str):
     def plan(edits: Edits) -> str:
         edits.swap(call, lambda node: node.with_changes(func=expr(replacement)))
         return f"random.{function}() -> {replacement}()"

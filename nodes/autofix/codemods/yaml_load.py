@@ -50,7 +50,7 @@ def _imports(call: cst.Call) -> list[tuple[str, str | None]]:
     return [] if isinstance(call.func, cst.Attribute) else [("yaml", None)]
 
 
-def _plan(call: cst.Call, function: str):  # type: ignore[no-untyped-def]
+def _plan(call: cst.Call, function: str):
     safe = _SAFE_NAME[function]
 
     def plan(edits: Edits) -> str:

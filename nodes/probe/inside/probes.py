@@ -38,6 +38,7 @@ def benign_upload(target: Target) -> dict[str, str]:
     if stored:
         target.upload_dir = os.path.dirname(stored[0])
     if reply.status >= 400 or not stored:
+        assert target.upload is not None  # @needs_upload runs this probe only with one
         where = target.upload.url
         return result(
             "failed", f"POST {where} → {reply.describe()}; stored: {'yes' if stored else 'no'}"

@@ -56,7 +56,7 @@ def _install() -> None:
         if p
     )
     files = frozenset({"/dev/null"})
-    busy = []  # re-entrancy guard: realpath itself may raise audit events
+    busy: list[int] = []  # re-entrancy guard: realpath itself may raise audit events
 
     def allowed(path, dir_fd=None):
         if isinstance(path, int):
