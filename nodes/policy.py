@@ -78,5 +78,5 @@ def apply_run_policy(findings: list[Finding], files: dict[str, str], ctx: Contex
         ):
             reasons.append(f"{finding.get('confidence', 'low')} confidence")
         exempt = ", ".join(reasons) if finding["source"] != PROBE_SOURCE else ""
-        result.append(Finding(**{**finding, "role": role, "exempt": exempt}))  # type: ignore[typeddict-item]
+        result.append(Finding(**{**finding, "role": role, "exempt": exempt}))
     return result

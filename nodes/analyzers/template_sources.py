@@ -55,7 +55,7 @@ def request_values(path: str, source: str) -> list[RequestValue]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return []
-    found = []
+    found: list[RequestValue] = []
     for function in ast.walk(tree):
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             found.extend(_in_view(path, function))
