@@ -126,18 +126,23 @@ def review_json(
 
 
 def print_text(verdict: dict, console: Console, threshold: str = "medium") -> None:
-    """The findings as a table (paths and rule ids whole, only titles wrap) and the verdict."""
+    """The findings as a table (paths and rule ids whole, only titles wrap; a list of lines
+    when the terminal is too narrow for that) and the verdict line."""
     findings = verdict["findings"]
-    if findings:
-        rows = [_row(f, threshold) for f in findings]
+    rows = [_row(f, threshold) for f in findings]
+    if rows and _table_fits(rows, console.width):
         table = Table(show_lines=False)
-        for i, column in enumerate(("Severity", "Blocks", "Where", "CWE", "Rule", "Source")):
+        for i, column in enumerate(COLUMNS[:-1]):
             longest = max(len(row[i]) for row in rows)
             table.add_column(column, no_wrap=True, overflow="fold", min_width=longest)
-        table.add_column("Title", overflow="fold")
+        table.add_column(COLUMNS[-1], overflow="fold", min_width=MIN_TITLE)
         for row in rows:  # titles quote the code ("password: '[/red]'"): data, never markup
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
+    else:
+        for row in rows:  # soft_wrap: the terminal folds a long line; nothing is cut
+            console.print(escape("  ".join(row[:-1])), soft_wrap=True)
+            console.print(f"    {escape(row[-1])}", soft_wrap=True)
     style = "bold green" if verdict["status"] == "approved" else "bold red"
     blocking = sum(1 for f in findings if is_blocking(f, threshold))
     console.print(
@@ -147,6 +152,16 @@ def print_text(verdict: dict, console: Console, threshold: str = "medium") -> No
     )
     for advice in verdict["advice"]:  # non-blocking, e.g. the pip-audit reminder
         console.print(f"[dim]advice:[/] {escape(advice)}", soft_wrap=True)
+
+
+COLUMNS = ("Severity", "Blocks", "Where", "CWE", "Rule", "Source", "Title")
+MIN_TITLE = 20
+
+
+def _table_fits(rows: list[tuple[str, ...]], width: int) -> bool:
+    """Whether every column but the title fits whole beside a title of MIN_TITLE columns."""
+    widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(6)]
+    return sum(widths) + MIN_TITLE + 3 * len(COLUMNS) + 1 <= width
 
 
 def _row(f: dict, threshold: str) -> tuple[str, ...]:
