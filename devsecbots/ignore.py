@@ -3,10 +3,13 @@
 Both use gitignore syntax (pathspec's GitIgnoreSpec, which follows Git's own edge cases).
 `.gitignore` files count from the repository root (the directory holding `.git`) down to each
 file, deeper ones overriding shallower ones, plus `.git/info/exclude`; outside a repository only
-the ones inside the walked directory count. Exclude globs (`--exclude`, `exclude` in
-[tool.devsecbots]) match paths relative to where they were given: the config file's directory,
-or the working directory for `--exclude`; a file outside that directory is matched by its path
-relative to the input. A path given explicitly on the command line is never left out.
+the ones inside the walked directory count. A file above the walked directory whose rules ignore
+that directory itself is not used (the directory was named explicitly).
+
+Exclude globs (`--exclude`, `exclude` in [tool.devsecbots]) match paths relative to where they
+were given: the config file's directory, or the working directory for `--exclude`; a file
+outside that directory is matched by its path relative to the input. A path given explicitly on
+the command line is never left out.
 """
 
 from __future__ import annotations
@@ -69,6 +72,14 @@ class GitIgnores:
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
         info = self.top / ".git" / "info" / "exclude"
         self._info = _read_spec(info) if info.is_file() else None
+        # The walked directory was named explicitly: a rule above it that ignores it (a tree
+        # under an ignored cache, say) is overruled, like any path given on the command line.
+        if self._info is not None and _check(self._info, self.top, start, True, None):
+            self._info = None
+        for directory in self._directories(start):
+            spec = self._spec(directory)
+            if spec is not None and _check(spec, directory, start, True, None):
+                self._specs[directory] = None
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Whether Git would ignore `path` (the deepest matching rule decides)."""

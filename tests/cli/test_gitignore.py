@@ -109,3 +109,13 @@ def test_a_bad_exclude_glob_is_exit_2_before_anything_is_reviewed(repo) -> None:
     assert done.returncode == 2 and done.stdout == ""
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("error: --exclude '[z-a].py': bad glob")
+
+
+def test_a_directory_named_explicitly_is_walked_even_when_an_outer_gitignore_ignores_it(
+    repo,
+) -> None:
+    (repo / "build" / "inner").mkdir()
+    (repo / "build" / "inner" / "x.py").write_text(APP)
+    (repo / "build" / "inner" / "x.gen.py").write_text(APP)
+    (repo / "build" / ".gitignore").write_text("*.gen.py\n")
+    assert python(load_inputs([repo / "build"])) == ["inner/x.py", "out.py"]
