@@ -14,7 +14,7 @@ from devsecbots.baseline import Baseline, baseline_from_ref, load_baseline
 from devsecbots.consoles import notes_console
 from devsecbots.errors import EXIT_APPROVED, EXIT_NOT_APPROVED, input_error
 from devsecbots.graphs.context import Context
-from devsecbots.inputs import left_out_lines, load_selected, require_python
+from devsecbots.inputs import LoadedInput, left_out_lines, load_selected, require_python
 from devsecbots.nodes.baseline import IN_BASELINE
 from devsecbots.nodes.policy import is_blocking
 from devsecbots.nodes.review import review_files
@@ -58,31 +58,10 @@ def run_review(settings: ReviewSettings, console: Console, err: Console | None =
     for line in left_out_lines(skipped, loaded.excluded, s.inputs.verbose):
         err.print(f"[dim]{escape(line)}[/]")
     verdict = outcome.verdict
+    text = _document(s, verdict, loaded, skipped, baseline)
     if baseline is not None:
-        matched = sum(1 for f in verdict["findings"] if IN_BASELINE in (f.get("exempt") or ""))
+        matched = _in_baseline(verdict["findings"])
         err.print(f"[dim]baseline {escape(baseline.source)}: {matched} finding(s) already there[/]")
-    if s.format == "sarif":
-        from devsecbots.sarif import to_sarif
-
-        log = to_sarif(
-            verdict["findings"],
-            tool_version=__version__,
-            root=str(Path.cwd()),
-            source=loaded.root,
-            threshold=ctx.blocking_severity,
-        )
-        text = json.dumps(log, indent=2)
-    elif s.format == "json":
-        document = review_json(verdict, ctx, loaded.files, skipped)
-        if baseline is not None:
-            document["baseline"] = {
-                "source": baseline.source,
-                "fingerprints": len(baseline.fingerprints),
-                "matched": sum(1 for f in document["findings"] if IN_BASELINE in f["exempt"]),
-            }
-        text = json.dumps(document, indent=2)
-    else:
-        text = ""
     if s.output is not None:
         write_atomic(
             s.output, ((text or plain_text(verdict, ctx.blocking_severity)) + "\n").encode("utf-8")
@@ -93,6 +72,43 @@ def run_review(settings: ReviewSettings, console: Console, err: Console | None =
     else:
         print_text(verdict, console, ctx.blocking_severity)
     return EXIT_APPROVED if verdict["status"] == "approved" else EXIT_NOT_APPROVED
+
+
+def _document(
+    s: ReviewSettings,
+    verdict: dict,
+    loaded: LoadedInput,
+    skipped: list[tuple[str, str]],
+    baseline: Baseline | None,
+) -> str:
+    """The review as SARIF or JSON text; '' for the text format (printed as a table)."""
+    ctx = s.ctx
+    if s.format == "sarif":
+        from devsecbots.sarif import to_sarif
+
+        log = to_sarif(
+            verdict["findings"],
+            tool_version=__version__,
+            root=str(Path.cwd()),
+            source=loaded.root,
+            threshold=ctx.blocking_severity,
+        )
+        return json.dumps(log, indent=2)
+    if s.format == "json":
+        document = review_json(verdict, ctx, loaded.files, skipped)
+        if baseline is not None:
+            document["baseline"] = {
+                "source": baseline.source,
+                "fingerprints": len(baseline.fingerprints),
+                "matched": _in_baseline(verdict["findings"]),
+            }
+        return json.dumps(document, indent=2)
+    return ""
+
+
+def _in_baseline(findings: list) -> int:
+    """How many findings the baseline exempts."""
+    return sum(1 for f in findings if IN_BASELINE in (f.get("exempt") or ""))
 
 
 def _baseline(s: ReviewSettings) -> Baseline | None:
