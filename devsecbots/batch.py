@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from devsecbots.consoles import notes_console, output_width
 from devsecbots.errors import CliError, exit_code_for, input_error, redact
 from devsecbots.output import write_atomic
 from devsecbots.settings import HardenSettings, ReviewSettings
@@ -52,7 +53,9 @@ def job_names(paths: list[Path]) -> list[str]:
 
 def _buffer_console() -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    return Console(file=buffer, highlight=False, force_terminal=False, width=120), buffer
+    return Console(
+        file=buffer, highlight=False, force_terminal=False, width=output_width() or 120
+    ), buffer
 
 
 def run_per_path(
@@ -130,7 +133,7 @@ def review_each(settings: ReviewSettings, concurrency: int) -> int:
     """
     from devsecbots.jobs.review import run_review
 
-    notes = Console(stderr=True, highlight=False)
+    notes = notes_console()
 
     def job(path: Path, _name: str, console: Console) -> int:
         one = dataclasses.replace(settings, paths=[path], output=None)

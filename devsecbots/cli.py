@@ -10,9 +10,9 @@ import os
 import sys
 
 import typer
-from rich.console import Console
 
 from devsecbots.commands import build, completion, graph, harden, resume, review, runs
+from devsecbots.consoles import notes_console
 from devsecbots.errors import CliError, exit_code_for, redact
 from devsecbots.text import escape
 
@@ -70,7 +70,7 @@ def _root(
 
 def main() -> None:
     """Entry point: run the app; every error ends as one line and an exit code."""
-    err = Console(stderr=True)
+    err = notes_console()
     if os.environ.get(completion.COMPLETE_VAR):  # a shell asking for completion candidates
         completion.enable_completion_requests()
     try:

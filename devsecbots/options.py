@@ -3,6 +3,7 @@ several commands share. Imports nothing heavy: `devsecbots --help` must start at
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
@@ -90,12 +91,26 @@ def with_context(*names: str, keep_stored: bool = False) -> Callable[[Callable],
             kind, option = make(name, keep_stored)
             added.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option))
             hints[name] = kind
+        # typer passes the click context to a parameter annotated typer.Context: it tells which
+        # options were typed and which were left at their defaults.
+        added.append(inspect.Parameter(_CLICK, inspect.Parameter.KEYWORD_ONLY))
+        hints[_CLICK] = typer.Context
 
         @functools.wraps(func)
         def command(**values: Any) -> Any:
+            click_context = values.pop(_CLICK, None)
             given = {n: values.pop(n) for n in names}
             if keep_stored:
                 return func(**values, overrides={k: v for k, v in given.items() if v})
+            if "config" in values:  # the command reads [tool.devsecbots]; flags given win
+                from devsecbots.config import project_config
+
+                project = project_config(values["paths"], values["config"])
+                values["config"] = project
+                typed = _typed_on_command_line(click_context, names)
+                given = {n: v for n, v in given.items() if n in typed or n not in project.settings}
+                base = dataclasses.replace(Context(), **project.settings)
+                return func(**values, ctx=context_from_cli(given, base=base))
             return func(**values, ctx=context_from_cli(given))
 
         own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
@@ -104,6 +119,18 @@ def with_context(*names: str, keep_stored: bool = False) -> Callable[[Callable],
         return command
 
     return decorate
+
+
+_CLICK = "cli_context"
+
+
+def _typed_on_command_line(current: Any, names: tuple[str, ...]) -> set[str]:
+    """The options among `names` the person gave (flag or environment), not left at default."""
+    if current is None:  # called as a function: every value counts as given
+        return set(names)
+    # typer may bring its own copy of click: compare the ParameterSource by name
+    sources = {n: getattr(current.get_parameter_source(n), "name", "DEFAULT") for n in names}
+    return {n for n, source in sources.items() if source not in ("DEFAULT", "DEFAULT_MAP")}
 
 
 MODEL_OPTIONS = ("model", "dev_model", "sec_model", "base_url", "api_key", "structured_method")
@@ -149,4 +176,23 @@ ThreadId = Annotated[
 OptionalOut = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the results here instead of the run's own --out."),
+]
+Config = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Read [tool.devsecbots] from this TOML file (default: the nearest pyproject.toml "
+        "that has the table, from the input up to the repository root).",
+    ),
+]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="Leave out files matching this gitignore-style glob (repeatable; adds to the "
+        "config's exclude). .gitignore files are respected; paths named explicitly are read.",
+    ),
+]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List every skipped and excluded file.")
 ]

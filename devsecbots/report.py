@@ -9,9 +9,11 @@ from typing import Any
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import DevSecState
 from devsecbots.nodes.sandbox.layout import has_tests
+from devsecbots.reported import reported, waivers
 from devsecbots.text import md_cell, md_code, md_text
 
-REPORT_VERSION = 1
+# 2: findings carry blocking/fingerprint, `waivers` listed, review's `files` as {path, sha256}
+REPORT_VERSION = 2
 
 
 def build_report(
@@ -26,6 +28,7 @@ def build_report(
     usage = state.get("usage") or []
     status = state.get("status", "running")
     verdict: Mapping[str, Any] = state.get("verdict") or {}
+    findings = reported(list(state.get("findings") or []), ctx.blocking_severity)
     return {
         "version": REPORT_VERSION,
         "status": "approved" if status == "approved" else "not_approved",
@@ -43,10 +46,12 @@ def build_report(
             "base_url": ctx.resolved_base_url() or "https://api.openai.com/v1",
         },
         "blocking_severity": ctx.blocking_severity,
+        "min_confidence": ctx.min_confidence,
         "tests": tests_summary(state, ctx),
         "files": written,
-        "findings": list(state.get("findings") or []),
-        "unfixable": list(state.get("unfixable_findings") or []),
+        "findings": findings,
+        "waivers": waivers(findings),
+        "unfixable": reported(list(state.get("unfixable_findings") or []), ctx.blocking_severity),
         "advice": list(verdict.get("advice") or []),
         "disputed": list(verdict.get("disputed") or []),
         "skipped": [{"path": p, "reason": r} for p, r in skipped],
@@ -105,16 +110,25 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())))
         lines.append("")
         lines += [
-            "| Severity | Where | CWE | Source | Title | Waiver |",
-            "|---|---|---|---|---|---|",
+            "| Severity | Blocks | Where | CWE | Source | Title | Waiver |",
+            "|---|---|---|---|---|---|---|",
         ]
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f["line"] else f["file"] or "—"
+            why_not = f.get("exempt") or ("waived" if f.get("waiver") else "below the threshold")
+            blocks = "yes" if f.get("blocking") else f"no ({why_not})"
             lines.append(
-                f"| {md_cell(f['severity'])} | {md_code(where)} | {md_cell(f['cwe'] or '—')} | "
+                f"| {md_cell(f['severity'])} | {md_cell(blocks)} | {md_code(where)} | "
+                f"{md_cell(f['cwe'] or '—')} | "
                 f"{md_cell('+'.join(f['sources']))} | {md_cell(f['title'])} | "
                 f"{md_cell(f['waiver'] or '—')} |"
             )
+    if report.get("waivers"):
+        lines += ["", f"## Waivers ({len(report['waivers'])})", ""] + [
+            f"- {md_code(w['file'] + ':' + str(w['line']))} {md_code(w['rule_id'] or '—')}: "
+            f"{md_text(w['waiver'])}"
+            for w in report["waivers"]
+        ]
     lines += _probe_lines(report.get("probes") or {})
     if report["advice"]:
         lines += ["", "## Advice (non-blocking)", ""] + [

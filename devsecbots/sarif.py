@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from devsecbots.graphs.state import Finding, normalise_cwe
+from devsecbots.nodes.fingerprint import rule_of
+from devsecbots.reported import ReportedFinding, reported
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 INFORMATION_URI = "https://github.com/devsecbots/devsecbots"
 ROOT_BASE_ID = "SRCROOT"
+FINGERPRINT_KEY = "devsecbotsFindingHash/v1"  # nodes/fingerprint.py; --baseline reads it back
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# A finding that does not block in this run (exempt, waived, below the threshold) is listed one
+# level lower, never as an error: a viewer's "errors" are what fails the gate.
+_NON_BLOCKING_LEVEL = {"critical": "warning", "high": "warning", "medium": "note", "low": "note"}
 # GitHub reads properties.security-severity: >= 9 critical, >= 7 high, >= 4 medium, else low.
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
@@ -25,6 +30,7 @@ def to_sarif(
     tool_version: str,
     root: str | None = None,
     source: str | Path | None = None,
+    threshold: str = "medium",
 ) -> dict[str, Any]:
     """One SARIF 2.1.0 log with one run: a rule per rule id, a result per finding.
 
@@ -32,14 +38,15 @@ def to_sarif(
     working directory: the repository root in CI), URIs are relative POSIX paths from the
     %SRCROOT% base recorded in originalUriBaseIds, and a file outside `root` gets an absolute
     file:// URI; without it, the finding's path as it is. Waived findings carry an inSource
-    suppression whose justification is the waiver's reason.
+    suppression whose justification is the waiver's reason. Every finding is a result; one that
+    does not block under `threshold` is a note or warning, and its properties say why.
     """
     base = Path(root).resolve() if root is not None else None
     where = Path(source).resolve() if source is not None else base
     rules: dict[str, dict[str, Any]] = {}
     results = []
-    for finding in findings:
-        rule_id = _rule_id(finding)
+    for finding in reported(findings, threshold):
+        rule_id = rule_of(finding)
         if rule_id not in rules:
             rules[rule_id] = _rule(rule_id, finding)
         else:
@@ -61,13 +68,6 @@ def to_sarif(
     if base is not None:
         run["originalUriBaseIds"] = {ROOT_BASE_ID: {"uri": base.as_uri().rstrip("/") + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-
-
-def _rule_id(finding: Finding) -> str:
-    """The finding's tool rule id; reviewers without rule ids get '<source>/<CWE>'."""
-    if finding.get("rule_id"):
-        return finding["rule_id"]
-    return f"{finding.get('source') or 'finding'}/{normalise_cwe(finding.get('cwe')) or 'other'}"
 
 
 def _rule(rule_id: str, finding: Finding) -> dict[str, Any]:
@@ -121,24 +121,30 @@ def _artifact(file: str, base: Path | None, source: Path | None) -> dict[str, An
 
 
 def _result(
-    finding: Finding, rule_id: str, rule_index: int, artifact: dict[str, Any]
+    finding: ReportedFinding, rule_id: str, rule_index: int, artifact: dict[str, Any]
 ) -> dict[str, Any]:
-    """One SARIF result for one finding."""
+    """One SARIF result for one reported finding (with `blocking` and `fingerprint`)."""
+    levels = _LEVEL if finding["blocking"] else _NON_BLOCKING_LEVEL
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": rule_index,
-        "level": _LEVEL[finding["severity"]],
+        "level": levels[finding["severity"]],
         "message": {"text": _message(finding)},
         "properties": {
             "severity": finding["severity"],
             "cwe": finding.get("cwe", ""),
             "source": finding.get("source", ""),
             "sources": list(finding.get("sources") or [finding.get("source", "")]),
+            "blocking": finding["blocking"],
+            "confidence": finding["confidence"],
+            "role": finding["role"],
+            "exempt": finding["exempt"],
+            "fingerprint": finding["fingerprint"],
         },
     }
     if finding.get("file"):
         result["locations"] = [_location(finding, artifact)]
-        result["partialFingerprints"] = {"devsecbotsFindingHash/v1": _fingerprint(finding, rule_id)}
+        result["partialFingerprints"] = {FINGERPRINT_KEY: finding["fingerprint"]}
     if finding.get("waiver"):
         result["suppressions"] = [
             {"kind": "inSource", "status": "accepted", "justification": finding["waiver"]}
@@ -148,7 +154,7 @@ def _result(
 
 def _message(finding: Finding) -> str:
     """Title, then the recommendation when it adds something."""
-    text = finding["title"] or _rule_id(finding)
+    text = finding["title"] or rule_of(finding)
     if finding.get("recommendation") and finding["recommendation"] not in text:
         text = f"{text}. {finding['recommendation']}"
     return text
@@ -160,9 +166,3 @@ def _location(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any]:
     if finding.get("snippet"):
         region["snippet"] = {"text": finding["snippet"]}
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
-
-
-def _fingerprint(finding: Finding, rule_id: str) -> str:
-    """Stable across line shifts: rule, file and the offending line's text."""
-    basis = "\0".join((rule_id, finding["file"], " ".join((finding.get("snippet") or "").split())))
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devsecbots.config import ProjectConfig
 from devsecbots.errors import input_error
 from devsecbots.graphs.context import Context
 
@@ -131,6 +132,16 @@ class BuildSettings:
 
 
 @dataclass
+class InputSettings:
+    """Which files of the input paths are read: the project config's and --exclude's globs
+    (plus .gitignore), and whether every left-out file is listed."""
+
+    config: ProjectConfig = field(default_factory=ProjectConfig)
+    exclude: list[str] = field(default_factory=list)
+    verbose: bool = False
+
+
+@dataclass
 class HardenSettings:
     """`harden PATH... --out DIR | --in-place` (one job; --concurrency makes one per path)."""
 
@@ -141,16 +152,20 @@ class HardenSettings:
     request: str = ""
     report: Path | None = None
     store: Store = field(default_factory=Store)
+    inputs: InputSettings = field(default_factory=InputSettings)
 
 
 @dataclass
 class ReviewSettings:
-    """`review PATH... --format text|json|sarif [--output FILE]`."""
+    """`review PATH... --format text|json|sarif [--output FILE] [--baseline ...]`."""
 
     paths: list[Path]
     ctx: Context
     format: str = "text"
     output: Path | None = None
+    inputs: InputSettings = field(default_factory=InputSettings)
+    baseline: Path | None = None
+    baseline_ref: str | None = None
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.context import Context, context_of
@@ -17,6 +17,7 @@ from devsecbots.graphs.state import (
 from devsecbots.nodes.analyzers import analyze, apply_waivers
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dependency_audit import dependency_review
+from devsecbots.nodes.baseline import apply_baseline
 from devsecbots.nodes.errors import WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured, time_limit_update
@@ -44,11 +45,13 @@ def review_files(
     round_no: int = 1,
     trusted: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    baseline: Collection[str] = (),
 ) -> ReviewOutcome:
     """Run the analysers and, unless offline, the LLM reviewer; merge into one verdict.
 
     Inline waivers count only where their line also stands in `trusted` (the person's own
-    code); None trusts every file, as when a person reviews their own code.
+    code); None trusts every file, as when a person reviews their own code. Findings whose
+    fingerprint is in `baseline` are reported but do not block.
     """
     report = analyze(files, ctx.analyzers, progress=progress)
     findings = apply_waivers(report.findings, files, trusted)
@@ -77,6 +80,8 @@ def review_files(
         advice += [a for a in answer.advice if a not in advice]
         disputed = [claim.model_dump() for claim in answer.false_positives]
         findings = dedupe([*findings, *apply_run_policy(_from_reviewer(answer, files), files, ctx)])
+    if baseline:
+        findings = apply_baseline(findings, baseline)
     result = gate(findings, reviewer_status, ctx.blocking_severity)
     if not summary:
         summary = _analyzer_summary(findings, result.approved, ctx)

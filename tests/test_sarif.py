@@ -103,7 +103,9 @@ def test_results_point_at_relative_posix_uris_and_lines():
     )  # whole-file finding
     assert "locations" not in results[4]
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == "file:///tmp/project/"
-    assert [r["level"] for r in results] == ["error", "error", "warning", "note", "warning"]
+    # What does not block (the waived one, the LLM's own findings) is listed a level lower.
+    assert [r["level"] for r in results] == ["error", "error", "note", "note", "note"]
+    assert [r["properties"]["blocking"] for r in results] == [True, True, False, False, False]
     assert results[0]["properties"]["sources"] == ["semgrep", "bandit"]
     assert results[0]["ruleIndex"] == 0 and results[1]["ruleIndex"] == 1
 
@@ -141,3 +143,20 @@ def test_the_schema_check_can_fail():
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validators.validator_for(SCHEMA)(SCHEMA).validate(log)
+
+
+def test_non_blocking_findings_are_kept_with_why_and_their_fingerprint():
+    from devsecbots.reported import reported
+
+    found = findings()
+    found[0]["exempt"] = "test code"
+    found[0]["confidence"] = "low"
+    results = to_sarif(found, tool_version="0.1.0")["runs"][0]["results"]
+    assert len(results) == len(found)  # nothing dropped
+    first = results[0]
+    assert first["level"] == "warning"  # high, but exempt: never an error
+    assert first["properties"]["exempt"] == "test code"
+    assert first["properties"]["confidence"] == "low"
+    expected = reported(found, "medium")[0]["fingerprint"]
+    assert first["partialFingerprints"]["devsecbotsFindingHash/v1"] == expected
+    assert first["properties"]["fingerprint"] == expected

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from devsecbots.consoles import output_console
 from devsecbots.graphs.context import Context
 from devsecbots.options import (
     LIMIT_OPTIONS,
@@ -48,4 +48,4 @@ def build(
     settings = BuildSettings(
         request=request, out=out, ctx=ctx, report=report, store=Store(db, not no_persist)
     )
-    raise typer.Exit(run_build(settings, Console(highlight=False)))
+    raise typer.Exit(run_build(settings, output_console()))

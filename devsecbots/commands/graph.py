@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from devsecbots.consoles import output_console
 from devsecbots.settings import GraphSettings
 
 
@@ -23,4 +23,4 @@ def graph(
     from devsecbots.jobs.graph import run_graph_drawing
 
     settings = GraphSettings(format=format, out=out)
-    raise typer.Exit(run_graph_drawing(settings, Console(highlight=False)))
+    raise typer.Exit(run_graph_drawing(settings, output_console()))

@@ -6,20 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from devsecbots.consoles import output_console
 from devsecbots.graphs.context import Context
 from devsecbots.options import (
     LIMIT_OPTIONS,
     MODEL_OPTIONS,
     POLICY_OPTIONS,
     Concurrency,
+    Config,
     Db,
+    Exclude,
     NoPersist,
     Report,
+    Verbose,
     with_context,
 )
-from devsecbots.settings import HardenSettings, Store
+from devsecbots.settings import HardenSettings, InputSettings, Store
 
 
 @with_context(
@@ -49,6 +52,9 @@ def harden(
     concurrency: Concurrency = None,
     db: Db = None,
     no_persist: NoPersist = False,
+    config: Config = None,
+    exclude: Exclude = None,
+    verbose: Verbose = False,
     *,
     ctx: Context,
 ) -> None:
@@ -61,6 +67,8 @@ def harden(
         request=request,
         report=report,
         store=Store(db=db, persist=not no_persist),
+        # with_context has replaced the --config path by what the file says (a ProjectConfig)
+        inputs=InputSettings(config=config, exclude=list(exclude or []), verbose=verbose),  # type: ignore[arg-type]
     )
     if concurrency is not None:  # one job per path, each with these same settings
         from devsecbots.batch import harden_each
@@ -68,4 +76,4 @@ def harden(
         raise typer.Exit(harden_each(settings, concurrency))
     from devsecbots.jobs.harden import run_harden
 
-    raise typer.Exit(run_harden(settings, Console(highlight=False)))
+    raise typer.Exit(run_harden(settings, output_console()))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from devsecbots.consoles import output_console
 from devsecbots.options import MODEL_OPTIONS, Db, OptionalOut, Report, ThreadId, with_context
 from devsecbots.settings import ResumeSettings
 
@@ -52,4 +52,4 @@ def resume(
         decision=decision,
         comment=comment,
     )
-    raise typer.Exit(run_resume(settings, Console(highlight=False)))
+    raise typer.Exit(run_resume(settings, output_console()))

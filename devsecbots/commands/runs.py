@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from devsecbots.consoles import output_console
 from devsecbots.options import Db, OptionalOut, ThreadId
 from devsecbots.settings import HistorySettings, RunsSettings
 
@@ -31,7 +31,7 @@ def history(
     settings = HistorySettings(
         thread_id=thread_id, db=db, round_no=round_no, out=out, format=format
     )
-    raise typer.Exit(run_history(settings, Console(highlight=False)))
+    raise typer.Exit(run_history(settings, output_console()))
 
 
 def runs(
@@ -45,4 +45,4 @@ def runs(
     from devsecbots.jobs.runs import run_runs
 
     settings = RunsSettings(db=db, limit=limit, format=format)
-    raise typer.Exit(run_runs(settings, Console(highlight=False)))
+    raise typer.Exit(run_runs(settings, output_console()))

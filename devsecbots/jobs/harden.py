@@ -11,7 +11,7 @@ from rich.console import Console
 from devsecbots.errors import input_error
 from devsecbots.finish import finish_harden
 from devsecbots.human import decider_for
-from devsecbots.inputs import load_inputs, require_python
+from devsecbots.inputs import left_out_lines, load_selected, require_python
 from devsecbots.locks import thread_lock
 from devsecbots.output import check_out_dir
 from devsecbots.runner import run_graph
@@ -26,7 +26,7 @@ DEFAULT_REQUEST = "Harden this code: fix every security finding without changing
 def run_harden(settings: HardenSettings, console: Console) -> int:
     """One harden run over `settings.paths`; the exit code (0 approved, 1 not)."""
     s, ctx = settings, settings.ctx
-    loaded = load_inputs(s.paths)
+    loaded = load_selected(s.paths, s.inputs)
     if s.in_place == (s.out is not None):
         raise input_error("give exactly one of --out DIR or --in-place")
     require_python(loaded, s.paths, "harden")
@@ -41,8 +41,8 @@ def run_harden(settings: HardenSettings, console: Console) -> int:
             f"--out {s.out} is inside the input {loaded.root}; choose a directory outside it"
         )
     decide = decider_for(console, human_review=ctx.human_review, persist=s.store.persist)
-    for path, reason in loaded.skipped:
-        console.print(f"[dim]skipped {escape(path)}: {reason}[/]")
+    for line in left_out_lines(loaded.skipped, loaded.excluded, s.inputs.verbose):
+        console.print(f"[dim]{escape(line)}[/]")
     thread_id = str(uuid.uuid4())
     dev, sec = escape(ctx.resolved_dev_model()), escape(ctx.resolved_sec_model())
     mode = "offline (analysers + autofix)" if ctx.is_offline() else f"DevBot {dev} · SecBot {sec}"

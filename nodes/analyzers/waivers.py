@@ -15,6 +15,10 @@ Syntax (a comment on the finding's line, or alone on the line just above it):
 - With `trusted` (the user's original files), a waiver comment that is not in those files was
   written by the bot and is ignored: DevBot cannot waive its own findings.
 
+Ruff's `# noqa: S324` (flake8-bandit's name for Bandit's B324) on the finding's own line is
+honoured too and recorded as the waiver `ruff noqa S324` (see noqa.py): it names the same check,
+though it gives no reason.
+
 Bandit and Semgrep are run with their own inline suppressions off, so this policy alone decides.
 """
 
@@ -26,13 +30,15 @@ import tokenize
 
 from devsecbots.graphs.state import Finding, normalise_cwe
 from devsecbots.nodes.analyzers.dedup import weakness_key
+from devsecbots.nodes.analyzers.noqa import merged_noqa_waiver, noqa_codes, noqa_waiver
 
-_HINT = re.compile(r"nosec|nosemgrep", re.IGNORECASE)
+_HINT = re.compile(r"nosec|nosemgrep|noqa", re.IGNORECASE)
 _MARKER = re.compile(r"#\s*(?:nosec|nosemgrep)\b:?(?P<rest>.*)$", re.IGNORECASE)
 _RULE_ID = re.compile(r"^(B\d{3}|CWE-?\d+|[A-Za-z][\w-]*(?:\.[\w-]+)+)$", re.IGNORECASE)
 NO_REASON = "waiver ignored: give a reason after '--'"
 MALFORMED = "waiver ignored: write '# nosec [rule ids] -- reason'"
 UNTRUSTED = "waiver ignored: the comment is not in the original code"
+_Comment = tuple[str, str | None, bool, list[str]]
 
 
 def apply_waivers(
@@ -51,10 +57,19 @@ def apply_waivers(
         if p in comments
     }
     result = []
+    bandit_cache: dict[str, list[Finding]] = {}
     for finding in findings:
         finding = Finding(**finding)
-        waiver = _waiver_for(finding, comments.get(finding["file"], {}))
-        if waiver is not None:
+        here = comments.get(finding["file"], {})
+        waiver = _waiver_for(finding, here)
+        ruff = _ruff_waiver(finding, here, files, bandit_cache)
+        if waiver is None and ruff:
+            line_text = here[finding["line"]][0]
+            if trusted is not None and line_text not in trusted_lines.get(finding["file"], set()):
+                _note(finding, UNTRUSTED)
+            else:
+                finding["waiver"] = ruff
+        elif waiver is not None:
             line_text, ids, reason = waiver
             if trusted is not None and line_text not in trusted_lines.get(finding["file"], set()):
                 _note(finding, UNTRUSTED)
@@ -68,18 +83,36 @@ def apply_waivers(
     return result
 
 
-def _waiver_for(finding: Finding, comments: dict[int, tuple[str, str, bool]]):
+def _waiver_for(finding: Finding, comments: dict[int, _Comment]):
     """(line text, ids or None if malformed, reason) of the waiver covering the finding, if any."""
     line = finding["line"]
     for candidate in (line, line - 1):
         entry = comments.get(candidate)
-        if entry is None or (candidate != line and not entry[2]):
+        if entry is None:
+            continue
+        line_text, rest, alone, _codes = entry
+        if rest is None or (candidate != line and not alone):
             continue  # the line above counts only when it holds nothing but the comment
-        line_text, rest, _alone = entry
         ids, reason = _parse(rest)
         if ids is None or _covers(ids, finding):
             return line_text, ids, reason
     return None
+
+
+def _ruff_waiver(
+    finding: Finding,
+    comments: dict[int, _Comment],
+    files: dict[str, str],
+    cache: dict[str, list[Finding]],
+) -> str:
+    """The `ruff noqa S...` waiver of a noqa comment on the finding's own line, or ''."""
+    entry = comments.get(finding["line"])
+    if entry is None or not entry[3]:
+        return ""
+    direct = noqa_waiver(entry[3], finding)
+    if direct:
+        return direct
+    return merged_noqa_waiver(entry[3], finding, files.get(finding["file"], ""), cache)
 
 
 def _parse(rest: str) -> tuple[list[str] | None, str]:
@@ -106,9 +139,10 @@ def _covers(ids: list[str], finding: Finding) -> bool:
     return False
 
 
-def _comments(source: str) -> dict[int, tuple[str, str, bool]]:
-    """line -> (stripped line text, text after the marker, comment alone on its line)."""
-    found: dict[int, tuple[str, str, bool]] = {}
+def _comments(source: str) -> dict[int, _Comment]:
+    """line -> (stripped line text, text after the nosec marker or None, comment alone on its
+    line, Ruff noqa codes)."""
+    found: dict[int, _Comment] = {}
     lines = source.splitlines()
     try:
         tokens = [
@@ -120,9 +154,11 @@ def _comments(source: str) -> dict[int, tuple[str, str, bool]]:
         tokens = [(n, ln[ln.index("#") :]) for n, ln in enumerate(lines, 1) if "#" in ln]
     for number, comment in tokens:
         match = _MARKER.search(comment)
-        if match and 0 < number <= len(lines):
+        codes = noqa_codes(comment)
+        if (match or codes) and 0 < number <= len(lines):
             text = lines[number - 1].strip()
-            found[number] = (text, match.group("rest"), text.startswith("#"))
+            rest = match.group("rest") if match else None
+            found[number] = (text, rest, text.startswith("#"), codes)
     return found
 
 

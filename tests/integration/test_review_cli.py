@@ -55,7 +55,7 @@ def test_hardened_app_is_approved_and_text_output_says_so(hardened_app: Path) ->
     run = review(str(hardened_app))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "approved" in run.stdout
-    assert "skipped README.md: not a Python file" in run.stderr
+    assert "skipped 1 file(s) (1 not a Python file); --verbose lists them" in run.stderr
 
 
 def test_sarif_to_file_validates_against_the_schema(tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ def test_harden_prints_file_names_that_look_like_markup(capsys, tmp_path: Path) 
         "bandit",
         "--no-persist",
         "--no-tests",
+        "--verbose",  # one line per skipped file, its name printed as it is
     )
     assert run.code == 0, run.stdout + run.stderr
     assert "skipped [bold]data.bin" in run.stdout

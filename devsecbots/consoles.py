@@ -1,0 +1,33 @@
+"""The consoles commands print on: wrapped to the terminal, never wrapped in a CI log.
+
+Rich wraps at 80 columns when its stream is not a terminal; in a CI log that cuts table cells
+(paths, rule ids) and wraps long lines for no one. Off a terminal the width is effectively
+unlimited unless COLUMNS says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+
+UNWRAPPED = 10_000  # columns: wider than any line we print
+
+
+def output_width(stderr: bool = False) -> int | None:
+    """None (the terminal's width) on a terminal or when COLUMNS is set, else UNWRAPPED."""
+    stream = sys.stderr if stderr else sys.stdout
+    if os.environ.get("COLUMNS") or (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    return UNWRAPPED
+
+
+def output_console() -> Console:
+    """The console for a command's results (stdout)."""
+    return Console(highlight=False, width=output_width())
+
+
+def notes_console() -> Console:
+    """The console for notes and progress (stderr)."""
+    return Console(stderr=True, highlight=False, width=output_width(stderr=True))
