@@ -47,8 +47,10 @@ def fake_openai():
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    """Environment for a CLI subprocess: this one minus model settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if k not in _MODEL_ENV}
+    """Environment for a CLI subprocess: this one minus model settings and the terminal's size
+    (an in-process test may have left COLUMNS set: output width must not depend on it), plus
+    `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in (*_MODEL_ENV, "COLUMNS", "LINES")}
     env.update(extra)
     return env
 
