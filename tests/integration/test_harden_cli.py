@@ -101,7 +101,9 @@ def test_unreadable_files_are_skipped_reported_and_links_not_followed(
     secret.write_text("do not copy me")
     (app_copy / "leak.txt").symlink_to(secret)
     out = tmp_path / "out"
-    run = harden(str(app_copy), "--out", str(out), "--offline", "--no-persist", "--no-tests")
+    run = harden(
+        str(app_copy), "--out", str(out), "--offline", "--no-persist", "--no-tests", "--verbose"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "skipped static/logo.png: binary file" in run.stdout
     assert "skipped notes.txt: not UTF-8 text" in run.stdout

@@ -85,6 +85,7 @@ def test_a_300_level_tree_is_skipped_with_a_note_in_harden(capsys, tmp_path: Pat
         "bandit",
         "--no-persist",
         "--no-tests",
+        "--verbose",
     )
     assert run.code in (0, 1), run.stdout + run.stderr
     report = json.loads((out / "devsecbots-report.json").read_text())
