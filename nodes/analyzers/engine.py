@@ -10,6 +10,7 @@ import libcst
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.flask_checklist import project_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.registry import (
@@ -137,6 +138,7 @@ def analyze(
     report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
+        found = refine_csrf_exempt(found, python)
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
 
