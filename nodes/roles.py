@@ -100,12 +100,17 @@ def code_role(path: str, source: str = "") -> str:
 def line_role(path: str, source: str, line: int) -> Role:
     """The role of one line: the file's, unless the line sits in test configuration."""
     role = file_role(path, source)
-    if role.name != APP or line <= 0:
+    if role.name != APP:
         return role
-    for start, end, name in _test_config_spans(source):
-        if start <= line <= end:
-            return Role(TEST, f"inside {name}, configuration for the test suite")
-    return role
+    name = test_config_at(source, line)
+    return Role(TEST, f"inside {name}, configuration for the test suite") if name else role
+
+
+def test_config_at(source: str, line: int) -> str:
+    """The name of the test-configuration class around `line` ('' when there is none)."""
+    if line <= 0:
+        return ""
+    return next((n for start, end, n in _test_config_spans(source) if start <= line <= end), "")
 
 
 def _named(folders: list[str], names: frozenset[str]) -> str:
