@@ -104,7 +104,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(", ".join(f"{n} {sev}" for sev, n in sorted(counts.items())))
         lines.append("")
         lines += [
-            "| Severity | Where | CWE | Source | Title | Waiver |",
+            "| Severity | Where | CWE | Source | Title | Waiver / not blocking |",
             "|---|---|---|---|---|---|",
         ]
         for f in findings:
@@ -112,7 +112,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append(
                 f"| {md_cell(f['severity'])} | {md_code(where)} | {md_cell(f['cwe'] or '—')} | "
                 f"{md_cell('+'.join(f['sources']))} | {md_cell(f['title'])} | "
-                f"{md_cell(f['waiver'] or '—')} |"
+                f"{md_cell(f['waiver'] or f.get('exempt') or '—')} |"
             )
     lines += _probe_lines(report.get("probes") or {})
     if report["advice"]:

@@ -86,7 +86,7 @@ def print_text(verdict: dict, console: Console) -> None:
             table.add_column(column)
         for f in findings:
             where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
-            title = f["title"] + (f" (waived: {f['waiver']})" if f["waiver"] else "")
+            title = f["title"] + _why_not_blocking(f)
             # Titles quote the code ("hardcoded password: '[/red]'"): data, never Rich markup.
             table.add_row(
                 f["severity"],
@@ -112,7 +112,14 @@ def plain_text(verdict: dict) -> str:
     for f in verdict["findings"]:
         lines.append(
             f"{f['severity']:8} {f['file']}:{f['line']} {f['cwe'] or '-'} "
-            f"{f['rule_id'] or '-'} {f['title']}"
+            f"{f['rule_id'] or '-'} {f['title']}{_why_not_blocking(f)}"
         )
     lines += [f"advice: {a}" for a in verdict["advice"]]
     return "\n".join(lines)
+
+
+def _why_not_blocking(finding: dict) -> str:
+    """' (waived: ...)' or ' (not blocking: test code ...)'; '' for a finding that can block."""
+    if finding["waiver"]:
+        return f" (waived: {finding['waiver']})"
+    return f" (not blocking: {finding['exempt']})" if finding.get("exempt") else ""
