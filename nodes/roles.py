@@ -31,11 +31,9 @@ _TEST_FILE = re.compile(r"^(test_.*|.*_tests?|conftest|tests?)\.py$")
 _TEST_SETTINGS_FILE = re.compile(r"^(tests?|testing|ci)(_settings)?\.py$")
 # `production.example.py`, `settings_example.py`, `example_app.py`: a template or an example.
 _EXAMPLE_FILE = re.compile(r"^(.+[._-])?examples?([._-].+)?\.py$")
-# Scripts that fill a database with made-up data for a demo or for development.
-_DEMO_DATA_FILE = re.compile(
-    r"^(populate|seed|load_?demo|create_?demo|demo_?data|sample_?data|fake_?data)"
-    r"(_\w*)?\.py$"
-)
+# Scripts that fill a database with made-up data for a demo or for development. Their names
+# say little (`populate.py` also names an installer's defaults, or a search index builder),
+# so it is what they import that tells: a fake-data generator.
 _FAKER_IMPORT = re.compile(r"^\s*(from\s+(faker|mimesis)\b|import\s+(faker|mimesis)\b)", re.M)
 _TEST_CONTENT = re.compile(
     r"^\s*(class\s+\w*Test\w*\s*\(.*TestCase\s*\)|def\s+test_\w+\s*\()", re.MULTILINE
@@ -85,10 +83,8 @@ def file_role(path: str, source: str = "") -> Role:
         return Role(EXAMPLE, f"under {found}/")
     if _EXAMPLE_FILE.match(name):
         return Role(EXAMPLE, "an example or template by its name")
-    if _DEMO_DATA_FILE.match(name):
-        return Role(EXAMPLE, "a demo-data script")
     if _FAKER_IMPORT.search(source):
-        return Role(EXAMPLE, "generates fake data")
+        return Role(EXAMPLE, "a demo-data script: generates fake data")
     return Role(APP)
 
 

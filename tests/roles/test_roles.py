@@ -28,9 +28,8 @@ PYTEST = "import pytest\n\ndef test_login(client):\n    assert client\n"
         ("examples/upload/app.py", "", EXAMPLE),
         ("docs/conf.py", "", EXAMPLE),
         ("proj/settings/production.example.py", "", EXAMPLE),
-        ("scripts/populate_db.py", "", EXAMPLE),
-        ("manage/seed.py", "", EXAMPLE),
-        ("tools/fill.py", "from faker import Faker\n", EXAMPLE),
+        ("populate.py", "import random\nfrom faker import Faker\n", EXAMPLE),
+        ("app/management/commands/fake.py", "from faker import Faker\n", EXAMPLE),
         # application code, whatever "test" substrings its path holds
         ("contest/views.py", "", APP),
         ("app/latest.py", "", APP),
@@ -39,6 +38,9 @@ PYTEST = "import pytest\n\ndef test_login(client):\n    assert client\n"
         ("app/testimonials.py", "", APP),
         ("app/sample.py", "", APP),
         ("app/seeding_policy.py", "", APP),
+        # an installer's defaults and a search-index builder are named populate too
+        ("app/utils/populate.py", "def create_default_groups():\n", APP),
+        ("app/management/commands/populate_searchdb.py", "import sqlite3\n", APP),
         ("app/checks.py", "import unittest\n", APP),  # importing unittest defines no test
     ],
 )
@@ -49,7 +51,7 @@ def test_file_roles(path, source, role):
 def test_a_role_says_what_gave_it_away():
     assert file_role("app/tests/helpers.py").describe() == "test code (under tests/)"
     assert "Django migration" in file_role("x.py", DJANGO_MIGRATION).describe()
-    assert "demo-data" in file_role("scripts/populate_db.py").describe()
+    assert "demo-data" in file_role("populate.py", "from faker import Faker\n").describe()
     assert file_role("app/views.py").describe() == "app code"
 
 
