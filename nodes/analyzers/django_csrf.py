@@ -27,6 +27,8 @@ _SESSION_AUTH = re.compile(
     r"|superuser_required|LoginRequired|PermissionRequired|UserPassesTest|SessionAuthentication"
 )
 _AMBIENT_ATTRIBUTES = frozenset({"user", "session", "COOKIES", "auth"})
+# Django's helpers that take the request only to render a template with it.
+_RENDERERS = frozenset({"render", "render_to_string", "TemplateResponse", "render_to_response"})
 
 
 def refine_csrf_exempt(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -40,7 +42,7 @@ def refine_csrf_exempt(findings: list[Finding], files: dict[str, str]) -> list[F
                 trees[finding["file"]] = _parse(files[finding["file"]])
             tree = trees[finding["file"]]
             view = _view_at(tree, finding["line"]) if tree is not None else None
-            if view is not None and tree is not None and not _uses_session(view, tree):
+            if view is not None and tree is not None and _uses_session(view, tree) is False:
                 finding = Finding(  # type: ignore[typeddict-item]
                     **{**finding, "confidence": "low", "title": finding["title"] + NOT_AMBIENT}
                 )
@@ -89,8 +91,9 @@ def _definitions(tree: ast.Module) -> dict[str, Definition]:
     return found
 
 
-def _uses_session(view: Definition, tree: ast.Module) -> bool:
-    """Whether the view, or a function of the same module it calls, relies on the session."""
+def _uses_session(view: Definition, tree: ast.Module) -> bool | None:
+    """Whether the view, or a function of the same module it calls, relies on the session;
+    None when it hands the request to code elsewhere, which this module cannot show."""
     definitions = _definitions(tree)
     seen: set[str] = set()
     pending = [view]
@@ -99,21 +102,35 @@ def _uses_session(view: Definition, tree: ast.Module) -> bool:
         if node.name in seen:
             continue
         seen.add(node.name)
-        if _session_evidence(node):
+        # the view's first parameter is the request whatever its name; a helper's, by its name
+        requests = {"request", "req"} | (_request_parameters(node) if node is view else set())
+        if _session_evidence(node, requests):
             return True
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-            callee = definitions.get(_name(call.func))
+            # only a bare name calls a function of this module; `obj.f()` is someone else's f
+            callee = definitions.get(call.func.id) if isinstance(call.func, ast.Name) else None
             if callee is not None:
                 pending.append(callee)
+            elif _name(call.func) not in _RENDERERS and _passes_request(call, requests):
+                return None
     return False
 
 
-def _session_evidence(node: Definition) -> bool:
-    """Session auth in the definition's decorators, bases or body."""
+def _passes_request(call: ast.Call, requests: set[str]) -> bool:
+    """Whether the request object itself (not one of its attributes) is an argument."""
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    return any(
+        isinstance(a, ast.Name) and (a.id in requests or a.id.endswith("request"))
+        for a in arguments
+    )
+
+
+def _session_evidence(node: Definition, requests: set[str]) -> bool:
+    """Session auth in the definition's decorators, bases or body (`requests`: its names for
+    the request)."""
     heads = [*node.decorator_list, *(node.bases if isinstance(node, ast.ClassDef) else [])]
     if any(_SESSION_AUTH.search(ast.unparse(h)) for h in heads):
         return True
-    requests = {"request", "req"} | _request_parameters(node)
     for inner in ast.walk(node):
         if isinstance(inner, ast.Attribute) and inner.attr in _AMBIENT_ATTRIBUTES:
             owner = _name(inner.value)
