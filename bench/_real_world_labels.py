@@ -131,11 +131,11 @@ def repo_path(project: Project, file: str) -> str:
 
 
 def is_blocking(finding: dict, threshold: str) -> bool:
-    """The finding's own `blocking` flag when it has one, else the gate's rule by severity."""
+    """The finding's own `blocking` flag when it has one, else the gate's rule (nodes/policy.py)."""
     if "blocking" in finding:
         return bool(finding["blocking"])
-    if finding.get("waiver") or finding.get("source") == "llm":
-        return False
+    if finding.get("waiver") or finding.get("exempt") or finding.get("source") == "llm":
+        return False  # waived, or exempt in this run (test code, low confidence), or the LLM's
     return SEVERITY_ORDER.get(finding.get("severity", ""), 0) >= SEVERITY_ORDER[threshold]
 
 

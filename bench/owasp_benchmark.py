@@ -115,7 +115,7 @@ def flagged_from_sarif(log: dict) -> Flagged:
 def bandit_alone(files: dict[str, str]) -> Flagged:
     """Plain Bandit: default tests, every severity and confidence."""
     flagged: Flagged = {}
-    for finding in run_bandit(files, skip=frozenset(), min_confidence="LOW"):
+    for finding in run_bandit(files, skip=frozenset()):  # every confidence is kept
         if finding["cwe"]:
             flagged.setdefault(Path(finding["file"]).stem, set()).add(finding["cwe"])
     return flagged

@@ -121,7 +121,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"| {md_cell(f['severity'])} | {md_cell(blocks)} | {md_code(where)} | "
                 f"{md_cell(f['cwe'] or '—')} | "
                 f"{md_cell('+'.join(f['sources']))} | {md_cell(f['title'])} | "
-                f"{md_cell(f['waiver'] or '—')} |"
+                f"{md_cell(f['waiver'] or f.get('exempt') or '—')} |"
             )
     if report.get("waivers"):
         lines += ["", f"## Waivers ({len(report['waivers'])})", ""] + [

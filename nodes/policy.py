@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
-from devsecbots.nodes.roles import APP, code_role
+from devsecbots.nodes.roles import APP, line_role
 
 LLM_SOURCE = "llm"
 PROBE_SOURCE = "probe"
@@ -63,20 +63,20 @@ def gate(findings: list[Finding], reviewer_status: str, threshold: str) -> GateR
 
 
 def apply_run_policy(findings: list[Finding], files: dict[str, str], ctx: Context) -> list[Finding]:
-    """Copies of `findings` with each file's role and, where the run's settings say a finding
-    cannot block (code that is not the application's, confidence below the minimum), why."""
-    roles = {path: code_role(path, files.get(path, "")) for path in {f["file"] for f in findings}}
+    """Copies of `findings` with the role of each finding's code and, where the run's settings
+    say a finding cannot block (code that is not the application's, confidence below the
+    minimum), why: the exemption names the role and what gave it away."""
     result = []
     for finding in findings:
-        role = roles[finding["file"]]
+        role = line_role(finding["file"], files.get(finding["file"], ""), finding["line"])
         reasons = []
-        if role != APP and not ctx.block_tests:
-            reasons.append(f"{role} code")
+        if role.name != APP and not ctx.block_tests:
+            reasons.append(role.describe())
         if (
             CONFIDENCE_ORDER.get(finding.get("confidence", "medium"), 0)
             < CONFIDENCE_ORDER[ctx.min_confidence]
         ):
             reasons.append(f"{finding.get('confidence', 'low')} confidence")
         exempt = ", ".join(reasons) if finding["source"] != PROBE_SOURCE else ""
-        result.append(Finding(**{**finding, "role": role, "exempt": exempt}))
+        result.append(Finding(**{**finding, "role": role.name, "exempt": exempt}))
     return result

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
-from devsecbots.nodes.analyzers.flask_checklist import project_findings
+from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
+from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
+from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.registry import (
     check_names,
@@ -140,6 +142,8 @@ def analyze(
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
         found.extend(template_findings(files))
+        for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
+            found = refine(found, python)
     report.findings = sorted(broken + dedupe(found), key=_order)
     return report
 

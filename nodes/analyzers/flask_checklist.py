@@ -8,11 +8,11 @@ per-file rule cannot see that, so these checks read every Python file of the pro
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from devsecbots.graphs.state import Finding, make_finding
-from devsecbots.nodes.analyzers.flask_facts import FileFacts, file_facts
+from devsecbots.nodes.analyzers.flask_facts import FileFacts, Route, file_facts
+from devsecbots.nodes.roles import APP, EXAMPLE, file_role
 
 SOURCE = "project"
 RATE_LIMIT = "devsecbots.flask.missing-rate-limit"
@@ -21,18 +21,16 @@ FRAMING = "devsecbots.flask.missing-frame-protection"
 NOSNIFF = "devsecbots.flask.missing-nosniff"
 SESSION_COOKIE = "devsecbots.flask.insecure-session-cookie"
 RULES = (RATE_LIMIT, HSTS, FRAMING, NOSNIFF, SESSION_COOKIE)
-_TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
-_SENSITIVE = re.compile(r"(?i)login|signin|sign-in|auth|password|reset|upload|register|signup")
+CSRF_MISSING = "devsecbots.flask.missing-csrf-protection"
+RUNTIME_CONFIG = (
+    " (the app also loads its configuration from a file or the environment at run time, "
+    "which may set it)"
+)
 
 
 def project_findings(files: dict[str, str]) -> list[Finding]:
     """Findings about the Flask app(s) among `files` as a whole; none when there is no app."""
-    facts = {
-        path: parsed
-        for path, source in sorted(files.items())
-        if path.endswith(".py") and not _TEST_FILE.search(path)
-        if (parsed := file_facts(path, source)) is not None
-    }
+    facts = _project_facts(files)
     apps = [(path, name, line) for path, f in facts.items() for name, line in f.apps]
     if not apps:
         return []
@@ -82,18 +80,57 @@ def project_findings(files: dict[str, str]) -> list[Finding]:
         )
     problem = _session_cookie_problem(everything, talisman)
     if problem:
+        loaded = any(f.loads_config for f in everything)
         found.append(
             make_finding(
                 severity="medium",
                 cwe="CWE-614",
                 rule_id=SESSION_COOKIE,
-                title=f"Session cookie {problem}",
+                title=f"Session cookie {problem}" + (RUNTIME_CONFIG if loaded else ""),
+                confidence="low" if loaded else "medium",
                 recommendation="Set SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True "
                 'and SESSION_COOKIE_SAMESITE="Lax" in the app configuration.',
                 **at_app,
             )
         )
     return found
+
+
+def _project_facts(files: dict[str, str]) -> dict[str, FileFacts]:
+    """The facts of the application's modules; of its examples when the app is only there.
+
+    Tests and migrations never count: a test's Flask() app or CSRFProtect() is not the app's.
+    """
+    roles = {p: file_role(p, s).name for p, s in files.items() if p.endswith(".py")}
+    for wanted in ({APP}, {APP, EXAMPLE}):
+        facts = {
+            path: found
+            for path, source in sorted(files.items())
+            if roles.get(path) in wanted
+            if (found := file_facts(path, source)) is not None
+        }
+        if any(f.apps for f in facts.values()):
+            return facts
+    return {}
+
+
+def refine_csrf_findings(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
+    """`findings` with each per-file "no CSRF protection" finding lowered to low confidence when
+    the project binds Flask-WTF's CSRFProtect (or SeaSurf) to its app in another module."""
+    if not any(f["rule_id"] == CSRF_MISSING for f in findings):
+        return findings
+    facts = _project_facts(files)
+    bound = set().union(*(f.bound for f in facts.values()))
+    protected = [path for path, f in facts.items() if f.csrf_bound or f.csrf_names & bound]
+    if not protected:
+        return findings
+    why = f" (CSRFProtect is set up in {protected[0]} and bound to the app)"
+    return [
+        Finding(**{**f, "confidence": "low", "title": f["title"] + why})
+        if f["rule_id"] == CSRF_MISSING
+        else f
+        for f in findings
+    ]
 
 
 def _rate_limit_findings(files: dict[str, str], facts: list[FileFacts]) -> list[Finding]:
@@ -107,23 +144,30 @@ def _rate_limit_findings(files: dict[str, str], facts: list[FileFacts]) -> list[
     if any(bound and defaults for _, bound, defaults in limiters):
         return []  # default limits apply to every route
     any_bound = any(bound for _, bound, _ in limiters)
+    basic_auth = set().union(*(f.basic_auth for f in facts))
     found = []
     for route in (r for f in facts for r in f.routes):
-        if route.limited and any_bound:
+        if route.own_limit or (route.limited and any_bound):
             continue
-        sensitive = bool(_SENSITIVE.search(f"{route.rule} {route.name}"))
+        evidence = _throttle_evidence(route, basic_auth)
         why = "limiter is never bound to the app" if route.limited else "no rate limit"
+        title = f"State-changing route {route.rule or route.name!r} has {why}"
         found.append(
             make_finding(
                 severity="medium",
-                cwe="CWE-307" if "login" in route.name.lower() else "CWE-770",
+                confidence="medium" if evidence else "low",
+                cwe="CWE-307" if "guessing" in evidence else "CWE-770",
                 file=route.file,
                 line=route.line,
                 snippet=_line(files[route.file], route.line),
                 source=SOURCE,
                 rule_id=RATE_LIMIT,
-                title=f"State-changing route {route.rule or route.name!r} has {why}"
-                + (" (login/upload: brute force and flooding)" if sensitive else ""),
+                title=title
+                + (
+                    f" (it {evidence})"
+                    if evidence
+                    else " (it checks no password, sends no email and takes no upload)"
+                ),
                 recommendation="Rate-limit it with Flask-Limiter keyed by the client address: "
                 "limiter = Limiter(get_remote_address, app=app, storage_uri=os.environ.get("
                 '"RATELIMIT_STORAGE_URI", "memory://")) and @limiter.limit("10 per minute", '
@@ -131,6 +175,15 @@ def _rate_limit_findings(files: dict[str, str], facts: list[FileFacts]) -> list[
             )
         )
     return found
+
+
+def _throttle_evidence(route: Route, basic_auth: set[str]) -> str:
+    """Why throttling the route is a security matter ('' when nothing in it says so)."""
+    if route.evidence:
+        return route.evidence
+    if route.decorators & basic_auth:
+        return "checks a password on every request (HTTP basic auth): guessing"
+    return ""
 
 
 def _talisman(facts: list[FileFacts]) -> dict[str, ast.expr] | None:

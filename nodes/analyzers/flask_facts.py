@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from devsecbots.nodes.roles import test_config_at
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ROUTE_METHODS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 COOKIE_KEYS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE")
 SESSION_NAMES = frozenset({"session", "flash", "login_user", "LoginManager"})
+# What makes a route worth throttling: it checks a credential (guessing), sends email to an
+# address from the request (flooding), or stores uploads (filling the disk).
+_CREDENTIAL_CALL = re.compile(
+    r"^(check_password\w*|verify_password\w*|checkpw|authenticate\w*|login_user|verify_(totp|otp))$"
+)
+_MAIL_CALL = re.compile(r"^(send_\w*e?mail\w*|send_mail)$")
+_LOGIN_ROUTE = re.compile(r"(?i)log_?in|sign_?in|sign-in|logon")
+# A decorator the project wrote to throttle its own routes (`@ratelimit(limit=10, ...)`).
+_OWN_LIMIT = re.compile(r"(?i)rate_?limit|throttle")
+BASIC_AUTH_CLASSES = frozenset({"HTTPBasicAuth", "HTTPDigestAuth"})
+PROTECTION_CLASSES = frozenset({"CSRFProtect", "SeaSurf"})
 
 
 @dataclass
@@ -21,6 +35,9 @@ class Route:
     name: str
     rule: str
     limited: bool  # decorated with @<limiter>.limit(...) or @<limiter>.exempt
+    own_limit: bool = False  # decorated with the project's own rate-limit decorator
+    evidence: str = ""  # why it is worth throttling ("checks a password"), "" when nothing says
+    decorators: frozenset[str] = frozenset()  # the objects its decorators belong to
 
 
 @dataclass
@@ -36,6 +53,10 @@ class FileFacts:
     strings: set[str] = field(default_factory=set)  # lower-cased header names / CSP directives
     cookie: dict[str, ast.expr] = field(default_factory=dict)  # SESSION_COOKIE_* -> value
     uses_session: bool = False
+    basic_auth: set[str] = field(default_factory=set)  # names of HTTPBasicAuth() objects
+    csrf_names: set[str] = field(default_factory=set)  # variables holding a CSRFProtect()
+    csrf_bound: bool = False  # CSRFProtect(app) called with the app
+    loads_config: bool = False  # app.config.from_pyfile/from_envvar/...: values set at run time
 
 
 HEADER_WORDS = (
@@ -67,7 +88,10 @@ def file_facts(path: str, source: str) -> FileFacts | None:
         elif isinstance(node, (ast.Name, ast.alias)):
             name = node.id if isinstance(node, ast.Name) else (node.asname or node.name)
             facts.uses_session |= name.split(".")[-1] in SESSION_NAMES
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and not test_config_at(
+            source,
+            node.lineno,  # a TestingConfig's values are not the app's
+        ):
             _cookie_assignment(facts, node)
     facts.uses_session |= "secret_key" in source or "SECRET_KEY" in source
     return facts
@@ -88,6 +112,10 @@ def _assignment(facts: FileFacts, node: ast.Assign) -> None:
     name = target.id if isinstance(target, ast.Name) else ""
     if callee(call) == "Flask" and name:
         facts.apps.append((name, node.lineno))
+    if callee(call) in BASIC_AUTH_CLASSES and name:
+        facts.basic_auth.add(name)
+    if callee(call) in PROTECTION_CLASSES and name:
+        facts.csrf_names.add(name)
     if callee(call) == "Limiter":
         keywords = {k.arg for k in call.keywords}
         # flask-limiter >= 3 takes key_func first; an older Limiter(app, ...) passes the app first.
@@ -109,6 +137,10 @@ def _call(facts: FileFacts, node: ast.Call) -> None:
     name = callee(node)
     if name == "init_app" and isinstance(node.func, ast.Attribute):
         facts.bound.add(callee_name(node.func.value))
+    elif name in PROTECTION_CLASSES:
+        facts.csrf_bound |= bool(node.args or node.keywords)  # CSRFProtect(app)
+    elif name in _LOADERS and _is_config(node.func):
+        facts.loads_config = True
     elif name == "Talisman":
         facts.has_talisman = True
         facts.talisman.update({k.arg: k.value for k in node.keywords if k.arg})
@@ -120,6 +152,9 @@ def _call(facts: FileFacts, node: ast.Call) -> None:
         key = node.args[0]
         if isinstance(key, ast.Constant) and key.value in COOKIE_KEYS:
             facts.cookie[key.value] = node.args[1]
+
+
+_LOADERS = frozenset({"from_pyfile", "from_envvar", "from_file", "from_prefixed_env"})
 
 
 def _is_config(func: ast.expr) -> bool:
@@ -148,12 +183,18 @@ def _cookie_assignment(facts: FileFacts, node: ast.Assign | ast.AnnAssign) -> No
 def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
     methods: set[str] = set()
     rule = ""
-    limited = False
+    limited = own_limit = False
+    owners = set()
     for decorator in node.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
         name = callee(call) if call else callee_name(decorator)
+        target = call.func if call else decorator
+        if isinstance(target, ast.Attribute):
+            owners.add(callee_name(target.value))
         if name in ("limit", "exempt", "shared_limit"):
             limited = True
+        elif _OWN_LIMIT.search(name):
+            own_limit = True
         if call is None or name not in ("route", *ROUTE_METHODS):
             continue
         if call.args and isinstance(call.args[0], ast.Constant):
@@ -166,4 +207,31 @@ def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunction
                     str(e.value).upper() for e in keyword.value.elts if isinstance(e, ast.Constant)
                 )
     if methods & STATE_CHANGING:
-        facts.routes.append(Route(path, node.lineno, node.name, rule, limited))
+        facts.routes.append(
+            Route(
+                path,
+                node.lineno,
+                node.name,
+                rule,
+                limited,
+                own_limit=own_limit,
+                evidence=_evidence(node, rule),
+                decorators=frozenset(owners),
+            )
+        )
+
+
+def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str) -> str:
+    """What in the view makes throttling it a security matter ('' when nothing does)."""
+    calls = {callee(n) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    if any(_CREDENTIAL_CALL.match(c) for c in calls):
+        return "checks a password: guessing"
+    if _LOGIN_ROUTE.search(f"{rule} {node.name}"):
+        return "is a login route: guessing"
+    if any(_MAIL_CALL.match(c) for c in calls):
+        return "sends email: flooding"
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Attribute) and inner.attr == "files":
+            if callee_name(inner.value) == "request":
+                return "stores uploads: filling the disk"
+    return ""

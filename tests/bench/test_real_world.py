@@ -73,7 +73,7 @@ def test_precision_is_true_over_true_plus_false_and_unlabelled_is_counted() -> N
     assert rw.total(per_project).labels["debatable"] == 1
 
 
-def test_blocking_uses_the_findings_flag_else_severity_and_waivers() -> None:
+def test_blocking_uses_the_findings_flag_else_severity_waivers_and_exemptions() -> None:
     report = {
         "blocking_severity": "medium",
         "findings": [
@@ -83,6 +83,7 @@ def test_blocking_uses_the_findings_flag_else_severity_and_waivers() -> None:
             _finding("a.py", 3, "R1", "high", waiver="nosec"),
             _finding("a.py", 4, "R1", "low", blocking=True),
             _finding("a.py", 5, "R1", "critical", blocking=False),
+            _finding("tests/t.py", 6, "R1", "high", exempt="test code (under tests/)"),
         ],
     }
     assert [f["line"] for f in rw.blocking_findings(report)] == [2, 4]

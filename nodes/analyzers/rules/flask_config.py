@@ -37,6 +37,20 @@ def upload():
     return resp
 
 
+def test_session_replay():
+    client = app.test_client()
+    # ok: devsecbots.flask.insecure-cookie, devsecbots.flask.cookie-without-httponly, devsecbots.flask.cookie-without-samesite
+    client.set_cookie("session", "abc")
+    with app.app_context(), app.test_client() as other:
+        # ok: devsecbots.flask.insecure-cookie, devsecbots.flask.cookie-without-httponly, devsecbots.flask.cookie-without-samesite
+        other.set_cookie("localhost", "session", "abc")
+    with app.test_client() as third:
+        # ok: devsecbots.flask.insecure-cookie, devsecbots.flask.cookie-without-httponly, devsecbots.flask.cookie-without-samesite
+        third.set_cookie("session", "abc")
+    # ok: devsecbots.flask.insecure-cookie, devsecbots.flask.cookie-without-httponly, devsecbots.flask.cookie-without-samesite
+    app.test_client().set_cookie("session", "abc")
+
+
 if __name__ == "__main__":
     # ruleid: devsecbots.flask.debug-enabled, devsecbots.flask.bind-all-interfaces
     app.run(host="0.0.0.0", debug=True)
