@@ -134,7 +134,7 @@ def is_blocking(finding: dict, threshold: str) -> bool:
     """The finding's own `blocking` flag when it has one, else the gate's rule by severity."""
     if "blocking" in finding:
         return bool(finding["blocking"])
-    if finding.get("waiver") or finding.get("source") == "llm":
+    if finding.get("waiver") or finding.get("exempt") or finding.get("source") == "llm":
         return False
     return SEVERITY_ORDER.get(finding.get("severity", ""), 0) >= SEVERITY_ORDER[threshold]
 
