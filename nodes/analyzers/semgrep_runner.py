@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -16,12 +17,15 @@ from typing import Any
 
 from devsecbots.graphs.state import Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
-RUNNER_VERSION = "slices-2"  # bump when the scanned copy of the code changes (slices.py)
+WEAK_HASH_RULE = "devsecbots.python.weak-hash"
+RUNNER_VERSION = "slices-2-hash-purpose-1"  # bump when the scanned copy (slices.py) or the
+# reading of a result (hash_purpose.py) changes
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
     "ERROR": "high",
@@ -92,7 +96,23 @@ def run_semgrep(
         root = Path(tmp, "src")
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
-    return [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+    found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+    return [_weak_hash_purpose(f, files) for f in found]
+
+
+def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak hash that only fingerprints content or names something, at low confidence."""
+    if finding["rule_id"] != WEAK_HASH_RULE:
+        return finding
+    try:
+        tree = ast.parse(files[finding["file"]])
+    except (SyntaxError, ValueError):
+        return finding
+    why = fingerprint_reason(tree, finding["line"])
+    if not why:
+        return finding
+    note = f"{finding['recommendation']} Low confidence: {why}."
+    return Finding(**{**finding, "confidence": "low", "recommendation": note})  # type: ignore[typeddict-item]
 
 
 def _configured_timeout() -> float:
