@@ -44,6 +44,24 @@ def login(user):
     return reset_code, other
 
 
+def fake_user(users):
+    # ok: devsecbots.python.weak-random
+    oauth_id = random.randint(1, 1000)
+    # ok: devsecbots.python.weak-random
+    keyboard_layout = random.choice(["qwerty", "azerty"])
+    # ruleid: devsecbots.python.weak-random
+    apiKey = "".join(random.choices("abcdef0123456789", k=32))
+    # ruleid: devsecbots.python.weak-random
+    users.invite(password_hash=str(random.random()))
+    return oauth_id, keyboard_layout, apiKey
+
+
+def oauth_store(store):
+    # ok: devsecbots.python.weak-random
+    value = random.randint(1, 6)
+    store["dice"] = value
+
+
 def shuffle_deck(deck):
     # ok: devsecbots.python.weak-random
     random.shuffle(deck)
