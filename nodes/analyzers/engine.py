@@ -12,6 +12,7 @@ from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.flask_checklist import project_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
+from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -137,7 +138,8 @@ def analyze(
     report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
         found.extend(project_findings(python))
-    report.findings = sorted(broken + dedupe(found), key=_order)
+    # Across files: a sink fed by a project helper that returns only safe values (see module).
+    report.findings = sorted(broken + reassess_helpers(dedupe(found), python), key=_order)
     return report
 
 
