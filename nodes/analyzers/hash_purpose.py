@@ -1,4 +1,4 @@
-"""What a weak hash (MD5/SHA-1) is for, read from the code around it.
+"""What a weak hash (MD5/SHA-1) or a random value is for, read from the code around it.
 
 MD5 and SHA-1 are weak for security (passwords, signatures, tokens, integrity against an
 attacker); as content fingerprints, cache keys, file or job names they are fine. A site is read as a
@@ -203,4 +203,43 @@ def _reads(node: ast.AST) -> bool:
     return any(
         isinstance(n, ast.Call) and _called(n.func) in ("read", "read_bytes", "iter_content")
         for n in ast.walk(node)
+    )
+
+
+def random_origin(tree: ast.AST, line: int) -> int:
+    """The line of the random.X(...) call whose value reaches the statement at `line` (through
+    assignments in the same function), or 0 when that statement makes the call itself."""
+    if any(_is_random_call(n) and n.lineno == line for n in ast.walk(tree)):
+        return 0
+    parents = _parents(tree)
+    used = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.lineno == line]
+    if not used:
+        return 0
+    function = used[0]
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    assigns = sorted(
+        (n for n in ast.walk(function) if isinstance(n, ast.Assign) and n.lineno < line),
+        key=lambda n: -n.lineno,
+    )
+    wanted = {n.id for n in used}
+    for _ in range(3):  # value = random.x(); token = str(value); store[k] = token
+        for assign in assigns:
+            targets = {n.id for t in assign.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if not targets & wanted:
+                continue
+            calls = [n for n in ast.walk(assign.value) if _is_random_call(n)]
+            if calls:
+                return calls[0].lineno
+            wanted |= {n.id for n in ast.walk(assign.value) if isinstance(n, ast.Name)}
+    return 0
+
+
+def _is_random_call(node: ast.AST) -> bool:
+    """random.X(...) on the module named random."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "random"
     )

@@ -17,14 +17,17 @@ from typing import Any
 
 from devsecbots.graphs.state import Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
-from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
+from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
 WEAK_HASH_RULE = "devsecbots.python.weak-hash"
-RUNNER_VERSION = "slices-2-hash-purpose-1"  # bump when the scanned copy (slices.py) or the
+WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
+RUNNER_VERSION = (
+    "slices-2-hash-purpose-1-random-origin-1"  # bump when the scanned copy (slices.py) or the
+)
 # reading of a result (hash_purpose.py) changes
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
@@ -97,7 +100,23 @@ def run_semgrep(
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
     found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
-    return [_weak_hash_purpose(f, files) for f in found]
+    return [_at_random_origin(_weak_hash_purpose(f, files), files) for f in found]
+
+
+def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak-random finding moved from where the value is used to the random call it comes from
+    (the line a fix changes), when that call is on another line of the same function."""
+    if finding["rule_id"] != WEAK_RANDOM_RULE:
+        return finding
+    try:
+        tree = ast.parse(files[finding["file"]])
+    except (SyntaxError, ValueError):
+        return finding
+    origin = random_origin(tree, finding["line"])
+    if not origin:
+        return finding
+    lines = files[finding["file"]].splitlines()
+    return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})  # type: ignore[typeddict-item]
 
 
 def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
