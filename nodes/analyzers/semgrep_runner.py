@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devsecbots.graphs.state import Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.slices import rewrite_slices
@@ -25,10 +26,9 @@ EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
 WEAK_HASH_RULE = "devsecbots.python.weak-hash"
 WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
-RUNNER_VERSION = (
-    "slices-2-hash-purpose-1-random-origin-1"  # bump when the scanned copy (slices.py) or the
-)
-# reading of a result (hash_purpose.py) changes
+# Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
+# (hash_purpose.py) changes.
+RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-1-random-origin-1"
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
     "ERROR": "high",
@@ -152,7 +152,8 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
         safe = check_relative_path(path)
         target = root / safe
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rewrite_slices(content), encoding="utf-8", errors="replace")
+        scanned = rewrite_slices(blank_dead_branches(content))
+        target.write_text(scanned, encoding="utf-8", errors="replace")
         spelled[safe] = path
     return spelled
 

@@ -111,6 +111,31 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-1336",
     ),
+    "dead-branch": (
+        """
+        @app.route("/echo", methods=["POST"])
+        def echo():
+            param = request.form["value"]
+            num = 86
+            if 7 * 42 - num > 200:
+                bar = "constant"
+            else:
+                bar = param
+            return subprocess.run(f"echo {bar}", shell=True, capture_output=True).stdout
+        """,
+        """
+        @app.route("/echo", methods=["POST"])
+        def echo():
+            param = request.form["value"]
+            num = int(request.form["num"])
+            if 7 * 42 - num > 200:
+                bar = "constant"
+            else:
+                bar = param
+            return subprocess.run(f"echo {bar}", shell=True, capture_output=True).stdout
+        """,
+        "CWE-78",
+    ),
     "send-file-in-memory": (
         """
         @app.route("/export/<name>")
