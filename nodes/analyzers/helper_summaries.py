@@ -7,7 +7,9 @@ of helper decide the matter by what they return, whoever calls them:
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
   (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for();
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
-  status) or non-HTML responses (redirect, jsonify, abort).
+  status), non-HTML responses (redirect, jsonify, abort) or dicts/lists (sent as JSON).
+
+A sink value that is a local name counts when every assignment of it is such a call.
 
 A finding of the open-redirect / XSS rules whose sink value is a call to such a helper (every
 definition of that name in the project agreeing) is kept, at low confidence, with the reason.
@@ -82,24 +84,55 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 def _why_low(finding: Finding, tree: ast.AST, helpers: dict[str, set[str]]) -> str:
     """Why the finding's sink value is safe by its helper ('' when it is not)."""
     line = finding["line"]
+    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
     if finding["rule_id"] in REDIRECT_RULES:
+        safe = helpers["safe-url"] | SAFE_URL_VALUES
         for call in _calls_at(tree, line, {"redirect", "RedirectResponse"}):
-            if call.args and _from_helpers(call.args[0], helpers["safe-url"] | SAFE_URL_VALUES):
+            if call.args and _from_helpers(call.args[0], safe, parents):
                 return "the target comes from a helper that returns only checked, on-site URLs"
         return ""
     for node in ast.walk(tree):
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
             value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
-            if _from_helpers(value, helpers["rendered"]):
-                return "the body comes from a helper that returns only rendered templates"
+            if _from_helpers(value, helpers["rendered"], parents):
+                return "the body comes from a helper that returns rendered templates or JSON data"
     return ""
 
 
-def _from_helpers(value: ast.AST, names: set[str]) -> bool:
-    """Whether the expression is a call to one of `names` (or an `or` of such calls)."""
+def _from_helpers(value: ast.AST, names: set[str], parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the expression is a call to one of `names`, an `or` of such calls, or a local
+    name every assignment of which (in its function, none after use) is one."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
-        return all(_from_helpers(v, names) for v in value.values)
+        return all(_from_helpers(v, names, parents) for v in value.values)
+    if isinstance(value, ast.Name):
+        values = _assigned_values(value, parents)
+        return bool(values) and all(
+            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in values
+        )
     return isinstance(value, ast.Call) and called_name(value.func) in names
+
+
+def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    """Every value assigned to `name` in its function ([] when it is bound any other way)."""
+    function: ast.AST = name
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+        return []
+    values, other = [], False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets):
+                if len(node.targets) == 1:
+                    values.append(node.value)
+                else:
+                    other = True
+        elif isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store):
+            if not isinstance(parents.get(node), ast.Assign):
+                other = True  # bound by for, with, walrus, augmented assignment, ...
+    return [] if other else values
 
 
 def _calls_at(tree: ast.AST, line: int, names: set[str]) -> list[ast.Call]:
@@ -157,9 +190,22 @@ def _checks(test: ast.AST, name: str) -> bool:
 
 
 def _returns_rendered(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
-    """A rendered template or a non-HTML response, possibly with a status and headers."""
+    """A rendered template, a non-HTML response (possibly with a status and headers), or a
+    dict / list that Flask sends as JSON (a literal, or a local name only ever assigned one)."""
     value = ret.value.elts[0] if isinstance(ret.value, ast.Tuple) and ret.value.elts else ret.value
-    return isinstance(value, ast.Call) and called_name(value.func) in RENDERED
+    if isinstance(value, ast.Call) and called_name(value.func) in RENDERED:
+        return True
+    if _json_data(value):
+        return True
+    if isinstance(value, ast.Name):
+        values = _assigned_values(value, parents)
+        return bool(values) and all(_json_data(v) for v in values)
+    return False
+
+
+def _json_data(value: ast.AST | None) -> bool:
+    """A dict or list display (or comprehension): Flask serialises it as JSON."""
+    return isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp)
 
 
 def _parse(source: str) -> ast.AST | None:

@@ -66,6 +66,11 @@ TWINS: dict[str, tuple[str, str, str]] = {
         @app.route("/back")
         def back():
             return redirect(redirect_url(request.args.get("next")) or url_for("index"))
+
+        @app.route("/login")
+        def login():
+            next_path = redirect_url(request.args.get("next"))
+            return redirect(next_path or url_for("index"))
         """,
         """
         def next_url(target):
@@ -93,6 +98,27 @@ TWINS: dict[str, tuple[str, str, str]] = {
         @app.route("/page")
         def page():
             return render_banner(request.args["name"])
+        """,
+        "CWE-79",
+    ),
+    "xss-helper-returns-json-data": (
+        """
+        def to_dict(name):
+            data = {"name": name, "links": []}
+            return data
+
+        @app.route("/api/user")
+        def user():
+            return to_dict(request.args["name"])
+        """,
+        """
+        def to_html(name):
+            html = "<p>" + name + "</p>"
+            return html
+
+        @app.route("/api/user")
+        def user():
+            return to_html(request.args["name"])
         """,
         "CWE-79",
     ),

@@ -224,6 +224,27 @@ def plugin(plugin_name):
     abort(404)
 
 
+@app.route("/plugin-nested/<plugin_name>", methods=["GET", "POST"])
+def plugin_nested(plugin_name):
+    if request.method == "GET":
+        if plugin_name in os.listdir("/srv/plugins"):
+            # ok: devsecbots.flask.template-injection
+            return render_template_string(open(os.path.join("/srv/plugins", plugin_name)).read())
+        abort(404)
+    elif request.method == "POST":
+        return "saved"
+    return "ok"
+
+
+@app.route("/plugin-else/<plugin_name>")
+def plugin_else(plugin_name):
+    if plugin_name in os.listdir("/srv/plugins"):
+        return "known"
+    else:
+        # ruleid: devsecbots.flask.path-traversal
+        return escape(open(os.path.join("/srv/uploads", plugin_name)).read())
+
+
 @app.route("/plugin-any/<plugin_name>")
 def plugin_any(plugin_name):
     if plugin_name in os.listdir("/srv/plugins") or plugin_name.endswith(".html"):
