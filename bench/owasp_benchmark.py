@@ -1,10 +1,12 @@
 """OWASP Benchmark for Python: per-category TPR, FPR and Youden (TPR - FPR), ours vs Bandit alone.
 
-"Ours" is what `devsecbots review --format sarif` reports: Bandit (our profile) + our Semgrep rules
-through the engine (de-duplicated), read back from the SARIF log. "Bandit alone" is plain Bandit as
-`bandit -r` runs it (default tests, every severity and confidence), measured in the same run.
-A test case counts as flagged when a finding in its file carries the category's CWE (strict
-match). Nothing here knows the benchmark's file names or markers; the rules are the shipped ones.
+"Ours" is what `devsecbots review --format json` reports: Bandit (our profile) + our Semgrep rules
+through the engine (de-duplicated). It is scored twice: over every finding reported, and over the
+blocking findings only (what the gate acts on: severity at the threshold, confidence at or above
+--min-confidence, not exempt). "Bandit alone" is plain Bandit as `bandit -r` runs it (default
+tests, every severity and confidence), measured in the same run. A test case counts as flagged
+when a finding in its file carries the category's CWE (strict match). Nothing here knows the
+benchmark's file names or markers; the rules are the shipped ones.
 
 The data is not in git (GPL, ~2,500 files). Get it once:
 
@@ -25,12 +27,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
+from devsecbots.nodes.policy import is_blocking  # noqa: E402
 
 DEFAULT_DATA = ROOT / "bench" / ".data" / "BenchmarkPython"
 EXPECTED = "expectedresults-0.1.csv"
@@ -60,10 +62,10 @@ def load_testcode(data: Path) -> dict[str, str]:
     }
 
 
-def ours_sarif(testcode: Path) -> dict:
-    """Our review as SARIF, from the real CLI: `devsecbots review --format sarif --offline`."""
+def ours_report(testcode: Path) -> dict:
+    """Our review as JSON, from the real CLI: `devsecbots review --format json --offline`."""
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "review.sarif"
+        target = Path(tmp) / "review.json"
         done = subprocess.run(
             [
                 sys.executable,
@@ -73,7 +75,7 @@ def ours_sarif(testcode: Path) -> dict:
                 str(testcode),
                 "--offline",
                 "--format",
-                "sarif",
+                "json",
                 "--output",
                 str(target),
             ],
@@ -88,27 +90,21 @@ def ours_sarif(testcode: Path) -> dict:
         return json.loads(target.read_text(encoding="utf-8"))
 
 
-def flagged_from_sarif(log: dict) -> Flagged:
-    """Test name -> CWEs of the results located in its file."""
+def blocks(finding: dict, threshold: str) -> bool:
+    """The finding's own `blocking` flag when the report has one, else the gate's rule."""
+    if "blocking" in finding:
+        return bool(finding["blocking"])
+    return is_blocking({"waiver": "", "exempt": "", **finding}, threshold)  # type: ignore[arg-type]
+
+
+def flagged_from_report(report: dict, *, blocking_only: bool) -> Flagged:
+    """Test name -> CWEs of the findings (or only the blocking ones) located in its file."""
+    threshold = report.get("blocking_severity", "medium")
     flagged: Flagged = {}
-    for run in log.get("runs", []):
-        tags = {
-            r["id"]: r.get("properties", {}).get("tags", [])
-            for r in run["tool"]["driver"].get("rules", [])
-        }
-        for result in run.get("results", []):
-            cwe = (result.get("properties") or {}).get("cwe") or next(
-                (
-                    t.split("/")[-1].upper()
-                    for t in tags.get(result["ruleId"], [])
-                    if t.startswith("external/cwe/")
-                ),
-                "",
-            )
-            for location in result.get("locations", []):
-                uri = unquote(location["physicalLocation"]["artifactLocation"]["uri"])
-                if cwe:
-                    flagged.setdefault(Path(uri).stem, set()).add(cwe)
+    for finding in report.get("findings", []):
+        if finding.get("cwe") and finding.get("file"):
+            if not blocking_only or blocks(finding, threshold):
+                flagged.setdefault(Path(finding["file"]).stem, set()).add(finding["cwe"])
     return flagged
 
 
@@ -149,29 +145,33 @@ def average(table: dict[str, dict[str, float]]) -> float:
     return sum(row["youden"] for row in table.values()) / len(table)
 
 
-def print_table(ours: dict, bandit: dict, expected: Expected) -> None:
-    """Both tools side by side, one category per line, then the averages."""
+def print_table(ours: dict, blocking: dict, bandit: dict, expected: Expected) -> None:
+    """Ours (all findings, blocking only) and Bandit side by side, one category per line."""
     sizes: dict[str, list[int]] = {}
     for category, vulnerable, _cwe in expected.values():
         sizes.setdefault(category, [0, 0])[0 if vulnerable else 1] += 1
     print(
-        f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours TPR  FPR  Youden':>22}"
-        f"   {'Bandit TPR  FPR  Youden':>24}"
+        f"{'category':16} {'CWE':>8} {'true/false':>10}   {'ours: all TPR  FPR  Youden':>26}"
+        f"   {'blocking TPR  FPR  Youden':>26}   {'Bandit TPR  FPR  Youden':>24}"
     )
     cwes = {category: cwe for category, _v, cwe in expected.values()}
     for category in ours:
-        o, b = ours[category], bandit[category]
+        o, k, b = ours[category], blocking[category], bandit[category]
         true, false = sizes[category]
         print(
             f"{category:16} {cwes[category]:>8} {true:>5}/{false:<4}"
-            f"   {o['tpr']:8.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
+            f"   {o['tpr']:12.2f} {o['fpr']:4.2f} {o['youden']:+7.2f}"
+            f"   {k['tpr']:12.2f} {k['fpr']:4.2f} {k['youden']:+7.2f}"
             f"   {b['tpr']:10.2f} {b['fpr']:4.2f} {b['youden']:+7.2f}"
         )
     print(
-        f"{'average':16} {'':>8} {'':>10}   {'':>13}{average(ours):+7.3f}"
-        f"   {'':>15}{average(bandit):+7.3f}"
+        f"{'average':16} {'':>8} {'':>10}   {'':>17}{average(ours):+7.3f}"
+        f"   {'':>17}{average(blocking):+7.3f}   {'':>15}{average(bandit):+7.3f}"
     )
-    print(f"ours - Bandit: {average(ours) - average(bandit):+.3f} Youden on average")
+    print(
+        f"ours - Bandit: {average(ours) - average(bandit):+.3f} Youden on average (all findings), "
+        f"{average(blocking) - average(bandit):+.3f} (blocking only)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     files = load_testcode(args.data)
     unparsable = sum(1 for source in files.values() if not _parses(source))
     started = time.perf_counter()
-    ours = score(expected, flagged_from_sarif(ours_sarif(args.data / "testcode")))
+    report = ours_report(args.data / "testcode")
+    ours = score(expected, flagged_from_report(report, blocking_only=False))
+    blocking = score(expected, flagged_from_report(report, blocking_only=True))
     ours_seconds = time.perf_counter() - started
     started = time.perf_counter()
     bandit = score(expected, bandit_alone(files))
@@ -206,14 +208,16 @@ def main(argv: list[str] | None = None) -> int:
             f"note: {unparsable} files use syntax newer than Python {sys.version_info.major}."
             f"{sys.version_info.minor} (PEP 701 f-strings): Bandit cannot read them, Semgrep can"
         )
-    print_table(ours, bandit, expected)
+    print_table(ours, blocking, bandit, expected)
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
                     "ours": ours,
+                    "ours_blocking": blocking,
                     "bandit": bandit,
                     "ours_average": average(ours),
+                    "ours_blocking_average": average(blocking),
                     "bandit_average": average(bandit),
                 },
                 indent=2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import logging
 from collections.abc import Callable
@@ -10,6 +11,7 @@ import bandit
 from bandit.core import config as b_config
 from bandit.core import manager as b_manager
 from devsecbots.graphs.state import Finding, make_finding
+from devsecbots.nodes.analyzers.bandit_context import reassess
 
 _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED": "low"}
 # Advisories that flag an import or a list-style subprocess call rather than a weakness: every
@@ -17,7 +19,9 @@ _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED
 # still reported (B301 pickle.loads, B602/B605 shell=True, ...) and untrusted data reaching
 # subprocess is our Semgrep rule devsecbots.flask.command-injection.
 SKIPPED_TESTS = frozenset({f"B4{n:02d}" for n in range(1, 16)} | {"B603"})
-PROFILE_VERSION = f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-all"
+PROFILE_VERSION = (
+    f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-all-context-2"
+)
 logging.getLogger("bandit").setLevel(logging.ERROR)
 
 
@@ -47,22 +51,40 @@ def run_bandit(
             progress(done)
     # Low-confidence hits are kept: reported with their confidence, and the run's policy
     # (--min-confidence) decides that they do not block.
-    return [_to_finding(issue, files) for issue in manager.get_issue_list()]
+    trees: dict[str, ast.AST | None] = {}
+    return [_to_finding(issue, files, trees) for issue in manager.get_issue_list()]
 
 
-def _to_finding(issue, files: dict[str, str]) -> Finding:
-    """Map one Bandit issue onto our Finding."""
+def _parsed(path: str, files: dict[str, str], trees: dict[str, ast.AST | None]) -> ast.AST | None:
+    """The file's syntax tree, parsed once per run (None when it does not parse)."""
+    if path not in trees:
+        try:
+            trees[path] = ast.parse(files.get(path, ""))
+        except (SyntaxError, ValueError):
+            trees[path] = None
+    return trees[path]
+
+
+def _to_finding(issue, files: dict[str, str], trees: dict[str, ast.AST | None]) -> Finding:
+    """Map one Bandit issue onto our Finding, its confidence read against the code's meaning."""
     lines = files.get(issue.fname, "").splitlines()
     line = int(issue.lineno or 0)
+    confidence, recommendation = (
+        issue.confidence,
+        f"See https://bandit.readthedocs.io ({issue.test_id} {issue.test})",
+    )
+    why_low = reassess(issue.test_id, line, _parsed(issue.fname, files, trees))
+    if why_low:
+        confidence, recommendation = "LOW", f"{recommendation}. Low confidence: {why_low}."
     return make_finding(
         severity=_BANDIT_SEVERITY.get(issue.severity, "low"),
         cwe=issue.cwe.id if issue.cwe else "",
         file=issue.fname,
         line=line,
         title=issue.text,
-        recommendation=f"See https://bandit.readthedocs.io ({issue.test_id} {issue.test})",
+        recommendation=recommendation,
         source="bandit",
         rule_id=issue.test_id,
         snippet=lines[line - 1] if 0 < line <= len(lines) else "",
-        confidence=issue.confidence,
+        confidence=confidence,
     )

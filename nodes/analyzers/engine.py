@@ -13,6 +13,7 @@ from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
+from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -144,7 +145,8 @@ def analyze(
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
-    report.findings = sorted(broken + dedupe(found), key=_order)
+    # Across files: a sink fed by a project helper that returns only safe values (see module).
+    report.findings = sorted(broken + reassess_helpers(dedupe(found), python), key=_order)
     return report
 
 

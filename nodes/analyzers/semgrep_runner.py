@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -15,13 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from devsecbots.graphs.state import Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
+from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
-RUNNER_VERSION = "slices-2"  # bump when the scanned copy of the code changes (slices.py)
+WEAK_HASH_RULE = "devsecbots.python.weak-hash"
+WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
+# Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
+# (hash_purpose.py) changes.
+RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-1-random-origin-1"
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
     "ERROR": "high",
@@ -92,7 +99,39 @@ def run_semgrep(
         root = Path(tmp, "src")
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
-    return [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+    found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
+    return [_at_random_origin(_weak_hash_purpose(f, files), files) for f in found]
+
+
+def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak-random finding moved from where the value is used to the random call it comes from
+    (the line a fix changes), when that call is on another line of the same function."""
+    if finding["rule_id"] != WEAK_RANDOM_RULE:
+        return finding
+    try:
+        tree = ast.parse(files[finding["file"]])
+    except (SyntaxError, ValueError):
+        return finding
+    origin = random_origin(tree, finding["line"])
+    if not origin:
+        return finding
+    lines = files[finding["file"]].splitlines()
+    return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})  # type: ignore[typeddict-item]
+
+
+def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak hash that only fingerprints content or names something, at low confidence."""
+    if finding["rule_id"] != WEAK_HASH_RULE:
+        return finding
+    try:
+        tree = ast.parse(files[finding["file"]])
+    except (SyntaxError, ValueError):
+        return finding
+    why = fingerprint_reason(tree, finding["line"])
+    if not why:
+        return finding
+    note = f"{finding['recommendation']} Low confidence: {why}."
+    return Finding(**{**finding, "confidence": "low", "recommendation": note})  # type: ignore[typeddict-item]
 
 
 def _configured_timeout() -> float:
@@ -113,7 +152,8 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
         safe = check_relative_path(path)
         target = root / safe
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rewrite_slices(content), encoding="utf-8", errors="replace")
+        scanned = rewrite_slices(blank_dead_branches(content))
+        target.write_text(scanned, encoding="utf-8", errors="replace")
         spelled[safe] = path
     return spelled
 

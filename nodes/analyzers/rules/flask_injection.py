@@ -10,6 +10,7 @@ import ldap3
 import lxml.etree
 import requests
 from flask import Flask, abort, request
+from sqlalchemy import select, text
 
 app = Flask(__name__)
 TABLES = {"users", "orders"}
@@ -31,6 +32,26 @@ def users():
     limit = int(request.args.get("limit", "10"))
     # ok: devsecbots.flask.sql-injection
     cur.execute(f"SELECT * FROM users LIMIT {limit}")
+    return "ok"
+
+
+@app.route("/topics")
+def topics(session, Topic):
+    ids = request.form.getlist("ids")
+    # ok: devsecbots.flask.sql-injection
+    session.execute(select(Topic).where(Topic.id.in_(ids)))
+    stmt = select(Topic).filter_by(id=request.args["id"])
+    # ok: devsecbots.flask.sql-injection
+    session.execute(stmt)
+    # ok: devsecbots.flask.sql-injection
+    session.execute(Topic.query.filter(Topic.name == request.args["name"]).order_by(Topic.id))
+    name = request.args["name"]
+    # ruleid: devsecbots.flask.sql-injection
+    session.execute(text(f"SELECT * FROM topic WHERE name = '{name}'"))
+    # ruleid: devsecbots.flask.sql-injection
+    session.execute(select(Topic).where(text("name = '" + name + "'")))
+    # ruleid: devsecbots.flask.sql-injection
+    session.execute("SELECT * FROM topic WHERE name = '%s'" % name)
     return "ok"
 
 

@@ -1,4 +1,5 @@
 # Rule tests for flask_web.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
+import io
 import json
 import os
 import pathlib
@@ -9,6 +10,8 @@ from flask import (Flask, Markup, abort, escape, make_response, redirect, render
                    render_template_string, request, send_file, send_from_directory, session,
                    url_for)
 from werkzeug.utils import secure_filename
+
+import validators
 
 app = Flask(__name__)
 BASE = pathlib.Path("/srv/files")
@@ -85,6 +88,57 @@ def go_checked():
     return redirect(target)
 
 
+def is_safe_url(target):
+    return urllib.parse.urlsplit(target).netloc in ("", "example.org")
+
+
+@app.route("/go-guarded")
+def go_guarded():
+    target = request.args.get("next")
+    if target and is_safe_url(target):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(target)
+    return redirect(url_for("read"))
+
+
+@app.route("/go-negated")
+def go_negated():
+    target = request.args.get("next")
+    if not is_safe_url(target):
+        print("unsafe target")
+    # ruleid: devsecbots.flask.open-redirect
+    return redirect(target)
+
+
+@app.route("/go-inline")
+def go_inline():
+    if request.args.get("next") and validators.is_safe_url(request.args.get("next")):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(request.args.get("next"))
+    # ruleid: devsecbots.flask.open-redirect
+    return redirect(request.args.get("next"))
+
+
+@app.route("/go-else")
+def go_else():
+    target = request.args.get("next")
+    if is_safe_url(target):
+        print("safe")
+    else:
+        # ruleid: devsecbots.flask.open-redirect
+        return redirect(target)
+    return "ok"
+
+
+@app.route("/go-exit")
+def go_exit():
+    target = request.args.get("next")
+    if not is_safe_url(target):
+        abort(400)
+    # ok: devsecbots.flask.open-redirect
+    return redirect(target)
+
+
 @app.route("/hello")
 def hello():
     name = request.args.get("name", "")
@@ -139,6 +193,77 @@ def api_echo():
     name = request.args.get("name", "")
     # ok: devsecbots.flask.xss
     return flask.Response(json.dumps({"name": name}), mimetype="application/json")
+
+
+@app.route("/plain")
+def plain():
+    name = request.args.get("name", "")
+    response = make_response(f"Hello {name}")
+    response.mimetype = "text/plain"
+    # ok: devsecbots.flask.xss
+    return response
+
+
+@app.route("/still-html")
+def still_html():
+    name = request.args.get("name", "")
+    # ruleid: devsecbots.flask.xss
+    response = make_response(f"Hello {name}")
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@app.route("/plugin/<plugin_name>")
+def plugin(plugin_name):
+    if plugin_name in os.listdir("/srv/plugins"):
+        path = os.path.join("/srv/plugins", plugin_name, "config.html")
+        # ok: devsecbots.flask.path-traversal
+        source = open(path).read()
+        # ok: devsecbots.flask.template-injection
+        return render_template_string(source)
+    abort(404)
+
+
+@app.route("/plugin-nested/<plugin_name>", methods=["GET", "POST"])
+def plugin_nested(plugin_name):
+    if request.method == "GET":
+        if plugin_name in os.listdir("/srv/plugins"):
+            # ok: devsecbots.flask.template-injection
+            return render_template_string(open(os.path.join("/srv/plugins", plugin_name)).read())
+        abort(404)
+    elif request.method == "POST":
+        return "saved"
+    return "ok"
+
+
+@app.route("/plugin-else/<plugin_name>")
+def plugin_else(plugin_name):
+    if plugin_name in os.listdir("/srv/plugins"):
+        return "known"
+    else:
+        # ruleid: devsecbots.flask.path-traversal
+        return escape(open(os.path.join("/srv/uploads", plugin_name)).read())
+
+
+@app.route("/plugin-any/<plugin_name>")
+def plugin_any(plugin_name):
+    if plugin_name in os.listdir("/srv/plugins") or plugin_name.endswith(".html"):
+        # ruleid: devsecbots.flask.path-traversal
+        source = open(os.path.join("/srv/plugins", plugin_name)).read()
+        return escape(source)
+    # ruleid: devsecbots.flask.path-traversal
+    return escape(open(os.path.join("/srv/plugins", plugin_name)).read())
+
+
+@app.route("/export/<table>")
+def export(table):
+    buffer = io.BytesIO()
+    buffer.write(dump(table).encode())
+    buffer.seek(0)
+    # ok: devsecbots.flask.path-traversal
+    send_file(buffer, mimetype="text/csv")
+    # ok: devsecbots.flask.path-traversal
+    return send_file(io.BytesIO(dump(table).encode()), mimetype="text/csv")
 
 
 @app.route("/joined/<name>")

@@ -28,9 +28,9 @@ def new_session_token() -> str:
 
 
 def remember_me(user):
-    # ruleid: devsecbots.python.weak-random
-    value = str(random.random())[2:]
+    value = str(random.random()).split(".")[1]
     response = make_response("hi")
+    # ruleid: devsecbots.python.weak-random
     response.set_cookie("remember", value, secure=True, httponly=True, samesite="Lax")
     return response
 
@@ -42,6 +42,47 @@ def login(user):
     other = secrets.randbelow(10)
     session["user"] = user
     return reset_code, other
+
+
+def fake_user(users):
+    # ok: devsecbots.python.weak-random
+    oauth_id = random.randint(1, 1000)
+    # ok: devsecbots.python.weak-random
+    keyboard_layout = random.choice(["qwerty", "azerty"])
+    # ruleid: devsecbots.python.weak-random
+    apiKey = "".join(random.choices("abcdef0123456789", k=32))
+    # ruleid: devsecbots.python.weak-random
+    users.invite(password_hash=str(random.random()))
+    return oauth_id, keyboard_layout, apiKey
+
+
+def oauth_store(store):
+    # ok: devsecbots.python.weak-random
+    value = random.randint(1, 6)
+    store["dice"] = value
+
+
+def remember(mysession, cookie):
+    value = str(random.normalvariate())
+    if cookie in mysession:
+        return "welcome back"
+    else:
+        # ruleid: devsecbots.python.weak-random
+        mysession[cookie] = value
+    return "remembered"
+
+
+def keyed(store):
+    # ruleid: devsecbots.python.weak-random
+    store["csrf_token"] = random.getrandbits(64)
+
+
+def roll(request):
+    # ok: devsecbots.python.weak-random
+    dice = random.randint(1, 6)
+    # ok: devsecbots.python.weak-random
+    stats = {"dice": dice}
+    return stats
 
 
 def shuffle_deck(deck):

@@ -1,0 +1,149 @@
+"""Bandit's confidence, read against what the flagged code means.
+
+Several Bandit tests flag a call by its name alone, whatever reaches it. Where the weakness depends
+on where the data comes from, or the site plainly is not the weakness, the finding keeps its
+place in the report at low confidence (which does not block by default) and says why:
+
+- shell=True / os.system and eval/exec (B602, B604, B605, B307, B102): whether request data reaches
+  the command or the code is data flow, which our Semgrep taint rules decide
+  (devsecbots.flask.command-injection, .code-injection). Their finding on the same line merges
+  with Bandit's and carries its own confidence, so an injectable call still blocks.
+- urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
+  code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
+- Markup (B704) of content that an escaping function produced is not unescaped HTML.
+- MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
+- a hard-coded /tmp path (B108) that is a default or setting (assigned, a parameter default, a
+  dict value) rather than handed straight to a call that creates or opens a file there.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
+
+LOW = "LOW"
+DATA_FLOW_TESTS = {
+    "B602": "command-injection",
+    "B604": "command-injection",
+    "B605": "command-injection",
+    "B307": "code-injection",
+    "B102": "code-injection",
+}
+_FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+_ESCAPER = re.compile(r"(?i)^(.*_)?(escape\w*|\w*_escape|saniti[sz]e\w*|clean(_html)?|bleach)$")
+_CREATES_FILE = re.compile(
+    r"^(open|mkdir|makedirs|mkfifo|mknod|symlink|link|rename|replace|copy\w*|move|"
+    r"write_text|write_bytes|touch|NamedTemporaryFile|TemporaryFile|mkstemp|mkdtemp|"
+    r"FileHandler|RotatingFileHandler|TimedRotatingFileHandler|save|savefig|to_csv)$"
+)
+
+
+def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
+    """Why this Bandit finding is low confidence at `line` of the file ('' when it is not)."""
+    if test_id in DATA_FLOW_TESTS:
+        rule = DATA_FLOW_TESTS[test_id]
+        return (
+            "the call alone does not say the input is untrusted; "
+            f"devsecbots.flask.{rule} reports it when request data reaches it"
+        )
+    if tree is None:
+        return ""
+    if test_id == "B310":
+        call = _call_at(tree, line, {"urlopen", "Request", "urlretrieve", "URLopener"})
+        if call is not None and call.args and _fixed_scheme(call.args[0], tree):
+            return "the URL's scheme is fixed in the code (no file: URL can reach it)"
+    if test_id == "B704":
+        call = _call_at(tree, line, {"Markup"})
+        if call is not None and call.args and _escaped(call.args[0]):
+            return "the content comes from an escaping function"
+    if test_id == "B108":
+        return _tmp_path_use(tree, line)
+    if test_id in ("B303", "B324"):
+        return fingerprint_reason(tree, line)
+    return ""
+
+
+def _call_at(tree: ast.AST, line: int, names: set[str]) -> ast.Call | None:
+    """The first call on `line` to a function or method named one of `names`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.lineno == line and _name(node.func) in names:
+            return node
+    return None
+
+
+def _name(func: ast.AST) -> str:
+    """The called name: `f` for f(...) and x.f(...)."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _fixed_scheme(arg: ast.AST, tree: ast.AST) -> bool:
+    """Whether the URL expression starts with a scheme written in the code."""
+    if isinstance(arg, ast.Call) and _name(arg.func) == "Request" and arg.args:
+        return _fixed_scheme(arg.args[0], tree)
+    if isinstance(arg, ast.Name):  # a module-level constant: URL = "https://..."
+        return any(_fixed_scheme(value, tree) for value in _module_constants(tree, arg.id))
+    head = arg
+    while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+        head = head.left
+    if isinstance(head, ast.JoinedStr) and head.values:
+        head = head.values[0]
+    return (
+        isinstance(head, ast.Constant)
+        and isinstance(head.value, str)
+        and bool(_FIXED_SCHEME.match(head.value))
+    )
+
+
+def _module_constants(tree: ast.AST, name: str) -> list[ast.AST]:
+    """Values assigned to `name` at module level, when it is assigned only there and once."""
+    body = getattr(tree, "body", [])
+    values = [
+        node.value
+        for node in body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ]
+    return values if len(values) == 1 else []
+
+
+def _escaped(arg: ast.AST) -> bool:
+    """Whether the expression is the result of an escaping/sanitising call."""
+    return isinstance(arg, ast.Call) and bool(_ESCAPER.match(_name(arg.func)))
+
+
+def _tmp_path_use(tree: ast.AST, line: int) -> str:
+    """Low-confidence reason for a /tmp literal used as a value, '' when a call creates a file."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    literals = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and getattr(node, "lineno", 0) == line
+        and "/tmp" in node.value
+    ]
+    if not literals:
+        return ""
+    for literal in literals:
+        node: ast.AST = literal
+        while node in parents and isinstance(parents[node], ast.JoinedStr | ast.BinOp):
+            node = parents[node]
+        parent = parents.get(node)
+        if isinstance(parent, ast.Call) and _name(parent.func) in ("Path", "PurePath"):
+            method = parents.get(parent)  # Path("/tmp/x").write_text(...)
+            if isinstance(method, ast.Attribute) and _CREATES_FILE.match(method.attr):
+                return ""
+        if isinstance(parent, ast.Call) and _CREATES_FILE.match(_name(parent.func)):
+            return ""
+        if isinstance(parent, ast.keyword) and parent.arg in ("dir", "filename", "path", "file"):
+            call = parents.get(parent)
+            if isinstance(call, ast.Call) and _CREATES_FILE.match(_name(call.func)):
+                return ""
+    return "the /tmp path is a default or setting, not a file this line creates or opens"

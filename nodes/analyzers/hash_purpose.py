@@ -1,0 +1,245 @@
+"""What a weak hash (MD5/SHA-1) or a random value is for, read from the code around it.
+
+MD5 and SHA-1 are weak for security (passwords, signatures, tokens, integrity against an
+attacker); as content fingerprints, cache keys, file or job names they are fine. A site is read as a
+fingerprint when the names the digest flows into (the variable, attribute or argument it is
+stored in, the function that returns it) or the function that computes it speak of a cache, a
+file, an ETag, a checksum and the like, or when what is hashed is the content of a file, and
+nothing there speaks of a password, secret, token, signature or key. Anything else keeps its
+confidence: an unexplained MD5 still blocks.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+SECURITY_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "signature",
+        "sign",
+        "signed",
+        "hmac",
+        "mac",
+        "auth",
+        "credential",
+        "credentials",
+        "nonce",
+        "salt",
+        "otp",
+        "csrf",
+        "apikey",
+        "verify",
+        "verification",
+        "integrity",
+    }
+)
+FINGERPRINT_WORDS = frozenset(
+    {
+        "cache",
+        "cached",
+        "etag",
+        "checksum",
+        "fingerprint",
+        "file",
+        "filename",
+        "files",
+        "path",
+        "dir",
+        "directory",
+        "bucket",
+        "job",
+        "gravatar",
+        "avatar",
+        "color",
+        "colour",
+        "slug",
+        "shard",
+        "partition",
+        "dedup",
+        "dedupe",
+        "content",
+        "chunk",
+        "version",
+        "asset",
+        "static",
+        "filesystem",
+    }
+)
+HASH_CALLS = frozenset({"md5", "sha1", "new", "MD5", "SHA1", "SHA"})
+
+
+def words(name: str) -> set[str]:
+    """The lower-case words of an identifier: `cacheKey`, `cache_key` -> {'cache', 'key'}."""
+    return {w.lower() for w in _WORDS.findall(name)}
+
+
+def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
+    """Why the weak hash at `line` is a fingerprint, not a security use ('' when it is not)."""
+    if tree is None:
+        return ""
+    parents = _parents(tree)
+    call = next(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and node.lineno == line
+            and _called(node.func) in HASH_CALLS
+        ),
+        None,
+    )
+    if call is None:
+        return ""
+    names = _names_around(call, parents)
+    said = set().union(*(words(n) for n in names)) if names else set()
+    if said & SECURITY_WORDS:
+        return ""
+    if said & FINGERPRINT_WORDS:
+        return f"the digest names or keys something ({', '.join(sorted(said & FINGERPRINT_WORDS))})"
+    if _hashes_file_content(call, parents):
+        return "the digest fingerprints a file's content"
+    return ""
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _called(func: ast.AST) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    """Names a value is stored under: x, self.x, d["x"]."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Attribute):
+        return [target.attr]
+    if isinstance(target, ast.Subscript):
+        key = target.slice
+        inner = _target_names(target.value)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return [*inner, key.value]
+        return inner
+    if isinstance(target, ast.Tuple | ast.List):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    return []
+
+
+def _names_around(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
+    """The names the digest flows into, the enclosing function's name, and the hashed names."""
+    names: list[str] = []
+    node: ast.AST = call
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.Assign):
+            names += [n for t in parent.targets for n in _target_names(t)]
+        elif isinstance(parent, ast.AnnAssign | ast.AugAssign):
+            names += _target_names(parent.target)
+        elif isinstance(parent, ast.keyword) and parent.arg:
+            names.append(parent.arg)
+        elif isinstance(parent, ast.Dict):
+            index = next((i for i, v in enumerate(parent.values) if v is node), None)
+            key = parent.keys[index] if index is not None else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                names.append(key.value)
+        elif isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.append(parent.name)
+            break
+        elif isinstance(parent, ast.stmt) and not isinstance(parent, ast.Return | ast.Expr):
+            break
+        node = parent
+    for arg in call.args:
+        names += [n.id for n in ast.walk(arg) if isinstance(n, ast.Name)]
+        names += [n.attr for n in ast.walk(arg) if isinstance(n, ast.Attribute)]
+    return names
+
+
+def _hashes_file_content(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the hashed data is read from a file: md5(f.read()), or h.update(chunk) in a loop
+    that reads the chunks (while chunk := fp.read(n))."""
+    if any(_reads(arg) for arg in call.args):
+        return True
+    function = call
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    loops = [n for n in ast.walk(function) if isinstance(n, ast.While | ast.For)]
+    for loop in loops:
+        chunks = {
+            n.target.id for n in ast.walk(loop) if isinstance(n, ast.NamedExpr) and _reads(n.value)
+        } | {
+            t.id
+            for n in ast.walk(loop)
+            if isinstance(n, ast.Assign) and _reads(n.value)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and _reads(loop.iter):
+            chunks.add(loop.target.id)
+        for node in ast.walk(loop):
+            if (
+                isinstance(node, ast.Call)
+                and _called(node.func) == "update"
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in chunks
+            ):
+                return True
+    return False
+
+
+def _reads(node: ast.AST) -> bool:
+    """Whether an expression reads a file: x.read(n), p.read_bytes(), r.iter_content()."""
+    return any(
+        isinstance(n, ast.Call) and _called(n.func) in ("read", "read_bytes", "iter_content")
+        for n in ast.walk(node)
+    )
+
+
+def random_origin(tree: ast.AST, line: int) -> int:
+    """The line of the random.X(...) call whose value reaches the statement at `line` (through
+    assignments in the same function), or 0 when that statement makes the call itself."""
+    if any(_is_random_call(n) and n.lineno == line for n in ast.walk(tree)):
+        return 0
+    parents = _parents(tree)
+    used = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.lineno == line]
+    if not used:
+        return 0
+    function = used[0]
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    assigns = sorted(
+        (n for n in ast.walk(function) if isinstance(n, ast.Assign) and n.lineno < line),
+        key=lambda n: -n.lineno,
+    )
+    wanted = {n.id for n in used}
+    for _ in range(3):  # value = random.x(); token = str(value); store[k] = token
+        for assign in assigns:
+            targets = {n.id for t in assign.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if not targets & wanted:
+                continue
+            calls = [n for n in ast.walk(assign.value) if _is_random_call(n)]
+            if calls:
+                return calls[0].lineno
+            wanted |= {n.id for n in ast.walk(assign.value) if isinstance(n, ast.Name)}
+    return 0
+
+
+def _is_random_call(node: ast.AST) -> bool:
+    """random.X(...) on the module named random."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "random"
+    )

@@ -1,0 +1,215 @@
+"""What a project's own helper functions return, read across files, for the taint rules' sinks.
+
+Semgrep's taint rules follow data within one function: a view that passes request data to a
+project helper sees the helper's result as tainted, whatever the helper does with it. Two kinds
+of helper decide the matter by what they return, whoever calls them:
+
+- a safe-redirect helper returns a URL only after a safe-URL check on that very value
+  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for();
+- a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
+  status), non-HTML responses (redirect, jsonify, abort) or dicts/lists (sent as JSON).
+
+A sink value that is a local name counts when every assignment of it is such a call.
+
+A finding of the open-redirect / XSS rules whose sink value is a call to such a helper (every
+definition of that name in the project agreeing) is kept, at low confidence, with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from devsecbots.graphs.state import Finding
+
+SAFE_URL_CHECK = re.compile(
+    r"(?i)^_*((is|check|validate|ensure)_)?(safe|allowed|local|internal|relative|same_?(site|origin|host))"
+    r"(_\w+)?_?(url|uri|redirect|next|target|path|host)s?$|^url_has_allowed_host_and_scheme$"
+)
+RENDERED = frozenset({"render_template", "render", "jsonify", "redirect", "abort", "send_file"})
+SAFE_URL_VALUES = frozenset({"url_for"})
+REDIRECT_RULES = frozenset({"devsecbots.flask.open-redirect", "devsecbots.fastapi.open-redirect"})
+XSS_RULES = frozenset({"devsecbots.flask.xss"})
+
+
+def called_name(func: ast.AST) -> str:
+    """`f` for f(...) and x.f(...)."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
+    """Helper names by kind ('safe-url', 'rendered'), across every parsed file."""
+    verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
+    for tree in trees:
+        parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                returns = [r for r in _own_returns(node) if r.value is not None]
+                for kind, test in (
+                    ("safe-url", _returns_safe_url),
+                    ("rendered", _returns_rendered),
+                ):
+                    ok = bool(returns) and all(test(r, parents) for r in returns)
+                    seen = verdicts[kind]
+                    seen[node.name] = seen.get(node.name, True) and ok
+    return {kind: {name for name, ok in seen.items() if ok} for kind, seen in verdicts.items()}
+
+
+def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
+    """The findings, those whose sink value comes from a safe helper at low confidence."""
+    relevant = [f for f in findings if f["rule_id"] in REDIRECT_RULES | XSS_RULES]
+    if not relevant:
+        return findings
+    trees = {path: _parse(source) for path, source in files.items() if path.endswith(".py")}
+    helpers = summarise(t for t in trees.values() if t is not None)
+    out = []
+    for finding in findings:
+        tree = trees.get(finding["file"])
+        why = _why_low(finding, tree, helpers) if finding in relevant and tree else ""
+        if why:
+            finding = Finding(  # type: ignore[typeddict-item]
+                **{
+                    **finding,
+                    "confidence": "low",
+                    "recommendation": f"{finding['recommendation']} Low confidence: {why}.",
+                }
+            )
+        out.append(finding)
+    return out
+
+
+def _why_low(finding: Finding, tree: ast.AST, helpers: dict[str, set[str]]) -> str:
+    """Why the finding's sink value is safe by its helper ('' when it is not)."""
+    line = finding["line"]
+    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    if finding["rule_id"] in REDIRECT_RULES:
+        safe = helpers["safe-url"] | SAFE_URL_VALUES
+        for call in _calls_at(tree, line, {"redirect", "RedirectResponse"}):
+            if call.args and _from_helpers(call.args[0], safe, parents):
+                return "the target comes from a helper that returns only checked, on-site URLs"
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
+            value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
+            if _from_helpers(value, helpers["rendered"], parents):
+                return "the body comes from a helper that returns rendered templates or JSON data"
+    return ""
+
+
+def _from_helpers(value: ast.AST, names: set[str], parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the expression is a call to one of `names`, an `or` of such calls, or a local
+    name every assignment of which (in its function, none after use) is one."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return all(_from_helpers(v, names, parents) for v in value.values)
+    if isinstance(value, ast.Name):
+        values = _assigned_values(value, parents)
+        return bool(values) and all(
+            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in values
+        )
+    return isinstance(value, ast.Call) and called_name(value.func) in names
+
+
+def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    """Every value assigned to `name` in its function ([] when it is bound any other way)."""
+    function: ast.AST = name
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+        return []
+    values, other = [], False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets):
+                if len(node.targets) == 1:
+                    values.append(node.value)
+                else:
+                    other = True
+        elif isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store):
+            if not isinstance(parents.get(node), ast.Assign):
+                other = True  # bound by for, with, walrus, augmented assignment, ...
+    return [] if other else values
+
+
+def _calls_at(tree: ast.AST, line: int, names: set[str]) -> list[ast.Call]:
+    return [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and n.lineno <= line <= (n.end_lineno or n.lineno)
+        and called_name(n.func) in names
+    ]
+
+
+def _own_returns(function: ast.AST) -> list[ast.Return]:
+    """The return statements of `function` itself, not of functions nested in it."""
+    found, todo = [], list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A constant, None, a url_for(), or a name checked by a safe-URL check in an enclosing if."""
+    value = ret.value
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES:
+        return True
+    if not isinstance(value, ast.Name):
+        return False
+    node: ast.AST = ret
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.If) and node in parent.body and _checks(parent.test, value.id):
+            return True
+        if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        node = parent
+    return False
+
+
+def _checks(test: ast.AST, name: str) -> bool:
+    """Whether the if-test requires a safe-URL check of `name` to pass (no `not`, no `or`)."""
+    if isinstance(test, ast.BoolOp):
+        return isinstance(test.op, ast.And) and any(_checks(v, name) for v in test.values)
+    return (
+        isinstance(test, ast.Call)
+        and bool(SAFE_URL_CHECK.match(called_name(test.func)))
+        and any(isinstance(a, ast.Name) and a.id == name for a in test.args)
+    )
+
+
+def _returns_rendered(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A rendered template, a non-HTML response (possibly with a status and headers), or a
+    dict / list that Flask sends as JSON (a literal, or a local name only ever assigned one)."""
+    value = ret.value.elts[0] if isinstance(ret.value, ast.Tuple) and ret.value.elts else ret.value
+    if isinstance(value, ast.Call) and called_name(value.func) in RENDERED:
+        return True
+    if _json_data(value):
+        return True
+    if isinstance(value, ast.Name):
+        values = _assigned_values(value, parents)
+        return bool(values) and all(_json_data(v) for v in values)
+    return False
+
+
+def _json_data(value: ast.AST | None) -> bool:
+    """A dict or list display (or comprehension): Flask serialises it as JSON."""
+    return isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp)
+
+
+def _parse(source: str) -> ast.AST | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None

@@ -1,0 +1,97 @@
+"""Bandit findings read against the code: what lowers a finding to low confidence, and what not."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
+
+
+def confidence(source: str, rule: str) -> list[str]:
+    """The confidence of each `rule` finding Bandit reports in `source`."""
+    found = run_bandit({"m.py": textwrap.dedent(source)})
+    return [f["confidence"] for f in found if f["rule_id"] == rule]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('UPLOADS = "/tmp/uploads"\n', ["low"]),
+        ('def f(path="/tmp/cache"):\n    return path\n', ["low"]),
+        ('open("/tmp/report.txt", "w").write("x")\n', ["medium"]),
+        ('import pathlib\npathlib.Path("/tmp/x.txt").write_text("x")\n', ["medium"]),
+        ('import os\nos.makedirs(f"/tmp/{name}")\n', ["medium"]),
+    ],
+)
+def test_tmp_path_is_low_only_as_a_setting(source, expected):
+    assert confidence(source, "B108") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ('"https://www.google.com/recaptcha/api/siteverify"', ["low"]),
+        ('f"https://api.example.org/{path}"', ["low"]),
+        ('"http://localhost:8000/" + path', ["low"]),
+        ("url", ["high"]),
+        ('f"{scheme}://example.org"', ["high"]),
+    ],
+)
+def test_urlopen_is_low_only_with_a_fixed_scheme(url, expected):
+    source = f"import urllib.request\nurllib.request.urlopen({url})\n"
+    assert confidence(source, "B310") == expected
+
+
+def test_markup_of_an_escaping_call_is_low_and_of_raw_text_is_not():
+    source = """\
+        from markupsafe import Markup, escape
+        a = Markup(escape(value))
+        b = Markup(value)
+    """
+    assert confidence(source, "B704") == ["low", "high"]
+
+
+def test_shell_and_eval_defer_to_the_taint_rules():
+    source = """\
+        import subprocess
+        subprocess.run(cmd, shell=True)
+        eval(expression)
+    """
+    assert confidence(source, "B602") == ["low"]
+    assert confidence(source, "B307") == ["low"]
+
+
+@pytest.mark.parametrize(
+    ("source", "fingerprint"),
+    [
+        ("def cache_key(a):\n    return hashlib.md5(a).hexdigest()\n", True),
+        ("def avatar(e):\n    digest = hashlib.md5(e.encode()).hexdigest()\n", True),
+        ("etag = hashlib.sha1(body).hexdigest()\n", True),
+        ("def f(fp):\n    return hashlib.sha1(fp.read()).hexdigest()\n", True),
+        ("def store(password):\n    return hashlib.md5(password).hexdigest()\n", False),
+        ("def f(data):\n    return hashlib.sha1(data).hexdigest()\n", False),
+        ("def cache_token(a):\n    return hashlib.md5(a).hexdigest()\n", False),
+    ],
+)
+def test_a_weak_hash_is_a_fingerprint_only_when_the_code_says_so(source, fingerprint):
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if "hashlib." in text)
+    assert bool(fingerprint_reason(ast.parse(source), line)) is fingerprint
+
+
+def test_random_origin_follows_assignments_back_to_the_call():
+    source = textwrap.dedent(
+        """\
+        import random
+        def remember(store, key):
+            value = random.random()
+            text = str(value)
+            store[key] = text
+            return random.random()
+        """
+    )
+    tree = ast.parse(source)
+    assert random_origin(tree, 5) == 3
+    assert random_origin(tree, 6) == 0  # the call is on the line itself

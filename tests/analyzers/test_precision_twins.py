@@ -1,0 +1,364 @@
+"""False-positive patterns seen on real projects, each as a twin: the safe code must not block,
+its unsafe sibling must (the engine's findings under the run's default policy)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.analyzers.dedup import weakness_key
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+FLASK = """\
+import hashlib, io, os, random, subprocess, urllib.request
+from flask import (Flask, abort, make_response, redirect, render_template,
+                   render_template_string, request, send_file, url_for)
+from markupsafe import Markup, escape
+from sqlalchemy import select, text
+app = Flask(__name__)
+"""
+
+# name -> (safe body, unsafe body, the weakness (CWE) that must block in the unsafe one)
+TWINS: dict[str, tuple[str, str, str]] = {
+    "sqlalchemy-expression": (
+        """
+        @app.route("/topics", methods=["POST"])
+        def topics():
+            ids = request.form.getlist("ids")
+            return str(db.session.execute(select(Topic).where(Topic.id.in_(ids))).all())
+        """,
+        """
+        @app.route("/topics", methods=["POST"])
+        def topics():
+            ids = request.form["ids"]
+            return str(db.session.execute(text(f"SELECT * FROM topic WHERE id IN ({ids})")).all())
+        """,
+        "CWE-89",
+    ),
+    "redirect-safe-url-check": (
+        """
+        @app.route("/login")
+        def login():
+            target = request.args.get("next")
+            if target and is_safe_url(target):
+                return redirect(target)
+            return redirect("/")
+        """,
+        """
+        @app.route("/login")
+        def login():
+            target = request.args.get("next")
+            if target:
+                return redirect(target)
+            return redirect("/")
+        """,
+        "CWE-601",
+    ),
+    "redirect-helper-returns-checked-url": (
+        """
+        def redirect_url(target):
+            if target and is_safe_url(target):
+                return target
+            return None
+
+        @app.route("/back")
+        def back():
+            return redirect(redirect_url(request.args.get("next")) or url_for("index"))
+
+        @app.route("/login")
+        def login():
+            next_path = redirect_url(request.args.get("next"))
+            return redirect(next_path or url_for("index"))
+        """,
+        """
+        def next_url(target):
+            return target or None
+
+        @app.route("/back")
+        def back():
+            return redirect(next_url(request.args.get("next")) or url_for("index"))
+        """,
+        "CWE-601",
+    ),
+    "xss-helper-renders-template": (
+        """
+        def render_page(name):
+            return render_template("page.html", name=name), 200
+
+        @app.route("/page")
+        def page():
+            return render_page(request.args["name"])
+        """,
+        """
+        def render_banner(name):
+            return "<h1>" + name + "</h1>", 200
+
+        @app.route("/page")
+        def page():
+            return render_banner(request.args["name"])
+        """,
+        "CWE-79",
+    ),
+    "xss-helper-returns-json-data": (
+        """
+        def to_dict(name):
+            data = {"name": name, "links": []}
+            return data
+
+        @app.route("/api/user")
+        def user():
+            return to_dict(request.args["name"])
+        """,
+        """
+        def to_html(name):
+            html = "<p>" + name + "</p>"
+            return html
+
+        @app.route("/api/user")
+        def user():
+            return to_html(request.args["name"])
+        """,
+        "CWE-79",
+    ),
+    "template-from-allow-list": (
+        """
+        @app.route("/plugin/<name>/config")
+        def plugin_config(name):
+            if name in os.listdir("/srv/plugins"):
+                return render_template_string(open(f"/srv/plugins/{name}/config.html").read())
+            abort(404)
+        """,
+        """
+        @app.route("/plugin/<name>/config")
+        def plugin_config(name):
+            return render_template_string(open(f"/srv/plugins/{name}/config.html").read())
+        """,
+        "CWE-1336",
+    ),
+    "dead-branch": (
+        """
+        @app.route("/echo", methods=["POST"])
+        def echo():
+            param = request.form["value"]
+            num = 86
+            if 7 * 42 - num > 200:
+                bar = "constant"
+            else:
+                bar = param
+            return subprocess.run(f"echo {bar}", shell=True, capture_output=True).stdout
+        """,
+        """
+        @app.route("/echo", methods=["POST"])
+        def echo():
+            param = request.form["value"]
+            num = int(request.form["num"])
+            if 7 * 42 - num > 200:
+                bar = "constant"
+            else:
+                bar = param
+            return subprocess.run(f"echo {bar}", shell=True, capture_output=True).stdout
+        """,
+        "CWE-78",
+    ),
+    "send-file-in-memory": (
+        """
+        @app.route("/export/<name>")
+        def export(name):
+            buffer = io.BytesIO()
+            buffer.write(dump(name).encode())
+            buffer.seek(0)
+            return send_file(buffer, mimetype="text/csv")
+        """,
+        """
+        @app.route("/export/<name>")
+        def export(name):
+            return send_file(os.path.join("/srv/exports", name), mimetype="text/csv")
+        """,
+        "CWE-22",
+    ),
+    "path-allow-list": (
+        """
+        @app.route("/plugin/<name>")
+        def plugin(name):
+            if name in os.listdir("/srv/plugins"):
+                return send_file(os.path.join("/srv/plugins", name, "logo.png"))
+            abort(404)
+        """,
+        """
+        @app.route("/plugin/<name>")
+        def plugin(name):
+            if name:
+                return send_file(os.path.join("/srv/plugins", name, "logo.png"))
+            abort(404)
+        """,
+        "CWE-22",
+    ),
+    "weak-random-identifier": (
+        """
+        def fake_user():
+            oauth_id = random.randint(1000, 9999)
+            return {"name": "demo", "oauth_id": oauth_id}
+        """,
+        """
+        def fake_user():
+            reset_token = str(random.getrandbits(64))
+            return {"name": "demo", "reset_token": reset_token}
+        """,
+        "CWE-330",
+    ),
+    "weak-hash-fingerprint": (
+        """
+        def cache_key(args):
+            return hashlib.md5(str(sorted(args)).encode()).hexdigest()
+
+        def hash_file(fp):
+            digest = hashlib.sha1()
+            while chunk := fp.read(65536):
+                digest.update(chunk)
+            return digest.hexdigest()
+        """,
+        """
+        def store_password(user, password):
+            user.password_hash = hashlib.md5(password.encode()).hexdigest()
+        """,
+        "CWE-328",
+    ),
+    "weak-hash-not-for-security": (
+        """
+        def etag(body):
+            return hashlib.md5(body, usedforsecurity=False).hexdigest()
+        """,
+        """
+        def sign(body, secret):
+            return hashlib.md5(secret + body).hexdigest()
+        """,
+        "CWE-328",
+    ),
+    "xss-text-plain": (
+        """
+        @app.route("/debug")
+        def debug():
+            r = make_response(f"User-Agent: {request.headers.get('User-Agent')}")
+            r.mimetype = "text/plain"
+            return r
+        """,
+        """
+        @app.route("/debug")
+        def debug():
+            r = make_response(f"User-Agent: {request.headers.get('User-Agent')}")
+            r.headers["X-Frame-Options"] = "DENY"
+            return r
+        """,
+        "CWE-79",
+    ),
+    "markup-of-escaped": (
+        """
+        def bold(value):
+            return Markup(escape(value))
+        """,
+        """
+        def bold(value):
+            return Markup("<b>" + value + "</b>")
+        """,
+        "CWE-79",
+    ),
+    "urlopen-constant-https": (
+        """
+        VERIFY_URL = "https://www.google.com/recaptcha/api/siteverify"
+
+        def verify(data):
+            return urllib.request.urlopen(VERIFY_URL, data).read()
+        """,
+        """
+        def fetch(url):
+            return urllib.request.urlopen(url).read()
+        """,
+        "CWE-22",
+    ),
+    "shell-command-not-from-request": (
+        """
+        BACKUP_DIR = os.environ.get("BACKUP_DIR", "/var/backups")
+
+        def backup():
+            subprocess.run(f"tar czf {BACKUP_DIR}/site.tgz /srv/site", shell=True, check=True)
+        """,
+        """
+        @app.route("/ping")
+        def ping():
+            subprocess.run("ping -c 1 " + request.args["host"], shell=True, check=True)
+            return "ok"
+        """,
+        "CWE-78",
+    ),
+    "eval-of-own-startup-file": (
+        """
+        def shell_context():
+            startup = os.environ.get("PYTHONSTARTUP")
+            if startup and os.path.isfile(startup):
+                with open(startup) as f:
+                    eval(compile(f.read(), startup, "exec"))
+        """,
+        """
+        @app.route("/calc")
+        def calc():
+            return str(eval(request.args["expression"]))
+        """,
+        "CWE-94",
+    ),
+    "tmp-path-as-setting": (
+        """
+        class Config:
+            UPLOAD_FOLDER = "/tmp/uploads"
+        """,
+        """
+        def write_report(text):
+            with open("/tmp/report.txt", "w") as f:
+                f.write(text)
+        """,
+        "CWE-377",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def blocking_by_file():
+    # Helpers are read across files and each twin names its own, as one project would.
+    files = {
+        f"app/{name.replace('-', '_')}_{kind}.py": FLASK + textwrap.dedent(body)
+        for name, (safe, unsafe, _) in TWINS.items()
+        for kind, body in (("safe", safe), ("unsafe", unsafe))
+    }
+    ctx = Context()
+    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    blocking: dict[str, list] = {path: [] for path in files}
+    for finding in findings:
+        if is_blocking(finding, ctx.blocking_severity):
+            blocking[finding["file"]].append(finding)
+    return blocking
+
+
+def weakness(cwe: str) -> str:
+    """The weakness a CWE names, equal across the tools' spellings (see dedup.py)."""
+    return weakness_key({"cwe": cwe, "source": "", "rule_id": "", "title": ""})  # type: ignore[typeddict-item]
+
+
+def blocked_weaknesses(findings) -> dict[str, list[tuple[str, int]]]:
+    """Weakness -> (rule, line) of the blocking findings (Bandit's B307 eval counts as CWE-94)."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for f in findings:
+        found.setdefault(weakness_key(f), []).append((f["rule_id"], f["line"]))
+    return found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_does_not_block(blocking_by_file, name):
+    found = blocked_weaknesses(blocking_by_file[f"app/{name.replace('-', '_')}_safe.py"])
+    assert weakness(TWINS[name][2]) not in found, found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_twin_blocks(blocking_by_file, name):
+    found = blocked_weaknesses(blocking_by_file[f"app/{name.replace('-', '_')}_unsafe.py"])
+    assert weakness(TWINS[name][2]) in found, found
