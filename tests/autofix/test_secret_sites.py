@@ -1,4 +1,4 @@
-"""Twins for the secret-key codemod: the key an app signs with is fixed, its look-alikes are not."""
+"""Twins: sites a codemod must fix, look-alikes it must leave (secret keys, cookies, binds)."""
 
 from __future__ import annotations
 
@@ -85,3 +85,37 @@ def test_empty_placeholder_is_left_alone():
     source = 'SECRET_KEY = "x"\n'
     finding = finding_at(source, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY")
     assert FIXED in _fixes(source, [finding])
+
+
+def test_session_cookie_is_hardened_but_the_csrf_token_cookie_is_not():
+    from tests.autofix.helpers import finding_at
+
+    source = (
+        "def after(response, token, sid):\n"
+        '    response.set_cookie("csrf_token", token)\n'
+        '    response.set_cookie("sid", sid)\n'
+    )
+    rule = "devsecbots.flask.insecure-cookie"
+    csrf, session = finding_at(source, rule, "csrf_token"), finding_at(source, rule, '"sid"')
+    outcome = apply_fixes({"app.py": source}, [csrf, session])
+    assert outcome.fixed == [session]
+    assert (
+        'set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")'
+        in outcome.files["app.py"]
+    )
+    assert "double-submit CSRF token" in outcome.reason(csrf)
+
+
+def test_bind_all_interfaces_is_fixed_unless_the_environment_opts_in():
+    source = (
+        "import os\nimport debugpy\n\n"
+        'if os.environ.get("REMOTE_DEBUG"):\n'
+        '    debugpy.listen(("0.0.0.0", 5678))\n'
+        'app.run(host="0.0.0.0")\n'
+    )
+    findings = bandit(source, "B104")
+    assert len(findings) == 2
+    outcome = apply_fixes({"app.py": source}, findings)
+    assert outcome.fixed == [findings[1]]
+    assert 'debugpy.listen(("0.0.0.0", 5678))' in outcome.files["app.py"]
+    assert "the operator chose every interface" in outcome.reason(findings[0])
