@@ -6,7 +6,11 @@ from __future__ import annotations
 import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
-from devsecbots.nodes.autofix.django_project import is_settings_module, module_assignments
+from devsecbots.nodes.autofix.django_project import (
+    is_settings_module,
+    module_assignments,
+    overriding_module,
+)
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_value
@@ -58,7 +62,21 @@ class DjangoSettings(Codemod):
             default = ",".join(_wildcard_hosts(hosts.value) or ["localhost", "127.0.0.1"])
             value = f'os.environ.get("DJANGO_ALLOWED_HOSTS", {literal(default)}).split(",")'
             found.append(self._swap(tree, hosts, value, "hosts", "ALLOWED_HOSTS"))
-        found.extend(self._secure_sites(tree, settings))
+        secure = self._secure_sites(tree, settings)
+        overridden = [
+            o for n in SECURE_SETTINGS if (o := overriding_module(path, n, project.files))
+        ]
+        if overridden:
+            secure = [
+                Site(
+                    spans=s.spans,
+                    kind="secure",
+                    reason=f"django-settings: {overridden[0]} builds on {path} and sets the "
+                    "HTTPS settings itself: these are the development defaults",
+                )
+                for s in secure
+            ]
+        found.extend(secure)
         middleware = settings.get("MIDDLEWARE")
         if middleware is not None and isinstance(middleware.value, cst.List):
             found.append(_middleware_site(tree, middleware))

@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
-from devsecbots.nodes.autofix.django_project import is_settings_module
+from devsecbots.nodes.autofix.django_project import is_settings_module, overriding_module
 from devsecbots.nodes.autofix.edits import Edits, expr
 from devsecbots.nodes.autofix.secret_sites import not_deployed
 from devsecbots.nodes.autofix.strings import literal
@@ -63,7 +63,16 @@ class SecretKey(Codemod):
                     and name == "SECRET_KEY"
                     and tree.parent(tree.parent(assign)) is tree.module
                 ):
-                    found.append(_django_site(tree, assign.value, path))
+                    other = overriding_module(path, "SECRET_KEY", project.files)
+                    found.append(
+                        _django_site(tree, assign.value, path)
+                        if not other
+                        else Site(
+                            spans=[tree.span(assign)],
+                            reason=f"secret-key: {other} builds on {path} and sets SECRET_KEY "
+                            "itself: this is the development key",
+                        )
+                    )
                 else:
                     found.extend(self._value_site(tree, assign.value, name, path))
         for arg in tree.find(cst.Arg):
