@@ -42,7 +42,7 @@ def overriding_module(path: str, name: str, files: Mapping[str, str]) -> str:
     folder, _, module = path.rpartition("/")
     stem = module.removesuffix(".py")
     star = re.compile(rf"^from\s+(\.|[\w.]*\.){re.escape(stem)}\s+import\s+\*", re.MULTILINE)
-    assigns = re.compile(rf"^{re.escape(name)}\s*=", re.MULTILINE)
+    assigns = re.compile(rf"^[ \t]*{re.escape(name)}\s*=", re.MULTILINE)
     for other, source in sorted(files.items()):
         if other == path or other.rpartition("/")[0] != folder or not other.endswith(".py"):
             continue

@@ -9,7 +9,8 @@ from tests.autofix.helpers import finding_at
 BASE = 'SECRET_KEY = "dev-key"\nINSTALLED_APPS = ["django.contrib.auth"]\nDEBUG = True\n'
 PRODUCTION = (
     "import os\nfrom .base import *\n\n"
-    'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\nSECURE_SSL_REDIRECT = True\n'
+    'if "DJANGO_SECRET_KEY" in os.environ:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
+    "SECURE_SSL_REDIRECT = True\n"
 )
 RULES = {
     "devsecbots.django.hardcoded-secret-key": "SECRET_KEY",
