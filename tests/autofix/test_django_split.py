@@ -38,3 +38,12 @@ def test_base_settings_that_production_overrides_are_left_alone():
     reasons = [outcome.reason(f) for f in findings]
     assert "production.py builds on site/settings/base.py and sets SECRET_KEY" in reasons[0]
     assert "sets the HTTPS settings itself" in reasons[1]
+
+
+def test_https_left_to_the_operator_is_not_forced():
+    base = BASE + 'SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"\n'
+    path = "site/settings/base.py"
+    finding = finding_at(base, "devsecbots.django.https-not-enforced", "INSTALLED_APPS", path=path)
+    outcome = apply_fixes({path: "import os\n" + base}, [finding])
+    assert outcome.changed == []
+    assert "SESSION_COOKIE_SECURE comes from the environment" in outcome.reason(finding)

@@ -3,6 +3,8 @@ redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
@@ -99,6 +101,17 @@ class DjangoSettings(Codemod):
         anchor = settings.get("INSTALLED_APPS")
         if not missing or anchor is None:
             return found
+        from_env = [n for n in SECURE_SETTINGS if n in settings and _reads_env(settings[n].value)]
+        if from_env:  # e.g. self-hosted apps served on plain http in a home network
+            found.append(
+                Site(
+                    spans=[tree.span(anchor)],
+                    kind="secure",
+                    reason=f"django-settings: {from_env[0]} comes from the environment: HTTPS "
+                    "is the operator's choice here, not a default to force",
+                )
+            )
+            return found
         last = tree.module.body[-1]
 
         def plan(edits: Edits) -> str:
@@ -121,6 +134,11 @@ class DjangoSettings(Codemod):
             Site(spans=[tree.span(anchor)], plan=plan, kind="secure", imports=[("os", None)])
         )
         return found
+
+
+def _reads_env(value: cst.BaseExpression) -> bool:
+    """Whether a setting's value is read from the environment (os.environ, getenv, env(...))."""
+    return bool(re.search(r"\bos\.environ\b|\bgetenv\(|\benv\.?\w*\(", code(value)))
 
 
 def _wildcard_hosts(value: cst.BaseExpression) -> list[str] | None:
