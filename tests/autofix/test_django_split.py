@@ -10,9 +10,10 @@ BASE = 'SECRET_KEY = "dev-key"\nINSTALLED_APPS = ["django.contrib.auth"]\nDEBUG 
 PRODUCTION = (
     "import os\nfrom .base import *\n\n"
     'if "DJANGO_SECRET_KEY" in os.environ:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
-    "SECURE_SSL_REDIRECT = True\n"
+    "SECURE_SSL_REDIRECT = True\nDEBUG = False\n"
 )
 RULES = {
+    "devsecbots.django.debug-enabled": "DEBUG",
     "devsecbots.django.hardcoded-secret-key": "SECRET_KEY",
     "devsecbots.django.https-not-enforced": "INSTALLED_APPS",
 }
@@ -26,7 +27,7 @@ def _run(files: dict[str, str]):
 
 def test_base_settings_alone_are_fixed():
     outcome, findings, path = _run({"site/settings/base.py": BASE})
-    assert outcome.fixed == findings
+    assert sorted(f["rule_id"] for f in outcome.fixed) == sorted(RULES)
     assert 'os.environ["DJANGO_SECRET_KEY"]' in outcome.files[path]
     assert "SECURE_SSL_REDIRECT" in outcome.files[path]
 
@@ -36,8 +37,9 @@ def test_base_settings_that_production_overrides_are_left_alone():
     outcome, findings, path = _run(files)
     assert outcome.changed == []
     reasons = [outcome.reason(f) for f in findings]
-    assert "production.py builds on site/settings/base.py and sets SECRET_KEY" in reasons[0]
-    assert "sets the HTTPS settings itself" in reasons[1]
+    assert "production.py builds on site/settings/base.py and sets DEBUG" in reasons[0]
+    assert "production.py builds on site/settings/base.py and sets SECRET_KEY" in reasons[1]
+    assert "sets the HTTPS settings itself" in reasons[2]
 
 
 def test_https_left_to_the_operator_is_not_forced():

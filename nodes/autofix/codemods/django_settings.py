@@ -55,6 +55,7 @@ class DjangoSettings(Codemod):
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         if not is_settings_module(tree, path):
             return []
+        self._path, self._files = path, project.files  # for _swap: split settings
         settings = module_assignments(tree)
         found: list[Site] = []
         if "DEBUG" in settings and is_true(settings["DEBUG"].value):
@@ -85,6 +86,15 @@ class DjangoSettings(Codemod):
         return found
 
     def _swap(self, tree: Tree, assign: cst.Assign, value: str, kind: str, name: str) -> Site:
+        other = overriding_module(self._path, name, self._files)
+        if other:
+            return Site(
+                spans=[tree.span(assign)],
+                kind=kind,
+                reason=f"django-settings: {other} builds on {self._path} and sets {name} "
+                "itself: this is the development default",
+            )
+
         def plan(edits: Edits) -> str:
             edits.swap(assign.value, lambda _: expr(value))
             return f"{name} now read from the environment with a safe default"
