@@ -1,17 +1,24 @@
-"""Review latency on a 5-file Flask app: our analyze() cold and warm vs the tools run directly.
+"""Review latency, ~350-file project: `devsecbots review --offline` vs Bandit + Semgrep directly.
 
-Baseline, measured in the same run on the same files (already on disk): Bandit in-process
-(BanditManager over the directory) + one `semgrep scan` subprocess with the same rule files.
-Ours: analyze(files) with an empty cache (cold), then again with the files unchanged (warm).
-Rounds are interleaved and the median is reported, so load from other processes hits all alike.
+The project is CTFd from the real-world corpus (346 Python files; `bench/real_world.py` lays it out
+into bench/.cache/real_world/ctfd), or any directory given with --project. Its Python files are
+copied into one temporary tree so that every tool sees exactly the same files (an empty
+.semgrepignore: Semgrep's default ignores would skip tests/).
 
-    .venv/bin/python bench/review_latency.py [--rounds 5]
+Baseline, measured in the same run: `bandit -r` (the same tests: ours skips the import
+advisories) followed by one `semgrep scan` with our rule files, each a fresh process.
+Ours: `devsecbots review --offline --format json` in a fresh process, so its analysis cache
+(in-process) is cold. Rounds are interleaved and medians reported, so load from other processes
+hits all alike. Target: ours <= 1.3x the baseline.
+
+    .venv/bin/python bench/review_latency.py [--project DIR] [--rounds 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,214 +29,109 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bandit.core import config as b_config  # noqa: E402
-from bandit.core import manager as b_manager  # noqa: E402
-from devsecbots.nodes.analyzers.cache import AnalysisCache  # noqa: E402
-from devsecbots.nodes.analyzers.engine import analyze  # noqa: E402
-from devsecbots.nodes.analyzers.semgrep_runner import find_semgrep, offline_environment, rule_files  # noqa: E402
+from devsecbots.nodes.analyzers.bandit_runner import SKIPPED_TESTS  # noqa: E402
+from devsecbots.nodes.analyzers.semgrep_runner import (  # noqa: E402
+    find_semgrep,
+    offline_environment,
+    rule_files,
+)
 
-APP = {
-    "shop/__init__.py": '''"""A small shop: app factory."""
-import os
-
-from flask import Flask
-
-from shop import auth, views
+PROJECT = ROOT / "bench" / ".cache" / "real_world" / "ctfd"
+TARGET = 1.3
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
 
-def create_app():
-    app = Flask(__name__)
-    app.secret_key = os.environ.get("SECRET_KEY", "change-me")
-    app.config["DATABASE"] = os.environ.get("DATABASE", "shop.sqlite")
-    app.register_blueprint(views.bp)
-    app.register_blueprint(auth.bp)
-    return app
+def copy_python(source: Path, dest: Path) -> int:
+    """Copy the project's .py files (not VCS/venv/caches) under dest; how many."""
+    count = 0
+    for path in sorted(source.rglob("*.py")):
+        rel = path.relative_to(source)
+        if SKIP_DIRS & set(rel.parts):
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest / rel)
+        count += 1
+    (dest / ".semgrepignore").write_text("")
+    return count
 
 
-if __name__ == "__main__":
-    create_app().run(host="0.0.0.0", debug=True)
-''',
-    "shop/db.py": '''"""SQLite helpers."""
-import sqlite3
-
-from flask import current_app, g
-
-
-def connection():
-    if "db" not in g:
-        g.db = sqlite3.connect(current_app.config["DATABASE"])
-        g.db.row_factory = sqlite3.Row
-    return g.db
-
-
-def products(category):
-    cur = connection().cursor()
-    cur.execute("SELECT * FROM products WHERE category = '%s'" % category)
-    return cur.fetchall()
-
-
-def product(product_id):
-    return connection().execute("SELECT * FROM products WHERE id = ?", (product_id,)).fetchone()
-
-
-def add_order(user, product_id, quantity):
-    db = connection()
-    db.execute("INSERT INTO orders (user, product, quantity) VALUES (?, ?, ?)", '''
-    """(user, product_id, quantity))
-    db.commit()
-""",
-    "shop/views.py": '''"""Catalogue views."""
-import os
-import subprocess
-
-from flask import Blueprint, abort, redirect, render_template, request, send_file, session
-
-from shop import db
-
-bp = Blueprint("views", __name__)
-
-
-@bp.route("/")
-def index():
-    category = request.args.get("category", "all")
-    return render_template("index.html", products=db.products(category))
-
-
-@bp.route("/product/<int:product_id>")
-def product(product_id):
-    item = db.product(product_id)
-    if item is None:
-        abort(404)
-    return render_template("product.html", product=item)
-
-
-@bp.route("/search")
-def search():
-    term = request.args.get("q", "")
-    return f"<h1>Results for {term}</h1>"
-
-
-@bp.route("/order", methods=["POST"])
-def order():
-    db.add_order(session.get("user"), int(request.form["product"]), int(request.form["quantity"]))
-    return redirect(request.args.get("next", "/"))
-
-
-@bp.route("/invoice/<name>")
-def invoice(name):
-    return send_file(os.path.join("invoices", name))
-
-
-@bp.route("/report")
-def report():
-    month = request.args.get("month", "01")
-    subprocess.run("make-report " + month, shell=True, check=False)
-    return "queued"
-''',
-    "shop/auth.py": '''"""Login and tokens."""
-import hashlib
-import random
-
-from flask import Blueprint, make_response, request, session
-
-bp = Blueprint("auth", __name__)
-USERS = {"alice": "5f4dcc3b5aa765d61d8327deb882cf99"}
-
-
-def password_hash(password):
-    return hashlib.md5(password.encode()).hexdigest()
-
-
-@bp.route("/login", methods=["POST"])
-def login():
-    user = request.form["user"]
-    if USERS.get(user) != password_hash(request.form["password"]):
-        return "no", 403
-    session["user"] = user
-    token = str(random.getrandbits(64))
-    response = make_response("welcome")
-    response.set_cookie("token", token)
-    return response
-''',
-    "shop/utils.py": '''"""Small helpers."""
-import json
-import pickle
-
-
-def load_cart(blob):
-    return pickle.loads(blob)
-
-
-def dump_cart(cart):
-    return json.dumps(cart)
-
-
-def money(cents):
-    return f"{cents // 100}.{cents % 100:02d}"
-''',
-}
-
-
-def baseline(directory: Path, home: Path) -> float:
-    """Seconds for Bandit in-process + one semgrep process with the same rules, on files on disk."""
+def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    """Seconds one command took, and its result."""
     started = time.perf_counter()
-    manager = b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True)
-    manager.discover_files([str(directory)], True)
-    manager.run_tests()
-    manager.get_issue_list()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    return time.perf_counter() - started, done
+
+
+def bandit_direct(tree: Path) -> tuple[float, int]:
+    """`bandit -r` over the tree with the tests ours runs: (seconds, issues)."""
+    bandit = str(Path(sys.executable).with_name("bandit"))
+    skip = ",".join(sorted(SKIPPED_TESTS))
+    seconds, done = timed([bandit, "-r", ".", "-f", "json", "-q", "-s", skip], cwd=tree)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"bandit failed (exit {done.returncode}): {done.stderr[-300:]}")
+    return seconds, len(json.loads(done.stdout)["results"])
+
+
+def semgrep_direct(tree: Path, home: Path) -> tuple[float, int]:
+    """One `semgrep scan` with our rule files over the tree: (seconds, results)."""
     command = [
         find_semgrep(),
         "scan",
         "--json",
         "--metrics=off",
         "--disable-version-check",
+        "--no-git-ignore",
         "--quiet",
+        "--disable-nosem",
     ]
     for path in rule_files():
         command += ["--config", str(path)]
-    subprocess.run(
-        [*command, str(directory)], env=offline_environment(home), capture_output=True, check=True
-    )
-    return time.perf_counter() - started
+    seconds, done = timed([*command, "."], cwd=tree, env=offline_environment(home))
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"semgrep failed (exit {done.returncode}): {done.stderr[-300:]}")
+    return seconds, len(json.loads(done.stdout)["results"])
 
 
-def ours(files: dict[str, str], cache: AnalysisCache) -> float:
-    """Seconds for one analyze() call."""
-    started = time.perf_counter()
-    analyze(files, cache=cache)
-    return time.perf_counter() - started
+def ours(tree: Path) -> tuple[float, int]:
+    """`devsecbots review --offline --format json` in a fresh process: (seconds, findings)."""
+    cli = str(Path(sys.executable).with_name("devsecbots"))
+    seconds, done = timed([cli, "review", ".", "--offline", "--format", "json"], cwd=tree)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"devsecbots review failed (exit {done.returncode}): {done.stderr[-300:]}")
+    return seconds, len(json.loads(done.stdout)["findings"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Interleave the three measurements for a few rounds and print medians and ratios."""
+    """Interleave the measurements for a few rounds and print medians and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--project", type=Path, default=PROJECT)
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args(argv)
-    logging.getLogger("bandit").setLevel(logging.ERROR)
-    times: dict[str, list[float]] = {"baseline": [], "cold": [], "warm": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        directory, home = Path(tmp, "app"), Path(tmp, "home")
+    if not args.project.is_dir():
+        print(f"skipped: {args.project} is not there (run bench/real_world.py --only ctfd first)")
+        return 0
+    times: dict[str, list[float]] = {"bandit": [], "semgrep": [], "baseline": [], "ours": []}
+    with tempfile.TemporaryDirectory(prefix="review-latency-") as tmp:
+        tree, home = Path(tmp, "project"), Path(tmp, "home")
         home.mkdir()
-        for path, content in APP.items():
-            (directory / path).parent.mkdir(parents=True, exist_ok=True)
-            (directory / path).write_text(content)
-        baseline(directory, home)  # warm the OS file cache and imports for everyone
+        count = copy_python(args.project, tree)
         for _ in range(args.rounds):
-            times["baseline"].append(baseline(directory, home))
-            cache = AnalysisCache()
-            times["cold"].append(ours(APP, cache))
-            times["warm"].append(ours(APP, cache))
+            bandit_s, issues = bandit_direct(tree)
+            semgrep_s, results = semgrep_direct(tree, home)
+            ours_s, findings = ours(tree)
+            times["bandit"].append(bandit_s)
+            times["semgrep"].append(semgrep_s)
+            times["baseline"].append(bandit_s + semgrep_s)
+            times["ours"].append(ours_s)
     median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"5-file Flask app, {args.rounds} interleaved rounds, medians:")
-    print(f"  Bandit + semgrep directly : {median['baseline']:.3f} s")
-    print(
-        f"  analyze() cold            : {median['cold']:.3f} s"
-        f"  ({median['cold'] / median['baseline']:.2f}x)"
-    )
-    print(
-        f"  analyze() warm (cached)   : {median['warm']:.4f} s"
-        f"  ({median['warm'] / median['baseline']:.4f}x)"
-    )
+    ratio = median["ours"] / median["baseline"]
+    name, rounds = args.project.name, args.rounds
+    print(f"{name}: {count} Python files, {rounds} interleaved round(s), medians:")
+    print(f"  bandit -r directly        : {median['bandit']:.1f} s ({issues} issues)")
+    print(f"  semgrep scan directly     : {median['semgrep']:.1f} s ({results} results)")
+    print(f"  Bandit + Semgrep          : {median['baseline']:.1f} s")
+    print(f"  devsecbots review (cold)  : {median['ours']:.1f} s ({findings} findings)")
+    print(f"  ratio                     : {ratio:.2f}x (target <= {TARGET}x)")
     return 0
 
 

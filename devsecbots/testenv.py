@@ -23,8 +23,10 @@ from devsecbots.text import escape
 def tests_python(
     python: Path | None, *, run_tests: bool, loaded: LoadedInput | None, console: Console
 ) -> str:
-    """--python once checked, else the input's own usable .venv/venv; '' leaves it to a cached
-    venv built from the input's requirements (checked here so a bad line stops the run, exit 2)."""
+    """--python once checked (a bad one stops the run, exit 2), else the input's own usable
+    .venv/venv; '' leaves it to a cached venv built from the input's requirements. Requirements
+    that cannot be installed (a URL, a local path) do not stop the hardening: the tests do not
+    run, and the run says so up front and in its report ("tests not run: …")."""
     try:
         if python is not None:
             return checked_python(str(python))
@@ -37,8 +39,14 @@ def tests_python(
             console.print(f"[dim]the input's tests run with {escape(found.python)}[/]")
             return found.python
         declared = declared_requirements(loaded.files)
-    except (InterpreterError, RequirementsError) as err:
+    except InterpreterError as err:
         raise input_error(str(err)) from None
+    except RequirementsError as err:
+        console.print(
+            f"[yellow]the input's tests will not run: could not build the environment "
+            f"({escape(str(err))})[/]"
+        )
+        return ""
     if declared is None:
         console.print(
             "[yellow]the input's tests will not run: no environment (pass --python, or add a "

@@ -13,7 +13,9 @@ from devsecbots.nodes.errors import ModelConfigError, WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.frameworks import layout_guide
 from devsecbots.nodes.llm import ask_structured, time_limit_update
-from devsecbots.nodes.policy import finding_key
+from devsecbots.nodes.policy import finding_key, is_blocking
+from devsecbots.nodes.roles import APP
+from devsecbots.nodes.roles import ROLES as ALL_ROLES
 from langgraph.runtime import Runtime
 
 from devsecbots import prompts
@@ -33,7 +35,7 @@ def develop(state: DevSecState, runtime: Runtime[Context]) -> dict:
             "notes": [f"started from the {len(files)} file(s) given"],
         }
     if ctx.is_offline():
-        return _revise_offline(state, round_no, files)
+        return _revise_offline(state, ctx, round_no, files)
     return _write_with_model(state, ctx, round_no, files)
 
 
@@ -42,7 +44,7 @@ def open_findings(state: DevSecState) -> list[Finding]:
     return [f for f in state.get("findings") or [] if not f["waiver"]]
 
 
-def _revise_offline(state: DevSecState, round_no: int, files: dict[str, str]) -> dict:
+def _revise_offline(state: DevSecState, ctx: Context, round_no: int, files: dict[str, str]) -> dict:
     if not files:
         raise ModelConfigError(
             "offline DevBot only fixes existing code: give it files (devsecbots harden PATH) "
@@ -51,8 +53,16 @@ def _revise_offline(state: DevSecState, round_no: int, files: dict[str, str]) ->
     from devsecbots.nodes import autofix  # libcst: loaded when an offline round needs it
 
     declined = set(state.get("declined_keys") or [])
+    # Only what blocks: a codemod run for a finding the gate does not count (low severity, low
+    # confidence, test code) changes code nobody asked to change.
     outcome = autofix.apply_fixes(
-        files, [f for f in open_findings(state) if finding_key(f) not in declined]
+        files,
+        [
+            f
+            for f in open_findings(state)
+            if is_blocking(f, ctx.blocking_severity) and finding_key(f) not in declined
+        ],
+        edit_roles=ALL_ROLES if ctx.block_tests else (APP,),
     )
     return {
         "round": round_no,

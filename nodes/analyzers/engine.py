@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import ast
+import copy
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
@@ -14,6 +16,7 @@ from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settin
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
+from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -61,11 +64,11 @@ def syntax_findings(files: dict[str, str]) -> list[Finding]:
 
 def _syntax_error(source: str, path: str) -> SyntaxError | ValueError | None:
     """This interpreter's parse error for `source`, or None when it parses."""
-    try:
-        ast.parse(source, filename=path)
-    except (SyntaxError, ValueError) as err:
-        return err
-    return None
+    error = parse_error(source)
+    if isinstance(error, SyntaxError) and error.filename != path:
+        error = copy.copy(error)  # the cached error is shared: name this file in a copy
+        error.filename = path
+    return error
 
 
 def _parses_as_newer_python(source: str) -> bool:
@@ -130,13 +133,11 @@ def analyze(
                 found.extend(hit)
     require_available([name for name in chosen if missed[name]])  # all cached: none need run
     counter = _Counter(progress, sum(len(m) for m in missed.values()))
-    for name in chosen:
-        if missed[name]:
-            results = _run(name, missed[name], counter)
-            for path, content in missed[name].items():
-                if cache is not None:
-                    cache.put(cache_key(path, content, name, versions[name]), results.get(path, []))
-                found.extend(results.get(path, []))
+    for name, results in _run_all({n: m for n, m in missed.items() if m}, counter).items():
+        for path, content in missed[name].items():
+            if cache is not None:
+                cache.put(cache_key(path, content, name, versions[name]), results.get(path, []))
+            found.extend(results.get(path, []))
     analyzed = set().union(*missed.values()) if missed else set()
     report.analyzed = sorted(analyzed)
     report.cached = sorted(set(python) - analyzed - unparsable)
@@ -159,6 +160,18 @@ def _skip_reason(path: str) -> str:
     return "" if path.endswith(".py") else "not a Python file"
 
 
+def _run_all(
+    work: dict[str, dict[str, str]], counter: _Counter
+) -> dict[str, dict[str, list[Finding]]]:
+    """Run the analysers side by side (Semgrep is a subprocess: Bandit runs while it scans);
+    results in the order of `work`, so the findings do not depend on which finished first."""
+    if len(work) < 2:
+        return {name: _run(name, files, counter) for name, files in work.items()}
+    with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
+        futures = {name: pool.submit(_run, name, files, counter) for name, files in work.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:
     """Run one analyzer over files; findings grouped by file."""
     found = get_analyzer(name).run(files, counter.step)
@@ -173,11 +186,13 @@ class _Counter:
 
     def __init__(self, callback: Progress | None, total: int) -> None:
         self.callback, self.total, self.done = callback, total, 0
+        self._lock = threading.Lock()  # analysers run in threads of their own
 
     def step(self, count: int) -> None:
-        self.done += count
-        if self.callback:
-            self.callback(self.done, self.total)
+        with self._lock:
+            self.done += count
+            if self.callback:
+                self.callback(self.done, self.total)
 
 
 def _order(finding: Finding) -> tuple[str, int, int, str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import re
+
+from devsecbots.nodes.analyzers.parsed import parse_error
 
 _IMPORTS = {
     "django": re.compile(r"^\s*(from|import)\s+django\b", re.MULTILINE),
@@ -66,10 +67,6 @@ _PY2 = (
 
 
 def _is_python2(source: str) -> bool:
-    try:
-        ast.parse(source)
-    except SyntaxError:
-        return bool(_PYTHON2.search(source))
-    except ValueError:  # null bytes, lone surrogates: not a question of Python versions
-        return False
-    return False
+    error = parse_error(source)
+    # ValueError: null bytes, lone surrogates: not a question of Python versions
+    return isinstance(error, SyntaxError) and bool(_PYTHON2.search(source))

@@ -94,7 +94,8 @@ def run_semgrep(
         return []
     exe = find_semgrep(executable)
     known = rule_ids(rules_dir)
-    limit = timeout or _configured_timeout() or 120 + 0.05 * len(files)
+    # A hang guard, not a budget: a shared, loaded machine takes ~0.7 s a file (CTFd, 2 cores).
+    limit = timeout or _configured_timeout() or 300 + 1.0 * len(files)
     with tempfile.TemporaryDirectory(prefix="devsecbots-semgrep-") as tmp:
         root = Path(tmp, "src")
         paths = _write_sources(root, files)

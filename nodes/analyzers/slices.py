@@ -15,6 +15,8 @@ import keyword
 import tokenize
 from dataclasses import dataclass, field
 
+from devsecbots.nodes.analyzers.parsed import parse_error
+
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _INSIGNIFICANT = {
     tokenize.NL,
@@ -175,9 +177,7 @@ def _apply(source: str, edits: Edits) -> str:
 
 def _still_parses(original: str, rewritten: str) -> bool:
     """Refuse a rewrite that breaks code Python could parse before."""
-    try:
-        ast.parse(original)
-    except (SyntaxError, ValueError):
+    if parse_error(original) is not None:
         return True  # newer syntax than this Python: nothing to compare against
     try:
         ast.parse(rewritten)

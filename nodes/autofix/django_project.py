@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import libcst as cst
 from devsecbots.nodes.autofix.tree import Tree
@@ -33,3 +34,18 @@ def is_settings_module(tree: Tree, path: str) -> bool:
 def imports_django(tree: Tree) -> bool:
     """Whether the module imports Django."""
     return bool(re.search(r"^\s*(from|import)\s+django\b", tree.source, re.MULTILINE))
+
+
+def overriding_module(path: str, name: str, files: Mapping[str, str]) -> str:
+    """A sibling settings module that star-imports the module at `path` and sets `name` itself
+    (split settings: base.py holds development defaults, production.py overrides them); ''."""
+    folder, _, module = path.rpartition("/")
+    stem = module.removesuffix(".py")
+    star = re.compile(rf"^from\s+(\.|[\w.]*\.){re.escape(stem)}\s+import\s+\*", re.MULTILINE)
+    assigns = re.compile(rf"^[ \t]*{re.escape(name)}\s*=", re.MULTILINE)
+    for other, source in sorted(files.items()):
+        if other == path or other.rpartition("/")[0] != folder or not other.endswith(".py"):
+            continue
+        if star.search(source) and assigns.search(source):
+            return other
+    return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -12,6 +12,7 @@ from devsecbots.nodes.autofix.base import Codemod, FileResult, Project
 from devsecbots.nodes.autofix.layout import reflow
 from devsecbots.nodes.autofix.locate import follow_edits
 from devsecbots.nodes.autofix.registry import CODEMODS, codemod_for, refusal
+from devsecbots.nodes.roles import APP, code_role
 
 
 @dataclass
@@ -41,19 +42,31 @@ def can_fix(finding: Finding) -> bool:
 
 
 def apply_fixes(
-    files: dict[str, str], findings: list[Finding], *, codemods: Sequence[Codemod] = CODEMODS
+    files: dict[str, str],
+    findings: list[Finding],
+    *,
+    codemods: Sequence[Codemod] = CODEMODS,
+    edit_roles: Collection[str] = (APP,),
 ) -> FixOutcome:
-    """Fix what the codemods can; every other finding comes back in `unfixable` with a reason."""
+    """Fix what the codemods can; every other finding comes back in `unfixable` with a reason.
+
+    Only files whose role (nodes/roles.py) is in `edit_roles` are edited: by default the
+    application's code, never its tests, examples or migrations.
+    """
     outcome = FixOutcome(files=dict(files))
     by_file: dict[str, list[tuple[Codemod, Finding]]] = {}
+    roles: dict[str, str] = {}
     for finding in findings:
         codemod = codemod_for(finding, codemods)
+        path = finding["file"]
         if codemod is None:
             _refuse(outcome, finding, refusal(finding) or _no_codemod(finding))
-        elif finding["file"] not in files:
-            _refuse(outcome, finding, f"{finding['file']} is not among the files")
-        elif not finding["file"].endswith(".py") and not getattr(codemod, "edits_text", False):
+        elif path not in files:
+            _refuse(outcome, finding, f"{path} is not among the files")
+        elif not path.endswith(".py") and not getattr(codemod, "edits_text", False):
             _refuse(outcome, finding, "automatic fixes only edit Python files")
+        elif (role := roles.setdefault(path, code_role(path, files[path]))) not in edit_roles:
+            _refuse(outcome, finding, f"{path} is {role} code: not edited (--block-tests edits it)")
         else:
             by_file.setdefault(finding["file"], []).append((codemod, finding))
     for path, work in by_file.items():

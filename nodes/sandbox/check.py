@@ -121,7 +121,22 @@ def _check(
 
 
 def _note(summary: str, env: str, run: dict[str, Any]) -> str:
-    """'tests: 2 passed in 1.4s (env: cached venv 1f2e…, flask 3.1.3; sandbox: bubblewrap)'."""
+    """'tests: 2 passed in 1.4s (env: cached venv 1f2e…, flask 3.1.3; sandbox: bubblewrap)';
+    'tests not run: pytest ran no test (exit code 4: usage error …)' when none ran."""
     where = [f"env: {env}"] if env else []
     where += [f"sandbox: {run['containment']}"] if run.get("containment") else []
-    return f"tests: {summary}" + (f" ({'; '.join(where)})" if where else "")
+    suffix = f" ({'; '.join(where)})" if where else ""
+    ran = run.get("passed", 0) + run.get("failed", 0) + run.get("errors", 0)
+    if not ran and not run.get("timed_out"):
+        code = run.get("exit_code", 0)
+        meaning = _PYTEST_EXIT.get(code, "")
+        return f"tests not run: pytest ran no test (exit code {code}{meaning})" + suffix
+    return f"tests: {summary}" + suffix
+
+
+_PYTEST_EXIT = {
+    2: ": interrupted",
+    3: ": internal error",
+    4: ": usage error, e.g. an option or plugin the configuration needs is missing",
+    5: ": no tests collected",
+}

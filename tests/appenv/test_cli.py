@@ -73,10 +73,15 @@ def test_python_without_pytest_is_exit_2_saying_to_install_it(tmp_path: Path) ->
     assert "pytest is not installed there" in message and "pip install pytest" in message
 
 
-def test_requirements_asking_for_local_code_are_exit_2(tmp_path: Path) -> None:
+def test_requirements_asking_for_local_code_are_reported_as_tests_not_run(tmp_path: Path) -> None:
+    # A git or local dependency is common in real projects: the hardening goes on, untested,
+    # and says so (it never reads as passed).
     source = write_project(tmp_path, {**CALC_PROJECT, "requirements.txt": "flask\n-e .\n"})
-    message = refusal(source, tmp_path / "out")
-    assert message.startswith("requirements.txt:2: option '-e' is not supported")
+    report, markdown, output = harden_in_process(source, tmp_path / "o")
+    said = report["tests"]
+    assert said.startswith("tests not run: could not build the environment (requirements.txt:2:")
+    assert "option '-e' is not supported" in said and "tests will not run" in output
+    assert "**Tests:** not run: could not build the environment" in markdown
 
 
 def test_requirements_that_do_not_install_are_reported_as_tests_not_run(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_weak_hashes_become_sha256_unless_not_for_security():
 from hashlib import md5
 
 
-def fingerprints(data):
+def token_digests(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return etag, md5(data).hexdigest(), hashlib.sha1(data).digest(), hashlib.new('sha1', data)
 """
@@ -59,7 +59,7 @@ def fingerprints(data):
         """import hashlib
 
 
-def fingerprints(data):
+def token_digests(data):
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return etag, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).digest(), """
         """hashlib.new('sha256', data)
@@ -68,6 +68,35 @@ def fingerprints(data):
     findings = bandit(before, "B324")
     assert len(findings) == 3
     assert_fixed(before, after, findings)
+
+
+def test_content_fingerprints_keep_their_hash():
+    # twins of the above: the same calls where nothing says the digest protects anything
+    source = """import hashlib
+from hashlib import md5
+
+
+def avatar(email, size):
+    digest = md5(email.lower().encode()).hexdigest()
+    return f"https://www.gravatar.com/avatar/{digest}?s={size}"
+
+
+def job_id(metadata):
+    return hashlib.sha1(repr(metadata).encode()).hexdigest()
+
+
+def cache_key(args):
+    return hashlib.md5(repr(args).encode()).hexdigest()  # noqa: S324
+
+
+def reset_token_digest(reset_token):
+    return hashlib.md5(reset_token.encode()).hexdigest()  # noqa: S324
+"""
+    findings = bandit(source, "B324")
+    assert len(findings) == 4
+    reasons = declined(source, findings)
+    assert all("nothing around it says the digest protects" in r for r in reasons[:2])
+    assert all("not for security (# noqa: S324" in r for r in reasons[2:])
 
 
 def test_random_tokens_use_secrets():
@@ -97,6 +126,25 @@ def pin():
     findings = bandit(before, "B311")
     assert len(findings) == 4
     assert_fixed(before, after, findings)
+
+
+def test_random_for_sampling_and_fake_data_is_left_alone():
+    # twins of the above: the same calls where nothing says the number protects anything
+    source = """import random
+
+
+def report_jitter(minutes):
+    return minutes + random.randint(0, 15)
+
+
+def sample_image(images):
+    return random.choice(images)
+"""
+    findings = bandit(source, "B311")
+    assert len(findings) == 2
+    assert all(
+        "nothing around it says the number protects" in r for r in declined(source, findings)
+    )
 
 
 def test_seeded_random_is_declined():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from devsecbots.nodes.autofix import apply_fixes
+from devsecbots.nodes.roles import ROLES
 
 from tests.autofix.helpers import assert_fixed, declined, finding_at
 
@@ -110,12 +111,13 @@ def test_csrf_disabled_is_enabled_except_in_tests():
     ]
     assert_fixed(before, after, findings)
     test_code = "def make(app):\n    app.config.update(WTF_CSRF_ENABLED=False)\n"
-    reasons = declined(
-        test_code,
-        [finding_at(test_code, DISABLED, "update", path="tests/test_app.py")],
-        path="tests/test_app.py",
-    )
-    assert "tests disable CSRF on purpose" in reasons[0]
+    in_tests = [finding_at(test_code, DISABLED, "update", path="tests/test_app.py")]
+    reasons = declined(test_code, in_tests, path="tests/test_app.py")
+    assert "test code: not edited" in reasons[0]
+    # Even where test code may be edited (--block-tests), the codemod leaves this one alone.
+    outcome = apply_fixes({"tests/test_app.py": test_code}, in_tests, edit_roles=ROLES)
+    assert outcome.changed == []
+    assert "tests disable CSRF on purpose" in outcome.reason(in_tests[0])
 
 
 def test_factory_app_gets_its_protection_inside_the_factory():

@@ -158,3 +158,11 @@ def test_bind_address_that_is_only_inspected_is_declined():
     findings = bandit(source, "B104")
     assert len(findings) == 2
     assert all("not bound" in reason for reason in declined(source, findings))
+
+
+def test_debug_server_bound_to_loopback_on_purpose_is_left_alone():
+    # twin of test_debug_true_becomes_opt_in: the author bound the debug server to this machine
+    source = "from flask import Flask\napp = Flask(__name__)\n"
+    source += 'app.run(debug=True, host="127.0.0.1")\n'
+    [reason] = declined(source, bandit(source, "B201"))
+    assert "binds to this machine only" in reason

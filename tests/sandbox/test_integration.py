@@ -124,3 +124,14 @@ def test_harden_runs_the_tests_unless_told_not_to(tmp_path: Path) -> None:
         notes[flag] = " ".join(h["note"] for h in report["history"])
     assert "tests: 2 passed" in notes[""]
     assert "tests:" not in notes["--no-tests"]
+
+
+def test_tests_that_pytest_cannot_start_read_as_not_run() -> None:
+    # A configuration asking for an option no installed plugin knows: pytest exits 4, no test runs.
+    files = {**GOOD, "pytest.ini": "[pytest]\naddopts = --no-such-plugin-option\n"}
+    update = approval_check(round_state(1, files), runtime(offline=False, tests_python=HERE))
+    said = update["tests_status"]
+    assert said.startswith("tests not run: pytest ran no test (exit code 4: usage error")
+    assert "passed" not in said
+    ran = approval_check(round_state(1, GOOD), runtime(offline=False, tests_python=HERE))
+    assert ran["tests_status"].startswith("tests: 2 passed")

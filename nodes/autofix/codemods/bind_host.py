@@ -49,7 +49,15 @@ class BindHost(Codemod):
                 continue
             parent = tree.parent(node)
             spans = [tree.span(tree.statement_of(node) or node)]
-            if isinstance(parent, cst.Arg) and _is_env_default(tree, parent):
+            if _opted_in(tree, node):
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="bind-host: only runs when the environment asks for it (e.g. a "
+                        "remote debugger in a container): the operator chose every interface",
+                    )
+                )
+            elif isinstance(parent, cst.Arg) and _is_env_default(tree, parent):
                 found.append(
                     Site(
                         spans=spans,
@@ -103,6 +111,14 @@ def _binds(tree: Tree, node: cst.CSTNode) -> bool:
         name = code(call.func).split(".")[-1] if isinstance(call, cst.Call) else ""
         return name in _SERVER_CALLS
     return False
+
+
+def _opted_in(tree: Tree, node: cst.CSTNode) -> bool:
+    """Whether the code runs only under an `if` reading the environment (an operator opt-in)."""
+    return any(
+        isinstance(a, cst.If) and re.search(r"\bos\.(environ|getenv)\b|\bgetenv\(", code(a.test))
+        for a in tree.ancestors(node)
+    )
 
 
 def _is_env_default(tree: Tree, arg: cst.Arg) -> bool:

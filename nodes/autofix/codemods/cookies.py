@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
@@ -32,6 +34,15 @@ class Cookies(Codemod):
             if not missing:
                 continue
             spans = [tree.span(tree.statement_of(call) or call)]
+            if _is_csrf_token(call):
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="cookies: a double-submit CSRF token cookie: the page's scripts "
+                        "must read it (no HttpOnly) and it grants nothing by itself",
+                    )
+                )
+                continue
             if has_star_kwargs(call):
                 found.append(
                     Site(
@@ -42,6 +53,15 @@ class Cookies(Codemod):
                 continue
             found.append(Site(spans=spans, plan=_plan(call, missing)))
         return found
+
+
+def _is_csrf_token(call: cst.Call) -> bool:
+    """Whether the cookie's name says it carries a CSRF token (csrf_token, XSRF-TOKEN)."""
+    named = keyword(call, "key") or (
+        call.args[0] if call.args and not call.args[0].keyword else None
+    )
+    name = string_value(named.value) if named is not None else None
+    return bool(name) and bool(re.search(r"[cx]srf", name, re.IGNORECASE))  # type: ignore[arg-type]
 
 
 def _already(call: cst.Call, name: str) -> bool:

@@ -3,10 +3,16 @@ redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
-from devsecbots.nodes.autofix.django_project import is_settings_module, module_assignments
+from devsecbots.nodes.autofix.django_project import (
+    is_settings_module,
+    module_assignments,
+    overriding_module,
+)
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_value
@@ -49,6 +55,7 @@ class DjangoSettings(Codemod):
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
         if not is_settings_module(tree, path):
             return []
+        self._path, self._files = path, project.files  # for _swap: split settings
         settings = module_assignments(tree)
         found: list[Site] = []
         if "DEBUG" in settings and is_true(settings["DEBUG"].value):
@@ -58,13 +65,36 @@ class DjangoSettings(Codemod):
             default = ",".join(_wildcard_hosts(hosts.value) or ["localhost", "127.0.0.1"])
             value = f'os.environ.get("DJANGO_ALLOWED_HOSTS", {literal(default)}).split(",")'
             found.append(self._swap(tree, hosts, value, "hosts", "ALLOWED_HOSTS"))
-        found.extend(self._secure_sites(tree, settings))
+        secure = self._secure_sites(tree, settings)
+        overridden = [
+            o for n in SECURE_SETTINGS if (o := overriding_module(path, n, project.files))
+        ]
+        if overridden:
+            secure = [
+                Site(
+                    spans=s.spans,
+                    kind="secure",
+                    reason=f"django-settings: {overridden[0]} builds on {path} and sets the "
+                    "HTTPS settings itself: these are the development defaults",
+                )
+                for s in secure
+            ]
+        found.extend(secure)
         middleware = settings.get("MIDDLEWARE")
         if middleware is not None and isinstance(middleware.value, cst.List):
             found.append(_middleware_site(tree, middleware))
         return found
 
     def _swap(self, tree: Tree, assign: cst.Assign, value: str, kind: str, name: str) -> Site:
+        other = overriding_module(self._path, name, self._files)
+        if other:
+            return Site(
+                spans=[tree.span(assign)],
+                kind=kind,
+                reason=f"django-settings: {other} builds on {self._path} and sets {name} "
+                "itself: this is the development default",
+            )
+
         def plan(edits: Edits) -> str:
             edits.swap(assign.value, lambda _: expr(value))
             return f"{name} now read from the environment with a safe default"
@@ -80,6 +110,17 @@ class DjangoSettings(Codemod):
         missing = [n for n in SECURE_SETTINGS if n not in settings]
         anchor = settings.get("INSTALLED_APPS")
         if not missing or anchor is None:
+            return found
+        from_env = [n for n in SECURE_SETTINGS if n in settings and _reads_env(settings[n].value)]
+        if from_env:  # e.g. self-hosted apps served on plain http in a home network
+            found.append(
+                Site(
+                    spans=[tree.span(anchor)],
+                    kind="secure",
+                    reason=f"django-settings: {from_env[0]} comes from the environment: HTTPS "
+                    "is the operator's choice here, not a default to force",
+                )
+            )
             return found
         last = tree.module.body[-1]
 
@@ -103,6 +144,11 @@ class DjangoSettings(Codemod):
             Site(spans=[tree.span(anchor)], plan=plan, kind="secure", imports=[("os", None)])
         )
         return found
+
+
+def _reads_env(value: cst.BaseExpression) -> bool:
+    """Whether a setting's value is read from the environment (os.environ, getenv, env(...))."""
+    return bool(re.search(r"\bos\.environ\b|\bgetenv\(|\benv\.?\w*\(", code(value)))
 
 
 def _wildcard_hosts(value: cst.BaseExpression) -> list[str] | None:

@@ -8,6 +8,7 @@ from devsecbots.nodes.autofix.edits import Edits, expr
 from devsecbots.nodes.autofix.tree import Tree, is_true, keyword, string_value
 
 DEBUG_FROM_ENV = 'os.environ.get("FLASK_DEBUG") == "1"'
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class FlaskDebug(Codemod):
@@ -23,7 +24,17 @@ class FlaskDebug(Codemod):
             arg = keyword(call, "debug")
             is_run = isinstance(call.func, cst.Attribute) and call.func.attr.value == "run"
             if is_run and arg is not None and is_true(arg.value):
-                found.append(self._site(tree, arg.value, "run(debug=True)"))
+                host = keyword(call, "host")
+                if host is not None and string_value(host.value) in LOOPBACK:
+                    found.append(
+                        Site(
+                            spans=[tree.span(tree.statement_of(call) or call)],
+                            reason="flask-debug: a development server the code binds to this "
+                            "machine only (host loopback): the debugger is what it is for",
+                        )
+                    )
+                else:
+                    found.append(self._site(tree, arg.value, "run(debug=True)"))
             if (
                 isinstance(call.func, cst.Attribute)
                 and call.func.attr.value == "update"

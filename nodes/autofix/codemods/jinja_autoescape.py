@@ -5,7 +5,14 @@ from __future__ import annotations
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
-from devsecbots.nodes.autofix.tree import Tree, code, has_star_kwargs, is_false, keyword
+from devsecbots.nodes.autofix.tree import (
+    Tree,
+    code,
+    has_star_kwargs,
+    is_false,
+    keyword,
+    string_value,
+)
 
 ENVIRONMENTS = {"jinja2.Environment", "jinja2.environment.Environment"}
 
@@ -38,6 +45,16 @@ class JinjaAutoescape(Codemod):
                     Site(spans=spans, reason="jinja-autoescape: options come from **kwargs")
                 )
                 continue
+            plain = _plain_text_templates(tree, call)
+            if plain:
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason=f"jinja-autoescape: renders only {', '.join(plain)}, not HTML or "
+                        "XML: nothing to escape",
+                    )
+                )
+                continue
             module_style = isinstance(call.func, cst.Attribute)
             prefix = f"{code(call.func.value)}." if module_style else ""  # type: ignore[attr-defined]
             found.append(
@@ -48,6 +65,47 @@ class JinjaAutoescape(Codemod):
                 )
             )
         return found
+
+
+def _plain_text_templates(tree: Tree, call: cst.Call) -> list[str]:
+    """The templates an environment bound to a name loads, when all are named and none is markup
+    (`config.cfg.template`); [] when any is HTML/XML, unnamed, or the use is not visible here."""
+    assign = tree.parent(call)
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return []
+    target = assign.targets[0].target
+    if not isinstance(target, cst.Name):
+        return []
+    scope = tree.function_of(call) or tree.module
+    names = []
+    for use in tree.within(scope, cst.Call):
+        func = use.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == target.value
+        ):
+            continue
+        if func.attr.value not in _LOADERS or not use.args:
+            return []  # from_string, a list of names, ...: content not known here
+        name = string_value(use.args[0].value)
+        if name is None or _is_markup(name):
+            return []
+        names.append(name)
+    return names
+
+
+_LOADERS = {"get_template", "select_template", "get_or_select_template"}
+_TEMPLATE_SUFFIXES = (".template", ".tmpl", ".j2", ".jinja", ".jinja2", ".tpl")
+_MARKUP = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+def _is_markup(name: str) -> bool:
+    """Whether a template's name says it renders HTML/XML (`page.html.j2`), or says nothing."""
+    lowered = name.lower()
+    for suffix in _TEMPLATE_SUFFIXES:
+        lowered = lowered.removesuffix(suffix)
+    return "." not in lowered.rsplit("/", 1)[-1] or lowered.endswith(_MARKUP)
 
 
 def _is_safe(value: cst.BaseExpression) -> bool:

@@ -8,14 +8,17 @@ from typing import TypeGuard
 
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
-from devsecbots.nodes.autofix.django_project import is_settings_module
+from devsecbots.nodes.autofix.django_project import is_settings_module, overriding_module
 from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.secret_sites import not_deployed
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, string_value
 
 # Signing keys (sessions, CSRF, JWT) may be random when unset; third-party credentials may not.
+# A bare `secret` is not one: as a dict key or keyword it names data ("secret": "url" in a form
+# schema, an emoji's name, a mock's expected argument), not the key an app signs with.
 _SIGNING_KEY = re.compile(
-    r"^(?:[a-z0-9]+_)*secret_key$|^(?:app_|jwt_|session_|flask_|signing_|cookie_)?secret$",
+    r"^(?:[a-z0-9]+_)*secret_key$|^(?:app|jwt|session|flask|signing|cookie)_secret$",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(
@@ -64,16 +67,25 @@ class SecretKey(Codemod):
                     and (block := tree.parent(assign)) is not None
                     and tree.parent(block) is tree.module
                 ):
-                    found.append(_django_site(tree, assign.value))
+                    other = overriding_module(path, "SECRET_KEY", project.files)
+                    found.append(
+                        _django_site(tree, assign.value, path)
+                        if not other
+                        else Site(
+                            spans=[tree.span(assign)],
+                            reason=f"secret-key: {other} builds on {path} and sets SECRET_KEY "
+                            "itself: this is the development key",
+                        )
+                    )
                 else:
-                    found.extend(self._value_site(tree, assign.value, name))
+                    found.extend(self._value_site(tree, assign.value, name, path))
         for arg in tree.find(cst.Arg):
             if arg.keyword is not None and _is_signing_key(arg.keyword.value):
-                found.extend(self._value_site(tree, arg.value, arg.keyword.value))
+                found.extend(self._value_site(tree, arg.value, arg.keyword.value, path))
         for element in tree.find(cst.DictElement):
             key = string_value(element.key)
             if _is_signing_key(key):
-                found.extend(self._value_site(tree, element.value, key))
+                found.extend(self._value_site(tree, element.value, key, path))
         return found
 
     def not_found(self, finding) -> str:
@@ -84,8 +96,13 @@ class SecretKey(Codemod):
             else NOT_A_SECRET_KEY
         )
 
-    def _value_site(self, tree: Tree, value: cst.BaseExpression, name: str) -> list[Site]:
+    def _value_site(
+        self, tree: Tree, value: cst.BaseExpression, name: str, path: str
+    ) -> list[Site]:
         spans = [tree.span(tree.statement_of(value) or value)]
+        why = not_deployed(tree, value, path)
+        if why:
+            return [Site(spans=spans, reason=f"secret-key: {why}")]
         env = name.upper()
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
             quote = '"'
@@ -156,8 +173,13 @@ def _swap(value: cst.BaseExpression, replacement: str, name: str):
 DJANGO_SECRET = 'os.environ["DJANGO_SECRET_KEY"]'
 
 
-def _django_site(tree: Tree, value: cst.BaseExpression) -> Site:
+def _django_site(tree: Tree, value: cst.BaseExpression, path: str) -> Site:
     """Django: one stable key from the environment; workers must share it, so no random default."""
+    why = not_deployed(tree, value, path)
+    if why:
+        return Site(
+            spans=[tree.span(tree.statement_of(value) or value)], reason=f"secret-key: {why}"
+        )
 
     def plan(edits: Edits) -> str:
         edits.swap(value, lambda _: expr(DJANGO_SECRET))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.security_use import security_use, waived_on_line
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, is_false, keyword, string_value
 
@@ -28,6 +29,11 @@ class WeakHash(Codemod):
                 continue  # declared not for security: not a finding
             spans = [tree.span(tree.statement_of(call) or call)]
             weak = next((w for w in WEAK if f"hashlib.{w}" in names), None)
+            if weak is not None or "hashlib.new" in names:
+                why = _not_for_security(tree, call, spans[0])
+                if why:
+                    found.append(Site(spans=spans, reason=f"weak-hash: {why}"))
+                    continue
             if weak is not None:
                 named = isinstance(call.func, cst.Name)
                 found.append(
@@ -48,6 +54,20 @@ class WeakHash(Codemod):
                 ):
                     found.append(Site(spans=spans, plan=_new(name_arg, algorithm)))
         return found
+
+
+def _not_for_security(tree: Tree, call: cst.Call, span: tuple[int, int]) -> str:
+    """Why this digest is left as it is ('' when it is visibly used for security)."""
+    lines = tree.lines[span[0] - 1 : span[1]]
+    if any(waived_on_line(line, "S324", "S303", "B324", "B303") for line in lines):
+        return "the code says this hash is not for security (# noqa: S324 / # nosec)"
+    if security_use(tree, call):
+        return ""
+    return (
+        "nothing around it says the digest protects anything (a password, token, signature): "
+        "a content fingerprint (cache key, file id, avatar hash) keeps its algorithm; "
+        "change it by hand if it does"
+    )
 
 
 def _rename(call: cst.Call, weak: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr
+from devsecbots.nodes.autofix.security_use import security_use
 from devsecbots.nodes.autofix.tree import Tree
 
 # random.X(...) -> secrets equivalent; everything else -> secrets.SystemRandom().X(...)
@@ -54,6 +55,16 @@ class WeakRandom(Codemod):
                         spans=spans,
                         reason="weak-random: the module seeds random on purpose "
                         "(reproducible numbers, not secrets)",
+                    )
+                )
+                continue
+            if not security_use(tree, call):
+                found.append(
+                    Site(
+                        spans=spans,
+                        reason="weak-random: nothing around it says the number protects anything "
+                        "(a token, password, key, session id): sampling, jitter and fake data "
+                        "keep the random module",
                     )
                 )
                 continue

@@ -1,0 +1,51 @@
+"""Split Django settings: base.py's values are development defaults when production.py sets them."""
+
+from __future__ import annotations
+
+from devsecbots.nodes.autofix import apply_fixes
+
+from tests.autofix.helpers import finding_at
+
+BASE = 'SECRET_KEY = "dev-key"\nINSTALLED_APPS = ["django.contrib.auth"]\nDEBUG = True\n'
+PRODUCTION = (
+    "import os\nfrom .base import *\n\n"
+    'if "DJANGO_SECRET_KEY" in os.environ:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
+    "SECURE_SSL_REDIRECT = True\nDEBUG = False\n"
+)
+RULES = {
+    "devsecbots.django.debug-enabled": "DEBUG",
+    "devsecbots.django.hardcoded-secret-key": "SECRET_KEY",
+    "devsecbots.django.https-not-enforced": "INSTALLED_APPS",
+}
+
+
+def _run(files: dict[str, str]):
+    path = "site/settings/base.py"
+    findings = [finding_at(BASE, rule, needle, path=path) for rule, needle in RULES.items()]
+    return apply_fixes(files, findings), findings, path
+
+
+def test_base_settings_alone_are_fixed():
+    outcome, findings, path = _run({"site/settings/base.py": BASE})
+    assert sorted(f["rule_id"] for f in outcome.fixed) == sorted(RULES)
+    assert 'os.environ["DJANGO_SECRET_KEY"]' in outcome.files[path]
+    assert "SECURE_SSL_REDIRECT" in outcome.files[path]
+
+
+def test_base_settings_that_production_overrides_are_left_alone():
+    files = {"site/settings/base.py": BASE, "site/settings/production.py": PRODUCTION}
+    outcome, findings, path = _run(files)
+    assert outcome.changed == []
+    reasons = [outcome.reason(f) for f in findings]
+    assert "production.py builds on site/settings/base.py and sets DEBUG" in reasons[0]
+    assert "production.py builds on site/settings/base.py and sets SECRET_KEY" in reasons[1]
+    assert "sets the HTTPS settings itself" in reasons[2]
+
+
+def test_https_left_to_the_operator_is_not_forced():
+    base = BASE + 'SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"\n'
+    path = "site/settings/base.py"
+    finding = finding_at(base, "devsecbots.django.https-not-enforced", "INSTALLED_APPS", path=path)
+    outcome = apply_fixes({path: "import os\n" + base}, [finding])
+    assert outcome.changed == []
+    assert "SESSION_COOKIE_SECURE comes from the environment" in outcome.reason(finding)
