@@ -31,6 +31,7 @@ from devsecbots.graphs.context import Context
 from devsecbots.graphs.devsec import ExtraNode, build_graph, recursion_limit
 from devsecbots.graphs.state import DevSecState, InputState
 from devsecbots.nodes.errors import DevSecError
+from devsecbots.nodes.llm import load_client
 from devsecbots.progress import ProgressPrinter
 from devsecbots.store import encode_metadata
 from devsecbots.text import escape
@@ -66,6 +67,8 @@ def run_graph(
     When the graph pauses for human review, `decide(payload)` gives the person's answer and the
     run goes on; without an answer the run stays paused (exit 3, resumable).
     """
+    if not ctx.is_offline():
+        load_client()  # imported lazily by the nodes; not part of the run's wall time
     if not ctx.started_at:  # the wall-time limit counts from here (a resume starts afresh)
         ctx = dataclasses.replace(ctx, started_at=time.time())
     graph = build_graph(checkpointer, extra_nodes=extra_nodes)

@@ -37,6 +37,13 @@ _LOCAL_PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, vLLM) accept any
 _PYDANTIC_URL = re.compile(r"\s*For further information visit \S+")
 
 
+def load_client() -> None:
+    """Import the model client now rather than at the first call: a run measuring its wall time
+    starts the clock after this, so seconds of importing on a busy machine are not the run's."""
+    import devsecbots.nodes.http_limits  # noqa: F401
+    import langchain_openai  # noqa: F401
+
+
 def chat_model(ctx: Context, role: Role) -> ChatOpenAI:
     """The ChatOpenAI client for DevBot ('dev') or SecBot ('sec'); the key comes from the env."""
     from devsecbots.nodes.http_limits import limited_client
