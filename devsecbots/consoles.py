@@ -1,13 +1,12 @@
 """The consoles commands print on: wrapped to the terminal, never wrapped in a CI log.
 
-Rich wraps at 80 columns when its stream is not a terminal; in a CI log that cuts table cells
-(paths, rule ids) and wraps long lines for no one. Off a terminal the width is effectively
-unlimited unless COLUMNS says otherwise.
+Rich wraps at 80 columns (or $COLUMNS, which shells and CI runners often export) when its stream
+is not a terminal; in a CI log that cuts table cells (paths, rule ids) and wraps long lines for no
+one. Off a terminal the width is effectively unlimited.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 from rich.console import Console
@@ -16,11 +15,10 @@ UNWRAPPED = 10_000  # columns: wider than any line we print
 
 
 def output_width(stderr: bool = False) -> int | None:
-    """None (the terminal's width) on a terminal or when COLUMNS is set, else UNWRAPPED."""
+    """None (the terminal's width) on a terminal, else UNWRAPPED."""
     stream = sys.stderr if stderr else sys.stdout
-    if os.environ.get("COLUMNS") or (hasattr(stream, "isatty") and stream.isatty()):
-        return None
-    return UNWRAPPED
+    isatty = getattr(stream, "isatty", None)
+    return None if isatty is not None and isatty() else UNWRAPPED
 
 
 def output_console() -> Console:

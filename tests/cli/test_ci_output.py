@@ -22,7 +22,7 @@ def test_review_text_is_not_wrapped_when_stdout_is_a_pipe(tmp_path: Path) -> Non
     target = tmp_path / DEEP / "checksum_of_uploaded_statement.py"
     target.parent.mkdir(parents=True)
     target.write_text(APP)
-    env = {k: v for k, v in cli_env().items() if k != "COLUMNS"}
+    env = cli_env(COLUMNS="80")  # often exported by shells and CI runners: not a terminal width
     done = subprocess.run(
         cli("review", str(tmp_path), "--offline", "--analyzers", "bandit"),
         env=env,
