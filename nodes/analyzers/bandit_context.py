@@ -101,7 +101,7 @@ def _fixed_scheme(arg: ast.AST, tree: ast.AST) -> bool:
 def _module_constants(tree: ast.AST, name: str) -> list[ast.AST]:
     """Values assigned to `name` at module level, when it is assigned only there and once."""
     body = getattr(tree, "body", [])
-    values = [
+    values: list[ast.AST] = [
         node.value
         for node in body
         if isinstance(node, ast.Assign)
@@ -132,10 +132,10 @@ def _tmp_path_use(tree: ast.AST, line: int) -> str:
     if not literals:
         return ""
     for literal in literals:
-        node: ast.AST = literal
-        while node in parents and isinstance(parents[node], ast.JoinedStr | ast.BinOp):
-            node = parents[node]
-        parent = parents.get(node)
+        used: ast.AST = literal
+        while used in parents and isinstance(parents[used], ast.JoinedStr | ast.BinOp):
+            used = parents[used]
+        parent = parents.get(used)
         if isinstance(parent, ast.Call) and _name(parent.func) in ("Path", "PurePath"):
             method = parents.get(parent)  # Path("/tmp/x").write_text(...)
             if isinstance(method, ast.Attribute) and _CREATES_FILE.match(method.attr):

@@ -97,10 +97,10 @@ def _local_constants(function: ast.AST) -> dict[str, Number]:
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
-            and _number(node.value) is not None
+            and (value := _number(node.value)) is not None
             and bound[node.targets[0].id] == 1
         ):
-            constants[node.targets[0].id] = _number(node.value)  # type: ignore[assignment]
+            constants[node.targets[0].id] = value
     return constants
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TypeGuard
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 SECURITY_WORDS = frozenset(
@@ -170,7 +171,7 @@ def _hashes_file_content(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> boo
     that reads the chunks (while chunk := fp.read(n))."""
     if any(_reads(arg) for arg in call.args):
         return True
-    function = call
+    function: ast.AST = call
     while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         function = parents[function]
     loops = [n for n in ast.walk(function) if isinstance(n, ast.While | ast.For)]
@@ -215,7 +216,7 @@ def random_origin(tree: ast.AST, line: int) -> int:
     used = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.lineno == line]
     if not used:
         return 0
-    function = used[0]
+    function: ast.AST = used[0]
     while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         function = parents[function]
     assigns = sorted(
@@ -235,7 +236,7 @@ def random_origin(tree: ast.AST, line: int) -> int:
     return 0
 
 
-def _is_random_call(node: ast.AST) -> bool:
+def _is_random_call(node: ast.AST) -> TypeGuard[ast.Call]:
     """random.X(...) on the module named random."""
     return (
         isinstance(node, ast.Call)

@@ -70,7 +70,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         tree = trees.get(finding["file"])
         why = _why_low(finding, tree, helpers) if finding in relevant and tree else ""
         if why:
-            finding = Finding(  # type: ignore[typeddict-item]
+            finding = Finding(
                 **{
                     **finding,
                     "confidence": "low",
@@ -121,7 +121,8 @@ def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[as
         return []
     if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
         return []
-    values, other = [], False
+    values: list[ast.AST] = []
+    other = False
     for node in ast.walk(function):
         if isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets):

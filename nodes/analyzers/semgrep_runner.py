@@ -117,7 +117,7 @@ def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
     if not origin:
         return finding
     lines = files[finding["file"]].splitlines()
-    return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})  # type: ignore[typeddict-item]
+    return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})
 
 
 def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
@@ -132,7 +132,7 @@ def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
     if not why:
         return finding
     note = f"{finding['recommendation']} Low confidence: {why}."
-    return Finding(**{**finding, "confidence": "low", "recommendation": note})  # type: ignore[typeddict-item]
+    return Finding(**{**finding, "confidence": "low", "recommendation": note})
 
 
 def _configured_timeout() -> float:
