@@ -31,3 +31,15 @@ def test_request_target_is_checked_and_configured_target_is_not():
     assert outcome.fixed == [back]
     assert outcome.files["views.py"].count("url_has_allowed_host_and_scheme(target") == 1
     assert "built on a configured URL" in outcome.reason(subscribe)
+
+
+def test_target_already_checked_is_left_alone():
+    source = SOURCE.replace(
+        "    return redirect(target)\n\n\ndef subscribe",
+        "    if target and allowed(target):\n        return redirect(target)\n    return None\n\n\n"
+        "def subscribe",
+    )
+    finding = finding_at(source, RULE, "return redirect(target)", path="views.py")
+    outcome = apply_fixes({"views.py": source}, [finding])
+    assert outcome.changed == []
+    assert "already checked by allowed(...)" in outcome.reason(finding)

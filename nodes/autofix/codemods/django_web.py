@@ -80,6 +80,20 @@ def _escaped(call: cst.Call, spans: list[tuple[int, int]], whole: bool) -> Site:
     return Site(spans=spans, plan=plan, kind="xss", imports=imports, unused=["mark_safe"])
 
 
+def _guarded_by(tree: Tree, call: cst.Call, target: cst.BaseExpression) -> str:
+    """The predicate an enclosing `if` calls on the target (`if url and is_safe(url):`), or ''."""
+    if not isinstance(target, cst.Name):
+        return ""
+    for node in tree.ancestors(call):
+        if not isinstance(node, cst.If):
+            continue
+        for check in tree.within(node.test, cst.Call):
+            names = [a.value for a in check.args]
+            if any(isinstance(n, cst.Name) and n.value == target.value for n in names):
+                return code(check.func)
+    return ""
+
+
 def _configured(tree: Tree, function: cst.FunctionDef | None, name: cst.Name) -> bool:
     """Whether the function assigns `name` from settings.X or a literal http(s) URL, + more."""
     if function is None:
@@ -99,6 +113,13 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
     request = params[0].name.value if params else None
     if string_value(target) is not None:
         return Site(spans=spans, kind="redirect", reason="django-web: the target is a constant")
+    guard = _guarded_by(tree, call, target)
+    if guard:
+        return Site(
+            spans=spans,
+            kind="redirect",
+            reason=f"django-web: the target is already checked by {guard}(...) before the redirect",
+        )
     if (
         function is not None
         and isinstance(target, cst.Name)
