@@ -44,9 +44,9 @@ def words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def security_use(tree: Tree, node: cst.CSTNode) -> str:
-    """The security word found around `node` (its code, the name it is assigned to, the
-    function it is in), or '' when nothing says the value protects anything."""
+def security_use(tree: Tree, node: cst.CSTNode, *, function_name: bool = True) -> str:
+    """The security word found around `node` (its code, the name it is assigned to and, with
+    `function_name`, the function it is in), or '' when nothing says the value protects anything."""
     texts = [code(node)]
     statement = tree.statement_of(node)
     if isinstance(statement, cst.SimpleStatementLine):
@@ -55,7 +55,7 @@ def security_use(tree: Tree, node: cst.CSTNode) -> str:
                 texts += [code(t.target) for t in small.targets]
             elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
                 texts.append(code(small.target))
-    function = tree.function_of(node)
+    function = tree.function_of(node) if function_name else None
     if function is not None:
         texts.append(function.name.value)
     found = set().union(*(words(t) for t in texts)) & SECURITY_WORDS

@@ -51,18 +51,18 @@ def test_weak_hashes_become_sha256_unless_not_for_security():
 from hashlib import md5
 
 
-def token_digests(data):
-    etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
-    return etag, md5(data).hexdigest(), hashlib.sha1(data).digest(), hashlib.new('sha1', data)
+def digests(token):
+    etag = hashlib.md5(token, usedforsecurity=False).hexdigest()
+    return etag, md5(token).hexdigest(), hashlib.sha1(token).digest(), hashlib.new('sha1', token)
 """
     after = (
         """import hashlib
 
 
-def token_digests(data):
-    etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
-    return etag, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).digest(), """
-        """hashlib.new('sha256', data)
+def digests(token):
+    etag = hashlib.md5(token, usedforsecurity=False).hexdigest()
+    return etag, hashlib.sha256(token).hexdigest(), hashlib.sha256(token).digest(), """
+        """hashlib.new('sha256', token)
 """
     )
     findings = bandit(before, "B324")

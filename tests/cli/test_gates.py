@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import ROOT, cli, cli_env
 
 EXAMPLE = ROOT / "examples" / "flask_upload"
-VULNERABLE = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+VULNERABLE = "import hashlib\n\n\ndef sign(token):\n    return hashlib.md5(token).digest()\n"
 THREAD = re.compile(r"devsecbots resume ([0-9a-f-]{36})")
 
 

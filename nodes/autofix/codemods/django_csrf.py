@@ -24,6 +24,18 @@ TOKEN_API = (
 )
 
 
+# CSRF forges requests that ride on the browser's session; a view that never looks at the
+# session or the logged-in user (a ping endpoint, a provider's webhook, a signed link) gains
+# nothing from the check, and its non-browser clients send no token.
+_SESSION_AUTHORITY = re.compile(
+    r"\brequest\.(user|session)\b|\blogin_required\b|\bpermission_required\b|\blogin\("
+)
+NO_SESSION = (
+    "django-csrf: the view never uses the session or the logged-in user (a ping, a webhook, a "
+    "signed link): CSRF cannot ride on it, and its clients send no CSRF token"
+)
+
+
 class DjangoCsrfExempt(Codemod):
     name = "django-csrf"
     rule_ids = frozenset({"devsecbots.django.csrf-exempt"})
@@ -40,6 +52,8 @@ class DjangoCsrfExempt(Codemod):
                 spans = [tree.span(decorator), tree.span(function)]
                 if _TOKEN_AUTH.search(code(function)):
                     found.append(Site(spans=spans, reason=TOKEN_API))
+                elif not _SESSION_AUTHORITY.search(code(function)):
+                    found.append(Site(spans=spans, reason=NO_SESSION))
                 else:
                     found.append(
                         Site(spans=spans, plan=_remove(function, decorator), unused=["csrf_exempt"])

@@ -4,6 +4,8 @@ devsecbots.django.open-redirect)."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
@@ -78,6 +80,32 @@ def _escaped(call: cst.Call, spans: list[tuple[int, int]], whole: bool) -> Site:
     return Site(spans=spans, plan=plan, kind="xss", imports=imports, unused=["mark_safe"])
 
 
+def _guarded_by(tree: Tree, call: cst.Call, target: cst.BaseExpression) -> str:
+    """The predicate an enclosing `if` calls on the target (`if url and is_safe(url):`), or ''."""
+    if not isinstance(target, cst.Name):
+        return ""
+    for node in tree.ancestors(call):
+        if not isinstance(node, cst.If):
+            continue
+        for check in tree.within(node.test, cst.Call):
+            names = [a.value for a in check.args]
+            if any(isinstance(n, cst.Name) and n.value == target.value for n in names):
+                return code(check.func)
+    return ""
+
+
+def _configured(tree: Tree, function: cst.FunctionDef | None, name: cst.Name) -> bool:
+    """Whether the function assigns `name` from settings.X or a literal http(s) URL, + more."""
+    if function is None:
+        return False
+    for assign in tree.within(function, cst.Assign):
+        targets = [t.target for t in assign.targets]
+        if any(isinstance(t, cst.Name) and t.value == name.value for t in targets):
+            if re.match(r"^\(?\s*(settings\.|[\"']https?://)", code(assign.value)):
+                return True
+    return False
+
+
 def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
     target = call.args[0].value
     function = tree.function_of(call)
@@ -85,6 +113,24 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
     request = params[0].name.value if params else None
     if string_value(target) is not None:
         return Site(spans=spans, kind="redirect", reason="django-web: the target is a constant")
+    guard = _guarded_by(tree, call, target)
+    if guard:
+        return Site(
+            spans=spans,
+            kind="redirect",
+            reason=f"django-web: the target is already checked by {guard}(...) before the redirect",
+        )
+    if (
+        function is not None
+        and isinstance(target, cst.Name)
+        and _configured(tree, function, target)
+    ):
+        return Site(
+            spans=spans,
+            kind="redirect",
+            reason="django-web: the target is built on a configured URL (settings.…, a literal "
+            "https:// address): an intended redirect to another site",
+        )
     if request is None or not _pure(target):
         return Site(
             spans=spans,

@@ -61,7 +61,8 @@ def _not_for_security(tree: Tree, call: cst.Call, span: tuple[int, int]) -> str:
     lines = tree.lines[span[0] - 1 : span[1]]
     if any(waived_on_line(line, "S324", "S303", "B324", "B303") for line in lines):
         return "the code says this hash is not for security (# noqa: S324 / # nosec)"
-    if security_use(tree, call):
+    # Not the function's name: `authorize_login_password(email)` hashes an email for a bucket name.
+    if security_use(tree, call, function_name=False):
         return ""
     return (
         "nothing around it says the digest protects anything (a password, token, signature): "
