@@ -86,9 +86,11 @@ def test_ids_the_autofix_engine_matches_on_exist():
         "devsecbots.python.hardcoded-secret-key",
     }
     from devsecbots.nodes.analyzers.flask_checklist import RULES as PROJECT_RULES
+    from devsecbots.nodes.analyzers.templates import RULES as TEMPLATE_RULES
     from devsecbots.nodes.autofix.registry import CODEMODS
 
-    known = set(rule_ids()) | set(PROJECT_RULES)  # Semgrep rules and the project-level checks
+    # Semgrep rules, the project-level checks and the template check
+    known = set(rule_ids()) | set(PROJECT_RULES) | set(TEMPLATE_RULES)
     claimed = {r for c in CODEMODS for r in c.rule_ids if r.startswith("devsecbots.")}
     assert wanted <= known
     assert claimed <= known, claimed - known

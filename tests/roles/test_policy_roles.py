@@ -8,7 +8,8 @@ from devsecbots.graphs.context import Context
 from devsecbots.nodes.policy import is_blocking
 from devsecbots.nodes.review import review_files
 
-UNSAFE = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+# yaml.load without a safe loader: Bandit B506, medium, high confidence (blocks in app code)
+UNSAFE = "import yaml\n\n\ndef load(text):\n    return yaml.load(text)\n"
 CONFIG = """\
 import os
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from devsecbots.cli import app
 from devsecbots.report import render_markdown
 
-UNSAFE = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+# yaml.load without a safe loader: Bandit B506, medium, high confidence (blocks in app code)
+UNSAFE = "import yaml\n\n\ndef load(text):\n    return yaml.load(text)\n"
 
 
 def _review(tmp_path, *extra: str):
@@ -37,8 +38,8 @@ def test_text_says_why_a_finding_does_not_block(tmp_path):
     lines = out.read_text().splitlines()
     test = [line for line in lines if "tests/test_tasks.py" in line]
     application = [line for line in lines if "app/tasks.py" in line]
-    assert test and all("(not blocking: test code (under tests/))" in line for line in test)
-    assert application and not any("not blocking" in line for line in application)
+    assert test and all("[blocks: no (test code (under tests/))]" in line for line in test)
+    assert application and all("[blocks: yes]" in line for line in application)
 
 
 def test_markdown_shows_the_exemption():

@@ -25,7 +25,12 @@ from devsecbots.cli import app
 
 pytestmark = pytest.mark.slow
 
-APP = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+# A weak hash in a security use (a password digest): the offline DevBot fixes it, so the hostile
+# tests' "the app changed" check fails after the fix and the round is rolled back.
+APP = (
+    "import hashlib\n\n\ndef password_digest(password):\n"
+    "    return hashlib.md5(password).hexdigest()\n"
+)
 PROC_NEEDLE = "devsecbots-redteam-proc-"
 
 LOOT = '''
