@@ -12,36 +12,10 @@ confidence: an unexplained MD5 still blocks.
 from __future__ import annotations
 
 import ast
-import re
 from typing import TypeGuard
 
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-SECURITY_WORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pwd",
-        "passphrase",
-        "secret",
-        "token",
-        "signature",
-        "sign",
-        "signed",
-        "hmac",
-        "mac",
-        "auth",
-        "credential",
-        "credentials",
-        "nonce",
-        "salt",
-        "otp",
-        "csrf",
-        "apikey",
-        "verify",
-        "verification",
-        "integrity",
-    }
-)
+from devsecbots.nodes.security_words import KEYING_WORDS, SECURITY_WORDS, words
+
 FINGERPRINT_WORDS = frozenset(
     {
         "cache",
@@ -72,14 +46,12 @@ FINGERPRINT_WORDS = frozenset(
         "asset",
         "static",
         "filesystem",
+        "unique",
+        "ratelimit",
+        "throttle",
     }
 )
 HASH_CALLS = frozenset({"md5", "sha1", "new", "MD5", "SHA1", "SHA"})
-
-
-def words(name: str) -> set[str]:
-    """The lower-case words of an identifier: `cacheKey`, `cache_key` -> {'cache', 'key'}."""
-    return {w.lower() for w in _WORDS.findall(name)}
 
 
 def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
@@ -99,12 +71,19 @@ def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
     )
     if call is None:
         return ""
-    names = _names_around(call, parents)
-    said = set().union(*(words(n) for n in names)) if names else set()
-    if said & SECURITY_WORDS:
+    hashed = _words(_hashed_names(call)) - KEYING_WORDS
+    destination = _words(_names_around(call, parents) + _names_used_in(call, parents))
+    function = _words(_function_names(call, parents))
+    # The nearest evidence decides: what is hashed (a password is a password wherever it goes),
+    # then where the digest goes, then the function that makes it.
+    if hashed & SECURITY_WORDS:
         return ""
-    if said & FINGERPRINT_WORDS:
-        return f"the digest names or keys something ({', '.join(sorted(said & FINGERPRINT_WORDS))})"
+    for said in (destination | hashed, function):
+        if said & SECURITY_WORDS:
+            return ""
+        if said & FINGERPRINT_WORDS:
+            found = ", ".join(sorted(said & FINGERPRINT_WORDS))
+            return f"the digest names or keys something ({found})"
     if _hashes_file_content(call, parents):
         return "the digest fingerprints a file's content"
     return ""
@@ -138,7 +117,7 @@ def _target_names(target: ast.AST) -> list[str]:
 
 
 def _names_around(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
-    """The names the digest flows into, the enclosing function's name, and the hashed names."""
+    """The names the digest flows into in its statement (the function's, when it is returned)."""
     names: list[str] = []
     node: ast.AST = call
     while node in parents:
@@ -154,16 +133,86 @@ def _names_around(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
             key = parent.keys[index] if index is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 names.append(key.value)
-        elif isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.append(parent.name)
+        elif isinstance(parent, ast.Return):
+            names += _function_names(parent, parents)
             break
-        elif isinstance(parent, ast.stmt) and not isinstance(parent, ast.Return | ast.Expr):
+        elif isinstance(parent, ast.stmt):
             break
         node = parent
+    return names
+
+
+def _function_names(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str]:
+    """The name of the function `node` is in ([] at module level)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return [node.name]
+    return []
+
+
+def _hashed_names(call: ast.Call) -> list[str]:
+    """The names in the hashed data."""
+    names: list[str] = []
     for arg in call.args:
         names += [n.id for n in ast.walk(arg) if isinstance(n, ast.Name)]
         names += [n.attr for n in ast.walk(arg) if isinstance(n, ast.Attribute)]
     return names
+
+
+def _names_used_in(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
+    """Where a digest stored in a local name goes next: the calls it is passed to (possibly inside
+    an f-string or concatenation), their keyword, and the names it is stored under, in the same
+    function after the assignment."""
+    statement: ast.AST = call
+    while statement in parents and not isinstance(statement, ast.stmt):
+        statement = parents[statement]
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return []
+    target = statement.targets[0]
+    function = parents.get(statement)
+    while function is not None and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents.get(function)
+    if not isinstance(target, ast.Name) or function is None:
+        return []
+    names: list[str] = []
+    for use in ast.walk(function):
+        if not (
+            isinstance(use, ast.Name)
+            and use.id == target.id
+            and isinstance(use.ctx, ast.Load)
+            and use.lineno > statement.lineno
+        ):
+            continue
+        node: ast.AST = use
+        while node in parents and isinstance(
+            parents[node], ast.JoinedStr | ast.FormattedValue | ast.BinOp
+        ):
+            node = parents[node]
+        parent = parents.get(node)
+        if isinstance(parent, ast.keyword) and parent.arg:
+            names.append(parent.arg)
+            parent = parents.get(parent)
+        if isinstance(parent, ast.Call):
+            names += _dotted(parent.func)
+        elif isinstance(parent, ast.Assign):
+            names += [n for t in parent.targets for n in _target_names(t)]
+    return names
+
+
+def _dotted(func: ast.AST) -> list[str]:
+    """The parts of a called name: TokenBucket.authorize -> ['TokenBucket', 'authorize']."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return parts[::-1]
+
+
+def _words(names: list[str]) -> set[str]:
+    return set().union(*(words(n) for n in names)) if names else set()
 
 
 def _hashes_file_content(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:

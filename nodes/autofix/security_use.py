@@ -12,36 +12,9 @@ import re
 
 import libcst as cst
 from devsecbots.nodes.autofix.tree import Tree, code
+from devsecbots.nodes.security_words import SECURITY_WORDS, words
 
-SECURITY_WORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pwd",
-        "passphrase",
-        "secret",
-        "token",
-        "signature",
-        "sign",
-        "hmac",
-        "credential",
-        "credentials",
-        "nonce",
-        "otp",
-        "pin",
-        "session",
-        "apikey",
-        "csrf",
-        "salt",
-    }
-)
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 _WAIVER = re.compile(r"#.*\b(noqa\b.*\b{codes}\b|nosec\b)", re.IGNORECASE)
-
-
-def words(text: str) -> set[str]:
-    """Identifier words, lower case: `resetToken_hash` -> {reset, token, hash}."""
-    return {w.lower() for w in _WORD.findall(text)}
 
 
 def security_use(tree: Tree, node: cst.CSTNode, *, function_name: bool = True) -> str:

@@ -64,6 +64,13 @@ def test_shell_and_eval_defer_to_the_taint_rules():
     assert confidence(source, "B307") == ["low"]
 
 
+RATE_LIMIT_KEY = """\
+def allow_login(email):
+    hashed = hashlib.sha1((email + settings.SECRET_KEY).encode()).hexdigest()
+    return {use}
+"""
+
+
 @pytest.mark.parametrize(
     ("source", "fingerprint"),
     [
@@ -74,6 +81,16 @@ def test_shell_and_eval_defer_to_the_taint_rules():
         ("def store(password):\n    return hashlib.md5(password).hexdigest()\n", False),
         ("def f(data):\n    return hashlib.sha1(data).hexdigest()\n", False),
         ("def cache_token(a):\n    return hashlib.md5(a).hexdigest()\n", False),
+        # A keyed digest: what it is for is where it goes, not the secret mixed in.
+        (RATE_LIMIT_KEY.format(use='TokenBucket.authorize(f"em-{hashed}", 10, 3600)'), True),
+        (RATE_LIMIT_KEY.format(use='cache.set(f"em-{hashed}", 1)'), True),
+        (RATE_LIMIT_KEY.format(use="hashed"), False),
+        (RATE_LIMIT_KEY.format(use='sign(f"em-{hashed}")'), False),
+        ("def f(m):\n    mac = hashlib.sha1((m + SECRET_KEY).encode()).hexdigest()\n", False),
+        ("def unique_key(self):\n    return hashlib.sha1(self.code.encode()).hexdigest()\n", True),
+        ("def api_key(self):\n    return hashlib.sha1(self.code.encode()).hexdigest()\n", False),
+        # The hashed data says password: the function's name cannot make it a fingerprint.
+        ("def cache_key(password):\n    return hashlib.md5(password).hexdigest()\n", False),
     ],
 )
 def test_a_weak_hash_is_a_fingerprint_only_when_the_code_says_so(source, fingerprint):

@@ -236,6 +236,18 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-328",
     ),
+    "weak-hash-keyed-name": (
+        """
+        def allow_login(email):
+            hashed = hashlib.sha1((email + SECRET_KEY).encode()).hexdigest()
+            return TokenBucket.authorize(f"em-{hashed}", 10, 3600)
+        """,
+        """
+        def sign(message):
+            return hashlib.sha1((message + SECRET_KEY).encode()).hexdigest()
+        """,
+        "CWE-328",
+    ),
     "xss-text-plain": (
         """
         @app.route("/debug")

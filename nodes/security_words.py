@@ -1,0 +1,59 @@
+"""The words that say what a value is for, shared by the analysers and the codemods.
+
+A weak hash or a weak random draw is a weakness only where its result protects something. Both
+SecBot (hash_purpose.py, which lowers a finding) and DevBot (autofix/security_use.py, which decides
+whether to edit a site) read that from the identifiers around the value, with one vocabulary so
+that what one calls a security use the other does too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Terms whose words would read as something else: a token bucket is a rate limiter, an API key a
+# credential (while a cache key is not).
+_TERMS = (
+    (re.compile(r"(?i)token_?bucket"), "Ratelimit"),
+    (re.compile(r"(?i)api_?key"), "Apikey"),
+)
+
+SECURITY_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "signature",
+        "sign",
+        "signed",
+        "hmac",
+        "mac",
+        "auth",
+        "credential",
+        "credentials",
+        "nonce",
+        "salt",
+        "otp",
+        "pin",
+        "session",
+        "csrf",
+        "apikey",
+        "verify",
+        "verification",
+        "integrity",
+    }
+)
+# In the data being hashed these say the hash is keyed (a salt or the app's secret mixed in), not
+# what the digest is for: a keyed digest can be a MAC or just a pseudonymous name, which the names
+# the digest flows into decide.
+KEYING_WORDS = frozenset({"secret", "salt"})
+
+
+def words(name: str) -> set[str]:
+    """The lower-case words of an identifier: `cacheKey`, `cache_key` -> {'cache', 'key'}."""
+    for term, word in _TERMS:
+        name = term.sub(word, name)
+    return {w.lower() for w in _WORDS.findall(name)}
