@@ -12,6 +12,10 @@ place in the report at low confidence (which does not block by default) and says
   code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
 - Markup (B704) of content that an escaping function produced is not unescaped HTML.
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
+- the debug server (B201) started with a loopback host: nobody else can reach it.
+- a listen address of every interface (B104) is how a server in a container or a listener for
+  outside mail is reached; the weakness is a development server there, which
+  devsecbots.flask.bind-all-interfaces (app.run) and .fastapi.bind-all-interfaces (uvicorn.run) report.
 - a hard-coded /tmp path (B108) that is a default or setting (assigned, a parameter default, a
   dict value) rather than handed straight to a call that creates or opens a file there.
 """
@@ -24,6 +28,7 @@ import re
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 
 LOW = "LOW"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DATA_FLOW_TESTS = {
     "B602": "command-injection",
     "B604": "command-injection",
@@ -58,6 +63,16 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         call = _call_at(tree, line, {"Markup"})
         if call is not None and call.args and _escaped(call.args[0]):
             return "the content comes from an escaping function"
+    if test_id == "B104":
+        return (
+            "listening on every interface is a deployment choice; a development server bound "
+            "there is reported by devsecbots.flask.bind-all-interfaces"
+        )
+    if test_id == "B201":
+        call = _call_at(tree, line, {"run"})
+        host = next((k.value for k in call.keywords if k.arg == "host"), None) if call else None
+        if isinstance(host, ast.Constant) and host.value in LOOPBACK:
+            return f"the debug server listens on this machine only (host={host.value!r})"
     if test_id == "B108":
         return _tmp_path_use(tree, line)
     if test_id in ("B303", "B324"):

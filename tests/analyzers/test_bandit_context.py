@@ -112,3 +112,26 @@ def test_random_origin_follows_assignments_back_to_the_call():
     tree = ast.parse(source)
     assert random_origin(tree, 5) == 3
     assert random_origin(tree, 6) == 0  # the call is on the line itself
+
+
+def test_a_listen_address_is_a_deployment_choice():
+    source = """\
+        import debugpy
+        debugpy.listen(("0.0.0.0", 5678))
+        parser.add_argument("--host", default="0.0.0.0")
+    """
+    assert confidence(source, "B104") == ["low", "low"]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ('app.run(debug=True, host="127.0.0.1", port=4000)', ["low"]),
+        ('app.run(debug=True, host="0.0.0.0")', ["medium"]),
+        ("app.run(debug=True)", ["medium"]),
+        ("app.run(debug=True, host=HOST)", ["medium"]),
+    ],
+)
+def test_the_debug_server_on_loopback_is_low(run, expected):
+    source = f"from flask import Flask\napp = Flask(__name__)\n{run}\n"
+    assert confidence(source, "B201") == expected

@@ -248,6 +248,28 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-328",
     ),
+    "listen-on-every-interface": (
+        """
+        def add_arguments(parser):
+            parser.add_argument("--host", help="address to listen on", default="0.0.0.0")
+        """,
+        """
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", port=5000)
+        """,
+        "CWE-1327",
+    ),
+    "debug-server-on-loopback": (
+        """
+        if __name__ == "__main__":
+            app.run(debug=True, threaded=True, host="127.0.0.1", port=4000)
+        """,
+        """
+        if __name__ == "__main__":
+            app.run(debug=True, threaded=True, port=4000)
+        """,
+        "CWE-489",
+    ),
     "xss-text-plain": (
         """
         @app.route("/debug")
