@@ -13,11 +13,8 @@ from devsecbots.nodes.policy import is_blocking
 REPORTED_DEFAULTS: dict[str, Any] = {"confidence": "medium", "role": "", "exempt": "", "waiver": ""}
 
 
-class ReportedFinding(Finding):
-    """A finding as reports show it."""
-
-    blocking: bool  # under the run's threshold and policy
-    fingerprint: str  # nodes/fingerprint.py
+# A finding as reports show it: `blocking` and `fingerprint` always set.
+ReportedFinding = Finding
 
 
 def reported(findings: list[Finding], threshold: str) -> list[ReportedFinding]:
@@ -26,7 +23,7 @@ def reported(findings: list[Finding], threshold: str) -> list[ReportedFinding]:
     for finding, print_ in zip(findings, fingerprints(findings), strict=True):
         full = Finding(**{**REPORTED_DEFAULTS, **finding})  # type: ignore[typeddict-item]
         blocking = is_blocking(full, threshold)
-        result.append(ReportedFinding(**full, blocking=blocking, fingerprint=print_))
+        result.append(Finding(**{**full, "blocking": blocking, "fingerprint": print_}))  # type: ignore[typeddict-item]
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from typing_extensions import TypedDict  # pydantic (Studio's JSON schemas) needs it on 3.11
@@ -111,6 +111,9 @@ class Finding(TypedDict):
     confidence: Confidence  # how sure the analyser is that this is a real weakness
     role: str  # what the file is: app | test | example | migration; "" until the review sets it
     exempt: str  # why this finding cannot block in this run (e.g. "test code"); "" when it can
+    # Set by the node that publishes the finding to the state (nodes/policy.py::stamped):
+    blocking: NotRequired[bool]  # under the run's threshold, policy, waiver and baseline
+    fingerprint: NotRequired[str]  # nodes/fingerprint.py: survives moved lines
 
 
 def make_finding(

@@ -9,7 +9,7 @@ from typing import Literal
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, Snapshot, make_finding
 from devsecbots.nodes.checks import fix_check_failures, newly_fixed, progress_measure
-from devsecbots.nodes.policy import finding_key, gate, is_blocking
+from devsecbots.nodes.policy import finding_key, gate, is_blocking, stamped
 from devsecbots.nodes.probe.report import headline
 from devsecbots.nodes.sandbox.check import TestsCheck, check_project_tests
 from langgraph.runtime import Runtime
@@ -56,7 +56,10 @@ def approval_check(state: DevSecState, runtime: Runtime[Context]) -> dict:
             title=f"Your previous change was rolled back because {'; '.join(broken)}",
             recommendation="Fix the open findings without introducing new problems.",
         )
-        findings = [*snapshot["findings"], feedback]
+        findings = [
+            *snapshot["findings"],
+            *stamped([feedback], threshold, earlier=snapshot["findings"]),
+        ]
         update.update(
             files=snapshot["files"],
             findings=Overwrite(findings),

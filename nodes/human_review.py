@@ -13,6 +13,7 @@ from typing import Literal
 
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState, Finding, RoundRecord, make_finding
+from devsecbots.nodes.policy import stamped
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
@@ -53,7 +54,7 @@ def human_review(state: DevSecState, runtime: Runtime[Context]) -> dict:
         status, reason = "stopped", f"stopped by a person in round {round_no}{said}"
     else:
         record["verdict"], record["note"] = "changes_requested", f"rejected by a person{said}"
-        update["findings"] = [_rejection(comment)]
+        update["findings"] = stamped([_rejection(comment)], ctx.blocking_severity, findings)
         status, reason = _after_rejection(ctx, round_no, said)
     return {**update, "history": [record], "status": status, "reason": reason}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from devsecbots.graphs.context import Context
 from devsecbots.graphs.state import CONFIDENCE_ORDER, SEVERITY_ORDER, Finding
+from devsecbots.nodes.fingerprint import fingerprints
 from devsecbots.nodes.roles import APP, line_role
 
 LLM_SOURCE = "llm"
@@ -29,6 +30,19 @@ def is_blocking(finding: Finding, threshold: str) -> bool:
     if finding["source"] == PROBE_SOURCE:  # the running app failed an attack: always blocks
         return True
     return at_or_above(finding["severity"], threshold)
+
+
+def stamped(
+    findings: list[Finding], threshold: str, earlier: list[Finding] | None = None
+) -> list[Finding]:
+    """Copies of `findings` with `blocking` under `threshold` and their `fingerprint` (repeats
+    numbered after those in `earlier`, the findings already in the state)."""
+    before = list(earlier or [])
+    prints = fingerprints([*before, *findings])[len(before) :]
+    return [
+        Finding(**{**f, "blocking": is_blocking(f, threshold), "fingerprint": p})  # type: ignore[typeddict-item]
+        for f, p in zip(findings, prints, strict=True)
+    ]
 
 
 def finding_key(finding: Finding) -> str:

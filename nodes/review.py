@@ -21,7 +21,7 @@ from devsecbots.nodes.baseline import apply_baseline
 from devsecbots.nodes.errors import WallTimeExceeded
 from devsecbots.nodes.fencing import defang, fence_files, findings_as_text
 from devsecbots.nodes.llm import ask_structured, time_limit_update
-from devsecbots.nodes.policy import apply_run_policy, gate
+from devsecbots.nodes.policy import apply_run_policy, gate, stamped
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
@@ -82,6 +82,7 @@ def review_files(
         findings = dedupe([*findings, *apply_run_policy(_from_reviewer(answer, files), files, ctx)])
     if baseline:
         findings = apply_baseline(findings, baseline)
+    findings = stamped(findings, ctx.blocking_severity)
     result = gate(findings, reviewer_status, ctx.blocking_severity)
     if not summary:
         summary = _analyzer_summary(findings, result.approved, ctx)

@@ -14,8 +14,8 @@ place in the report at low confidence (which does not block by default) and says
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
-  outside mail is reached; the weakness is a development server there, which
-  devsecbots.flask.bind-all-interfaces (app.run) and .fastapi.bind-all-interfaces (uvicorn.run) report.
+  outside mail is reached; the weakness is a development server there, which our rules
+  devsecbots.flask.bind-all-interfaces (app.run) and .fastapi.bind-all-interfaces report.
 - a hard-coded /tmp path (B108) that is a default or setting (assigned, a parameter default, a
   dict value) rather than handed straight to a call that creates or opens a file there.
 """

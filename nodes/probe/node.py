@@ -8,7 +8,7 @@ from pathlib import Path
 
 from devsecbots.graphs.context import Context, context_of
 from devsecbots.graphs.state import DevSecState
-from devsecbots.nodes.policy import gate
+from devsecbots.nodes.policy import gate, stamped
 from devsecbots.nodes.probe.catalogue import probe_finding
 from devsecbots.nodes.probe.environment import app_interpreter
 from devsecbots.nodes.probe.locate import locate_app
@@ -34,7 +34,8 @@ def probe(state: DevSecState, runtime: Runtime[Context]) -> dict:
             "probe_report": not_probed("static findings still block; probed once they are fixed")
         }
     report, failed_findings = run_probes(state.get("files") or {}, ctx)
-    return {"probe_report": report, "findings": failed_findings}
+    failed = stamped(failed_findings, ctx.blocking_severity, earlier=findings)
+    return {"probe_report": report, "findings": failed}
 
 
 def run_probes(files: dict[str, str], ctx: Context) -> tuple[ProbeReport, list]:

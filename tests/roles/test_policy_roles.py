@@ -96,3 +96,14 @@ def test_block_tests_makes_the_testing_config_block(findings_blocking_tests):
         f for f in _at(findings_blocking_tests, "app/config.py", 10) if "secret" in f["rule_id"]
     ]
     assert any(is_blocking(f, "medium") for f in testing)
+
+
+def test_the_state_carries_blocking_and_the_report_fingerprint(findings):
+    from devsecbots.reported import reported
+
+    assert all(f["blocking"] == is_blocking(f, "medium") for f in findings)
+    assert {f["blocking"] for f in findings} == {True, False}
+    assert [f["fingerprint"] for f in findings] == [
+        r["fingerprint"] for r in reported(findings, "medium")
+    ]
+    assert len({f["fingerprint"] for f in findings}) == len(findings)
