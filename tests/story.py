@@ -88,7 +88,7 @@ if __name__ == "__main__":
 
 PARTLY_FIXED_APP = (
     SECURE_HEAD
-    + """    app.run(host="127.0.0.1", debug=True)
+    + """    app.run(debug=True)
 """
 )
 
