@@ -178,6 +178,69 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-22",
     ),
+    "xss-abstract-helper-is-neutral": (
+        """
+        class FileStore:
+            def serve(self, name):
+                \"\"\"A response that downloads the stored file.\"\"\"
+                raise NotImplementedError
+
+        class DiskFileStore(FileStore):
+            def serve(self, name):
+                return send_file(os.path.join("/srv/files", os.path.basename(name)))
+
+        class CloudFileStore(FileStore):
+            def serve(self, name):
+                return redirect(signed_url(name))
+
+        @app.route("/files")
+        def files():
+            return current_store().serve(request.args["name"])
+        """,
+        """
+        class Banner:
+            def show(self, text):
+                raise NotImplementedError
+
+        class PlainBanner(Banner):
+            def show(self, text):
+                return render_template("banner.html", text=text)
+
+        class RawBanner(Banner):
+            def show(self, text):
+                return "<div>" + text + "</div>"
+
+        @app.route("/banner")
+        def banner():
+            return current_banner().show(request.args["text"])
+        """,
+        "CWE-79",
+    ),
+    "xss-helper-sends-from-directory": (
+        """
+        from flask import send_from_directory
+
+        def badge_image(name):
+            return send_from_directory("/srv/badges", name + ".png")
+
+        @app.route("/badge")
+        def badge():
+            return badge_image(request.args["name"])
+        """,
+        """
+        from flask import send_from_directory
+
+        def badge_or_caption(name):
+            if name.endswith(".png"):
+                return send_from_directory("/srv/badges", name)
+            return "<p>No badge: " + name + "</p>"
+
+        @app.route("/badge")
+        def badge():
+            return badge_or_caption(request.args["name"])
+        """,
+        "CWE-79",
+    ),
     "path-allow-list": (
         """
         @app.route("/plugin/<name>")
