@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -146,8 +147,11 @@ def analyze(
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
-    # Across files: a sink fed by a project helper that returns only safe values (see module).
-    report.findings = sorted(broken + reassess_helpers(dedupe(found), python), key=_order)
+    # Across files: a sink fed by a project helper that returns only safe values (see modules).
+    found = dedupe(found)
+    for reassess in (reassess_helpers, reassess_buffers):
+        found = reassess(found, python)
+    report.findings = sorted(broken + found, key=_order)
     return report
 
 

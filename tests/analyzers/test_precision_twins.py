@@ -241,6 +241,93 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "send-file-helper-buffer": (
+        """
+        def export_scores():
+            rows = io.StringIO()
+            rows.write("name,score\\n")
+            out = io.BytesIO(rows.getvalue().encode())
+            return out
+
+        def export_table(table):
+            return io.BytesIO(dump(table).encode())
+
+        EXPORTS = {"scores": export_scores, "scores-admin": lambda: export_scores()}
+
+        def export_named(name):
+            exporter = EXPORTS.get(name)
+            if exporter:
+                return exporter()
+            return export_table(name)
+
+        @app.route("/export")
+        def export_csv():
+            output = export_named(request.args["table"])
+            return send_file(output, as_attachment=True, download_name="export.csv")
+        """,
+        """
+        def export_rows():
+            return io.BytesIO(b"name,score\\n")
+
+        def export_path(name):
+            return os.path.join("/srv/exports", name + ".csv")
+
+        ROW_EXPORTS = {"rows": export_rows}
+
+        def export_any(name):
+            exporter = ROW_EXPORTS.get(name)
+            if exporter:
+                return exporter()
+            return export_path(name)
+
+        @app.route("/export")
+        def export_csv():
+            return send_file(export_any(request.args["table"]), as_attachment=True)
+        """,
+        "CWE-22",
+    ),
+    "send-file-helper-opens-a-file": (
+        """
+        def report_buffer(name):
+            return io.BytesIO(render_report(name).encode())
+
+        @app.route("/report")
+        def report():
+            return send_file(report_buffer(request.args["name"]), download_name="report.txt")
+        """,
+        """
+        def report_file(name):
+            return open(os.path.join("/srv/reports", name), "rb")
+
+        @app.route("/report")
+        def report():
+            return send_file(report_file(request.args["name"]), download_name="report.txt")
+        """,
+        "CWE-22",
+    ),
+    "send-file-helper-buffers-a-file": (
+        """
+        def chart_png(name):
+            image = io.BytesIO()
+            draw_chart(name, image)
+            image.seek(0)
+            return image
+
+        @app.route("/chart")
+        def chart():
+            return send_file(chart_png(request.args["name"]), mimetype="image/png")
+        """,
+        """
+        def cached_png(name):
+            with open(os.path.join("/srv/charts", name), "rb") as f:
+                return io.BytesIO(f.read())
+
+        @app.route("/chart")
+        def chart():
+            return send_file(cached_png(request.args["name"]), mimetype="image/png")
+        """,
+        "CWE-22",
+    ),
     "path-allow-list": (
         """
         @app.route("/plugin/<name>")
