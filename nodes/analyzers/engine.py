@@ -18,6 +18,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -149,7 +150,7 @@ def analyze(
             found = refine(found, python)
     # Across files: a sink fed by a project helper that returns only safe values (see modules).
     found = dedupe(found)
-    for reassess in (reassess_helpers, reassess_buffers):
+    for reassess in (reassess_helpers, reassess_properties, reassess_buffers):
         found = reassess(found, python)
     report.findings = sorted(broken + found, key=_order)
     return report

@@ -241,6 +241,75 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "xss-property-renders": (
+        """
+        class SolveCard:
+            def __init__(self, who):
+                self.who = who
+
+            @property
+            def page(self):
+                return render_template("card.html", who=self.who)
+
+        CARD_KINDS = {"solve": SolveCard}
+
+        def card_kind(kind):
+            return CARD_KINDS.get(kind)
+
+        @app.route("/card/<kind>")
+        def card(kind):
+            Card = card_kind(kind)
+            if Card is None:
+                abort(404)
+            shown = Card(request.args["who"])
+            return shown.page
+        """,
+        """
+        class NoteCard:
+            def __init__(self, text):
+                self.text = text
+
+            @property
+            def html(self):
+                return "<div>" + self.text + "</div>"
+
+        @app.route("/note")
+        def note():
+            return NoteCard(request.args["text"]).html
+        """,
+        "CWE-79",
+    ),
+    "xss-property-of-the-receivers-class": (
+        """
+        class BaseTile:
+            @property
+            def markup(self):
+                return render_template("tile.html", tile=self)
+
+        class ScoreTile(BaseTile):
+            def __init__(self, score):
+                self.score = score
+
+        @app.route("/tile")
+        def tile():
+            item = ScoreTile(request.args["score"])
+            body = item.markup
+            return body
+        """,
+        """
+        class StoredTile:
+            markup = ""  # a plain attribute (a model column) named as another class's property
+
+            def __init__(self, markup):
+                self.markup = markup
+
+        @app.route("/stored-tile")
+        def stored_tile():
+            item = StoredTile(request.args["markup"])
+            return item.markup
+        """,
+        "CWE-79",
+    ),
     "send-file-helper-buffer": (
         """
         def export_scores():
