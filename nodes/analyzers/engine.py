@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
@@ -150,7 +151,7 @@ def analyze(
             found = refine(found, python)
     # Across files: a sink fed by a project helper that returns only safe values (see modules).
     found = dedupe(found)
-    for reassess in (reassess_helpers, reassess_properties, reassess_buffers):
+    for reassess in (reassess_helpers, reassess_properties, reassess_buffers, reassess_bearer):
         found = reassess(found, python)
     report.findings = sorted(broken + found, key=_order)
     return report
