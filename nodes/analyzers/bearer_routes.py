@@ -16,7 +16,9 @@ every definition of it (least fixpoint over the project) is
 
 A route (`@router.get(...)`, `@app.post(...)`, ...) is bearer-only when one of its parameters,
 its decorator's `dependencies=[...]` or its router's (`APIRouter(dependencies=[...])` in the same
-module) depends on such a name. A FastAPI XSS finding in it is kept at low confidence.
+module) depends on such a name. A FastAPI XSS finding in it is kept at low confidence, unless
+the project copies a cookie into the Authorization header (a function that reads `.cookies` and
+names the header): then the browser's cookie is the credential after all.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if not any(f["rule_id"] in XSS_RULES for f in findings):
         return findings
     trees = parse_files(files)
-    bearer = bearer_names(trees.values())
+    bearer = set() if _bridges_cookie(trees.values()) else bearer_names(trees.values())
     out = []
     for finding in findings:
         tree = trees.get(finding["file"])
@@ -85,6 +87,28 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
                 )
         out.append(finding)
     return out
+
+
+def _bridges_cookie(trees: Iterable[ast.AST]) -> bool:
+    """Whether a project function reads a cookie and names the Authorization header."""
+    nodes = all_nodes(trees)
+    if not any(_names_authorization(n) for n in nodes):
+        return False
+    for function in nodes:
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            inside = list(ast.walk(function))
+            if any(_names_authorization(n) for n in inside) and any(
+                isinstance(n, ast.Attribute) and n.attr == "cookies" for n in inside
+            ):
+                return True
+    return False
+
+
+def _names_authorization(node: ast.AST) -> bool:
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return isinstance(value, str) and value.lower() == "authorization"
 
 
 def _requires(definition: ast.AST, bearer: set[str]) -> bool:

@@ -201,6 +201,33 @@ def test_the_route_a_browser_can_forge_blocks(blocking_xss, name):
     assert blocking[route_file(name, "unsafe")]
 
 
+def test_a_cookie_copied_into_the_authorization_header_blocks():
+    # A middleware that turns the browser's cookie into the bearer header: forgeable again.
+    middleware = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.middleware("http")
+async def cookie_to_header(request, call_next):
+    token = request.cookies.get("access_token")
+    if token:
+        request.scope["headers"].append((b"authorization", f"Bearer {token}".encode()))
+    return await call_next(request)
+"""
+    name = "decorator-dependency-chain"
+    files = {
+        "app/__init__.py": "",
+        "app/deps.py": DEPS,
+        "app/main.py": middleware,
+        route_file(name, "safe"): ROUTES + textwrap.dedent(TWINS[name][0]),
+    }
+    ctx = Context()
+    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    assert any(f["cwe"] == "CWE-79" and is_blocking(f, ctx.blocking_severity) for f in findings)
+
+
 def test_a_subclassed_scheme_is_not_trusted():
     # A project's own scheme class may read a cookie in __call__: only FastAPI's own count.
     tree = parse_tree(
