@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
+from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -17,6 +19,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -146,8 +149,11 @@ def analyze(
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
-    # Across files: a sink fed by a project helper that returns only safe values (see module).
-    report.findings = sorted(broken + reassess_helpers(dedupe(found), python), key=_order)
+    # Across files: a sink fed by a project helper that returns only safe values (see modules).
+    found = dedupe(found)
+    for reassess in (reassess_helpers, reassess_properties, reassess_buffers, reassess_bearer):
+        found = reassess(found, python)
+    report.findings = sorted(broken + found, key=_order)
     return report
 
 

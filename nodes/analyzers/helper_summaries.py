@@ -7,7 +7,8 @@ of helper decide the matter by what they return, whoever calls them:
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
   (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for();
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
-  status), non-HTML responses (redirect, jsonify, abort) or dicts/lists (sent as JSON).
+  status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
+  JSON). A definition that never returns (abstract: it only raises) is neutral.
 
 A sink value that is a local name counts when every assignment of it is such a call.
 
@@ -22,12 +23,23 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.summary_defs import is_abstract
 
 SAFE_URL_CHECK = re.compile(
     r"(?i)^_*((is|check|validate|ensure)_)?(safe|allowed|local|internal|relative|same_?(site|origin|host))"
     r"(_\w+)?_?(url|uri|redirect|next|target|path|host)s?$|^url_has_allowed_host_and_scheme$"
 )
-RENDERED = frozenset({"render_template", "render", "jsonify", "redirect", "abort", "send_file"})
+RENDERED = frozenset(
+    {
+        "render_template",
+        "render",
+        "jsonify",
+        "redirect",
+        "abort",
+        "send_file",
+        "send_from_directory",
+    }
+)
 SAFE_URL_VALUES = frozenset({"url_for"})
 REDIRECT_RULES = frozenset({"devsecbots.flask.open-redirect", "devsecbots.fastapi.open-redirect"})
 XSS_RULES = frozenset({"devsecbots.flask.xss"})
@@ -48,6 +60,8 @@ def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 returns = [r for r in _own_returns(node) if r.value is not None]
+                if not returns and is_abstract(node):
+                    continue  # never returns a value (a base class's abstract method): neutral
                 for kind, test in (
                     ("safe-url", _returns_safe_url),
                     ("rendered", _returns_rendered),
@@ -95,7 +109,10 @@ def _why_low(finding: Finding, tree: ast.AST, helpers: dict[str, set[str]]) -> s
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
             value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
             if _from_helpers(value, helpers["rendered"], parents):
-                return "the body comes from a helper that returns rendered templates or JSON data"
+                return (
+                    "the body comes from a helper that returns rendered templates, "
+                    "non-HTML responses or JSON data"
+                )
     return ""
 
 

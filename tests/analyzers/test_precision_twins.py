@@ -178,6 +178,225 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-22",
     ),
+    "xss-abstract-helper-is-neutral": (
+        """
+        class FileStore:
+            def serve(self, name):
+                \"\"\"A response that downloads the stored file.\"\"\"
+                raise NotImplementedError
+
+        class DiskFileStore(FileStore):
+            def serve(self, name):
+                return send_file(os.path.join("/srv/files", os.path.basename(name)))
+
+        class CloudFileStore(FileStore):
+            def serve(self, name):
+                return redirect(signed_url(name))
+
+        @app.route("/files")
+        def files():
+            return current_store().serve(request.args["name"])
+        """,
+        """
+        class Banner:
+            def show(self, text):
+                raise NotImplementedError
+
+        class PlainBanner(Banner):
+            def show(self, text):
+                return render_template("banner.html", text=text)
+
+        class RawBanner(Banner):
+            def show(self, text):
+                return "<div>" + text + "</div>"
+
+        @app.route("/banner")
+        def banner():
+            return current_banner().show(request.args["text"])
+        """,
+        "CWE-79",
+    ),
+    "xss-helper-sends-from-directory": (
+        """
+        from flask import send_from_directory
+
+        def badge_image(name):
+            return send_from_directory("/srv/badges", name + ".png")
+
+        @app.route("/badge")
+        def badge():
+            return badge_image(request.args["name"])
+        """,
+        """
+        from flask import send_from_directory
+
+        def badge_or_caption(name):
+            if name.endswith(".png"):
+                return send_from_directory("/srv/badges", name)
+            return "<p>No badge: " + name + "</p>"
+
+        @app.route("/badge")
+        def badge():
+            return badge_or_caption(request.args["name"])
+        """,
+        "CWE-79",
+    ),
+    "xss-property-renders": (
+        """
+        class SolveCard:
+            def __init__(self, who):
+                self.who = who
+
+            @property
+            def page(self):
+                return render_template("card.html", who=self.who)
+
+        CARD_KINDS = {"solve": SolveCard}
+
+        def card_kind(kind):
+            return CARD_KINDS.get(kind)
+
+        @app.route("/card/<kind>")
+        def card(kind):
+            Card = card_kind(kind)
+            if Card is None:
+                abort(404)
+            shown = Card(request.args["who"])
+            return shown.page
+        """,
+        """
+        class NoteCard:
+            def __init__(self, text):
+                self.text = text
+
+            @property
+            def html(self):
+                return "<div>" + self.text + "</div>"
+
+        @app.route("/note")
+        def note():
+            return NoteCard(request.args["text"]).html
+        """,
+        "CWE-79",
+    ),
+    "xss-property-of-the-receivers-class": (
+        """
+        class BaseTile:
+            @property
+            def markup(self):
+                return render_template("tile.html", tile=self)
+
+        class ScoreTile(BaseTile):
+            def __init__(self, score):
+                self.score = score
+
+        @app.route("/tile")
+        def tile():
+            item = ScoreTile(request.args["score"])
+            body = item.markup
+            return body
+        """,
+        """
+        class StoredTile:
+            markup = ""  # a plain attribute (a model column) named as another class's property
+
+            def __init__(self, markup):
+                self.markup = markup
+
+        @app.route("/stored-tile")
+        def stored_tile():
+            item = StoredTile(request.args["markup"])
+            return item.markup
+        """,
+        "CWE-79",
+    ),
+    "send-file-helper-buffer": (
+        """
+        def export_scores():
+            rows = io.StringIO()
+            rows.write("name,score\\n")
+            out = io.BytesIO(rows.getvalue().encode())
+            return out
+
+        def export_table(table):
+            return io.BytesIO(dump(table).encode())
+
+        EXPORTS = {"scores": export_scores, "scores-admin": lambda: export_scores()}
+
+        def export_named(name):
+            exporter = EXPORTS.get(name)
+            if exporter:
+                return exporter()
+            return export_table(name)
+
+        @app.route("/export")
+        def export_csv():
+            output = export_named(request.args["table"])
+            return send_file(output, as_attachment=True, download_name="export.csv")
+        """,
+        """
+        def export_rows():
+            return io.BytesIO(b"name,score\\n")
+
+        def export_path(name):
+            return os.path.join("/srv/exports", name + ".csv")
+
+        ROW_EXPORTS = {"rows": export_rows}
+
+        def export_any(name):
+            exporter = ROW_EXPORTS.get(name)
+            if exporter:
+                return exporter()
+            return export_path(name)
+
+        @app.route("/export")
+        def export_csv():
+            return send_file(export_any(request.args["table"]), as_attachment=True)
+        """,
+        "CWE-22",
+    ),
+    "send-file-helper-opens-a-file": (
+        """
+        def report_buffer(name):
+            return io.BytesIO(render_report(name).encode())
+
+        @app.route("/report")
+        def report():
+            return send_file(report_buffer(request.args["name"]), download_name="report.txt")
+        """,
+        """
+        def report_file(name):
+            return open(os.path.join("/srv/reports", name), "rb")
+
+        @app.route("/report")
+        def report():
+            return send_file(report_file(request.args["name"]), download_name="report.txt")
+        """,
+        "CWE-22",
+    ),
+    "send-file-helper-buffers-a-file": (
+        """
+        def chart_png(name):
+            image = io.BytesIO()
+            draw_chart(name, image)
+            image.seek(0)
+            return image
+
+        @app.route("/chart")
+        def chart():
+            return send_file(chart_png(request.args["name"]), mimetype="image/png")
+        """,
+        """
+        def cached_png(name):
+            with open(os.path.join("/srv/charts", name), "rb") as f:
+                return io.BytesIO(f.read())
+
+        @app.route("/chart")
+        def chart():
+            return send_file(cached_png(request.args["name"]), mimetype="image/png")
+        """,
+        "CWE-22",
+    ),
     "path-allow-list": (
         """
         @app.route("/plugin/<name>")

@@ -1,0 +1,40 @@
+"""A project's trees and all their nodes, read once for the cross-file passes of one analysis.
+
+Several passes (helper, property, buffer and route summaries) each read every module; parsing
+and walking ~100k lines is most of their cost. The last project's trees and node list are kept
+(one entry: a long-lived process keeps no more than one project); trees are never changed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from devsecbots.nodes.analyzers.newer_syntax import parse_tree
+
+_trees: tuple[tuple[tuple[str, str], ...], dict[str, ast.Module]] | None = None
+_nodes: tuple[tuple[ast.AST, ...], list[ast.AST]] | None = None
+
+
+def parse_files(files: dict[str, str]) -> dict[str, ast.Module]:
+    """Path -> tree of the project's Python files that parse (newer syntax included)."""
+    global _trees
+    key = tuple(sorted((path, source) for path, source in files.items() if path.endswith(".py")))
+    last = _trees
+    if last is not None and last[0] == key:
+        return last[1]
+    trees = {path: tree for path, source in key if (tree := parse_tree(source)) is not None}
+    _trees = (key, trees)
+    return trees
+
+
+def all_nodes(trees: Iterable[ast.AST]) -> list[ast.AST]:
+    """Every node of the trees, in one walk."""
+    global _nodes
+    key = tuple(trees)
+    last = _nodes
+    if last is not None and last[0] == key:
+        return last[1]
+    nodes = [node for tree in key for node in ast.walk(tree)]
+    _nodes = (key, nodes)
+    return nodes

@@ -1,0 +1,91 @@
+"""XSS findings whose response is a project property that renders: `return share.content`.
+
+Reading a property calls its getter, so `obj.attr` is a helper call when `obj` is an instance of
+project classes (see receiver_classes.py) whose `attr` is a `@property` (or cached_property)
+returning only rendered templates / non-HTML responses, as a rendering helper must
+(helper_summaries.py). Every class the object may be must agree; an attribute that is also
+bound any other way in a class body (a model column, a plain method) does not count.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.helper_summaries import (
+    XSS_RULES,
+    _assigned_values,
+    _returns_rendered,
+    called_name,
+)
+from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
+
+PROPERTIES = frozenset({"property", "cached_property"})
+WHY = "the body is a project property whose getter returns only rendered templates or JSON data"
+
+
+def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
+    """The findings, an XSS one whose returned value is such a property at low confidence."""
+    if not any(f["rule_id"] in XSS_RULES for f in findings):
+        return findings
+    trees = parse_files(files)
+    project = ProjectClasses(trees.values())
+    out = []
+    for finding in findings:
+        tree = trees.get(finding["file"])
+        if finding["rule_id"] in XSS_RULES and tree is not None:
+            if _returns_property(tree, finding["line"], project):
+                finding = Finding(
+                    **{
+                        **finding,
+                        "confidence": "low",
+                        "recommendation": f"{finding['recommendation']} Low confidence: {WHY}.",
+                    }
+                )
+        out.append(finding)
+    return out
+
+
+def _returns_property(tree: ast.AST, line: int, project: ProjectClasses) -> bool:
+    """Whether the return statement on `line` returns a rendering property's value."""
+    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
+            value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
+            if _rendered(value, parents, project):
+                return True
+    return False
+
+
+def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses) -> bool:
+    """An attribute read of a rendering property, or a local name only ever assigned one."""
+    if isinstance(value, ast.Name):
+        values = _assigned_values(value, parents)
+        return bool(values) and all(
+            isinstance(v, ast.Attribute) and _rendered(v, parents, project) for v in values
+        )
+    if not isinstance(value, ast.Attribute):
+        return False
+    classes = project.instance_of(value.value, parents)
+    bound = project.attribute(classes, value.attr) if classes else None
+    if not bound:
+        return False
+    getters = [
+        Definition(stmt)
+        for stmt in bound
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+        and _decorators(stmt) & PROPERTIES
+    ]
+    accessors = [stmt for stmt in bound if _decorators(stmt) & {"setter", "deleter"}]
+    if len(getters) + len(accessors) != len(bound):
+        return False  # also a column, a method or a plain attribute
+    return bool(getters) and value_returns(getters, _returns_rendered)
+
+
+def _decorators(stmt: ast.AST) -> set[str]:
+    """The decorators' names (`property`, `functools.cached_property`, `x.setter` -> 'setter')."""
+    if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+        return set()
+    return {called_name(d.func if isinstance(d, ast.Call) else d) for d in stmt.decorator_list}

@@ -1,0 +1,135 @@
+"""Which project classes an object is an instance of, read from how it was made, across files.
+
+`s.content` is a property's value only if `s` is an instance of a class whose `content` is
+that property: the name alone does not say (a model's `content` column is no property). An
+object's classes are known when every way it was made names project classes:
+
+- `Share()`, where `Share` is a project class, a local bound only to such class values, a
+  lookup in a module-level table of classes (`SHARES.get(kind)`), or a call to a project
+  function that returns only such class values;
+- a local name every assignment of which is such an instance.
+
+An attribute's definitions are then looked up in each class's body, then in its project base
+classes (unknown, and so not safe, when a class or base is not the project's).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+
+from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called_name
+from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
+from devsecbots.nodes.analyzers.project_trees import all_nodes
+from devsecbots.nodes.analyzers.summary_defs import Definitions, Parents, definitions
+
+DEPTH = 4  # helper calls followed when a class value comes from a function's returns
+
+
+class ProjectClasses:
+    """The project's classes, functions and lookup tables, for resolving receivers."""
+
+    def __init__(self, trees: Iterable[ast.AST]) -> None:
+        trees = list(trees)
+        self.tables = lookup_tables(trees)
+        self.functions: Definitions = definitions(trees)
+        self.classes: dict[str, list[ast.ClassDef]] = {}
+        for node in all_nodes(trees):
+            if isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, []).append(node)
+
+    def instance_of(self, value: ast.AST, parents: Parents) -> list[ast.ClassDef] | None:
+        """The classes `value` is an instance of (None when any way it was made is unknown)."""
+        if isinstance(value, ast.Name):
+            values = _assigned_values(value, parents)
+            found = [self.instance_of(v, parents) for v in values if not isinstance(v, ast.Name)]
+            if not values or len(found) < len(values) or any(f is None for f in found):
+                return None
+            return [c for f in found for c in f or []]
+        if isinstance(value, ast.Call):
+            return self.class_values(value.func, parents, DEPTH)
+        return None
+
+    def class_values(
+        self, value: ast.AST, parents: Parents, depth: int
+    ) -> list[ast.ClassDef] | None:
+        """The classes an expression may evaluate to (None when it may be anything else)."""
+        if depth <= 0:
+            return None
+        table = looked_up(value, self.tables)
+        if table is not None:
+            return self._all([(v, parents) for v in table], depth - 1)
+        if isinstance(value, ast.Name):
+            if _is_local(value, parents):
+                values = _assigned_values(value, parents)
+                return self._all([(v, parents) for v in values], depth - 1) if values else None
+            return self.classes.get(value.id)
+        if isinstance(value, ast.Call):
+            defs = self.functions.get(called_name(value.func), [])
+            returns = [(r.value, d.parents) for d in defs for r in d.own_returns]
+            return self._all(returns, depth - 1) if returns else None
+        return None
+
+    def attribute(self, classes: list[ast.ClassDef], name: str) -> list[ast.stmt] | None:
+        """Every statement of the classes' bodies (or project bases') that binds `name`."""
+        found: list[ast.stmt] = []
+        for cls in classes:
+            bound = self._bound_in(cls, name, DEPTH)
+            if bound is None:
+                return None
+            found.extend(bound)
+        return found
+
+    def _bound_in(self, cls: ast.ClassDef, name: str, depth: int) -> list[ast.stmt] | None:
+        own = [stmt for stmt in cls.body if name in _binds(stmt)]
+        if own:
+            return own
+        if depth <= 0:
+            return None
+        found: list[ast.stmt] = []
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id == "object":
+                continue
+            located = self.classes.get(base.id, []) if isinstance(base, ast.Name) else []
+            if not located:
+                return None  # a base that is not the project's: unknown
+            for base_cls in located:
+                bound = self._bound_in(base_cls, name, depth - 1)
+                if bound is None:
+                    return None
+                found.extend(bound)
+        return found or None
+
+    def _all(
+        self, values: Sequence[tuple[ast.AST | None, Parents]], depth: int
+    ) -> list[ast.ClassDef] | None:
+        found = [self.class_values(v, p, depth) if v else None for v, p in values]
+        if any(f is None for f in found):
+            return None
+        return [c for f in found for c in f or []]
+
+
+def _binds(stmt: ast.stmt) -> set[str]:
+    """The names a class-body statement binds."""
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {stmt.name}
+    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+
+
+def _is_local(name: ast.Name, parents: Parents) -> bool:
+    """Whether `name` is bound in its enclosing function (a parameter or a store)."""
+    function: ast.AST = name
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    return any(
+        (isinstance(n, ast.arg) and n.arg == name.id)
+        or (isinstance(n, ast.Name) and n.id == name.id and isinstance(n.ctx, ast.Store))
+        for n in ast.walk(function)
+    )
