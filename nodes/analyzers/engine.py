@@ -17,6 +17,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -146,8 +147,10 @@ def analyze(
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
-    # Across files: a sink fed by a project helper that returns only safe values (see module).
-    report.findings = sorted(broken + reassess_helpers(dedupe(found), python), key=_order)
+    # Across files: a sink fed by a project helper that returns only safe values (see module),
+    # a redirect guarded by a project's safe-URL check or whose host is fixed (redirect_guards).
+    reassessed = reassess_redirects(reassess_helpers(dedupe(found), python), python)
+    report.findings = sorted(broken + reassessed, key=_order)
     return report
 
 
