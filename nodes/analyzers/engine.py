@@ -20,6 +20,7 @@ from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
+from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.registry import (
     check_names,
     default_analyzers,
@@ -149,9 +150,16 @@ def analyze(
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
-    # Across files: a sink fed by a project helper that returns only safe values (see modules).
+    # Across files: a sink fed by a project helper that returns only safe values, a redirect
+    # guarded by a project's safe-URL check or whose host is fixed (see the modules).
     found = dedupe(found)
-    for reassess in (reassess_helpers, reassess_properties, reassess_buffers, reassess_bearer):
+    for reassess in (
+        reassess_helpers,
+        reassess_properties,
+        reassess_buffers,
+        reassess_bearer,
+        reassess_redirects,
+    ):
         found = reassess(found, python)
     report.findings = sorted(broken + found, key=_order)
     return report

@@ -5,7 +5,8 @@ project helper sees the helper's result as tainted, whatever the helper does wit
 of helper decide the matter by what they return, whoever calls them:
 
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
-  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for();
+  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for()
+  (directly, or a local name every assignment of which is one);
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
   JSON). A definition that never returns (abstract: it only raises) is neutral.
@@ -41,7 +42,16 @@ RENDERED = frozenset(
     }
 )
 SAFE_URL_VALUES = frozenset({"url_for"})
-REDIRECT_RULES = frozenset({"devsecbots.flask.open-redirect", "devsecbots.fastapi.open-redirect"})
+REDIRECT_RULES = frozenset(
+    {
+        "devsecbots.flask.open-redirect",
+        "devsecbots.django.open-redirect",
+        "devsecbots.fastapi.open-redirect",
+    }
+)
+REDIRECT_CALLS = frozenset(
+    {"redirect", "RedirectResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect"}
+)
 XSS_RULES = frozenset({"devsecbots.flask.xss"})
 
 
@@ -101,7 +111,7 @@ def _why_low(finding: Finding, tree: ast.AST, helpers: dict[str, set[str]]) -> s
     parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
     if finding["rule_id"] in REDIRECT_RULES:
         safe = helpers["safe-url"] | SAFE_URL_VALUES
-        for call in _calls_at(tree, line, {"redirect", "RedirectResponse"}):
+        for call in _calls_at(tree, line, set(REDIRECT_CALLS)):
             if call.args and _from_helpers(call.args[0], safe, parents):
                 return "the target comes from a helper that returns only checked, on-site URLs"
         return ""
@@ -177,14 +187,16 @@ def _own_returns(function: ast.AST) -> list[ast.Return]:
 
 
 def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
-    """A constant, None, a url_for(), or a name checked by a safe-URL check in an enclosing if."""
+    """A constant, None, a url_for(), a local name only ever assigned one of those, or a name
+    checked by a safe-URL check in an enclosing if."""
     value = ret.value
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES:
+    if _fixed_url(value):
         return True
     if not isinstance(value, ast.Name):
         return False
+    values = _assigned_values(value, parents)
+    if values and all(_fixed_url(v) for v in values):
+        return True
     node: ast.AST = ret
     while node in parents:
         parent = parents[node]
@@ -194,6 +206,13 @@ def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
             return False
         node = parent
     return False
+
+
+def _fixed_url(value: ast.AST | None) -> bool:
+    """A constant (or None) or a url_for() call."""
+    if isinstance(value, ast.Constant):
+        return True
+    return isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES
 
 
 def _checks(test: ast.AST, name: str) -> bool:

@@ -1,0 +1,85 @@
+"""Open-redirect findings that the code proves harmless, kept at low confidence with the reason.
+
+Two readings, across the project's files, of what the taint rules (flask / django / fastapi
+open-redirect) cannot see:
+
+- the redirect runs only inside `if ... and CHECK(target)` where CHECK is a project function that
+  behaves as a safe-URL check whatever its name (url_checks.py);
+- the target's host is fixed before any request data reaches it: the current request's own path,
+  a configured URL followed by `?` and a query, a literal `https://host/` start
+  (redirect_targets.py).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
+from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
+from devsecbots.nodes.analyzers.url_checks import Param, guarded, safe_url_checks
+
+
+def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
+    """The findings, open redirects to a checked or fixed-host target at low confidence."""
+    if not any(f["rule_id"] in REDIRECT_RULES and f["confidence"] != "low" for f in findings):
+        return findings
+    trees = {path: _parse(source) for path, source in files.items() if path.endswith(".py")}
+    checks = safe_url_checks(t for t in trees.values() if t is not None)
+    routed = routed_paths(files)
+    out = []
+    for finding in findings:
+        tree = trees.get(finding["file"])
+        why = ""
+        if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
+            why = _why_low(finding, tree, checks, routed)
+        if why:
+            recommendation = f"{finding['recommendation']} Low confidence: {why}."
+            finding = Finding(**{**finding, "confidence": "low", "recommendation": recommendation})
+        out.append(finding)
+    return out
+
+
+def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: bool) -> str:
+    """Why the redirect at the finding's line cannot go off-site ('' when it may)."""
+    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    framework = finding["rule_id"].split(".")[1]
+    reasons = []
+    for call in _redirects_at(tree, finding["line"]):
+        target = (
+            call.args[0]
+            if call.args
+            else next((k.value for k in call.keywords if k.arg == "url"), None)
+        )
+        if target is None:
+            return ""
+        if isinstance(target, ast.Name) and guarded(call, target.id, parents, checks):
+            reasons.append(
+                "the redirect runs only after a project function that rejects URLs with a host "
+                "or scheme (or defers to url_has_allowed_host_and_scheme) accepted the target"
+            )
+            continue
+        why = fixed_host(target, parents, framework, routed)
+        if not why:
+            return ""
+        reasons.append(why)
+    return reasons[0] if reasons else ""
+
+
+def _redirects_at(tree: ast.AST, line: int) -> list[ast.Call]:
+    """The redirect calls spanning the line, outermost first."""
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and n.lineno <= line <= (n.end_lineno or n.lineno)
+        and called_name(n.func) in REDIRECT_CALLS
+    ]
+    return sorted(calls, key=lambda c: (c.lineno, c.col_offset))
+
+
+def _parse(source: str) -> ast.AST | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None

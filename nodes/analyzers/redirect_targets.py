@@ -1,0 +1,394 @@
+"""Whether a redirect target's host is fixed before any request data reaches it.
+
+The target is read as a concatenation (`+`, f-strings, `"%s" %`, `"{}".format`, through local and
+closure variables and module constants) of parts of four kinds:
+
+- text written in the code;
+- the current request's own path (Flask `request.path` / `full_path`, Django `request.path` /
+  `path_info` / `get_full_path()`, Starlette `request.url.path`): a path on this host that
+  begins with "/" and one other character (see below);
+- a value the application or its deployer chose: settings and config values, environment
+  variables, `request.script_root` (SCRIPT_NAME), `url_for()` / `reverse()`;
+- anything else, request data included.
+
+Request data cannot send the visitor elsewhere once the literal start pins the host
+(`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
+value is followed by a literal `/segment`, `?` or `#` (the host is then the chosen value's or the
+literal's, never the visitor's). `"https://a.com" + x` does not pin it (x = "@evil.com"), nor
+does `"/" + x` (x = "/evil.com") or a setting followed by "/" (the setting may be empty).
+
+The request's own path. Werkzeug strips every leading "/" and adds one back, so Flask's
+`request.path` never starts with "//", wherever it is read (views, before_request hooks, error
+handlers). Django and Starlette keep a `//evil.example` path as sent; it reaches a view only
+through a route that can match a leading "/" (a root `<path:...>` / `{...:path}` catch-all or a
+regex route), and middleware sees it before routing. So for those frameworks the path counts as
+the site's own only outside middleware and in projects without such routes (`routed=True`).
+The path is the visitor's choice, so a chosen value before it (`APPLICATION_ROOT +
+request.full_path`) must be known not to be "/" ("/" + "/evil.example" is off-site): tested
+`!= "/"` (or `not ....endswith("/")`) around the use, `.rstrip("/")`-ed, or Flask's
+`request.script_root` (Werkzeug strips its trailing "/").
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from devsecbots.nodes.analyzers.helper_summaries import called_name
+
+# ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
+# | ("any", "")
+Token = tuple[str, str]
+ANY: Token = ("any", "")
+PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
+SEGMENT = re.compile(r"^/[^/\\\s]")
+OWN_URLS = frozenset({"url_for", "reverse", "reverse_lazy"})
+CONFIG_NAMES = frozenset({"settings", "config", "environ"})
+ENV_CALLS = frozenset({"getenv"})
+CATCH_ALL_ROUTE = re.compile(
+    r"""\bpath\(\s*r?["']<path:"""  # Django path("<path:rest>", ...)
+    r"""|\b(re_path|url)\(\s*r?["']\^?[(.\[\\]"""  # Django regex route starting with a group/class
+    r"""|["']/?\{\w+:path\}"""  # Starlette "/{rest:path}"
+)
+MIDDLEWARE_HOOKS = frozenset(
+    {"process_request", "process_view", "process_response", "process_exception", "dispatch"}
+)
+MAX_ALTERNATIVES = 16
+MAX_DEPTH = 6
+
+
+def fixed_host(
+    target: ast.AST, parents: dict[ast.AST, ast.AST], framework: str, routed: bool
+) -> str:
+    """Why the target cannot leave this site ('' when request data may choose its host)."""
+    own_path = framework == "flask" or (routed and not _in_middleware(target, parents))
+    reading = _Reading(parents, framework, own_path)
+    verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
+    if "" in verdicts or not verdicts:
+        return ""
+    if verdicts == {"own"}:
+        return (
+            "the target is the current request's own path on this site, with values the "
+            "application or its deployer chose, not a host the visitor picks"
+        )
+    return (
+        "the target's scheme and host are fixed by its first part (a path, a configured URL "
+        "followed by '?', or a literal ending in '/' or '?'); request data only follows it"
+    )
+
+
+def routed_paths(files: dict[str, str]) -> bool:
+    """Whether no route of the project can match a path that begins with '//' (see module)."""
+    return not any(CATCH_ALL_ROUTE.search(source) for source in files.values())
+
+
+def _verdict(tokens: list[Token]) -> str:
+    """'own' (no request data), 'fixed' (request data after the host is pinned) or ''."""
+    text = ""  # the literal start, or the literal text since the last chosen value
+    chosen = root = False  # a chosen value came; the last one is known not to be "/"
+    pinned = seen_any = False
+    for kind, value in tokens:
+        if pinned:
+            seen_any = seen_any or kind == "any"
+        elif kind == "any":
+            return ""
+        elif kind in {"chosen", "root"}:
+            text, chosen, root = "", True, kind == "root"
+        elif kind == "path" and chosen:  # "/" + "/evil.example" would be "//evil.example"
+            if text or not root:
+                return ""
+            pinned = True
+        else:
+            text += "/x" if kind == "path" else value
+            start = SEGMENT if chosen else PINNED  # after a chosen value only "/segment" pins
+            pinned = bool(start.match(text.lstrip())) or "?" in text or "#" in text
+            if kind == "path" and not pinned:  # the request's path would start the authority
+                return ""
+    return "fixed" if seen_any else "own"
+
+
+class _Reading:
+    """Reads expressions of one file as token sequences (see module)."""
+
+    def __init__(self, parents: dict[ast.AST, ast.AST], framework: str, own_path: bool) -> None:
+        self.parents = parents
+        self.framework = framework
+        self.own_path = own_path
+
+    def alternatives(self, value: ast.AST, depth: int) -> list[list[Token]]:
+        """The token sequences the expression can stand for (a name assigned twice gives two)."""
+        if depth > MAX_DEPTH:
+            return [[ANY]]
+        parts = _parts(value)
+        if parts is not None:
+            return _concat(
+                [
+                    [[("text", p)]]
+                    if isinstance(p, str)
+                    else [[ANY]]
+                    if p is None
+                    else self.alternatives(p, depth + 1)
+                    for p in parts
+                ]
+            )
+        if isinstance(value, ast.Name):
+            bound = _bound_values(value, self.parents)
+            found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
+            if not found or len(found) > MAX_ALTERNATIVES:
+                return [[ANY]]
+            if _not_slash(value, self.parents):
+                found = [[("root", "")] if ts == [("chosen", "")] else ts for ts in found]
+            return found
+        if isinstance(value, ast.IfExp | ast.BoolOp):  # one of the values (`or`, `and`, `if`)
+            options = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
+            found = [tokens for v in options for tokens in self.alternatives(v, depth + 1)]
+            return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
+        if self.framework == "flask" and _script_root(value):
+            return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
+        return [[self.leaf(value)]]
+
+    def leaf(self, value: ast.AST) -> Token:
+        """The kind of a value that is not a concatenation."""
+        if isinstance(value, ast.Constant) and isinstance(value.value, str | int):
+            return ("text", str(value.value))
+        if self.own_path and _request_path(value, self.framework):
+            return ("path", "")
+        if _rstripped(value, self.parents):
+            return ("root", "")
+        if _chosen(value, self.parents):
+            return ("chosen", "")
+        return ANY
+
+
+def _parts(value: ast.AST) -> list[str | ast.AST | None] | None:
+    """The pieces of a concatenation, f-string or %/format() string, a piece None when it is
+    unknown (None for any other expression)."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return [value.left, value.right]
+    if isinstance(value, ast.JoinedStr):
+        pieces: list[str | ast.AST | None] = []
+        for part in value.values:
+            plain = (
+                isinstance(part, ast.FormattedValue)
+                and part.conversion == -1
+                and not part.format_spec
+            )
+            if isinstance(part, ast.Constant):
+                pieces.append(str(part.value))
+            elif isinstance(part, ast.FormattedValue):
+                pieces.append(part.value if plain else None)  # !r, :>10, ...: not the value itself
+        return pieces
+    return _format_parts(value)
+
+
+def _concat(parts: list[list[list[Token]]]) -> list[list[Token]]:
+    combined: list[list[Token]] = [[]]
+    for options in parts:
+        combined = [head + tail for head in combined for tail in options]
+        if len(combined) > MAX_ALTERNATIVES:
+            return [[ANY]]
+    return combined
+
+
+def _format_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
+    """`"a%sb" % (x,)` / `"a{}b".format(x)` as ["a", x, "b"] (None for any other expression)."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        template, args = value.left, value.right
+        holes, items = "%s", (args.elts if isinstance(args, ast.Tuple) else [args])
+    elif (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format"
+        and not value.keywords
+    ):
+        template, holes, items = value.func.value, "{}", list(value.args)
+    else:
+        return None
+    if not isinstance(template, ast.Constant) or not isinstance(template.value, str):
+        return None
+    pieces = template.value.split(holes)
+    if len(pieces) != len(items) + 1 or any(c in "".join(pieces) for c in "%{}"):
+        return None
+    out: list[str | ast.AST | None] = [pieces[0]]
+    for item, piece in zip(items, pieces[1:], strict=True):
+        out += [item, piece]
+    return out
+
+
+def _request_path(value: ast.AST, framework: str) -> bool:
+    """The current request's own path, in the framework's spelling."""
+    if isinstance(value, ast.Call) and not value.args and not value.keywords:
+        value = value.func
+        attrs = {"django": {"get_full_path", "get_full_path_info"}}.get(framework, set())
+    else:
+        attrs = {
+            "flask": {"path", "full_path"},
+            "django": {"path", "path_info"},
+            "fastapi": {"path"},
+        }[framework]
+    if not isinstance(value, ast.Attribute) or value.attr not in attrs:
+        return False
+    owner = value.value
+    if framework == "fastapi":  # request.url.path
+        if not isinstance(owner, ast.Attribute) or owner.attr != "url":
+            return False
+        owner = owner.value
+    return _is_request(owner)
+
+
+def _script_root(value: ast.AST) -> bool:
+    """Flask's request.script_root / root_path: SCRIPT_NAME without its trailing "/"."""
+    return (
+        isinstance(value, ast.Attribute)
+        and value.attr in {"script_root", "root_path"}
+        and _is_request(value.value)
+    )
+
+
+def _rstripped(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A chosen value with its trailing "/" stripped: `settings.ROOT.rstrip("/")`."""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "rstrip"
+        and [a.value for a in value.args if isinstance(a, ast.Constant)] == ["/"]
+        and _chosen(value.func.value, parents)
+    )
+
+
+def _not_slash(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the use of `name` sits in the body of an `if name != "/"` (or `and` of it, or
+    `not name.endswith("/")`), here or around an enclosing function."""
+    node: ast.AST = name
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.If) and node in parent.body:
+            tests = parent.test.values if isinstance(parent.test, ast.BoolOp) else [parent.test]
+            if isinstance(parent.test, ast.BoolOp) and not isinstance(parent.test.op, ast.And):
+                tests = []
+            if any(_excludes_slash(t, name.id) for t in tests):
+                return True
+        node = parent
+    return False
+
+
+def _excludes_slash(test: ast.AST, name: str) -> bool:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        call = test.operand
+        return (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "endswith"
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == name
+            and [a.value for a in call.args if isinstance(a, ast.Constant)] == ["/"]
+        )
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == name
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotEq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "/"
+    )
+
+
+def _is_request(value: ast.AST) -> bool:
+    if isinstance(value, ast.Attribute):  # self.request, flask.request
+        return value.attr == "request"
+    return isinstance(value, ast.Name) and value.id in {"request", "req"}
+
+
+def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A value the application or its deployer chose: settings, config, environment, SCRIPT_NAME,
+    the application's own URLs."""
+    if isinstance(value, ast.Call):
+        name = called_name(value.func)
+        if name in OWN_URLS or name in ENV_CALLS:
+            return True
+        if name == "get" and isinstance(value.func, ast.Attribute):
+            return _config(value.func.value, parents)
+        if name == "getattr" and value.args:
+            return _config(value.args[0], parents)
+        return False
+    if isinstance(value, ast.Subscript):
+        return _config(value.value, parents)
+    return isinstance(value, ast.Attribute) and _config(value.value, parents)
+
+
+def _config(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """settings, app.config, current_app.config, os.environ, a module-level config; not
+    request.environ, nor a local variable or parameter that happens to be called config."""
+    if isinstance(value, ast.Attribute):
+        return value.attr in CONFIG_NAMES and not _is_request(value.value)
+    if not isinstance(value, ast.Name) or value.id not in CONFIG_NAMES:
+        return False
+    scope = parents.get(value)
+    while scope is not None and not isinstance(scope, ast.Module):
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            values, other = _assignments(scope, value.id)
+            if values or other:
+                return False
+        scope = parents.get(scope)
+    return True
+
+
+def _bound_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    """The values assigned to `name` in the nearest enclosing scope that binds it ([] when it is
+    bound otherwise: a parameter, a loop, an import, ...)."""
+    scope = parents.get(name)
+    while scope is not None:
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.Module):
+            values, other = _assignments(scope, name.id)
+            if other:
+                return []
+            if values:
+                return values
+        scope = parents.get(scope)
+    return []
+
+
+def _assignments(scope: ast.AST, name: str) -> tuple[list[ast.AST], bool]:
+    """The values plainly assigned to `name` in the scope itself, and whether it is also bound
+    another way (parameter, for, with, import, augmented assignment, ...)."""
+    if not isinstance(scope, ast.Module):
+        args = scope.args  # type: ignore[attr-defined]
+        if any(a.arg == name for a in ast.walk(args) if isinstance(a, ast.arg)):
+            return [], True
+    values: list[ast.AST] = []
+    other = False
+    todo = list(ast.iter_child_nodes(scope))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            other = other or node.name == name if not isinstance(node, ast.Lambda) else other
+            continue
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == name:
+                values.append(node.value)
+                continue
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                values.append(node.value)
+                continue
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            other = other or any((a.asname or a.name).split(".")[0] == name for a in node.names)
+        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            other = True
+        todo.extend(ast.iter_child_nodes(node))
+    return values, other
+
+
+def _in_middleware(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside middleware, which runs before routing: a process_*/dispatch hook, a class or
+    function whose name says middleware, a function under @app.middleware(...)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name in MIDDLEWARE_HOOKS or "middleware" in node.name.lower():
+                return True
+            if any("middleware" in ast.unparse(d).lower() for d in node.decorator_list):
+                return True
+    return False

@@ -1,0 +1,343 @@
+"""Open redirects seen as false positives on real projects, each as twins: the safe code is still
+reported but at low confidence with the reason (it does not block); every unsafe sibling blocks.
+All files are analysed together, as one project (helpers are read across files)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+FLASK = """\
+from urllib.parse import urlencode, urlparse, urlsplit
+from flask import Flask, current_app, redirect, request, session, url_for
+app = Flask(__name__)
+"""
+DJANGO = """\
+from urllib.parse import urlencode, urlparse
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+"""
+FASTAPI = """\
+from urllib.parse import urlencode
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+app = FastAPI()
+"""
+
+# A project's own checks, in a module of their own (recognised by what they do, not their name).
+CHECKS = {
+    "app/url_rules.py": FLASK
+    + """
+def _allow_next(url):
+    if not url:
+        return False
+    parsed = urlparse(url)
+    if parsed.netloc or parsed.scheme:
+        return False
+    return parsed.path in {"/", "/account"}
+
+def _defers_check(url):
+    return url_has_allowed_host_and_scheme(url, allowed_hosts={"example.org"})
+
+def _short_next(url):
+    return len(url) < 200
+
+def _hostless(url):
+    if urlsplit(url).netloc:
+        return False
+    return True
+""",
+    "site/url_rules.py": DJANGO
+    + """
+def _allow_redirect(redirect_url):
+    if not redirect_url:
+        return False
+    parsed = urlparse(redirect_url)
+    if parsed.netloc:
+        return False
+    try:
+        match = resolve(parsed.path)
+    except Resolver404:
+        return False
+    return match.url_name in {"hc-index", "hc-projects"}
+
+def _ascii_redirect(redirect_url):
+    return redirect_url.isascii() and len(redirect_url) < 500
+""",
+}
+
+# name -> (preamble, safe body, unsafe siblings)
+TWINS: dict[str, tuple[str, str, list[str]]] = {
+    "flask-guard-by-behaviour": (
+        FLASK + "from app.url_rules import _allow_next, _defers_check\n",
+        """
+        @app.route("/login")
+        def login():
+            target = request.args.get("next")
+            if target and _allow_next(target):
+                return redirect(target)
+            return redirect(url_for("index"))
+
+        @app.route("/back")
+        def back():
+            target = request.args.get("next")
+            if _defers_check(target):
+                return redirect(target)
+            return redirect("/")
+        """,
+        [
+            """
+            from app.url_rules import _short_next
+
+            @app.route("/login")
+            def login():
+                target = request.args.get("next")
+                if target and _short_next(target):
+                    return redirect(target)
+                return redirect(url_for("index"))
+            """,
+            """
+            from app.url_rules import _hostless
+
+            @app.route("/login")
+            def login():
+                target = request.args.get("next")  # "///evil.example" has no netloc
+                if target and _hostless(target):
+                    return redirect(target)
+                return redirect(url_for("index"))
+            """,
+            """
+            from app.url_rules import _allow_next
+
+            @app.route("/login")
+            def login():
+                target = request.args.get("next")
+                if target or _allow_next(target):
+                    return redirect(target)
+                return redirect(url_for("index"))
+            """,
+        ],
+    ),
+    "flask-own-request-path": (
+        FLASK,
+        """
+        def init_request_processors(app):
+            root = app.config.get("APPLICATION_ROOT")
+            if root != "/":
+                @app.before_request
+                def force_subdirectory_redirect():
+                    if request.path.startswith(root) is False:
+                        return redirect(root + request.script_root + request.full_path)
+
+        @app.before_request
+        def require_login():
+            if not session.get("user"):
+                return redirect(request.script_root + request.full_path + "#login")
+        """,
+        [
+            """
+            @app.route("/go")
+            def go():
+                return redirect(request.args["next"])
+            """,
+            """
+            def init_request_processors(app):
+                root = app.config.get("APPLICATION_ROOT")  # "/" + "/evil.example" is off-site
+
+                @app.before_request
+                def force_subdirectory_redirect():
+                    if request.path.startswith(root) is False:
+                        return redirect(root + request.full_path)
+            """,
+            """
+            @app.before_request
+            def require_login():
+                if not session.get("user"):
+                    return redirect("/" + request.full_path)
+            """,
+        ],
+    ),
+    "flask-configured-url-then-query": (
+        FLASK,
+        """
+        @app.route("/subscribe")
+        def subscribe():
+            query = urlencode({"back": request.args["back"]})
+            url = current_app.config["SUBSCRIBE_URL"] + "?" + query
+            return redirect(url)
+
+        @app.route("/help")
+        def help_page():
+            return redirect(f"https://docs.example.org/search?q={request.args['q']}")
+        """,
+        [
+            """
+            @app.route("/subscribe")
+            def subscribe():
+                return redirect(request.args["u"] + "?x=1")
+            """,
+            """
+            @app.route("/page")
+            def page():
+                return redirect(current_app.config["BASE_URL"] + request.args["p"])
+            """,
+            """
+            @app.route("/page")
+            def page():
+                return redirect("https://docs.example.org" + request.args["p"])  # "@evil.example"
+            """,
+        ],
+    ),
+    "flask-helper-every-branch-own-url": (
+        FLASK,
+        """
+        def get_login_url(external=False, next="/"):
+            if session.get("org") is None:
+                login_url = "/"
+            else:
+                login_url = url_for("login", next=next, _external=external)
+            return login_url
+
+        @app.route("/private")
+        def private():
+            login_url = get_login_url(next=request.url, external=False)
+            return redirect(login_url)
+        """,
+        [
+            """
+            def get_sso_url(next="/"):
+                if request.args.get("sso"):
+                    login_url = request.args["sso"]
+                else:
+                    login_url = url_for("login", next=next)
+                return login_url
+
+            @app.route("/private")
+            def private():
+                login_url = get_sso_url(next=request.url)
+                return redirect(login_url)
+            """,
+        ],
+    ),
+    "django-guard-by-behaviour": (
+        DJANGO + "from site.url_rules import _allow_redirect, _ascii_redirect\n",
+        """
+        def after_login(request):
+            redirect_url = request.GET.get("next")
+            if redirect_url and _allow_redirect(redirect_url):
+                return redirect(redirect_url)
+            return redirect("hc-index")
+        """,
+        [
+            """
+            def after_login(request):
+                redirect_url = request.GET.get("next")
+                if redirect_url and _ascii_redirect(redirect_url):
+                    return redirect(redirect_url)
+                return redirect("hc-index")
+            """,
+        ],
+    ),
+    "django-own-request-path": (
+        DJANGO,
+        """
+        def require_sudo_mode(f):
+            def wrapper(request, *args, **kwds):
+                if "sudo_code" in request.POST:
+                    return redirect(request.path)
+                return HttpResponseRedirect(request.get_full_path())
+            return wrapper
+        """,
+        [
+            """
+            def go(request):
+                return redirect(request.GET["next"])
+            """,
+            """
+            class LoginRequiredMiddleware:
+                def __call__(self, request):  # before routing: the path may be "//evil.example"
+                    if not request.user.is_authenticated:
+                        return redirect(request.path)
+                    return self.get_response(request)
+            """,
+        ],
+    ),
+    "django-setting-then-query": (
+        DJANGO,
+        """
+        def add_pushover(request):
+            subscription_url = (
+                settings.PUSHOVER_SUBSCRIPTION_URL
+                + "?"
+                + urlencode({"success": request.POST.get("po_priority", "0")})
+            )
+            return redirect(subscription_url)
+        """,
+        [
+            """
+            def page(request):
+                return redirect(settings.SITE_ROOT + request.GET["p"])
+            """,
+        ],
+    ),
+    "fastapi-setting-then-query": (
+        FASTAPI + "import os\n",
+        """
+        @app.get("/auth")
+        def auth(state: str):
+            return RedirectResponse(os.environ["AUTH_URL"] + "?" + urlencode({"state": state}))
+        """,
+        [
+            """
+            @app.get("/auth")
+            def auth(to: str):
+                return RedirectResponse(os.environ["AUTH_URL"] + to)
+            """,
+        ],
+    ),
+}
+
+
+def _path(name: str, kind: str) -> str:
+    package = "site" if name.startswith("django") else "app"
+    return f"{package}/{name.replace('-', '_')}_{kind}.py"
+
+
+@pytest.fixture(scope="module")
+def redirects_by_file():
+    files = dict(CHECKS)
+    for name, (preamble, safe, unsafe) in TWINS.items():
+        files[_path(name, "safe")] = preamble + textwrap.dedent(safe)
+        for i, body in enumerate(unsafe):
+            files[_path(name, f"unsafe{i}")] = preamble + textwrap.dedent(body)
+    ctx = Context()
+    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    found: dict[str, list[tuple[bool, dict]]] = {path: [] for path in files}
+    for finding in findings:
+        if finding["rule_id"].endswith(".open-redirect"):
+            found[finding["file"]].append((is_blocking(finding, ctx.blocking_severity), finding))
+    return found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_is_reported_low_with_the_reason(redirects_by_file, name):
+    found = redirects_by_file[_path(name, "safe")]
+    assert found, "the redirect is no longer reported at all"
+    for blocks, finding in found:
+        assert not blocks, finding
+        assert finding["confidence"] == "low", finding
+        assert "Low confidence: " in finding["recommendation"], finding
+
+
+@pytest.mark.parametrize(
+    ("name", "index"), [(n, i) for n, (_, _, unsafe) in TWINS.items() for i in range(len(unsafe))]
+)
+def test_every_unsafe_sibling_blocks(redirects_by_file, name, index):
+    found = redirects_by_file[_path(name, f"unsafe{index}")]
+    assert any(blocks for blocks, _ in found), found
