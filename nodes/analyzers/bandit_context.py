@@ -10,7 +10,8 @@ place in the report at low confidence (which does not block by default) and says
   with Bandit's and carries its own confidence, so an injectable call still blocks.
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
   code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
-- Markup (B704) of content that an escaping function produced is not unescaped HTML.
+- Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
+  built from constants and escaped values, or the application's own data (markup_provenance.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
@@ -26,6 +27,7 @@ import ast
 import re
 
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
+from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
 
 LOW = "LOW"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -37,7 +39,6 @@ DATA_FLOW_TESTS = {
     "B102": "code-injection",
 }
 _FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-_ESCAPER = re.compile(r"(?i)^(.*_)?(escape\w*|\w*_escape|saniti[sz]e\w*|clean(_html)?|bleach)$")
 _CREATES_FILE = re.compile(
     r"^(open|mkdir|makedirs|mkfifo|mknod|symlink|link|rename|replace|copy\w*|move|"
     r"write_text|write_bytes|touch|NamedTemporaryFile|TemporaryFile|mkstemp|mkdtemp|"
@@ -59,10 +60,8 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         call = _call_at(tree, line, {"urlopen", "Request", "urlretrieve", "URLopener"})
         if call is not None and call.args and _fixed_scheme(call.args[0], tree):
             return "the URL's scheme is fixed in the code (no file: URL can reach it)"
-    if test_id == "B704":
-        call = _call_at(tree, line, {"Markup"})
-        if call is not None and call.args and _escaped(call.args[0]):
-            return "the content comes from an escaping function"
+    if test_id in SINKS:
+        return markup_reason(test_id, tree, line)
     if test_id == "B104":
         return (
             "listening on every interface is a deployment choice; a development server bound "
@@ -123,11 +122,6 @@ def _module_constants(tree: ast.AST, name: str) -> list[ast.AST]:
         and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
     ]
     return values if len(values) == 1 else []
-
-
-def _escaped(arg: ast.AST) -> bool:
-    """Whether the expression is the result of an escaping/sanitising call."""
-    return isinstance(arg, ast.Call) and bool(_ESCAPER.match(_name(arg.func)))
 
 
 def _tmp_path_use(tree: ast.AST, line: int) -> str:

@@ -517,6 +517,87 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "markup-of-constants-and-encoded-values": (
+        """
+        from django import template
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+        register = template.Library()
+
+        @register.filter
+        def mangle_link(s):
+            return mark_safe(escape(s).replace(".", "<span>.</span>"))
+
+        @register.filter
+        def bool_icon(value):
+            if value:
+                classes = "icon-true"
+            else:
+                classes = "icon-false"
+            return mark_safe('<i class="{}"></i>'.format(classes))
+
+        @register.simple_tag(takes_context=True)
+        def sort_url(context, sort):
+            q = context["request"].GET.copy()
+            q["sort"] = sort
+            return mark_safe("?" + q.urlencode())
+        """,
+        """
+        from django import template
+        from django.utils.safestring import mark_safe
+        register = template.Library()
+
+        @register.filter
+        def hl(s):
+            return mark_safe("<b>%s</b>" % s)
+        """,
+        "CWE-79",
+    ),
+    "markup-of-application-data": (
+        """
+        def make_renderer(renderer):
+            markdown = create_markdown(renderer=renderer, escape=True)
+            return lambda text: Markup(markdown(text))
+
+        def recaptcha_html():
+            html = app.config.get("RECAPTCHA_HTML")
+            return Markup(html)
+        """,
+        """
+        @app.route("/greet")
+        def greet():
+            return Markup("<b>" + request.args["name"] + "</b>")
+
+        def recaptcha_html(public_key):
+            attrs = app.config.get("RECAPTCHA_DATA_ATTRS", {})
+            attrs["sitekey"] = public_key
+            return Markup(" ".join(f'data-{k}="{attrs[k]}"' for k in attrs))
+        """,
+        "CWE-79",
+    ),
+    "markup-allow-listed-parameter": (
+        """
+        def time_tag(when, what):
+            if what == "date":
+                content = format_date(when)
+            elif what in ("time", "datetime"):
+                content = format_time(when)
+            else:
+                raise ValueError("what must be date, time or datetime")
+            return Markup('<time data-what="{}">{}</time>'.format(what, content))
+        """,
+        """
+        def time_tag(when, what):
+            if what == "date":
+                content = format_date(when)
+            elif what in ("time", "datetime"):
+                content = format_time(when)
+            else:
+                content = ""
+            return Markup('<time data-what="{}">{}</time>'.format(what, content))
+        """,
+        "CWE-79",
+    ),
     "urlopen-constant-https": (
         """
         VERIFY_URL = "https://www.google.com/recaptcha/api/siteverify"
