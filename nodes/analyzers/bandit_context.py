@@ -12,6 +12,8 @@ place in the report at low confidence (which does not block by default) and says
   code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
+- a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
+  for named templates that are not HTML or XML (jinja_environment.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
@@ -27,6 +29,7 @@ import ast
 import re
 
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
+from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
 
 LOW = "LOW"
@@ -62,6 +65,8 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
             return "the URL's scheme is fixed in the code (no file: URL can reach it)"
     if test_id in SINKS:
         return markup_reason(test_id, tree, line)
+    if test_id == "B701":
+        return plain_text_reason(tree, line)
     if test_id == "B104":
         return (
             "listening on every interface is a deployment choice; a development server bound "

@@ -1,4 +1,4 @@
-"""Markup / mark_safe judged by where their HTML comes from (Bandit B704, B703, B308)."""
+"""Markup / mark_safe judged by where their HTML comes from; B701 when no HTML is rendered."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
+from devsecbots.nodes.analyzers.jinja_environment import is_markup_template, plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import markup_reason
 
 SAFE = "the HTML is built only from constants and escaped or encoded values"
@@ -120,3 +121,55 @@ def test_b308_and_b703_on_one_line_are_both_lowered():
         ("B703", 6): "high",
         ("B308", 6): "high",
     }
+
+
+ENVIRONMENT = """\
+from jinja2 import Environment, FileSystemLoader
+def render(root, values):
+    env = Environment(loader=FileSystemLoader(root))
+    {use}
+"""
+
+
+@pytest.mark.parametrize(
+    ("use", "plain"),
+    [
+        ('return env.get_template("config.cfg.template").render(**values)', True),
+        (
+            'env.globals["v"] = 1\n    return env.select_template(["a.txt", "x.sh.j2"]).render()',
+            True,
+        ),
+        ('return env.get_template("page.html.j2").render(**values)', False),
+        ('return env.select_template(["a.txt", "b.svg"]).render()', False),
+        ('return env.get_template("index").render(**values)', False),
+        ('return env.get_template(values["name"]).render(**values)', False),
+        ('return env.from_string("{{ x }}").render(**values)', False),
+        ("return env", False),
+        ("return helper(env)", False),
+    ],
+)
+def test_b701_is_low_only_when_the_environment_renders_no_html(use, plain):
+    reason = plain_text_reason(ast.parse(ENVIRONMENT.format(use=use)), 3)
+    assert bool(reason) is plain, reason
+
+
+def test_an_environment_at_module_level_can_be_imported_anywhere():
+    source = 'from jinja2 import Environment\nenv = Environment()\nenv.get_template("a.txt")\n'
+    assert plain_text_reason(ast.parse(source), 2) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "markup"),
+    [
+        ("config.cfg.template", False),
+        ("deploy/setup.sh.j2", False),
+        ("mail/welcome.txt", False),
+        ("page.html", True),
+        ("mail/welcome.html.j2", True),
+        ("feed.XML", True),
+        ("index", True),
+        ("index.j2", True),
+    ],
+)
+def test_a_template_name_says_html_or_says_nothing(name, markup):
+    assert is_markup_template(name) is markup

@@ -598,6 +598,23 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "jinja-environment-for-a-config-file": (
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def generate_config(root, values):
+            env = Environment(loader=FileSystemLoader(root))
+            return env.get_template("config.cfg.template").render(**values)
+        """,
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def render_page(root, values):
+            env = Environment(loader=FileSystemLoader(root))
+            return env.get_template("page.html.j2").render(**values)
+        """,
+        "CWE-94",
+    ),
     "urlopen-constant-https": (
         """
         VERIFY_URL = "https://www.google.com/recaptcha/api/siteverify"

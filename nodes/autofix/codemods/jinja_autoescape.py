@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from devsecbots.nodes.analyzers.jinja_environment import LOADERS, is_markup_template
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
 from devsecbots.nodes.autofix.tree import (
@@ -86,26 +87,13 @@ def _plain_text_templates(tree: Tree, call: cst.Call) -> list[str]:
             and func.value.value == target.value
         ):
             continue
-        if func.attr.value not in _LOADERS or not use.args:
+        if func.attr.value not in LOADERS or not use.args:
             return []  # from_string, a list of names, ...: content not known here
         name = string_value(use.args[0].value)
-        if name is None or _is_markup(name):
+        if name is None or is_markup_template(name):
             return []
         names.append(name)
     return names
-
-
-_LOADERS = {"get_template", "select_template", "get_or_select_template"}
-_TEMPLATE_SUFFIXES = (".template", ".tmpl", ".j2", ".jinja", ".jinja2", ".tpl")
-_MARKUP = (".html", ".htm", ".xml", ".xhtml", ".svg")
-
-
-def _is_markup(name: str) -> bool:
-    """Whether a template's name says it renders HTML/XML (`page.html.j2`), or says nothing."""
-    lowered = name.lower()
-    for suffix in _TEMPLATE_SUFFIXES:
-        lowered = lowered.removesuffix(suffix)
-    return "." not in lowered.rsplit("/", 1)[-1] or lowered.endswith(_MARKUP)
 
 
 def _is_safe(value: cst.BaseExpression) -> bool:
