@@ -145,7 +145,7 @@ class Provenance:
             return OTHER
         if allow_listed(node.id, node, self.scopes):
             return SAFE
-        found = self.scopes.bindings(node.id, node)
+        found = self.scopes.reaching(node.id, node)
         if not found:
             return OTHER if node.id in _BUILTINS else CALLER
         return max(self._binding(b) for b in found)

@@ -7,6 +7,10 @@ branch or order it is in: a parameter, each assignment (`x = ...`, `x += ...`, `
 `x := ...`), a loop or comprehension target (an element of its iterable), a `with ... as x`, and
 every value stored into it (`x[k] = v`, `x.a = v`, `x.append(v)`, ...). Names bound by import,
 def, class or except are opaque: their value is not an expression here.
+
+One piece of order is read, where it is certain: in the function that uses the name, a plain
+assignment in the function's own body (`value = escape(value)`, not in a branch or a loop)
+replaces the parameter and every binding before it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Scopes:
     def __init__(self, tree: ast.AST) -> None:
         self.tree = tree
         self.parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        self._own: dict[int, list[ast.AST]] = {}
 
     def scope_of(self, node: ast.AST) -> ast.AST:
         """The innermost function, lambda, class, comprehension or module around `node`."""
@@ -74,6 +79,26 @@ class Scopes:
             innermost = False
             scope = self.scope_of(scope)
 
+    def reaching(self, name: str, at: ast.AST) -> list[Binding]:
+        """The bindings of `name` that can reach `at`: in its own function, a plain assignment
+        in the function's body (not in a branch or loop) before `at` overwrites what came before."""
+        found = self.bindings(name, at)
+        scope = self.scope_of(at)
+        if not found or found[0].scope is not scope:
+            return found
+        if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+            return found
+        statement = at
+        while self.parents.get(statement) is not scope:
+            statement = self.parents[statement]
+        index = next((i for i, s in enumerate(scope.body) if s is statement), 0)
+        before = scope.body[:index]
+        overwriting = [s for s in before if _overwrites(s, name)]
+        if not overwriting:
+            return found
+        since = overwriting[-1].lineno
+        return [b for b in found if b.kind != "parameter" and getattr(b.node, "lineno", 0) >= since]
+
     def bindings_in(self, name: str, scope: ast.AST) -> list[Binding]:
         """Every binding of `name` made by `scope` itself."""
         found: list[Binding] = []
@@ -84,7 +109,9 @@ class Scopes:
                 if name in _target_names(generator.target):
                     found.append(Binding("element", generator.iter, scope))
             return found
-        for node in own_nodes(scope):
+        if id(scope) not in self._own:
+            self._own[id(scope)] = own_nodes(scope)
+        for node in self._own[id(scope)]:
             found += [Binding(k, v, scope) for k, v in _binds(node, name)]
         return found
 
@@ -133,6 +160,17 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     args = function.args
     found = args.posonlyargs + args.args + args.kwonlyargs
     return found + [a for a in (args.vararg, args.kwarg) if a is not None]
+
+
+def _overwrites(statement: ast.stmt, name: str) -> bool:
+    """Whether the statement gives `name` a new value (`name = ...`, `a, name = ...`)."""
+    if isinstance(statement, ast.Assign):
+        return any(name in _target_names(t) for t in statement.targets)
+    return (
+        isinstance(statement, ast.AnnAssign)
+        and statement.value is not None
+        and _is_name(statement.target, name)
+    )
 
 
 def _target_names(target: ast.AST) -> list[str]:

@@ -45,6 +45,7 @@ def verdict(source: str) -> str:
             "def f(items):\n    return Markup(''.join(f'<li>{escape(i)}</li>' for i in items))\n",
             SAFE,
         ),
+        ("def f(v):\n    v = escape(v)\n    return Markup('<b>' + v + '</b>')\n", SAFE),
         # The application's own data: what a function returns, settings, self, files.
         ("def make(r):\n    md = create(r)\n    return lambda text: Markup(md(text))\n", OWN),
         ("from flask import current_app\nMarkup(current_app.config['BANNER'])\n", OWN),
@@ -67,6 +68,9 @@ def verdict(source: str) -> str:
         ("def f(s):\n    d = {}\n    d['x'] = s\n    return mark_safe(d['x'])\n", BLOCKS),
         ("def v(r):\n    return mark_safe(request.GET['q'])\n", BLOCKS),
         ("class V:\n    def get(self):\n        return mark_safe(self.request.GET['q'])\n", BLOCKS),
+        ("def f(v, c):\n    if c:\n        v = escape(v)\n    return Markup(v)\n", BLOCKS),
+        ("def f(v):\n    w = escape(v)\n    w = w + v\n    return Markup(w)\n", BLOCKS),
+        ("def f(v):\n    x = escape(v)\n    g = lambda: Markup(v)\n", BLOCKS),
         ("b = Markup(value)\n", BLOCKS),  # bound nowhere in sight
     ],
 )
