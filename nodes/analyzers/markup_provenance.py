@@ -4,7 +4,8 @@ Bandit flags every such call whose argument is not a literal. What matters is wh
 text. Each leaf of the argument is classed, following local names through every binding they
 have (name_bindings.py), module constants, and comprehension variables through their iterable:
 
-- SAFE: constants; escaping calls (escape, conditional_escape, bleach.clean, ...), format_html;
+- SAFE: constants; escaping calls (escape, conditional_escape, bleach.clean, ...), format_html
+  of a SAFE format string;
   URL encoding (urlencode, quote, `.urlencode()`), reverse() and url_for(); int(), len(), ...;
   and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts.
 - CALLER: a parameter of the enclosing function or lambda (not self/cls), its attributes and
@@ -87,7 +88,7 @@ def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
 
 
 class Provenance:
-    """Classes expressions of one module as SAFE, OTHER or CALLER (the worst of their leaves)."""
+    """Classifies expressions of one module as SAFE, OTHER or CALLER (the worst of their leaves)."""
 
     def __init__(self, scopes: Scopes) -> None:
         self.scopes = scopes
