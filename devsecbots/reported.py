@@ -23,7 +23,7 @@ def reported(findings: list[Finding], threshold: str) -> list[ReportedFinding]:
     for finding, print_ in zip(findings, fingerprints(findings), strict=True):
         full = Finding(**{**REPORTED_DEFAULTS, **finding})  # type: ignore[typeddict-item]
         blocking = is_blocking(full, threshold)
-        result.append(Finding(**{**full, "blocking": blocking, "fingerprint": print_}))  # type: ignore[typeddict-item]
+        result.append(Finding(**{**full, "blocking": blocking, "fingerprint": print_}))
     return result
 
 

@@ -40,7 +40,7 @@ def stamped(
     before = list(earlier or [])
     prints = fingerprints([*before, *findings])[len(before) :]
     return [
-        Finding(**{**f, "blocking": is_blocking(f, threshold), "fingerprint": p})  # type: ignore[typeddict-item]
+        Finding(**{**f, "blocking": is_blocking(f, threshold), "fingerprint": p})
         for f, p in zip(findings, prints, strict=True)
     ]
 
