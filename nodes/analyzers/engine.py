@@ -18,6 +18,7 @@ from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settin
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
+from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
@@ -161,6 +162,7 @@ def analyze(
         reassess_redirects,
     ):
         found = reassess(found, python)
+    found = reassess_markup_callers(found, files)  # templates count as callers too
     report.findings = sorted(broken + found, key=_order)
     return report
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -63,19 +63,10 @@ _SELF = frozenset({"self", "cls"})
 
 def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
     """Why the Markup / mark_safe call Bandit flags at `line` is low confidence ('' if not)."""
-    call = next(
-        (
-            node
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and node.lineno == line
-            and _called(node.func) in SINKS[test_id]
-        ),
-        None,
-    )
-    if call is None or not call.args:
+    content = sink_argument(test_id, tree, line)
+    if content is None:
         return ""
-    verdict = Provenance(Scopes(tree)).of(call.args[0])
+    verdict = Provenance(Scopes(tree)).of(content)
     if verdict == CALLER:
         return ""
     if verdict == SAFE:
@@ -87,11 +78,27 @@ def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
     )
 
 
+def sink_argument(test_id: str, tree: ast.AST, line: int) -> ast.expr | None:
+    """The content handed to the Markup / mark_safe call Bandit flags at `line` (None if none)."""
+    call = next(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and node.lineno == line
+            and _called(node.func) in SINKS[test_id]
+        ),
+        None,
+    )
+    return call.args[0] if call is not None and call.args else None
+
+
 class Provenance:
     """Classifies expressions of one module as SAFE, OTHER or CALLER (the worst of their leaves)."""
 
-    def __init__(self, scopes: Scopes) -> None:
+    def __init__(self, scopes: Scopes, parameter: Callable[[Binding], int] | None = None) -> None:
         self.scopes = scopes
+        self.parameter = parameter  # what a parameter carries (default: CALLER, anything)
         self.seen: dict[int, int] = {}
 
     def of(self, node: ast.AST) -> int:
@@ -153,7 +160,9 @@ class Provenance:
 
     def _binding(self, binding: Binding) -> int:
         if binding.kind == "parameter":
-            return OTHER if getattr(binding.node, "arg", "") in _SELF else CALLER
+            if getattr(binding.node, "arg", "") in _SELF:
+                return OTHER
+            return self.parameter(binding) if self.parameter else CALLER
         if binding.kind == "opaque":
             return OTHER
         return self.of(binding.node)  # a value, or the iterable an element comes from

@@ -489,6 +489,31 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-489",
     ),
+    "markup-parameter-every-caller-fills": (
+        """
+        class CaptchaWidget:
+            def captcha_html(self, site_key):
+                attrs = {"sitekey": site_key}
+                data = " ".join('data-%s="%s"' % (k, attrs[k]) for k in attrs)
+                return Markup('<div class="captcha" %s></div>' % data)
+
+            def __call__(self, field):
+                return self.captcha_html(app.config["CAPTCHA_SITE_KEY"])
+        """,
+        """
+        class BannerWidget:
+            def banner_html(self, text):
+                return Markup('<div class="banner">%s</div>' % text)
+
+            def __call__(self, field):
+                return self.banner_html(app.config["BANNER"])
+
+        @app.route("/preview")
+        def preview():
+            return BannerWidget().banner_html(request.args.get("text", ""))
+        """,
+        "CWE-79",
+    ),
     "xss-text-plain": (
         """
         @app.route("/debug")

@@ -1,0 +1,84 @@
+"""Markup of a helper's parameter: low only when every call the project makes passes the
+application's own data; any caller that cannot be seen, or may pass outside data, keeps it."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from devsecbots.nodes.analyzers import analyze
+
+HELPER = """\
+from flask import Flask, request
+from markupsafe import Markup
+
+app = Flask(__name__)
+
+
+def box(text):
+    return Markup('<div class="box">%s</div>' % text)
+"""
+
+
+def markup_confidence(caller: str, extra: dict[str, str] | None = None) -> str:
+    """The confidence of the B704 finding on the helper, with `caller` in another module."""
+    files = {
+        "app/helpers.py": HELPER,
+        "app/views.py": "from app.helpers import box, app\n" + textwrap.dedent(caller),
+        **(extra or {}),
+    }
+    found = [f for f in analyze(files, ["bandit"], cache=None).findings if f["rule_id"] == "B704"]
+    assert len(found) == 1, found
+    return found[0]["confidence"]
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        'def notice():\n    return box(app.config["NOTICE"])\n',
+        'def notice():\n    return box(text="Maintenance tonight")\n',
+        # followed one caller further: the caller's own parameter, filled with a setting
+        'def notice(message):\n    return box(message)\n\ndef banner():\n'
+        '    return notice(app.config["BANNER"])\n',
+    ],
+)
+def test_every_caller_passes_application_data(caller):
+    assert markup_confidence(caller) == "low"
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        # request data
+        '@app.route("/n")\ndef notice():\n    return box(request.args["t"])\n',
+        # one safe caller, one that passes request data
+        'def a():\n    return box("x")\n\n@app.route("/b")\ndef b():\n'
+        '    return box(request.form["t"])\n',
+        # a parameter that comes from outside the project (nobody calls notice)
+        "def notice(message):\n    return box(message)\n",
+        # arguments that cannot be told
+        'def notice(parts):\n    return box(*parts)\n',
+        # the helper used as a value: whoever receives it calls it
+        'app.jinja_env.filters["box"] = box\n',
+        # nobody calls it
+        "VERSION = 1\n",
+    ],
+)
+def test_a_caller_that_may_pass_outside_data_keeps_it_blocking(caller):
+    assert markup_confidence(caller) != "low"
+
+
+def test_a_template_that_names_it_keeps_it_blocking():
+    caller = 'def notice():\n    return box(app.config["NOTICE"])\n'
+    template = {"app/templates/page.html": "<p>{{ box(user.bio) }}</p>\n"}
+    assert markup_confidence(caller, template) != "low"
+
+
+def test_a_template_filter_keeps_it_blocking():
+    filter_ = HELPER.replace("def box(", '@app.template_filter("box")\ndef box(')
+    files = {
+        "app/helpers.py": filter_,
+        "app/views.py": 'from app.helpers import box, app\nbox(app.config["N"])\n',
+    }
+    found = [f for f in analyze(files, ["bandit"], cache=None).findings if f["rule_id"] == "B704"]
+    assert [f["confidence"] for f in found] == ["high"]
