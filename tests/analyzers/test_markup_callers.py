@@ -38,7 +38,7 @@ def markup_confidence(caller: str, extra: dict[str, str] | None = None) -> str:
         'def notice():\n    return box(app.config["NOTICE"])\n',
         'def notice():\n    return box(text="Maintenance tonight")\n',
         # followed one caller further: the caller's own parameter, filled with a setting
-        'def notice(message):\n    return box(message)\n\ndef banner():\n'
+        "def notice(message):\n    return box(message)\n\ndef banner():\n"
         '    return notice(app.config["BANNER"])\n',
     ],
 )
@@ -57,7 +57,7 @@ def test_every_caller_passes_application_data(caller):
         # a parameter that comes from outside the project (nobody calls notice)
         "def notice(message):\n    return box(message)\n",
         # arguments that cannot be told
-        'def notice(parts):\n    return box(*parts)\n',
+        "def notice(parts):\n    return box(*parts)\n",
         # the helper used as a value: whoever receives it calls it
         'app.jinja_env.filters["box"] = box\n',
         # nobody calls it
