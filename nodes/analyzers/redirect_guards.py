@@ -17,7 +17,12 @@ import ast
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
-from devsecbots.nodes.analyzers.url_checks import Param, guarded, safe_url_checks
+from devsecbots.nodes.analyzers.url_checks import (
+    Param,
+    guarded,
+    replaced_when_rejected,
+    safe_url_checks,
+)
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -55,8 +60,15 @@ def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: 
             return ""
         if isinstance(target, ast.Name) and guarded(call, target.id, parents, checks):
             reasons.append(
-                "the redirect runs only after a project function that rejects URLs with a host "
-                "or scheme (or defers to url_has_allowed_host_and_scheme) accepted the target"
+                "the redirect runs only after a safe-URL check (the framework's, or a project "
+                "function that rejects URLs with a host or scheme) accepted the target"
+            )
+            continue
+        if isinstance(target, ast.Name) and replaced_when_rejected(
+            call, target.id, parents, checks
+        ):
+            reasons.append(
+                "a target the safe-URL check rejects is replaced with an on-site URL first"
             )
             continue
         why = fixed_host(target, parents, framework, routed)

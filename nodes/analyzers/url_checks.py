@@ -31,9 +31,15 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 Param = tuple[str, int]  # name, and position among the arguments a caller passes (-1: keyword only)
 
 
+# The frameworks' own checks (Django; Django < 4 and many Flask projects: is_safe_url).
+LIBRARY_CHECKS: dict[str, Param] = {name: ("url", 0) for name in KNOWN_CHECKS}
+SAFE_VALUES = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for"})
+
+
 def safe_url_checks(trees: Iterable[ast.AST]) -> dict[str, Param]:
-    """Name -> checked parameter, of the functions that are safe-URL checks in every definition."""
-    verdicts: dict[str, Param | None] = {}
+    """Name -> checked parameter, of the functions that are safe-URL checks in every definition
+    (and the frameworks' own checks, unless the project defines a function of that name)."""
+    verdicts: dict[str, Param | None] = dict(LIBRARY_CHECKS)
     for tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, Function):
@@ -79,6 +85,57 @@ def guarded(
             return not _stored_before(parent, name, call)
         node = parent
     return False
+
+
+def replaced_when_rejected(
+    call: ast.AST, name: str, parents: dict[ast.AST, ast.AST], checks: dict[str, Param]
+) -> bool:
+    """Whether the last statement before `call` (in its function) that binds `name` is
+    `if not CHECK(name): name = <a constant or reverse()/url_for()>` (or `if not name or not
+    CHECK(name): ...`, or a body that returns or raises): every path on has a checked target."""
+    node = call
+    while node in parents:
+        parent = parents[node]
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                for statement in reversed(block[: block.index(node)]):
+                    if any(
+                        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                        for n in ast.walk(statement)
+                    ):
+                        return isinstance(statement, ast.If) and _replaces(statement, name, checks)
+        if isinstance(parent, Function | ast.Lambda | ast.ClassDef):
+            return False
+        node = parent
+    return False
+
+
+def _replaces(branch: ast.If, name: str, checks: dict[str, Param]) -> bool:
+    """`if not CHECK(name): name = SAFE` with no else (the test may `or` other conditions)."""
+    tests = branch.test.values if isinstance(branch.test, ast.BoolOp) else [branch.test]
+    if isinstance(branch.test, ast.BoolOp) and not isinstance(branch.test.op, ast.Or):
+        return False
+    rejects = any(
+        isinstance(t, ast.UnaryOp)
+        and isinstance(t.op, ast.Not)
+        and _requires(t.operand, name, checks)
+        for t in tests
+    )
+    if not rejects or branch.orelse or not branch.body:
+        return False
+    last = branch.body[-1]
+    if isinstance(last, ast.Return | ast.Raise):
+        return True
+    return (
+        isinstance(last, ast.Assign)
+        and any(_is_name(t, name) for t in last.targets)
+        and (
+            isinstance(last.value, ast.Constant)
+            or isinstance(last.value, ast.Call)
+            and _called(last.value.func) in SAFE_VALUES
+        )
+    )
 
 
 def _requires(test: ast.AST, name: str, checks: dict[str, Param]) -> bool:

@@ -301,6 +301,50 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-framework-check": (
+        DJANGO
+        + "import logging\nfrom django.urls import reverse\n"
+        + "from django.utils.http import url_has_allowed_host_and_scheme\n"
+        + "logger = logging.getLogger(__name__)\n",
+        """
+        def after_login(request):
+            next_url = request.GET.get("next")
+            if next_url and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return HttpResponseRedirect(next_url)
+            return redirect("/")
+
+        def set_language(request):
+            next_url = request.GET.get("next", "/")
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                next_url = reverse("index")
+            return HttpResponseRedirect(next_url)
+        """,
+        [
+            """
+            def set_language(request):
+                next_url = request.GET.get("next", "/")
+                if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={"a.org"}):
+                    logger.warning("unexpected next: %s", next_url)
+                return HttpResponseRedirect(next_url)
+            """,
+            """
+            def set_language(request):
+                next_url = request.GET.get("next", "/")
+                if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={"a.org"}):
+                    next_url = request.GET.get("fallback")
+                return HttpResponseRedirect(next_url)
+            """,
+            """
+            def after_login(request):
+                next_url = request.GET.get("next")
+                if next_url or url_has_allowed_host_and_scheme(next_url, allowed_hosts={"a.org"}):
+                    return HttpResponseRedirect(next_url)
+                return redirect("/")
+            """,
+        ],
+    ),
 }
 
 
