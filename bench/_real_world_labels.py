@@ -32,6 +32,8 @@ class Project:
     commit: str
     framework: str
     subdir: str = "."
+    # Paths left out of the layout: a blob the mirror does not hold (a large test fixture).
+    skip_paths: tuple[str, ...] = ()
 
     @property
     def mirror_name(self) -> str:
@@ -82,10 +84,10 @@ def load_projects(path: Path) -> list[Project]:
         missing = [k for k in ("name", "repo", "commit", "framework") if not entry.get(k)]
         if missing:
             raise LabelError(f"{path}: project #{index} lacks {', '.join(missing)}")
-        unknown = set(entry) - {"name", "repo", "commit", "framework", "subdir"}
+        unknown = set(entry) - {"name", "repo", "commit", "framework", "subdir", "skip_paths"}
         if unknown:
             raise LabelError(f"{path}: project #{index} has unknown key(s) {sorted(unknown)}")
-        projects.append(Project(**entry))
+        projects.append(Project(**{**entry, "skip_paths": tuple(entry.get("skip_paths", ()))}))
     if len({p.name for p in projects}) != len(projects):
         raise LabelError(f"{path}: project names must be unique")
     return projects

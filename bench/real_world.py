@@ -73,7 +73,19 @@ def lay_out(project: rw.Project, mirror_root: Path, cache: Path) -> tuple[Path |
     cache.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{project.name}-", dir=cache))
     archive = subprocess.Popen(
-        ["git", "--git-dir", str(mirror), "archive", project.commit], stdout=subprocess.PIPE
+        [
+            "git",
+            "--git-dir",
+            str(mirror),
+            "archive",
+            project.commit,
+            *(
+                ["--", ".", *(f":(exclude){p}" for p in project.skip_paths)]
+                if project.skip_paths
+                else []
+            ),
+        ],
+        stdout=subprocess.PIPE,
     )
     untar = subprocess.run(["tar", "-x", "-C", str(partial)], stdin=archive.stdout)
     archive.stdout.close()  # type: ignore[union-attr]
