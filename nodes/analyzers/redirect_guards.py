@@ -17,6 +17,7 @@ import ast
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
+from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
 from devsecbots.nodes.analyzers.url_checks import (
     Param,
     guarded,
@@ -69,6 +70,11 @@ def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: 
         ):
             reasons.append(
                 "a target the safe-URL check rejects is replaced with an on-site URL first"
+            )
+            continue
+        if back_to_referer(target):
+            reasons.append(
+                "the target is the Referer: it sends the user back to the page they came from"
             )
             continue
         why = fixed_host(target, parents, framework, routed)

@@ -345,6 +345,49 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "flask-back-to-referer": (
+        FLASK,
+        """
+        @app.route("/lang/<lang>")
+        def set_lang(lang):
+            session["lang"] = lang
+            return redirect(request.headers.get("Referer") or url_for("index"))
+
+        @app.route("/dismiss", methods=["POST"])
+        def dismiss():
+            return redirect(request.referrer or "/")
+        """,
+        [
+            """
+            @app.route("/back")
+            def back():
+                return redirect(request.args.get("back") or request.referrer)
+            """,
+            """
+            @app.route("/back")
+            def back():
+                return redirect(request.referrer + request.args["then"])
+            """,
+            """
+            @app.route("/back")
+            def back():
+                return redirect(request.headers.get("X-Return-To") or url_for("index"))
+            """,
+        ],
+    ),
+    "django-back-to-referer": (
+        DJANGO,
+        """
+        def set_language(request):
+            return HttpResponseRedirect(request.META.get("HTTP_REFERER", "/"))
+        """,
+        [
+            """
+            def set_language(request):
+                return HttpResponseRedirect(request.GET.get("next") or request.META["HTTP_REFERER"])
+            """,
+        ],
+    ),
 }
 
 
