@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.summary_defs import is_abstract
 
 SAFE_URL_CHECK = re.compile(
@@ -87,7 +88,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     relevant = [f for f in findings if f["rule_id"] in REDIRECT_RULES | XSS_RULES]
     if not relevant:
         return findings
-    trees = {path: _parse(source) for path, source in files.items() if path.endswith(".py")}
+    trees: dict[str, ast.Module] = parse_files(files)  # shared with the other cross-file passes
     helpers = summarise(t for t in trees.values() if t is not None)
     out = []
     for finding in findings:
@@ -243,10 +244,3 @@ def _returns_rendered(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
 def _json_data(value: ast.AST | None) -> bool:
     """A dict or list display (or comprehension): Flask serialises it as JSON."""
     return isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp)
-
-
-def _parse(source: str) -> ast.AST | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None

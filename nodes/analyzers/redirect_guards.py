@@ -16,6 +16,7 @@ import ast
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
+from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
 from devsecbots.nodes.analyzers.url_checks import (
@@ -30,7 +31,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, open redirects to a checked or fixed-host target at low confidence."""
     if not any(f["rule_id"] in REDIRECT_RULES and f["confidence"] != "low" for f in findings):
         return findings
-    trees = {path: _parse(source) for path, source in files.items() if path.endswith(".py")}
+    trees: dict[str, ast.Module] = parse_files(files)  # shared with the other cross-file passes
     checks = safe_url_checks(t for t in trees.values() if t is not None)
     routed = routed_paths(files)
     out = []
@@ -94,10 +95,3 @@ def _redirects_at(tree: ast.AST, line: int) -> list[ast.Call]:
         and called_name(n.func) in REDIRECT_CALLS
     ]
     return sorted(calls, key=lambda c: (c.lineno, c.col_offset))
-
-
-def _parse(source: str) -> ast.AST | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
