@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
-from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
 from devsecbots.nodes.analyzers.summary_defs import is_abstract
 
 SAFE_URL_CHECK = re.compile(
@@ -66,8 +66,9 @@ def called_name(func: ast.AST) -> str:
 def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
     """Helper names by kind ('safe-url', 'rendered'), across every parsed file."""
     verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
+    trees = tuple(trees)
+    parents = parents_of(trees)
     for tree in trees:
-        parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 returns = [r for r in _own_returns(node) if r.value is not None]
@@ -89,11 +90,13 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if not relevant:
         return findings
     trees: dict[str, ast.Module] = parse_files(files)  # shared with the other cross-file passes
-    helpers = summarise(t for t in trees.values() if t is not None)
+    helpers = summarise(trees.values())
+    parents = parents_of(tuple(trees.values()))
+    wanted = {id(f) for f in relevant}
     out = []
     for finding in findings:
         tree = trees.get(finding["file"])
-        why = _why_low(finding, tree, helpers) if finding in relevant and tree else ""
+        why = _why_low(finding, tree, helpers, parents) if id(finding) in wanted and tree else ""
         if why:
             finding = Finding(
                 **{
@@ -106,10 +109,14 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     return out
 
 
-def _why_low(finding: Finding, tree: ast.AST, helpers: dict[str, set[str]]) -> str:
+def _why_low(
+    finding: Finding,
+    tree: ast.AST,
+    helpers: dict[str, set[str]],
+    parents: dict[ast.AST, ast.AST],
+) -> str:
     """Why the finding's sink value is safe by its helper ('' when it is not)."""
     line = finding["line"]
-    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
     if finding["rule_id"] in REDIRECT_RULES:
         safe = helpers["safe-url"] | SAFE_URL_VALUES
         for call in _calls_at(tree, line, set(REDIRECT_CALLS)):

@@ -28,7 +28,7 @@ from devsecbots.nodes.analyzers.markup_provenance import (
     sink_argument,
 )
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
-from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
 
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _MAX_DEPTH = 3
@@ -151,11 +151,9 @@ class Callers:
     def _index(self) -> tuple[dict[ast.AST, ast.AST], dict[str, list[tuple[str, ast.AST]]]]:
         """Every node's parent, and the definitions and reads of each name, over the project."""
         if self._parents is None:
-            self._parents = {}
+            self._parents = parents_of(tuple(self.trees.values()))
             for path, tree in self.trees.items():
                 for node in ast.walk(tree):
-                    for child in ast.iter_child_nodes(node):
-                        self._parents[child] = node
                     name = _defined_or_read(node)
                     if name:
                         self._by_name.setdefault(name, []).append((path, node))

@@ -14,6 +14,7 @@ from devsecbots.nodes.analyzers.newer_syntax import parse_tree
 
 _trees: tuple[tuple[tuple[str, str], ...], dict[str, ast.Module]] | None = None
 _nodes: tuple[tuple[ast.AST, ...], list[ast.AST]] | None = None
+_parents: tuple[tuple[ast.AST, ...], dict[ast.AST, ast.AST]] | None = None
 
 
 def parse_files(files: dict[str, str]) -> dict[str, ast.Module]:
@@ -38,3 +39,15 @@ def all_nodes(trees: Iterable[ast.AST]) -> list[ast.AST]:
     nodes = [node for tree in key for node in ast.walk(tree)]
     _nodes = (key, nodes)
     return nodes
+
+
+def parents_of(trees: Iterable[ast.AST]) -> dict[ast.AST, ast.AST]:
+    """Every node's parent, over all the trees, built once per project."""
+    global _parents
+    key = tuple(trees)
+    last = _parents
+    if last is not None and last[0] == key:
+        return last[1]
+    parents = {child: node for node in all_nodes(key) for child in ast.iter_child_nodes(node)}
+    _parents = (key, parents)
+    return parents
