@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import called_name
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import all_nodes, parse_files
 
 BEARER_SCHEMES = frozenset(
@@ -78,13 +79,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         tree = trees.get(finding["file"])
         if finding["rule_id"] in XSS_RULES and tree is not None:
             if _in_bearer_route(tree, finding["line"], bearer):
-                finding = Finding(
-                    **{
-                        **finding,
-                        "confidence": "low",
-                        "recommendation": f"{finding['recommendation']} Low confidence: {WHY}.",
-                    }
-                )
+                finding = lowered(finding, WHY)
         out.append(finding)
     return out
 

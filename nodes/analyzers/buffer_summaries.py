@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called_name
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.summary_defs import definitions, value_returns
@@ -74,13 +75,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         if finding["rule_id"] in PATH_RULES and tree is not None:
             if _sends_buffer(tree, finding["line"], helpers, tables):
                 why = "send_file sends an in-memory buffer a project helper builds, not a path"
-                finding = Finding(
-                    **{
-                        **finding,
-                        "confidence": "low",
-                        "recommendation": f"{finding['recommendation']} Low confidence: {why}.",
-                    }
-                )
+                finding = lowered(finding, why)
         out.append(finding)
     return out
 

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
 from devsecbots.nodes.analyzers.summary_defs import is_abstract
 
@@ -98,13 +99,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         tree = trees.get(finding["file"])
         why = _why_low(finding, tree, helpers, parents) if id(finding) in wanted and tree else ""
         if why:
-            finding = Finding(
-                **{
-                    **finding,
-                    "confidence": "low",
-                    "recommendation": f"{finding['recommendation']} Low confidence: {why}.",
-                }
-            )
+            finding = lowered(finding, why)
         out.append(finding)
     return out
 

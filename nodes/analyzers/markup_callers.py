@@ -20,6 +20,7 @@ import ast
 import re
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.markup_provenance import (
     CALLER,
     SAFE,
@@ -48,13 +49,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     for finding in findings:
         why = callers.reason(finding) if any(finding is f for f in relevant) else ""
         if why:
-            finding = Finding(
-                **{
-                    **finding,
-                    "confidence": "low",
-                    "recommendation": f"{finding['recommendation']}. Low confidence: {why}.",
-                }
-            )
+            finding = lowered(finding, why)
         out.append(finding)
     return out
 

@@ -18,6 +18,7 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _returns_rendered,
     called_name,
 )
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
@@ -37,13 +38,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         tree = trees.get(finding["file"])
         if finding["rule_id"] in XSS_RULES and tree is not None:
             if _returns_property(tree, finding["line"], project):
-                finding = Finding(
-                    **{
-                        **finding,
-                        "confidence": "low",
-                        "recommendation": f"{finding['recommendation']} Low confidence: {WHY}.",
-                    }
-                )
+                finding = lowered(finding, WHY)
         out.append(finding)
     return out
 

@@ -16,6 +16,7 @@ import ast
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
@@ -41,8 +42,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
             why = _why_low(finding, tree, checks, routed)
         if why:
-            recommendation = f"{finding['recommendation']} Low confidence: {why}."
-            finding = Finding(**{**finding, "confidence": "low", "recommendation": recommendation})
+            finding = lowered(finding, why)
         out.append(finding)
     return out
 

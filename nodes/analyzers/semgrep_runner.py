@@ -19,6 +19,7 @@ from devsecbots.graphs.state import Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
+from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -131,8 +132,7 @@ def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
     why = fingerprint_reason(tree, finding["line"])
     if not why:
         return finding
-    note = f"{finding['recommendation']} Low confidence: {why}."
-    return Finding(**{**finding, "confidence": "low", "recommendation": note})
+    return lowered(finding, why)
 
 
 def _configured_timeout() -> float:
