@@ -19,6 +19,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
+from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
@@ -157,6 +158,7 @@ def analyze(
     for reassess in (
         reassess_helpers,
         reassess_properties,
+        reassess_methods,
         reassess_buffers,
         reassess_bearer,
         reassess_redirects,

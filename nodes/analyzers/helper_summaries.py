@@ -5,7 +5,7 @@ project helper sees the helper's result as tainted, whatever the helper does wit
 of helper decide the matter by what they return, whoever calls them:
 
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
-  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for()
+  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for() / reverse()
   (directly, or a local name every assignment of which is one);
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
@@ -43,7 +43,7 @@ RENDERED = frozenset(
         "send_from_directory",
     }
 )
-SAFE_URL_VALUES = frozenset({"url_for"})
+SAFE_URL_VALUES = frozenset({"url_for", "reverse", "reverse_lazy"})  # the application's own URLs
 REDIRECT_RULES = frozenset(
     {
         "devsecbots.flask.open-redirect",
@@ -160,8 +160,11 @@ def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[as
                     values.append(node.value)
                 else:
                     other = True
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:  # x: T = value
+            if isinstance(node.target, ast.Name) and node.target.id == name.id:
+                values.append(node.value)
         elif isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store):
-            if not isinstance(parents.get(node), ast.Assign):
+            if not isinstance(parents.get(node), ast.Assign | ast.AnnAssign):
                 other = True  # bound by for, with, walrus, augmented assignment, ...
     return [] if other else values
 
@@ -190,8 +193,8 @@ def _own_returns(function: ast.AST) -> list[ast.Return]:
 
 
 def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
-    """A constant, None, a url_for(), a local name only ever assigned one of those, or a name
-    checked by a safe-URL check in an enclosing if."""
+    """A constant, None, a url_for() / reverse(), a local name only ever assigned one of those, or
+    a name checked by a safe-URL check in an enclosing if."""
     value = ret.value
     if _fixed_url(value):
         return True
@@ -212,7 +215,7 @@ def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
 
 
 def _fixed_url(value: ast.AST | None) -> bool:
-    """A constant (or None) or a url_for() call."""
+    """A constant (or None) or a url_for() / reverse() call."""
     if isinstance(value, ast.Constant):
         return True
     return isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES

@@ -7,7 +7,10 @@ object's classes are known when every way it was made names project classes:
 - `Share()`, where `Share` is a project class, a local bound only to such class values, a
   lookup in a module-level table of classes (`SHARES.get(kind)`), or a call to a project
   function that returns only such class values;
-- a local name every assignment of which is such an instance.
+- a copy of such an instance (`copy.copy(share)`, `deepcopy(share)`);
+- a row fetched through a project model class (`get_object_or_404(Share, ...)`,
+  `Share.objects.get(...)` / `.create()` / `.first()`, ...): the ORM builds instances of it;
+- a local name every assignment of which (`x = ...`, `x: Share = ...`) is such an instance.
 
 An attribute's definitions are then looked up in each class's body, then in its project base
 classes (unknown, and so not safe, when a class or base is not the project's).
@@ -24,6 +27,13 @@ from devsecbots.nodes.analyzers.project_trees import all_nodes
 from devsecbots.nodes.analyzers.summary_defs import Definitions, Parents, definitions
 
 DEPTH = 4  # helper calls followed when a class value comes from a function's returns
+COPIES = frozenset({"copy", "deepcopy"})
+FETCHES = frozenset({"get_object_or_404"})  # (Model or Model.objects..., ...) -> a Model row
+ROW_METHODS = frozenset({"get", "create", "first", "last", "latest", "earliest"})
+QUERYSETS = frozenset(  # queryset methods that keep the rows as instances of the model
+    {"all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related"}
+    | {"using", "only", "defer", "annotate", "select_for_update", "reverse"}
+)
 
 
 class ProjectClasses:
@@ -38,17 +48,31 @@ class ProjectClasses:
             if isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, []).append(node)
 
-    def instance_of(self, value: ast.AST, parents: Parents) -> list[ast.ClassDef] | None:
+    def instance_of(
+        self, value: ast.AST, parents: Parents, depth: int = DEPTH
+    ) -> list[ast.ClassDef] | None:
         """The classes `value` is an instance of (None when any way it was made is unknown)."""
+        if depth <= 0:
+            return None
         if isinstance(value, ast.Name):
             values = _assigned_values(value, parents)
-            found = [self.instance_of(v, parents) for v in values if not isinstance(v, ast.Name)]
+            found = [
+                self.instance_of(v, parents, depth - 1)
+                for v in values
+                if not isinstance(v, ast.Name)
+            ]
             if not values or len(found) < len(values) or any(f is None for f in found):
                 return None
             return [c for f in found for c in f or []]
-        if isinstance(value, ast.Call):
-            return self.class_values(value.func, parents, DEPTH)
-        return None
+        if not isinstance(value, ast.Call):
+            return None
+        name = called_name(value.func)
+        if name in COPIES and len(value.args) == 1 and not value.keywords:
+            return self.instance_of(value.args[0], parents, depth - 1)
+        model = _fetched_model(value)
+        if model is not None:
+            return self.class_values(model, parents, depth) if _is_class(model) else None
+        return self.class_values(value.func, parents, depth)
 
     def class_values(
         self, value: ast.AST, parents: Parents, depth: int
@@ -133,3 +157,32 @@ def _is_local(name: ast.Name, parents: Parents) -> bool:
         or (isinstance(n, ast.Name) and n.id == name.id and isinstance(n.ctx, ast.Store))
         for n in ast.walk(function)
     )
+
+
+def _fetched_model(call: ast.Call) -> ast.AST | None:
+    """`M` in get_object_or_404(M, ...), get_object_or_404(M.objects..., ...) or
+    M.objects....get(...) (None for any other call)."""
+    if called_name(call.func) in FETCHES and call.args:
+        source = call.args[0]
+        return _manager_model(source) or source
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ROW_METHODS:
+        return _manager_model(call.func.value)
+    return None
+
+
+def _manager_model(value: ast.AST) -> ast.AST | None:
+    """`M` in M.objects, M.objects.filter(...).order_by(...), ... (None otherwise)."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in QUERYSETS
+    ):
+        value = value.func.value
+    if isinstance(value, ast.Attribute) and value.attr == "objects":
+        return value.value
+    return None
+
+
+def _is_class(value: ast.AST) -> bool:
+    """A plain name (`Share`): the model class itself, not an expression that makes one."""
+    return isinstance(value, ast.Name)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 import re
 
-from devsecbots.nodes.analyzers.helper_summaries import called_name
+from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
 # | ("any", "")
@@ -42,7 +42,6 @@ Token = tuple[str, str]
 ANY: Token = ("any", "")
 PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
-OWN_URLS = frozenset({"url_for", "reverse", "reverse_lazy"})
 CONFIG_NAMES = frozenset({"settings", "config", "environ"})
 ENV_CALLS = frozenset({"getenv"})
 CATCH_ALL_ROUTE = re.compile(
@@ -305,7 +304,7 @@ def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     the application's own URLs."""
     if isinstance(value, ast.Call):
         name = called_name(value.func)
-        if name in OWN_URLS or name in ENV_CALLS:
+        if name in SAFE_URL_VALUES or name in ENV_CALLS:
             return True
         if name == "get" and isinstance(value.func, ast.Attribute):
             return _config(value.func.value, parents)

@@ -388,6 +388,55 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-model-method-reverse": (
+        DJANGO
+        + "import copy\nfrom django.db import models\nfrom django.urls import reverse\n"
+        + "from django.shortcuts import get_object_or_404\n",
+        """
+        class Report(models.Model):
+            def get_absolute_url(self):
+                return reverse("report", kwargs={"pk": self.pk})
+
+            def get_edit_url(self):
+                url = reverse("report-edit", kwargs={"pk": self.pk})
+                return url
+
+        class Upload(models.Model):  # the same method name, another class: not this object's
+            def get_absolute_url(self):
+                return self.file.url
+
+        def copy_report(request, pk):
+            report = get_object_or_404(Report, pk=pk)
+            report_copy: Report = copy.copy(report)
+            report_copy.pk = None
+            report_copy.title = request.POST["title"]
+            report_copy.save()
+            return HttpResponseRedirect(report_copy.get_absolute_url())
+
+        def rename_report(request, pk):
+            report = Report.objects.filter(owner=request.user).get(pk=pk)
+            report.title = request.POST["title"]
+            return redirect(report.get_edit_url())
+        """,
+        [
+            """
+            class Bookmark(models.Model):  # the name says a URL of this site; the body does not
+                def get_absolute_url(self):
+                    return self.target
+
+            def add_bookmark(request):
+                mark = Bookmark.objects.create(owner=request.user)
+                mark.target = request.POST["target"]
+                return HttpResponseRedirect(mark.get_absolute_url())
+            """,
+            """
+            def follow(request):
+                thing = request.session.get("thing")  # of no known class: Report's or not
+                thing.title = request.POST["title"]
+                return HttpResponseRedirect(thing.get_absolute_url())
+            """,
+        ],
+    ),
 }
 
 
