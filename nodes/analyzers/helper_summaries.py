@@ -5,8 +5,8 @@ project helper sees the helper's result as tainted, whatever the helper does wit
 of helper decide the matter by what they return, whoever calls them:
 
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
-  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a url_for() / reverse()
-  (directly, or a local name every assignment of which is one);
+  (`if target and is_safe_url(target): return target`), otherwise a constant, None or a
+  url_for() / reverse() (directly, or a local name every assignment of which is one);
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
   JSON). A definition that never returns (abstract: it only raises) is neutral.
