@@ -15,6 +15,8 @@ place in the report at low confidence (which does not block by default) and says
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
   for named templates that are not HTML or XML (jinja_environment.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
+- SQL text built by string formatting (B608) from constants and model table / column names only
+  (sql_constants.py).
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
   outside mail is reached; the weakness is a development server there, which our rules
@@ -31,6 +33,7 @@ import re
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
+from devsecbots.nodes.analyzers.sql_constants import fixed_sql_reason
 
 LOW = "LOW"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -81,6 +84,8 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         return _tmp_path_use(tree, line)
     if test_id in ("B303", "B324"):
         return fingerprint_reason(tree, line)
+    if test_id == "B608":
+        return fixed_sql_reason(tree, line)
     return ""
 
 

@@ -71,8 +71,8 @@ class ProjectClasses:
             return self.instance_of(value.args[0], parents, depth - 1)
         model = _fetched_model(value)
         if model is not None:
-            return self.class_values(model, parents, depth) if _is_class(model) else None
-        return self.class_values(value.func, parents, depth)
+            return self.class_values(model, parents, DEPTH) if _is_class(model) else None
+        return self.class_values(value.func, parents, DEPTH)
 
     def class_values(
         self, value: ast.AST, parents: Parents, depth: int

@@ -135,3 +135,29 @@ def test_a_listen_address_is_a_deployment_choice():
 def test_the_debug_server_on_loopback_is_low(run, expected):
     source = f"from flask import Flask\napp = Flask(__name__)\n{run}\n"
     assert confidence(source, "B201") == expected
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (
+            "cursor.execute(\"SELECT n FROM pg_class WHERE relname = '%s'\" % model._meta.db_table)",
+            "low",
+        ),
+        ('cursor.execute(f"SELECT {self.model._meta.pk.column} FROM {TABLE}")', "low"),
+        ('cursor.execute("DELETE FROM %s" % table)', "low"),
+        ('cursor.execute("SELECT * FROM %s WHERE %s" % (model._meta.db_table, where))', "medium"),
+        ('cursor.execute("SELECT * FROM t WHERE name = \'%s\'" % request.GET["q"])', "medium"),
+        ('cursor.execute("SELECT * FROM %s" % str(model._meta.db_table))', "medium"),
+        ('cursor.execute("SELECT * FROM " + model._meta.db_table + " WHERE id = " + pk)', "medium"),
+    ],
+)
+def test_sql_formatting_is_low_only_with_fixed_values(statement, expected):
+    source = f"""\
+        TABLE = "stats"
+
+        def count(cursor, model, where, pk, request):
+            table = model._meta.db_table
+            {statement}
+        """
+    assert confidence(source, "B608") == [expected]

@@ -37,6 +37,31 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-89",
     ),
+    "sql-model-table-name": (
+        """
+        from django.db import connection
+
+        def approximate_count(queryset):
+            table = queryset.model._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class WHERE relname = '%s';" % queryset.model._meta.db_table
+                )
+                cursor.execute(f"ANALYZE {table}")
+                return int(cursor.fetchone()[0])
+        """,
+        """
+        from django.db import connection
+
+        def approximate_count(queryset, where):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM %s WHERE %s;" % (queryset.model._meta.db_table, where)
+                )
+                return int(cursor.fetchone()[0])
+        """,
+        "CWE-89",
+    ),
     "redirect-safe-url-check": (
         """
         @app.route("/login")

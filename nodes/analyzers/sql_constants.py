@@ -1,0 +1,118 @@
+"""SQL built by string formatting (Bandit B608) from values the code fixes, not the caller.
+
+B608 flags SQL text assembled with `%`, `.format()`, an f-string or `+`, whatever is put in.
+Injection needs a value someone outside the code chooses. The statement is low confidence when
+every interpolated expression is:
+
+- a constant;
+- a Django model's metadata: `model._meta.db_table`, `self.model._meta.pk.column`, ... - table
+  and column names are written in the model's code (or derived from its class name);
+- a name every binding of which (name_bindings.py) is one of these.
+
+A parameter, request data, a name bound otherwise or any call (even `str(x)`) keeps the finding.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from devsecbots.nodes.analyzers.name_bindings import Scopes
+
+META_NAMES = frozenset(
+    {"db_table", "column", "attname", "db_column", "app_label", "model_name", "db_tablespace"}
+)
+MAX_DEPTH = 4
+WHY = (
+    "every value put into the SQL text is a constant or a model's table / column name, "
+    "fixed in the code"
+)
+
+
+def fixed_sql_reason(tree: ast.AST, line: int) -> str:
+    """Why the SQL string built at `line` holds only fixed values ('' when it may not)."""
+    scopes = Scopes(tree)
+    built = _outermost_builds(tree, line, scopes.parents)
+    if not built:
+        return ""
+    values = [v for node in built for v in _interpolated(node)]
+    return WHY if all(_fixed(v, scopes, 0) for v in values) else ""
+
+
+def _outermost_builds(tree: ast.AST, line: int, parents: dict[ast.AST, ast.AST]) -> list[ast.expr]:
+    """The string-building expressions spanning `line`, not nested in another one."""
+    spanning = [
+        n
+        for n in ast.walk(tree)
+        if _builds(n) and n.lineno <= line <= (n.end_lineno or n.lineno)  # type: ignore[attr-defined]
+    ]
+    return [n for n in spanning if not any(_inside(n, o, parents) for o in spanning if o is not n)]
+
+
+def _builds(node: ast.AST) -> bool:
+    """`a % b`, `a + b`, an f-string or `"...".format(...)`."""
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Mod | ast.Add)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+    )
+
+
+def _inside(node: ast.AST, outer: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if node is outer:
+            return True
+    return False
+
+
+def _interpolated(node: ast.expr) -> list[ast.expr]:
+    """The values a building expression puts into its text."""
+    if isinstance(node, ast.BinOp):
+        right = node.right
+        parts = (
+            right.elts if isinstance(node.op, ast.Mod) and isinstance(right, ast.Tuple) else [right]
+        )
+        return [*_pieces(node.left), *(p for part in parts for p in _pieces(part))]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.Call):
+        return [*node.args, *(k.value for k in node.keywords)]
+    return [node]
+
+
+def _pieces(node: ast.expr) -> list[ast.expr]:
+    """A nested building expression's values, or the expression itself."""
+    return _interpolated(node) if _builds(node) else [node]
+
+
+def _fixed(value: ast.AST, scopes: Scopes, depth: int) -> bool:
+    """A constant, model metadata, or a name bound only to such values."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Attribute):
+        return _model_metadata(value)
+    if isinstance(value, ast.Name) and depth < MAX_DEPTH:
+        found = scopes.bindings(value.id, value)
+        return bool(found) and all(
+            b.kind == "value" and _fixed(b.node, scopes, depth + 1) for b in found
+        )
+    if _builds(value):
+        return all(_fixed(v, scopes, depth) for v in _interpolated(value))  # type: ignore[arg-type]
+    return False
+
+
+def _model_metadata(value: ast.Attribute) -> bool:
+    """`<x>._meta.db_table`, `<x>._meta.pk.column`: a name read from a model's Meta options."""
+    if value.attr not in META_NAMES:
+        return False
+    node: ast.AST = value.value
+    while isinstance(node, ast.Attribute):
+        if node.attr == "_meta":
+            return True
+        node = node.value
+    return False
