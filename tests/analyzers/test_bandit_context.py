@@ -141,7 +141,7 @@ def test_the_debug_server_on_loopback_is_low(run, expected):
     ("statement", "expected"),
     [
         (
-            "cursor.execute(\"SELECT n FROM pg_class WHERE relname = '%s'\" % model._meta.db_table)",
+            'cursor.execute("SELECT n FROM pg_class WHERE relname = %s" % model._meta.db_table)',
             "low",
         ),
         ('cursor.execute(f"SELECT {self.model._meta.pk.column} FROM {TABLE}")', "low"),

@@ -45,7 +45,8 @@ TWINS: dict[str, tuple[str, str, str]] = {
             table = queryset.model._meta.db_table
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT reltuples FROM pg_class WHERE relname = '%s';" % queryset.model._meta.db_table
+                    "SELECT reltuples FROM pg_class WHERE relname = '%s';"
+                    % queryset.model._meta.db_table
                 )
                 cursor.execute(f"ANALYZE {table}")
                 return int(cursor.fetchone()[0])
