@@ -7,7 +7,9 @@ Three shapes, in the function of the use, count:
     else: raise ValueError(kind)    <use>
     <use>
 
-The constants are literals (or a display of them, or a name bound only to one); the last `else`
+The constants are literals (or a display of them, or a name bound only to one), or a collection
+the deployer configured (`name in settings.LANGUAGES`, `in app.config["SUPPORTED"]`: the name is
+then one of the values the deployer wrote, whoever sent it); the last `else`
 or the rejecting branch must end the function's path (raise, return, abort(), exit()); and the
 name must not be bound again after the check.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ast
 
 from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.redirect_targets import configured
 
 _STOPPING_CALLS = frozenset({"abort", "exit", "_exit"})
 _COLLECTION_CALLS = frozenset({"frozenset", "set", "tuple", "list"})
@@ -95,7 +98,10 @@ def _comparison(
 
 
 def _constants(node: ast.AST, scopes: Scopes, depth: int = 0) -> bool:
-    """A literal collection of constants (dict keys count), or a name bound only to one."""
+    """A literal collection of constants (dict keys count), a name bound only to one, or a
+    configured collection."""
+    if configured(node, scopes.parents):
+        return True
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return all(_constant(e) for e in node.elts)
     if isinstance(node, ast.Dict):

@@ -29,6 +29,7 @@ from devsecbots.nodes.analyzers.registry import (
     get_analyzer,
     require_available,
 )
+from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 
 Progress = Callable[[int, int], None]
@@ -162,6 +163,7 @@ def analyze(
         reassess_buffers,
         reassess_bearer,
         reassess_redirects,
+        reassess_session_stores,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -302,10 +302,16 @@ def _is_request(value: ast.AST) -> bool:
 def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """A value the application or its deployer chose: settings, config, environment, SCRIPT_NAME,
     the application's own URLs."""
+    if isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES | ENV_CALLS:
+        return True
+    return configured(value, parents)
+
+
+def configured(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A value read from settings, config or the environment: `settings.X`, `app.config["X"]`,
+    `current_app.config.get("X")`, `os.environ["X"]`, `getattr(settings, "X")`."""
     if isinstance(value, ast.Call):
         name = called_name(value.func)
-        if name in SAFE_URL_VALUES or name in ENV_CALLS:
-            return True
         if name == "get" and isinstance(value.func, ast.Attribute):
             return _config(value.func.value, parents)
         if name == "getattr" and value.args:

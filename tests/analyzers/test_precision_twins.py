@@ -63,6 +63,38 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-89",
     ),
+    "session-store-allow-listed": (
+        """
+        from flask import current_app, flash, session
+
+        @app.route("/lang/<lang>")
+        def change_lang(lang):
+            if lang in current_app.config["SUPPORTED_LANGUAGES"]:
+                session["lang"] = lang
+            else:
+                flash("unsupported language")
+            return redirect(url_for("index"))
+
+        @app.route("/theme")
+        def change_theme():
+            theme = request.args.get("theme", "light")
+            if theme not in ("light", "dark"):
+                abort(400)
+            session["theme"] = theme
+            return redirect(url_for("index"))
+        """,
+        """
+        from flask import current_app, flash, session
+
+        @app.route("/lang/<lang>")
+        def change_lang(lang):
+            if lang in current_app.config["SUPPORTED_LANGUAGES"]:
+                flash("language changed")
+            session["lang"] = lang
+            return redirect(url_for("index"))
+        """,
+        "CWE-501",
+    ),
     "redirect-safe-url-check": (
         """
         @app.route("/login")

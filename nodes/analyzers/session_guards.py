@@ -1,0 +1,88 @@
+"""Request data stored in the session after an allow-list check (trust-boundary violation).
+
+The rule devsecbots.flask.trust-boundary-violation reports request data stored in the session,
+which later code trusts as the server's own. A value that every path to the store has limited to
+constants or to a collection the deployer configured (`if lang in app.config["LANGUAGES"]:
+session["lang"] = lang`, allow_list_guard.py) is one the server chose, whoever sent it: the
+finding is kept at low confidence. The Semgrep rule's own allow-list sanitiser does not see a
+check that has an `else` branch, nor a configured collection.
+
+Every part of the store must be so: a key or value that is not a constant or such a checked name
+(`session[request.args["k"]] = lang`, `session["lang"] = lang.strip()`) keeps the finding.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.project_trees import parse_files
+
+RULE = "devsecbots.flask.trust-boundary-violation"
+STORING = frozenset({"setdefault", "update"})
+WHY = (
+    "the value is stored only after an allow-list check limits it to constants or to values the "
+    "deployer configured"
+)
+
+
+def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
+    """The findings, a session store of allow-listed values at low confidence."""
+    if not any(f["rule_id"] == RULE and f["confidence"] != "low" for f in findings):
+        return findings
+    trees = parse_files(files)
+    scopes: dict[str, Scopes] = {}
+    out = []
+    for finding in findings:
+        tree = trees.get(finding["file"])
+        if finding["rule_id"] == RULE and finding["confidence"] != "low" and tree is not None:
+            file_scopes = scopes.setdefault(finding["file"], Scopes(tree))
+            if _allow_listed_store(tree, finding["line"], file_scopes):
+                finding = lowered(finding, WHY)
+        out.append(finding)
+    return out
+
+
+def _allow_listed_store(tree: ast.AST, line: int, scopes: Scopes) -> bool:
+    """Whether every session store on `line` stores only constants and allow-listed names."""
+    parts = [p for node in ast.walk(tree) for p in _stored(node, line)]
+    return bool(parts) and all(_checked(part, scopes) for part in parts)
+
+
+def _stored(node: ast.AST, line: int) -> list[ast.expr]:
+    """The key and value of a session store at `line` (`session[k] = v`, `session.update(...)`,
+    `session.setdefault(k, v)`); [] for anything else."""
+    if getattr(node, "lineno", 0) != line:
+        return []
+    if isinstance(node, ast.Assign):
+        return [
+            part
+            for target in node.targets
+            if isinstance(target, ast.Subscript) and _is_session(target.value)
+            for part in (target.slice, node.value)
+        ]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in STORING
+        and _is_session(node.func.value)
+    ):
+        return [*node.args, *(k.value for k in node.keywords)]
+    return []
+
+
+def _is_session(value: ast.AST) -> bool:
+    """`session` or `flask.session`."""
+    if isinstance(value, ast.Attribute):
+        return value.attr == "session" and isinstance(value.value, ast.Name)
+    return isinstance(value, ast.Name) and value.id == "session"
+
+
+def _checked(part: ast.expr, scopes: Scopes) -> bool:
+    """A constant, or a name every path to here limits to allowed values."""
+    if isinstance(part, ast.Constant):
+        return True
+    return isinstance(part, ast.Name) and allow_listed(part.id, part, scopes)
