@@ -1,9 +1,9 @@
 """The words that say what a value is for, shared by the analysers and the codemods.
 
 A weak hash or a weak random draw is a weakness only where its result protects something. Both
-SecBot (hash_purpose.py, which lowers a finding) and DevBot (autofix/security_use.py, which decides
-whether to edit a site) read that from the identifiers around the value, with one vocabulary so
-that what one calls a security use the other does too.
+SecBot (hash_purpose.py and random_purpose.py, which lower a finding) and DevBot
+(autofix/security_use.py, which decides whether to edit a site) read that from the identifiers
+around the value, with one vocabulary so that what one calls a security use the other does too.
 """
 
 from __future__ import annotations
@@ -44,6 +44,37 @@ SECURITY_WORDS = frozenset(
         "verify",
         "verification",
         "integrity",
+        "reset",
+        "cookie",
+        "captcha",
+        "xsrf",
+    }
+)
+# A random draw nobody gains by guessing: a cache-busting key, a colour, a retry's jitter, a sample,
+# fake data. Words that could name either ("key", "id", "code") are in neither list: they decide
+# nothing, so `cache_key` is a cache's, `api_key` a credential, and a bare `key` is read further.
+INCIDENTAL_WORDS = frozenset(
+    {
+        "cache",
+        "cached",
+        "bust",
+        "buster",
+        "cachebust",
+        "cachebuster",
+        "etag",
+        "color",
+        "colour",
+        "jitter",
+        "backoff",
+        "delay",
+        "sample",
+        "sampling",
+        "shuffle",
+        "shuffled",
+        "fake",
+        "dummy",
+        "demo",
+        "placeholder",
     }
 )
 # In the data being hashed these say the hash is keyed (a salt or the app's secret mixed in), not

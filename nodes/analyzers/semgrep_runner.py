@@ -20,6 +20,7 @@ from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.random_purpose import incidental_reason
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -29,7 +30,7 @@ WEAK_HASH_RULE = "devsecbots.python.weak-hash"
 WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
 # Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
 # (hash_purpose.py) changes.
-RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-1-random-origin-1"
+RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-1-random-origin-1-random-purpose-1"
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
     "ERROR": "high",
@@ -102,7 +103,10 @@ def run_semgrep(
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
     found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
-    return [_at_random_origin(_weak_hash_purpose(f, files), files) for f in found]
+    return [
+        _weak_random_purpose(_at_random_origin(_weak_hash_purpose(f, files), files), files)
+        for f in found
+    ]
 
 
 def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
@@ -119,6 +123,18 @@ def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
         return finding
     lines = files[finding["file"]].splitlines()
     return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})
+
+
+def _weak_random_purpose(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak random value that only busts a cache, picks a colour, ... at low confidence."""
+    if finding["rule_id"] != WEAK_RANDOM_RULE:
+        return finding
+    try:
+        tree = ast.parse(files[finding["file"]])
+    except (SyntaxError, ValueError):
+        return finding
+    why = incidental_reason(tree, finding["line"], finding["file"])
+    return lowered(finding, why) if why else finding
 
 
 def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
+from devsecbots.nodes.analyzers.random_purpose import incidental_reason
 
 
 def confidence(source: str, rule: str) -> list[str]:
@@ -161,3 +162,26 @@ def test_sql_formatting_is_low_only_with_fixed_values(statement, expected):
             {statement}
         """
     assert confidence(source, "B608") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "incidental"),
+    [
+        ("pkgs/cache/cache_key.py", "def new_key(n=4):\n    return random.choices(A, k=n)", True),
+        ("pkgs/cache/cache_key.py", "def new_api_key():\n    return random.choices(A, k=9)", False),
+        ("pkgs/cache/keys.py", "def new_key(n=4):\n    return random.choices(A, k=n)", False),
+        ("cache.py", "def new_token():\n    return random.choices(A, k=9)", False),
+        ("ui.py", "def pick():\n    color_key = random.choice(A)\n    return color_key", True),
+        ("ui.py", "def cache_key():\n    token = random.random()\n    return token", False),
+        ("ui.py", "def retry():\n    time.sleep(random.random())", False),
+        ("ui.py", "def retry_with_jitter():\n    time.sleep(random.random())", True),
+    ],
+)
+def test_a_random_value_is_incidental_only_when_the_nearest_names_say_so(path, code, incidental):
+    tree = ast.parse("import random\n" + code + "\n")
+    line = next(
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and "random." in ast.unparse(n.func)
+    )
+    assert bool(incidental_reason(tree, line, path)) is incidental

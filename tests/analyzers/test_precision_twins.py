@@ -485,6 +485,27 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-330",
     ),
+    "weak-random-purpose": (
+        """
+        ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+        def new_image_cache_key(length=4):
+            return "".join(random.choices(ALPHABET, k=length))
+
+        def refresh_avatar(user):
+            user.cache_key = "".join(random.choices(ALPHABET, k=4))
+        """,
+        """
+        ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+        def new_api_key(length=32):
+            return "".join(random.choices(ALPHABET, k=length))
+
+        def refresh_cache(user):
+            user.session_key = "".join(random.choices(ALPHABET, k=32))
+        """,
+        "CWE-330",
+    ),
     "weak-hash-fingerprint": (
         """
         def cache_key(args):

@@ -1,0 +1,60 @@
+"""What a weak random draw is for, read from the names around it (devsecbots.python.weak-random).
+
+The rule reports a `random` value that reaches a name with a security word (`reset_token`,
+`new_key`, a session, a cookie). Some of those words name either a secret or not: a cache key is
+no API key. The names are read nearest first, the first that says anything deciding:
+
+1. where the value goes: the name it is stored under, the keyword it is passed as, the function
+   that returns it, the calls and names it goes to next (hash_purpose.py);
+2. the function and classes it is made in;
+3. the module's file name (`cache_key.py`).
+
+A level with a security word (token, secret, password, session, otp, reset, apikey, ...) keeps
+the finding; one with an incidental word (cache, bust, etag, color, jitter, sample, fake, ...,
+security_words.py) and no security word makes it low confidence. Words such as "key" or "id"
+decide nothing; nothing said anywhere keeps the finding.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import PurePosixPath
+
+from devsecbots.nodes.analyzers.hash_purpose import (
+    _is_random_call,
+    _names_around,
+    _names_used_in,
+    _parents,
+    _words,
+)
+from devsecbots.nodes.security_words import INCIDENTAL_WORDS, SECURITY_WORDS, words
+
+
+def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
+    """Why the random value made at `line` of the file at `path` protects nothing ('' if it may)."""
+    call = next((n for n in ast.walk(tree) if _is_random_call(n) and n.lineno == line), None)
+    if call is None:
+        return ""
+    parents = _parents(tree)
+    levels = (
+        _words(_names_around(call, parents) + _names_used_in(call, parents)),
+        _words(_enclosing_names(call, parents)),
+        words(PurePosixPath(path).stem),
+    )
+    for said in levels:
+        if said & SECURITY_WORDS:
+            return ""
+        if said & INCIDENTAL_WORDS:
+            found = ", ".join(sorted(said & INCIDENTAL_WORDS))
+            return f"the random value is for something nobody gains by guessing ({found})"
+    return ""
+
+
+def _enclosing_names(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str]:
+    """The names of the functions and classes around `node`."""
+    names = []
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(node.name)
+    return names
