@@ -7,11 +7,15 @@ constants, escaped values or the application's own data (settings, stored object
 parameter, the parameter carries that, and the finding is low confidence with the reason.
 
 It stays as it is whenever a caller cannot be seen or may pass outside data: no call in the
-project, a decorator (a template filter or tag, a route: the framework calls it), the function
+project, a decorator (a template filter, a route: the framework calls it), the function
 used as a value (a callback), its name defined twice or a dunder (called implicitly), mentioned
 in a template (Jinja calls methods), `*args`/`**kwargs` at a call or in the definition, a call
 whose argument is request data or the caller's own parameter passed on from outside (followed
 through callers up to a few levels).
+
+A Django simple tag (`@register.simple_tag`) is called by the project's templates: each
+`{% tag ... %}` use counts as a call, a literal written there as a constant, anything else (a
+context variable) as outside data (template_tag_calls.py).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from devsecbots.nodes.analyzers.markup_provenance import (
 )
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
 from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
+from devsecbots.nodes.analyzers.template_tag_calls import LITERAL, simple_tag, template_uses
 
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _MAX_DEPTH = 3
@@ -104,8 +109,10 @@ class Callers:
 
     def _carried(self, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> int:
         name = function.name
-        if name.startswith("__") or any(
-            _decorator_name(d) not in _PLAIN_DECORATORS for d in function.decorator_list
+        tag = simple_tag(function)
+        if name.startswith("__") or (
+            tag is None
+            and any(_decorator_name(d) not in _PLAIN_DECORATORS for d in function.decorator_list)
         ):
             return CALLER
         args = function.args
@@ -120,7 +127,18 @@ class Callers:
         defaults.update(
             {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}
         )
-        if any(re.search(rf"\b{re.escape(name)}\b", text) for text in self.texts):
+        verdicts = []
+        if tag is not None:  # the templates call it
+            uses = template_uses(function, self.texts)
+            if uses is None:
+                return CALLER
+            for use in uses:
+                given = use.get(parameter)
+                if given is None and parameter not in defaults:
+                    return CALLER
+                literal = given == LITERAL or given is None and _constant(defaults[parameter])
+                verdicts.append(SAFE if literal else CALLER)
+        elif any(re.search(rf"\b{re.escape(name)}\b", text) for text in self.texts):
             return CALLER  # a template may call it with anything
         definitions, calls = 0, []
         for path, node in by_name.get(name, []):
@@ -133,9 +151,8 @@ class Callers:
             if method and not isinstance(node, ast.Attribute):
                 return CALLER
             calls.append((path, parent))
-        if definitions != 1 or not calls:
+        if definitions != 1 or not (calls or verdicts):
             return CALLER
-        verdicts = []
         for path, call in calls:
             value = _argument(call, parameter, positional, defaults)
             if value is None:
@@ -184,6 +201,10 @@ def _defined_or_read(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id if isinstance(node.ctx, ast.Load) else ""
     return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _constant(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant)
 
 
 def _decorator_name(decorator: ast.AST) -> str:

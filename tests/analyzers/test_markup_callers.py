@@ -82,3 +82,57 @@ def test_a_template_filter_keeps_it_blocking():
     }
     found = [f for f in analyze(files, ["bandit"], cache=None).findings if f["rule_id"] == "B704"]
     assert [f["confidence"] for f in found] == ["high"]
+
+
+TAG = """\
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def fa_class(class_name="", icon_type="fas", fixed_width=True):
+    css = f"{icon_type} fa-{class_name}"
+    if fixed_width:
+        css += " fa-fw"
+    return mark_safe(css)
+"""
+
+
+def tag_confidence(*templates: str) -> str:
+    """The confidence of the B703 finding on the simple tag, used by `templates`."""
+    files = {"app/templatetags/icons.py": TAG}
+    files |= {f"app/templates/page{i}.html": text for i, text in enumerate(templates)}
+    found = [f for f in analyze(files, ["bandit"], cache=None).findings if f["rule_id"] == "B703"]
+    assert len(found) == 1, found
+    return found[0]["confidence"]
+
+
+def test_a_simple_tag_given_only_literals_by_the_templates_is_low():
+    page = (
+        "{% load icons %}<span class=\"{% fa_class 'trash' %}\"></span>\n"
+        '<i class="{% fa_class "plus" icon_type=\'far\' fixed_width=False %}"></i>\n'
+        "{% fa_class _('x') as icon %}{% fa_class %}\n"
+    )
+    assert tag_confidence(page) == "low"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a context variable: whatever the view (or the request) put there
+        "{% for p in providers %}<i class=\"{% fa_class p.id icon_type='fab' %}\"></i>{% endfor %}",
+        "<i class=\"{% fa_class 'x' icon_type=kind %}\"></i>",
+        '<i class="{% fa_class name|lower %}"></i>',
+        # named other than as the tag: cannot be told
+        "<i class=\"{{ fa_class(request.args['c']) }}\"></i>",
+    ],
+)
+def test_a_simple_tag_given_anything_else_keeps_it_blocking(page):
+    literal = "<span class=\"{% fa_class 'trash' %}\"></span>\n"
+    assert tag_confidence(literal, page) != "low"
+
+
+def test_a_simple_tag_no_template_uses_keeps_it_blocking():
+    assert tag_confidence("<p>nothing</p>") != "low"
