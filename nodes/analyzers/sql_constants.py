@@ -43,7 +43,7 @@ def _outermost_builds(tree: ast.AST, line: int, parents: dict[ast.AST, ast.AST])
     spanning = [
         n
         for n in ast.walk(tree)
-        if _builds(n) and n.lineno <= line <= (n.end_lineno or n.lineno)  # type: ignore[attr-defined]
+        if isinstance(n, ast.expr) and _builds(n) and n.lineno <= line <= (n.end_lineno or n.lineno)
     ]
     return [n for n in spanning if not any(_inside(n, o, parents) for o in spanning if o is not n)]
 

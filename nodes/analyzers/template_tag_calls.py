@@ -1,4 +1,4 @@
-"""What the project's Django templates pass to a simple tag: `{% fa_class 'trash' icon_type='fab' %}`.
+"""What the project's Django templates pass to a simple tag: `{% fa_class 'trash' icon_type='x' %}`.
 
 A function under `@register.simple_tag` is called by the template engine with the arguments the
 template author wrote in `{% name arg ... kw=arg ... [as var] %}`. Django's tag syntax is
@@ -40,10 +40,13 @@ def simple_tag(function: Function) -> tuple[str, bool] | None:
             return None
         options = {k.arg: k.value for k in call.keywords} if call else {}
         name, context = options.get("name"), options.get("takes_context")
-        if name is not None and not isinstance(name, ast.Constant):
+        if name is not None and not (
+            isinstance(name, ast.Constant) and isinstance(name.value, str)
+        ):
             return None
         takes_context = isinstance(context, ast.Constant) and context.value is True
-        return (name.value if name is not None else function.name), takes_context
+        tag = name.value if isinstance(name, ast.Constant) else function.name
+        return str(tag), takes_context
     return None
 
 
