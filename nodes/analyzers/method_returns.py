@@ -23,7 +23,7 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _calls_at,
     _returns_safe_url,
 )
-from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
@@ -38,17 +38,10 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, an open redirect to such a method's value at low confidence."""
     if not any(f["rule_id"] in REDIRECT_RULES and f["confidence"] != "low" for f in findings):
         return findings
-    trees = parse_files(files)
-    project: ProjectClasses | None = None
-    out = []
-    for finding in findings:
-        tree = trees.get(finding["file"])
-        if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
-            project = project or ProjectClasses(trees.values())
-            if _to_own_url(tree, finding["line"], project):
-                finding = lowered(finding, WHY)
-        out.append(finding)
-    return out
+    project = ProjectClasses(parse_files(files).values())
+    return lowered_at(
+        findings, files, REDIRECT_RULES, WHY, lambda tree, line: _to_own_url(tree, line, project)
+    )
 
 
 def _to_own_url(tree: ast.AST, line: int, project: ProjectClasses) -> bool:

@@ -18,7 +18,7 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _returns_rendered,
     called_name,
 )
-from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
@@ -31,16 +31,10 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, an XSS one whose returned value is such a property at low confidence."""
     if not any(f["rule_id"] in XSS_RULES for f in findings):
         return findings
-    trees = parse_files(files)
-    project = ProjectClasses(trees.values())
-    out = []
-    for finding in findings:
-        tree = trees.get(finding["file"])
-        if finding["rule_id"] in XSS_RULES and tree is not None:
-            if _returns_property(tree, finding["line"], project):
-                finding = lowered(finding, WHY)
-        out.append(finding)
-    return out
+    project = ProjectClasses(parse_files(files).values())
+    return lowered_at(
+        findings, files, XSS_RULES, WHY, lambda tree, line: _returns_property(tree, line, project)
+    )
 
 
 def _returns_property(tree: ast.AST, line: int, project: ProjectClasses) -> bool:

@@ -103,10 +103,7 @@ def run_semgrep(
         paths = _write_sources(root, files)
         output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
     found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
-    return [
-        _weak_random_purpose(_at_random_origin(_weak_hash_purpose(f, files), files), files)
-        for f in found
-    ]
+    return [_weak_purpose(_at_random_origin(f, files), files) for f in found]
 
 
 def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
@@ -125,30 +122,21 @@ def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
     return Finding(**{**finding, "line": origin, "snippet": lines[origin - 1].strip()})
 
 
-def _weak_random_purpose(finding: Finding, files: dict[str, str]) -> Finding:
-    """A weak random value that only busts a cache, picks a colour, ... at low confidence."""
-    if finding["rule_id"] != WEAK_RANDOM_RULE:
+def _weak_purpose(finding: Finding, files: dict[str, str]) -> Finding:
+    """A weak hash that only fingerprints content or names something, or a weak random value
+    that only busts a cache, picks a colour, ..., at low confidence."""
+    if finding["rule_id"] not in (WEAK_HASH_RULE, WEAK_RANDOM_RULE):
         return finding
     try:
         tree = ast.parse(files[finding["file"]])
     except (SyntaxError, ValueError):
         return finding
-    why = incidental_reason(tree, finding["line"], finding["file"])
+    line = finding["line"]
+    if finding["rule_id"] == WEAK_HASH_RULE:
+        why = fingerprint_reason(tree, line)
+    else:
+        why = incidental_reason(tree, line, finding["file"])
     return lowered(finding, why) if why else finding
-
-
-def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
-    """A weak hash that only fingerprints content or names something, at low confidence."""
-    if finding["rule_id"] != WEAK_HASH_RULE:
-        return finding
-    try:
-        tree = ast.parse(files[finding["file"]])
-    except (SyntaxError, ValueError):
-        return finding
-    why = fingerprint_reason(tree, finding["line"])
-    if not why:
-        return finding
-    return lowered(finding, why)
 
 
 def _configured_timeout() -> float:

@@ -17,9 +17,8 @@ import ast
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
-from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.name_bindings import Scopes
-from devsecbots.nodes.analyzers.project_trees import parse_files
 
 RULE = "devsecbots.flask.trust-boundary-violation"
 STORING = frozenset({"setdefault", "update"})
@@ -33,21 +32,14 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, a session store of allow-listed values at low confidence."""
     if not any(f["rule_id"] == RULE and f["confidence"] != "low" for f in findings):
         return findings
-    trees = parse_files(files)
-    scopes: dict[str, Scopes] = {}
-    out = []
-    for finding in findings:
-        tree = trees.get(finding["file"])
-        if finding["rule_id"] == RULE and finding["confidence"] != "low" and tree is not None:
-            file_scopes = scopes.setdefault(finding["file"], Scopes(tree))
-            if _allow_listed_store(tree, finding["line"], file_scopes):
-                finding = lowered(finding, WHY)
-        out.append(finding)
-    return out
+    return lowered_at(
+        findings, files, {RULE}, WHY, lambda tree, line: _allow_listed_store(tree, line)
+    )
 
 
-def _allow_listed_store(tree: ast.AST, line: int, scopes: Scopes) -> bool:
+def _allow_listed_store(tree: ast.AST, line: int) -> bool:
     """Whether every session store on `line` stores only constants and allow-listed names."""
+    scopes = Scopes(tree)
     parts = [p for node in ast.walk(tree) for p in _stored(node, line)]
     return bool(parts) and all(_checked(part, scopes) for part in parts)
 
