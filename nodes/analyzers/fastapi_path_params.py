@@ -99,7 +99,7 @@ def _why_call(
         return None
     typed = ", ".join(_described(params[n], view, call, scopes) for n in sorted(reached & free))
     if reached <= free:
-        return f"FastAPI lets no '/' or '..' into the request values of this path: {typed}"
+        return f"no request value in this path can hold '/' or '..': {typed}"
     last = _last_component(_resolved(argument, view, scopes), scopes)
     prefix = _request_names(_prefix_of(argument, view, scopes), view, scopes)
     if (
@@ -179,9 +179,21 @@ def _resolved(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST:
 
 
 def _components(value: ast.AST) -> tuple[list[ast.AST], ast.AST] | None:
-    """(prefix parts, last part) of `a / b`, `a.joinpath(.., b)`, `os.path.join(a, .., b)`."""
+    """(prefix parts, last part) of `a / b`, `a.joinpath(.., b)`, `os.path.join(a, .., b)`,
+    `f"{a}/{b}"`."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
         return [value.left], value.right
+    if isinstance(value, ast.JoinedStr):  # f"{base}/{name}.txt": what follows the last "/"
+        cuts = [
+            i
+            for i, v in enumerate(value.values)
+            if isinstance(v, ast.Constant) and "/" in str(v.value)
+        ]
+        if not cuts:
+            return None
+        before, after = value.values[: cuts[-1]], value.values[cuts[-1] + 1 :]
+        prefix = [v.value for v in before if isinstance(v, ast.FormattedValue)]
+        return prefix, ast.JoinedStr(values=after)
     if isinstance(value, ast.Call) and value.args and not value.keywords:
         name = called_name(value.func)
         if name == "joinpath" and isinstance(value.func, ast.Attribute):
@@ -195,6 +207,8 @@ def _last_component(value: ast.AST, scopes: Scopes) -> str:
     """The parameter the path's last component is, alone or in a text with no separator ('')."""
     parts = _components(value)
     last = parts[1] if parts else None
+    if isinstance(last, ast.FormattedValue):
+        last = last.value
     if isinstance(last, ast.Call) and called_name(last.func) == "str" and len(last.args) == 1:
         last = last.args[0]
     if isinstance(last, ast.JoinedStr):

@@ -67,14 +67,11 @@ def _free(node: ast.AST, path: str, trees: Mapping[str, ast.Module], depth: int)
         return False
     if isinstance(node, ast.Name) and node.id in BUILTINS:
         return not binds_at_module_level(node.id, tree)
-    external = external_name(node, tree)
-    if external:
-        module, _, name = external.rpartition(".")
-        return name in EXTERNAL.get(module.split(".")[0], frozenset())
-    if isinstance(node, ast.Name) and depth < _DEPTH:
-        found = project_class(node.id, path, trees)
-        return found is not None and _safe_enum(found[1], found[0], trees, depth + 1)
-    return False
+    found = project_class(node.id, path, trees) if isinstance(node, ast.Name) else None
+    if found is not None:
+        return depth < _DEPTH and _safe_enum(found[1], found[0], trees, depth + 1)
+    module, _, name = external_name(node, tree).rpartition(".")
+    return name in EXTERNAL.get(module.split(".")[0], frozenset())
 
 
 def _safe_enum(cls: ast.ClassDef, path: str, trees: Mapping[str, ast.Module], depth: int) -> bool:
