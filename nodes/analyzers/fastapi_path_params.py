@@ -178,7 +178,7 @@ def _resolved(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST:
     return value
 
 
-def _components(value: ast.AST) -> tuple[list[ast.AST], ast.AST] | None:
+def _components(value: ast.AST) -> tuple[list[ast.expr], ast.expr] | None:
     """(prefix parts, last part) of `a / b`, `a.joinpath(.., b)`, `os.path.join(a, .., b)`,
     `f"{a}/{b}"`."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
@@ -207,8 +207,6 @@ def _last_component(value: ast.AST, scopes: Scopes) -> str:
     """The parameter the path's last component is, alone or in a text with no separator ('')."""
     parts = _components(value)
     last = parts[1] if parts else None
-    if isinstance(last, ast.FormattedValue):
-        last = last.value
     if isinstance(last, ast.Call) and called_name(last.func) == "str" and len(last.args) == 1:
         last = last.args[0]
     if isinstance(last, ast.JoinedStr):

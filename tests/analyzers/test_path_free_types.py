@@ -76,7 +76,8 @@ def test_annotation(annotation, free):
 
 
 def test_a_project_class_shadows_the_known_name():
-    files = {"app/views.py": "from pydantic import UUID4\nclass UUID4(str):\n    pass\n\nx: UUID4\n"}
+    source = "from pydantic import UUID4\n\nclass UUID4(str):\n    pass\n\nx: UUID4\n"
+    files = {"app/views.py": source}
     trees = {path: ast.parse(source) for path, source in files.items()}
     node = trees["app/views.py"].body[-1]
     assert isinstance(node, ast.AnnAssign)
