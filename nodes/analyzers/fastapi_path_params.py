@@ -29,6 +29,7 @@ from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.analyzers.path_free_types import path_free
+from devsecbots.nodes.analyzers.project_imports import external_name
 from devsecbots.nodes.analyzers.project_trees import parse_files
 
 RULES = frozenset({"devsecbots.fastapi.path-traversal"})
@@ -104,7 +105,7 @@ def _why_call(
     prefix = _request_names(_prefix_of(argument, view, scopes), view, scopes)
     if (
         called_name(call.func) in FILE_CALLS
-        and last in _segment_params(view)
+        and last in _segment_params(view, scopes.tree)
         and reached - free == {last}
         and prefix is not None
         and prefix <= free
@@ -128,7 +129,9 @@ def _free(
     """A parameter whose type carries no path, or that an allow-list limits to constants."""
     if allow_listed(arg.arg, use, scopes):
         return True
-    validated = _marker(view, arg) not in DEPENDENCIES  # a dependency's value is not converted
+    validated = (
+        _marker(view, arg, scopes.tree) not in DEPENDENCIES
+    )  # a dependency's value is not converted
     return validated and path_free(arg.annotation, path, trees)
 
 
@@ -239,7 +242,7 @@ def _route(view: Function) -> ast.Call | None:
     return None
 
 
-def _segment_params(view: Function) -> set[str]:
+def _segment_params(view: Function, tree: ast.AST) -> set[str]:
     """Parameters the route's path matches against one segment (`{name}`, not `{name:path}`)."""
     route = _route(view)
     template = (route.args[:1] if route else []) + [
@@ -250,7 +253,7 @@ def _segment_params(view: Function) -> set[str]:
     return {
         a.arg
         for a in _arguments(view)
-        if a.arg in named and _str_or_bare(a.annotation) and _marker(view, a) in {"", "Path"}
+        if a.arg in named and _str_or_bare(a.annotation) and _marker(view, a, tree) in {"", "Path"}
     }
 
 
@@ -262,7 +265,7 @@ def _str_or_bare(annotation: ast.AST | None) -> bool:
     return annotation is None or (isinstance(annotation, ast.Name) and annotation.id == "str")
 
 
-def _marker(view: Function, arg: ast.arg) -> str:
+def _marker(view: Function, arg: ast.arg, tree: ast.AST) -> str:
     """`Query`, `Path`, `Depends`, ... that the default or `Annotated[...]` declares ('')."""
     positional = view.args.posonlyargs + view.args.args
     defaults = list(
@@ -278,8 +281,14 @@ def _marker(view: Function, arg: ast.arg) -> str:
     if isinstance(annotation, ast.Subscript) and called_name(annotation.value) == "Annotated":
         if isinstance(annotation.slice, ast.Tuple):
             found += annotation.slice.elts[1:]
-    names = [called_name(n.func) for n in found if isinstance(n, ast.Call)]
+    names = [_imported_as(n.func, tree) for n in found if isinstance(n, ast.Call)]
     return next((n for n in names if n in MARKERS), "")
+
+
+def _imported_as(func: ast.AST, tree: ast.AST) -> str:
+    """`Depends` for `Depends`, `fastapi.Depends` and `D` of `from fastapi import Depends as D`."""
+    external = external_name(func, tree) if isinstance(tree, ast.Module) else ""
+    return external.rpartition(".")[2] if external else called_name(func)
 
 
 def _arguments(view: Function) -> list[ast.arg]:

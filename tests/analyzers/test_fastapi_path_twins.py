@@ -19,7 +19,7 @@ from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query
+from fastapi import Depends, Depends as Needs, FastAPI, HTTPException, Path as PathParam, Query
 from fastapi.responses import FileResponse
 from pydantic import UUID4
 
@@ -122,7 +122,7 @@ TWINS: dict[str, tuple[str, str]] = {
             return page
 
         @app.get("/pages")
-        def page(page: int = Depends(chosen_page)):
+        def page(page: int = Needs(chosen_page)):
             return FileResponse(BASE / f"page-{page}.html")
         """,
     ),
