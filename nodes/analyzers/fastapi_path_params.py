@@ -98,7 +98,7 @@ def _why_call(
         return ""
     if not reached:
         return None
-    typed = ", ".join(_described(params[n], view, call, scopes) for n in sorted(reached & free))
+    typed = ", ".join(_described(params[n], call, scopes) for n in sorted(reached & free))
     if reached <= free:
         return f"no request value in this path can hold '/' or '..': {typed}"
     last = _last_component(_resolved(argument, view, scopes), scopes)
@@ -129,13 +129,12 @@ def _free(
     """A parameter whose type carries no path, or that an allow-list limits to constants."""
     if allow_listed(arg.arg, use, scopes):
         return True
-    validated = (
-        _marker(view, arg, scopes.tree) not in DEPENDENCIES
-    )  # a dependency's value is not converted
-    return validated and path_free(arg.annotation, path, trees)
+    if _marker(view, arg, scopes.tree) in DEPENDENCIES:
+        return False  # a dependency's value is whatever it returns: FastAPI does not convert it
+    return path_free(arg.annotation, path, trees)
 
 
-def _described(arg: ast.arg, view: Function, use: ast.AST, scopes: Scopes) -> str:
+def _described(arg: ast.arg, use: ast.AST, scopes: Scopes) -> str:
     """`'name' (int)` or `'name' (allow-listed)`, for the reason."""
     if allow_listed(arg.arg, use, scopes) or arg.annotation is None:
         return f"'{arg.arg}' (allow-listed)"
