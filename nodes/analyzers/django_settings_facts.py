@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.project_imports import imported_file
 from devsecbots.nodes.roles import APP, file_role
 
 # Each settings rule, the setting it is about, and whether a literal value is the insecure one.
@@ -86,7 +86,7 @@ def _module(path: str, source: str, files: dict[str, str]) -> SettingsModule | N
     module = SettingsModule()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            resolved = _resolve(path, node, files)
+            resolved = imported_file(path, node, files)
             if resolved:
                 module.star_imports.append(resolved)
         elif isinstance(node, ast.Assign):
@@ -94,22 +94,3 @@ def _module(path: str, source: str, files: dict[str, str]) -> SettingsModule | N
                 if isinstance(target, ast.Name) and target.id.isupper():
                     module.assigned.setdefault(target.id, []).append(node.value)
     return module if module.star_imports else None
-
-
-def _resolve(path: str, node: ast.ImportFrom, files: dict[str, str]) -> str:
-    """The project file a `from X import *` names ('' when it is not one of `files`)."""
-    dotted = (node.module or "").split(".") if node.module else []
-    if node.level:
-        base = PurePosixPath(path).parents[node.level - 1]
-        candidates = [base.joinpath(*dotted)] if dotted else []
-    else:
-        candidates = [PurePosixPath(*dotted)] if dotted else []
-    for candidate in candidates:
-        for name in (f"{candidate}.py", f"{candidate}/__init__.py"):
-            name = name.removeprefix("./")
-            if name in files:
-                return name
-            suffix = [f for f in files if f.endswith("/" + name)]  # a src/ layout
-            if len(suffix) == 1:
-                return suffix[0]
-    return ""

@@ -15,6 +15,7 @@ from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
+from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
@@ -164,6 +165,7 @@ def analyze(
         reassess_bearer,
         reassess_redirects,
         reassess_session_stores,
+        reassess_fastapi_paths,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -1,0 +1,256 @@
+"""FastAPI path traversal: request values FastAPI validates into path-free types, allow-listed
+names and a last path component that is one URL segment do not block (low, with the reason);
+their unsafe siblings still do (the engine's findings under the run's default policy)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+RULE = "devsecbots.fastapi.path-traversal"
+HEADER = """\
+import enum, os, shutil, uuid
+from datetime import date
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+from fastapi import Depends, Depends as Needs, FastAPI, HTTPException, Path as PathParam, Query
+from fastapi.responses import FileResponse
+from pydantic import UUID4
+
+from app.kinds import ImageKind, LooseKind
+
+app = FastAPI()
+BASE = Path("/srv/media")
+TEMPLATES = ("recipe.md", "recipe.html")
+"""
+KINDS = '''\
+from enum import Enum
+
+
+class ImageKind(str, Enum):
+    """The image sizes kept per recipe."""
+
+    original = "original.webp"
+    small = "min-original.webp"
+
+
+class LooseKind(str, Enum):
+    original = "original.webp"
+    parent = "../original.webp"
+'''
+
+# name -> (safe body, unsafe body): the unsafe one keeps the path traversal blocking
+TWINS: dict[str, tuple[str, str]] = {
+    "int-id": (
+        """
+        @app.get("/items/{item}")
+        def item(item: int):
+            return FileResponse(f"/srv/items/{item}.json")
+        """,
+        """
+        @app.get("/items")
+        def item(item: str):
+            return FileResponse(f"/srv/items/{item}.json")
+        """,
+    ),
+    "optional-date-query": (
+        """
+        @app.get("/reports")
+        def report(day: Optional[date] = None, page: int | None = None):
+            return FileResponse(os.path.join("/srv/reports", f"{day}-{page}.csv"))
+        """,
+        """
+        @app.get("/reports")
+        def report(day: Optional[str] = None, page: int | None = None):
+            return FileResponse(os.path.join("/srv/reports", f"{day}-{page}.csv"))
+        """,
+    ),
+    "uuid-annotated-path": (
+        """
+        @app.get("/recipes/{recipe_id}/cover")
+        def cover(recipe_id: Annotated[UUID4, PathParam()]):
+            return FileResponse(BASE / str(recipe_id) / "cover.webp")
+        """,
+        """
+        @app.get("/recipes/{recipe_id:path}/cover")
+        def cover(recipe_id: Annotated[str, PathParam()]):
+            return FileResponse(BASE / str(recipe_id) / "cover.webp")
+        """,
+    ),
+    "imported-enum": (
+        """
+        @app.get("/recipes/{recipe_id}/images/{kind}")
+        def image(recipe_id: uuid.UUID, kind: ImageKind = ImageKind.original):
+            image = BASE.joinpath(str(recipe_id), "images", kind.value)
+            return FileResponse(image)
+        """,
+        """
+        @app.get("/recipes/{recipe_id}/images/{kind}")
+        def image(recipe_id: uuid.UUID, kind: LooseKind = LooseKind.original):
+            image = BASE.joinpath(str(recipe_id), "images", kind.value)
+            return FileResponse(image)
+        """,
+    ),
+    "literal-query": (
+        """
+        @app.get("/sizes")
+        def size(size: Literal["small", "large"] = "small"):
+            with open(BASE / f"{size}.png", "rb") as f:
+                return f.read()
+        """,
+        """
+        @app.get("/sizes")
+        def size(size: Literal["small", "../large"] = "small"):
+            with open(BASE / f"{size}.png", "rb") as f:
+                return f.read()
+        """,
+    ),
+    "typed-dependency-is-not-validated": (
+        """
+        @app.get("/pages/{page}")
+        def page(page: int):
+            return FileResponse(BASE / f"page-{page}.html")
+        """,
+        """
+        def chosen_page(page: str = Query()):
+            return page
+
+        @app.get("/pages")
+        def page(page: int = Needs(chosen_page)):
+            return FileResponse(BASE / f"page-{page}.html")
+        """,
+    ),
+    "allow-listed-name": (
+        """
+        @app.get("/templates")
+        def template(name: str):
+            if name in TEMPLATES:
+                return FileResponse(os.path.join("/srv/templates", name))
+            raise HTTPException(404)
+        """,
+        """
+        @app.get("/templates")
+        def template(name: str):
+            if name:
+                return FileResponse(os.path.join("/srv/templates", name))
+            raise HTTPException(404)
+        """,
+    ),
+    "last-segment-served": (
+        """
+        @app.get("/users/{user_id}/{file_name}")
+        async def avatar(user_id: UUID4, file_name: str):
+            picture = BASE / str(user_id) / file_name
+            return FileResponse(picture, media_type="image/webp")
+        """,
+        """
+        @app.get("/users/{user_id}/avatar")
+        async def avatar(user_id: UUID4, file_name: str):
+            picture = BASE / str(user_id) / file_name
+            return FileResponse(picture, media_type="image/webp")
+        """,
+    ),
+    "last-segment-not-a-path-converter": (
+        """
+        @app.get("/assets/{file_name}")
+        def asset(file_name: str):
+            return FileResponse(BASE.joinpath("assets", file_name))
+        """,
+        """
+        @app.get("/assets/{file_name:path}")
+        def asset(file_name: str):
+            return FileResponse(BASE.joinpath("assets", file_name))
+        """,
+    ),
+    "segment-before-other-components": (
+        """
+        @app.get("/users/{user}/{name}")
+        def upload(user: uuid.UUID, name: str):
+            with open(BASE / str(user) / name, "rb") as f:
+                return f.read()
+        """,
+        """
+        @app.get("/users/{user}/{name}")
+        def upload(user: str, name: str):
+            with open(BASE / user / name, "rb") as f:
+                return f.read()
+        """,
+    ),
+    "last-segment-opened-not-handed-on": (
+        """
+        @app.delete("/cache/{entry}")
+        def forget(entry: str):
+            os.remove(os.path.join("/srv/cache", entry))
+        """,
+        """
+        @app.delete("/cache/{entry}")
+        def forget(entry: str):
+            shutil.rmtree(Path(os.path.join("/srv/cache", entry)))
+        """,
+    ),
+    "segment-used-as-given": (
+        """
+        @app.get("/docs/{page}")
+        def doc(page: str):
+            return FileResponse(f"/srv/docs/{page}.html")
+        """,
+        """
+        @app.get("/docs/{page}")
+        def doc(page: str):
+            page = page.replace("~", "/")
+            return FileResponse(f"/srv/docs/{page}.html")
+        """,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def path_findings():
+    files = {"app/__init__.py": "", "app/kinds.py": KINDS}
+    for name, (safe, unsafe) in TWINS.items():
+        for kind, body in (("safe", safe), ("unsafe", unsafe)):
+            files[f"app/{name.replace('-', '_')}_{kind}.py"] = HEADER + textwrap.dedent(body)
+    ctx = Context()
+    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    found: dict[str, list] = {path: [] for path in files}
+    for finding in findings:
+        if finding["rule_id"] == RULE:
+            found[finding["file"]].append((finding, is_blocking(finding, ctx.blocking_severity)))
+    return found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_is_reported_at_low_confidence_with_why(path_findings, name):
+    found = path_findings[f"app/{name.replace('-', '_')}_safe.py"]
+    assert found, "the rule should still report the path"
+    assert not any(blocking for _, blocking in found), found
+    assert all("Low confidence: " in f["recommendation"] for f, _ in found), found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_twin_blocks(path_findings, name):
+    found = path_findings[f"app/{name.replace('-', '_')}_unsafe.py"]
+    assert any(blocking for _, blocking in found), found
+
+
+def test_a_path_parameter_is_one_url_segment():
+    """What the last-segment reading rests on: Starlette routes no '/' into `{name}`."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    app = FastAPI()
+
+    @app.get("/files/{name}")
+    def named(name: str):
+        return {"name": name}
+
+    client = TestClient(app)
+    assert client.get("/files/a%2Fb").status_code == 404
+    assert client.get("/files/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get("/files/%2E%2E").json() == {"name": ".."}  # at most the parent
