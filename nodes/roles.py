@@ -2,13 +2,13 @@
 for local development.
 
 Findings in code that never runs in production (tests and their fixtures, examples, demo-data
-scripts, database migrations, development settings) are reported but do not block by default. The role is read from
-the path's directory and file names and from what the file defines — never from a substring
-"test" anywhere in a path (`contest/`, `latest.py` are application code). Inside an application
-module a class can still be test code: a `TestingConfig` in `config.py` configures the test
-suite, so `line_role` answers for one line. Whether a settings module is for development only
-also depends on the rest of the project (nothing may load it in production: dev_settings.py), so
-`line_role` decides it when it is given the project's files.
+scripts, database migrations, development settings) are reported but do not block by default.
+The role is read from the path's directory and file names and from what the file defines — never
+from a substring "test" anywhere in a path (`contest/`, `latest.py` are application code). Inside
+an application module a class can still be test code: a `TestingConfig` in `config.py` configures
+the test suite, so `line_role` answers for one line. Whether a settings module is for development
+only also depends on the rest of the project (nothing may load it in production: dev_settings.py),
+so `line_role` decides it when it is given the project's files.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ FLASK_BIND = "devsecbots.flask.bind-all-interfaces"
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, with bind-all-interfaces in a development runner at low confidence."""
     relevant = [
-        f for f in findings if f["rule_id"] in (FASTAPI_BIND, FLASK_BIND) and f["confidence"] != "low"
+        f
+        for f in findings
+        if f["rule_id"] in (FASTAPI_BIND, FLASK_BIND) and f["confidence"] != "low"
     ]
     if not relevant:
         return findings
@@ -46,7 +48,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 
 
 def _why_low(finding: Finding, tree: ast.Module, files: dict[str, str]) -> str:
-    """Why the server started at the finding's line is a development runner ('' if it may not be)."""
+    """Why the server started at the finding's line is a development runner ('' if not)."""
     call = next(
         (
             n
@@ -109,7 +111,9 @@ def _installed_command(path: str, function: str, files: dict[str, str]) -> bool:
 
 def _is_main_test(test: ast.expr) -> bool:
     """`__name__ == "__main__"` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
         return False
     sides = [test.left, test.comparators[0]]
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(

@@ -30,7 +30,7 @@ _LOADERS = frozenset({"FileSystemLoader", "PackageLoader"})
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
-    """The findings, with B701 on an environment over a non-HTML template folder at low confidence."""
+    """The findings; B701 on an environment over a non-HTML template folder is low confidence."""
     if not any(_relevant(f) for f in findings):
         return findings
     trees = parse_files(files)
@@ -48,7 +48,9 @@ def _relevant(finding: Finding) -> bool:
     return finding["rule_id"] == "B701" and finding["confidence"] != "low"
 
 
-def _why_low(tree: ast.Module, line: int, files: dict[str, str], trees: dict[str, ast.Module]) -> str:
+def _why_low(
+    tree: ast.Module, line: int, files: dict[str, str], trees: dict[str, ast.Module]
+) -> str:
     """Why the Environment at `line` renders no HTML ('' when it may)."""
     scopes = Scopes(tree)
     call = next(
@@ -97,7 +99,7 @@ def _loaders(call: ast.Call, scopes: Scopes) -> list[ast.Call]:
 
 
 def _dict_entries(name: ast.Name, scopes: Scopes, key: str) -> list[ast.AST]:
-    """The values `key` gets in the dict bound to `name` (`{"loader": x}`, `kwargs["loader"] = x`)."""
+    """The values `key` gets in the dict bound to `name` ({"loader": x}, kwargs["loader"] = x)."""
     found: list[ast.AST] = []
     for binding in scopes.bindings(name.id, name):
         node = binding.node
@@ -202,4 +204,3 @@ def _is_loader(node: ast.AST) -> bool:
 
 def _is(node: ast.AST | None, text: str) -> bool:
     return isinstance(node, ast.Constant) and node.value == text
-
