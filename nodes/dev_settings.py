@@ -27,7 +27,8 @@ _DEV_WORDS = frozenset({"local", "dev", "devel", "development"})
 _PRODUCTION_WORDS = frozenset({"prod", "production", "base", "common", "global", "default"})
 _SETTINGS_DIRS = frozenset({"settings", "config", "configs", "conf"})
 _SETTINGS_ASSIGNMENT = re.compile(r"^[A-Z][A-Z0-9_]*\s*=", re.MULTILINE)
-_PROSE = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc"})
+# Documentation: what it names, it describes; it loads nothing.
+PROSE_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc"})
 
 
 def dev_settings_reason(
@@ -46,9 +47,7 @@ def dev_settings_reason(
     selected = re.compile(rf"(DJANGO_SETTINGS_MODULE|--settings)\b.*\b{stem}\b")
     imported = re.compile(rf"^\s*(from|import)\s[^\n#]*\b{stem}\b", re.MULTILINE)
     for other, text in files.items():
-        if other == path or pure.stem not in text or PurePosixPath(other).suffix.lower() in _PROSE:
-            continue
-        if not is_app(other, text):
+        if other == path or pure.stem not in text or _prose(other) or not is_app(other, text):
             continue
         if any(selected.search(line) for line in text.splitlines() if pure.stem in line):
             return ""
@@ -69,3 +68,8 @@ def _dev_named(stem: str) -> bool:
     if _PRODUCTION_WORDS & set(words):
         return False
     return words[0] in _DEV_WORDS or words[-1] in _DEV_WORDS
+
+
+def _prose(path: str) -> bool:
+    """Whether the file is documentation (it names modules, it loads none)."""
+    return PurePosixPath(path).suffix.lower() in PROSE_SUFFIXES

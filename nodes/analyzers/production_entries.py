@@ -2,8 +2,9 @@
 
 A deployment names the module the server imports: `gunicorn pkg.wsgi:application` in a Dockerfile
 CMD, an entrypoint script, a Procfile or a supervisor/systemd file; `module = pkg.wsgi:app` in a
-uWSGI ini. Those texts are what is read here (never Python code: a `python run.py` is not a
-production server), and a spec counts only when its module is one of the project's files.
+uWSGI ini. Those texts are what is read here (not Python code: a `python run.py` is not a
+production server; not documentation, which describes and starts nothing), and a spec counts only
+when its module is one of the project's files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.dev_settings import PROSE_SUFFIXES
 
 # Production WSGI/ASGI servers, as their command or configuration names them.
 _SERVER = re.compile(
@@ -36,7 +38,7 @@ def production_entries(files: dict[str, str]) -> list[Entry]:
     modules = _dotted_modules(files)
     entries = []
     for path, text in sorted(files.items()):
-        if path.endswith(".py"):
+        if path.endswith(".py") or PurePosixPath(path).suffix.lower() in PROSE_SUFFIXES:
             continue
         for line in text.replace("\\\n", " ").splitlines():
             server = _SERVER.search(line)

@@ -104,6 +104,17 @@ TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
         "devsecbots.flask.bind-all-interfaces",
         "the deployment serves shop/wsgi.py with gunicorn (conf/entrypoint.sh)",
     ),
+    "flask-runner-deployment-only-described": (
+        FLASK_DEPLOYED,
+        # a README describing gunicorn starts nothing: the runner may be how the app is served
+        {
+            **{p: t for p, t in FLASK_DEPLOYED.items() if p != "conf/entrypoint.sh"},
+            "README.md": "Serve it with `gunicorn shop.wsgi:application`.\n",
+        },
+        "shop/run.py",
+        "devsecbots.flask.bind-all-interfaces",
+        "a contributor's runner",
+    ),
     "flask-runner-installed-as-a-command": (
         FLASK_DEPLOYED,
         {**FLASK_DEPLOYED, "pyproject.toml": '[project.scripts]\nshop = "shop.run:main"\n'},
