@@ -79,7 +79,8 @@ class Context:
     block_tests: bool = setting(
         False,
         "--block-tests",
-        "Let findings in tests, examples and migrations block too (default: reported only).",
+        "Let findings in tests, examples, migrations and development settings block too "
+        "(default: reported only).",
     )
     analyzers: tuple[str, ...] = setting(
         DEFAULT_ANALYZERS, "--analyzers", "Comma-separated analysers.", choices=DEFAULT_ANALYZERS

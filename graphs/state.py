@@ -109,7 +109,7 @@ class Finding(TypedDict):
     snippet: str  # the offending source line, used to recognise the finding after edits
     waiver: str  # reason of an accepted inline waiver; "" when the finding stands
     confidence: Confidence  # how sure the analyser is that this is a real weakness
-    role: str  # what the file is: app | test | example | migration; "" until the review sets it
+    role: str  # what the file is: app | test | example | migration | development; "" until set
     exempt: str  # why this finding cannot block in this run (e.g. "test code"); "" when it can
     # Set by the node that publishes the finding to the state (nodes/policy.py::stamped):
     blocking: NotRequired[bool]  # under the run's threshold, policy, waiver and baseline

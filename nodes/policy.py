@@ -82,7 +82,7 @@ def apply_run_policy(findings: list[Finding], files: dict[str, str], ctx: Contex
     minimum), why: the exemption names the role and what gave it away."""
     result = []
     for finding in findings:
-        role = line_role(finding["file"], files.get(finding["file"], ""), finding["line"])
+        role = line_role(finding["file"], files.get(finding["file"], ""), finding["line"], files)
         reasons = []
         if role.name != APP and not ctx.block_tests:
             reasons.append(role.describe())

@@ -1,26 +1,33 @@
-"""What code is for: application code, tests, examples (and demo data) or migrations.
+"""What code is for: application code, tests, examples (and demo data), migrations or settings
+for local development.
 
 Findings in code that never runs in production (tests and their fixtures, examples, demo-data
-scripts, database migrations) are reported but do not block by default. The role is read from
-the path's directory and file names and from what the file defines — never from a substring
-"test" anywhere in a path (`contest/`, `latest.py` are application code). Inside an application
-module a class can still be test code: a `TestingConfig` in `config.py` configures the test
-suite, so `line_role` answers for one line.
+scripts, database migrations, development settings) are reported but do not block by default.
+The role is read from the path's directory and file names and from what the file defines — never
+from a substring "test" anywhere in a path (`contest/`, `latest.py` are application code). Inside
+an application module a class can still be test code: a `TestingConfig` in `config.py` configures
+the test suite, so `line_role` answers for one line. Whether a settings module is for development
+only also depends on the rest of the project (nothing may load it in production: dev_settings.py),
+so `line_role` decides it when it is given the project's files.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+
+from devsecbots.nodes.dev_settings import dev_settings_reason
 
 APP = "app"
 TEST = "test"
 EXAMPLE = "example"
 MIGRATION = "migration"
-ROLES = (APP, TEST, EXAMPLE, MIGRATION)
+DEVELOPMENT = "development"
+ROLES = (APP, TEST, EXAMPLE, MIGRATION, DEVELOPMENT)
 
 _TEST_DIRS = frozenset({"tests", "test", "testing", "fixtures", "test_utils", "testutils"})
 _EXAMPLE_DIRS = frozenset({"examples", "example", "docs", "doc", "demo", "demos", "samples"})
@@ -93,11 +100,15 @@ def code_role(path: str, source: str = "") -> str:
     return file_role(path, source).name
 
 
-def line_role(path: str, source: str, line: int) -> Role:
-    """The role of one line: the file's, unless the line sits in test configuration."""
+def line_role(path: str, source: str, line: int, files: Mapping[str, str] | None = None) -> Role:
+    """The role of one line: the file's, unless the line sits in test configuration; with the
+    project's `files`, a settings module only development loads is development code."""
     role = file_role(path, source)
     if role.name != APP:
         return role
+    why = dev_settings_reason(path, source, files, _is_app) if files is not None else ""
+    if why:
+        return Role(DEVELOPMENT, why)
     name = test_config_at(source, line)
     return Role(TEST, f"inside {name}, configuration for the test suite") if name else role
 
@@ -107,6 +118,11 @@ def test_config_at(source: str, line: int) -> str:
     if line <= 0:
         return ""
     return next((n for start, end, n in _test_config_spans(source) if start <= line <= end), "")
+
+
+def _is_app(path: str, source: str) -> bool:
+    """Whether the file is application code (what can be loaded in production)."""
+    return file_role(path, source).name == APP
 
 
 def _named(folders: list[str], names: frozenset[str]) -> str:

@@ -13,12 +13,14 @@ from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.dedup import dedupe
+from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
 from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
+from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
@@ -169,6 +171,8 @@ def analyze(
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
+    found = reassess_dev_runners(found, files)  # deployment files say what is served
+    found = reassess_template_dirs(found, files)  # which templates a loader can find
     report.findings = sorted(broken + found, key=_order)
     return report
 

@@ -774,6 +774,24 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-377",
     ),
+    "form-save-stores-no-file": (
+        """
+        @app.route("/bills/<int:bill_id>", methods=["POST"])
+        def edit_bill(bill_id):
+            bill = Bill.query.get(bill_id)
+            form = BillForm()
+            if form.validate():
+                form.save(bill, request.form["project"])
+            return redirect(url_for("bills"))
+        """,
+        """
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            request.files["f"].save(os.path.join("/srv/uploads", request.files["f"].filename))
+            return redirect(url_for("bills"))
+        """,
+        "CWE-22",
+    ),
 }
 
 

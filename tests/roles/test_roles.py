@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from devsecbots.nodes.roles import APP, EXAMPLE, MIGRATION, TEST, code_role, file_role, line_role
+from devsecbots.nodes.roles import (
+    APP,
+    DEVELOPMENT,
+    EXAMPLE,
+    MIGRATION,
+    TEST,
+    code_role,
+    file_role,
+    line_role,
+)
 
 DJANGO_MIGRATION = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n"
 ALEMBIC = 'revision = "ab12"\ndown_revision = None\n\ndef upgrade():\n    pass\n'
@@ -93,3 +102,35 @@ def test_the_testing_config_exemption_names_the_class():
 def test_line_role_keeps_the_file_role_and_survives_bad_syntax():
     assert line_role("tests/config.py", CONFIG, 19).name == TEST
     assert line_role("app/config.py", "class TestConfig(:\n", 1).name == APP
+
+
+DEV_SETTINGS = "from .base import *\n\nDEBUG = True\nSECRET_KEY = 'dev'\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("settings/local_dev.py", DEVELOPMENT),
+        ("settings/local.py", DEVELOPMENT),
+        ("config/development.py", DEVELOPMENT),
+        ("proj/settings/dev.py", DEVELOPMENT),
+        ("dev_settings.py", DEVELOPMENT),
+        ("settings_local.py", DEVELOPMENT),
+        ("settings/settings.py", APP),
+        ("settings/production.py", APP),
+        ("settings/prod_dev.py", APP),
+        ("settings/base.py", APP),
+        ("settings/common.py", APP),
+        ("settings/global_dev.py", APP),
+        ("app/devices.py", APP),  # not a settings module, and "devices" is not "dev"
+        ("app/local_dev.py", APP),  # not in a settings folder nor named as settings
+        ("localization.py", APP),
+    ],
+)
+def test_development_settings_by_name(path, role):
+    assert line_role(path, DEV_SETTINGS, 4, {path: DEV_SETTINGS}).name == role
+
+
+def test_development_settings_need_the_project_and_settings_values():
+    assert line_role("settings/local.py", DEV_SETTINGS, 4).name == APP  # no project given
+    assert line_role("settings/local.py", "import os\n", 1, {}).name == APP  # sets nothing

@@ -65,6 +65,17 @@ def upload():
     return redirect(url_for("read", name=filename))
 
 
+@app.route("/bills/<int:bill_id>", methods=["POST"])
+def edit_bill(bill_id):
+    form = BillForm()
+    # ok: devsecbots.flask.upload-unsanitised-filename
+    form.save(Bill.query.get(bill_id), request.form["project"])
+    for photo in request.files.getlist("photos"):
+        # ruleid: devsecbots.flask.upload-unsanitised-filename
+        photo.save(os.path.join("/srv/uploads", photo.filename))
+    return redirect(url_for("read", name=bill_id))
+
+
 @app.route("/go")
 def go():
     target = request.args.get("next", "/")

@@ -1,0 +1,167 @@
+"""Twins that need a whole project to decide: the safe project's finding is reported without
+blocking and says why; the unsafe sibling project, one fact different, still blocks."""
+
+from __future__ import annotations
+
+import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+DEV_SETTINGS = """\
+from .base import *
+
+DEBUG = True
+SECRET_KEY = "local-development-secret-key-1234567890"
+"""
+DJANGO = {
+    "settings/__init__.py": "",
+    "settings/base.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+    "settings/main.py": "from .base import *\n\nDEBUG = False\n",
+    "manage.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.main")\n',
+    "settings/local_dev.py": DEV_SETTINGS,
+    "settings/README.md": "Develop with `export DJANGO_SETTINGS_MODULE=settings.local_dev`.\n",
+}
+RUNNER = """\
+from flask import Flask
+
+
+def create_app():
+    return Flask(__name__)
+
+
+def main():
+    app = create_app()
+    app.run(host="0.0.0.0")
+
+
+if __name__ == "__main__":
+    main()
+"""
+FLASK_DEPLOYED = {
+    "shop/__init__.py": "",
+    "shop/run.py": RUNNER,
+    "shop/wsgi.py": "from shop.run import create_app\n\napplication = create_app()\n",
+    "conf/entrypoint.sh": "#!/bin/sh\nexec gunicorn shop.wsgi:application \\\n  -b 0.0.0.0:8000\n",
+}
+UVICORN = """\
+import uvicorn
+
+
+def main():
+    uvicorn.run("app:app", host="0.0.0.0", port=8000{})
+"""
+JINJA_FACTORY = """\
+import jinja2
+
+
+def create_jinja_env(folder, strict_rendering=False):
+    loader = jinja2.PackageLoader("shop", folder)
+    kwargs = {"loader": loader}
+    if strict_rendering:
+        kwargs["undefined"] = jinja2.StrictUndefined
+    return jinja2.Environment(**kwargs)
+"""
+JINJA_CALLER = """\
+from shop.utils import create_jinja_env
+
+
+def generate_config(name):
+    env = create_jinja_env("conf-templates", strict_rendering=True)
+    return env.get_template(f"{name}.j2").render()
+"""
+JINJA = {
+    "shop/utils.py": JINJA_FACTORY,
+    "shop/manage.py": JINJA_CALLER,
+    "shop/conf-templates/nginx.conf.j2": "server { listen 80; }\n",
+    "shop/conf-templates/shop.cfg.j2": "SECRET_KEY = '{{ secret_key }}'\n",
+}
+
+# name -> (safe project, unsafe project, the flagged file, the rule, words of the reason)
+TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
+    "development-settings-module": (
+        DJANGO,
+        # the same module is what manage.py runs with: production settings
+        {
+            **DJANGO,
+            "manage.py": DJANGO["manage.py"].replace("settings.main", "settings.local_dev"),
+        },
+        "settings/local_dev.py",
+        "devsecbots.python.hardcoded-secret-key",
+        "development code (settings for local development",
+    ),
+    "development-settings-imported-by-production": (
+        DJANGO,
+        {**DJANGO, "settings/main.py": "from .base import *\nfrom .local_dev import *\n"},
+        "settings/local_dev.py",
+        "devsecbots.python.hardcoded-secret-key",
+        "no DJANGO_SETTINGS_MODULE and no application module loads it",
+    ),
+    "flask-runner-beside-a-production-server": (
+        FLASK_DEPLOYED,
+        {"shop/__init__.py": "", "shop/run.py": RUNNER},  # the runner is the only way to serve it
+        "shop/run.py",
+        "devsecbots.flask.bind-all-interfaces",
+        "the deployment serves shop/wsgi.py with gunicorn (conf/entrypoint.sh)",
+    ),
+    "flask-runner-deployment-only-described": (
+        FLASK_DEPLOYED,
+        # a README describing gunicorn starts nothing: the runner may be how the app is served
+        {
+            **{p: t for p, t in FLASK_DEPLOYED.items() if p != "conf/entrypoint.sh"},
+            "README.md": "Serve it with `gunicorn shop.wsgi:application`.\n",
+        },
+        "shop/run.py",
+        "devsecbots.flask.bind-all-interfaces",
+        "a contributor's runner",
+    ),
+    "flask-runner-installed-as-a-command": (
+        FLASK_DEPLOYED,
+        {**FLASK_DEPLOYED, "pyproject.toml": '[project.scripts]\nshop = "shop.run:main"\n'},
+        "shop/run.py",
+        "devsecbots.flask.bind-all-interfaces",
+        "a contributor's runner",
+    ),
+    "uvicorn-auto-reload": (
+        {"api/app.py": UVICORN.format(", reload=True")},
+        {"api/app.py": UVICORN.format("")},
+        "api/app.py",
+        "devsecbots.fastapi.bind-all-interfaces",
+        "reload=True starts uvicorn's auto-reloading development server",
+    ),
+    "jinja-loader-over-configuration-templates": (
+        JINJA,
+        {**JINJA, "shop/conf-templates/welcome.html": "<p>{{ name }}</p>\n"},
+        "shop/utils.py",
+        "B701",
+        "its loader reads only shop/conf-templates/, whose templates are not HTML",
+    ),
+    "jinja-loader-folder-from-a-caller": (
+        JINJA,
+        {**JINJA, "shop/manage.py": JINJA_CALLER.replace('"conf-templates"', "name")},
+        "shop/utils.py",
+        "B701",
+        "nginx.conf.j2, shop.cfg.j2",
+    ),
+}
+
+
+def _findings(files: dict[str, str], path: str, rule: str) -> list:
+    ctx = Context()
+    found = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    return [f for f in found if f["file"] == path and f["rule_id"] == rule]
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_project_reports_without_blocking_and_says_why(name):
+    safe, _, path, rule, why = TWINS[name]
+    found = _findings(safe, path, rule)
+    assert found, f"{rule} not reported in {path}"
+    assert not any(is_blocking(f, Context().blocking_severity) for f in found)
+    assert all(why in f["recommendation"] + f["exempt"] for f in found), found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_project_blocks(name):
+    _, unsafe, path, rule, _ = TWINS[name]
+    assert any(is_blocking(f, Context().blocking_severity) for f in _findings(unsafe, path, rule))
