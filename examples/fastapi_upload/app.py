@@ -20,7 +20,7 @@ async def upload(file: UploadFile = File(...)):
     return {"stored": os.path.basename(path)}
 
 
-@app.get("/files/{name}")
+@app.get("/files/{name:path}")
 def download(name: str):
     return FileResponse(os.path.join(UPLOAD_DIR, name))
 

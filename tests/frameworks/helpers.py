@@ -24,9 +24,9 @@ def read_project(folder: Path) -> dict[str, str]:
 
 
 def blocking(files: dict[str, str]) -> list[dict]:
-    """Findings at or above medium in the project's Python files."""
+    """Findings that block: medium severity and confidence or above, in the Python files."""
     report = analyze({p: c for p, c in files.items() if p.endswith(".py")}, cache=None)
-    return [f for f in report.findings if f["severity"] in BLOCKING]
+    return [f for f in report.findings if f["severity"] in BLOCKING and f["confidence"] != "low"]
 
 
 def harden_offline(files: dict[str, str], rounds: int = 4) -> dict[str, str]:

@@ -13,16 +13,16 @@ REPORTS = os.environ.get("REPORTS_DIR", "reports")
 app = FastAPI()
 
 
-@app.get("/reports/{name}")
-def report(name: str):
-    return FileResponse(os.path.join(REPORTS, name))
-
-
-@app.get("/reports/{name}/size")
+@app.get("/reports/{name:path}/size")
 def report_size(name: str):
     path = os.path.join(REPORTS, name)
     with open(path, "rb") as handle:
         return {"bytes": len(handle.read())}
+
+
+@app.get("/reports/{name:path}")
+def report(name: str):
+    return FileResponse(os.path.join(REPORTS, name))
 
 
 @app.post("/reports")
