@@ -23,6 +23,7 @@ from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.registry import (
+    Started,
     check_names,
     default_analyzers,
     get_analyzer,
@@ -179,8 +180,29 @@ def _skip_reason(path: str) -> str:
 def _run_all(
     work: dict[str, dict[str, str]], counter: _Counter
 ) -> dict[str, dict[str, list[Finding]]]:
-    """Run the analysers side by side (Semgrep is a subprocess: Bandit runs while it scans);
-    results in the order of `work`, so the findings do not depend on which finished first."""
+    """Run the analysers side by side; results in the order of `work`, so the findings do not
+    depend on which finished first. Those that work in a process of their own (Semgrep) are
+    started first, so that preparing their input does not wait for the in-process ones (Bandit)
+    to let go of the interpreter; these then run while the processes scan."""
+    started: dict[str, Started] = {}
+    try:
+        for name, files in work.items():
+            start = getattr(get_analyzer(name), "start", None)
+            if start is not None:
+                started[name] = start(files, counter.step)
+        done = _run_inside({n: f for n, f in work.items() if n not in started}, counter)
+        for name, running in started.items():
+            done[name] = _grouped(running.result())
+    finally:
+        for running in started.values():
+            running.stop()  # a no-op once it has finished; ends it when another one failed
+    return {name: done[name] for name in work}
+
+
+def _run_inside(
+    work: dict[str, dict[str, str]], counter: _Counter
+) -> dict[str, dict[str, list[Finding]]]:
+    """Run the in-process analysers, in threads of their own when there are several."""
     if len(work) < 2:
         return {name: _run(name, files, counter) for name, files in work.items()}
     with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
@@ -190,7 +212,11 @@ def _run_all(
 
 def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:
     """Run one analyzer over files; findings grouped by file."""
-    found = get_analyzer(name).run(files, counter.step)
+    return _grouped(get_analyzer(name).run(files, counter.step))
+
+
+def _grouped(found: list[Finding]) -> dict[str, list[Finding]]:
+    """Findings grouped by file, in their order."""
     grouped: dict[str, list[Finding]] = {}
     for finding in found:
         grouped.setdefault(finding["file"], []).append(finding)
