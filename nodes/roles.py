@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+
 APP = "app"
 TEST = "test"
 EXAMPLE = "example"
@@ -123,9 +125,8 @@ def _test_config_spans(source: str) -> tuple[tuple[int, int, str], ...]:
     """
     if "class " not in source:
         return ()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return ()
     spans = []
     for node in ast.walk(tree):

@@ -22,6 +22,8 @@ import ast
 import operator
 from collections import Counter
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -44,9 +46,8 @@ def blank_dead_branches(source: str) -> str:
     """`source` with the statements of never-taken branches replaced (lines kept)."""
     if "if " not in source:
         return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return source
     lines = source.splitlines(keepends=True)
     changed = False

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.roles import APP, file_role
 
 # Each settings rule, the setting it is about, and whether a literal value is the insecure one.
@@ -79,9 +80,8 @@ def _module(path: str, source: str, files: dict[str, str]) -> SettingsModule | N
     """The settings facts of an application module that star-imports another project module."""
     if not path.endswith(".py") or "import *" not in source or file_role(path, source).name != APP:
         return None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return None
     module = SettingsModule()
     for node in ast.walk(tree):

@@ -24,7 +24,15 @@ def parse_files(files: dict[str, str]) -> dict[str, ast.Module]:
     last = _trees
     if last is not None and last[0] == key:
         return last[1]
-    trees = {path: tree for path, source in key if (tree := parse_tree(source)) is not None}
+    trees: dict[str, ast.Module] = {}
+    taken: set[int] = set()
+    for path, source in key:
+        tree = parse_tree(source)
+        if tree is not None and id(tree) in taken:
+            tree = ast.parse(source)  # the same text as another file's: a tree of its own
+        if tree is not None:
+            trees[path] = tree
+            taken.add(id(tree))
     _trees = (key, trees)
     return trees
 

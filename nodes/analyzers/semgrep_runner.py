@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -182,9 +182,8 @@ def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
     (the line a fix changes), when that call is on another line of the same function."""
     if finding["rule_id"] != WEAK_RANDOM_RULE:
         return finding
-    try:
-        tree = ast.parse(files[finding["file"]])
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(files[finding["file"]])
+    if tree is None:
         return finding
     origin = random_origin(tree, finding["line"])
     if not origin:
@@ -197,9 +196,8 @@ def _weak_hash_purpose(finding: Finding, files: dict[str, str]) -> Finding:
     """A weak hash that only fingerprints content or names something, at low confidence."""
     if finding["rule_id"] != WEAK_HASH_RULE:
         return finding
-    try:
-        tree = ast.parse(files[finding["file"]])
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(files[finding["file"]])
+    if tree is None:
         return finding
     why = fingerprint_reason(tree, finding["line"])
     if not why:

@@ -12,6 +12,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+
 RENDERERS = {"render", "render_to_response", "render_to_string", "TemplateResponse"}
 FLASK_RENDERERS = {"render_template"}
 # Attributes of a request object that carry what the client sent (Django, Flask, Starlette).
@@ -51,9 +53,8 @@ class RequestValue:
 
 def request_values(path: str, source: str) -> list[RequestValue]:
     """Template variables that views in one Python file fill from request data."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return []
     found: list[RequestValue] = []
     for function in ast.walk(tree):
