@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers import collector
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
@@ -101,6 +102,16 @@ def analyze(
     `cache`. `progress(done, total)` counts (file, analyzer) pairs analyzed in this call.
     Raises AnalyzerUnavailable when a requested analyzer is unknown, missing or fails.
     """
+    with collector.paused():  # in-process analyzers: collector.over_new_objects (_run_inside)
+        return _analyze(files, analyzers, cache, progress)
+
+
+def _analyze(
+    files: dict[str, str],
+    analyzers: Sequence[str] | None,
+    cache: AnalysisCache | None,
+    progress: Progress | None,
+) -> AnalysisReport:
     chosen = check_names(default_analyzers() if analyzers is None else analyzers)
     report = AnalysisReport()
     python = {}
@@ -203,11 +214,12 @@ def _run_inside(
     work: dict[str, dict[str, str]], counter: _Counter
 ) -> dict[str, dict[str, list[Finding]]]:
     """Run the in-process analysers, in threads of their own when there are several."""
-    if len(work) < 2:
-        return {name: _run(name, files, counter) for name, files in work.items()}
-    with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
-        futures = {name: pool.submit(_run, name, files, counter) for name, files in work.items()}
-        return {name: future.result() for name, future in futures.items()}
+    with collector.over_new_objects():
+        if len(work) < 2:
+            return {name: _run(name, files, counter) for name, files in work.items()}
+        with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
+            futures = {n: pool.submit(_run, n, files, counter) for n, files in work.items()}
+            return {name: future.result() for name, future in futures.items()}
 
 
 def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:

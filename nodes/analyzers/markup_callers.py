@@ -29,7 +29,7 @@ from devsecbots.nodes.analyzers.markup_provenance import (
     sink_argument,
 )
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
-from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files, walk
 
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _MAX_DEPTH = 3
@@ -148,7 +148,7 @@ class Callers:
         if self._parents is None:
             self._parents = parents_of(tuple(self.trees.values()))
             for path, tree in self.trees.items():
-                for node in ast.walk(tree):
+                for node in walk(tree):
                     name = _defined_or_read(node)
                     if name:
                         self._by_name.setdefault(name, []).append((path, node))
