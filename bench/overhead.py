@@ -3,7 +3,7 @@
 What is measured. Ours is the real graph (build_graph) with its real node code — prompt
 rendering and fencing, merging, the approval gate, fix checks, history, reducers, the router —
 but with the two *external* costs stubbed at their call sites: the model (nodes.develop /
-nodes.review `ask_structured` return a prepared answer) and the analyzers (`analyze` returns the
+nodes.llm `ask_structured` return a prepared answer) and the analyzers (`analyze` returns the
 findings Bandit gave for those files, computed once beforehand). The bare loop is a StateGraph of
 the same state type with the same 3 nodes + conditional edge whose nodes only return the very
 updates our nodes produced (recorded from a warm-up run), so both graphs move the same state,
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import devsecbots.nodes.develop as develop_node  # noqa: E402
-import devsecbots.nodes.review as review_node  # noqa: E402
+import devsecbots.nodes.llm as llm_module  # noqa: E402
+import devsecbots.nodes.review_pass as review_node  # noqa: E402
 from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.devsec import build_graph, recursion_limit  # noqa: E402
 from devsecbots.graphs.state import DevSecState, DevSubmission, ReviewVerdict, Usage  # noqa: E402
@@ -90,7 +91,7 @@ class Stubs:
     def install(self) -> None:
         """Replace the external calls where the nodes look them up."""
         develop_node.ask_structured = self.ask
-        review_node.ask_structured = self.ask
+        llm_module.ask_structured = self.ask  # the review pass imports it when it asks
         review_node.analyze = self.analyze
 
 

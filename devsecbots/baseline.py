@@ -103,7 +103,7 @@ def _what_it_is(data: Any) -> str:
 def baseline_from_ref(ref: str, paths: list[Path], ctx: Context, inputs: InputSettings) -> Baseline:
     """Review `paths` as they are at git `ref` (offline, same analysers) and fingerprint that."""
     from devsecbots.inputs import load_selected
-    from devsecbots.nodes.review import review_files
+    from devsecbots.nodes.review_pass import review_files
     from devsecbots.reported import reported
 
     where = f"--baseline-ref {ref}"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.dev_settings import dev_settings_reason
 
 APP = "app"
@@ -139,9 +140,8 @@ def _test_config_spans(source: str) -> tuple[tuple[int, int, str], ...]:
     """
     if "class " not in source:
         return ()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return ()
     spans = []
     for node in ast.walk(tree):

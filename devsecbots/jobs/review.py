@@ -19,12 +19,11 @@ from devsecbots.graphs.state import Finding
 from devsecbots.inputs import LoadedInput, left_out_lines, load_selected, require_python
 from devsecbots.nodes.baseline import IN_BASELINE
 from devsecbots.nodes.policy import is_blocking
-from devsecbots.nodes.review import review_files
+from devsecbots.nodes.review_pass import review_files
 from devsecbots.output import echo, sha256_text, write_atomic
 from devsecbots.progress import analysis_progress, severity_summary
 from devsecbots.report import REPORT_VERSION
 from devsecbots.reported import reported, waivers
-from devsecbots.runner import classify_error
 from devsecbots.settings import ReviewSettings
 from devsecbots.text import escape
 
@@ -55,6 +54,8 @@ def run_review(settings: ReviewSettings, console: Console, err: Console | None =
                 baseline=baseline.fingerprints if baseline else (),
             )
     except Exception as failure:  # noqa: BLE001
+        from devsecbots.runner import classify_error  # the graph's runner: not loaded offline
+
         raise classify_error(failure, ctx, "", resumable=False) from failure
     skipped = [*loaded.skipped, *outcome.skipped]
     for line in left_out_lines(skipped, loaded.excluded, s.inputs.verbose):

@@ -12,6 +12,7 @@ from bandit.core import config as b_config
 from bandit.core import manager as b_manager
 from devsecbots.graphs.state import Finding, make_finding
 from devsecbots.nodes.analyzers.bandit_context import reassess
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 
 _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED": "low"}
 # Advisories that flag an import or a list-style subprocess call rather than a weakness: every
@@ -58,10 +59,7 @@ def run_bandit(
 def _parsed(path: str, files: dict[str, str], trees: dict[str, ast.AST | None]) -> ast.AST | None:
     """The file's syntax tree, parsed once per run (None when it does not parse)."""
     if path not in trees:
-        try:
-            trees[path] = ast.parse(files.get(path, ""))
-        except (SyntaxError, ValueError):
-            trees[path] = None
+        trees[path] = parsed_tree(files.get(path, ""))
     return trees[path]
 
 

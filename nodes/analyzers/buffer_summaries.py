@@ -26,7 +26,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
-from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.project_trees import all_nodes, parents_of, parse_files
 from devsecbots.nodes.analyzers.summary_defs import definitions, value_returns
 
 BUFFERS = frozenset({"BytesIO", "StringIO", "SpooledTemporaryFile"})
@@ -40,10 +40,12 @@ Tables = dict[str, list[ast.expr]]
 
 def buffer_helpers(trees: Iterable[ast.AST], tables: Tables) -> set[str]:
     """Names of the project functions that return only in-memory buffers."""
+    trees = tuple(trees)
+    readers = _file_readers(trees)
     defs = {
         name: functions
         for name, functions in definitions(trees).items()
-        if not any(_reads_files(d.function) for d in functions)
+        if not any(d.function in readers for d in functions)
     }
     found: set[str] = set()
     while True:  # grows only: a helper qualifies through helpers found before it
@@ -55,6 +57,20 @@ def buffer_helpers(trees: Iterable[ast.AST], tables: Tables) -> set[str]:
         if now == found:
             return found
         found = now
+
+
+def _file_readers(trees: tuple[ast.AST, ...]) -> set[ast.AST]:
+    """The functions whose code (nested functions, decorators, defaults included) opens or
+    reads a file: every function around such a call."""
+    parents = parents_of(trees)
+    found: set[ast.AST] = set()
+    for node in all_nodes(trees):
+        if isinstance(node, ast.Call) and called_name(node.func) in FILE_READS:
+            while node in parents:
+                node = parents[node]
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    found.add(node)
+    return found
 
 
 def _returns_one(helpers: set[str], tables: Tables) -> Callable[[ast.Return, Parents], bool]:

@@ -83,15 +83,44 @@ class Semgrep:
 
     def run(self, files: dict[str, str], step: Callable[[int], None]) -> list[Finding]:
         """Semgrep over the sources in batches; `step(n)` per batch of n files."""
-        from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
+        return self.start(files, step).result()
+
+    def start(self, files: dict[str, str], step: Callable[[int], None]) -> _SemgrepBatches:
+        """The first batch's semgrep process, started; `result()` runs the rest and waits."""
+        return _SemgrepBatches(files, step)
+
+
+class _SemgrepBatches:
+    """Semgrep over the sources, one process per batch: the first starts at once."""
+
+    def __init__(self, files: dict[str, str], step: Callable[[int], None]) -> None:
+        from devsecbots.nodes.analyzers.semgrep_runner import SemgrepScan
+
+        paths = list(files)
+        self.batches = [
+            {p: files[p] for p in paths[start : start + SEMGREP_BATCH]}
+            for start in range(0, len(paths), SEMGREP_BATCH)
+        ]
+        self.step = step
+        self.running = SemgrepScan(self.batches[0]) if self.batches else None
+
+    def result(self) -> list[Finding]:
+        """Every batch's findings, in order; `step(n)` as each batch of n files is done."""
+        from devsecbots.nodes.analyzers.semgrep_runner import SemgrepScan
 
         found: list[Finding] = []
-        paths = list(files)
-        for start in range(0, len(paths), SEMGREP_BATCH):
-            batch = {p: files[p] for p in paths[start : start + SEMGREP_BATCH]}
-            found.extend(run_semgrep(batch))
-            step(len(batch))
+        for index, batch in enumerate(self.batches):
+            if index:
+                self.running = SemgrepScan(batch)
+            assert self.running is not None
+            found.extend(self.running.result())
+            self.step(len(batch))
         return found
+
+    def stop(self) -> None:
+        """End the running batch's process (nothing when none runs)."""
+        if self.running is not None:
+            self.running.stop()
 
 
 BUILTIN_ANALYZERS = (Bandit(), Semgrep())

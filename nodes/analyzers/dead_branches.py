@@ -22,6 +22,9 @@ import ast
 import operator
 from collections import Counter
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+from devsecbots.nodes.analyzers.project_trees import walk
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -44,9 +47,8 @@ def blank_dead_branches(source: str) -> str:
     """`source` with the statements of never-taken branches replaced (lines kept)."""
     if "if " not in source:
         return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None or not _may_fold(tree):
         return source
     lines = source.splitlines(keepends=True)
     changed = False
@@ -67,6 +69,34 @@ def blank_dead_branches(source: str) -> str:
     except (SyntaxError, ValueError):
         return source
     return rewritten
+
+
+def _may_fold(tree: ast.AST) -> bool:
+    """Whether some if-test is made only of numbers, names assigned a number literal somewhere,
+    and the operators `_fold` reads: a cheap look that rules out most files."""
+    nodes = list(walk(tree))
+    numbers = {
+        n.targets[0].id
+        for n in nodes
+        if isinstance(n, ast.Assign)
+        and len(n.targets) == 1
+        and isinstance(n.targets[0], ast.Name)
+        and _number(n.value) is not None
+    }
+    return any(isinstance(n, ast.If) and _folds(n.test, numbers) for n in nodes)
+
+
+def _folds(node: ast.AST, numbers: set[str]) -> bool:
+    """Whether `_fold` could give the expression a value (by its shape and names alone)."""
+    if _number(node) is not None:
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in numbers
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _folds(node.left, numbers) and _folds(node.right, numbers)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        return _folds(node.left, numbers) and _folds(node.comparators[0], numbers)
+    return False
 
 
 def _own_nodes(function: ast.AST) -> list[ast.AST]:

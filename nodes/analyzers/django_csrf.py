@@ -15,6 +15,7 @@ import ast
 import re
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 
 RULE = "devsecbots.django.csrf-exempt"
 NOT_AMBIENT = (
@@ -51,10 +52,7 @@ def refine_csrf_exempt(findings: list[Finding], files: dict[str, str]) -> list[F
 
 
 def _parse(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+    return parsed_tree(source)
 
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef

@@ -14,6 +14,7 @@ import ast
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.project_imports import imported_file
 from devsecbots.nodes.roles import APP, file_role
 
@@ -79,9 +80,8 @@ def _module(path: str, source: str, files: dict[str, str]) -> SettingsModule | N
     """The settings facts of an application module that star-imports another project module."""
     if not path.endswith(".py") or "import *" not in source or file_role(path, source).name != APP:
         return None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return None
     module = SettingsModule()
     for node in ast.walk(tree):

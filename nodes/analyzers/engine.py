@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
+from devsecbots.nodes.analyzers import collector
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
@@ -27,6 +28,7 @@ from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.registry import (
+    Started,
     check_names,
     default_analyzers,
     get_analyzer,
@@ -105,6 +107,16 @@ def analyze(
     `cache`. `progress(done, total)` counts (file, analyzer) pairs analyzed in this call.
     Raises AnalyzerUnavailable when a requested analyzer is unknown, missing or fails.
     """
+    with collector.paused():  # in-process analyzers: collector.over_new_objects (_run_inside)
+        return _analyze(files, analyzers, cache, progress)
+
+
+def _analyze(
+    files: dict[str, str],
+    analyzers: Sequence[str] | None,
+    cache: AnalysisCache | None,
+    progress: Progress | None,
+) -> AnalysisReport:
     chosen = check_names(default_analyzers() if analyzers is None else analyzers)
     report = AnalysisReport()
     python = {}
@@ -189,18 +201,44 @@ def _skip_reason(path: str) -> str:
 def _run_all(
     work: dict[str, dict[str, str]], counter: _Counter
 ) -> dict[str, dict[str, list[Finding]]]:
-    """Run the analysers side by side (Semgrep is a subprocess: Bandit runs while it scans);
-    results in the order of `work`, so the findings do not depend on which finished first."""
-    if len(work) < 2:
-        return {name: _run(name, files, counter) for name, files in work.items()}
-    with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
-        futures = {name: pool.submit(_run, name, files, counter) for name, files in work.items()}
-        return {name: future.result() for name, future in futures.items()}
+    """Run the analysers side by side; results in the order of `work`, so the findings do not
+    depend on which finished first. Those that work in a process of their own (Semgrep) are
+    started first, so that preparing their input does not wait for the in-process ones (Bandit)
+    to let go of the interpreter; these then run while the processes scan."""
+    started: dict[str, Started] = {}
+    try:
+        for name, files in work.items():
+            start = getattr(get_analyzer(name), "start", None)
+            if start is not None:
+                started[name] = start(files, counter.step)
+        done = _run_inside({n: f for n, f in work.items() if n not in started}, counter)
+        for name, running in started.items():
+            done[name] = _grouped(running.result())
+    finally:
+        for running in started.values():
+            running.stop()  # a no-op once it has finished; ends it when another one failed
+    return {name: done[name] for name in work}
+
+
+def _run_inside(
+    work: dict[str, dict[str, str]], counter: _Counter
+) -> dict[str, dict[str, list[Finding]]]:
+    """Run the in-process analysers, in threads of their own when there are several."""
+    with collector.over_new_objects():
+        if len(work) < 2:
+            return {name: _run(name, files, counter) for name, files in work.items()}
+        with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="analyzer") as pool:
+            futures = {n: pool.submit(_run, n, files, counter) for n, files in work.items()}
+            return {name: future.result() for name, future in futures.items()}
 
 
 def _run(name: str, files: dict[str, str], counter: _Counter) -> dict[str, list[Finding]]:
     """Run one analyzer over files; findings grouped by file."""
-    found = get_analyzer(name).run(files, counter.step)
+    return _grouped(get_analyzer(name).run(files, counter.step))
+
+
+def _grouped(found: list[Finding]) -> dict[str, list[Finding]]:
+    """Findings grouped by file, in their order."""
     grouped: dict[str, list[Finding]] = {}
     for finding in found:
         grouped.setdefault(finding["file"], []).append(finding)

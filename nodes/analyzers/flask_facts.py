@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.roles import test_config_at
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -70,9 +71,8 @@ HEADER_WORDS = (
 @lru_cache(maxsize=20_000)
 def file_facts(path: str, source: str) -> FileFacts | None:
     """The facts of one file; None when it does not parse."""
-    try:
-        tree = ast.parse(source, filename=path)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return None
     facts = FileFacts()
     for node in ast.walk(tree):

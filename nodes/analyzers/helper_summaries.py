@@ -25,8 +25,8 @@ from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
-from devsecbots.nodes.analyzers.summary_defs import is_abstract
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files, walk
+from devsecbots.nodes.analyzers.summary_defs import definitions, is_abstract
 
 SAFE_URL_CHECK = re.compile(
     r"(?i)^_*((is|check|validate|ensure)_)?(safe|allowed|local|internal|relative|same_?(site|origin|host))"
@@ -69,19 +69,18 @@ def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
     verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
     trees = tuple(trees)
     parents = parents_of(trees)
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                returns = [r for r in _own_returns(node) if r.value is not None]
-                if not returns and is_abstract(node):
-                    continue  # never returns a value (a base class's abstract method): neutral
-                for kind, test in (
-                    ("safe-url", _returns_safe_url),
-                    ("rendered", _returns_rendered),
-                ):
-                    ok = bool(returns) and all(test(r, parents) for r in returns)
-                    seen = verdicts[kind]
-                    seen[node.name] = seen.get(node.name, True) and ok
+    for name, functions in definitions(trees).items():
+        for definition in functions:
+            returns = definition.returns
+            if not returns and is_abstract(definition.function):
+                continue  # never returns a value (a base class's abstract method): neutral
+            for kind, test in (
+                ("safe-url", _returns_safe_url),
+                ("rendered", _returns_rendered),
+            ):
+                ok = bool(returns) and all(test(r, parents) for r in returns)
+                seen = verdicts[kind]
+                seen[name] = seen.get(name, True) and ok
     return {kind: {name for name, ok in seen.items() if ok} for kind, seen in verdicts.items()}
 
 
@@ -153,7 +152,7 @@ def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[as
         return []
     values: list[ast.AST] = []
     other = False
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets):
                 if len(node.targets) == 1:
@@ -177,19 +176,6 @@ def _calls_at(tree: ast.AST, line: int, names: set[str]) -> list[ast.Call]:
         and n.lineno <= line <= (n.end_lineno or n.lineno)
         and called_name(n.func) in names
     ]
-
-
-def _own_returns(function: ast.AST) -> list[ast.Return]:
-    """The return statements of `function` itself, not of functions nested in it."""
-    found, todo = [], list(ast.iter_child_nodes(function))
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        if isinstance(node, ast.Return):
-            found.append(node)
-        todo.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _returns_safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:

@@ -33,7 +33,7 @@ from devsecbots.nodes.analyzers.markup_provenance import (
     sink_argument,
 )
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
-from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files, walk
 from devsecbots.nodes.analyzers.template_tag_calls import LITERAL, simple_tag, template_uses
 
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
@@ -165,7 +165,7 @@ class Callers:
         if self._parents is None:
             self._parents = parents_of(tuple(self.trees.values()))
             for path, tree in self.trees.items():
-                for node in ast.walk(tree):
+                for node in walk(tree):
                     name = _defined_or_read(node)
                     if name:
                         self._by_name.setdefault(name, []).append((path, node))

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+
 
 def parse_tree(source: str) -> ast.Module | None:
     """The module's tree; None when neither this interpreter nor the rewrite can parse it."""
     try:
-        return ast.parse(source)
+        tree = parsed_tree(source)
     except RecursionError:  # nested too deep for this interpreter's compiler: no tree
         return None
-    except (SyntaxError, ValueError):
-        pass
+    if tree is not None:
+        return tree
     try:
         return ast.parse(_parenthesise_except_types(source))
     except Exception:  # noqa: BLE001 - any failure of either parser means "cannot read it"

@@ -8,7 +8,8 @@ and walking ~100k lines is most of their cost. The last project's trees and node
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 
 from devsecbots.nodes.analyzers.newer_syntax import parse_tree
 
@@ -24,7 +25,15 @@ def parse_files(files: dict[str, str]) -> dict[str, ast.Module]:
     last = _trees
     if last is not None and last[0] == key:
         return last[1]
-    trees = {path: tree for path, source in key if (tree := parse_tree(source)) is not None}
+    trees: dict[str, ast.Module] = {}
+    taken: set[int] = set()
+    for path, source in key:
+        tree = parse_tree(source)
+        if tree is not None and id(tree) in taken:
+            tree = ast.parse(source)  # the same text as another file's: a tree of its own
+        if tree is not None:
+            trees[path] = tree
+            taken.add(id(tree))
     _trees = (key, trees)
     return trees
 
@@ -36,7 +45,7 @@ def all_nodes(trees: Iterable[ast.AST]) -> list[ast.AST]:
     last = _nodes
     if last is not None and last[0] == key:
         return last[1]
-    nodes = [node for tree in key for node in ast.walk(tree)]
+    nodes = [node for tree in key for node in walk(tree)]
     _nodes = (key, nodes)
     return nodes
 
@@ -48,6 +57,27 @@ def parents_of(trees: Iterable[ast.AST]) -> dict[ast.AST, ast.AST]:
     last = _parents
     if last is not None and last[0] == key:
         return last[1]
-    parents = {child: node for node in all_nodes(key) for child in ast.iter_child_nodes(node)}
+    parents = {child: node for node in all_nodes(key) for child in children(node)}
     _parents = (key, parents)
     return parents
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk`, in its order (breadth first), at about a third of its cost."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        todo.extend(children(node))
+        yield node
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list, in its order, without its generators' cost."""
+    found = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    return found

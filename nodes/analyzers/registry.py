@@ -17,6 +17,10 @@ A new analyzer is a class with the `Analyzer` attributes, registered with `regis
         def run(self, files, step): ...    # findings for files (path -> source); step(n) per n done
 
     register(Pylint())
+
+An analyzer whose work runs in a process of its own (Semgrep) may also have
+`start(files, step)`, returning a `Started`: the engine starts it before running the in-process
+analyzers, which then work while it scans, and reads its `result()` afterwards.
 """
 
 from __future__ import annotations
@@ -52,6 +56,18 @@ class Analyzer(Protocol):
 
     def run(self, files: dict[str, str], step: Step) -> list[Finding]:
         """Findings for Python sources (path -> content); `step(n)` after each n files."""
+        ...
+
+
+class Started(Protocol):
+    """An analyzer's run that was started and goes on outside this process."""
+
+    def result(self) -> list[Finding]:
+        """Its findings, once it has finished (AnalyzerUnavailable when it failed)."""
+        ...
+
+    def stop(self) -> None:
+        """End it without reading its findings (nothing happens once it has finished)."""
         ...
 
 

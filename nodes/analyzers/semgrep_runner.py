@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -11,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
 from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.random_purpose import incidental_reason
 from devsecbots.nodes.analyzers.slices import rewrite_slices
 
@@ -92,18 +93,89 @@ def run_semgrep(
     timeout: float | None = None,
 ) -> list[Finding]:
     """Scan the given Python sources (path -> content) in one semgrep process."""
-    if not files:
-        return []
-    exe = find_semgrep(executable)
-    known = rule_ids(rules_dir)
-    # A hang guard, not a budget: a shared, loaded machine takes ~0.7 s a file (CTFd, 2 cores).
-    limit = timeout or _configured_timeout() or 300 + 1.0 * len(files)
-    with tempfile.TemporaryDirectory(prefix="devsecbots-semgrep-") as tmp:
-        root = Path(tmp, "src")
-        paths = _write_sources(root, files)
-        output = _invoke(exe, rules_dir, root, Path(tmp), limit, len(files))
-    found = [f for r in output.get("results", []) if (f := _to_finding(r, paths, files, known))]
-    return [_weak_purpose(_at_random_origin(f, files), files) for f in found]
+    return SemgrepScan(files, rules_dir=rules_dir, executable=executable, timeout=timeout).result()
+
+
+class SemgrepScan:
+    """One semgrep process over a copy of the sources, started on creation: the caller works
+    while it scans, then `result()` waits for its findings (`stop()` ends it unread)."""
+
+    def __init__(
+        self,
+        files: dict[str, str],
+        *,
+        rules_dir: Path = RULES_DIR,
+        executable: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.files = files
+        self.process: subprocess.Popen[bytes] | None = None
+        if not files:
+            return
+        exe = find_semgrep(executable)
+        self.known = rule_ids(rules_dir)
+        # A hang guard, not a budget: a shared, loaded machine takes ~0.7 s a file (CTFd, 2 cores).
+        self.limit = timeout or _configured_timeout() or 300 + 1.0 * len(files)
+        self.tmp = tempfile.TemporaryDirectory(prefix="devsecbots-semgrep-")
+        try:
+            home = Path(self.tmp.name)
+            self.paths = _write_sources(home / "src", files)
+            self.started = time.monotonic()
+            self.process = _launch(exe, rules_dir, home)
+        except BaseException:
+            self.tmp.cleanup()
+            raise
+
+    def result(self) -> list[Finding]:
+        """The findings, once semgrep has finished; AnalyzerUnavailable when it failed."""
+        if self.process is None:
+            return []
+        try:
+            output = self._output()
+        finally:
+            self.stop()
+        files = self.files
+        found = [
+            f
+            for r in output.get("results", [])
+            if (f := _to_finding(r, self.paths, files, self.known))
+        ]
+        return [_weak_purpose(_at_random_origin(f, files), files) for f in found]
+
+    def stop(self) -> None:
+        """End the process if it still runs and remove the copy (again: nothing happens)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.tmp.cleanup()
+
+    def _output(self) -> dict:
+        """Semgrep's parsed JSON output, or AnalyzerUnavailable."""
+        assert self.process is not None
+        left = self.limit - (time.monotonic() - self.started)
+        try:
+            returncode = self.process.wait(timeout=max(left, 0.0))
+        except subprocess.TimeoutExpired:
+            raise AnalyzerUnavailable(
+                f"semgrep timed out after {self.limit:.0f} s on {len(self.files)} files: set "
+                f"{TIMEOUT_ENV} higher, or pass --analyzers bandit to run Bandit only"
+            ) from None
+        home = Path(self.tmp.name)
+        stdout = (home / "stdout").read_text(encoding="utf-8", errors="replace")
+        try:
+            output = json.loads(stdout or "null")
+        except json.JSONDecodeError:
+            output = None
+        if returncode not in (0, 1) or not isinstance(output, dict):
+            stderr = (home / "stderr").read_text(encoding="utf-8", errors="replace")
+            raise AnalyzerUnavailable(
+                f"semgrep failed (exit {returncode}): "
+                f"{_first_error(output, stderr)}; "
+                "pass --analyzers bandit to run Bandit only"
+            )
+        return output
 
 
 def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
@@ -111,9 +183,8 @@ def _at_random_origin(finding: Finding, files: dict[str, str]) -> Finding:
     (the line a fix changes), when that call is on another line of the same function."""
     if finding["rule_id"] != WEAK_RANDOM_RULE:
         return finding
-    try:
-        tree = ast.parse(files[finding["file"]])
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(files[finding["file"]])
+    if tree is None:
         return finding
     origin = random_origin(tree, finding["line"])
     if not origin:
@@ -127,9 +198,8 @@ def _weak_purpose(finding: Finding, files: dict[str, str]) -> Finding:
     that only busts a cache, picks a colour, ..., at low confidence."""
     if finding["rule_id"] not in (WEAK_HASH_RULE, WEAK_RANDOM_RULE):
         return finding
-    try:
-        tree = ast.parse(files[finding["file"]])
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(files[finding["file"]])
+    if tree is None:
         return finding
     line = finding["line"]
     if finding["rule_id"] == WEAK_HASH_RULE:
@@ -163,8 +233,8 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
     return spelled
 
 
-def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, count: int) -> dict:
-    """Run semgrep once and return its parsed JSON output, or raise AnalyzerUnavailable."""
+def _launch(exe: str, rules_dir: Path, home: Path) -> subprocess.Popen[bytes]:
+    """Start semgrep over home/src, its output going to home/stdout and home/stderr."""
     command = [
         exe,
         "scan",
@@ -180,36 +250,21 @@ def _invoke(exe: str, rules_dir: Path, root: Path, home: Path, limit: float, cou
     for path in rule_files(rules_dir):
         command += ["--config", str(path)]
     command.append(".")
-    try:
-        done = subprocess.run(
-            command,
-            cwd=root,
-            env=offline_environment(home),
-            capture_output=True,
-            text=True,
-            timeout=limit,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise AnalyzerUnavailable(
-            f"semgrep timed out after {limit:.0f} s on {count} files: set {TIMEOUT_ENV} higher, "
-            "or pass --analyzers bandit to run Bandit only"
-        ) from None
-    except OSError as err:
-        raise AnalyzerUnavailable(
-            f"semgrep could not start ({err.strerror}): {INSTALL_HINT}"
-        ) from None
-    try:
-        output = json.loads(done.stdout or "null")
-    except json.JSONDecodeError:
-        output = None
-    if done.returncode not in (0, 1) or not isinstance(output, dict):
-        raise AnalyzerUnavailable(
-            f"semgrep failed (exit {done.returncode}): "
-            f"{_first_error(output, done.stderr)}; "
-            "pass --analyzers bandit to run Bandit only"
-        )
-    return output
+    # Output to files, not pipes: nobody reads a pipe while semgrep runs, and a full one stalls it.
+    with open(home / "stdout", "wb") as stdout, open(home / "stderr", "wb") as stderr:
+        try:
+            return subprocess.Popen(
+                command,
+                cwd=home / "src",
+                env=offline_environment(home),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+            )
+        except OSError as err:
+            raise AnalyzerUnavailable(
+                f"semgrep could not start ({err.strerror}): {INSTALL_HINT}"
+            ) from None
 
 
 def offline_environment(home: Path) -> dict[str, str]:

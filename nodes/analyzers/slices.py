@@ -15,7 +15,8 @@ import keyword
 import tokenize
 from dataclasses import dataclass, field
 
-from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.parsed import parse_error, parsed_tree
+from devsecbots.nodes.analyzers.project_trees import walk
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _INSIGNIFICANT = {
@@ -37,6 +38,14 @@ class _Bracket:
 
 def rewrite_slices(source: str) -> str:
     """Return source with slices written as index tuples; unchanged when unsure."""
+    tree = parsed_tree(source)
+    if tree is not None and not any(isinstance(node, ast.Slice) for node in walk(tree)):
+        return source  # no slice anywhere (f-string fields included): no need to tokenize
+    return _rewrite(source)
+
+
+def _rewrite(source: str) -> str:
+    """rewrite_slices, by the tokens: a slice colon is one at the top level of a subscript."""
     if ":" not in source or "[" not in source:
         return source
     try:
@@ -158,7 +167,7 @@ def _rewrite_expression(expression: str) -> str:
     """rewrite_slices for one expression; unchanged unless it parses before and after."""
     try:
         ast.parse(expression.strip(), mode="eval")
-        rewritten = rewrite_slices(expression.strip())
+        rewritten = _rewrite(expression.strip())
         ast.parse(rewritten, mode="eval")
     except (SyntaxError, ValueError):
         return expression

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-from devsecbots.nodes.analyzers.project_trees import all_nodes
+from devsecbots.nodes.analyzers.project_trees import all_nodes, children, walk
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Parents = dict[ast.AST, ast.AST]
@@ -26,18 +26,18 @@ class Definition:
     @cached_property
     def parents(self) -> Parents:
         """Child -> parent within the function (enough to find a name's enclosing function)."""
-        return {c: n for n in ast.walk(self.function) for c in ast.iter_child_nodes(n)}
+        return {c: n for n in walk(self.function) for c in children(n)}
 
     @cached_property
     def own_nodes(self) -> list[ast.AST]:
         """The function's nodes, not those of functions or classes nested in it."""
-        found, todo = [], list(ast.iter_child_nodes(self.function))
+        found, todo = [], children(self.function)
         while todo:
             node = todo.pop()
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
                 continue
             found.append(node)
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(children(node))
         return found
 
     @cached_property
@@ -50,16 +50,31 @@ class Definition:
         """Its own `return <value>` statements."""
         return [r for r in self.own_returns if r.value is not None]
 
+    @cached_property
+    def yields(self) -> bool:
+        """Whether it is a generator (a yield of its own)."""
+        return any(isinstance(n, ast.Yield | ast.YieldFrom) for n in self.own_nodes)
+
 
 Definitions = dict[str, list[Definition]]
 
 
+_last: tuple[tuple[ast.AST, ...], Definitions] | None = None
+
+
 def definitions(trees: Iterable[ast.AST]) -> Definitions:
-    """Name -> every function (or method) so named, across the project."""
+    """Name -> every function (or method) so named, across the project, in the order of the
+    trees' nodes. Built once per project: the passes share what each definition reads."""
+    global _last
+    key = tuple(trees)
+    last = _last
+    if last is not None and last[0] == key:
+        return last[1]
     found: Definitions = {}
-    for node in all_nodes(trees):
+    for node in all_nodes(key):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             found.setdefault(node.name, []).append(Definition(node))
+    _last = (key, found)
     return found
 
 
@@ -73,7 +88,7 @@ def value_returns(
         returns = definition.returns
         if not returns and is_abstract(definition.function):
             continue
-        if not returns or _yields(definition):
+        if not returns or definition.yields:
             return False
         if not all(test(r, definition.parents) for r in returns):
             return False
@@ -88,7 +103,3 @@ def is_abstract(function: Function) -> bool:
         or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
         for stmt in function.body
     )
-
-
-def _yields(definition: Definition) -> bool:
-    return any(isinstance(n, ast.Yield | ast.YieldFrom) for n in definition.own_nodes)

@@ -12,6 +12,9 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from devsecbots.nodes.analyzers.parsed import parsed_tree
+from devsecbots.nodes.analyzers.project_trees import walk
+
 RENDERERS = {"render", "render_to_response", "render_to_string", "TemplateResponse"}
 FLASK_RENDERERS = {"render_template"}
 # Attributes of a request object that carry what the client sent (Django, Flask, Starlette).
@@ -51,32 +54,34 @@ class RequestValue:
 
 def request_values(path: str, source: str) -> list[RequestValue]:
     """Template variables that views in one Python file fill from request data."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed_tree(source)
+    if tree is None:
         return []
     found: list[RequestValue] = []
-    for function in ast.walk(tree):
+    for function in walk(tree):
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             found.extend(_in_view(path, function))
     return found
 
 
 def _in_view(path: str, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[RequestValue]:
+    renders = [
+        node
+        for node in walk(function)
+        if isinstance(node, ast.Call) and _called_name(node) in RENDERERS | FLASK_RENDERERS
+    ]
+    if not renders:
+        return  # most functions render nothing: no need to follow their request data
     tainted = _tainted_names(function)
     dicts = _dict_assignments(function)
-    for call in ast.walk(function):
-        if not isinstance(call, ast.Call):
-            continue
+    for call in renders:
         name = _called_name(call)
         if name in RENDERERS:
             template, context = _django_arguments(call)
             items = _context_items(context, dicts)
-        elif name in FLASK_RENDERERS:
+        else:
             template = _string(call.args[0]) if call.args else ""
             items = [(k.arg, k.value) for k in call.keywords if k.arg]
-        else:
-            continue
         for key, value in items:
             if template and key and _is_tainted(value, tainted):
                 yield RequestValue(template, key, path, call.lineno)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from devsecbots.nodes.analyzers.helper_summaries import _own_returns
 from devsecbots.nodes.analyzers.helper_summaries import called_name as _called
+from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
 
 KNOWN_CHECKS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
 PARSERS = frozenset({"urlparse", "urlsplit"})
@@ -40,24 +40,25 @@ def safe_url_checks(trees: Iterable[ast.AST]) -> dict[str, Param]:
     """Name -> checked parameter, of the functions that are safe-URL checks in every definition
     (and the frameworks' own checks, unless the project defines a function of that name)."""
     verdicts: dict[str, Param | None] = dict(LIBRARY_CHECKS)
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, Function):
-                param = checked_param(node)
-                seen = verdicts.get(node.name, param)
-                verdicts[node.name] = param if seen == param else None
+    for name, functions in definitions(trees).items():
+        for definition in functions:
+            param = checked_param(definition)
+            seen = verdicts.get(name, param)
+            verdicts[name] = param if seen == param else None
     return {name: param for name, param in verdicts.items() if param}
 
 
-def checked_param(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Param | None:
+def checked_param(function: Function | Definition) -> Param | None:
     """The parameter the function is a safe-URL check of (None when it is not one)."""
+    definition = function if isinstance(function, Definition) else Definition(function)
+    function = definition.function
     positional = [a.arg for a in function.args.posonlyargs + function.args.args]
     if positional[:1] in (["self"], ["cls"]):
         positional = positional[1:]
     params = [(p, i) for i, p in enumerate(positional)] + [
         (a.arg, -1) for a in function.args.kwonlyargs
     ]
-    returns = [r.value for r in _own_returns(function)]
+    returns = [r.value for r in definition.own_returns]
     if not returns or not all(_boolean(v) for v in returns):
         return None
     for param, index in params:
