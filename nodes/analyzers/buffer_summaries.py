@@ -26,7 +26,12 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
-from devsecbots.nodes.analyzers.project_trees import all_nodes, parents_of, parse_files
+from devsecbots.nodes.analyzers.project_trees import (
+    all_nodes,
+    parents_of,
+    parse_files,
+    tree_parents,
+)
 from devsecbots.nodes.analyzers.summary_defs import definitions, value_returns
 
 BUFFERS = frozenset({"BytesIO", "StringIO", "SpooledTemporaryFile"})
@@ -98,7 +103,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 
 def _sends_buffer(tree: ast.AST, line: int, helpers: set[str], tables: Tables) -> bool:
     """Whether the line's `send_file` calls (at least one) all send such a helper's buffer."""
-    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    parents = tree_parents(tree)
     sends = [
         n
         for n in ast.walk(tree)

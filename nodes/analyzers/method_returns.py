@@ -23,9 +23,8 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _calls_at,
     _returns_safe_url,
 )
-from devsecbots.nodes.analyzers.low_confidence import lowered_at
-from devsecbots.nodes.analyzers.project_trees import parse_files
-from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.project_trees import tree_parents
+from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses, lowered_with_classes
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
 
 WHY = (
@@ -36,17 +35,12 @@ WHY = (
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, an open redirect to such a method's value at low confidence."""
-    if not any(f["rule_id"] in REDIRECT_RULES and f["confidence"] != "low" for f in findings):
-        return findings
-    project = ProjectClasses(parse_files(files).values())
-    return lowered_at(
-        findings, files, REDIRECT_RULES, WHY, lambda tree, line: _to_own_url(tree, line, project)
-    )
+    return lowered_with_classes(findings, files, REDIRECT_RULES, WHY, _to_own_url)
 
 
 def _to_own_url(tree: ast.AST, line: int, project: ProjectClasses) -> bool:
     """Whether every redirect on `line` goes to a value of such a method."""
-    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    parents = tree_parents(tree)
     calls = _calls_at(tree, line, set(REDIRECT_CALLS))
     return bool(calls) and all(
         bool(call.args) and _method_url(call.args[0], parents, project) for call in calls

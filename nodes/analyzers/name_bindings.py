@@ -19,6 +19,8 @@ import ast
 from dataclasses import dataclass
 from typing import Literal
 
+from devsecbots.nodes.analyzers.project_trees import tree_parents
+
 Kind = Literal["parameter", "value", "element", "opaque"]
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -42,7 +44,7 @@ class Scopes:
 
     def __init__(self, tree: ast.AST) -> None:
         self.tree = tree
-        self.parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        self.parents = tree_parents(tree)
         self._own: dict[int, list[ast.AST]] = {}
 
     def scope_of(self, node: ast.AST) -> ast.AST:

@@ -62,6 +62,11 @@ def parents_of(trees: Iterable[ast.AST]) -> dict[ast.AST, ast.AST]:
     return parents
 
 
+def tree_parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Every node's parent within one tree."""
+    return {child: node for node in walk(tree) for child in children(node)}
+
+
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """`ast.walk`, in its order (breadth first), at about a third of its cost."""
     todo = deque([node])

@@ -18,9 +18,8 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _returns_rendered,
     called_name,
 )
-from devsecbots.nodes.analyzers.low_confidence import lowered_at
-from devsecbots.nodes.analyzers.project_trees import parse_files
-from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.project_trees import tree_parents
+from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses, lowered_with_classes
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
 
 PROPERTIES = frozenset({"property", "cached_property"})
@@ -29,17 +28,12 @@ WHY = "the body is a project property whose getter returns only rendered templat
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, an XSS one whose returned value is such a property at low confidence."""
-    if not any(f["rule_id"] in XSS_RULES for f in findings):
-        return findings
-    project = ProjectClasses(parse_files(files).values())
-    return lowered_at(
-        findings, files, XSS_RULES, WHY, lambda tree, line: _returns_property(tree, line, project)
-    )
+    return lowered_with_classes(findings, files, XSS_RULES, WHY, _returns_property)
 
 
 def _returns_property(tree: ast.AST, line: int, project: ProjectClasses) -> bool:
     """Whether the return statement on `line` returns a rendering property's value."""
-    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    parents = tree_parents(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
             value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value

@@ -19,11 +19,13 @@ classes (unknown, and so not safe, when a class or base is not the project's).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
+from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called_name
+from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
-from devsecbots.nodes.analyzers.project_trees import all_nodes
+from devsecbots.nodes.analyzers.project_trees import all_nodes, parse_files
 from devsecbots.nodes.analyzers.summary_defs import Definitions, Parents, definitions
 
 DEPTH = 4  # helper calls followed when a class value comes from a function's returns
@@ -34,6 +36,21 @@ QUERYSETS = frozenset(  # queryset methods that keep the rows as instances of th
     {"all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related"}
     | {"using", "only", "defer", "annotate", "select_for_update", "reverse"}
 )
+
+
+def lowered_with_classes(
+    findings: list[Finding],
+    files: dict[str, str],
+    rules: Collection[str],
+    why: str,
+    holds: Callable[[ast.Module, int, ProjectClasses], bool],
+) -> list[Finding]:
+    """The findings, those of `rules` whose line `holds` given the project's classes lowered
+    with `why` (the classes are read only when such a finding is there)."""
+    if not any(f["rule_id"] in rules and f["confidence"] != "low" for f in findings):
+        return findings
+    project = ProjectClasses(parse_files(files).values())
+    return lowered_at(findings, files, rules, why, lambda tree, line: holds(tree, line, project))
 
 
 class ProjectClasses:

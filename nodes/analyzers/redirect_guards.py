@@ -17,7 +17,7 @@ import ast
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.project_trees import parse_files, tree_parents
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
 from devsecbots.nodes.analyzers.url_checks import (
@@ -49,7 +49,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 
 def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: bool) -> str:
     """Why the redirect at the finding's line cannot go off-site ('' when it may)."""
-    parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    parents = tree_parents(tree)
     framework = finding["rule_id"].split(".")[1]
     reasons = []
     for call in _redirects_at(tree, finding["line"]):
