@@ -12,6 +12,7 @@ from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
+from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -33,6 +34,7 @@ from devsecbots.nodes.analyzers.registry import (
     require_available,
 )
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
+from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 
 Progress = Callable[[int, int], None]
@@ -168,6 +170,8 @@ def analyze(
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
+        reassess_sql_helpers,
+        reassess_constant_cookies,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
