@@ -36,6 +36,7 @@ from devsecbots.nodes.analyzers.registry import (
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
+from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
 
@@ -172,6 +173,7 @@ def analyze(
         reassess_fastapi_paths,
         reassess_sql_helpers,
         reassess_constant_cookies,
+        reassess_verified_pickles,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -1,6 +1,7 @@
 """Values the code fixes: SQL text holding what project helpers return (fixed text) or numbers,
-cookies set to a constant flag. The safe twin is reported at low confidence with why; its unsafe
-sibling still blocks (the engine's findings under the run's default policy)."""
+cookies set to a constant flag, pickles of bytes whose HMAC was checked first. The safe twin is
+reported at low confidence with why; its unsafe sibling still blocks (the engine's findings under
+the run's default policy)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.policy import apply_run_policy, is_blocking
 
 HEADER = """\
-import hmac, pickle
+import hmac, inspect, json, pickle
+import os
 from hashlib import sha256
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from app.db import db, echo_fragment
@@ -157,7 +159,112 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "devsecbots.fastapi.insecure-cookie",
     ),
+    "caller-module-file-is-no-upload": (
+        """
+        def extension_name() -> str:
+            caller_dir, _ = os.path.split(inspect.stack()[1].filename)
+            with open(os.path.join(caller_dir, "config.json")) as config:
+                return json.load(config)["name"]
+        """,
+        """
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            with open(os.path.join("/srv/uploads", file.filename), "wb") as out:
+                out.write(await file.read())
+        """,
+        "devsecbots.fastapi.upload-unsanitised-filename",
+    ),
+    "pickle-after-hmac-check": (
+        """
+        def signed_loads(payload: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            expected = hmac.new(os.environ["SECRET_KEY"].encode(), data, sha256).digest()
+            if not hmac.compare_digest(signature, expected):
+                raise ValueError("tampered")
+            return pickle.loads(data)
+        """,
+        """
+        def signed_loads(payload: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            expected = sha256(data).digest()
+            if not hmac.compare_digest(signature, expected):
+                raise ValueError("tampered")
+            return pickle.loads(data)
+        """,
+        "B301",
+    ),
+    "pickle-after-hmac-helper-check": (
+        """
+        class Model:
+            @staticmethod
+            def _compute_hmac(data: bytes) -> bytes:
+                return hmac.new(os.environ["SECRET_KEY"].encode(), data, sha256).digest()
+
+            def load(self, raw: bytes) -> None:
+                signature, data = raw[:32], raw[32:]
+                if not hmac.compare_digest(signature, self._compute_hmac(data)):
+                    raise ValueError("corrupt")
+                with open("/dev/null"):
+                    try:
+                        self.state = pickle.loads(data)
+                    except Exception as err:
+                        raise ValueError("corrupt") from err
+        """,
+        """
+        class Model:
+            @staticmethod
+            def _compute_mac(data: bytes) -> bytes:
+                return hmac.new(os.environ["SECRET_KEY"].encode(), data, sha256).digest()
+
+            def load(self, raw: bytes) -> None:
+                signature, data = raw[:32], raw[32:]
+                if not hmac.compare_digest(signature, self._compute_mac(data)):
+                    print("signature mismatch")
+                self.state = pickle.loads(data)
+        """,
+        "B301",
+    ),
+    "pickle-after-hmac-of-other-bytes": (
+        """
+        def signed_loads(payload: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            if hmac.new(os.environ["SECRET_KEY"].encode(), data, sha256).digest() != signature:
+                raise ValueError("tampered")
+            return pickle.loads(data)
+        """,
+        """
+        def signed_loads(payload: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            if hmac.new(os.environ["SECRET_KEY"].encode(), data, sha256).digest() != signature:
+                raise ValueError("tampered")
+            data = payload
+            return pickle.loads(data)
+        """,
+        "B301",
+    ),
+    "pickle-after-hmac-with-a-secret-key": (
+        """
+        def signed_loads(payload: bytes, key: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            if hmac.new(key, data, sha256).digest() == signature:
+                return pickle.loads(data)
+            raise ValueError("tampered")
+        """,
+        """
+        KEY = b"not-a-secret"
+
+        def signed_loads(payload: bytes) -> object:
+            signature, data = payload[:32], payload[32:]
+            if hmac.new(KEY, data, sha256).digest() == signature:
+                return pickle.loads(data)
+            raise ValueError("tampered")
+        """,
+        "B301",
+    ),
 }
+
+# A source the rule no longer reads at all: nothing is reported.
+NOT_REPORTED = frozenset({"caller-module-file-is-no-upload"})
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +289,9 @@ def test_the_safe_twin_is_reported_at_low_confidence_with_why(findings_by_file, 
         for f, blocking in findings_by_file[f"app/{name.replace('-', '_')}_safe.py"]
         if f["rule_id"] == rule
     ]
+    if name in NOT_REPORTED:
+        assert not found, found
+        return
     assert found, "the rule should still report it"
     assert not any(blocking for _, blocking in found), found
     assert all("Low confidence: " in f["recommendation"] for f, _ in found), found
