@@ -12,6 +12,7 @@ from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
+from devsecbots.nodes.analyzers.cache_pickle import reassess as reassess_cache_pickles
 from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
@@ -174,6 +175,7 @@ def analyze(
         reassess_sql_helpers,
         reassess_constant_cookies,
         reassess_verified_pickles,
+        reassess_cache_pickles,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -174,6 +174,45 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "devsecbots.fastapi.upload-unsanitised-filename",
     ),
+    "pickle-of-own-django-cache": (
+        """
+        from django.core.cache import caches
+        from django.core.cache.backends.base import BaseCache
+
+        read_cache = caches["read-cache"]
+
+
+        def vectorized(key: str):
+            cached = read_cache.get(key)
+            return pickle.loads(cached)
+
+
+        class StoredCache:
+            def __init__(self, backend: BaseCache = read_cache) -> None:
+                self._backend = backend
+
+            def load(self, key: str):
+                data = self._backend.get(key)
+                return pickle.loads(data) if data else None
+        """,
+        """
+        from django.core.cache import caches
+
+
+        class StoredCache:
+            def __init__(self, backend) -> None:
+                self._backend = backend
+
+            def load(self, key: str):
+                data = self._backend.get(key)
+                return pickle.loads(data) if data else None
+
+
+        def from_request(request: Request):
+            return pickle.loads(request.query_params.get("state"))
+        """,
+        "B301",
+    ),
     "pickle-after-hmac-check": (
         """
         def signed_loads(payload: bytes) -> object:
