@@ -88,7 +88,7 @@ class _Reading:
             return bool(found) and all(self._bound_cache(b, depth) for b in found)
         if isinstance(value, ast.Attribute) and _is_self(value.value):
             values = self._self_assignments(value)
-            return bool(values) and all(self.cache(v, depth + 1) for v in values)
+            return bool(values) and all(self.cache(v, depth + 1) for v in values or [])
         return False
 
     def _bound_cache(self, binding: Binding, depth: int) -> bool:

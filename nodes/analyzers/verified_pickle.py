@@ -96,7 +96,7 @@ def _checks_before(node: ast.AST, scopes: Scopes) -> list[tuple[ast.expr, int]]:
             tests.append((parent.test, parent.lineno))
         for block in _blocks(parent):
             if child in block:
-                for stmt in block[: block.index(child)]:  # type: ignore[arg-type]
+                for stmt in block[: block.index(child)]:
                     if isinstance(stmt, ast.If) and _always_leaves(stmt.body):
                         negated = _negated(stmt.test)
                         if negated is not None:
@@ -211,7 +211,10 @@ def _helper_hmac(call: ast.Call, data: str, project: Project) -> bool:
         scopes = project.scopes_around(function)
         if scopes is None or any(b.kind != "parameter" for b in scopes.bindings_in(name, function)):
             return False
-        if any(_hmac_over(r.value, name, scopes, None, 1) is None for r in definition.returns):
+        if any(
+            r.value is None or _hmac_over(r.value, name, scopes, None, 1) is None
+            for r in definition.returns
+        ):
             return False
     return True
 
