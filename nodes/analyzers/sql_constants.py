@@ -8,7 +8,8 @@ every interpolated expression is:
 - a Django model's metadata: `model._meta.db_table`, `self.model._meta.pk.column`, ... - table
   and column names are written in the model's code (or derived from its class name);
 - a number made by `int(x)` / `float(x)`: whatever `x` is, the text holds digits (or raises);
-- a name every binding of which (name_bindings.py) is one of these (a module constant, say).
+- a name every binding of which (name_bindings.py) is one of these (a module constant, say,
+  that no function declares `global` and rebinds).
 
 Across files, sql_helpers.py also counts calls to project functions and properties that return
 only such text. A parameter, request data, a name bound otherwise or any other call (even
@@ -70,8 +71,10 @@ def fixed_value(
         return True
     if isinstance(value, ast.Name) and depth < MAX_DEPTH:
         found = scopes.bindings(value.id, value)
-        return bool(found) and all(
-            _bound_fixed(b, lambda v: again(v, 1), parameters) for b in found
+        return (
+            bool(found)
+            and not _declared_global(scopes.tree, value.id)
+            and all(_bound_fixed(b, lambda v: again(v, 1), parameters) for b in found)
         )
     return (
         helpers is not None
@@ -90,6 +93,11 @@ def _bound_fixed(
     return (
         binding.kind == "parameter" and parameters is not None and parameters(binding.node)  # type: ignore[arg-type]
     )
+
+
+def _declared_global(tree: ast.AST, name: str) -> bool:
+    """Whether a function rebinds the module's `name` (`global name`): it is no constant then."""
+    return any(isinstance(n, ast.Global) and name in n.names for n in ast.walk(tree))
 
 
 def _number(call: ast.Call) -> bool:

@@ -124,6 +124,26 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "B608",
     ),
+    "sql-module-constant": (
+        """
+        TABLE = "documents"
+
+        async def remove(ids: list[str], conn=None):
+            await conn.execute(f"DELETE FROM {TABLE} WHERE id IN (?)", ids)
+        """,
+        """
+        TABLE = "documents"
+
+        @app.post("/use")
+        async def use(table: str):
+            global TABLE
+            TABLE = table
+
+        async def remove(ids: list[str], conn=None):
+            await conn.execute(f"DELETE FROM {TABLE} WHERE id IN (?)", ids)
+        """,
+        "B608",
+    ),
     "cookie-constant-flag": (
         """
         @app.post("/login")
