@@ -13,6 +13,8 @@ from devsecbots.nodes.analyzers import collector
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
+from devsecbots.nodes.analyzers.cache_pickle import reassess as reassess_cache_pickles
+from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -35,7 +37,9 @@ from devsecbots.nodes.analyzers.registry import (
     require_available,
 )
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
+from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
+from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
 
@@ -180,6 +184,10 @@ def _analyze(
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
+        reassess_sql_helpers,
+        reassess_constant_cookies,
+        reassess_verified_pickles,
+        reassess_cache_pickles,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

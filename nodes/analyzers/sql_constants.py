@@ -7,35 +7,108 @@ every interpolated expression is:
 - a constant;
 - a Django model's metadata: `model._meta.db_table`, `self.model._meta.pk.column`, ... - table
   and column names are written in the model's code (or derived from its class name);
-- a name every binding of which (name_bindings.py) is one of these.
+- a number made by `int(x)` / `float(x)`: whatever `x` is, the text holds digits (or raises);
+- a name every binding of which (name_bindings.py) is one of these (a module constant, say,
+  that no function declares `global` and rebinds).
 
-A parameter, request data, a name bound otherwise or any call (even `str(x)`) keeps the finding.
+Across files, sql_helpers.py also counts calls to project functions and properties that return
+only such text. A parameter, request data, a name bound otherwise or any other call (even
+`str(x)`) keeps the finding.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
 
 META_NAMES = frozenset(
     {"db_table", "column", "attname", "db_column", "app_label", "model_name", "db_tablespace"}
 )
 MAX_DEPTH = 4
+NUMBERS = frozenset({"int", "float"})
+# Whether a call or attribute read (a project helper) gives fixed text, told how to judge a value.
+Helpers = Callable[[ast.expr, Callable[[ast.expr], bool]], bool]
 WHY = (
-    "every value put into the SQL text is a constant or a model's table / column name, "
+    "every value put into the SQL text is a constant, a number or a model's table / column name, "
     "fixed in the code"
 )
 
 
 def fixed_sql_reason(tree: ast.AST, line: int) -> str:
     """Why the SQL string built at `line` holds only fixed values ('' when it may not)."""
-    scopes = Scopes(tree)
+    return WHY if fixed_sql_at(tree, line, Scopes(tree)) else ""
+
+
+def fixed_sql_at(tree: ast.AST, line: int, scopes: Scopes, helpers: Helpers | None = None) -> bool:
+    """Whether every value put into the SQL text built at `line` is fixed."""
     built = _outermost_builds(tree, line, scopes.parents)
-    if not built:
-        return ""
     values = [v for node in built for v in _interpolated(node)]
-    return WHY if all(_fixed(v, scopes, 0) for v in values) else ""
+    return bool(built) and all(fixed_value(v, scopes, helpers) for v in values)
+
+
+def fixed_value(
+    value: ast.expr,
+    scopes: Scopes,
+    helpers: Helpers | None = None,
+    parameters: Callable[[ast.arg], bool] | None = None,
+    depth: int = 0,
+) -> bool:
+    """A constant, model metadata, a number conversion, a name bound only to such values, or
+    (told by `helpers`) a project helper's fixed text; a parameter only when `parameters` says."""
+
+    def again(v: ast.expr, deeper: int = 0) -> bool:
+        return fixed_value(v, scopes, helpers, parameters, depth + deeper)
+
+    if isinstance(value, ast.Constant):
+        return True
+    if _builds(value):
+        return all(again(v) for v in _interpolated(value))
+    if isinstance(value, ast.Call) and _number(value):
+        return True
+    if isinstance(value, ast.Attribute) and _model_metadata(value):
+        return True
+    if isinstance(value, ast.Name) and depth < MAX_DEPTH:
+        found = scopes.bindings(value.id, value)
+        return (
+            bool(found)
+            and not _declared_global(scopes.tree, value.id)
+            and all(_bound_fixed(b, lambda v: again(v, 1), parameters) for b in found)
+        )
+    return (
+        helpers is not None
+        and isinstance(value, ast.Call | ast.Attribute)
+        and helpers(value, again)
+    )
+
+
+def _bound_fixed(
+    binding: Binding,
+    fixed: Callable[[ast.expr], bool],
+    parameters: Callable[[ast.arg], bool] | None,
+) -> bool:
+    if binding.kind == "value":
+        return fixed(binding.node)  # type: ignore[arg-type]
+    return (
+        binding.kind == "parameter" and parameters is not None and parameters(binding.node)  # type: ignore[arg-type]
+    )
+
+
+def _declared_global(tree: ast.AST, name: str) -> bool:
+    """Whether a function rebinds the module's `name` (`global name`): it is no constant then."""
+    return any(isinstance(n, ast.Global) and name in n.names for n in ast.walk(tree))
+
+
+def _number(call: ast.Call) -> bool:
+    """`int(x)` / `float(x)`: the value is a number whatever `x` was."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id in NUMBERS
+        and len(call.args) == 1
+        and not call.keywords
+        and not isinstance(call.args[0], ast.Starred)
+    )
 
 
 def _outermost_builds(tree: ast.AST, line: int, parents: dict[ast.AST, ast.AST]) -> list[ast.expr]:
@@ -88,22 +161,6 @@ def _interpolated(node: ast.expr) -> list[ast.expr]:
 def _pieces(node: ast.expr) -> list[ast.expr]:
     """A nested building expression's values, or the expression itself."""
     return _interpolated(node) if _builds(node) else [node]
-
-
-def _fixed(value: ast.AST, scopes: Scopes, depth: int) -> bool:
-    """A constant, model metadata, or a name bound only to such values."""
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, ast.Attribute):
-        return _model_metadata(value)
-    if isinstance(value, ast.Name) and depth < MAX_DEPTH:
-        found = scopes.bindings(value.id, value)
-        return bool(found) and all(
-            b.kind == "value" and _fixed(b.node, scopes, depth + 1) for b in found
-        )
-    if _builds(value):
-        return all(_fixed(v, scopes, depth) for v in _interpolated(value))  # type: ignore[arg-type]
-    return False
 
 
 def _model_metadata(value: ast.Attribute) -> bool:
