@@ -932,6 +932,42 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-352",
     ),
+    "chmod-group-only": (
+        """
+        def serve_on_socket(socket_file):
+            os.chmod(socket_file, 0o660)  # the proxy's group reads and writes, nobody else
+        """,
+        """
+        def serve_on_socket(socket_file):
+            os.chmod(socket_file, 0o666)
+        """,
+        "CWE-732",
+    ),
+    "markup-only-unescaped": (
+        """
+        def save_comment(book, value):
+            text = Markup(value).unescape()
+            book.comment = text
+        """,
+        """
+        def show_comment(value):
+            return Markup(value)
+        """,
+        "CWE-79",
+    ),
+    "weak-hash-compared-with-checksum": (
+        """
+        def sync_database(remote, data):
+            if remote["file"]["md5Checksum"] != hashlib.md5(data).hexdigest():
+                download_database()
+        """,
+        """
+        def check_key(stored, given):
+            if stored["api_token_digest"] != hashlib.md5(given.encode()).hexdigest():
+                raise PermissionError()
+        """,
+        "CWE-328",
+    ),
 }
 
 
