@@ -6,7 +6,9 @@ of helper decide the matter by what they return, whoever calls them:
 
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
   (`if target and is_safe_url(target): return target`), otherwise a constant, None or a
-  url_for() / reverse() (directly, or a local name every assignment of which is one);
+  url_for() / reverse() (directly, or a local name every assignment of which is one), or returns
+  a target it replaced with url_for() when it matched none of the app's routes, where every
+  route starts with a literal segment (url_map_checks.py);
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
   JSON). A definition that never returns (abstract: it only raises) is neutral.
@@ -66,9 +68,16 @@ def called_name(func: ast.AST) -> str:
 
 def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
     """Helper names by kind ('safe-url', 'rendered'), across every parsed file."""
+    from devsecbots.nodes.analyzers.url_map_checks import map_checked  # it reads this module
+
     verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
     trees = tuple(trees)
     parents = parents_of(trees)
+    on_map = map_checked(trees)
+
+    def safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
+        return _returns_safe_url(ret, parents) or on_map(ret, parents)
+
     for tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -76,7 +85,7 @@ def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
                 if not returns and is_abstract(node):
                     continue  # never returns a value (a base class's abstract method): neutral
                 for kind, test in (
-                    ("safe-url", _returns_safe_url),
+                    ("safe-url", safe_url),
                     ("rendered", _returns_rendered),
                 ):
                     ok = bool(returns) and all(test(r, parents) for r in returns)
