@@ -13,7 +13,8 @@ of helper decide the matter by what they return, whoever calls them:
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
   JSON). A definition that never returns (abstract: it only raises) is neutral.
 
-A sink value that is a local name counts when every assignment of it is such a call.
+A sink value that is a local name counts when every assignment of it is such a call or a
+constant.
 
 A finding of the open-redirect / XSS rules whose sink value is a call to such a helper (every
 definition of that name in the project agreeing) is kept, at low confidence, with the reason.
@@ -140,13 +141,15 @@ def _why_low(
 
 def _from_helpers(value: ast.AST, names: set[str], parents: dict[ast.AST, ast.AST]) -> bool:
     """Whether the expression is a call to one of `names`, an `or` of such calls, or a local
-    name every assignment of which (in its function, none after use) is one."""
+    name every assignment of which (in its function, none after use) is one or a constant
+    (`location = None` on the other branch)."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         return all(_from_helpers(v, names, parents) for v in value.values)
     if isinstance(value, ast.Name):
         values = _assigned_values(value, parents)
-        return bool(values) and all(
-            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in values
+        calls = [v for v in values if not isinstance(v, ast.Constant)]
+        return bool(calls) and all(
+            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in calls
         )
     return isinstance(value, ast.Call) and called_name(value.func) in names
 
