@@ -103,10 +103,10 @@ def pinned_routes(trees: Iterable[ast.AST]) -> bool:
     for owner, texts in rules:
         if texts is None:
             return False
-        for prefix in prefixes.get(owner, {""}):
-            if prefix is None:
+        for start in prefixes.get(owner, {""}):
+            if start is None:
                 return False
-            if not all(_pinned(prefix.rstrip("/") + text) for text in texts):
+            if not all(_pinned(start.rstrip("/") + text) for text in texts):
                 return False
     return True
 

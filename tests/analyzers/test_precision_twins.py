@@ -20,6 +20,35 @@ from sqlalchemy import select, text
 app = Flask(__name__)
 """
 
+# A decorator authenticating the request by a token header and logging its user in.
+TOKEN_GATE = """
+        from functools import wraps
+        from flask import Blueprint, g
+        from flask_login import current_user, login_user
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+        device = Blueprint("device", __name__)
+
+        def requires_device_token(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                token = request.headers.get("X-Device-Token")
+                if token is not None:
+                    user = User.query.filter(User.device_token == token).first()
+                    if user is not None:
+                        login_user(user)
+                        return f(*args, **kwargs)
+                return abort(401)
+            return inner
+
+        @csrf.exempt
+        @device.route("/v1/shelves", methods=["POST"])
+        @requires_device_token
+        def create_shelf():
+            db.session.add(Shelf(user_id=current_user.id, name=request.json["name"]))
+            return "", 201
+"""
+
 # name -> (safe body, unsafe body, the weakness (CWE) that must block in the unsafe one)
 TWINS: dict[str, tuple[str, str, str]] = {
     "sqlalchemy-expression": (
@@ -793,62 +822,13 @@ TWINS: dict[str, tuple[str, str, str]] = {
         "CWE-22",
     ),
     "csrf-exempt-token-gate": (
-        """
-        from functools import wraps
-        from flask import Blueprint, g
-        from flask_login import current_user, login_user
-        from flask_wtf.csrf import CSRFProtect
-        csrf = CSRFProtect(app)
-        device = Blueprint("device", __name__)
-
-        def requires_device_token(f):
-            @wraps(f)
-            def inner(*args, **kwargs):
-                token = request.headers.get("X-Device-Token")
-                if token is not None:
-                    user = User.query.filter(User.device_token == token).first()
-                    if user is not None:
-                        login_user(user)
-                        return f(*args, **kwargs)
-                return abort(401)
-            return inner
-
-        @csrf.exempt
-        @device.route("/v1/shelves", methods=["POST"])
-        @requires_device_token
-        def create_shelf():
-            db.session.add(Shelf(user_id=current_user.id, name=request.json["name"]))
-            return "", 201
-        """,
-        """
-        from functools import wraps
-        from flask import Blueprint, g
-        from flask_login import current_user, login_user
-        from flask_wtf.csrf import CSRFProtect
-        csrf = CSRFProtect(app)
-        device = Blueprint("device", __name__)
-
-        def requires_device_token_or_login(f):
-            @wraps(f)
-            def inner(*args, **kwargs):
-                token = request.headers.get("X-Device-Token")
-                if token is not None:
-                    user = User.query.filter(User.device_token == token).first()
-                    if user is not None:
-                        login_user(user)
-                        return f(*args, **kwargs)
-                if current_user.is_authenticated:  # falls back to the session cookie
-                    return f(*args, **kwargs)
-                return abort(401)
-            return inner
-
-        @csrf.exempt
-        @device.route("/v1/shelves", methods=["POST"])
-        @requires_device_token_or_login
-        def create_shelf():
-            db.session.add(Shelf(user_id=current_user.id, name=request.json["name"]))
-            return "", 201
-        """,
+        TOKEN_GATE,
+        TOKEN_GATE.replace(  # the gate falls back to the session cookie
+            "\n                return abort(401)",
+            "\n                if current_user.is_authenticated:"
+            "\n                    return f(*args, **kwargs)"
+            "\n                return abort(401)",
+        ).replace("requires_device_token", "requires_device_token_or_login"),
         "CWE-352",
     ),
     "csrf-exempt-header-webhook": (
