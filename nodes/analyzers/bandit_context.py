@@ -17,6 +17,9 @@ place in the report at low confidence (which does not block by default) and says
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - SQL text built by string formatting (B608) from constants and model table / column names only
   (sql_constants.py).
+- chmod (B103) flags a group-writable or group-executable mode too; a mode with no bits for other
+  users (0o660, 0o750) gives access only to the owner and the file's group, whom the
+  administrator chooses (a socket shared with the web server's group): not world-accessible.
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
   outside mail is reached; the weakness is a development server there, which our rules
@@ -75,6 +78,8 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
             "listening on every interface is a deployment choice; a development server bound "
             "there is reported by devsecbots.flask.bind-all-interfaces"
         )
+    if test_id == "B103":
+        return _group_only_mode(tree, line)
     if test_id == "B201":
         call = _call_at(tree, line, {"run"})
         host = next((k.value for k in call.keywords if k.arg == "host"), None) if call else None
@@ -87,6 +92,22 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
     if test_id == "B608":
         return fixed_sql_reason(tree, line)
     return ""
+
+
+def _group_only_mode(tree: ast.AST, line: int) -> str:
+    """Why the chmod at `line` grants nothing to other users ('' when its mode may)."""
+    call = _call_at(tree, line, {"chmod", "lchmod", "fchmod"})
+    mode = call.args[1] if call is not None and len(call.args) > 1 else None
+    if call is not None and mode is None:
+        mode = next((k.value for k in call.keywords if k.arg == "mode"), None)
+    if not (isinstance(mode, ast.Constant) and type(mode.value) is int):
+        return ""
+    if mode.value & 0o007:
+        return ""
+    return (
+        f"mode {oct(mode.value)} gives other users no access: only the owner and the file's "
+        "group, which the administrator chooses"
+    )
 
 
 def _call_at(tree: ast.AST, line: int, names: set[str]) -> ast.Call | None:

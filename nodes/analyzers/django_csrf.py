@@ -23,7 +23,7 @@ NOT_AMBIENT = (
     "header or a signature, which a forged cross-site request cannot add)"
 )
 # Decorators and mixins that let the session cookie authenticate the request.
-_SESSION_AUTH = re.compile(
+SESSION_AUTH = re.compile(
     r"login_required|permission_required|user_passes_test|staff_member_required"
     r"|superuser_required|LoginRequired|PermissionRequired|UserPassesTest|SessionAuthentication"
 )
@@ -127,14 +127,14 @@ def _session_evidence(node: Definition, requests: set[str]) -> bool:
     """Session auth in the definition's decorators, bases or body (`requests`: its names for
     the request)."""
     heads = [*node.decorator_list, *(node.bases if isinstance(node, ast.ClassDef) else [])]
-    if any(_SESSION_AUTH.search(ast.unparse(h)) for h in heads):
+    if any(SESSION_AUTH.search(ast.unparse(h)) for h in heads):
         return True
     for inner in ast.walk(node):
         if isinstance(inner, ast.Attribute) and inner.attr in _AMBIENT_ATTRIBUTES:
             owner = _name(inner.value)
             if owner in requests or owner.endswith("request"):
                 return True
-        if isinstance(inner, ast.Name) and _SESSION_AUTH.search(inner.id):
+        if isinstance(inner, ast.Name) and SESSION_AUTH.search(inner.id):
             return True  # authentication_classes = [SessionAuthentication], login_required(...)
     return False
 

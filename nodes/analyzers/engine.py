@@ -21,6 +21,7 @@ from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
 from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
+from devsecbots.nodes.analyzers.flask_csrf import reassess as reassess_flask_csrf
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
@@ -181,6 +182,7 @@ def _analyze(
         reassess_methods,
         reassess_buffers,
         reassess_bearer,
+        reassess_flask_csrf,
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,

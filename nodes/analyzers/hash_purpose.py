@@ -4,9 +4,11 @@ MD5 and SHA-1 are weak for security (passwords, signatures, tokens, integrity ag
 attacker); as content fingerprints, cache keys, file or job names they are fine. A site is read as a
 fingerprint when the names the digest flows into (the variable, attribute or argument it is
 stored in, the function that returns it) or the function that computes it speak of a cache, a
-file, an ETag, a checksum and the like, or when what is hashed is the content of a file, and
-nothing there speaks of a password, secret, token, signature or key. Anything else keeps its
-confidence: an unexplained MD5 still blocks.
+file, an ETag, a checksum and the like (a digest compared with a value counts that value's
+names: `remote["md5Checksum"] != md5(data).hexdigest()` detects a change against the checksum a
+service lists, which whoever serves the data sets anyway), or when what is hashed is the content
+of a file, and nothing there speaks of a password, secret, token, signature or key. Anything else
+keeps its confidence: an unexplained MD5 still blocks.
 """
 
 from __future__ import annotations
@@ -133,6 +135,8 @@ def _names_around(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
             key = parent.keys[index] if index is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 names.append(key.value)
+        elif isinstance(parent, ast.Compare):  # checked against a value: that value's names
+            names += [n for o in [parent.left, *parent.comparators] for n in _target_names(o)]
         elif isinstance(parent, ast.Return):
             names += _function_names(parent, parents)
             break

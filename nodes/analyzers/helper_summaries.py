@@ -6,12 +6,15 @@ of helper decide the matter by what they return, whoever calls them:
 
 - a safe-redirect helper returns a URL only after a safe-URL check on that very value
   (`if target and is_safe_url(target): return target`), otherwise a constant, None or a
-  url_for() / reverse() (directly, or a local name every assignment of which is one);
+  url_for() / reverse() (directly, or a local name every assignment of which is one), or returns
+  a target it replaced with url_for() when it matched none of the app's routes, where every
+  route starts with a literal segment (url_map_checks.py);
 - a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
   status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
   JSON). A definition that never returns (abstract: it only raises) is neutral.
 
-A sink value that is a local name counts when every assignment of it is such a call.
+A sink value that is a local name counts when every assignment of it is such a call or a
+constant.
 
 A finding of the open-redirect / XSS rules whose sink value is a call to such a helper (every
 definition of that name in the project agreeing) is kept, at low confidence, with the reason.
@@ -66,16 +69,23 @@ def called_name(func: ast.AST) -> str:
 
 def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
     """Helper names by kind ('safe-url', 'rendered'), across every parsed file."""
+    from devsecbots.nodes.analyzers.url_map_checks import map_checked  # it reads this module
+
     verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
     trees = tuple(trees)
     parents = parents_of(trees)
+    on_map = map_checked(trees)
+
+    def safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
+        return _returns_safe_url(ret, parents) or on_map(ret, parents)
+
     for name, functions in definitions(trees).items():
         for definition in functions:
             returns = definition.returns
             if not returns and is_abstract(definition.function):
                 continue  # never returns a value (a base class's abstract method): neutral
             for kind, test in (
-                ("safe-url", _returns_safe_url),
+                ("safe-url", safe_url),
                 ("rendered", _returns_rendered),
             ):
                 ok = bool(returns) and all(test(r, parents) for r in returns)
@@ -130,13 +140,15 @@ def _why_low(
 
 def _from_helpers(value: ast.AST, names: set[str], parents: dict[ast.AST, ast.AST]) -> bool:
     """Whether the expression is a call to one of `names`, an `or` of such calls, or a local
-    name every assignment of which (in its function, none after use) is one."""
+    name every assignment of which (in its function, none after use) is one or a constant
+    (`location = None` on the other branch)."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         return all(_from_helpers(v, names, parents) for v in value.values)
     if isinstance(value, ast.Name):
         values = _assigned_values(value, parents)
-        return bool(values) and all(
-            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in values
+        calls = [v for v in values if not isinstance(v, ast.Constant)]
+        return bool(calls) and all(
+            not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in calls
         )
     return isinstance(value, ast.Call) and called_name(value.func) in names
 

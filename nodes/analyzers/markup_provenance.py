@@ -16,6 +16,10 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - OTHER: the rest - what an unknown function returns (even given a parameter: a markdown
   renderer decides what it emits), attributes of self, settings, database objects.
 
+A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
+decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
+whatever renders it; that call is low confidence whatever `x` is.
+
 Any CALLER leaf keeps Bandit's confidence. Otherwise the finding is low confidence: request data
 reaching Markup / mark_safe is data flow, which the taint rules devsecbots.flask.xss and
 devsecbots.django.xss report on the same line.
@@ -58,11 +62,17 @@ _STRING_METHODS = frozenset(
 )
 _ACCESSORS = frozenset({"get", "getlist", "pop", "copy", "items", "keys", "values", "setdefault"})
 _BUILTINS = frozenset(dir(builtins))
+_TO_TEXT = frozenset({"unescape", "striptags"})  # Markup methods that return a plain str
 _SELF = frozenset({"self", "cls"})
 
 
 def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
     """Why the Markup / mark_safe call Bandit flags at `line` is low confidence ('' if not)."""
+    if _decoded_only(test_id, tree, line):
+        return (
+            "the Markup is only decoded back to text (`.unescape()` / `.striptags()` return a "
+            "plain str, which is escaped when rendered)"
+        )
     content = sink_argument(test_id, tree, line)
     if content is None:
         return ""
@@ -91,6 +101,26 @@ def sink_argument(test_id: str, tree: ast.AST, line: int) -> ast.expr | None:
         None,
     )
     return call.args[0] if call is not None and call.args else None
+
+
+def _decoded_only(test_id: str, tree: ast.AST, line: int) -> bool:
+    """Whether every sink call at `line` is the receiver of `.unescape()` / `.striptags()`."""
+    receivers = {
+        id(node.func.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _TO_TEXT
+        and not node.args
+    }
+    sinks = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and node.lineno == line
+        and _called(node.func) in SINKS[test_id]
+    ]
+    return test_id == "B704" and bool(sinks) and all(id(s) in receivers for s in sinks)
 
 
 class Provenance:

@@ -19,7 +19,7 @@ Every definition of the name in the project must qualify (helpers are read acros
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from devsecbots.nodes.analyzers.helper_summaries import called_name as _called
 from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
@@ -29,6 +29,7 @@ PARSERS = frozenset({"urlparse", "urlsplit"})
 HOST_PARTS = frozenset({"netloc", "scheme", "hostname"})
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Param = tuple[str, int]  # name, and position among the arguments a caller passes (-1: keyword only)
+Accepts = Callable[[ast.AST, str], bool]  # another test that passes only for a checked target
 
 
 # The frameworks' own checks (Django; Django < 4 and many Flask projects: is_safe_url).
@@ -89,7 +90,11 @@ def guarded(
 
 
 def replaced_when_rejected(
-    call: ast.AST, name: str, parents: dict[ast.AST, ast.AST], checks: dict[str, Param]
+    call: ast.AST,
+    name: str,
+    parents: dict[ast.AST, ast.AST],
+    checks: dict[str, Param],
+    accepts: Accepts | None = None,
 ) -> bool:
     """Whether the last statement before `call` (in its function) that binds `name` is
     `if not CHECK(name): name = <a constant or reverse()/url_for()>` (or `if not name or not
@@ -105,14 +110,18 @@ def replaced_when_rejected(
                         isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
                         for n in ast.walk(statement)
                     ):
-                        return isinstance(statement, ast.If) and _replaces(statement, name, checks)
+                        return isinstance(statement, ast.If) and _replaces(
+                            statement, name, checks, accepts
+                        )
         if isinstance(parent, Function | ast.Lambda | ast.ClassDef):
             return False
         node = parent
     return False
 
 
-def _replaces(branch: ast.If, name: str, checks: dict[str, Param]) -> bool:
+def _replaces(
+    branch: ast.If, name: str, checks: dict[str, Param], accepts: Accepts | None = None
+) -> bool:
     """`if not CHECK(name): name = SAFE` with no else (the test may `or` other conditions)."""
     tests = branch.test.values if isinstance(branch.test, ast.BoolOp) else [branch.test]
     if isinstance(branch.test, ast.BoolOp) and not isinstance(branch.test.op, ast.Or):
@@ -120,7 +129,7 @@ def _replaces(branch: ast.If, name: str, checks: dict[str, Param]) -> bool:
     rejects = any(
         isinstance(t, ast.UnaryOp)
         and isinstance(t.op, ast.Not)
-        and _requires(t.operand, name, checks)
+        and (_requires(t.operand, name, checks) or bool(accepts and accepts(t.operand, name)))
         for t in tests
     )
     if not rejects or branch.orelse or not branch.body:

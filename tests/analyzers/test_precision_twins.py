@@ -20,6 +20,35 @@ from sqlalchemy import select, text
 app = Flask(__name__)
 """
 
+# A decorator authenticating the request by a token header and logging its user in.
+TOKEN_GATE = """
+        from functools import wraps
+        from flask import Blueprint, g
+        from flask_login import current_user, login_user
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+        device = Blueprint("device", __name__)
+
+        def requires_device_token(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                token = request.headers.get("X-Device-Token")
+                if token is not None:
+                    user = User.query.filter(User.device_token == token).first()
+                    if user is not None:
+                        login_user(user)
+                        return f(*args, **kwargs)
+                return abort(401)
+            return inner
+
+        @csrf.exempt
+        @device.route("/v1/shelves", methods=["POST"])
+        @requires_device_token
+        def create_shelf():
+            db.session.add(Shelf(user_id=current_user.id, name=request.json["name"]))
+            return "", 201
+"""
+
 # name -> (safe body, unsafe body, the weakness (CWE) that must block in the unsafe one)
 TWINS: dict[str, tuple[str, str, str]] = {
     "sqlalchemy-expression": (
@@ -791,6 +820,133 @@ TWINS: dict[str, tuple[str, str, str]] = {
             return redirect(url_for("bills"))
         """,
         "CWE-22",
+    ),
+    "csrf-exempt-token-gate": (
+        TOKEN_GATE,
+        TOKEN_GATE.replace(  # the gate falls back to the session cookie
+            "\n                return abort(401)",
+            "\n                if current_user.is_authenticated:"
+            "\n                    return f(*args, **kwargs)"
+            "\n                return abort(401)",
+        ).replace("requires_device_token", "requires_device_token_or_login"),
+        "CWE-352",
+    ),
+    "csrf-exempt-header-webhook": (
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+        HOOK_TOKEN = os.environ["HOOK_TOKEN"]
+
+        @csrf.exempt
+        @app.route("/hooks/drive", methods=["POST"])
+        def drive_changed():
+            if not request.data:
+                return ""
+            if request.headers.get("X-Goog-Channel-Token") != HOOK_TOKEN:
+                return "", 403
+            Library.reload()
+            return ""
+        """,
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @csrf.exempt
+        @app.route("/settings/email", methods=["POST"])
+        def change_email():
+            Settings.set("email", request.form["email"])
+            return ""
+        """,
+        "CWE-352",
+    ),
+    "csrf-exempt-url-token": (
+        """
+        from flask import Blueprint
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+        device = Blueprint("device", __name__, url_prefix="/device/<auth_token>")
+
+        @csrf.exempt
+        @device.route("/v1/analytics", methods=["POST"])
+        def analytics(auth_token):
+            Stats.record(request.get_json())
+            return ""
+        """,
+        """
+        from flask import Blueprint, session
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+        device = Blueprint("device", __name__, url_prefix="/device/<auth_token>")
+
+        @csrf.exempt
+        @device.route("/v1/analytics", methods=["POST"])
+        def analytics(auth_token):
+            Stats.record(session["user_id"], request.get_json())
+            return ""
+        """,
+        "CWE-352",
+    ),
+    "csrf-exempt-login-required": (
+        """
+        from flask_login import login_required
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/profile", methods=["POST"])
+        @login_required
+        def profile():
+            Profile.update(request.form["bio"])
+            return ""
+        """,
+        """
+        from flask_login import login_required
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @csrf.exempt
+        @app.route("/profile/<api_token>", methods=["POST"])
+        @login_required
+        def profile(api_token):
+            Profile.update(request.form["bio"])
+            return ""
+        """,
+        "CWE-352",
+    ),
+    "chmod-group-only": (
+        """
+        def serve_on_socket(socket_file):
+            os.chmod(socket_file, 0o660)  # the proxy's group reads and writes, nobody else
+        """,
+        """
+        def serve_on_socket(socket_file):
+            os.chmod(socket_file, 0o666)
+        """,
+        "CWE-732",
+    ),
+    "markup-only-unescaped": (
+        """
+        def save_comment(book, value):
+            text = Markup(value).unescape()
+            book.comment = text
+        """,
+        """
+        def show_comment(value):
+            return Markup(value)
+        """,
+        "CWE-79",
+    ),
+    "weak-hash-compared-with-checksum": (
+        """
+        def sync_database(remote, data):
+            if remote["file"]["md5Checksum"] != hashlib.md5(data).hexdigest():
+                download_database()
+        """,
+        """
+        def check_key(stored, given):
+            if stored["api_token_digest"] != hashlib.md5(given.encode()).hexdigest():
+                raise PermissionError()
+        """,
+        "CWE-328",
     ),
 }
 
