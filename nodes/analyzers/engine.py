@@ -22,6 +22,7 @@ from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
+from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
@@ -162,6 +163,7 @@ def analyze(
     for reassess in (
         reassess_helpers,
         reassess_properties,
+        reassess_undone_markup,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,

@@ -29,6 +29,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.markup_undone import WHY as UNDONE
+from devsecbots.nodes.analyzers.markup_undone import only_undone_markup
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
 
 SAFE, OTHER, CALLER = 0, 1, 2
@@ -63,6 +65,8 @@ _SELF = frozenset({"self", "cls"})
 
 def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
     """Why the Markup / mark_safe call Bandit flags at `line` is low confidence ('' if not)."""
+    if test_id == "B704" and only_undone_markup(tree, line, frozenset()):
+        return UNDONE
     content = sink_argument(test_id, tree, line)
     if content is None:
         return ""

@@ -1,7 +1,8 @@
 """Flask XSS: a view that returns what a project helper returns is safe when the helper's every
 return is a safe body - a rendered template (also through other helpers), a response of one, a
-response typed as a non-HTML document, fixed text. The safe twin is reported at low confidence
-with the reason; its unsafe sibling still blocks (the engine's findings under the run's policy)."""
+response typed as a non-HTML document, fixed text; a Markup() undone at once marks nothing
+safe. The safe twin is reported at low confidence with the reason; its unsafe sibling still
+blocks (the engine's findings under the run's policy)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ HEADER = """\
 import json
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from flask_themes2 import render_theme_template
+from markupsafe import Markup
 
 from . import log
 
@@ -175,6 +177,34 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/domain", methods=["POST"])
         def domain():
             return commit_and_echo("Domain edited {}".format(request.form["domain"]))
+        """,
+    ),
+    "markup-undone-at-once": (
+        """
+        @web.route("/comment", methods=["POST"])
+        def comment():
+            store_comment(Markup(request.form["comment"]).unescape())
+            return redirect(url_for("web.index"))
+        """,
+        """
+        @web.route("/comment", methods=["POST"])
+        def comment():
+            store_comment(Markup(request.form["comment"]))
+            return redirect(url_for("web.index"))
+        """,
+    ),
+    "markup-undone-then-returned": (
+        """
+        @web.route("/preview", methods=["POST"])
+        def preview():
+            text = Markup(request.form["comment"]).striptags()
+            store_comment(text)
+            return redirect(url_for("web.index"))
+        """,
+        """
+        @web.route("/preview", methods=["POST"])
+        def preview():
+            return Markup(request.form["comment"]).striptags()
         """,
     ),
 }
