@@ -9,11 +9,16 @@ whatever request data the view read when it is
 - `make_response(body, ...)` / `Response(body, ...)` of a safe body, or a `Response(...)` whose
   `mimetype` / `content_type` is a fixed type a browser does not render as a page
   (`image/jpeg`, `application/json`; not html, xml, svg, xsl or multipart);
-- a local name every assignment of which is one of these, or that is assigned only responses
+- a local name tested empty on the way (`if not name: return name`, the else of `if name:`);
+- a local name whose assignment that reaches the use (the last one before it in straight-line
+  code: its block, then the blocks around it through if / with / a try's body), or else every
+  assignment of which, is one of these, or that is assigned only responses
   (`make_response(...)`, `Response(...)`) whose Content-Type the function then sets to such a
   fixed type (`resp.headers["Content-Type"] = "application/json"`, `resp.mimetype = ...`);
 - either branch of `a if c else b`, and every operand of `a or b`;
-- a call to a project helper that returns only such bodies.
+- a call to a project helper that returns only such bodies; a local name only ever unpacked
+  from calls to helpers (`meta, error = upload(f)`) whose every return is a tuple holding such a
+  body at that place (`return None, make_response(jsonify(...))`, `return meta, None`).
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
@@ -25,7 +30,13 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 
-from devsecbots.nodes.analyzers.local_assignments import assigned_values, called_name
+from devsecbots.nodes.analyzers.local_assignments import (
+    assigned_values,
+    called_name,
+    reaching_assignment,
+    tested_empty,
+    unpacked_items,
+)
 from devsecbots.nodes.analyzers.summary_defs import Parents, definitions, value_returns
 
 RENDERED = frozenset(
@@ -41,6 +52,7 @@ RENDERED = frozenset(
     }
 )
 RESPONSES = frozenset({"make_response", "Response"})
+MAX_ITEMS = 4  # tuple items summarised: `meta, error = upload(file)` reads item 1
 TYPE_KEYWORDS = frozenset({"mimetype", "content_type"})
 TYPE_ATTRIBUTES = TYPE_KEYWORDS
 # Media types a browser may render as a document that runs scripts.
@@ -54,9 +66,34 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
     found: set[str] = set()
     while True:  # grows only: a helper qualifies through helpers found before it
         now = {name for name, functions in defs.items() if value_returns(functions, returns(found))}
+        now |= {
+            item(name, index)
+            for name, functions in defs.items()
+            for index in range(MAX_ITEMS)
+            if value_returns(functions, _returns_item(found, index))
+        }
         if now == found:
             return found
         found = now
+
+
+def item(name: str, index: int) -> str:
+    """How the helpers' set names "item `index` of every tuple `name` returns is a safe body"."""
+    return f"{name}[{index}]"
+
+
+def _returns_item(helpers: set[str], index: int) -> Callable[[ast.Return, Parents], bool]:
+    """A test of one return statement: a tuple whose item `index` is a safe body."""
+
+    def test(ret: ast.Return, parents: Parents) -> bool:
+        value = ret.value
+        if not isinstance(value, ast.Tuple) or len(value.elts) <= index:
+            return False
+        if any(isinstance(e, ast.Starred) for e in value.elts[: index + 1]):
+            return False
+        return safe_body(value.elts[index], helpers, parents)
+
+    return test
 
 
 def returns(helpers: set[str]) -> Callable[[ast.Return, Parents], bool]:
@@ -92,15 +129,41 @@ def safe_body(
 
 
 def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozenset[str]) -> bool:
-    """Every assignment of the local name is a safe body, or a response typed as non-HTML."""
+    """The assignment that reaches the use gives a safe body; else every assignment of the
+    local name does (or they are responses typed as non-HTML), or it is only ever unpacked from
+    calls to helpers whose tuples hold a safe body at its place."""
+    if tested_empty(name, parents):
+        return True  # only where `if name:` failed: "", None, 0
+    reaching = reaching_assignment(name, parents)
+    if reaching is not None:
+        return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)
     if not values:
-        return False
+        items = unpacked_items(name, parents)
+        return bool(items) and all(
+            item(called_name(call.func), index) in helpers for call, index in items
+        )
     if all(safe_body(v, helpers, parents, seen) for v in values):
         return True
     return all(
         isinstance(v, ast.Call) and called_name(v.func) in RESPONSES for v in values
     ) and _typed_passive(name, parents)
+
+
+def _assigns_safe(
+    statement: ast.Assign, name: str, helpers: set[str], parents: Parents, seen: frozenset[str]
+) -> bool:
+    """Whether `name = value` / `a, name = value` gives `name` a safe body."""
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return safe_body(value, helpers, parents, seen)
+    elements = target.elts  # type: ignore[attr-defined]
+    if any(isinstance(e, ast.Starred) for e in elements):
+        return False
+    index = next(i for i, e in enumerate(elements) if isinstance(e, ast.Name) and e.id == name)
+    if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(elements):
+        return safe_body(value.elts[index], helpers, parents, seen)
+    return isinstance(value, ast.Call) and item(called_name(value.func), index) in helpers
 
 
 def _typed_passive(name: ast.Name, parents: Parents) -> bool:

@@ -16,7 +16,8 @@ from devsecbots.nodes.policy import apply_run_policy, is_blocking
 RULE = "devsecbots.flask.xss"
 HEADER = """\
 import json
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, make_response, redirect, render_template, request
+from flask import url_for
 from flask_themes2 import render_theme_template
 from markupsafe import Markup
 
@@ -177,6 +178,61 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/domain", methods=["POST"])
         def domain():
             return commit_and_echo("Domain edited {}".format(request.form["domain"]))
+        """,
+    ),
+    "helper-tuple-item-is-a-response": (
+        """
+        def checked_upload(upload):
+            if not upload.filename.endswith(".epub"):
+                return None, make_response(jsonify(location=url_for("web.index")))
+            return store_upload(upload), None
+
+        @web.route("/upload", methods=["POST"])
+        def upload():
+            for requested in request.files.getlist("book"):
+                meta, error = checked_upload(requested)
+                if error:
+                    return error
+                error = describe_failure(meta, request.form["note"])
+                if error:
+                    log.warning(error)
+            return redirect(url_for("web.index"))
+        """,
+        """
+        def echoed_upload(upload):
+            if not upload.filename.endswith(".epub"):
+                return None, "<p>Not an epub: " + upload.filename + "</p>"
+            return store_upload(upload), None
+
+        @web.route("/upload", methods=["POST"])
+        def upload():
+            for requested in request.files.getlist("book"):
+                meta, error = echoed_upload(requested)
+                if error:
+                    return error
+            return redirect(url_for("web.index"))
+        """,
+    ),
+    "name-returned-where-tested-empty": (
+        """
+        @web.route("/read", methods=["POST"])
+        def toggle_read():
+            message = set_read_status(request.form["book"])
+            if message:
+                log.error(message)
+            else:
+                return message
+            return redirect(url_for("web.index"))
+        """,
+        """
+        @web.route("/read", methods=["POST"])
+        def toggle_read():
+            message = set_read_status(request.form["book"])
+            if not message:
+                log.info("read status set")
+            else:
+                return message
+            return redirect(url_for("web.index"))
         """,
     ),
     "markup-undone-at-once": (
