@@ -35,6 +35,7 @@ from devsecbots.nodes.analyzers.registry import (
 )
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
+from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
 
 Progress = Callable[[int, int], None]
 
@@ -164,6 +165,7 @@ def analyze(
         reassess_helpers,
         reassess_properties,
         reassess_undone_markup,
+        reassess_typed_params,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,

@@ -235,6 +235,22 @@ TWINS: dict[str, tuple[str, str]] = {
             return redirect(url_for("web.index"))
         """,
     ),
+    "text-of-a-number-url-parameter": (
+        """
+        @web.route("/shelf/add/<int:shelf_id>/<int:book_id>", methods=["POST"])
+        def add_to_shelf(shelf_id, book_id):
+            if not book_exists(book_id):
+                return "%s is an invalid book id" % book_id, 400
+            return f"Book {book_id} added to shelf {shelf_id}"
+        """,
+        """
+        @web.route("/shelf/add/<int:shelf_id>/<book_id>", methods=["POST"])
+        def add_to_shelf(shelf_id, book_id):
+            if not book_exists(book_id):
+                return "%s is an invalid book id" % book_id, 400
+            return f"Book {book_id} added to shelf {shelf_id}"
+        """,
+    ),
     "markup-undone-at-once": (
         """
         @web.route("/comment", methods=["POST"])
