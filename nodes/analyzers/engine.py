@@ -21,6 +21,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
+from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
@@ -166,6 +167,7 @@ def analyze(
         reassess_properties,
         reassess_undone_markup,
         reassess_typed_params,
+        reassess_json_body_views,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,

@@ -251,6 +251,34 @@ TWINS: dict[str, tuple[str, str]] = {
             return f"Book {book_id} added to shelf {shelf_id}"
         """,
     ),
+    "view-reads-only-a-json-body": (
+        """
+        @web.route("/ajax/selected", methods=["POST"])
+        def selected_books():
+            data = request.get_json()
+            return json.dumps({"books": data["selections"], "note": request.json["note"]})
+        """,
+        """
+        @web.route("/ajax/selected", methods=["POST"])
+        def selected_books():
+            data = request.get_json(force=True)
+            return json.dumps({"books": data["selections"], "note": request.json["note"]})
+        """,
+    ),
+    "json-body-view-with-a-number-url-variable": (
+        """
+        @web.route("/ajax/shelf/<int:shelf_id>", methods=["POST"])
+        def rename_shelf(shelf_id):
+            name = request.get_json(silent=True)["name"]
+            return "Shelf %s renamed to %s" % (shelf_id, name)
+        """,
+        """
+        @web.route("/ajax/shelf/<int:shelf_id>", methods=["POST"])
+        def rename_shelf(shelf_id):
+            name = request.get_json(silent=True)["name"]
+            return "Shelf %s renamed to %s by %s" % (shelf_id, name, request.args["by"])
+        """,
+    ),
     "markup-undone-at-once": (
         """
         @web.route("/comment", methods=["POST"])
