@@ -81,7 +81,11 @@ def reaching_assignment(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> ast.
         if block is not None:
             for statement in reversed(block[: block.index(node)]):  # type: ignore[arg-type]
                 if _binds(statement, name.id):
-                    return statement if _assigns(statement, name.id) else None
+                    return (
+                        statement
+                        if isinstance(statement, ast.Assign) and _assigns(statement, name.id)
+                        else None
+                    )
             if not _straight_into(parent, block, name.id):
                 return None
         node = parent

@@ -63,5 +63,5 @@ def undone(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
     )
 
 
-def _spans(node: ast.AST, line: int) -> bool:
+def _spans(node: ast.stmt, line: int) -> bool:
     return node.lineno <= line <= (node.end_lineno or node.lineno)
