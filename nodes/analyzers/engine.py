@@ -25,7 +25,9 @@ from devsecbots.nodes.analyzers.flask_csrf import reassess as reassess_flask_csr
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
+from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
+from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
@@ -41,6 +43,7 @@ from devsecbots.nodes.analyzers.session_guards import reassess as reassess_sessi
 from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
+from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
 
 Progress = Callable[[int, int], None]
 
@@ -179,6 +182,9 @@ def _analyze(
     for reassess in (
         reassess_helpers,
         reassess_properties,
+        reassess_undone_markup,
+        reassess_typed_params,
+        reassess_json_body_views,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,

@@ -9,9 +9,9 @@ of helper decide the matter by what they return, whoever calls them:
   url_for() / reverse() (directly, or a local name every assignment of which is one), or returns
   a target it replaced with url_for() when it matched none of the app's routes, where every
   route starts with a literal segment (url_map_checks.py);
-- a rendering helper returns only rendered templates (`render_template(...)`, possibly with a
-  status), non-HTML responses (redirect, jsonify, abort, a file sent) or dicts/lists (sent as
-  JSON). A definition that never returns (abstract: it only raises) is neutral.
+- a rendering helper returns only safe response bodies: rendered templates, non-HTML responses,
+  JSON data, fixed text, or other rendering helpers' results (response_bodies.py, a fixpoint).
+  A definition that never returns (abstract: it only raises) is neutral.
 
 A sink value that is a local name counts when every assignment of it is such a call or a
 constant.
@@ -27,24 +27,16 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.local_assignments import assigned_values as _assigned_values
+from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files, walk
+from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
+from devsecbots.nodes.analyzers.response_bodies import rendering_helpers, safe_body
 from devsecbots.nodes.analyzers.summary_defs import definitions, is_abstract
 
 SAFE_URL_CHECK = re.compile(
     r"(?i)^_*((is|check|validate|ensure)_)?(safe|allowed|local|internal|relative|same_?(site|origin|host))"
     r"(_\w+)?_?(url|uri|redirect|next|target|path|host)s?$|^url_has_allowed_host_and_scheme$"
-)
-RENDERED = frozenset(
-    {
-        "render_template",
-        "render",
-        "jsonify",
-        "redirect",
-        "abort",
-        "send_file",
-        "send_from_directory",
-    }
 )
 SAFE_URL_VALUES = frozenset({"url_for", "reverse", "reverse_lazy"})  # the application's own URLs
 REDIRECT_RULES = frozenset(
@@ -60,38 +52,27 @@ REDIRECT_CALLS = frozenset(
 XSS_RULES = frozenset({"devsecbots.flask.xss"})
 
 
-def called_name(func: ast.AST) -> str:
-    """`f` for f(...) and x.f(...)."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 def summarise(trees: Iterable[ast.AST]) -> dict[str, set[str]]:
     """Helper names by kind ('safe-url', 'rendered'), across every parsed file."""
     from devsecbots.nodes.analyzers.url_map_checks import map_checked  # it reads this module
 
-    verdicts: dict[str, dict[str, bool]] = {"safe-url": {}, "rendered": {}}
+    seen: dict[str, bool] = {}
     trees = tuple(trees)
     parents = parents_of(trees)
     on_map = map_checked(trees)
-
-    def safe_url(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
-        return _returns_safe_url(ret, parents) or on_map(ret, parents)
-
     for name, functions in definitions(trees).items():
         for definition in functions:
             returns = definition.returns
             if not returns and is_abstract(definition.function):
                 continue  # never returns a value (a base class's abstract method): neutral
-            for kind, test in (
-                ("safe-url", safe_url),
-                ("rendered", _returns_rendered),
-            ):
-                ok = bool(returns) and all(test(r, parents) for r in returns)
-                seen = verdicts[kind]
-                seen[name] = seen.get(name, True) and ok
-    return {kind: {name for name, ok in seen.items() if ok} for kind, seen in verdicts.items()}
+            ok = bool(returns) and all(
+                _returns_safe_url(r, parents) or on_map(r, parents) for r in returns
+            )
+            seen[name] = seen.get(name, True) and ok
+    return {
+        "safe-url": {name for name, ok in seen.items() if ok},
+        "rendered": rendering_helpers(trees),
+    }
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -129,11 +110,10 @@ def _why_low(
         return ""
     for node in ast.walk(tree):
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
-            value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
-            if _from_helpers(value, helpers["rendered"], parents):
+            if safe_body(node.value, helpers["rendered"], parents):
                 return (
-                    "the body comes from a helper that returns rendered templates, "
-                    "non-HTML responses or JSON data"
+                    "the body is, or comes from a helper that returns only, rendered templates, "
+                    "non-HTML responses, JSON data or fixed text"
                 )
     return ""
 
@@ -151,33 +131,6 @@ def _from_helpers(value: ast.AST, names: set[str], parents: dict[ast.AST, ast.AS
             not isinstance(v, ast.Name) and _from_helpers(v, names, parents) for v in calls
         )
     return isinstance(value, ast.Call) and called_name(value.func) in names
-
-
-def _assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
-    """Every value assigned to `name` in its function ([] when it is bound any other way)."""
-    function: ast.AST = name
-    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        function = parents[function]
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return []
-    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
-        return []
-    values: list[ast.AST] = []
-    other = False
-    for node in walk(function):
-        if isinstance(node, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets):
-                if len(node.targets) == 1:
-                    values.append(node.value)
-                else:
-                    other = True
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:  # x: T = value
-            if isinstance(node.target, ast.Name) and node.target.id == name.id:
-                values.append(node.value)
-        elif isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store):
-            if not isinstance(parents.get(node), ast.Assign | ast.AnnAssign):
-                other = True  # bound by for, with, walrus, augmented assignment, ...
-    return [] if other else values
 
 
 def _calls_at(tree: ast.AST, line: int, names: set[str]) -> list[ast.Call]:
@@ -228,22 +181,3 @@ def _checks(test: ast.AST, name: str) -> bool:
         and bool(SAFE_URL_CHECK.match(called_name(test.func)))
         and any(isinstance(a, ast.Name) and a.id == name for a in test.args)
     )
-
-
-def _returns_rendered(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool:
-    """A rendered template, a non-HTML response (possibly with a status and headers), or a
-    dict / list that Flask sends as JSON (a literal, or a local name only ever assigned one)."""
-    value = ret.value.elts[0] if isinstance(ret.value, ast.Tuple) and ret.value.elts else ret.value
-    if isinstance(value, ast.Call) and called_name(value.func) in RENDERED:
-        return True
-    if _json_data(value):
-        return True
-    if isinstance(value, ast.Name):
-        values = _assigned_values(value, parents)
-        return bool(values) and all(_json_data(v) for v in values)
-    return False
-
-
-def _json_data(value: ast.AST | None) -> bool:
-    """A dict or list display (or comprehension): Flask serialises it as JSON."""
-    return isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp)

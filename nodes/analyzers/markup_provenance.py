@@ -33,6 +33,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.markup_undone import WHY as UNDONE
+from devsecbots.nodes.analyzers.markup_undone import only_undone_markup
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
 
 SAFE, OTHER, CALLER = 0, 1, 2
@@ -62,17 +64,13 @@ _STRING_METHODS = frozenset(
 )
 _ACCESSORS = frozenset({"get", "getlist", "pop", "copy", "items", "keys", "values", "setdefault"})
 _BUILTINS = frozenset(dir(builtins))
-_TO_TEXT = frozenset({"unescape", "striptags"})  # Markup methods that return a plain str
 _SELF = frozenset({"self", "cls"})
 
 
 def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
     """Why the Markup / mark_safe call Bandit flags at `line` is low confidence ('' if not)."""
-    if _decoded_only(test_id, tree, line):
-        return (
-            "the Markup is only decoded back to text (`.unescape()` / `.striptags()` return a "
-            "plain str, which is escaped when rendered)"
-        )
+    if test_id == "B704" and only_undone_markup(tree, line, frozenset()):
+        return UNDONE
     content = sink_argument(test_id, tree, line)
     if content is None:
         return ""
@@ -101,26 +99,6 @@ def sink_argument(test_id: str, tree: ast.AST, line: int) -> ast.expr | None:
         None,
     )
     return call.args[0] if call is not None and call.args else None
-
-
-def _decoded_only(test_id: str, tree: ast.AST, line: int) -> bool:
-    """Whether every sink call at `line` is the receiver of `.unescape()` / `.striptags()`."""
-    receivers = {
-        id(node.func.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _TO_TEXT
-        and not node.args
-    }
-    sinks = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and node.lineno == line
-        and _called(node.func) in SINKS[test_id]
-    ]
-    return test_id == "B704" and bool(sinks) and all(id(s) in receivers for s in sinks)
 
 
 class Provenance:

@@ -10,44 +10,53 @@ bound any other way in a class body (a model column, a plain method) does not co
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import (
     XSS_RULES,
     _assigned_values,
-    _returns_rendered,
     called_name,
 )
-from devsecbots.nodes.analyzers.project_trees import tree_parents
+from devsecbots.nodes.analyzers.project_trees import parse_files, tree_parents
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses, lowered_with_classes
+from devsecbots.nodes.analyzers.response_bodies import rendering_helpers, returns
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_returns
 
+Test = Callable[[ast.Return, Parents], bool]
 PROPERTIES = frozenset({"property", "cached_property"})
 WHY = "the body is a project property whose getter returns only rendered templates or JSON data"
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, an XSS one whose returned value is such a property at low confidence."""
-    return lowered_with_classes(findings, files, XSS_RULES, WHY, _returns_property)
+    tests: list[Test] = []  # the project's rendering helpers, read at the first such finding
+
+    def holds(tree: ast.AST, line: int, project: ProjectClasses) -> bool:
+        if not tests:
+            tests.append(returns(rendering_helpers(parse_files(files).values())))
+        return _returns_property(tree, line, project, tests[0])
+
+    return lowered_with_classes(findings, files, XSS_RULES, WHY, holds)
 
 
-def _returns_property(tree: ast.AST, line: int, project: ProjectClasses) -> bool:
+def _returns_property(tree: ast.AST, line: int, project: ProjectClasses, test: Test) -> bool:
     """Whether the return statement on `line` returns a rendering property's value."""
     parents = tree_parents(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
             value = node.value.elts[0] if isinstance(node.value, ast.Tuple) else node.value
-            if _rendered(value, parents, project):
+            if _rendered(value, parents, project, test):
                 return True
     return False
 
 
-def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses) -> bool:
+def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses, test: Test) -> bool:
     """An attribute read of a rendering property, or a local name only ever assigned one."""
     if isinstance(value, ast.Name):
         values = _assigned_values(value, parents)
         return bool(values) and all(
-            isinstance(v, ast.Attribute) and _rendered(v, parents, project) for v in values
+            isinstance(v, ast.Attribute) and _rendered(v, parents, project, test) for v in values
         )
     if not isinstance(value, ast.Attribute):
         return False
@@ -64,7 +73,7 @@ def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses) -> bool
     accessors = [stmt for stmt in bound if _decorators(stmt) & {"setter", "deleter"}]
     if len(getters) + len(accessors) != len(bound):
         return False  # also a column, a method or a plain attribute
-    return bool(getters) and value_returns(getters, _returns_rendered)
+    return bool(getters) and value_returns(getters, test)
 
 
 def _decorators(stmt: ast.AST) -> set[str]:

@@ -639,6 +639,17 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "markup-undone-at-once": (
+        """
+        def plain_comment(value):
+            return Markup(value).unescape()
+        """,
+        """
+        def marked_comment(value):
+            return Markup(value)
+        """,
+        "CWE-79",
+    ),
     "markup-of-escaped": (
         """
         def bold(value):

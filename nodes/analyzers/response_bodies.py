@@ -1,0 +1,231 @@
+"""Response bodies that carry no markup a client wrote, and the project helpers returning them.
+
+A view's return value becomes the response; Flask serves a str as text/html. A body is safe
+whatever request data the view read when it is
+
+- a rendered template (`render_template`, Flask-Themes2's `render_theme_template`), a non-HTML
+  response (`redirect`, `jsonify`, `abort`, a file sent) or a dict / list (sent as JSON);
+- a constant (a fixed message, `""`);
+- `make_response(body, ...)` / `Response(body, ...)` of a safe body, or a `Response(...)` whose
+  `mimetype` / `content_type` is a fixed type a browser does not render as a page
+  (`image/jpeg`, `application/json`; not html, xml, svg, xsl or multipart);
+- a local name tested empty on the way (`if not name: return name`, the else of `if name:`);
+- a local name whose assignment that reaches the use (the last one before it in straight-line
+  code: its block, then the blocks around it through if / with / a try's body), or else every
+  assignment of which, is one of these, or that is assigned only responses
+  (`make_response(...)`, `Response(...)`) whose Content-Type the function then sets to such a
+  fixed type (`resp.headers["Content-Type"] = "application/json"`, `resp.mimetype = ...`);
+- either branch of `a if c else b`, and every operand of `a or b`;
+- a call to a project helper that returns only such bodies; a local name only ever unpacked
+  from calls to helpers (`meta, error = upload(f)`) whose every return is a tuple holding such a
+  body at that place (`return None, make_response(jsonify(...))`, `return meta, None`).
+
+The helpers are a least fixpoint over the project (a helper may return another helper's
+result), every definition of a name agreeing, an abstract one (that only raises) neutral.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+
+from devsecbots.nodes.analyzers.local_assignments import (
+    assigned_values,
+    called_name,
+    reaching_assignment,
+    tested_empty,
+    unpacked_items,
+)
+from devsecbots.nodes.analyzers.summary_defs import Parents, definitions, value_returns
+
+RENDERED = frozenset(
+    {
+        "render_template",
+        "render",
+        "render_theme_template",  # Flask-Themes2: render_template with a theme's folder first
+        "jsonify",
+        "redirect",
+        "abort",
+        "send_file",
+        "send_from_directory",
+    }
+)
+RESPONSES = frozenset({"make_response", "Response"})
+MAX_ITEMS = 4  # tuple items summarised: `meta, error = upload(file)` reads item 1
+TYPE_KEYWORDS = frozenset({"mimetype", "content_type"})
+TYPE_ATTRIBUTES = TYPE_KEYWORDS
+# Media types a browser may render as a document that runs scripts.
+ACTIVE_TYPE = re.compile(r"(?i)html|xml|svg|xsl|multipart")
+HEADER = re.compile(r"(?i)^content-type$")
+
+
+def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
+    """Names of the project functions that return only safe response bodies."""
+    defs = definitions(trees)
+    found: set[str] = set()
+    while True:  # grows only: a helper qualifies through helpers found before it
+        now = {name for name, functions in defs.items() if value_returns(functions, returns(found))}
+        now |= {
+            item(name, index)
+            for name, functions in defs.items()
+            for index in range(MAX_ITEMS)
+            if value_returns(functions, _returns_item(found, index))
+        }
+        if now == found:
+            return found
+        found = now
+
+
+def item(name: str, index: int) -> str:
+    """How the helpers' set names "item `index` of every tuple `name` returns is a safe body"."""
+    return f"{name}[{index}]"
+
+
+def _returns_item(helpers: set[str], index: int) -> Callable[[ast.Return, Parents], bool]:
+    """A test of one return statement: a tuple whose item `index` is a safe body."""
+
+    def test(ret: ast.Return, parents: Parents) -> bool:
+        value = ret.value
+        if not isinstance(value, ast.Tuple) or len(value.elts) <= index:
+            return False
+        if any(isinstance(e, ast.Starred) for e in value.elts[: index + 1]):
+            return False
+        return safe_body(value.elts[index], helpers, parents)
+
+    return test
+
+
+def returns(helpers: set[str]) -> Callable[[ast.Return, Parents], bool]:
+    """A test of one return statement: is its value a safe body, given these helpers?"""
+    return lambda ret, parents: safe_body(ret.value, helpers, parents)
+
+
+def safe_body(
+    value: ast.AST | None, helpers: set[str], parents: Parents, seen: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the expression is a response body with no markup from the client (see above)."""
+    if isinstance(value, ast.Tuple):  # (body, status), (body, headers), (body, status, headers)
+        return bool(value.elts) and safe_body(value.elts[0], helpers, parents, seen)
+    if isinstance(value, ast.Constant | ast.Dict | ast.List | ast.DictComp | ast.ListComp):
+        return True
+    if isinstance(value, ast.IfExp):
+        return all(safe_body(v, helpers, parents, seen) for v in (value.body, value.orelse))
+    if isinstance(value, ast.BoolOp):
+        return all(safe_body(v, helpers, parents, seen) for v in value.values)
+    if isinstance(value, ast.Name):
+        return value.id not in seen and _safe_name(value, helpers, parents, seen | {value.id})
+    if not isinstance(value, ast.Call):
+        return False
+    name = called_name(value.func)
+    if name in RENDERED or name in helpers:
+        return True
+    if name not in RESPONSES:
+        return False
+    if name == "Response" and any(_passive_type(k.value) for k in _type_keywords(value)):
+        return True
+    body = value.args[0] if value.args else _keyword(value, "response")
+    return body is None or safe_body(body, helpers, parents, seen)
+
+
+def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozenset[str]) -> bool:
+    """The assignment that reaches the use gives a safe body; else every assignment of the
+    local name does (or they are responses typed as non-HTML), or it is only ever unpacked from
+    calls to helpers whose tuples hold a safe body at its place."""
+    if tested_empty(name, parents):
+        return True  # only where `if name:` failed: "", None, 0
+    reaching = reaching_assignment(name, parents)
+    if reaching is not None:
+        return _assigns_safe(reaching, name.id, helpers, parents, seen)
+    values = assigned_values(name, parents)
+    if not values:
+        items = unpacked_items(name, parents)
+        return bool(items) and all(
+            item(called_name(call.func), index) in helpers for call, index in items
+        )
+    if all(safe_body(v, helpers, parents, seen) for v in values):
+        return True
+    return all(
+        isinstance(v, ast.Call) and called_name(v.func) in RESPONSES for v in values
+    ) and _typed_passive(name, parents)
+
+
+def _assigns_safe(
+    statement: ast.Assign, name: str, helpers: set[str], parents: Parents, seen: frozenset[str]
+) -> bool:
+    """Whether `name = value` / `a, name = value` gives `name` a safe body."""
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return safe_body(value, helpers, parents, seen)
+    elements = target.elts  # type: ignore[attr-defined]
+    if any(isinstance(e, ast.Starred) for e in elements):
+        return False
+    index = next(i for i, e in enumerate(elements) if isinstance(e, ast.Name) and e.id == name)
+    if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(elements):
+        return safe_body(value.elts[index], helpers, parents, seen)
+    return isinstance(value, ast.Call) and item(called_name(value.func), index) in helpers
+
+
+def _typed_passive(name: ast.Name, parents: Parents) -> bool:
+    """Whether the function sets the response's Content-Type, and only ever to a fixed type a
+    browser does not render as a page, after every assignment of the name and before its use."""
+    function = _function_of(name, parents)
+    if function is None:
+        return False
+    bound = [
+        n.lineno
+        for n in ast.walk(function)
+        if isinstance(n, ast.Name) and n.id == name.id and isinstance(n.ctx, ast.Store)
+    ]
+    typed = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(_sets_type(t, name.id) for t in node.targets):
+            if not _passive_type(node.value):
+                return False
+            typed.append(node.lineno)
+    return any(max(bound, default=0) < line < name.lineno for line in typed)
+
+
+def _sets_type(target: ast.AST, name: str) -> bool:
+    """`name.mimetype` / `name.content_type` / `name.headers["Content-Type"]` as a target."""
+    if isinstance(target, ast.Attribute):
+        return _is(target.value, name) and target.attr in TYPE_ATTRIBUTES
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute):
+        key = target.slice
+        return (
+            _is(target.value.value, name)
+            and target.value.attr == "headers"
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+            and bool(HEADER.match(key.value))
+        )
+    return False
+
+
+def _passive_type(value: ast.AST) -> bool:
+    """A fixed media type that a browser does not render as a document running scripts."""
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return False
+    media = value.value.split(";")[0].strip()
+    return "/" in media and not ACTIVE_TYPE.search(media)
+
+
+def _type_keywords(call: ast.Call) -> list[ast.keyword]:
+    return [k for k in call.keywords if k.arg in TYPE_KEYWORDS]
+
+
+def _keyword(call: ast.Call, arg: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == arg), None)
+
+
+def _is(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _function_of(node: ast.AST, parents: Parents) -> ast.AST | None:
+    """The function definition enclosing `node` (None at module level)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return node
+    return None
