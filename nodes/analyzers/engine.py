@@ -42,8 +42,8 @@ from devsecbots.nodes.analyzers.registry import (
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
-from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
+from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
 
