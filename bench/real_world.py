@@ -209,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"failed: {project.name}: {error}", flush=True)
             failed.append(project.name)
             continue
+        unfinished = [s for s in report.get("skipped", []) if "did not finish" in s["reason"]]
+        if unfinished:  # their findings may be missing: this run reads low on that project
+            print(
+                f"{project.name}: an analyser did not finish {len(unfinished)} file(s): "
+                + ", ".join(s["path"] for s in unfinished[:5]),
+                flush=True,
+            )
         findings = rw.blocking_findings(report)
         j = rw.join(project, findings, labels)
         joined.append(j)

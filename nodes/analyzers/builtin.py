@@ -102,6 +102,7 @@ class _SemgrepBatches:
             for start in range(0, len(paths), SEMGREP_BATCH)
         ]
         self.step = step
+        self.incomplete: dict[str, str] = {}  # path -> why semgrep did not finish it
         self.running = SemgrepScan(self.batches[0]) if self.batches else None
 
     def result(self) -> list[Finding]:
@@ -114,6 +115,7 @@ class _SemgrepBatches:
                 self.running = SemgrepScan(batch)
             assert self.running is not None
             found.extend(self.running.result())
+            self.incomplete.update(self.running.incomplete)
             self.step(len(batch))
         return found
 

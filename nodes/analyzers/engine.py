@@ -163,11 +163,16 @@ def _analyze(
                 found.extend(hit)
     require_available([name for name in chosen if missed[name]])  # all cached: none need run
     counter = _Counter(progress, sum(len(m) for m in missed.values()))
-    for name, results in _run_all({n: m for n, m in missed.items() if m}, counter).items():
+    ran, unfinished = _run_all({n: m for n, m in missed.items() if m}, counter)
+    for name, results in ran.items():
         for path, content in missed[name].items():
-            if cache is not None:
+            if cache is not None and path not in unfinished[name]:  # a partial answer: ask again
                 cache.put(cache_key(path, content, name, versions[name]), results.get(path, []))
             found.extend(results.get(path, []))
+        broken_files = {f["file"] for f in broken}  # already a finding of their own
+        report.skipped.extend(
+            sorted(i for i in unfinished[name].items() if i[0] not in broken_files)
+        )
     analyzed = set().union(*missed.values()) if missed else set()
     report.analyzed = sorted(analyzed)
     report.cached = sorted(set(python) - analyzed - unparsable)
@@ -216,12 +221,14 @@ def _skip_reason(path: str) -> str:
 
 def _run_all(
     work: dict[str, dict[str, str]], counter: _Counter
-) -> dict[str, dict[str, list[Finding]]]:
+) -> tuple[dict[str, dict[str, list[Finding]]], dict[str, dict[str, str]]]:
     """Run the analysers side by side; results in the order of `work`, so the findings do not
-    depend on which finished first. Those that work in a process of their own (Semgrep) are
-    started first, so that preparing their input does not wait for the in-process ones (Bandit)
-    to let go of the interpreter; these then run while the processes scan."""
+    depend on which finished first, and per analyser the files it did not finish (with why).
+    Those that work in a process of their own (Semgrep) are started first, so that preparing
+    their input does not wait for the in-process ones (Bandit) to let go of the interpreter;
+    these then run while the processes scan."""
     started: dict[str, Started] = {}
+    unfinished: dict[str, dict[str, str]] = {name: {} for name in work}
     try:
         for name, files in work.items():
             start = getattr(get_analyzer(name), "start", None)
@@ -230,10 +237,11 @@ def _run_all(
         done = _run_inside({n: f for n, f in work.items() if n not in started}, counter)
         for name, running in started.items():
             done[name] = _grouped(running.result())
+            unfinished[name] = dict(running.incomplete)
     finally:
         for running in started.values():
             running.stop()  # a no-op once it has finished; ends it when another one failed
-    return {name: done[name] for name in work}
+    return {name: done[name] for name in work}, unfinished
 
 
 def _run_inside(

@@ -62,6 +62,8 @@ class Analyzer(Protocol):
 class Started(Protocol):
     """An analyzer's run that was started and goes on outside this process."""
 
+    incomplete: dict[str, str]  # after result(): files it did not finish, with why
+
     def result(self) -> list[Finding]:
         """Its findings, once it has finished (AnalyzerUnavailable when it failed)."""
         ...

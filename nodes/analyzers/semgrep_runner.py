@@ -27,6 +27,10 @@ from devsecbots.nodes.analyzers.slices import rewrite_slices
 RULES_DIR = Path(__file__).with_name("rules")
 EXECUTABLE_ENV = "DEVSECBOTS_SEMGREP"  # path of the semgrep executable to use
 TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
+RULE_TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_RULE_TIMEOUT"  # seconds for one rule on one file
+# Semgrep's own default is 5 s; on a loaded 2-core machine ordinary 1,500-line views took that
+# long, and their findings silently vanished.
+RULE_TIMEOUT = 15
 WEAK_HASH_RULE = "devsecbots.python.weak-hash"
 WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
 # Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
@@ -109,6 +113,7 @@ class SemgrepScan:
         timeout: float | None = None,
     ) -> None:
         self.files = files
+        self.incomplete: dict[str, str] = {}  # path -> why semgrep did not finish it
         self.process: subprocess.Popen[bytes] | None = None
         if not files:
             return
@@ -135,6 +140,7 @@ class SemgrepScan:
         finally:
             self.stop()
         files = self.files
+        self.incomplete = unfinished(output, self.paths)
         found = [
             f
             for r in output.get("results", [])
@@ -218,6 +224,35 @@ def _configured_timeout() -> float:
         raise AnalyzerUnavailable(f"{TIMEOUT_ENV}={text!r} is not a number of seconds") from None
 
 
+def rule_timeout() -> int:
+    """Seconds one rule may spend on one file: $DEVSECBOTS_SEMGREP_RULE_TIMEOUT, else 15."""
+    text = os.environ.get(RULE_TIMEOUT_ENV, "").strip()
+    if not text:
+        return RULE_TIMEOUT
+    if not text.isdigit() or int(text) < 1:
+        raise AnalyzerUnavailable(f"{RULE_TIMEOUT_ENV}={text!r} is not a whole number of seconds")
+    return int(text)
+
+
+def unfinished(output: dict, paths: dict[str, str]) -> dict[str, str]:
+    """Our paths of the files some rule did not finish on (a timeout, memory, a parse error
+    of semgrep's), with why: their findings may be missing."""
+    found: dict[str, set[str]] = {}
+    for error in output.get("errors") or ():
+        if not isinstance(error, dict):
+            continue
+        path = paths.get(str(error.get("path") or "").removeprefix("./"))
+        kind = error.get("type") or "error"
+        if isinstance(kind, list):  # ["PartialParsing", [spans]]
+            kind = kind[0] if kind else "error"
+        if path is not None:
+            found.setdefault(path, set()).add(str(kind))
+    return {
+        path: f"semgrep did not finish it ({', '.join(sorted(kinds))}): findings may be missing"
+        for path, kinds in found.items()
+    }
+
+
 def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
     """Write sources (slices rewritten, see slices.py) under root; return path spelling -> ours."""
     root.mkdir()
@@ -246,6 +281,7 @@ def _launch(exe: str, rules_dir: Path, home: Path) -> subprocess.Popen[bytes]:
         "--disable-nosem",
         "--no-rewrite-rule-ids",
         "--max-target-bytes=5000000",
+        f"--timeout={rule_timeout()}",
     ]
     for path in rule_files(rules_dir):
         command += ["--config", str(path)]

@@ -5,8 +5,14 @@ from __future__ import annotations
 import stat
 
 import pytest
+from devsecbots.nodes.analyzers import AnalysisCache, analyze
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
-from devsecbots.nodes.analyzers.semgrep_runner import EXECUTABLE_ENV, rules_version, run_semgrep
+from devsecbots.nodes.analyzers.semgrep_runner import (
+    EXECUTABLE_ENV,
+    RULE_TIMEOUT_ENV,
+    rules_version,
+    run_semgrep,
+)
 
 from .helpers import EXAMPLE_APP, fixture, rule_ids
 
@@ -147,3 +153,54 @@ def test_common_string_and_regex_code_is_not_reported():
         "    return {'words': len(WORD.findall(cleaned)), 'first': bool(found)}\n"
     )
     assert run_semgrep({"app.py": source}) == []
+
+
+TIMED_OUT = (
+    'echo \'{"results": [], "errors": ['
+    '{"type": "Timeout", "path": "slow.py", "rule_id": "r1", "level": "warn"},'
+    '{"type": ["PartialParsing", [{"path": "odd.py"}]], "path": "odd.py", "level": "warn"},'
+    '{"type": "Timeout", "path": "elsewhere.py", "level": "warn"},'
+    '{"type": "SemgrepWarning", "message": "no path", "level": "warn"}'
+    "]}'"
+)
+
+
+def test_files_a_rule_did_not_finish_are_reported_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv(EXECUTABLE_ENV, _fake_semgrep(tmp_path, TIMED_OUT))
+    files = {"slow.py": "x = 1\n", "odd.py": "y = 2\n", "fine.py": "z = 3\n"}
+    cache = AnalysisCache()
+    first = analyze(files, ["semgrep"], cache=cache)
+    assert dict(first.skipped) == {
+        "odd.py": "semgrep did not finish it (PartialParsing): findings may be missing",
+        "slow.py": "semgrep did not finish it (Timeout): findings may be missing",
+    }  # a path semgrep names that we did not give it is ignored
+    again = analyze(files, ["semgrep"], cache=cache)
+    assert again.analyzed == ["odd.py", "slow.py"] and again.cached == ["fine.py"]
+
+
+def test_rule_timeout_is_passed_and_checked(tmp_path, monkeypatch):
+    seen = tmp_path / "argv"
+    monkeypatch.setenv(RULE_TIMEOUT_ENV, "40")
+    fake = _fake_semgrep(tmp_path, f'echo "$@" > {seen}; echo \'{{"results": []}}\'')
+    run_semgrep({"app.py": "print(1)\n"}, executable=fake)
+    assert "--timeout=40" in seen.read_text().split()
+    monkeypatch.setenv(RULE_TIMEOUT_ENV, "soon")
+    with pytest.raises(AnalyzerUnavailable, match=r"RULE_TIMEOUT='soon' is not a whole number"):
+        run_semgrep({"app.py": "print(1)\n"}, executable=fake)
+
+
+@pytest.mark.slow
+def test_a_real_rule_timeout_names_the_file(monkeypatch):
+    # One long view with a chain of request values: the taint rules need more than a second.
+    lines = ["from flask import Flask, redirect, request", "app = Flask(__name__)"]
+    lines += ["@app.route('/x')", "def view():", "    a0 = request.args.get('a')"]
+    lines += [
+        f"    a{i} = a{i - 1} + request.args['b'] if a{i - 1} else a{i - 1}" for i in range(1, 1500)
+    ]
+    lines.append("    return redirect(a1499)")
+    monkeypatch.setenv(RULE_TIMEOUT_ENV, "1")
+    report = analyze(
+        {"big.py": "\n".join(lines) + "\n", "ok.py": "x = 1\n"}, ["semgrep"], cache=None
+    )
+    assert [path for path, _why in report.skipped] == ["big.py"]
+    assert "Timeout" in dict(report.skipped)["big.py"]
