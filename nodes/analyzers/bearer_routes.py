@@ -24,7 +24,7 @@ names the header): then the browser's cookie is the credential after all.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import called_name
@@ -46,10 +46,17 @@ WHY = (
 )
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+Own = Callable[[ast.AST], bool]  # a definition that qualifies by itself
 
 
 def bearer_names(trees: Iterable[ast.AST]) -> set[str]:
     """Names (schemes, Annotated aliases, dependency functions) that require a bearer credential."""
+    return requiring_names(trees, _bearer_scheme)
+
+
+def requiring_names(trees: Iterable[ast.AST], own: Own) -> set[str]:
+    """Names every definition of which passes `own` or depends on such a name (least fixpoint):
+    functions, `Annotated[..., Depends(x)]` aliases and module-level values."""
     trees = list(trees)
     definitions: dict[str, list[ast.AST]] = {}
     for node in all_nodes(trees):
@@ -62,7 +69,11 @@ def bearer_names(trees: Iterable[ast.AST]) -> set[str]:
                 definitions.setdefault(target, []).append(value or stmt)
     found: set[str] = set()
     while True:  # grows only: a name qualifies through names found before it
-        now = {name for name, defs in definitions.items() if all(_requires(d, found) for d in defs)}
+        now = {
+            name
+            for name, defs in definitions.items()
+            if all(own(d) or _requires(d, found, own) for d in defs)
+        }
         if now == found:
             return found
         found = now
@@ -106,80 +117,85 @@ def _names_authorization(node: ast.AST) -> bool:
     return isinstance(value, str) and value.lower() == "authorization"
 
 
-def _requires(definition: ast.AST, bearer: set[str]) -> bool:
-    """Whether one definition (a function, or a module-level value) requires a credential."""
-    if isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
-        return _depends_in_parameters(definition, bearer)
+def _bearer_scheme(definition: ast.AST) -> bool:
+    """A bearer scheme made without `auto_error=False`."""
     if isinstance(definition, ast.Call) and called_name(definition.func) in BEARER_SCHEMES:
         return not any(
             k.arg == "auto_error" and not (isinstance(k.value, ast.Constant) and k.value.value)
             for k in definition.keywords
         )
-    return _annotated_depends(definition, bearer)
+    return False
 
 
-def _depends_in_parameters(function: Function, bearer: set[str]) -> bool:
-    """Whether a parameter's default or annotation depends on a bearer name."""
+def _requires(definition: ast.AST, bearer: set[str], own: Own) -> bool:
+    """Whether one definition (a function, or a module-level value) depends on a named one."""
+    if isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
+        return depends_in_parameters(definition, bearer, own)
+    return _annotated_depends(definition, bearer, own)
+
+
+def depends_in_parameters(function: Function, bearer: set[str], own: Own = _bearer_scheme) -> bool:
+    """Whether a parameter's default or annotation depends on one of the names."""
     args = function.args
     defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
     annotations = [
         a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation
     ]
-    return any(_depends_on(d, bearer) for d in defaults) or any(
-        _annotated_depends(a, bearer) for a in annotations
+    return any(_depends_on(d, bearer, own) for d in defaults) or any(
+        _annotated_depends(a, bearer, own) for a in annotations
     )
 
 
-def _annotated_depends(annotation: ast.AST, bearer: set[str]) -> bool:
+def _annotated_depends(annotation: ast.AST, bearer: set[str], own: Own) -> bool:
     """`Alias` (a bearer name) or `Annotated[T, ..., Depends(x), ...]` with x a bearer name."""
     if isinstance(annotation, ast.Name | ast.Attribute):
         return called_name(annotation) in bearer
     if not (isinstance(annotation, ast.Subscript) and called_name(annotation.value) == "Annotated"):
         return False
     items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
-    return any(_depends_on(item, bearer) for item in items[1:])
+    return any(_depends_on(item, bearer, own) for item in items[1:])
 
 
-def _depends_on(value: ast.AST, bearer: set[str]) -> bool:
+def _depends_on(value: ast.AST, bearer: set[str], own: Own) -> bool:
     """`Depends(x)` / `Security(x)` / `Depends(dependency=x)` with x a bearer name."""
     if not (isinstance(value, ast.Call) and called_name(value.func) in DEPENDS):
         return False
     target = value.args[0] if value.args else None
     target = next((k.value for k in value.keywords if k.arg == "dependency"), target)
     if isinstance(target, ast.Call):  # Depends(HTTPBearer()): a scheme made in place
-        return _requires(target, bearer)
+        return own(target)
     return target is not None and called_name(target) in bearer
 
 
 def _in_bearer_route(tree: ast.AST, line: int, bearer: set[str]) -> bool:
     """Whether `line` lies in a route function that requires a bearer credential."""
-    routers = _bearer_routers(tree, bearer)
+    routers = requiring_routers(tree, bearer)
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         if not node.lineno <= line <= (node.end_lineno or node.lineno):
             continue
-        routes = [d for d in node.decorator_list if isinstance(d, ast.Call) and _router(d)]
+        routes = [d for d in node.decorator_list if isinstance(d, ast.Call) and router_of(d)]
         if routes and (
-            _depends_in_parameters(node, bearer)
-            or any(_listed(d, bearer) or _router(d) in routers for d in routes)
+            depends_in_parameters(node, bearer)
+            or any(listed(d, bearer) or router_of(d) in routers for d in routes)
         ):
             return True
     return False
 
 
-def _bearer_routers(tree: ast.AST, bearer: set[str]) -> set[str]:
-    """Module-level routers made with `dependencies=[...]` that require a bearer credential."""
+def requiring_routers(tree: ast.AST, bearer: set[str], own: Own = _bearer_scheme) -> set[str]:
+    """Module-level routers made with `dependencies=[...]` that depend on one of the names."""
     found = set()
     for stmt in getattr(tree, "body", []):
         target, value = _binding(stmt)
         if target and isinstance(value, ast.Call) and called_name(value.func) in ROUTERS:
-            if _listed(value, bearer):
+            if listed(value, bearer, own):
                 found.add(target)
     return found
 
 
-def _router(decorator: ast.Call) -> str:
+def router_of(decorator: ast.Call) -> str:
     """`router` for a route registration `@router.get(...)`, `@app.post(...)`; '' otherwise."""
     func = decorator.func
     if isinstance(func, ast.Attribute) and func.attr in ROUTE_METHODS:
@@ -187,12 +203,12 @@ def _router(decorator: ast.Call) -> str:
     return ""
 
 
-def _listed(call: ast.Call, bearer: set[str]) -> bool:
-    """Whether the call's `dependencies=[...]` lists one on a bearer name."""
+def listed(call: ast.Call, bearer: set[str], own: Own = _bearer_scheme) -> bool:
+    """Whether the call's `dependencies=[...]` lists one on one of the names."""
     return any(
         k.arg == "dependencies"
         and isinstance(k.value, ast.List | ast.Tuple)
-        and any(_depends_on(e, bearer) for e in k.value.elts)
+        and any(_depends_on(e, bearer, own) for e in k.value.elts)
         for k in call.keywords
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from devsecbots.graphs.state import SEVERITY_ORDER, Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers import collector
+from devsecbots.nodes.analyzers.admin_views import reassess as reassess_admin_views
 from devsecbots.nodes.analyzers.bearer_routes import reassess as reassess_bearer
 from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buffers
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
@@ -197,6 +198,7 @@ def _analyze(
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
+        reassess_admin_views,
         reassess_sql_helpers,
         reassess_constant_cookies,
         reassess_verified_pickles,
