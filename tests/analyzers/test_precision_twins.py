@@ -66,6 +66,29 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-89",
     ),
+    "sql-catalog-table-names": (
+        """
+        import sqlite3
+
+        def dump(path):
+            cursor = sqlite3.connect(path).cursor()
+            tables = cursor.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+            for table in tables:
+                name = table[0]
+                print(cursor.execute(f"SELECT * FROM {name};").fetchall())
+        """,
+        """
+        import sqlite3
+
+        def dump(path, wanted):
+            cursor = sqlite3.connect(path).cursor()
+            tables = cursor.execute("SELECT name FROM sqlite_master WHERE name = ?", (wanted,))
+            for table in [wanted]:
+                name = table[0]
+                print(cursor.execute(f"SELECT * FROM {name};").fetchall())
+        """,
+        "CWE-89",
+    ),
     "sql-model-table-name": (
         """
         from django.db import connection
