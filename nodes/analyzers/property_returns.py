@@ -60,10 +60,19 @@ def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses, test: T
         )
     if not isinstance(value, ast.Attribute):
         return False
+    getters = property_getters(value, parents, project)
+    return bool(getters) and value_returns(getters, test)
+
+
+def property_getters(
+    value: ast.Attribute, parents: Parents, project: ProjectClasses
+) -> list[Definition]:
+    """The getters `value` calls: it reads a property of project classes ([] when the attribute
+    may be anything else: a column, a method, a plain attribute, an unknown class)."""
     classes = project.instance_of(value.value, parents)
     bound = project.attribute(classes, value.attr) if classes else None
     if not bound:
-        return False
+        return []
     getters = [
         Definition(stmt)
         for stmt in bound
@@ -71,9 +80,7 @@ def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses, test: T
         and _decorators(stmt) & PROPERTIES
     ]
     accessors = [stmt for stmt in bound if _decorators(stmt) & {"setter", "deleter"}]
-    if len(getters) + len(accessors) != len(bound):
-        return False  # also a column, a method or a plain attribute
-    return bool(getters) and value_returns(getters, test)
+    return getters if len(getters) + len(accessors) == len(bound) else []
 
 
 def _decorators(stmt: ast.AST) -> set[str]:

@@ -18,6 +18,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files, tree_parents
+from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
 from devsecbots.nodes.analyzers.url_checks import (
@@ -35,19 +36,26 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     trees: dict[str, ast.Module] = parse_files(files)  # shared with the other cross-file passes
     checks = safe_url_checks(t for t in trees.values() if t is not None)
     routed = routed_paths(files)
+    project = ProjectClasses(trees.values())
     out = []
     for finding in findings:
         tree = trees.get(finding["file"])
         why = ""
         if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
-            why = _why_low(finding, tree, checks, routed)
+            why = _why_low(finding, tree, checks, routed, project)
         if why:
             finding = lowered(finding, why)
         out.append(finding)
     return out
 
 
-def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: bool) -> str:
+def _why_low(
+    finding: Finding,
+    tree: ast.AST,
+    checks: dict[str, Param],
+    routed: bool,
+    project: ProjectClasses,
+) -> str:
     """Why the redirect at the finding's line cannot go off-site ('' when it may)."""
     parents = tree_parents(tree)
     framework = finding["rule_id"].split(".")[1]
@@ -78,7 +86,7 @@ def _why_low(finding: Finding, tree: ast.AST, checks: dict[str, Param], routed: 
                 "the target is the Referer: it sends the user back to the page they came from"
             )
             continue
-        why = fixed_host(target, parents, framework, routed)
+        why = fixed_host(target, parents, framework, routed, project)
         if not why:
             return ""
         reasons.append(why)

@@ -35,6 +35,8 @@ import ast
 import re
 
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
+from devsecbots.nodes.analyzers.property_returns import property_getters
+from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
 # | ("any", "")
@@ -57,11 +59,15 @@ MAX_DEPTH = 6
 
 
 def fixed_host(
-    target: ast.AST, parents: dict[ast.AST, ast.AST], framework: str, routed: bool
+    target: ast.AST,
+    parents: dict[ast.AST, ast.AST],
+    framework: str,
+    routed: bool,
+    project: ProjectClasses | None = None,
 ) -> str:
     """Why the target cannot leave this site ('' when request data may choose its host)."""
     own_path = framework == "flask" or (routed and not _in_middleware(target, parents))
-    reading = _Reading(parents, framework, own_path)
+    reading = _Reading(parents, framework, own_path, project)
     verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
     if "" in verdicts or not verdicts:
         return ""
@@ -109,10 +115,17 @@ def _verdict(tokens: list[Token]) -> str:
 class _Reading:
     """Reads expressions of one file as token sequences (see module)."""
 
-    def __init__(self, parents: dict[ast.AST, ast.AST], framework: str, own_path: bool) -> None:
+    def __init__(
+        self,
+        parents: dict[ast.AST, ast.AST],
+        framework: str,
+        own_path: bool,
+        project: ProjectClasses | None = None,
+    ) -> None:
         self.parents = parents
         self.framework = framework
         self.own_path = own_path
+        self.project = project
 
     def alternatives(self, value: ast.AST, depth: int) -> list[list[Token]]:
         """The token sequences the expression can stand for (a name assigned twice gives two)."""
@@ -142,6 +155,18 @@ class _Reading:
             options = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
             found = [tokens for v in options for tokens in self.alternatives(v, depth + 1)]
             return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
+        if isinstance(value, ast.Attribute) and self.project is not None:
+            getters = property_getters(value, self.parents, self.project)
+            if getters and all(g.returns and not g.yields for g in getters):
+                found = [
+                    tokens
+                    for g in getters
+                    for r in g.returns
+                    for tokens in _Reading(
+                        g.parents, self.framework, self.own_path, self.project
+                    ).alternatives(r.value, depth + 1)  # type: ignore[arg-type]
+                ]
+                return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
         if self.framework == "flask" and _script_root(value):
             return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
         return [[self.leaf(value)]]

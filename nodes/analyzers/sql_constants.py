@@ -8,6 +8,9 @@ every interpolated expression is:
 - a Django model's metadata: `model._meta.db_table`, `self.model._meta.pk.column`, ... - table
   and column names are written in the model's code (or derived from its class name);
 - a number made by `int(x)` / `float(x)`: whatever `x` is, the text holds digits (or raises);
+- a field of a row the code read from the database's own catalog with a constant query
+  (`for row in cur.execute("SELECT name FROM sqlite_master").fetchall(): row[0]`): the name of
+  a table that already exists, which only someone able to create tables could choose;
 - a name every binding of which (name_bindings.py) is one of these (a module constant, say,
   that no function declares `global` and rebinds).
 
@@ -19,6 +22,7 @@ only such text. A parameter, request data, a name bound otherwise or any other c
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -27,6 +31,10 @@ META_NAMES = frozenset(
     {"db_table", "column", "attname", "db_column", "app_label", "model_name", "db_tablespace"}
 )
 MAX_DEPTH = 4
+CATALOG = re.compile(
+    r"(?i)\bFROM\s+(sqlite_master|sqlite_schema|information_schema\.\w+|pg_catalog\.\w+|pg_tables)\b"
+)
+FETCHES = frozenset({"fetchall", "fetchone", "fetchmany"})
 NUMBERS = frozenset({"int", "float"})
 # Whether a call or attribute read (a project helper) gives fixed text, told how to judge a value.
 Helpers = Callable[[ast.expr, Callable[[ast.expr], bool]], bool]
@@ -69,6 +77,8 @@ def fixed_value(
         return True
     if isinstance(value, ast.Attribute) and _model_metadata(value):
         return True
+    if isinstance(value, ast.Subscript) and _catalog_row(value.value, scopes):
+        return True
     if isinstance(value, ast.Name) and depth < MAX_DEPTH:
         found = scopes.bindings(value.id, value)
         return (
@@ -92,6 +102,45 @@ def _bound_fixed(
         return fixed(binding.node)  # type: ignore[arg-type]
     return (
         binding.kind == "parameter" and parameters is not None and parameters(binding.node)  # type: ignore[arg-type]
+    )
+
+
+def _catalog_row(row: ast.expr, scopes: Scopes, depth: int = 0) -> bool:
+    """A row of a constant catalog query: `cur.execute("... FROM sqlite_master").fetchone()`, an
+    element of such a query's rows, or a name bound only to one."""
+    if isinstance(row, ast.Call) and isinstance(row.func, ast.Attribute):
+        if row.func.attr == "fetchone":
+            return _catalog_query(row.func.value, scopes, depth)
+        return False
+    if not isinstance(row, ast.Name) or depth >= MAX_DEPTH:
+        return False
+    found = scopes.bindings(row.id, row)
+    return bool(found) and all(
+        (b.kind == "element" and _catalog_query(b.node, scopes, depth + 1))  # type: ignore[arg-type]
+        or (b.kind == "value" and _catalog_row(b.node, scopes, depth + 1))  # type: ignore[arg-type]
+        for b in found
+    )
+
+
+def _catalog_query(rows: ast.expr, scopes: Scopes, depth: int) -> bool:
+    """`cur.execute(<constant catalog SQL>)` (its cursor), `.fetchall()` of it, or a name bound
+    only to one."""
+    if isinstance(rows, ast.Name) and depth < MAX_DEPTH:
+        found = scopes.bindings(rows.id, rows)
+        return bool(found) and all(
+            b.kind == "value" and _catalog_query(b.node, scopes, depth + 1)  # type: ignore[arg-type]
+            for b in found
+        )
+    if not isinstance(rows, ast.Call) or not isinstance(rows.func, ast.Attribute):
+        return False
+    if rows.func.attr in FETCHES:
+        return _catalog_query(rows.func.value, scopes, depth)
+    sql = rows.args[0] if rows.func.attr == "execute" and rows.args else None
+    return (
+        isinstance(sql, ast.Constant)
+        and isinstance(sql.value, str)
+        and bool(CATALOG.search(sql.value))
+        and len(rows.args) == 1
     )
 
 

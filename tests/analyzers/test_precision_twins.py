@@ -66,6 +66,64 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-89",
     ),
+    "redirect-property-configured-host": (
+        """
+        from django.conf import settings
+        from django.http import HttpResponseRedirect
+
+        class MailFlow:
+            def __init__(self, state):
+                self.state = state
+
+            @property
+            def done_url(self):
+                return f"{'http://localhost:4200/' if settings.DEBUG else settings.BASE_URL}mail"
+
+        def finish(request):
+            flow = MailFlow(state=request.GET.get("state"))
+            return HttpResponseRedirect(f"{flow.done_url}?ok=1&id={request.GET['id']}")
+        """,
+        """
+        from django.conf import settings
+        from django.http import HttpResponseRedirect
+
+        class NextFlow:
+            def __init__(self, state):
+                self.state = state
+
+            @property
+            def done_url(self):
+                return f"{self.state}mail"
+
+        def finish(request):
+            flow = NextFlow(state=request.GET.get("state"))
+            return HttpResponseRedirect(f"{flow.done_url}?ok=1&id={request.GET['id']}")
+        """,
+        "CWE-601",
+    ),
+    "sql-catalog-table-names": (
+        """
+        import sqlite3
+
+        def dump(path):
+            cursor = sqlite3.connect(path).cursor()
+            tables = cursor.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+            for table in tables:
+                name = table[0]
+                print(cursor.execute(f"SELECT * FROM {name};").fetchall())
+        """,
+        """
+        import sqlite3
+
+        def dump(path, wanted):
+            cursor = sqlite3.connect(path).cursor()
+            tables = cursor.execute("SELECT name FROM sqlite_master WHERE name = ?", (wanted,))
+            for table in [wanted]:
+                name = table[0]
+                print(cursor.execute(f"SELECT * FROM {name};").fetchall())
+        """,
+        "CWE-89",
+    ),
     "sql-model-table-name": (
         """
         from django.db import connection
