@@ -70,7 +70,8 @@ def _requires(test: ast.AST, flag: str) -> bool:
 
 
 def _is_not(test: ast.AST, flag: str) -> bool:
-    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _requires(test.operand, flag)
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    return negated and _requires(test.operand, flag)  # type: ignore[attr-defined]
 
 
 def _falsy(value: ast.AST) -> bool:

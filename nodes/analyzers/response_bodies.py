@@ -20,9 +20,10 @@ whatever request data the view read when it is
 - either branch of `a if c else b`, and every operand of `a or b`;
 - a call to a project helper that returns only such bodies, or only such bodies unless a
   parameter defaulting to a false constant is true (`if as_xml: return entries`), where the
-  call leaves that parameter out or passes a false constant (param_guards.py); a local name only ever unpacked
-  from calls to helpers (`meta, error = upload(f)`) whose every return is a tuple holding such a
-  body at that place (`return None, make_response(jsonify(...))`, `return meta, None`).
+  call leaves that parameter out or passes a false constant (param_guards.py); a local name
+  only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every return is a
+  tuple holding such a body at that place (`return None, make_response(jsonify(...))`,
+  `return meta, None`).
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
@@ -120,7 +121,11 @@ def _common_flags(functions: list[Definition]) -> dict[str, int]:
 
 def _returns_unless(helpers: set[str], flag: str) -> Callable[[ast.Return, Parents], bool]:
     """A test of one return statement: guarded by a true `flag`, or a safe body."""
-    return lambda ret, parents: guarded(ret, flag, parents) or safe_body(ret.value, helpers, parents)
+
+    def test(ret: ast.Return, parents: Parents) -> bool:
+        return guarded(ret, flag, parents) or safe_body(ret.value, helpers, parents)
+
+    return test
 
 
 def _leaves_guarded_out(call: ast.Call, name: str, helpers: set[str]) -> bool:
