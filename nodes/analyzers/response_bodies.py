@@ -5,7 +5,9 @@ whatever request data the view read when it is
 
 - a rendered template (`render_template`, Flask-Themes2's `render_theme_template`), a non-HTML
   response (`redirect`, `jsonify`, `abort`, a file sent) or a dict / list (sent as JSON);
-- a constant (a fixed message, `""`);
+- a constant (a fixed message, `""`) or a translation of literal text (`_("Not found")`,
+  `gettext` / `lazy_gettext` / `ngettext` ... of constants only: keyword values are
+  interpolated, and `_("Hi %s") % name` is not a call of the catalogue);
 - `make_response(body, ...)` / `Response(body, ...)` of a safe body, or a `Response(...)` whose
   `mimetype` / `content_type` is a fixed type a browser does not render as a page
   (`image/jpeg`, `application/json`; not html, xml, svg, xsl or multipart);
@@ -16,9 +18,12 @@ whatever request data the view read when it is
   (`make_response(...)`, `Response(...)`) whose Content-Type the function then sets to such a
   fixed type (`resp.headers["Content-Type"] = "application/json"`, `resp.mimetype = ...`);
 - either branch of `a if c else b`, and every operand of `a or b`;
-- a call to a project helper that returns only such bodies; a local name only ever unpacked
-  from calls to helpers (`meta, error = upload(f)`) whose every return is a tuple holding such a
-  body at that place (`return None, make_response(jsonify(...))`, `return meta, None`).
+- a call to a project helper that returns only such bodies, or only such bodies unless a
+  parameter defaulting to a false constant is true (`if as_xml: return entries`), where the
+  call leaves that parameter out or passes a false constant (param_guards.py); a local name
+  only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every return is a
+  tuple holding such a body at that place (`return None, make_response(jsonify(...))`,
+  `return meta, None`).
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
@@ -37,7 +42,13 @@ from devsecbots.nodes.analyzers.local_assignments import (
     tested_empty,
     unpacked_items,
 )
-from devsecbots.nodes.analyzers.summary_defs import Parents, definitions, value_returns
+from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
+from devsecbots.nodes.analyzers.summary_defs import (
+    Definition,
+    Parents,
+    definitions,
+    value_returns,
+)
 
 RENDERED = frozenset(
     {
@@ -52,6 +63,11 @@ RENDERED = frozenset(
     }
 )
 RESPONSES = frozenset({"make_response", "Response"})
+# Message catalogue look-ups: of literals only they give fixed text (keywords are interpolated).
+GETTEXT = frozenset(
+    {"_", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext", "npgettext"}
+    | {"gettext_lazy", "ngettext_lazy", "pgettext_lazy", "ugettext", "ugettext_lazy", "_l"}
+)
 MAX_ITEMS = 4  # tuple items summarised: `meta, error = upload(file)` reads item 1
 TYPE_KEYWORDS = frozenset({"mimetype", "content_type"})
 TYPE_ATTRIBUTES = TYPE_KEYWORDS
@@ -72,6 +88,13 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             for index in range(MAX_ITEMS)
             if value_returns(functions, _returns_item(found, index))
         }
+        now |= {
+            unless(name, flag, position)
+            for name, functions in defs.items()
+            if name not in now
+            for flag, position in _common_flags(functions).items()
+            if value_returns(functions, _returns_unless(found, flag))
+        }
         if now == found:
             return found
         found = now
@@ -80,6 +103,40 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
 def item(name: str, index: int) -> str:
     """How the helpers' set names "item `index` of every tuple `name` returns is a safe body"."""
     return f"{name}[{index}]"
+
+
+def unless(name: str, flag: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body unless its parameter
+    `flag` (at `position`) is true"."""
+    return f"{name}?{flag}@{position}"
+
+
+def _common_flags(functions: list[Definition]) -> dict[str, int]:
+    """The parameters every definition defaults to a false constant, at the same position."""
+    each = [falsy_defaults(f) for f in functions if f.returns]
+    if not each:
+        return {}
+    return {k: v for k, v in each[0].items() if all(e.get(k) == v for e in each[1:])}
+
+
+def _returns_unless(helpers: set[str], flag: str) -> Callable[[ast.Return, Parents], bool]:
+    """A test of one return statement: guarded by a true `flag`, or a safe body."""
+
+    def test(ret: ast.Return, parents: Parents) -> bool:
+        return guarded(ret, flag, parents) or safe_body(ret.value, helpers, parents)
+
+    return test
+
+
+def _leaves_guarded_out(call: ast.Call, name: str, helpers: set[str]) -> bool:
+    """Whether `name` returns only safe bodies unless a flag that this call leaves false."""
+    prefix = f"{name}?"
+    for entry in helpers:
+        if entry.startswith(prefix):
+            flag, position = entry[len(prefix) :].split("@")
+            if leaves_false(call, flag, int(position)):
+                return True
+    return False
 
 
 def _returns_item(helpers: set[str], index: int) -> Callable[[ast.Return, Parents], bool]:
@@ -121,11 +178,21 @@ def safe_body(
     if name in RENDERED or name in helpers:
         return True
     if name not in RESPONSES:
-        return False
+        return _fixed_text(value) or _leaves_guarded_out(value, name, helpers)
     if name == "Response" and any(_passive_type(k.value) for k in _type_keywords(value)):
         return True
     body = value.args[0] if value.args else _keyword(value, "response")
     return body is None or safe_body(body, helpers, parents, seen)
+
+
+def _fixed_text(call: ast.Call) -> bool:
+    """A translation of literal text: `_("Not found")`, `ngettext("a book", "%(num)d books", 2)`."""
+    return (
+        called_name(call.func) in GETTEXT
+        and bool(call.args)
+        and not call.keywords
+        and all(isinstance(a, ast.Constant) for a in call.args)
+    )
 
 
 def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozenset[str]) -> bool:

@@ -279,6 +279,72 @@ TWINS: dict[str, tuple[str, str]] = {
             return "Shelf %s renamed to %s by %s" % (shelf_id, name, request.args["by"])
         """,
     ),
+    "helper-return-guarded-by-a-flag-the-call-leaves-false": (
+        """
+        def book_list(page, as_data=False):
+            entries = "<li>" + page + "</li>"
+            if as_data:
+                return entries
+            return render_template("books.html", entries=entries)
+
+        def listing(kind, page):
+            if kind == "read":
+                return book_list(page)
+            return book_list(page, as_data=None)
+
+        @web.route("/books/<kind>")
+        def books(kind):
+            return listing(kind, request.args["page"])
+        """,
+        """
+        def book_rows(page, as_data=False):
+            entries = "<li>" + page + "</li>"
+            if as_data:
+                return entries
+            return render_template("books.html", entries=entries)
+
+        def rows_listing(kind, page):
+            if kind == "read":
+                return book_rows(page)
+            return book_rows(page, kind == "raw")
+
+        @web.route("/books/<kind>")
+        def books(kind):
+            return rows_listing(kind, request.args["page"])
+        """,
+    ),
+    "helper-returns-a-translated-literal": (
+        """
+        from flask_babel import gettext as _
+
+        def mark_read(book_id):
+            if not book_id.isdigit():
+                return _("Book not found")
+            return ""
+
+        @web.route("/read", methods=["POST"])
+        def toggle():
+            message = mark_read(request.form["id"])
+            if message:
+                return message, 400
+            return _("Parameter not found"), 400
+        """,
+        """
+        from flask_babel import gettext as _
+
+        def mark_read_echo(book_id):
+            if not book_id.isdigit():
+                return _("Book %s not found") % book_id
+            return ""
+
+        @web.route("/read", methods=["POST"])
+        def toggle():
+            message = mark_read_echo(request.form["id"])
+            if message:
+                return message, 400
+            return _("Parameter not found"), 400
+        """,
+    ),
     "markup-undone-at-once": (
         """
         @web.route("/comment", methods=["POST"])
