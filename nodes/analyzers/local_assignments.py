@@ -14,12 +14,8 @@ def called_name(func: ast.AST) -> str:
 
 def assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
     """Every value assigned to `name` in its function ([] when it is bound any other way)."""
-    function: ast.AST = name
-    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        function = parents[function]
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return []
-    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+    function = _local_function(name, parents)
+    if function is None:
         return []
     values: list[ast.AST] = []
     other = False
@@ -42,12 +38,8 @@ def assigned_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast
 def unpacked_items(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[tuple[ast.Call, int]]:
     """(call, index) for each `a, name = call(...)` of `name` in its function, when every
     binding of it is one ([] when it is bound any other way, or by a starred target)."""
-    function: ast.AST = name
-    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        function = parents[function]
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return []
-    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+    function = _local_function(name, parents)
+    if function is None:
         return []
     found = []
     for node in ast.walk(function):
@@ -177,3 +169,17 @@ def _assigns(statement: ast.stmt, name: str) -> bool:
     return isinstance(target, ast.Tuple | ast.List) and any(
         isinstance(e, ast.Name) and e.id == name for e in target.elts
     )
+
+
+def _local_function(
+    name: ast.Name, parents: dict[ast.AST, ast.AST]
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function `name` is a local variable of (None at module level or for a parameter)."""
+    function: ast.AST = name
+    while function in parents and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents[function]
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    if any(a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+        return None
+    return function
