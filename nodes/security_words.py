@@ -8,6 +8,7 @@ around the value, with one vocabulary so that what one calls a security use the 
 
 from __future__ import annotations
 
+import ast
 import re
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -88,3 +89,12 @@ def words(name: str) -> set[str]:
     for term, word in _TERMS:
         name = term.sub(word, name)
     return {w.lower() for w in _WORDS.findall(name)}
+
+
+def spelled(node: ast.AST) -> str:
+    """The text a name, attribute or string constant spells ('' for any other node)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from devsecbots.nodes.analyzers.bearer_routes import requiring_names
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.project_trees import all_nodes, walk
-from devsecbots.nodes.security_words import words
+from devsecbots.nodes.security_words import spelled, words
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 Target = Callable[[ast.AST], bool]
@@ -244,15 +244,7 @@ def _reads_user(node: ast.AST, users: set[str]) -> bool:
 def _names_admin(node: ast.AST) -> bool:
     """Whether an identifier or text in the expression names an admin role."""
     for sub in walk(node):
-        text = (
-            sub.id
-            if isinstance(sub, ast.Name)
-            else sub.attr
-            if isinstance(sub, ast.Attribute)
-            else sub.value
-            if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-            else ""
-        )
+        text = spelled(sub)
         said = words(text)
         if not said & NEGATIONS and (said & ADMIN_WORDS or {"super", "user"} <= said):
             return True

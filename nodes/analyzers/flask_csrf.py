@@ -32,7 +32,7 @@ from devsecbots.nodes.analyzers.django_csrf import SESSION_AUTH
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_trees import parse_files
-from devsecbots.nodes.security_words import words
+from devsecbots.nodes.security_words import spelled, words
 
 RULE = "devsecbots.flask.csrf-disabled"
 WHY = (
@@ -151,15 +151,7 @@ def _rejects(test: ast.AST) -> bool:
 def _credential(node: ast.AST) -> bool:
     """Whether a name, attribute or string in the expression names a credential."""
     for inner in ast.walk(node):
-        text = (
-            inner.id
-            if isinstance(inner, ast.Name)
-            else inner.attr
-            if isinstance(inner, ast.Attribute)
-            else inner.value
-            if isinstance(inner, ast.Constant) and isinstance(inner.value, str)
-            else ""
-        )
+        text = spelled(inner)
         if words(text) & CREDENTIAL_WORDS:
             return True
     return False
