@@ -91,6 +91,12 @@ def words(name: str) -> set[str]:
     return {w.lower() for w in _WORDS.findall(name)}
 
 
+def words_and_singulars(name: str) -> set[str]:
+    """The words of `name`, plurals also as their singular: `passwords.txt` speaks of a password."""
+    said = words(name)
+    return said | {w[:-1] for w in said if len(w) > 3 and w.endswith("s")}
+
+
 def spelled(node: ast.AST) -> str:
     """The text a name, attribute or string constant spells ('' for any other node)."""
     if isinstance(node, ast.Name):

@@ -7,8 +7,13 @@ stored in, the function that returns it) or the function that computes it speak 
 file, an ETag, a checksum and the like (a digest compared with a value counts that value's
 names: `remote["md5Checksum"] != md5(data).hexdigest()` detects a change against the checksum a
 service lists, which whoever serves the data sets anyway), or when what is hashed is the content
-of a file, and nothing there speaks of a password, secret, token, signature or key. Anything else
-keeps its confidence: an unexplained MD5 still blocks.
+of a file, and nothing there speaks of a password, secret, token, signature or key.
+
+A weak hash blocks only where its use is shown to be a security one: what is hashed, or what its
+result reaches in the function (digest_flow.py: the names, strings and receivers it flows into,
+the function returning it), speaks of a password, secret, token, signature, session and the like.
+An MD5 nothing says anything about is a fingerprint far more often than a credential (checksums,
+ETags, cache keys, change detection): reported at low confidence, not blocking.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import TypeGuard
 
+from devsecbots.nodes.analyzers.digest_flow import reached_words
 from devsecbots.nodes.security_words import KEYING_WORDS, SECURITY_WORDS, words
 
 FINGERPRINT_WORDS = frozenset(
@@ -53,11 +59,15 @@ FINGERPRINT_WORDS = frozenset(
         "throttle",
     }
 )
+NO_SECURITY_USE = (
+    "nothing it hashes or feeds (names, strings, the function returning it) is a password, "
+    "secret, token, signature or key: a fingerprint; say so with usedforsecurity=False"
+)
 HASH_CALLS = frozenset({"md5", "sha1", "new", "MD5", "SHA1", "SHA"})
 
 
 def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
-    """Why the weak hash at `line` is a fingerprint, not a security use ('' when it is not)."""
+    """Why the weak hash at `line` protects nothing ('' when its use is a security use)."""
     if tree is None:
         return ""
     parents = _parents(tree)
@@ -88,7 +98,9 @@ def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
             return f"the digest names or keys something ({found})"
     if _hashes_file_content(call, parents):
         return "the digest fingerprints a file's content"
-    return ""
+    if reached_words(call, parents) & SECURITY_WORDS:
+        return ""
+    return NO_SECURITY_USE
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:

@@ -65,6 +65,15 @@ def test_shell_and_eval_defer_to_the_taint_rules():
     assert confidence(source, "B307") == ["low"]
 
 
+HASH_OBJECT = """\
+def remember(text):
+    h = hashlib.md5()
+    h.update({data}.encode())
+    result = h.hexdigest()
+    with open({sink}, "a") as out:
+        out.write(f"value={{result}}\\n")
+"""
+
 RATE_LIMIT_KEY = """\
 def allow_login(email):
     hashed = hashlib.sha1((email + settings.SECRET_KEY).encode()).hexdigest()
@@ -80,7 +89,12 @@ def allow_login(email):
         ("etag = hashlib.sha1(body).hexdigest()\n", True),
         ("def f(fp):\n    return hashlib.sha1(fp.read()).hexdigest()\n", True),
         ("def store(password):\n    return hashlib.md5(password).hexdigest()\n", False),
-        ("def f(data):\n    return hashlib.sha1(data).hexdigest()\n", False),
+        # Nothing says what it protects: a fingerprint far more often than a credential.
+        ("def f(data):\n    return hashlib.sha1(data).hexdigest()\n", True),
+        (HASH_OBJECT.format(data="prompt", sink="cache_dir / 'last'"), True),
+        # The value is followed through the function: fed a password, stored in a password file.
+        (HASH_OBJECT.format(data="password", sink="cache_dir / 'last'"), False),
+        (HASH_OBJECT.format(data="text", sink="'/var/lib/app/passwords.txt'"), False),
         ("def cache_token(a):\n    return hashlib.md5(a).hexdigest()\n", False),
         # A keyed digest: what it is for is where it goes, not the secret mixed in.
         (RATE_LIMIT_KEY.format(use='TokenBucket.authorize(f"em-{hashed}", 10, 3600)'), True),

@@ -621,6 +621,25 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-328",
     ),
+    "weak-hash-no-security-use": (
+        """
+        def remember_screenshot(watch, image):
+            h = hashlib.md5()
+            h.update(image)
+            previous = h.hexdigest()
+            with open(os.path.join(watch.data_dir, "last-checksum.txt"), "w") as out:
+                out.write(previous)
+        """,
+        """
+        def remember_login(user, password):
+            h = hashlib.md5()
+            h.update(password.encode())
+            stored = h.hexdigest()
+            with open(os.path.join(user.home, "passwords.txt"), "a") as out:
+                out.write(f"{user.name}:{stored}")
+        """,
+        "CWE-328",
+    ),
     "weak-hash-keyed-name": (
         """
         def allow_login(email):
