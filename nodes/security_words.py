@@ -78,6 +78,40 @@ INCIDENTAL_WORDS = frozenset(
         "placeholder",
     }
 )
+# A session key that later code may trust for who someone is or what they may do: request data
+# stored under it crosses a trust boundary (CWE-501), while a search term or a locale does not.
+PRIVILEGE_WORDS = frozenset(
+    {
+        "user",
+        "userid",
+        "uid",
+        "username",
+        "login",
+        "logged",
+        "account",
+        "identity",
+        "principal",
+        "role",
+        "admin",
+        "superuser",
+        "staff",
+        "permission",
+        "perm",
+        "privilege",
+        "authenticated",
+        "authorized",
+        "authorised",
+        "owner",
+        "group",
+        "scope",
+        "tenant",
+        "level",
+        "verified",
+        "approved",
+        "paid",
+        "plan",
+    }
+)
 # In the data being hashed these say the hash is keyed (a salt or the app's secret mixed in), not
 # what the digest is for: a keyed digest can be a MAC or just a pseudonymous name, which the names
 # the digest flows into decide.

@@ -9,6 +9,13 @@ check that has an `else` branch, nor a configured collection.
 
 Every part of the store must be so: a key or value that is not a constant or such a checked name
 (`session[request.args["k"]] = lang`, `session["lang"] = lang.strip()`) keeps the finding.
+
+Request data crosses a trust boundary only where later code trusts it: for who someone is, what
+they may do, or as a credential. A store under a constant key that names none of that
+(`session["search_term"] = q`, `session["next"] = request.path`, a locale, a sort order) is the
+user's own data kept for them: low confidence. A key naming a user, role, permission, login,
+token, ... (security_words.PRIVILEGE_WORDS and SECURITY_WORDS), a key that is not a constant, and
+`session.update(...)` (any key) keep the finding.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.security_words import PRIVILEGE_WORDS, SECURITY_WORDS, words_and_singulars
 
 RULE = "devsecbots.flask.trust-boundary-violation"
 STORING = frozenset({"setdefault", "update"})
@@ -26,15 +34,42 @@ WHY = (
     "the value is stored only after an allow-list check limits it to constants or to values the "
     "deployer configured"
 )
+UNTRUSTED_KEY = (
+    "the session key names no user, role, permission or credential: the user's own data kept "
+    "for them, which no access decision reads"
+)
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, a session store of allow-listed values at low confidence."""
     if not any(f["rule_id"] == RULE and f["confidence"] != "low" for f in findings):
         return findings
-    return lowered_at(
+    findings = lowered_at(
         findings, files, {RULE}, WHY, lambda tree, line: _allow_listed_store(tree, line)
     )
+    return lowered_at(findings, files, {RULE}, UNTRUSTED_KEY, _store_under_untrusted_key)
+
+
+def _store_under_untrusted_key(tree: ast.AST, line: int) -> bool:
+    """Whether every session store on `line` is `session[K] = v` or `session.setdefault(K, v)`
+    with a constant key K that names nothing an access decision would trust."""
+    stores = [node for node in ast.walk(tree) if _stored(node, line)]
+    return bool(stores) and all(_untrusted_key(_key(store)) for store in stores)
+
+
+def _key(store: ast.AST) -> ast.expr | None:
+    """The key of a session store, None for `session.update(...)` (any key)."""
+    if isinstance(store, ast.Assign):
+        return next(t.slice for t in store.targets if isinstance(t, ast.Subscript))
+    if isinstance(store, ast.Call) and store.args and getattr(store.func, "attr", "") != "update":
+        return store.args[0]
+    return None
+
+
+def _untrusted_key(key: ast.expr | None) -> bool:
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return False
+    return not words_and_singulars(key.value) & (PRIVILEGE_WORDS | SECURITY_WORDS)
 
 
 def _allow_listed_store(tree: ast.AST, line: int) -> bool:

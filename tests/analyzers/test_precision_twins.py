@@ -162,6 +162,12 @@ TWINS: dict[str, tuple[str, str, str]] = {
                 flash("unsupported language")
             return redirect(url_for("index"))
 
+        @app.route("/role/<role>")
+        def change_role(role):
+            if role in current_app.config["SELF_SERVICE_ROLES"]:
+                session["role"] = role
+            return redirect(url_for("index"))
+
         @app.route("/theme")
         def change_theme():
             theme = request.args.get("theme", "light")
@@ -173,12 +179,33 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """
         from flask import current_app, flash, session
 
-        @app.route("/lang/<lang>")
-        def change_lang(lang):
-            if lang in current_app.config["SUPPORTED_LANGUAGES"]:
-                flash("language changed")
-            session["lang"] = lang
+        @app.route("/role/<role>")
+        def change_role(role):
+            if role in current_app.config["SELF_SERVICE_ROLES"]:
+                flash("role changed")
+            session["role"] = role
             return redirect(url_for("index"))
+        """,
+        "CWE-501",
+    ),
+    "session-store-untrusted-key": (
+        """
+        from flask import session
+
+        @app.route("/search")
+        def search():
+            session["search_terms"] = request.args.get("q", "")
+            session.setdefault("next", request.path)
+            return redirect(url_for("results"))
+        """,
+        """
+        from flask import session
+
+        @app.route("/search")
+        def search():
+            session["search_terms"] = request.args.get("q", "")
+            session["user_id"] = request.args.get("as", "")
+            return redirect(url_for("results"))
         """,
         "CWE-501",
     ),
