@@ -9,16 +9,20 @@ from functools import lru_cache
 
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.roles import test_config_at
+from devsecbots.nodes.security_words import words
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ROUTE_METHODS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 COOKIE_KEYS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE")
 SESSION_NAMES = frozenset({"session", "flash", "login_user", "LoginManager"})
 # What makes a route worth throttling: it checks a credential (guessing), sends email to an
-# address from the request (flooding), or stores uploads (filling the disk).
+# address from the request (flooding), or stores uploads anyone may send (filling the disk; an
+# upload behind a login is an account holder's, attributable and theirs to lose).
 _CREDENTIAL_CALL = re.compile(
     r"^(check_password\w*|verify_password\w*|checkpw|authenticate\w*|login_user|verify_(totp|otp))$"
 )
+_REQUIRES = frozenset({"required", "requires", "require"})
+_LOGGED_IN = frozenset({"login", "auth", "authenticated", "authentication", "user", "admin"})
 _MAIL_CALL = re.compile(r"^(send_\w*e?mail\w*|send_mail)$")
 _LOGIN_ROUTE = re.compile(r"(?i)log_?in|sign_?in|sign-in|logon")
 # A decorator the project wrote to throttle its own routes (`@ratelimit(limit=10, ...)`).
@@ -230,8 +234,20 @@ def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str) -> str:
         return "is a login route: guessing"
     if any(_MAIL_CALL.match(c) for c in calls):
         return "sends email: flooding"
+    if _behind_login(node):
+        return ""
     for inner in ast.walk(node):
         if isinstance(inner, ast.Attribute) and inner.attr == "files":
             if callee_name(inner.value) == "request":
-                return "stores uploads: filling the disk"
+                return "stores uploads anyone may send: filling the disk"
     return ""
+
+
+def _behind_login(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a decorator requires a logged-in user: `login_required`, `auth.login_required`,
+    `login_optionally_required`, `requires_auth`, `admin_required`, ..."""
+    for decorator in node.decorator_list:
+        said = words(ast.unparse(decorator))
+        if said & _REQUIRES and said & _LOGGED_IN:
+            return True
+    return False

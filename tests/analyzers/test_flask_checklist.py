@@ -232,3 +232,50 @@ def test_a_person_can_waive_a_route_with_a_reason():
     upload = [f for f in waived if f["rule_id"] == RATE_LIMIT and f["line"] == 14]
     assert [f["waiver"] for f in upload] == ["behind a WAF"]
     assert [f["waiver"] for f in waived if f["line"] == 8] == [""]
+
+
+@pytest.mark.parametrize(
+    ("decorator", "confidence"),
+    [
+        ("", "medium"),  # anyone may upload: filling the disk
+        ("@login_required", "low"),
+        ("@auth.login_required", "low"),
+        ("@login_optionally_required", "low"),
+        ("@requires_admin", "low"),
+        ("@cache.cached(timeout=60)", "medium"),  # a decorator that gates nothing
+    ],
+)
+def test_an_upload_blocks_unthrottled_only_when_anyone_may_send_it(decorator, confidence):
+    source = code(
+        f"""
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.post("/import")
+        {decorator}
+        def upload():
+            return request.files["f"].filename
+        """
+    )
+    found = [f for f in project_findings({"app.py": source}) if f["rule_id"] == RATE_LIMIT]
+    assert [f["confidence"] for f in found] == [confidence]
+
+
+def test_a_login_behind_a_login_decorator_still_blocks():
+    source = code(
+        """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.post("/reauth")
+        @login_required
+        def reauth():
+            return str(check_password_hash(current_user.pw, request.form["pw"]))
+        """
+    )
+    found = [f for f in project_findings({"app.py": source}) if f["rule_id"] == RATE_LIMIT]
+    assert [(f["confidence"], f["cwe"]) for f in found] == [("medium", "CWE-307")]
