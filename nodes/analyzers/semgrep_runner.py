@@ -30,7 +30,7 @@ TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_TIMEOUT"  # seconds for one semgrep process
 RULE_TIMEOUT_ENV = "DEVSECBOTS_SEMGREP_RULE_TIMEOUT"  # seconds for one rule on one file
 # Semgrep's own default is 5 s; on a loaded 2-core machine ordinary 1,500-line views took that
 # long, and their findings silently vanished.
-RULE_TIMEOUT = 15
+RULE_TIMEOUT = 60  # wall-clock: a loaded CI machine must not turn a slow rule into missing findings
 WEAK_HASH_RULE = "devsecbots.python.weak-hash"
 WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
 # Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
@@ -225,7 +225,7 @@ def _configured_timeout() -> float:
 
 
 def rule_timeout() -> int:
-    """Seconds one rule may spend on one file: $DEVSECBOTS_SEMGREP_RULE_TIMEOUT, else 15."""
+    """Seconds one rule may spend on one file: $DEVSECBOTS_SEMGREP_RULE_TIMEOUT, else 60."""
     text = os.environ.get(RULE_TIMEOUT_ENV, "").strip()
     if not text:
         return RULE_TIMEOUT
