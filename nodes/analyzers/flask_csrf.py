@@ -51,7 +51,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if not any(f["rule_id"] == RULE and f["confidence"] != "low" for f in findings):
         return findings
     trees = parse_files(files).values()
-    sessions = _session_names(trees)
+    sessions = session_names(trees)
     gates = token_gates(trees, sessions)
 
     def holds(tree: ast.Module, line: int) -> bool:
@@ -278,7 +278,7 @@ def _hooks(tree: ast.Module, view: Function) -> list[Function]:
     ]
 
 
-def _session_names(trees: Iterable[ast.AST]) -> frozenset[str]:
+def session_names(trees: Iterable[ast.AST]) -> frozenset[str]:
     """`session` and the names the project imports Flask's session as."""
     names = {"session"}
     for tree in trees:

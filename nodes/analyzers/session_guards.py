@@ -24,6 +24,7 @@ import ast
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.flask_csrf import session_names
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.security_words import PRIVILEGE_WORDS, SECURITY_WORDS, words_and_singulars
@@ -53,7 +54,8 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 def _store_under_untrusted_key(tree: ast.AST, line: int) -> bool:
     """Whether every session store on `line` is `session[K] = v` or `session.setdefault(K, v)`
     with a constant key K that names nothing an access decision would trust."""
-    stores = [node for node in ast.walk(tree) if _stored(node, line)]
+    sessions = session_names([tree])
+    stores = [node for node in ast.walk(tree) if _stored(node, line, sessions)]
     return bool(stores) and all(_untrusted_key(_key(store)) for store in stores)
 
 
@@ -75,11 +77,12 @@ def _untrusted_key(key: ast.expr | None) -> bool:
 def _allow_listed_store(tree: ast.AST, line: int) -> bool:
     """Whether every session store on `line` stores only constants and allow-listed names."""
     scopes = Scopes(tree)
-    parts = [p for node in ast.walk(tree) for p in _stored(node, line)]
+    sessions = session_names([tree])
+    parts = [p for node in ast.walk(tree) for p in _stored(node, line, sessions)]
     return bool(parts) and all(_checked(part, scopes) for part in parts)
 
 
-def _stored(node: ast.AST, line: int) -> list[ast.expr]:
+def _stored(node: ast.AST, line: int, sessions: frozenset[str]) -> list[ast.expr]:
     """The key and value of a session store at `line` (`session[k] = v`, `session.update(...)`,
     `session.setdefault(k, v)`); [] for anything else."""
     if getattr(node, "lineno", 0) != line:
@@ -88,24 +91,24 @@ def _stored(node: ast.AST, line: int) -> list[ast.expr]:
         return [
             part
             for target in node.targets
-            if isinstance(target, ast.Subscript) and _is_session(target.value)
+            if isinstance(target, ast.Subscript) and _is_session(target.value, sessions)
             for part in (target.slice, node.value)
         ]
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in STORING
-        and _is_session(node.func.value)
+        and _is_session(node.func.value, sessions)
     ):
         return [*node.args, *(k.value for k in node.keywords)]
     return []
 
 
-def _is_session(value: ast.AST) -> bool:
-    """`session` or `flask.session`."""
+def _is_session(value: ast.AST, sessions: frozenset[str]) -> bool:
+    """`session`, `flask.session`, or a name Flask's session is imported as."""
     if isinstance(value, ast.Attribute):
         return value.attr == "session" and isinstance(value.value, ast.Name)
-    return isinstance(value, ast.Name) and value.id == "session"
+    return isinstance(value, ast.Name) and value.id in sessions
 
 
 def _checked(part: ast.expr, scopes: Scopes) -> bool:

@@ -190,21 +190,25 @@ TWINS: dict[str, tuple[str, str, str]] = {
     ),
     "session-store-untrusted-key": (
         """
+        import json
         from flask import session
+        from flask import session as flask_session
 
         @app.route("/search")
         def search():
             session["search_terms"] = request.args.get("q", "")
             session.setdefault("next", request.path)
+            flask_session["query"] = json.dumps(dict(request.form))
             return redirect(url_for("results"))
         """,
         """
         from flask import session
+        from flask import session as flask_session
 
         @app.route("/search")
         def search():
             session["search_terms"] = request.args.get("q", "")
-            session["user_id"] = request.args.get("as", "")
+            flask_session["user_id"] = request.args.get("as", "")
             return redirect(url_for("results"))
         """,
         "CWE-501",
