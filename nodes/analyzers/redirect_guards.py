@@ -19,8 +19,8 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files
-from devsecbots.nodes.analyzers.redirect_calls import ProjectCalls
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.redirect_calls import ProjectCalls
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
 from devsecbots.nodes.analyzers.url_checks import guarded, replaced_when_rejected

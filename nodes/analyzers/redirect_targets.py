@@ -88,7 +88,8 @@ def fixed_host(
         )
     return (
         "the target's scheme and host are fixed by its first part (a path, a configured URL "
-        f"followed by '?', or a literal ending in '/' or '?'); request data only follows it{through}"
+        "followed by '?', or a literal ending in '/' or '?'); request data only follows "
+        f"it{through}"
     )
 
 
@@ -200,14 +201,14 @@ class _Reading:
     def _returned(self, call: ast.Call, depth: int) -> list[list[Token]]:
         """What a project function returns, its parameters read as this call fills them."""
         callee = self.calls.callee(call) if self.calls else None
-        if callee is None or callee.yields or not callee.returns:
+        if callee is None or self.calls is None or callee.yields or not callee.returns:
             return [[ANY]]
         if len(callee.returns) != len(callee.own_returns):
             return [[ANY]]  # a bare return: None
         self.via.add(f"{callee.function.name}()")
         frame = Frame(callee.function, call, self)
         reading = _Reading(
-            self.parents if self.calls is None else self.calls.parents,
+            self.calls.parents,
             self.framework,
             self.own_path,
             self.project,
@@ -236,11 +237,16 @@ class _Reading:
             base = [[ANY]] if given is None else self.frame.caller.alternatives(given, depth + 1)
         else:
             passed = self.calls.passed(function, name.id) if self.calls else None
-            if passed is None or depth > MAX_DEPTH:
+            if passed is None or self.calls is None or depth > MAX_DEPTH:
                 return [[ANY]]
             self.via.add(f"the calls of {function.name}()")
             callers = _Reading(
-                self.parents, self.framework, self.own_path, self.project, self.calls, via=self.via
+                self.calls.parents,
+                self.framework,
+                self.own_path,
+                self.project,
+                self.calls,
+                via=self.via,
             )
             base = [t for value in passed for t in callers.alternatives(value, depth + 1)]
         # After one `+=` anything may follow (another, a loop): only a pinned start is kept.

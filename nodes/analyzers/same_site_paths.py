@@ -18,11 +18,14 @@ The name is not bound again from the test's line on (a parameter, or assigned be
 from __future__ import annotations
 
 import ast
-import re._parser as sre  # the stdlib's own reading of a pattern
+import importlib
+import re
+from typing import Any
 
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.url_checks import Param, requires
 
+sre: Any = importlib.import_module("re._parser")  # the stdlib's own reading of a pattern
 Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 MATCHERS = frozenset({"match", "fullmatch", "search"})
 HARMLESS_FLAGS = frozenset({"I", "IGNORECASE", "A", "ASCII", "U", "UNICODE"})
@@ -38,11 +41,15 @@ def proven_on_site(
     node: ast.AST = read
     while node in parents:
         parent = parents[node]
-        if isinstance(parent, ast.If) and node in parent.body and _passes(parent.test, name, checks):
+        if (
+            isinstance(parent, ast.If)
+            and node in parent.body
+            and _passes(parent.test, name, checks)
+        ):
             return not _rebound(parent, name, parents)
         block = _block_of(parent, node)
         if block is not None:
-            for statement in block[: block.index(node)]:
+            for statement in block[: block.index(node)]:  # type: ignore[arg-type]
                 if _exits_unless_on_site(statement, name, checks):
                     return not _rebound(statement, name, parents)
         if isinstance(parent, Function):
@@ -79,9 +86,11 @@ def _path_pattern(pattern: str, anchored: bool) -> bool:
         items = list(sre.parse(pattern))
     except re.error:
         return False
-    if items and items[0] == (sre.AT, sre.AT_BEGINNING) or items[:1] == [
-        (sre.AT, sre.AT_BEGINNING_STRING)
-    ]:
+    if (
+        items
+        and items[0] == (sre.AT, sre.AT_BEGINNING)
+        or items[:1] == [(sre.AT, sre.AT_BEGINNING_STRING)]
+    ):
         items, anchored = items[1:], True
     if not anchored or len(items) < 2 or items[0] != (sre.LITERAL, ord("/")):
         return False
@@ -131,7 +140,9 @@ def _exits_unless_on_site(statement: ast.stmt, name: str, checks: dict[str, Para
     if isinstance(test, ast.BoolOp) and not isinstance(test.op, ast.Or):
         return False
     return any(
-        isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and _passes(t.operand, name, checks)
+        isinstance(t, ast.UnaryOp)
+        and isinstance(t.op, ast.Not)
+        and _passes(t.operand, name, checks)
         for t in tests
     )
 
