@@ -11,6 +11,11 @@ closure variables and module constants) of parts of four kinds:
   variables, `request.script_root` (SCRIPT_NAME), `url_for()` / `reverse()`;
 - anything else, request data included.
 
+With the project's calls at hand (redirect_calls.py), a name a test proved a same-site path
+where it is read (same_site_paths.py) is a path, a call of a project function is what it returns
+(its parameters read as the call fills them), and a parameter is what every call passes, each
+`param += x` read as x followed by anything.
+
 Request data cannot send the visitor elsewhere once the literal start pins the host
 (`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
 value is followed by a literal `/segment`, `?` or `#` (the host is then the chosen value's or the
