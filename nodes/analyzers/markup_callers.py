@@ -24,6 +24,7 @@ import ast
 import re
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.call_arguments import argument, defined_or_read
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.markup_provenance import (
     CALLER,
@@ -154,7 +155,7 @@ class Callers:
         if definitions != 1 or not (calls or verdicts):
             return CALLER
         for path, call in calls:
-            value = _argument(call, parameter, positional, defaults)
+            value = argument(call, parameter, positional, defaults)
             if value is None:
                 return CALLER
             verdicts.append(Provenance(self._scopes(path), self.carried).of(value))
@@ -166,7 +167,7 @@ class Callers:
             self._parents = parents_of(tuple(self.trees.values()))
             for path, tree in self.trees.items():
                 for node in walk(tree):
-                    name = _defined_or_read(node)
+                    name = defined_or_read(node)
                     if name:
                         self._by_name.setdefault(name, []).append((path, node))
         return self._parents, self._by_name
@@ -175,32 +176,6 @@ class Callers:
         if path not in self.scopes:
             self.scopes[path] = Scopes(self.trees[path])
         return self.scopes[path]
-
-
-def _argument(
-    call: ast.Call, parameter: str, positional: list[str], defaults: dict[str, ast.expr]
-) -> ast.expr | None:
-    """The expression a call passes for `parameter` (its default when it passes none; None when
-    it cannot be told: `*args` / `**kwargs` at the call)."""
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    ):
-        return None
-    for keyword in call.keywords:
-        if keyword.arg == parameter:
-            return keyword.value
-    if parameter in positional and positional.index(parameter) < len(call.args):
-        return call.args[positional.index(parameter)]
-    return defaults.get(parameter)
-
-
-def _defined_or_read(node: ast.AST) -> str:
-    """The name a function definition defines, or a read (`name`, `x.name`) reads; else ''."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        return node.name
-    if isinstance(node, ast.Name):
-        return node.id if isinstance(node.ctx, ast.Load) else ""
-    return node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def _constant(value: ast.expr) -> bool:

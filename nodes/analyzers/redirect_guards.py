@@ -6,8 +6,9 @@ open-redirect) cannot see:
 - the redirect runs only inside `if ... and CHECK(target)` where CHECK is a project function that
   behaves as a safe-URL check whatever its name (url_checks.py);
 - the target's host is fixed before any request data reaches it: the current request's own path,
-  a configured URL followed by `?` and a query, a literal `https://host/` start
-  (redirect_targets.py).
+  a configured URL followed by `?` and a query, a literal `https://host/` start, a value a
+  same-site test proved a path, read through the project's own functions and their callers
+  (redirect_targets.py, same_site_paths.py, redirect_calls.py).
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ import ast
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.project_trees import parse_files, tree_parents
+from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.redirect_calls import ProjectCalls
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
 from devsecbots.nodes.analyzers.referer_redirect import back_to_referer
-from devsecbots.nodes.analyzers.url_checks import (
-    Param,
-    guarded,
-    replaced_when_rejected,
-    safe_url_checks,
-)
+from devsecbots.nodes.analyzers.url_checks import guarded, replaced_when_rejected
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -34,7 +31,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if not any(f["rule_id"] in REDIRECT_RULES and f["confidence"] != "low" for f in findings):
         return findings
     trees: dict[str, ast.Module] = parse_files(files)  # shared with the other cross-file passes
-    checks = safe_url_checks(t for t in trees.values() if t is not None)
+    calls = ProjectCalls(t for t in trees.values() if t is not None)
     routed = routed_paths(files)
     project = ProjectClasses(trees.values())
     out = []
@@ -42,7 +39,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         tree = trees.get(finding["file"])
         why = ""
         if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
-            why = _why_low(finding, tree, checks, routed, project)
+            why = _why_low(finding, tree, calls, routed, project)
         if why:
             finding = lowered(finding, why)
         out.append(finding)
@@ -52,12 +49,13 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 def _why_low(
     finding: Finding,
     tree: ast.AST,
-    checks: dict[str, Param],
+    calls: ProjectCalls,
     routed: bool,
     project: ProjectClasses,
 ) -> str:
     """Why the redirect at the finding's line cannot go off-site ('' when it may)."""
-    parents = tree_parents(tree)
+    parents = calls.parents
+    checks = calls.checks
     framework = finding["rule_id"].split(".")[1]
     reasons = []
     for call in _redirects_at(tree, finding["line"]):
@@ -86,7 +84,7 @@ def _why_low(
                 "the target is the Referer: it sends the user back to the page they came from"
             )
             continue
-        why = fixed_host(target, parents, framework, routed, project)
+        why = fixed_host(target, parents, framework, routed, project, calls)
         if not why:
             return ""
         reasons.append(why)

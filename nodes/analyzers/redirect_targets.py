@@ -11,6 +11,11 @@ closure variables and module constants) of parts of four kinds:
   variables, `request.script_root` (SCRIPT_NAME), `url_for()` / `reverse()`;
 - anything else, request data included.
 
+With the project's calls at hand (redirect_calls.py), a name a test proved a same-site path
+where it is read (same_site_paths.py) is a path, a call of a project function is what it returns
+(its parameters read as the call fills them), and a parameter is what every call passes, each
+`param += x` read as x followed by anything.
+
 Request data cannot send the visitor elsewhere once the literal start pins the host
 (`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
 value is followed by a literal `/segment`, `?` or `#` (the host is then the chosen value's or the
@@ -37,6 +42,8 @@ import re
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
 from devsecbots.nodes.analyzers.property_returns import property_getters
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.redirect_calls import Frame, ProjectCalls
+from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
 # | ("any", "")
@@ -56,6 +63,7 @@ MIDDLEWARE_HOOKS = frozenset(
 )
 MAX_ALTERNATIVES = 16
 MAX_DEPTH = 6
+Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def fixed_host(
@@ -64,13 +72,20 @@ def fixed_host(
     framework: str,
     routed: bool,
     project: ProjectClasses | None = None,
+    calls: ProjectCalls | None = None,
 ) -> str:
     """Why the target cannot leave this site ('' when request data may choose its host)."""
     own_path = framework == "flask" or (routed and not _in_middleware(target, parents))
-    reading = _Reading(parents, framework, own_path, project)
+    reading = _Reading(parents, framework, own_path, project, calls)
     verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
     if "" in verdicts or not verdicts:
         return ""
+    through = f" (read through {', '.join(sorted(reading.via))})" if reading.via else ""
+    if reading.via and verdicts == {"own"}:
+        return (
+            "every value the target can take is a same-site path a test in the code proved, "
+            f"or a URL the application chose{through}"
+        )
     if verdicts == {"own"}:
         return (
             "the target is the current request's own path on this site, with values the "
@@ -78,7 +93,8 @@ def fixed_host(
         )
     return (
         "the target's scheme and host are fixed by its first part (a path, a configured URL "
-        "followed by '?', or a literal ending in '/' or '?'); request data only follows it"
+        "followed by '?', or a literal ending in '/' or '?'); request data only follows "
+        f"it{through}"
     )
 
 
@@ -121,11 +137,17 @@ class _Reading:
         framework: str,
         own_path: bool,
         project: ProjectClasses | None = None,
+        calls: ProjectCalls | None = None,
+        frame: Frame | None = None,
+        via: set[str] | None = None,
     ) -> None:
         self.parents = parents
         self.framework = framework
         self.own_path = own_path
         self.project = project
+        self.calls = calls
+        self.frame = frame  # the call whose callee's returns are being read
+        self.via: set[str] = set() if via is None else via  # the checks and functions followed
 
     def alternatives(self, value: ast.AST, depth: int) -> list[list[Token]]:
         """The token sequences the expression can stand for (a name assigned twice gives two)."""
@@ -143,6 +165,13 @@ class _Reading:
                     for p in parts
                 ]
             )
+        if isinstance(value, ast.Name) and self.calls is not None:
+            if proven_on_site(value, self.parents, self.calls.checks):
+                self.via.add("a same-site test")
+                return [[("text", "/x")]]
+            received = self._parameter(value, depth)
+            if received is not None:
+                return received
         if isinstance(value, ast.Name):
             bound = _bound_values(value, self.parents)
             found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
@@ -169,7 +198,66 @@ class _Reading:
                 return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
         if self.framework == "flask" and _script_root(value):
             return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
-        return [[self.leaf(value)]]
+        leaf = self.leaf(value)
+        if leaf == ANY and isinstance(value, ast.Call) and self.calls is not None:
+            return self._returned(value, depth)
+        return [[leaf]]
+
+    def _returned(self, call: ast.Call, depth: int) -> list[list[Token]]:
+        """What a project function returns, its parameters read as this call fills them."""
+        callee = self.calls.callee(call) if self.calls else None
+        if callee is None or self.calls is None or callee.yields or not callee.returns:
+            return [[ANY]]
+        if len(callee.returns) != len(callee.own_returns):
+            return [[ANY]]  # a bare return: None
+        self.via.add(f"{callee.function.name}()")
+        frame = Frame(callee.function, call, self)
+        reading = _Reading(
+            self.calls.parents,
+            self.framework,
+            self.own_path,
+            self.project,
+            self.calls,
+            frame,
+            self.via,
+        )
+        found = [t for r in callee.returns for t in reading.alternatives(r.value, depth + 1)]  # type: ignore[arg-type]
+        return found if 0 < len(found) <= MAX_ALTERNATIVES else [[ANY]]
+
+    def _parameter(self, name: ast.Name, depth: int) -> list[list[Token]] | None:
+        """A parameter's values: what this frame's call, or every call in the project, passes,
+        each with what `name += ...` may append (None when the name is no parameter)."""
+        function = self.parents.get(name)
+        while function is not None and not isinstance(function, Function | ast.Lambda):
+            function = self.parents.get(function)
+        if not isinstance(function, Function):
+            return None
+        if name.id not in {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}:
+            return None
+        appended = _appended(function, name.id)
+        if appended is None:
+            return [[ANY]]
+        if self.frame is not None and self.frame.function is function:
+            given = self.frame.given(name.id)
+            base = [[ANY]] if given is None else self.frame.caller.alternatives(given, depth + 1)
+        else:
+            passed = self.calls.passed(function, name.id) if self.calls else None
+            if passed is None or self.calls is None or depth > MAX_DEPTH:
+                return [[ANY]]
+            self.via.add(f"the calls of {function.name}()")
+            callers = _Reading(
+                self.calls.parents,
+                self.framework,
+                self.own_path,
+                self.project,
+                self.calls,
+                via=self.via,
+            )
+            base = [t for value in passed for t in callers.alternatives(value, depth + 1)]
+        # After one `+=` anything may follow (another, a loop): only a pinned start is kept.
+        tails = [t for value in appended for t in self.alternatives(value, depth + 1)]
+        found = base + [b + t + [ANY] for b in base for t in tails]
+        return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
     def leaf(self, value: ast.AST) -> Token:
         """The kind of a value that is not a concatenation."""
@@ -409,6 +497,24 @@ def _assignments(scope: ast.AST, name: str) -> tuple[list[ast.AST], bool]:
             other = True
         todo.extend(ast.iter_child_nodes(node))
     return values, other
+
+
+def _appended(function: Function, name: str) -> list[ast.AST] | None:
+    """What `name += value` statements append to a parameter; None when the function binds it
+    any other way (an assignment, a loop, ...)."""
+    found: list[ast.AST] = []
+    targets = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            if node.target.id == name:
+                if not isinstance(node.op, ast.Add):
+                    return None
+                found.append(node.value)
+                targets.add(node.target)
+        elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            if node not in targets:
+                return None
+    return found
 
 
 def _in_middleware(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

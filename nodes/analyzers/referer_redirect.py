@@ -5,8 +5,9 @@ attacker can make it their own page only by having the user come from it, so the
 only send the user back to where they already were; it cannot put the site's name in front of a
 link to anywhere else. `redirect(request.referrer or url_for("index"))` is the common form.
 Only the header read straight from the request counts (Flask's `request.referrer`, the headers
-mapping, Django's `META["HTTP_REFERER"]`), alone or `or`-ed with on-site fallbacks; a Referer
-passed through a query parameter (`?back=`) is request data like any other.
+mapping, Django's `META["HTTP_REFERER"]`, the WSGI `environ["HTTP_REFERER"]`), alone or `or`-ed
+with on-site fallbacks; a Referer passed through a query parameter (`?back=`) is request data
+like any other.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _referer(value: ast.AST) -> bool:
         and isinstance(key.value, str)
         and key.value.lower() in _HEADER_NAMES
         and isinstance(mapping, ast.Attribute)
-        and mapping.attr in ("headers", "META")
+        and mapping.attr in ("headers", "META", "environ")
         and _is_request(mapping.value)
     )
 

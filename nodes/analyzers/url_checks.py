@@ -82,7 +82,7 @@ def guarded(
         if (
             isinstance(parent, ast.If)
             and node in parent.body
-            and _requires(parent.test, name, checks)
+            and requires(parent.test, name, checks)
         ):
             return not _stored_before(parent, name, call)
         node = parent
@@ -129,7 +129,7 @@ def _replaces(
     rejects = any(
         isinstance(t, ast.UnaryOp)
         and isinstance(t.op, ast.Not)
-        and (_requires(t.operand, name, checks) or bool(accepts and accepts(t.operand, name)))
+        and (requires(t.operand, name, checks) or bool(accepts and accepts(t.operand, name)))
         for t in tests
     )
     if not rejects or branch.orelse or not branch.body:
@@ -148,10 +148,10 @@ def _replaces(
     )
 
 
-def _requires(test: ast.AST, name: str, checks: dict[str, Param]) -> bool:
+def requires(test: ast.AST, name: str, checks: dict[str, Param]) -> bool:
     """The test passes only when a recognised check of `name` passes (an `and` of it, no `not`)."""
     if isinstance(test, ast.BoolOp):
-        return isinstance(test.op, ast.And) and any(_requires(v, name, checks) for v in test.values)
+        return isinstance(test.op, ast.And) and any(requires(v, name, checks) for v in test.values)
     if not isinstance(test, ast.Call) or _called(test.func) not in checks:
         return False
     param, index = checks[_called(test.func)]

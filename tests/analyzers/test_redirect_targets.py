@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
+from devsecbots.nodes.analyzers.same_site_paths import proves_path
 from devsecbots.nodes.analyzers.url_checks import checked_param
 
 
@@ -203,3 +204,37 @@ def test_safe_url_checks_are_recognised_by_what_they_do(name):
     function = ast.parse(textwrap.dedent(source)).body[0]
     assert isinstance(function, ast.FunctionDef)
     assert checked_param(function) == expected
+
+
+SAME_SITE = [
+    're.match(r"^/[a-z]+", url)',
+    're.match(r"/\\w", url)',
+    're.fullmatch(r"/[\\w.-]+(/[\\w.-]+)*", url, re.I)',
+    're.search(r"^/[a-z0-9_]", url)',
+    're.search(r"\\A/[a-z]", url, flags=re.IGNORECASE)',
+]
+NOT_SAME_SITE = [
+    're.match(r"^/", url)',  # "//evil.example"
+    're.match(r"^/.*", url)',
+    're.match(r"^/[a-z]*", url)',  # zero characters: "//evil.example"
+    're.match(r"^/[\\w/]+", url)',  # "//evil.example"
+    're.match(r"^/[^/]", url)',  # "/\\evil.example"
+    're.match(r"^/\\S", url)',  # "/\\evil.example"
+    're.match(r"^/[ -z]", url)',  # a range holding "/"
+    're.match(r"^/\\s", url)',  # "/\\t/evil.example"
+    're.search(r"/[a-z]", url)',  # unanchored: "https://evil.example/a"
+    're.search(r"^/[a-z]", url, re.M)',  # "https://evil.example\\n/a"
+    're.match(r"^/[a-z]", url, re.X)',
+    're.match(r"^/[a-z]", other)',
+    "pattern.match(url)",
+]
+
+
+@pytest.mark.parametrize("test", SAME_SITE)
+def test_a_regex_proves_a_same_site_path(test):
+    assert proves_path(ast.parse(test, mode="eval").body, "url")
+
+
+@pytest.mark.parametrize("test", NOT_SAME_SITE)
+def test_a_regex_that_lets_another_host_through_proves_nothing(test):
+    assert not proves_path(ast.parse(test, mode="eval").body, "url")

@@ -375,6 +375,162 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "flask-back-to-referer-environ": (
+        FLASK,
+        """
+        @app.route("/shelf/<int:shelf_id>/add", methods=["POST"])
+        def add_to_shelf(shelf_id):
+            if "HTTP_REFERER" in request.environ:
+                return redirect(request.environ["HTTP_REFERER"])
+            return redirect(url_for("index"))
+        """,
+        [
+            """
+            @app.route("/shelf/<int:shelf_id>/add", methods=["POST"])
+            def add_to_shelf(shelf_id):
+                return redirect(request.environ["HTTP_X_RETURN_TO"])
+            """,
+            """
+            @app.route("/shelf/<int:shelf_id>/add", methods=["POST"])
+            def add_to_shelf(shelf_id):
+                return redirect(request.environ.get("HTTP_REFERER", "") + request.args["then"])
+            """,
+        ],
+    ),
+    "django-same-site-path-helper": (
+        DJANGO + "import re\nfrom django.urls import reverse\n",
+        """
+        def safe_return_target(return_url, fallback_url):
+            if not return_url or not re.match(r"^/[a-z]+", return_url):
+                return fallback_url
+            return return_url
+
+        def checked_return_target(url, fallback):
+            if re.fullmatch(r"/\\w[\\w/-]*", url, re.I):
+                return url
+            return fallback
+
+        def acknowledge(request):
+            return_url = safe_return_target(request.GET.get("return_url"), reverse("index"))
+            return HttpResponseRedirect(return_url)
+
+        def edit(request):
+            return_url = safe_return_target(request.GET.get("return_url"), reverse("index"))
+            if request.method == "POST":
+                return HttpResponseRedirect(return_url)
+            return redirect("/")
+
+        def close(request):
+            return redirect(checked_return_target(request.POST["next"], "/"))
+        """,
+        [
+            """
+            def loose_return_target(return_url, fallback_url):
+                if not return_url or not re.match(r"^/", return_url):  # "//evil.example"
+                    return fallback_url
+                return return_url
+
+            def acknowledge(request):
+                return HttpResponseRedirect(loose_return_target(request.GET["r"], reverse("index")))
+            """,
+            """
+            def slash_return_target(return_url, fallback_url):
+                if not return_url.startswith("/"):  # "//evil.example"
+                    return fallback_url
+                return return_url
+
+            def acknowledge(request):
+                return HttpResponseRedirect(slash_return_target(request.GET["r"], reverse("index")))
+            """,
+            """
+            def hostless_return_target(return_url, fallback_url):
+                if urlparse(return_url).netloc:  # "/\\evil.example" has none
+                    return fallback_url
+                return return_url
+
+            def acknowledge(request):
+                return HttpResponseRedirect(hostless_return_target(request.GET["r"], "/"))
+            """,
+            """
+            def lined_return_target(return_url, fallback_url):
+                if not re.search(r"^/[a-z]+", return_url, re.M):  # "https://evil.example\\n/a"
+                    return fallback_url
+                return return_url
+
+            def acknowledge(request):
+                return HttpResponseRedirect(lined_return_target(request.GET["r"], "/"))
+            """,
+            """
+            def class_return_target(return_url, fallback_url):
+                if not re.match(r"^/[\\w/.]+", return_url):  # "//evil.example"
+                    return fallback_url
+                return return_url
+
+            def acknowledge(request):
+                return HttpResponseRedirect(class_return_target(request.GET["r"], "/"))
+            """,
+            """
+            from site.django_same_site_path_helper_safe import safe_return_target
+
+            def acknowledge(request):  # the fallback is the visitor's
+                target = safe_return_target(request.GET["r"], request.GET["back"])
+                return HttpResponseRedirect(target)
+            """,
+        ],
+    ),
+    "django-own-url-plus-query": (
+        DJANGO + "from django.urls import reverse\n",
+        """
+        def redirect_with_query(request, redirect_url):
+            query_string = urlencode(request.GET)
+            if query_string:
+                redirect_url += "?" + query_string
+            return HttpResponseRedirect(redirect_url)
+
+        def root(request):
+            return redirect_with_query(request, reverse("bookmarks"))
+
+        def tags(request):
+            return redirect_with_query(request, redirect_url=reverse("tags"))
+        """,
+        [
+            """
+            def redirect_keeping_query(request, redirect_url):
+                redirect_url += "?" + urlencode(request.GET)
+                return HttpResponseRedirect(redirect_url)
+
+            def root(request):
+                return redirect_keeping_query(request, reverse("bookmarks"))
+
+            def back(request):
+                return redirect_keeping_query(request, request.GET["to"])
+            """,
+            """
+            def redirect_under(request, redirect_url):
+                redirect_url += request.GET.get("sub", "")  # "/" + "/evil.example"
+                return HttpResponseRedirect(redirect_url)
+
+            def root(request):
+                return redirect_under(request, reverse("bookmarks"))
+            """,
+            """
+            def redirect_under_root(request, redirect_url):
+                if request.GET.get("deep"):
+                    redirect_url += "/"
+                redirect_url += request.path  # "/" + "/" + "/evil.example"
+                return HttpResponseRedirect(redirect_url)
+
+            def root(request):
+                return redirect_under_root(request, settings.ROOT.rstrip("/"))
+            """,
+            """
+            def redirect_with_path(request, redirect_url):
+                return HttpResponseRedirect(redirect_url + "?" + urlencode(request.GET))
+
+            view = redirect_with_path  # handed on: any caller may pass anything
+            """,
+        ],
+    ),
     "django-back-to-referer": (
         DJANGO,
         """

@@ -1,0 +1,121 @@
+"""The project's own functions a redirect target goes through: what a call returns, and what a
+function's parameter receives from every call of it, for redirect_targets.py.
+
+A function is followed only when the project defines it once, at module level, undecorated, and
+every mention of its name in the project calls it (not passed as a callback, not a method: a
+caller outside sight could pass anything). Its calls are read with their arguments as the
+callers wrote them (call_arguments.argument), `*args` / `**kwargs` at a call stop the reading.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from devsecbots.nodes.analyzers.call_arguments import argument, defined_or_read
+from devsecbots.nodes.analyzers.project_trees import parents_of, walk
+from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
+from devsecbots.nodes.analyzers.url_checks import Param, safe_url_checks
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class Frame:
+    """A call being followed into its function: the callee's parameters are its arguments,
+    read by the caller's reading."""
+
+    function: Function
+    call: ast.Call
+    caller: Any  # the reading of the call's own code (redirect_targets._Reading)
+
+    def given(self, parameter: str) -> ast.expr | None:
+        """The argument the call passes for the parameter (its default; None when unknown)."""
+        positional, defaults = _signature(self.function)
+        return argument(self.call, parameter, positional, defaults)
+
+
+class ProjectCalls:
+    """The project's module-level functions and their calls."""
+
+    def __init__(self, trees: Iterable[ast.AST]) -> None:
+        self.trees = tuple(trees)
+        self.parents = parents_of(self.trees)
+        self.checks: dict[str, Param] = safe_url_checks(self.trees)
+        self._definitions = definitions(self.trees)
+        self._mentions: dict[str, list[ast.AST]] = {}
+        for tree in self.trees:
+            for node in walk(tree):
+                name = defined_or_read(node)
+                if name and not isinstance(node, Function):
+                    self._mentions.setdefault(name, []).append(node)
+
+    def callee(self, call: ast.Call) -> Definition | None:
+        """The one project function the call runs (None when it cannot be told)."""
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Attribute) and _module_name(func.value, self.parents):
+            name = func.attr  # module.function(...)
+        return self._followed(name)
+
+    def passed(self, function: Function, parameter: str) -> list[ast.expr] | None:
+        """What every call of the function passes for the parameter (None when unknown)."""
+        if self._followed(function.name) is None:
+            return None
+        positional, defaults = _signature(function)
+        if parameter not in positional + [a.arg for a in function.args.kwonlyargs]:
+            return None
+        found = []
+        for mention in self._mentions.get(function.name, []):
+            call = self.parents.get(mention)
+            if not (isinstance(call, ast.Call) and call.func is mention):
+                return None
+            value = argument(call, parameter, positional, defaults)
+            if value is None:
+                return None
+            found.append(value)
+        return found or None
+
+    def _followed(self, name: str) -> Definition | None:
+        found = self._definitions.get(name, [])
+        if len(found) != 1:
+            return None
+        function = found[0].function
+        if function.decorator_list or not isinstance(self.parents.get(function), ast.Module):
+            return None
+        for mention in self._mentions.get(name, []):
+            call = self.parents.get(mention)
+            if not (isinstance(call, ast.Call) and call.func is mention):
+                return None  # used as a value: whoever receives it may call it
+        return found[0]
+
+
+def _module_name(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A name its module binds by `import` (`utils` of `from app import utils`), nothing else."""
+    if not isinstance(value, ast.Name):
+        return False
+    module: ast.AST = value
+    while module in parents:
+        module = parents[module]
+    imported = other = False
+    for node in walk(module):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            imported = imported or any(
+                (a.asname or a.name.split(".")[0]) == value.id for a in node.names
+            )
+        elif isinstance(node, ast.Name) and node.id == value.id:
+            other = other or not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, ast.arg) and node.arg == value.id:
+            other = True
+    return imported and not other
+
+
+def _signature(function: Function) -> tuple[list[str], dict[str, ast.expr]]:
+    """The positional parameter names, and the defaults by name."""
+    args = function.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    defaults = dict(zip(reversed(positional), reversed(args.defaults), strict=False))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d})
+    return positional, defaults
