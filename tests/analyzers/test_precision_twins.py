@@ -844,6 +844,41 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "template-source-written-by-the-code": (
+        """
+        from jinja2 import Environment
+        from wtforms import Form
+
+        class PanelForm(Form):
+            def panel_source(self):
+                out = ""
+                if self.data.get("tags"):
+                    out = "<p>Overridden by a group</p>"
+                out += "{{ form.price() }}"
+                return out
+
+        @app.route("/edit", methods=["GET", "POST"])
+        def edit_panel():
+            form = PanelForm(request.form)
+            return Environment(autoescape=True).from_string(form.panel_source()).render(form=form)
+        """,
+        """
+        from jinja2 import Environment
+        from wtforms import Form, StringField
+
+        class PanelForm(Form):
+            tpl = StringField()
+
+            def panel_text(self):
+                return "<p>Panel</p>" + self.tpl.data
+
+        @app.route("/edit", methods=["GET", "POST"])
+        def edit_panel():
+            form = PanelForm(request.form)
+            return Environment(autoescape=True).from_string(form.panel_text()).render(form=form)
+        """,
+        "CWE-1336",
+    ),
     "markup-allow-listed-parameter": (
         """
         def time_tag(when, what):
