@@ -879,6 +879,26 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-1336",
     ),
+    "django-rendered-templates-spliced": (
+        """
+        from django.http import HttpResponse
+        from django.template import loader
+
+        def frame(request, template_name, context):
+            html = loader.render_to_string("shared/top_frame.html", context, request)
+            content = loader.render_to_string(template_name, context, request)
+            return HttpResponse(html.replace("<!--content-->", content))
+        """,
+        """
+        from django.http import HttpResponse
+        from django.template import loader
+
+        def frame(request, template_name, context):
+            html = loader.render_to_string("shared/top_frame.html", context, request)
+            return HttpResponse(html.replace("<!--content-->", request.GET["content"]))
+        """,
+        "CWE-79",
+    ),
     "markup-allow-listed-parameter": (
         """
         def time_tag(when, what):
