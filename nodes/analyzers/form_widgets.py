@@ -59,7 +59,9 @@ def widget_role(binding: Binding, scopes: Scopes) -> Role:
         and tuple(positional) == _DJANGO_RENDER
         and _django_widget(cls, tree)
     ):
-        return {"name": "name", "value": "value"}.get(parameter, "own")
+        if parameter in ("name", "value"):
+            return "name" if parameter == "name" else "value"
+        return "own"
     return ""
 
 

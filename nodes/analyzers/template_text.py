@@ -130,7 +130,8 @@ class CodeText:
         self.asking.add(name)
         try:
             return value_returns(
-                definitions, lambda ret, _: self.owned(ret.value, home[id(ret)], depth - 1)
+                definitions,
+                lambda ret, _: ret.value is None or self.owned(ret.value, home[id(ret)], depth - 1),
             )
         finally:
             self.asking.discard(name)

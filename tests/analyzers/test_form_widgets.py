@@ -97,6 +97,6 @@ def test_the_deployments_script_root_is_not_the_visitors(prefix, lowered):
         "from flask import request, url_for\nfrom markupsafe import Markup\n"
         "def icon(name):\n"
         f"    root = {prefix}\n"
-        "    return Markup(f'<img src=\"{root}/static/{url_for(\"x\")}\">')\n"
+        '    return Markup(f\'<img src="{root}/static/{url_for("x")}">\')\n'
     )
     assert bool(reason(source, "B704")) is lowered

@@ -29,7 +29,8 @@ class ThirdForm:
 
 def owned(view: str, helpers: str = PANELS) -> bool:
     files = {"app/forms.py": helpers, "app/views.py": textwrap.dedent(view)}
-    line = next(i for i, t in enumerate(files["app/views.py"].splitlines(), 1) if "from_string(" in t)
+    lines = files["app/views.py"].splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "from_string(" in t)
     text = CodeText(parse_files(files))
     return text.sink_sources_owned({"file": "app/views.py", "line": line})  # type: ignore[typeddict-item]
 
