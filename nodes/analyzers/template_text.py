@@ -9,7 +9,8 @@ literal. A template source is code-owned text, and no injection, when every part
 - a local name every binding of which (`x = ...`, `x += ...`, in any branch) is code-owned;
 - a call to a project function or method (by name, as helper_summaries.py reads helpers: every
   definition of that name in the project agreeing, at least one) whose every return is
-  code-owned, followed a few calls deep.
+  code-owned, followed a few calls deep; not a method name that str, dict, list or file
+  objects carry (`f.read()`, `d.get()`), whose receiver need not be the project's.
 
 A parameter, an attribute (`self.template`, a model's text), a subscript, what any other call
 returns (a file read, a database row, request data) keeps the finding. HTML escaping is no
@@ -19,12 +20,14 @@ sanitiser here (`escape(x)` still holds `{{ ... }}`), so escaped values keep it 
 from __future__ import annotations
 
 import ast
+import io
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.analyzers.project_trees import parse_files, walk
+from devsecbots.nodes.analyzers.sql_helpers import BUILTIN_METHODS
 from devsecbots.nodes.analyzers.summary_defs import Definition, value_returns
 
 RULES = frozenset({"devsecbots.flask.template-injection"})
@@ -36,6 +39,7 @@ WHY = (
 _DEPTH = 3
 _GETTEXT = frozenset({"_", "_l", "gettext", "lazy_gettext", "gettext_lazy", "ngettext"})
 _TEXT_METHODS = frozenset({"format", "join", "strip", "replace", "lower", "upper"})
+_LIBRARY_METHODS = BUILTIN_METHODS | frozenset(dir(io.TextIOWrapper)) | frozenset(dir(io.BytesIO))
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -116,6 +120,8 @@ class CodeText:
         if isinstance(node.func, ast.Attribute) and name in _TEXT_METHODS:
             parts = [node.func.value, *arguments]
             return all(self.owned(p, path, depth) for p in parts)
+        if isinstance(node.func, ast.Attribute) and name in _LIBRARY_METHODS:
+            return False  # a str, dict or file method: the receiver is not the project's
         return self._returns_owned(name, depth)
 
     def _returns_owned(self, name: str, depth: int) -> bool:

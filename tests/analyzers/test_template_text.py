@@ -61,3 +61,10 @@ def test_a_template_source_is_code_owned_only_when_every_part_is(view, expected)
 def test_one_definition_returning_stored_text_keeps_it():
     helpers = PANELS + "\nclass Fourth:\n    def panel(self):\n        return self.watch['tpl']\n"
     assert not owned("def v(form, env):\n    env.from_string(form.panel())\n", helpers)
+
+
+def test_a_method_name_files_carry_is_not_the_projects():
+    helpers = PANELS + "\nclass Fixed:\n    def read(self):\n        return '<p>fixed</p>'\n"
+    view = "def v(env):\n    env.from_string(open(request.args['t']).read())\n"
+    assert not owned(view, helpers)
+    assert owned("def v(f, env):\n    env.from_string(f.panel())\n", helpers)
