@@ -16,6 +16,11 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - OTHER: the rest - what an unknown function returns (even given a parameter: a markdown
   renderer decides what it emits), attributes of self, settings, database objects.
 
+A form widget's render parameters are what its form library passes (form_widgets.py): a WTForms
+field and its name, id, label and rendering, a Django widget's `name` are SAFE, the render
+keywords / widget attrs OTHER, the user's value (`field.data`, a Django `value`) CALLER. So are
+a Django BoundField's `id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
+
 A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
 decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
 whatever renders it; that call is low confidence whatever `x` is.
