@@ -42,6 +42,7 @@ from devsecbots.nodes.analyzers.registry import (
 )
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
+from devsecbots.nodes.analyzers.template_text import reassess as reassess_template_text
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
 from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
@@ -203,6 +204,7 @@ def _analyze(
         reassess_constant_cookies,
         reassess_verified_pickles,
         reassess_cache_pickles,
+        reassess_template_text,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

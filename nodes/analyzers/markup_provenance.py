@@ -16,6 +16,11 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - OTHER: the rest - what an unknown function returns (even given a parameter: a markdown
   renderer decides what it emits), attributes of self, settings, database objects.
 
+A form widget's render parameters are what its form library passes (form_widgets.py): a WTForms
+field and its name, id, label and rendering, a Django widget's `name` are SAFE, the render
+keywords / widget attrs OTHER, the user's value (`field.data`, a Django `value`) CALLER. So are
+a Django BoundField's `id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
+
 A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
 decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
 whatever renders it; that call is low confidence whatever `x` is.
@@ -33,6 +38,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.form_widgets import (
+    BOUND_FIELD_NAMES,
+    FIELD_VALUES,
+    imports_django,
+    widget_role,
+)
 from devsecbots.nodes.analyzers.markup_undone import WHY as UNDONE
 from devsecbots.nodes.analyzers.markup_undone import only_undone_markup
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -65,6 +76,8 @@ _STRING_METHODS = frozenset(
 _ACCESSORS = frozenset({"get", "getlist", "pop", "copy", "items", "keys", "values", "setdefault"})
 _BUILTINS = frozenset(dir(builtins))
 _SELF = frozenset({"self", "cls"})
+_DEPLOYMENT = frozenset({"script_root"})  # WSGI SCRIPT_NAME: set by the server, not the client
+_ROLE = {"field": SAFE, "name": SAFE, "own": OTHER, "value": CALLER}
 
 
 def markup_reason(test_id: str, tree: ast.AST, line: int) -> str:
@@ -108,6 +121,7 @@ class Provenance:
         self.scopes = scopes
         self.parameter = parameter  # what a parameter carries (default: CALLER, anything)
         self.seen: dict[int, int] = {}
+        self._django: bool | None = None
 
     def of(self, node: ast.AST) -> int:
         """The class of the expression `node`."""
@@ -129,10 +143,14 @@ class Provenance:
             return self._name(node)
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Attribute) and self._code_owned_attribute(node):
+            return SAFE
         if _from_request(node):
             return CALLER
         if isinstance(node, ast.Attribute):
             root = node.value
+            if isinstance(root, ast.Name) and self._is_field(root):
+                return CALLER if node.attr in FIELD_VALUES else SAFE
             return OTHER if isinstance(root, ast.Name) and root.id in _SELF else self.of(root)
         if isinstance(node, ast.Subscript | ast.Starred | ast.Await | ast.NamedExpr):
             return self.of(node.value)
@@ -156,9 +174,33 @@ class Provenance:
             return self.worst([node.key, node.value])
         return OTHER
 
+    def _code_owned_attribute(self, node: ast.Attribute) -> bool:
+        """`request.script_root` (the deployment's prefix), or a Django BoundField's own name."""
+        if node.attr in _DEPLOYMENT and _from_request(node.value):
+            return True
+        if self._django is None:
+            self._django = imports_django(self.scopes.tree)
+        return node.attr in BOUND_FIELD_NAMES and self._django
+
+    def _is_field(self, node: ast.Name, depth: int = 3) -> bool:
+        """Whether every binding of the name is a WTForms widget's field (or one of its
+        subfields, an element of iterating it)."""
+        found = self.scopes.reaching(node.id, node) if depth > 0 else []
+        return bool(found) and all(
+            (b.kind == "parameter" and widget_role(b, self.scopes) == "field")
+            or (
+                b.kind == "element"
+                and isinstance(b.node, ast.Name)
+                and self._is_field(b.node, depth - 1)
+            )
+            for b in found
+        )
+
     def _name(self, node: ast.Name) -> int:
         if node.id in _SELF:
             return OTHER
+        if self._is_field(node):
+            return SAFE  # a field renders itself, escaping its value
         if allow_listed(node.id, node, self.scopes):
             return SAFE
         found = self.scopes.reaching(node.id, node)
@@ -170,6 +212,9 @@ class Provenance:
         if binding.kind == "parameter":
             if getattr(binding.node, "arg", "") in _SELF:
                 return OTHER
+            role = widget_role(binding, self.scopes)
+            if role:
+                return _ROLE[role]
             return self.parameter(binding) if self.parameter else CALLER
         if binding.kind == "opaque":
             return OTHER
@@ -184,6 +229,9 @@ class Provenance:
             return self.worst(node.args[:1])
         if _from_request(node):
             return CALLER
+        field = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+        if isinstance(field, ast.Name) and self._is_field(field):
+            return CALLER if name in FIELD_VALUES else SAFE  # field(), field.label(), _value()
         if isinstance(node.func, ast.Name) and name in _GETTEXT | _PASS_THROUGH:
             return self.worst(arguments)
         if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS | _ACCESSORS:

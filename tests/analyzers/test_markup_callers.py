@@ -136,3 +136,32 @@ def test_a_simple_tag_given_anything_else_keeps_it_blocking(page):
 
 def test_a_simple_tag_no_template_uses_keeps_it_blocking():
     assert tag_confidence("<p>nothing</p>") != "low"
+
+
+LABEL_TAG = """\
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def formlabel(field, label_text):
+    return mark_safe(f'<label for="{field.%s}">{label_text}</label>')
+"""
+
+
+@pytest.mark.parametrize(
+    ("attribute", "page", "low"),
+    [
+        # the field's own id (form prefix + field name) and a literal label: code-owned
+        ("id_for_label", '{% formlabel form.url "URL" %}', True),
+        # the field's value is what the user sent, the label a context variable
+        ("value", '{% formlabel form.url "URL" %}', False),
+        ("id_for_label", "{% formlabel form.url bookmark.title %}", False),
+    ],
+)
+def test_a_bound_fields_own_id_is_code_owned(attribute, page, low):
+    files = {"app/templatetags/forms.py": LABEL_TAG % attribute, "app/templates/f.html": page}
+    found = [f for f in analyze(files, ["bandit"], cache=None).findings if f["rule_id"] == "B703"]
+    assert [f["confidence"] == "low" for f in found] == [low]

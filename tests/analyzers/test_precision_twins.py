@@ -827,6 +827,128 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-79",
     ),
+    "markup-in-a-wtforms-widget": (
+        """
+        from wtforms import Field
+
+        class TernaryWidget:
+            def __call__(self, field, **kwargs):
+                field_id = kwargs.pop("id", field.id)
+                checked = " checked" if field.data is True else ""
+                return Markup(
+                    f'<input type="radio" name="{field.name}" id="{field_id}"{checked}>'
+                    + "".join(f"<td>{sub}</td><th>{sub.label}</th>" for sub in field)
+                )
+        """,
+        """
+        from wtforms import Field
+
+        class TernaryWidget:
+            def __call__(self, field, **kwargs):
+                field_id = kwargs.pop("id", field.id)
+                return Markup(f'<input name="{field.name}" id="{field_id}" value="{field.data}">')
+        """,
+        "CWE-79",
+    ),
+    "mark-safe-in-a-django-widget": (
+        """
+        from django import forms
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        class TagAutocomplete(forms.TextInput):
+            def render(self, name, value, attrs=None, renderer=None):
+                final_attrs = self.build_attrs(self.attrs, attrs)
+                shown = escape(value) if value else ""
+                return mark_safe(
+                    f'<ld-tags input-id="{final_attrs.get("id")}" input-name="{name}" '
+                    f'input-value="{shown}"></ld-tags>'
+                )
+        """,
+        """
+        from django import forms
+        from django.utils.safestring import mark_safe
+
+        class TagAutocomplete(forms.TextInput):
+            def render(self, name, value, attrs=None, renderer=None):
+                final_attrs = self.build_attrs(self.attrs, attrs)
+                return mark_safe(
+                    f'<ld-tags input-id="{final_attrs.get("id")}" input-name="{name}" '
+                    f'input-value="{value}"></ld-tags>'
+                )
+        """,
+        "CWE-79",
+    ),
+    "markup-under-the-script-root": (
+        """
+        @app.template_filter("status_icon")
+        def status_icon(icon):
+            root = request.script_root if hasattr(request, "script_root") else ""
+            return Markup(f'<img src="{root}/static/{url_for("icons", name=icon)}">')
+        """,
+        """
+        @app.template_filter("status_icon")
+        def status_icon(icon):
+            root = request.path
+            return Markup(f'<img src="{root}/static/{url_for("icons", name=icon)}">')
+        """,
+        "CWE-79",
+    ),
+    "template-source-written-by-the-code": (
+        """
+        from jinja2 import Environment
+        from wtforms import Form
+
+        class PanelForm(Form):
+            def panel_source(self):
+                out = ""
+                if self.data.get("tags"):
+                    out = "<p>Overridden by a group</p>"
+                out += "{{ form.price() }}"
+                return out
+
+        @app.route("/edit", methods=["GET", "POST"])
+        def edit_panel():
+            form = PanelForm(request.form)
+            return Environment(autoescape=True).from_string(form.panel_source()).render(form=form)
+        """,
+        """
+        from jinja2 import Environment
+        from wtforms import Form, StringField
+
+        class PanelForm(Form):
+            tpl = StringField()
+
+            def panel_text(self):
+                return "<p>Panel</p>" + self.tpl.data
+
+        @app.route("/edit", methods=["GET", "POST"])
+        def edit_panel():
+            form = PanelForm(request.form)
+            return Environment(autoescape=True).from_string(form.panel_text()).render(form=form)
+        """,
+        "CWE-1336",
+    ),
+    "django-rendered-templates-spliced": (
+        """
+        from django.http import HttpResponse
+        from django.template import loader
+
+        def frame(request, template_name, context):
+            html = loader.render_to_string("shared/top_frame.html", context, request)
+            content = loader.render_to_string(template_name, context, request)
+            return HttpResponse(html.replace("<!--content-->", content))
+        """,
+        """
+        from django.http import HttpResponse
+        from django.template import loader
+
+        def frame(request, template_name, context):
+            html = loader.render_to_string("shared/top_frame.html", context, request)
+            return HttpResponse(html.replace("<!--content-->", request.GET["content"]))
+        """,
+        "CWE-79",
+    ),
     "markup-allow-listed-parameter": (
         """
         def time_tag(when, what):

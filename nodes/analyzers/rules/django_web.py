@@ -3,6 +3,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -67,6 +68,18 @@ def greet(request):
         return render(request, "greet.html", {"name": name})
     # ruleid: devsecbots.django.xss
     return HttpResponse("<h1>Hello " + name + "</h1>")
+
+
+def turbo_frame(request, template_name, context):
+    page = loader.render_to_string("shared/top_frame.html", context, request)
+    content = loader.render_to_string(template_name, context, request)
+    # ok: devsecbots.django.xss
+    return HttpResponse(page.replace("<!--content-->", content))
+
+
+def preview(request):
+    # ruleid: devsecbots.django.xss
+    return HttpResponse(loader.render_to_string("a.html", {}, request) + request.GET["note"])
 
 
 def banner(request):
