@@ -1017,6 +1017,53 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-328",
     ),
+    # A request value that only selects an existing record (a key of a dict of records, a row
+    # found by id) does not make the record's own fields request data; the key itself does.
+    "record-found-by-key-path": (
+        """
+        @app.route("/watch/<uuid>/json")
+        def watch_json(uuid):
+            watch = datastore.data["watching"].get(uuid)
+            return open(os.path.join(watch.data_dir, "watch.json")).read()
+        """,
+        """
+        @app.route("/watch/<uuid>/json")
+        def watch_json(uuid):
+            watch = datastore.data["watching"].get(uuid)
+            return open(os.path.join(watch.data_dir, uuid)).read()
+        """,
+        "CWE-22",
+    ),
+    "record-indexed-by-key-path": (
+        """
+        @app.route("/watch/json")
+        def watch_json():
+            watch = datastore.data["watching"][request.args["uuid"]]
+            return open(os.path.join(watch.data_dir, "watch.json")).read()
+        """,
+        """
+        @app.route("/watch/json")
+        def watch_json():
+            name = request.args["uuid"]
+            return open(os.path.join("/srv", CONFIG["aliases"].get(name, name))).read()
+        """,
+        "CWE-22",
+    ),
+    "row-found-by-id-path": (
+        """
+        @app.route("/book/file")
+        def book_file():
+            book = Book.query.filter_by(id=request.args["id"]).first()
+            return send_file(os.path.join("/srv/books", book.path))
+        """,
+        """
+        @app.route("/book/file")
+        def book_file():
+            book = request.args.get("path")
+            return send_file(os.path.join("/srv/books", book))
+        """,
+        "CWE-22",
+    ),
 }
 
 
