@@ -1064,6 +1064,44 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-22",
     ),
+    # One URL segment (no "/") as the last component: at most ".." names a directory, which
+    # isfile / send_file refuse. The path converter, or more components after it, escape.
+    "url-segment-last-path": (
+        """
+        @app.route("/plugin/<string:filename>")
+        def plugin_file(filename):
+            filename = filename
+            import os as os_alias
+            path = os_alias.path.join(plugin_static_path(), filename)
+            if os_alias.path.isfile(path):
+                return send_file(path)
+            abort(404)
+        """,
+        """
+        @app.route("/plugin/<path:filename>")
+        def plugin_file(filename):
+            filename = filename
+            import os as os_alias
+            path = os_alias.path.join(plugin_static_path(), filename)
+            if os_alias.path.isfile(path):
+                return send_file(path)
+            abort(404)
+        """,
+        "CWE-22",
+    ),
+    "url-segment-then-name-path": (
+        """
+        @app.route("/watch/<name>")
+        def watch_file(name):
+            return send_file(os.path.join("/srv/watches", f"{name}.json"))
+        """,
+        """
+        @app.route("/watch/<name>")
+        def watch_file(name):
+            return send_file(os.path.join("/srv/watches", name, "elements.json"))
+        """,
+        "CWE-22",
+    ),
 }
 
 
