@@ -39,7 +39,7 @@ def test_a_last_segment_is_read_as_confined(body):
         ("/f/<name>", 'return send_file(os.path.join(request.args["d"], name))  # here'),
         ("/f/<name>", 'return send_file(os.path.join("/srv", name + request.args["e"]))  # here'),
         ("/f/<name>", 'name = name.replace("_", "/")\n    return send_file(BASE + name)  # here'),
-        ("/f/<name>", 'name = unquote(name)\n    return open(os.path.join(BASE, name))  # here'),
+        ("/f/<name>", "name = unquote(name)\n    return open(os.path.join(BASE, name))  # here"),
         ("/f/<name>", 'return str(os.listdir(os.path.join("/srv", name)))  # here'),
         ("/f/<name>", 'return str(os.path.exists(os.path.join("/srv", name)))  # here'),
     ],
