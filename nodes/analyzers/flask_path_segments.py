@@ -24,10 +24,9 @@ from devsecbots.nodes.analyzers.fastapi_path_params import (
     resolved,
 )
 from devsecbots.nodes.analyzers.local_assignments import called_name
-from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.low_confidence import lowered_by
 from devsecbots.nodes.analyzers.name_bindings import Scopes
-from devsecbots.nodes.analyzers.project_trees import parse_files
-from devsecbots.nodes.analyzers.typed_route_params import ROUTES, VARIABLE
+from devsecbots.nodes.analyzers.typed_route_params import route_converters
 
 RULES = frozenset({"devsecbots.flask.path-traversal"})
 FILE_CALLS = frozenset({"open", "send_file", "remove", "unlink", "isfile"})  # refuse a directory
@@ -40,25 +39,14 @@ OTHER_SINKS = frozenset(
         "read_bytes", "write_text", "write_bytes", "is_file", "is_dir", "touch", "iterdir",
     }
 )  # fmt: skip
-SEGMENT_CONVERTERS = frozenset({"", "string", "default"})
+SEGMENT_CONVERTERS = frozenset({"string", "default"})
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, a Flask path traversal fed only by a last URL segment at low."""
-    if not any(f["rule_id"] in RULES and f["confidence"] != "low" for f in findings):
-        return findings
-    trees = parse_files(files)
-    out = []
-    for finding in findings:
-        tree = trees.get(finding["file"])
-        if finding["rule_id"] in RULES and finding["confidence"] != "low" and tree is not None:
-            why = segment_reason(tree, finding["line"])
-            if why:
-                finding = lowered(finding, why)
-        out.append(finding)
-    return out
+    return lowered_by(findings, files, RULES, segment_reason)
 
 
 def segment_reason(tree: ast.Module, line: int) -> str:
@@ -104,17 +92,12 @@ def _why_call(call: ast.Call, tree: ast.Module, scopes: Scopes) -> str:
 def segment_params(view: Function) -> set[str]:
     """The view's parameters that every route matches against one segment (`<name>`,
     `<string:name>`; not `<path:name>`)."""
-    converters: dict[str, set[str]] = {}
-    for decorator in view.decorator_list:
-        if not (isinstance(decorator, ast.Call) and called_name(decorator.func) in ROUTES):
-            continue
-        rule = decorator.args[0] if decorator.args else None
-        if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
-            return set()
-        for converter, name in VARIABLE.findall(rule.value):
-            converters.setdefault(name, set()).add(converter)
     parameters = {a.arg for a in view.args.args + view.args.kwonlyargs}
-    return {n for n, kinds in converters.items() if kinds <= SEGMENT_CONVERTERS and n in parameters}
+    return {
+        name
+        for name, kinds in route_converters(view).items()
+        if kinds <= SEGMENT_CONVERTERS and name in parameters
+    }
 
 
 def _is_request(name: str, tree: ast.Module) -> bool:
