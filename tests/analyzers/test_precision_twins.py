@@ -317,7 +317,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
             return send_file(buffer, mimetype="text/csv")
         """,
         """
-        @app.route("/export/<name>")
+        @app.route("/export/<path:name>")
         def export(name):
             return send_file(os.path.join("/srv/exports", name), mimetype="text/csv")
         """,
