@@ -77,6 +77,7 @@ def _why_call(call: ast.Call, tree: ast.Module, scopes: Scopes) -> str:
     prefix = request_names(prefix_of(argument, view, scopes), view, scopes)
     if (
         last in segment_params(view)
+        and not _segments_redefined(tree)
         and reached == {last}
         and prefix == set()
         and not any(_is_request(n, tree) for n in outside)
@@ -98,6 +99,23 @@ def segment_params(view: Function) -> set[str]:
         for name, kinds in route_converters(view).items()
         if kinds <= SEGMENT_CONVERTERS and name in parameters
     }
+
+
+def _segments_redefined(tree: ast.Module) -> bool:
+    """The module replaces the converter of plain `<name>` variables
+    (`app.url_map.converters["default"] = PathConverter`)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Attribute)
+                    and target.value.attr == "converters"
+                    and isinstance(target.slice, ast.Constant)
+                    and target.slice.value in SEGMENT_CONVERTERS
+                ):
+                    return True
+    return False
 
 
 def _is_request(name: str, tree: ast.Module) -> bool:

@@ -46,3 +46,11 @@ def test_a_last_segment_is_read_as_confined(body):
 )
 def test_other_paths_keep_the_finding(route, body):
     assert reason(f'@app.route("{route}")\ndef f(name):\n    {body}\n') == ""
+
+
+def test_a_module_that_redefines_the_plain_converter_keeps_the_finding():
+    body = 'return send_file(os.path.join("/srv", name))  # here'
+    view = f'@app.route("/f/<name>")\ndef f(name):\n    {body}\n'
+    assert reason(view)
+    redefined = 'app.url_map.converters["default"] = PathConverter\n' + view
+    assert reason(redefined) == ""
