@@ -23,6 +23,7 @@ from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settin
 from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.flask_csrf import reassess as reassess_flask_csrf
+from devsecbots.nodes.analyzers.flask_path_segments import reassess as reassess_flask_segments
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
@@ -199,6 +200,7 @@ def _analyze(
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
+        reassess_flask_segments,
         reassess_admin_views,
         reassess_sql_helpers,
         reassess_constant_cookies,

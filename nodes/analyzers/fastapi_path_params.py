@@ -27,7 +27,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
 from devsecbots.nodes.analyzers.path_free_types import path_free
 from devsecbots.nodes.analyzers.project_imports import external_name
 from devsecbots.nodes.analyzers.project_trees import parse_files
@@ -93,7 +93,7 @@ def _why_call(
         return ""
     params = {a.arg: a for a in _arguments(view)}
     free = {n for n, a in params.items() if _free(a, view, call, path, trees, scopes)}
-    reached = _request_names(argument, view, scopes)
+    reached = request_names(argument, view, scopes)
     if reached is None:
         return ""
     if not reached:
@@ -101,8 +101,8 @@ def _why_call(
     typed = ", ".join(_described(params[n], call, scopes) for n in sorted(reached & free))
     if reached <= free:
         return f"no request value in this path can hold '/' or '..': {typed}"
-    last = _last_component(_resolved(argument, view, scopes), scopes)
-    prefix = _request_names(_prefix_of(argument, view, scopes), view, scopes)
+    last = last_component(resolved(argument, view, scopes), scopes)
+    prefix = request_names(prefix_of(argument, view, scopes), view, scopes)
     if (
         called_name(call.func) in FILE_CALLS
         and last in _segment_params(view, scopes.tree)
@@ -141,8 +141,11 @@ def _described(arg: ast.arg, use: ast.AST, scopes: Scopes) -> str:
     return f"'{arg.arg}' ({ast.unparse(arg.annotation)})"
 
 
-def _request_names(value: ast.AST | None, view: Function, scopes: Scopes) -> set[str] | None:
-    """The view's parameters whose values reach `value` through its assignments (None: unsure)."""
+def request_names(
+    value: ast.AST | None, view: Function, scopes: Scopes, outside: set[str] | None = None
+) -> set[str] | None:
+    """The view's parameters whose values reach `value` through its assignments (None: unsure);
+    the names reached that the view does not assign (module level, imports) go to `outside`."""
     if value is None:
         return None
     found: set[str] = set()
@@ -157,10 +160,15 @@ def _request_names(value: ast.AST | None, view: Function, scopes: Scopes) -> set
             if not bindings or bindings[0].scope is not view:
                 if bindings and scopes.function_of(bindings[0].scope) is view:
                     return None  # bound in a comprehension or nested function: not followed
+                if outside is not None:
+                    outside.add(name.id)
                 continue  # module level or outside the view: not request data
             for binding in bindings:
                 if binding.kind == "parameter":
                     found.add(name.id)
+                elif isinstance(binding.node, ast.Import | ast.ImportFrom):
+                    if outside is not None:  # a module or object imported in the view: code
+                        outside.add(name.id)
                 elif binding.kind == "opaque":
                     return None
                 else:
@@ -168,7 +176,7 @@ def _request_names(value: ast.AST | None, view: Function, scopes: Scopes) -> set
     return found
 
 
-def _resolved(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST:
+def resolved(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST:
     """The expression a name stands for when one assignment in the view binds it."""
     for _ in range(8):
         if not isinstance(value, ast.Name):
@@ -205,7 +213,7 @@ def _components(value: ast.AST) -> tuple[list[ast.expr], ast.expr] | None:
     return None
 
 
-def _last_component(value: ast.AST, scopes: Scopes) -> str:
+def last_component(value: ast.AST, scopes: Scopes) -> str:
     """The parameter the path's last component is, alone or in a text with no separator ('')."""
     parts = _components(value)
     last = parts[1] if parts else None
@@ -220,12 +228,18 @@ def _last_component(value: ast.AST, scopes: Scopes) -> str:
     if not isinstance(last, ast.Name):
         return ""
     bindings = scopes.bindings(last.id, last)  # the parameter itself, never rebound
-    return last.id if [b.kind for b in bindings] == ["parameter"] else ""
+    kinds = [b.kind for b in bindings if not _self_assigned(b, last.id)]
+    return last.id if kinds == ["parameter"] else ""
 
 
-def _prefix_of(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST | None:
+def _self_assigned(binding: Binding, name: str) -> bool:
+    """`name = name`: a binding that keeps the value it had."""
+    return isinstance(binding.node, ast.Name) and binding.node.id == name
+
+
+def prefix_of(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST | None:
     """The path's components before the last, as one tuple expression."""
-    parts = _components(_resolved(value, view, scopes))
+    parts = _components(resolved(value, view, scopes))
     return ast.Tuple(elts=parts[0], ctx=ast.Load()) if parts else None
 
 

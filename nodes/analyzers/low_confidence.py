@@ -26,13 +26,32 @@ def lowered_at(
 ) -> list[Finding]:
     """The findings in order, those of `rules` not yet low whose file's tree and line pass
     `holds_at` lowered with `why`."""
+    return lowered_by(
+        findings, files, rules, lambda tree, line: why if holds_at(tree, line) else ""
+    )
+
+
+def lowered_by(
+    findings: list[Finding],
+    files: dict[str, str],
+    rules: Collection[str],
+    why_at: Callable[[ast.Module, int], str],
+) -> list[Finding]:
+    """The findings in order, those of `rules` not yet low for whose file's tree and line
+    `why_at` gives a reason lowered with it."""
+    if not any(f["rule_id"] in rules and f["confidence"] != "low" for f in findings):
+        return findings
     trees = parse_files(files)
 
-    def holds(finding: Finding) -> bool:
+    def why(finding: Finding) -> str:
         tree = trees.get(finding["file"])
-        return tree is not None and holds_at(tree, finding["line"])
+        return why_at(tree, finding["line"]) if tree is not None else ""
 
-    return [
-        lowered(f, why) if f["rule_id"] in rules and f["confidence"] != "low" and holds(f) else f
-        for f in findings
-    ]
+    out = []
+    for finding in findings:
+        if finding["rule_id"] in rules and finding["confidence"] != "low":
+            reason = why(finding)
+            if reason:
+                finding = lowered(finding, reason)
+        out.append(finding)
+    return out

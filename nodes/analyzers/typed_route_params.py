@@ -50,15 +50,7 @@ def returns_typed_text(tree: ast.AST, line: int) -> bool:
 
 def typed_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     """The parameters every route of the view converts to int / float / uuid, never rebound."""
-    converters: dict[str, set[str]] = {}
-    for decorator in function.decorator_list:
-        if not (isinstance(decorator, ast.Call) and called_name(decorator.func) in ROUTES):
-            continue
-        rule = decorator.args[0] if decorator.args else None
-        if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
-            return set()
-        for converter, name in VARIABLE.findall(rule.value):
-            converters.setdefault(name, set()).add(converter or "string")
+    converters = route_converters(function)
     rebound = {
         n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
@@ -68,6 +60,21 @@ def typed_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
         for name, kinds in converters.items()
         if kinds <= TYPED and name in parameters and name not in rebound
     }
+
+
+def route_converters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, set[str]]:
+    """URL variable -> the converters the view's routes give it (`string` when none); {} when a
+    route's rule is not a literal."""
+    converters: dict[str, set[str]] = {}
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and called_name(decorator.func) in ROUTES):
+            continue
+        rule = decorator.args[0] if decorator.args else None
+        if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
+            return {}
+        for converter, name in VARIABLE.findall(rule.value):
+            converters.setdefault(name, set()).add(converter or "string")
+    return converters
 
 
 def _built_from(value: ast.AST, typed: set[str]) -> bool:

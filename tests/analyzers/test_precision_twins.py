@@ -348,7 +348,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
             return send_file(buffer, mimetype="text/csv")
         """,
         """
-        @app.route("/export/<name>")
+        @app.route("/export/<path:name>")
         def export(name):
             return send_file(os.path.join("/srv/exports", name), mimetype="text/csv")
         """,
@@ -1188,6 +1188,91 @@ TWINS: dict[str, tuple[str, str, str]] = {
                 raise PermissionError()
         """,
         "CWE-328",
+    ),
+    # A request value that only selects an existing record (a key of a dict of records, a row
+    # found by id) does not make the record's own fields request data; the key itself does.
+    "record-found-by-key-path": (
+        """
+        @app.route("/watch/<uuid>/json")
+        def watch_json(uuid):
+            watch = datastore.data["watching"].get(uuid)
+            return open(os.path.join(watch.data_dir, "watch.json")).read()
+        """,
+        """
+        @app.route("/watch/<uuid>/json")
+        def watch_json(uuid):
+            watch = datastore.data["watching"].get(uuid)
+            return open(os.path.join(watch.data_dir, uuid)).read()
+        """,
+        "CWE-22",
+    ),
+    "record-indexed-by-key-path": (
+        """
+        @app.route("/watch/json")
+        def watch_json():
+            watch = datastore.data["watching"][request.args["uuid"]]
+            return open(os.path.join(watch.data_dir, "watch.json")).read()
+        """,
+        """
+        @app.route("/watch/json")
+        def watch_json():
+            name = request.args["uuid"]
+            return open(os.path.join("/srv", CONFIG["aliases"].get(name, name))).read()
+        """,
+        "CWE-22",
+    ),
+    "row-found-by-id-path": (
+        """
+        @app.route("/book/file")
+        def book_file():
+            book = Book.query.filter_by(id=request.args["id"]).first()
+            return send_file(os.path.join("/srv/books", book.path))
+        """,
+        """
+        @app.route("/book/file")
+        def book_file():
+            book = request.args.get("path")
+            return send_file(os.path.join("/srv/books", book))
+        """,
+        "CWE-22",
+    ),
+    # One URL segment (no "/") as the last component: at most ".." names a directory, which
+    # isfile / send_file refuse. The path converter, or more components after it, escape.
+    "url-segment-last-path": (
+        """
+        @app.route("/plugin/<string:filename>")
+        def plugin_file(filename):
+            filename = filename
+            import os as os_alias
+            path = os_alias.path.join(plugin_static_path(), filename)
+            if os_alias.path.isfile(path):
+                return send_file(path)
+            abort(404)
+        """,
+        """
+        @app.route("/plugin/<path:filename>")
+        def plugin_file(filename):
+            filename = filename
+            import os as os_alias
+            path = os_alias.path.join(plugin_static_path(), filename)
+            if os_alias.path.isfile(path):
+                return send_file(path)
+            abort(404)
+        """,
+        "CWE-22",
+    ),
+    "url-segment-then-name-path": (
+        """
+        @app.route("/watch/<name>")
+        def watch_file(name):
+            return send_file(os.path.join("/srv/watches", f"{name}.json"))
+        """,
+        """
+        @app.route("/watch/<name>")
+        def watch_file(name):
+            return send_file(os.path.join("/srv/watches", name, "elements.json"))
+        """,
+        "CWE-22",
     ),
 }
 

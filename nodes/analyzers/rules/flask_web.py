@@ -54,6 +54,35 @@ def read_dots():
     return escape(open(f"/srv/files/{name}").read())
 
 
+@app.route("/watch/<uuid>/files")
+def watch_files(uuid):
+    # the request value only selects an existing record: its own fields are the app's data
+    watch = datastore.data["watching"].get(uuid)
+    # ok: devsecbots.flask.path-traversal
+    data = open(os.path.join(watch.data_dir, "watch.json")).read()
+    watching = datastore.data["watching"]
+    other = watching[request.args["other"]]
+    # ok: devsecbots.flask.path-traversal
+    data += open(os.path.join(other.data_dir, "watch.json")).read()
+    book = Book.query.get(request.args["id"])
+    # ok: devsecbots.flask.path-traversal
+    data += open(os.path.join("/srv/books", book.path)).read()
+    row = Book.query.filter_by(id=request.args["id"]).first()
+    # ok: devsecbots.flask.path-traversal
+    data += open(os.path.join("/srv/books", row.path)).read()
+    # ruleid: devsecbots.flask.path-traversal
+    data += open(os.path.join(watch.data_dir, uuid)).read()
+    # ruleid: devsecbots.flask.path-traversal
+    data += open(os.path.join("/srv", request.args.get("name"))).read()
+    body = request.get_json()
+    # ruleid: devsecbots.flask.path-traversal
+    data += open(os.path.join("/srv", body["files"].get("name"))).read()
+    name = request.args["name"]
+    # ruleid: devsecbots.flask.path-traversal
+    data += open(CONFIG["aliases"].get(name, name)).read()
+    return escape(data)
+
+
 @app.route("/upload", methods=["POST"])
 def upload():
     upload = request.files["file"]
