@@ -1,0 +1,163 @@
+"""Flask XSS where the response is not HTML: a helper called under an imported alias, a response
+typed passive or sent as an attachment after it is made. The safe twin is reported at low
+confidence with the reason; its unsafe sibling (same shape, one path serving request data as a
+page, or a type the request chooses) still blocks."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+RULE = "devsecbots.flask.xss"
+HEADER = """\
+import json
+from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask import url_for
+
+web = Blueprint("web", __name__)
+"""
+
+# name -> (safe body, unsafe body); each twin names its own helpers (they are read project-wide)
+TWINS: dict[str, tuple[str, str]] = {
+    "helper-called-under-an-imported-alias": (
+        """
+        def extraction_form(watch, text):
+            if not watch:
+                return redirect(url_for("web.index"))
+            return render_template("extract.html", text=text)
+
+        @web.route("/extract/<uuid>")
+        def extract(uuid):
+            from app.helper_called_under_an_imported_alias_safe import (
+                extraction_form as default_form,
+            )
+            return default_form(uuid, request.args["text"])
+        """,
+        """
+        def extraction_echo(watch, text):
+            if not watch:
+                return redirect(url_for("web.index"))
+            return make_response("<p>" + text + "</p>")
+
+        @web.route("/extract/<uuid>")
+        def extract(uuid):
+            from app.helper_called_under_an_imported_alias_unsafe import (
+                extraction_echo as default_form,
+            )
+            return default_form(uuid, request.args["text"])
+        """,
+    ),
+    "response-typed-as-a-spreadsheet-after-it-is-made": (
+        """
+        @web.route("/export")
+        def export():
+            data = request.args["rows"].encode()
+            resp = make_response(data)
+            resp.headers["Content-Type"] = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            return resp
+        """,
+        """
+        @web.route("/export")
+        def export():
+            data = request.args["rows"].encode()
+            resp = make_response(data)
+            resp.headers["Content-Type"] = request.args.get("type", "text/plain")
+            return resp
+        """,
+    ),
+    "response-sent-as-an-attachment": (
+        """
+        @web.route("/download")
+        def download():
+            name = request.args["name"]
+            resp = make_response(request.args["rows"])
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+            return resp
+        """,
+        """
+        @web.route("/download")
+        def download():
+            name = request.args["name"]
+            resp = make_response(request.args["rows"])
+            resp.headers["Content-Disposition"] = f'inline; filename="{name}.txt"'
+            return resp
+        """,
+    ),
+    "response-typed-json-with-a-charset": (
+        """
+        @web.route("/steps", methods=["GET"])
+        def steps():
+            body = json.dumps({"step": request.args["step"]})
+            response = Response(body, mimetype="application/json; charset=UTF-8")
+            return response
+        """,
+        """
+        @web.route("/steps", methods=["GET"])
+        def steps():
+            body = json.dumps({"step": request.args["step"]})
+            response = Response(body, mimetype="text/html; charset=UTF-8")
+            return response
+        """,
+    ),
+    "helper-every-path-typed-or-rendered": (
+        """
+        def csv_or_form(rows, as_csv):
+            if as_csv:
+                resp = make_response(rows)
+                resp.headers["Content-type"] = "text/csv"
+                return resp
+            return render_template("rows.html", rows=rows)
+
+        @web.route("/rows")
+        def rows():
+            return csv_or_form(request.args["rows"], request.args.get("csv"))
+        """,
+        """
+        def csv_or_page(rows, as_csv):
+            if as_csv:
+                resp = make_response(rows)
+                resp.headers["Content-type"] = "text/csv"
+                return resp
+            return make_response(rows)
+
+        @web.route("/rows")
+        def rows():
+            return csv_or_page(request.args["rows"], request.args.get("csv"))
+        """,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def xss_findings():
+    files = {"app/__init__.py": ""}
+    for name, (safe, unsafe) in TWINS.items():
+        for kind, body in (("safe", safe), ("unsafe", unsafe)):
+            files[f"app/{name.replace('-', '_')}_{kind}.py"] = HEADER + textwrap.dedent(body)
+    ctx = Context()
+    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+    found: dict[str, list] = {path: [] for path in files}
+    for finding in findings:
+        if finding["rule_id"] == RULE:
+            found[finding["file"]].append((finding, is_blocking(finding, ctx.blocking_severity)))
+    return found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_is_reported_at_low_confidence_with_why(xss_findings, name):
+    found = xss_findings[f"app/{name.replace('-', '_')}_safe.py"]
+    assert found, "the rule should still report the response"
+    assert not any(blocking for _, blocking in found), found
+    assert all("Low confidence: " in f["recommendation"] for f, _ in found), found
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_twin_blocks(xss_findings, name):
+    found = xss_findings[f"app/{name.replace('-', '_')}_unsafe.py"]
+    assert any(blocking for _, blocking in found), found
