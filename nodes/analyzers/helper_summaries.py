@@ -120,7 +120,7 @@ def _why_low(
             if safe_body(node.value, helpers["rendered"], parents):
                 return (
                     "the body is, or comes from a helper that returns only, rendered templates, "
-                    "non-HTML responses, JSON data or fixed text"
+                    "non-HTML responses (by type, or sent as attachments), JSON data or fixed text"
                 )
     return ""
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
+from devsecbots.nodes.analyzers.attachment_headers import argument, attachment_headers, handed_on
 from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.local_assignments import (
     assigned_values,
@@ -91,8 +92,15 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             unless(name, flag, position)
             for name, functions in defs.items()
             if name not in now
-            for flag, position in _common_flags(functions).items()
+            for flag, position in _common(functions, falsy_defaults).items()
             if value_returns(functions, _returns_unless(found, flag))
+        }
+        now |= {
+            given(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, handed_on).items()
+            if value_returns(functions, returns(found | {assumed(param)}))
         }
         if now == found:
             return found
@@ -104,15 +112,29 @@ def item(name: str, index: int) -> str:
     return f"{name}[{index}]"
 
 
+def given(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`) is a header set sending an attachment" (attachment_headers.py)."""
+    return f"{name}&{param}@{position}"
+
+
+def assumed(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `given`: its parameter
+    `param` is taken to be an attachment header set."""
+    return f"&{param}"
+
+
 def unless(name: str, flag: str, position: int) -> str:
     """How the helpers' set names "every return of `name` is a safe body unless its parameter
     `flag` (at `position`) is true"."""
     return f"{name}?{flag}@{position}"
 
 
-def _common_flags(functions: list[Definition]) -> dict[str, int]:
-    """The parameters every definition defaults to a false constant, at the same position."""
-    each = [falsy_defaults(f) for f in functions if f.returns]
+def _common(
+    functions: list[Definition], read: Callable[[Definition], dict[str, int]]
+) -> dict[str, int]:
+    """The parameters `read` finds in every returning definition, at the same position."""
+    each = [read(f) for f in functions if f.returns]
     if not each:
         return {}
     return {k: v for k, v in each[0].items() if all(e.get(k) == v for e in each[1:])}
@@ -177,11 +199,35 @@ def safe_body(
     if name in RENDERED or name in helpers:
         return True
     if name not in RESPONSES:
-        return _fixed_text(value) or _leaves_guarded_out(value, name, helpers)
+        return (
+            _fixed_text(value)
+            or _leaves_guarded_out(value, name, helpers)
+            or _passes_attachment(value, name, helpers, parents)
+        )
     if name == "Response" and any(passive_type(k.value) for k in _type_keywords(value)):
+        return True
+    if attachment_headers(_keyword(value, "headers"), _assumed(helpers), parents):
         return True
     body = value.args[0] if value.args else _keyword(value, "response")
     return body is None or safe_body(body, helpers, parents, seen)
+
+
+def _passes_attachment(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given a parameter that this call passes an
+    attachment header set."""
+    prefix = f"{name}&"
+    for entry in helpers:
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if attachment_headers(passed, _assumed(helpers), parents):
+                return True
+    return False
+
+
+def _assumed(helpers: set[str]) -> frozenset[str]:
+    """The parameters the current summary takes to be attachment header sets."""
+    return frozenset(e[1:] for e in helpers if e.startswith("&"))
 
 
 def _fixed_text(call: ast.Call) -> bool:

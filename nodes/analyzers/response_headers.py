@@ -49,7 +49,7 @@ def served_inert(name: ast.Name, parents: Parents) -> bool:
     """Whether, between the last binding of the response `name` and this use of it, its function
     sets its Content-Type to a passive type or its Content-Disposition to an attachment, and
     never sets that header otherwise."""
-    function = _function_of(name, parents)
+    function = function_of(name, parents)
     if function is None:
         return False
     bound = [
@@ -68,7 +68,7 @@ def returned_inert(call: ast.Call, parents: Parents) -> bool:
     if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
         return False
     target = statement.targets[0]
-    function = _function_of(call, parents)
+    function = function_of(call, parents)
     if not isinstance(target, ast.Name) or function is None:
         return False
     uses = [
@@ -133,7 +133,7 @@ def _is(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
-def _function_of(node: ast.AST, parents: Parents) -> ast.AST | None:
+def function_of(node: ast.AST, parents: Parents) -> ast.AST | None:
     """The function definition enclosing `node` (None at module level)."""
     while node in parents:
         node = parents[node]

@@ -15,8 +15,10 @@ from devsecbots.nodes.policy import apply_run_policy, is_blocking
 RULE = "devsecbots.flask.xss"
 HEADER = """\
 import json
+import mimetypes
 from flask import Blueprint, Response, make_response, redirect, render_template, request
-from flask import url_for
+from flask import send_from_directory, url_for
+from werkzeug.datastructures import Headers
 
 web = Blueprint("web", __name__)
 """
@@ -129,6 +131,71 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/rows")
         def rows():
             return csv_or_page(request.args["rows"], request.args.get("csv"))
+        """,
+    ),
+    "attachment-headers-handed-down-to-the-response": (
+        """
+        def stream_file(source, headers, convert=False):
+            return Response(source, headers=headers)
+
+        def send_book(book, fmt, headers):
+            if book.remote:
+                return stream_file(book.remote, headers)
+            headers["Content-Disposition"] = headers["Content-Disposition"].replace(
+                ".kepub", ".kepub.epub"
+            )
+            return make_response(send_from_directory(book.folder, book.name + "." + fmt))
+
+        def download_link(book, fmt):
+            headers = Headers()
+            headers["Content-Type"] = mimetypes.types_map.get("." + fmt, "text/plain")
+            headers["Content-Disposition"] = "attachment; filename={}.{}".format(book.title, fmt)
+            return send_book(book, fmt, headers)
+
+        @web.route("/download/<book>/<fmt>")
+        def download(book, fmt):
+            return download_link(book, fmt)
+        """,
+        """
+        def stream_inline(source, headers, convert=False):
+            return Response(source, headers=headers)
+
+        def show_book(book, fmt, headers):
+            if book.remote:
+                return stream_inline(book.remote, headers)
+            return make_response(send_from_directory(book.folder, book.name + "." + fmt))
+
+        def inline_link(book, fmt):
+            headers = Headers()
+            headers["Content-Type"] = mimetypes.types_map.get("." + fmt, "text/plain")
+            headers["Content-Disposition"] = "inline; filename={}.{}".format(book.title, fmt)
+            return show_book(book, fmt, headers)
+
+        @web.route("/download/<book>/<fmt>")
+        def download(book, fmt):
+            return inline_link(book, fmt)
+        """,
+    ),
+    "helper-types-its-response-from-a-parameter": (
+        """
+        def image_response(data, kind):
+            resp = make_response(data)
+            resp.mimetype = "image/png"
+            return resp
+
+        @web.route("/asset")
+        def asset():
+            return image_response(request.args["data"], request.args["type"])
+        """,
+        """
+        def typed_response(data, kind):
+            resp = make_response(data)
+            resp.mimetype = kind
+            return resp
+
+        @web.route("/asset")
+        def asset():
+            return typed_response(request.args["data"], request.args["type"])
         """,
     ),
 }
