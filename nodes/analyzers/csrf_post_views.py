@@ -130,7 +130,6 @@ def _methods(route: ast.Call) -> set[str]:
     methods = next((k.value for k in route.keywords if k.arg == "methods"), None)
     if not isinstance(methods, ast.List | ast.Tuple | ast.Set):
         return {"GET"}
-    names = {e.value.upper() for e in methods.elts if isinstance(e, ast.Constant)}
-    if len(names) != len(methods.elts) or not all(isinstance(n, str) for n in names):
-        return {"GET"}
-    return names
+    texts = [e.value for e in methods.elts if isinstance(e, ast.Constant)]
+    names = [t.upper() for t in texts if isinstance(t, str)]
+    return set(names) if len(names) == len(methods.elts) else {"GET"}

@@ -74,9 +74,14 @@ def returned_inert(call: ast.Call, parents: Parents) -> bool:
     uses = [
         n
         for n in ast.walk(function)
-        if isinstance(n, ast.Return) and _is(n.value, target.id) and n.lineno > call.lineno
+        if isinstance(n, ast.Return)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == target.id
+        and n.lineno > call.lineno
     ]
-    return bool(uses) and all(served_inert(u.value, parents) for u in uses)  # type: ignore[arg-type]
+    return bool(uses) and all(
+        isinstance(u.value, ast.Name) and served_inert(u.value, parents) for u in uses
+    )
 
 
 def _header_between(function: ast.AST, name: str, since: int, until: int) -> bool:

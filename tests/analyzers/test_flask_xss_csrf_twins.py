@@ -4,8 +4,6 @@ a GET echo, an exempt view, and the same view in an app without the protection s
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from devsecbots.graphs.context import Context
 from devsecbots.nodes.analyzers import analyze
