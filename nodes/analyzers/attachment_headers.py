@@ -90,14 +90,18 @@ def attachment_headers(value: ast.AST | None, attached: frozenset[str], parents:
 
 def _sets_disposition(statement: ast.Assign, name: str) -> bool:
     """`name["Content-Disposition"] = ...` among the targets."""
-    return any(
-        isinstance(t, ast.Subscript)
-        and isinstance(t.value, ast.Name)
-        and t.value.id == name
-        and isinstance(t.slice, ast.Constant)
-        and isinstance(t.slice.value, str)
-        and bool(DISPOSITION.match(t.slice.value))
-        for t in statement.targets
+    return any(_disposition_of(t, name) for t in statement.targets)
+
+
+def _disposition_of(node: ast.AST, name: str) -> bool:
+    """`name["Content-Disposition"]`."""
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == name
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+        and bool(DISPOSITION.match(node.slice.value))
     )
 
 
@@ -111,17 +115,9 @@ def _keeps_prefix(value: ast.AST, name: str) -> bool:
         and value.args
     ):
         return False
-    old, own = value.args[0], value.func.value
-    same = (
-        isinstance(own, ast.Subscript)
-        and isinstance(own.value, ast.Name)
-        and own.value.id == name
-        and isinstance(own.slice, ast.Constant)
-        and isinstance(own.slice.value, str)
-        and bool(DISPOSITION.match(own.slice.value))
-    )
+    old = value.args[0]
     return (
-        same
+        _disposition_of(value.func.value, name)
         and isinstance(old, ast.Constant)
         and isinstance(old.value, str)
         and bool(old.value)
