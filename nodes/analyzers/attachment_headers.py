@@ -6,7 +6,8 @@ helper whose every return is a safe body provided one of its parameters is such 
 is summarised per parameter (response_bodies.py); a call passes one when its argument is
 
 - a local name bound only to a fresh empty container (`Headers()`, `dict()`, `{}`) whose
-  Content-Disposition the function sets, every such assignment an attachment;
+  Content-Disposition the function sets in the same block after each binding, every such
+  assignment an attachment;
 - a parameter assumed to be one (in the helper being summarised), never rebound there, every
   assignment of its Content-Disposition keeping the attachment (`"attachment; ..."`, or a
   `.replace(a, b)` of the header's own value where `a` cannot start inside "attachment");
@@ -25,6 +26,7 @@ from devsecbots.nodes.analyzers.response_headers import (
     attachment,
     function_of,
     header_value,
+    rest_of_block,
 )
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents
 
@@ -84,8 +86,11 @@ def attachment_headers(value: ast.AST | None, attached: frozenset[str], parents:
     ]
     if value.id in attached:
         return not bindings
-    fresh = all(isinstance(b, ast.Assign) and _fresh(b.value) for b in bindings)
-    return bool(bindings) and fresh and any(attachment(s.value) for s in sets)
+    if not all(isinstance(b, ast.Assign) and _fresh(b.value) for b in bindings):
+        return False
+    after = [rest_of_block(b, parents) for b in bindings]  # type: ignore[arg-type]
+    before = [s for s in sets if s.lineno < value.lineno]
+    return bool(bindings) and all(any(s in rest for s in before) for rest in after)
 
 
 def _sets_disposition(statement: ast.Assign, name: str) -> bool:

@@ -248,7 +248,7 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         return True  # only where `if name:` failed: "", None, 0
     reaching = reaching_assignment(name, parents)
     if reaching is not None:
-        if _is_response(reaching.value) and served_inert(name, parents):
+        if _is_response(reaching.value) and served_inert(name, parents, reaching):
             return True
         return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)

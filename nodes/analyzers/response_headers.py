@@ -45,10 +45,11 @@ def attachment(value: ast.AST) -> bool:
     return False
 
 
-def served_inert(name: ast.Name, parents: Parents) -> bool:
+def served_inert(name: ast.Name, parents: Parents, binding: ast.stmt | None = None) -> bool:
     """Whether, between the last binding of the response `name` and this use of it, its function
     sets its Content-Type to a passive type or its Content-Disposition to an attachment, and
-    never sets that header otherwise."""
+    never sets that header otherwise. Given the binding statement, the setting must follow it
+    in its own block (not in a branch that may not run)."""
     function = function_of(name, parents)
     if function is None:
         return False
@@ -58,7 +59,20 @@ def served_inert(name: ast.Name, parents: Parents) -> bool:
         if isinstance(n, ast.Name) and n.id == name.id and isinstance(n.ctx, ast.Store)
     ]
     since = max(bound, default=0)
-    return _header_between(function, name.id, since, name.lineno)
+    block = rest_of_block(binding, parents) if binding is not None else None
+    return _header_between(function, name.id, (since, name.lineno), block)
+
+
+def rest_of_block(statement: ast.stmt, parents: Parents) -> list[ast.stmt]:
+    """The statements after `statement` in the block that holds it."""
+    parent = parents.get(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list):
+            for index, item in enumerate(block):
+                if item is statement:
+                    return block[index + 1 :]
+    return []
 
 
 def returned_inert(call: ast.Call, parents: Parents) -> bool:
@@ -80,15 +94,18 @@ def returned_inert(call: ast.Call, parents: Parents) -> bool:
         and n.lineno > call.lineno
     ]
     return bool(uses) and all(
-        isinstance(u.value, ast.Name) and served_inert(u.value, parents) for u in uses
+        isinstance(u.value, ast.Name) and served_inert(u.value, parents, statement) for u in uses
     )
 
 
-def _header_between(function: ast.AST, name: str, since: int, until: int) -> bool:
+def _header_between(
+    function: ast.AST, name: str, lines: tuple[int, int], block: list[ast.stmt] | None
+) -> bool:
     """Whether the function gives response `name` a passive type or an attachment disposition
-    on a line between `since` and `until`, every assignment of that header agreeing."""
-    typed: list[int] = []
-    attached: list[int] = []
+    on a line strictly between `lines` (and, given a block, by one of its statements), every
+    assignment of that header agreeing."""
+    typed: list[ast.Assign] = []
+    attached: list[ast.Assign] = []
     type_ok = disposition_ok = True
     for node in ast.walk(function):
         if not isinstance(node, ast.Assign):
@@ -97,11 +114,17 @@ def _header_between(function: ast.AST, name: str, since: int, until: int) -> boo
             header = _header_set(target, name)
             if header == "type":
                 type_ok = type_ok and passive_type(node.value)
-                typed.append(node.lineno)
+                typed.append(node)
             elif header == "disposition":
                 disposition_ok = disposition_ok and attachment(node.value)
-                attached.append(node.lineno)
-    inside = lambda lines: any(since < line < until for line in lines)  # noqa: E731
+                attached.append(node)
+
+    def inside(sets: list[ast.Assign]) -> bool:
+        return any(
+            lines[0] < s.lineno < lines[1] and (block is None or any(s is b for b in block))
+            for s in sets
+        )
+
     return (type_ok and inside(typed)) or (disposition_ok and inside(attached))
 
 

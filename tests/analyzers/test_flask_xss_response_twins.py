@@ -70,6 +70,25 @@ TWINS: dict[str, tuple[str, str]] = {
             return resp
         """,
     ),
+    "response-typed-in-the-block-that-makes-it": (
+        """
+        @web.route("/export-pdf")
+        def export_pdf():
+            if request.args.get("pdf"):
+                resp = make_response(request.args["rows"])
+                resp.headers["Content-Type"] = "application/pdf"
+                return resp
+            return render_template("rows.html")
+        """,
+        """
+        @web.route("/export-pdf")
+        def export_pdf():
+            resp = make_response(request.args["rows"])
+            if request.args.get("pdf"):
+                resp.headers["Content-Type"] = "application/pdf"
+            return resp
+        """,
+    ),
     "response-sent-as-an-attachment": (
         """
         @web.route("/download")
