@@ -215,6 +215,8 @@ def safe_body(
 def _passes_attachment(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
     """Whether `name` returns only safe bodies given a parameter that this call passes an
     attachment header set."""
+    if not name:
+        return False  # `f()(...)`: "&" alone would be an assumption's entry, not a helper's
     prefix = f"{name}&"
     for entry in helpers:
         if entry.startswith(prefix):

@@ -151,8 +151,10 @@ TWINS: dict[str, tuple[str, str]] = {
     ),
     "attachment-headers-handed-down-to-the-response": (
         """
+        CONVERTERS = {"raw": bytes}
+
         def stream_file(source, headers, convert=False):
-            return Response(source, headers=headers)
+            return Response(CONVERTERS["raw"](source), headers=headers)
 
         def send_book(book, fmt, headers):
             if book.remote:
