@@ -16,6 +16,7 @@ from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buf
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.cache_pickle import reassess as reassess_cache_pickles
 from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
+from devsecbots.nodes.analyzers.csrf_post_views import reassess as reassess_csrf_post_views
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -193,6 +194,7 @@ def _analyze(
         reassess_undone_markup,
         reassess_typed_params,
         reassess_json_body_views,
+        reassess_csrf_post_views,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,

@@ -114,14 +114,20 @@ def _project_facts(files: dict[str, str]) -> dict[str, FileFacts]:
     return {}
 
 
+def csrf_protected(files: dict[str, str]) -> list[str]:
+    """The application modules that bind Flask-WTF's CSRFProtect (or SeaSurf) to the app:
+    `CSRFProtect(app)`, or a `csrf = CSRFProtect()` later passed through `csrf.init_app(app)`."""
+    facts = _project_facts(files)
+    bound = set().union(*(f.bound for f in facts.values()))
+    return [path for path, f in facts.items() if f.csrf_bound or f.csrf_names & bound]
+
+
 def refine_csrf_findings(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """`findings` with each per-file "no CSRF protection" finding lowered to low confidence when
     the project binds Flask-WTF's CSRFProtect (or SeaSurf) to its app in another module."""
     if not any(f["rule_id"] == CSRF_MISSING for f in findings):
         return findings
-    facts = _project_facts(files)
-    bound = set().union(*(f.bound for f in facts.values()))
-    protected = [path for path, f in facts.items() if f.csrf_bound or f.csrf_names & bound]
+    protected = csrf_protected(files)
     if not protected:
         return findings
     why = f" (CSRFProtect is set up in {protected[0]} and bound to the app)"

@@ -31,7 +31,8 @@ from devsecbots.nodes.analyzers.local_assignments import assigned_values as _ass
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parents_of, parse_files
-from devsecbots.nodes.analyzers.response_bodies import rendering_helpers, safe_body
+from devsecbots.nodes.analyzers.response_bodies import RESPONSES, rendering_helpers, safe_body
+from devsecbots.nodes.analyzers.response_headers import returned_inert
 from devsecbots.nodes.analyzers.summary_defs import definitions, is_abstract
 
 SAFE_URL_CHECK = re.compile(
@@ -108,12 +109,18 @@ def _why_low(
             if call.args and _from_helpers(call.args[0], safe, parents):
                 return "the target comes from a helper that returns only checked, on-site URLs"
         return ""
+    for call in _calls_at(tree, line, set(RESPONSES)):
+        if safe_body(call, helpers["rendered"], parents) or returned_inert(call, parents):
+            return (
+                "the response is sent with a fixed type a browser does not render as a page, "
+                "or as an attachment"
+            )
     for node in ast.walk(tree):
         if isinstance(node, ast.Return) and node.lineno == line and node.value is not None:
             if safe_body(node.value, helpers["rendered"], parents):
                 return (
                     "the body is, or comes from a helper that returns only, rendered templates, "
-                    "non-HTML responses, JSON data or fixed text"
+                    "non-HTML responses (by type, or sent as attachments), JSON data or fixed text"
                 )
     return ""
 

@@ -10,15 +10,17 @@ whatever request data the view read when it is
   interpolated, and `_("Hi %s") % name` is not a call of the catalogue);
 - `make_response(body, ...)` / `Response(body, ...)` of a safe body, or a `Response(...)` whose
   `mimetype` / `content_type` is a fixed type a browser does not render as a page
-  (`image/jpeg`, `application/json`; not html, xml, svg, xsl or multipart);
+  (`image/jpeg`, `application/json`; not html, xml, svg, xsl or multipart: response_headers.py);
 - a local name tested empty on the way (`if not name: return name`, the else of `if name:`);
 - a local name whose assignment that reaches the use (the last one before it in straight-line
   code: its block, then the blocks around it through if / with / a try's body), or else every
-  assignment of which, is one of these, or that is assigned only responses
-  (`make_response(...)`, `Response(...)`) whose Content-Type the function then sets to such a
-  fixed type (`resp.headers["Content-Type"] = "application/json"`, `resp.mimetype = ...`);
+  assignment of which, is one of these, or that is assigned a response (`make_response(...)`,
+  `Response(...)`, the reaching assignment or all of them) whose Content-Type the function then
+  sets to such a fixed type (`resp.headers["Content-Type"] = "application/json"`,
+  `resp.mimetype = ...`) or whose Content-Disposition it sets to `attachment; ...`;
 - either branch of `a if c else b`, and every operand of `a or b`;
-- a call to a project helper that returns only such bodies, or only such bodies unless a
+- a call to a project helper (also under a name an import gave it: import_aliases.py) that
+  returns only such bodies, or only such bodies unless a
   parameter defaulting to a false constant is true (`if as_xml: return entries`), where the
   call leaves that parameter out or passes a false constant (param_guards.py); a local name
   only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every return is a
@@ -32,9 +34,10 @@ result), every definition of a name agreeing, an abstract one (that only raises)
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterable
 
+from devsecbots.nodes.analyzers.attachment_headers import argument, attachment_headers, handed_on
+from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.local_assignments import (
     assigned_values,
     called_name,
@@ -43,6 +46,7 @@ from devsecbots.nodes.analyzers.local_assignments import (
     unpacked_items,
 )
 from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
+from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert
 from devsecbots.nodes.analyzers.summary_defs import (
     Definition,
     Parents,
@@ -70,10 +74,6 @@ GETTEXT = frozenset(
 )
 MAX_ITEMS = 4  # tuple items summarised: `meta, error = upload(file)` reads item 1
 TYPE_KEYWORDS = frozenset({"mimetype", "content_type"})
-TYPE_ATTRIBUTES = TYPE_KEYWORDS
-# Media types a browser may render as a document that runs scripts.
-ACTIVE_TYPE = re.compile(r"(?i)html|xml|svg|xsl|multipart")
-HEADER = re.compile(r"(?i)^content-type$")
 
 
 def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
@@ -92,8 +92,15 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             unless(name, flag, position)
             for name, functions in defs.items()
             if name not in now
-            for flag, position in _common_flags(functions).items()
+            for flag, position in _common(functions, falsy_defaults).items()
             if value_returns(functions, _returns_unless(found, flag))
+        }
+        now |= {
+            given(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, handed_on).items()
+            if value_returns(functions, returns(found | {assumed(param)}))
         }
         if now == found:
             return found
@@ -105,15 +112,29 @@ def item(name: str, index: int) -> str:
     return f"{name}[{index}]"
 
 
+def given(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`) is a header set sending an attachment" (attachment_headers.py)."""
+    return f"{name}&{param}@{position}"
+
+
+def assumed(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `given`: its parameter
+    `param` is taken to be an attachment header set."""
+    return f"&{param}"
+
+
 def unless(name: str, flag: str, position: int) -> str:
     """How the helpers' set names "every return of `name` is a safe body unless its parameter
     `flag` (at `position`) is true"."""
     return f"{name}?{flag}@{position}"
 
 
-def _common_flags(functions: list[Definition]) -> dict[str, int]:
-    """The parameters every definition defaults to a false constant, at the same position."""
-    each = [falsy_defaults(f) for f in functions if f.returns]
+def _common(
+    functions: list[Definition], read: Callable[[Definition], dict[str, int]]
+) -> dict[str, int]:
+    """The parameters `read` finds in every returning definition, at the same position."""
+    each = [read(f) for f in functions if f.returns]
     if not each:
         return {}
     return {k: v for k, v in each[0].items() if all(e.get(k) == v for e in each[1:])}
@@ -174,15 +195,41 @@ def safe_body(
         return value.id not in seen and _safe_name(value, helpers, parents, seen | {value.id})
     if not isinstance(value, ast.Call):
         return False
-    name = called_name(value.func)
+    name = original_name(value.func, parents) or called_name(value.func)
     if name in RENDERED or name in helpers:
         return True
     if name not in RESPONSES:
-        return _fixed_text(value) or _leaves_guarded_out(value, name, helpers)
-    if name == "Response" and any(_passive_type(k.value) for k in _type_keywords(value)):
+        return (
+            _fixed_text(value)
+            or _leaves_guarded_out(value, name, helpers)
+            or _passes_attachment(value, name, helpers, parents)
+        )
+    if name == "Response" and any(passive_type(k.value) for k in _type_keywords(value)):
+        return True
+    if attachment_headers(_keyword(value, "headers"), _assumed(helpers), parents):
         return True
     body = value.args[0] if value.args else _keyword(value, "response")
     return body is None or safe_body(body, helpers, parents, seen)
+
+
+def _passes_attachment(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given a parameter that this call passes an
+    attachment header set."""
+    if not name:
+        return False  # `f()(...)`: "&" alone would be an assumption's entry, not a helper's
+    prefix = f"{name}&"
+    for entry in helpers:
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if attachment_headers(passed, _assumed(helpers), parents):
+                return True
+    return False
+
+
+def _assumed(helpers: set[str]) -> frozenset[str]:
+    """The parameters the current summary takes to be attachment header sets."""
+    return frozenset(e[1:] for e in helpers if e.startswith("&"))
 
 
 def _fixed_text(call: ast.Call) -> bool:
@@ -203,6 +250,8 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         return True  # only where `if name:` failed: "", None, 0
     reaching = reaching_assignment(name, parents)
     if reaching is not None:
+        if _is_response(reaching.value) and served_inert(name, parents, reaching):
+            return True
         return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)
     if not values:
@@ -212,9 +261,12 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         )
     if all(safe_body(v, helpers, parents, seen) for v in values):
         return True
-    return all(
-        isinstance(v, ast.Call) and called_name(v.func) in RESPONSES for v in values
-    ) and _typed_passive(name, parents)
+    return all(_is_response(v) for v in values) and served_inert(name, parents)
+
+
+def _is_response(value: ast.AST) -> bool:
+    """`make_response(...)` / `Response(...)`."""
+    return isinstance(value, ast.Call) and called_name(value.func) in RESPONSES
 
 
 def _assigns_safe(
@@ -233,66 +285,9 @@ def _assigns_safe(
     return isinstance(value, ast.Call) and item(called_name(value.func), index) in helpers
 
 
-def _typed_passive(name: ast.Name, parents: Parents) -> bool:
-    """Whether the function sets the response's Content-Type, and only ever to a fixed type a
-    browser does not render as a page, after every assignment of the name and before its use."""
-    function = _function_of(name, parents)
-    if function is None:
-        return False
-    bound = [
-        n.lineno
-        for n in ast.walk(function)
-        if isinstance(n, ast.Name) and n.id == name.id and isinstance(n.ctx, ast.Store)
-    ]
-    typed = []
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and any(_sets_type(t, name.id) for t in node.targets):
-            if not _passive_type(node.value):
-                return False
-            typed.append(node.lineno)
-    return any(max(bound, default=0) < line < name.lineno for line in typed)
-
-
-def _sets_type(target: ast.AST, name: str) -> bool:
-    """`name.mimetype` / `name.content_type` / `name.headers["Content-Type"]` as a target."""
-    if isinstance(target, ast.Attribute):
-        return _is(target.value, name) and target.attr in TYPE_ATTRIBUTES
-    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute):
-        key = target.slice
-        return (
-            _is(target.value.value, name)
-            and target.value.attr == "headers"
-            and isinstance(key, ast.Constant)
-            and isinstance(key.value, str)
-            and bool(HEADER.match(key.value))
-        )
-    return False
-
-
-def _passive_type(value: ast.AST) -> bool:
-    """A fixed media type that a browser does not render as a document running scripts."""
-    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
-        return False
-    media = value.value.split(";")[0].strip()
-    return "/" in media and not ACTIVE_TYPE.search(media)
-
-
 def _type_keywords(call: ast.Call) -> list[ast.keyword]:
     return [k for k in call.keywords if k.arg in TYPE_KEYWORDS]
 
 
 def _keyword(call: ast.Call, arg: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == arg), None)
-
-
-def _is(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _function_of(node: ast.AST, parents: Parents) -> ast.AST | None:
-    """The function definition enclosing `node` (None at module level)."""
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            return node
-    return None

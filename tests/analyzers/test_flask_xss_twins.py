@@ -6,12 +6,9 @@ blocks (the engine's findings under the run's policy)."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from devsecbots.graphs.context import Context
-from devsecbots.nodes.analyzers import analyze
-from devsecbots.nodes.policy import apply_run_policy, is_blocking
+
+from .helpers import assert_blocks, assert_low_with_why, twin_findings, twin_path
 
 RULE = "devsecbots.flask.xss"
 HEADER = """\
@@ -378,28 +375,14 @@ TWINS: dict[str, tuple[str, str]] = {
 
 @pytest.fixture(scope="module")
 def xss_findings():
-    files = {"app/__init__.py": "import logging\nlog = logging.getLogger(__name__)\n"}
-    for name, (safe, unsafe) in TWINS.items():
-        for kind, body in (("safe", safe), ("unsafe", unsafe)):
-            files[f"app/{name.replace('-', '_')}_{kind}.py"] = HEADER + textwrap.dedent(body)
-    ctx = Context()
-    findings = apply_run_policy(analyze(files, cache=None).findings, files, ctx)
-    found: dict[str, list] = {path: [] for path in files}
-    for finding in findings:
-        if finding["rule_id"] == RULE:
-            found[finding["file"]].append((finding, is_blocking(finding, ctx.blocking_severity)))
-    return found
+    return twin_findings(TWINS, HEADER, RULE, "import logging\nlog = logging.getLogger(__name__)\n")
 
 
 @pytest.mark.parametrize("name", TWINS)
 def test_the_safe_twin_is_reported_at_low_confidence_with_why(xss_findings, name):
-    found = xss_findings[f"app/{name.replace('-', '_')}_safe.py"]
-    assert found, "the rule should still report the response"
-    assert not any(blocking for _, blocking in found), found
-    assert all("Low confidence: " in f["recommendation"] for f, _ in found), found
+    assert_low_with_why(xss_findings[twin_path(name, "safe")])
 
 
 @pytest.mark.parametrize("name", TWINS)
 def test_the_unsafe_twin_blocks(xss_findings, name):
-    found = xss_findings[f"app/{name.replace('-', '_')}_unsafe.py"]
-    assert any(blocking for _, blocking in found), found
+    assert_blocks(xss_findings[twin_path(name, "unsafe")])

@@ -1,0 +1,234 @@
+"""Flask XSS where the response is not HTML: a helper called under an imported alias, a response
+typed passive or sent as an attachment after it is made. The safe twin is reported at low
+confidence with the reason; its unsafe sibling (same shape, one path serving request data as a
+page, or a type the request chooses) still blocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import assert_blocks, assert_low_with_why, twin_findings, twin_path
+
+RULE = "devsecbots.flask.xss"
+HEADER = """\
+import json
+import mimetypes
+from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask import send_from_directory, url_for
+from werkzeug.datastructures import Headers
+
+web = Blueprint("web", __name__)
+"""
+
+# name -> (safe body, unsafe body); each twin names its own helpers (they are read project-wide)
+TWINS: dict[str, tuple[str, str]] = {
+    "helper-called-under-an-imported-alias": (
+        """
+        def extraction_form(watch, text):
+            if not watch:
+                return redirect(url_for("web.index"))
+            return render_template("extract.html", text=text)
+
+        @web.route("/extract/<uuid>")
+        def extract(uuid):
+            from app.helper_called_under_an_imported_alias_safe import (
+                extraction_form as default_form,
+            )
+            return default_form(uuid, request.args["text"])
+        """,
+        """
+        def extraction_echo(watch, text):
+            if not watch:
+                return redirect(url_for("web.index"))
+            return make_response("<p>" + text + "</p>")
+
+        @web.route("/extract/<uuid>")
+        def extract(uuid):
+            from app.helper_called_under_an_imported_alias_unsafe import (
+                extraction_echo as default_form,
+            )
+            return default_form(uuid, request.args["text"])
+        """,
+    ),
+    "response-typed-as-a-spreadsheet-after-it-is-made": (
+        """
+        @web.route("/export")
+        def export():
+            data = request.args["rows"].encode()
+            resp = make_response(data)
+            resp.headers["Content-Type"] = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            return resp
+        """,
+        """
+        @web.route("/export")
+        def export():
+            data = request.args["rows"].encode()
+            resp = make_response(data)
+            resp.headers["Content-Type"] = request.args.get("type", "text/plain")
+            return resp
+        """,
+    ),
+    "response-typed-in-the-block-that-makes-it": (
+        """
+        @web.route("/export-pdf")
+        def export_pdf():
+            if request.args.get("pdf"):
+                resp = make_response(request.args["rows"])
+                resp.headers["Content-Type"] = "application/pdf"
+                return resp
+            return render_template("rows.html")
+        """,
+        """
+        @web.route("/export-pdf")
+        def export_pdf():
+            resp = make_response(request.args["rows"])
+            if request.args.get("pdf"):
+                resp.headers["Content-Type"] = "application/pdf"
+            return resp
+        """,
+    ),
+    "response-sent-as-an-attachment": (
+        """
+        @web.route("/download")
+        def download():
+            name = request.args["name"]
+            resp = make_response(request.args["rows"])
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}.txt"'
+            return resp
+        """,
+        """
+        @web.route("/download")
+        def download():
+            name = request.args["name"]
+            resp = make_response(request.args["rows"])
+            resp.headers["Content-Disposition"] = f'inline; filename="{name}.txt"'
+            return resp
+        """,
+    ),
+    "response-typed-json-with-a-charset": (
+        """
+        @web.route("/steps", methods=["GET"])
+        def steps():
+            body = json.dumps({"step": request.args["step"]})
+            response = Response(body, mimetype="application/json; charset=UTF-8")
+            return response
+        """,
+        """
+        @web.route("/steps", methods=["GET"])
+        def steps():
+            body = json.dumps({"step": request.args["step"]})
+            response = Response(body, mimetype="text/html; charset=UTF-8")
+            return response
+        """,
+    ),
+    "helper-every-path-typed-or-rendered": (
+        """
+        def csv_or_form(rows, as_csv):
+            if as_csv:
+                resp = make_response(rows)
+                resp.headers["Content-type"] = "text/csv"
+                return resp
+            return render_template("rows.html", rows=rows)
+
+        @web.route("/rows")
+        def rows():
+            return csv_or_form(request.args["rows"], request.args.get("csv"))
+        """,
+        """
+        def csv_or_page(rows, as_csv):
+            if as_csv:
+                resp = make_response(rows)
+                resp.headers["Content-type"] = "text/csv"
+                return resp
+            return make_response(rows)
+
+        @web.route("/rows")
+        def rows():
+            return csv_or_page(request.args["rows"], request.args.get("csv"))
+        """,
+    ),
+    "attachment-headers-handed-down-to-the-response": (
+        """
+        CONVERTERS = {"raw": bytes}
+
+        def stream_file(source, headers, convert=False):
+            return Response(CONVERTERS["raw"](source), headers=headers)
+
+        def send_book(book, fmt, headers):
+            if book.remote:
+                return stream_file(book.remote, headers)
+            headers["Content-Disposition"] = headers["Content-Disposition"].replace(
+                ".kepub", ".kepub.epub"
+            )
+            return make_response(send_from_directory(book.folder, book.name + "." + fmt))
+
+        def download_link(book, fmt):
+            headers = Headers()
+            headers["Content-Type"] = mimetypes.types_map.get("." + fmt, "text/plain")
+            headers["Content-Disposition"] = "attachment; filename={}.{}".format(book.title, fmt)
+            return send_book(book, fmt, headers)
+
+        @web.route("/download/<book>/<fmt>")
+        def download(book, fmt):
+            return download_link(book, fmt)
+        """,
+        """
+        def stream_inline(source, headers, convert=False):
+            return Response(source, headers=headers)
+
+        def show_book(book, fmt, headers):
+            if book.remote:
+                return stream_inline(book.remote, headers)
+            return make_response(send_from_directory(book.folder, book.name + "." + fmt))
+
+        def inline_link(book, fmt):
+            headers = Headers()
+            headers["Content-Type"] = mimetypes.types_map.get("." + fmt, "text/plain")
+            headers["Content-Disposition"] = "inline; filename={}.{}".format(book.title, fmt)
+            return show_book(book, fmt, headers)
+
+        @web.route("/download/<book>/<fmt>")
+        def download(book, fmt):
+            return inline_link(book, fmt)
+        """,
+    ),
+    "helper-types-its-response-from-a-parameter": (
+        """
+        def image_response(data, kind):
+            resp = make_response(data)
+            resp.mimetype = "image/png"
+            return resp
+
+        @web.route("/asset")
+        def asset():
+            return image_response(request.args["data"], request.args["type"])
+        """,
+        """
+        def typed_response(data, kind):
+            resp = make_response(data)
+            resp.mimetype = kind
+            return resp
+
+        @web.route("/asset")
+        def asset():
+            return typed_response(request.args["data"], request.args["type"])
+        """,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def xss_findings():
+    return twin_findings(TWINS, HEADER, RULE)
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_is_reported_at_low_confidence_with_why(xss_findings, name):
+    assert_low_with_why(xss_findings[twin_path(name, "safe")])
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_twin_blocks(xss_findings, name):
+    assert_blocks(xss_findings[twin_path(name, "unsafe")])
