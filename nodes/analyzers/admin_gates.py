@@ -13,7 +13,8 @@ is no admin test.
   test: in the body of `if <admin>:`, or after `if not <admin>: abort(403) / raise / return`.
 - A FastAPI dependency whose every return, yield and fall-through lies behind an admin test, the
   failing branch raising (a dependency's return does not stop the request); a dependency that
-  depends on such a function is one too (bearer_routes.requiring_names).
+  depends on such a function is one too (bearer_routes.requiring_names). FastAPI Users'
+  `fastapi_users.current_user(superuser=True)` is one by the library's contract.
 
 A check whose failing branch goes on (`flash(...)` only), one inside try/loops, or one that tests
 a setting rather than the user, proves nothing.
@@ -56,7 +57,25 @@ def admin_dependencies(trees: Iterable[ast.AST]) -> set[str]:
     trees = list(trees)
     projected = {n.name for n in all_nodes(trees) if isinstance(n, Function)}
     return requiring_names(
-        trees, lambda d: isinstance(d, Function) and _admin_dependency(d, projected)
+        trees,
+        lambda d: (
+            (isinstance(d, Function) and _admin_dependency(d, projected))
+            or _superuser_only_library_dependency(d)
+        ),
+    )
+
+
+def _superuser_only_library_dependency(value: ast.AST) -> bool:
+    """FastAPI Users' `fastapi_users.current_user(..., superuser=True)`: the library's dependency
+    answers 403 to anyone but an active superuser."""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "current_user"
+        and any(
+            k.arg == "superuser" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in value.keywords
+        )
     )
 
 

@@ -3,6 +3,7 @@ reason, its closest unsafe sibling keeps its confidence."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -203,6 +204,22 @@ FASTAPI_TWINS: dict[str, tuple[str, str]] = {
             return FileResponse(f"zips/{name}.zip")  # SINK
         """,
     ),
+    "fastapi-users-superuser-dependency": (
+        """
+        current_superuser = fastapi_users.current_user(active=True, superuser=True)
+
+        @router.post("/import", dependencies=[Depends(current_superuser)])
+        async def import_dir(directory: str):
+            return FileResponse(f"{directory}/movie.mkv")  # SINK
+        """,
+        """
+        current_active = fastapi_users.current_user(active=True, superuser=False)
+
+        @router.post("/import", dependencies=[Depends(current_active)])
+        async def import_dir(directory: str):
+            return FileResponse(f"{directory}/movie.mkv")  # SINK
+        """,
+    ),
 }
 
 
@@ -241,7 +258,7 @@ def test_fastapi_twins(name: str, kind: int) -> None:
     )
     if kind == 0:
         assert out["confidence"] == "low"
-        assert "check_admin" in out["recommendation"]
+        assert re.search(r"depends on (check_admin|current_superuser)", out["recommendation"])
     else:
         assert out["confidence"] == "medium", out["recommendation"]
 
