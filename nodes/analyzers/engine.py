@@ -35,6 +35,7 @@ from devsecbots.nodes.analyzers.method_returns import reassess as reassess_metho
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
+from devsecbots.nodes.analyzers.refused_secrets import reassess as reassess_refused_secrets
 from devsecbots.nodes.analyzers.registry import (
     Started,
     check_names,
@@ -209,6 +210,7 @@ def _analyze(
         reassess_verified_pickles,
         reassess_cache_pickles,
         reassess_template_text,
+        reassess_refused_secrets,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
