@@ -102,9 +102,12 @@ def _uses_session(view: Definition, tree: ast.Module) -> bool | None:
         seen.add(node.name)
         # the view's first parameter is the request whatever its name; a helper's, by its name
         requests = {"request", "req"} | (_request_parameters(node) if node is view else set())
-        if _session_evidence(node, requests):
+        replaced = _identity_replaced(node, requests)
+        if _session_evidence(node, requests, replaced):
             return True
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            if id(call) in replaced:
+                continue  # the request carries the user the view chose, not the session's
             # only a bare name calls a function of this module; `obj.f()` is someone else's f
             callee = definitions.get(call.func.id) if isinstance(call.func, ast.Name) else None
             if callee is not None:
@@ -123,13 +126,15 @@ def _passes_request(call: ast.Call, requests: set[str]) -> bool:
     )
 
 
-def _session_evidence(node: Definition, requests: set[str]) -> bool:
+def _session_evidence(node: Definition, requests: set[str], replaced: set[int]) -> bool:
     """Session auth in the definition's decorators, bases or body (`requests`: its names for
-    the request)."""
+    the request; `replaced`: ids of nodes that run after the view set `request.user` itself)."""
     heads = [*node.decorator_list, *(node.bases if isinstance(node, ast.ClassDef) else [])]
     if any(SESSION_AUTH.search(ast.unparse(h)) for h in heads):
         return True
     for inner in ast.walk(node):
+        if id(inner) in replaced:
+            continue
         if isinstance(inner, ast.Attribute) and inner.attr in _AMBIENT_ATTRIBUTES:
             owner = _name(inner.value)
             if owner in requests or owner.endswith("request"):
@@ -137,6 +142,35 @@ def _session_evidence(node: Definition, requests: set[str]) -> bool:
         if isinstance(inner, ast.Name) and SESSION_AUTH.search(inner.id):
             return True  # authentication_classes = [SessionAuthentication], login_required(...)
     return False
+
+
+def _identity_replaced(node: Definition, requests: set[str]) -> set[int]:
+    """Ids of the nodes of `request.user = <x>` statements and of everything after them in the
+    same block: there the request carries the user the view looked up itself (a webhook's
+    token owner), not the one the browser's session cookie names."""
+    replaced: set[int] = set()
+    for block in _blocks(node):
+        for index, stmt in enumerate(block):
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Attribute)
+                and t.attr == "user"
+                and (_name(t.value) in requests or _name(t.value).endswith("request"))
+                for t in stmt.targets
+            ):
+                replaced |= {id(n) for later in block[index:] for n in ast.walk(later)}
+                break
+    return replaced
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    """Every statement list in `node`: bodies, else and finally blocks, handlers."""
+    blocks = []
+    for inner in ast.walk(node):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(inner, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                blocks.append(block)
+    return blocks
 
 
 def _request_parameters(node: Definition) -> set[str]:

@@ -69,6 +69,24 @@ def ping(req, code):
     return HttpResponse("OK")
 
 
+@csrf_exempt
+def bot_hook(request, token):
+    bot = Hook.objects.get(token=token)
+    if bot.active:
+        request.user = bot.owner
+        services.add_item(request, request.POST["text"])
+        Cart.objects.create(owner=request.user)
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+def bot_hook_late(request, token):
+    bot = Hook.objects.get(token=token)
+    Cart.objects.create(owner=request.user)
+    request.user = bot.owner
+    return JsonResponse({"ok": True})
+
+
 class Profile(LoginRequiredMixin, View):
     def post(self, request):
         return HttpResponse("saved")
@@ -100,6 +118,7 @@ def by_line():
         "@csrf_exempt\ndef change_email(request):",  # a helper of the module reads request.user
         "profile = csrf_exempt(Profile.as_view())",  # LoginRequiredMixin
         "@csrf_exempt\ndef save_profile(request):",  # the request goes to code elsewhere
+        "@csrf_exempt\ndef bot_hook_late(request, token):",  # the session's user, then its own
     ],
 )
 def test_an_exempt_view_that_uses_the_session_blocks(by_line, where):
@@ -113,6 +132,7 @@ def test_an_exempt_view_that_uses_the_session_blocks(by_line, where):
         "@csrf_exempt\ndef webhook(request, code):",  # a signature identifies the caller
         "@csrf_exempt\ndef ping(req, code):",  # the URL carries its own secret
         "status = csrf_exempt(Status.as_view())",  # no login at all
+        "@csrf_exempt\ndef bot_hook(request, token):",  # the view sets the user: the token's owner
     ],
 )
 def test_an_exempt_view_without_the_session_is_reported_not_blocking(by_line, where):
