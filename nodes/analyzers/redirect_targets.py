@@ -49,6 +49,7 @@ from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
 # | ("any", "")
 Token = tuple[str, str]
 ANY: Token = ("any", "")
+OWN_HOST: Token = ("text", "//own.host/")  # the request's own scheme and host, then a path
 PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
 CONFIG_NAMES = frozenset({"settings", "config", "environ"})
@@ -269,6 +270,8 @@ class _Reading:
             return ("root", "")
         if _chosen(value, self.parents):
             return ("chosen", "")
+        if _own_absolute_url(value, self.parents):
+            return OWN_HOST
         return ANY
 
 
@@ -410,6 +413,28 @@ def _is_request(value: ast.AST) -> bool:
     if isinstance(value, ast.Attribute):  # self.request, flask.request
         return value.attr == "request"
     return isinstance(value, ast.Name) and value.id in {"request", "req"}
+
+
+def _own_absolute_url(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Django's `request.build_absolute_uri()` / `request.build_absolute_uri(<own path>)` and
+    django-allauth's `build_absolute_uri(request, <own path>)`: the request's own scheme and host
+    (the one the visitor's browser asked for, checked against ALLOWED_HOSTS) before a path the
+    application chose (`reverse(...)`, `url_for(...)`, a literal "/..."). A location from
+    anywhere else may be absolute and replaces the host."""
+    if not (isinstance(value, ast.Call) and called_name(value.func) == "build_absolute_uri"):
+        return False
+    if isinstance(value.func, ast.Attribute) and _is_request(value.func.value):
+        locations = value.args
+    elif value.args and _is_request(value.args[0]):
+        locations = value.args[1:]
+    else:
+        return False
+    if not locations:
+        return isinstance(value.func, ast.Attribute)  # the current URL, made absolute
+    location = locations[0]
+    if isinstance(location, ast.Constant) and isinstance(location.value, str):
+        return bool(SEGMENT.match(location.value))
+    return isinstance(location, ast.Call) and called_name(location.func) in SAFE_URL_VALUES
 
 
 def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

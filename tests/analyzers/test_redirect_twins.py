@@ -531,6 +531,29 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-own-absolute-url": (
+        DJANGO + "from django.urls import reverse\nfrom allauth.utils import build_absolute_uri\n",
+        """
+        def recipe(request, pk):
+            home = build_absolute_uri(request, reverse("index"))
+            return HttpResponseRedirect(home + f"recipe/{pk}")
+
+        def shared(request, pk):
+            share = request.GET.get("share", "")
+            page = request.build_absolute_uri("/recipe/")
+            return HttpResponseRedirect(page + f"{pk}?share={share}")
+        """,
+        [
+            """
+            def recipe(request, pk):
+                return HttpResponseRedirect(request.build_absolute_uri(request.GET["next"]))
+            """,
+            """
+            def recipe(request, pk):
+                return HttpResponseRedirect(request.build_absolute_uri("") + request.GET["to"])
+            """,
+        ],
+    ),
     "django-back-to-referer": (
         DJANGO,
         """
