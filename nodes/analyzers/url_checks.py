@@ -9,7 +9,12 @@ A function counts as a safe-URL check of one of its parameters when it returns a
   `.scheme` is set, and then returns True only through a further test that is not about the
   netloc or scheme (say, the resolved path against an allow-list). A netloc test alone is not
   enough: `///evil.example` and `/\\evil.example` have no netloc, yet browsers read them as
-  `//evil.example`, so `return not parsed.netloc` or `return True` after it does not qualify.
+  `//evil.example`, so `return not parsed.netloc` or `return True` after it does not qualify -
+  unless the function first normalises the parameter as a browser does (`.strip()` and
+  `.replace("\\\\", "/")`) and returns False when it then starts with "//"; or
+- returns a call of another such check, also one imported under another name
+  (`from .urls import is_safe_url as _check`; `def is_safe_url(t): return _check(t, app)`).
+  A parameter rebound only by such a normalisation still counts as the parameter.
 
 Every definition of the name in the project must qualify (helpers are read across files).
 `guarded(call, name, ...)` then says whether a redirect sits in the body (not the else) of an
@@ -22,6 +27,7 @@ import ast
 from collections.abc import Callable, Iterable
 
 from devsecbots.nodes.analyzers.helper_summaries import called_name as _called
+from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
 
 KNOWN_CHECKS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
@@ -39,18 +45,39 @@ SAFE_VALUES = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for"})
 
 def safe_url_checks(trees: Iterable[ast.AST]) -> dict[str, Param]:
     """Name -> checked parameter, of the functions that are safe-URL checks in every definition
-    (and the frameworks' own checks, unless the project defines a function of that name)."""
-    verdicts: dict[str, Param | None] = dict(LIBRARY_CHECKS)
-    for name, functions in definitions(trees).items():
-        for definition in functions:
-            param = checked_param(definition)
-            seen = verdicts.get(name, param)
-            verdicts[name] = param if seen == param else None
-    return {name: param for name, param in verdicts.items() if param}
+    (and the frameworks' own checks, unless the project defines a function of that name).
+
+    A definition may delegate to another check of the project, also under a renaming import
+    (`from .urls import is_safe_url as _check; def is_safe_url(t): return _check(t, app)`):
+    names are assumed checks and dropped while a definition of theirs fails (a greatest
+    fixpoint, so a wrapper sharing its target's name stands or falls with it)."""
+    trees = list(trees)
+    found = definitions(trees)
+    parents = {c: n for tree in trees for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    library = {n: p for n, p in LIBRARY_CHECKS.items() if n not in found}
+    assumed = set(found)
+    while True:
+        verdicts: dict[str, Param | None] = {}
+        known = frozenset(library) | assumed
+        for name in assumed:
+            for definition in found[name]:
+                param = checked_param(definition, known, parents)
+                seen = verdicts.get(name, param)
+                verdicts[name] = param if seen == param else None
+        kept = {name for name, param in verdicts.items() if param}
+        if kept == assumed:
+            return {**library, **{n: p for n, p in verdicts.items() if p}}
+        assumed = kept
 
 
-def checked_param(function: Function | Definition) -> Param | None:
-    """The parameter the function is a safe-URL check of (None when it is not one)."""
+def checked_param(
+    function: Function | Definition,
+    known: frozenset[str] = KNOWN_CHECKS,
+    parents: dict[ast.AST, ast.AST] | None = None,
+) -> Param | None:
+    """The parameter the function is a safe-URL check of (None when it is not one); `known`:
+    the names of checks it may delegate to, `parents`: the project's, to resolve renaming
+    imports."""
     definition = function if isinstance(function, Definition) else Definition(function)
     function = definition.function
     positional = [a.arg for a in function.args.posonlyargs + function.args.args]
@@ -60,12 +87,14 @@ def checked_param(function: Function | Definition) -> Param | None:
         (a.arg, -1) for a in function.args.kwonlyargs
     ]
     returns = [r.value for r in definition.own_returns]
-    if not returns or not all(_boolean(v) for v in returns):
+    resolving = parents or definition.parents
+    if not returns or not all(_boolean(v) or _calls(v, known, resolving) for v in returns):
         return None
     for param, index in params:
         if _rebinds(function, param):
             continue
-        if _delegates(returns, param) or _rejects_foreign(function, param, returns):
+        delegates = _delegates(returns, param, known, resolving)
+        if delegates or _rejects_foreign(function, param, returns):
             return param, index
     return None
 
@@ -176,20 +205,34 @@ def _stored_before(branch: ast.If, name: str, call: ast.AST) -> bool:
     )
 
 
-def _delegates(returns: list[ast.expr | None], param: str) -> bool:
+def _delegates(
+    returns: list[ast.expr | None],
+    param: str,
+    known: frozenset[str],
+    parents: dict[ast.AST, ast.AST],
+) -> bool:
     """Every return is False/None or requires a known check of `param`, and one of them does."""
-    checked = [v for v in returns if v is not None and _requires_known(v, param)]
+    checked = [v for v in returns if v is not None and _requires_known(v, param, known, parents)]
     return bool(checked) and all(_falsy(v) or v in checked for v in returns)
 
 
-def _requires_known(value: ast.AST, param: str) -> bool:
+def _calls(value: ast.AST | None, known: frozenset[str], parents: dict[ast.AST, ast.AST]) -> bool:
+    """A call of a known check, also under a renaming import."""
+    if not isinstance(value, ast.Call):
+        return False
+    return (original_name(value.func, parents) or _called(value.func)) in known
+
+
+def _requires_known(
+    value: ast.AST, param: str, known: frozenset[str], parents: dict[ast.AST, ast.AST]
+) -> bool:
     if isinstance(value, ast.BoolOp):
         return isinstance(value.op, ast.And) and any(
-            _requires_known(v, param) for v in value.values
+            _requires_known(v, param, known, parents) for v in value.values
         )
     return (
         isinstance(value, ast.Call)
-        and _called(value.func) in KNOWN_CHECKS
+        and _calls(value, known, parents)
         and _is_name(_first_arg(value, "url"), param)
     )
 
@@ -208,8 +251,51 @@ def _rejects_foreign(function: Function, param: str, returns: list[ast.expr | No
             if any(isinstance(n, ast.Return) and not _falsy(n.value) for n in ast.walk(before)):
                 return False
             truthy = [v for v in returns if not _falsy(v)]
+            if _rejects_double_slash(function, param):
+                return bool(truthy)  # nothing foreign is left for a further test to refuse
             return bool(truthy) and all(_further_test(v) for v in truthy)
     return False
+
+
+def _rejects_double_slash(function: Function, param: str) -> bool:
+    """The function first normalises `param` as a browser reads it - `.strip()` (or `.lstrip()`)
+    and `.replace("\\", "/")`, at the top level - and then, unconditionally, returns False
+    when it starts with "//". With the netloc/scheme test as well, what is left is a path on
+    this host: `///evil.example` and `/\\evil.example` start with "//" once normalised."""
+    methods: set[str] = set()
+    for stmt in function.body:
+        if isinstance(stmt, ast.Assign) and _normalises(stmt.value, param):
+            methods |= _normalisations(stmt.value)
+        elif (
+            isinstance(stmt, ast.If)
+            and _exits_falsy(stmt.body)
+            and _starts_double(stmt.test, param)
+        ):
+            return "replace" in methods and bool(methods & {"strip", "lstrip"})
+    return False
+
+
+def _normalisations(value: ast.AST) -> set[str]:
+    found = set()
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        found.add(value.func.attr)
+        value = value.func.value
+    return found
+
+
+def _starts_double(test: ast.AST, param: str) -> bool:
+    """`param.startswith("//")`, alone or `or`-ed with other tests."""
+    if isinstance(test, ast.BoolOp):
+        return isinstance(test.op, ast.Or) and any(_starts_double(v, param) for v in test.values)
+    return (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr == "startswith"
+        and _is_name(test.func.value, param)
+        and len(test.args) == 1
+        and isinstance(test.args[0], ast.Constant)
+        and test.args[0].value == "//"
+    )
 
 
 def _parsed_names(function: Function, param: str) -> set[str]:
@@ -293,10 +379,37 @@ def _parses(value: ast.AST, param: str) -> bool:
 
 
 def _rebinds(function: Function, param: str) -> bool:
+    """Whether `param` is bound again, other than by a normalisation that keeps a foreign URL
+    foreign (`url = url.strip()`, `.lower()`, `.replace("\\", "/")`: the checks then see what a
+    browser would make of it)."""
+    normalised = {
+        id(t)
+        for n in ast.walk(function)
+        if isinstance(n, ast.Assign) and _normalises(n.value, param)
+        for t in n.targets
+    }
     return any(
-        isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load)
+        isinstance(n, ast.Name)
+        and n.id == param
+        and not isinstance(n.ctx, ast.Load)
+        and id(n) not in normalised
         for n in ast.walk(function)
     )
+
+
+def _normalises(value: ast.AST, param: str) -> bool:
+    """`param.strip()`, `.lstrip()`, `.rstrip()`, `.lower()` or `.replace("\\", "/")` of
+    `param` (or of such a normalisation)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        return False
+    method, receiver = value.func.attr, value.func.value
+    if method in ("strip", "lstrip", "rstrip", "lower") and not value.args:
+        plain = True
+    else:
+        plain = method == "replace" and [
+            a.value for a in value.args if isinstance(a, ast.Constant)
+        ] == ["\\", "/"]
+    return plain and (_is_name(receiver, param) or _normalises(receiver, param))
 
 
 def _first_arg(call: ast.Call, keyword: str) -> ast.AST | None:

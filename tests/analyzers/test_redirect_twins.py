@@ -52,6 +52,26 @@ def _hostless(url):
     if urlsplit(url).netloc:
         return False
     return True
+
+def normalised_same_site(target):
+    if not target:
+        return False
+    target = target.strip()
+    target = target.replace("\\\\", "/")
+    if target.startswith("//"):
+        return False
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc:
+        return False
+    return True
+
+def unstripped_same_site(target):
+    target = target.replace("\\\\", "/")
+    if target.startswith("//"):
+        return False
+    if urlparse(target).netloc:
+        return False
+    return True
 """,
     "site/url_rules.py": DJANGO
     + """
@@ -528,6 +548,41 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
                 return HttpResponseRedirect(redirect_url + "?" + urlencode(request.GET))
 
             view = redirect_with_path  # handed on: any caller may pass anything
+            """,
+        ],
+    ),
+    "flask-check-through-a-renamed-wrapper": (
+        FLASK,
+        """
+        def create_app():
+            from app.url_rules import normalised_same_site as _same_site
+
+            def same_site(target):
+                return _same_site(target)
+
+            @app.route("/login")
+            def login():
+                target = request.args.get("next")
+                if target and same_site(target):
+                    return redirect(target)
+                return redirect(url_for("index"))
+            return app
+        """,
+        [
+            """
+            def create_app():
+                from app.url_rules import unstripped_same_site as _loosely_same_site
+
+                def loosely_same_site(target):
+                    return _loosely_same_site(target)
+
+                @app.route("/login")
+                def login():
+                    target = request.args.get("next")
+                    if target and loosely_same_site(target):
+                        return redirect(target)
+                    return redirect(url_for("index"))
+                return app
             """,
         ],
     ),
