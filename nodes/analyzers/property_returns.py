@@ -83,7 +83,10 @@ def _rendered(
         return False
 
     def renders(ret: ast.Return, inner: Parents) -> bool:
-        return test(ret, inner) or _rendered(ret.value, inner, project, test, depth - 1)
+        value = ret.value
+        return test(ret, inner) or (
+            value is not None and _rendered(value, inner, project, test, depth - 1)
+        )
 
     return bool(runs) and value_returns(runs, renders)
 

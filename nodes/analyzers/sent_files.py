@@ -39,8 +39,8 @@ def sent_inert(call: ast.Call, name: str = "") -> bool:
     mimetype = argument(call, "mimetype", positional, {})
     if mimetype is not None:
         return passive_type(mimetype)
-    name = argument(call, "download_name", positional, {})
-    return _passive_name(name or argument(call, positional[-1], positional, {}))
+    shown = argument(call, "download_name", positional, {})
+    return _passive_name(shown or argument(call, positional[-1], positional, {}))
 
 
 def _passive_name(name: ast.AST | None) -> bool:
@@ -61,4 +61,3 @@ def _constant_end(name: ast.AST | None) -> str:
     if isinstance(name, ast.JoinedStr) and name.values:
         return _constant_end(name.values[-1])
     return ""
-
