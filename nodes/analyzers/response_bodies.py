@@ -6,6 +6,8 @@ whatever request data the view read when it is
 - a rendered template (`render_template`, Flask-Themes2's `render_theme_template`), a non-HTML
   response (`redirect`, `jsonify`, `abort`, a file sent as an attachment or with a fixed
   passive type: sent_files.py; not an upload served inline) or a dict / list (sent as JSON);
+- a `(body, status, headers)` / `(body, headers)` tuple whose headers dict display types the
+  response passive (`{"Content-Type": "text/plain"}`: response_headers.py);
 - a constant (a fixed message, `""`) or a translation of literal text (`_("Not found")`,
   `gettext` / `lazy_gettext` / `ngettext` ... of constants only: keyword values are
   interpolated, and `_("Hi %s") % name` is not a call of the catalogue);
@@ -50,7 +52,7 @@ from devsecbots.nodes.analyzers.local_assignments import (
     unpacked_items,
 )
 from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
-from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert
+from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert, typed_headers
 from devsecbots.nodes.analyzers.sent_files import SENDERS, sent_inert
 from devsecbots.nodes.analyzers.summary_defs import (
     Definition,
@@ -191,6 +193,8 @@ def safe_body(
 ) -> bool:
     """Whether the expression is a response body with no markup from the client (see above)."""
     if isinstance(value, ast.Tuple):  # (body, status), (body, headers), (body, status, headers)
+        if len(value.elts) > 1 and typed_headers(value.elts[-1]):
+            return True
         return bool(value.elts) and safe_body(value.elts[0], helpers, parents, seen)
     if isinstance(value, ast.Constant | ast.Dict | ast.List | ast.DictComp | ast.ListComp):
         return True

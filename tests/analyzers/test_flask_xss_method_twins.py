@@ -1,5 +1,6 @@
 """Flask XSS where the view returns what a project method returns: a method of a project class
-instance, a function forwarding to a method of its own name, a file a method sends. The safe
+instance, a function forwarding to a method of its own name, a file a method sends, text a method
+types by its headers. The safe
 twin is reported at low confidence with the reason; its unsafe sibling (the same shape, the
 method writing request data into HTML, or sending an upload inline with its guessed type)
 still blocks."""
@@ -165,6 +166,32 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/kept/<name>")
         def kept(name):
             return KeptUpload(request.args["name"]).fetch_file()
+        """,
+    ),
+    "method-returning-text-typed-by-its-headers": (
+        """
+        class SourcePage:
+            def __init__(self, text):
+                self.text = text
+
+            def source(self):
+                return self.text + "\\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+        @web.route("/source")
+        def source():
+            return SourcePage(request.args["text"]).source()
+        """,
+        """
+        class RawPage:
+            def __init__(self, text):
+                self.text = text
+
+            def raw_source(self):
+                return self.text + "\\n", 200, {"Content-Type": "text/html; charset=utf-8"}
+
+        @web.route("/raw")
+        def raw():
+            return RawPage(request.args["text"]).raw_source()
         """,
     ),
 }
