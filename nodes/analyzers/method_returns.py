@@ -54,13 +54,20 @@ def _method_url(value: ast.AST, parents: Parents, project: ProjectClasses) -> bo
         return bool(values) and all(
             isinstance(v, ast.Call) and _method_url(v, parents, project) for v in values
         )
+    methods = bound_methods(value, parents, project)
+    return bool(methods) and value_returns(methods, _returns_safe_url)
+
+
+def bound_methods(value: ast.AST, parents: Parents, project: ProjectClasses) -> list[Definition]:
+    """The definitions a call `obj.m(...)` runs: `m` in the project classes of `obj` ([] when
+    they are unknown, or `m` is also bound another way, or is a property / wrapped method)."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
-        return False
+        return []
     classes = project.instance_of(value.func.value, parents)
     bound = project.attribute(classes, value.func.attr) if classes else None
     if not bound:
-        return False
+        return []
     methods = [s for s in bound if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
     if len(methods) != len(bound) or any(m.decorator_list for m in methods):
-        return False  # also a column or attribute, or a property / wrapped method
-    return value_returns([Definition(m) for m in methods], _returns_safe_url)
+        return []  # also a column or attribute, or a property / wrapped method
+    return [Definition(m) for m in methods]

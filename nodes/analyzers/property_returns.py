@@ -1,10 +1,15 @@
-"""XSS findings whose response is a project property that renders: `return share.content`.
+"""XSS findings whose response is what a project property or method returns: `return
+share.content`, `return Page(path).view()`.
 
 Reading a property calls its getter, so `obj.attr` is a helper call when `obj` is an instance of
-project classes (see receiver_classes.py) whose `attr` is a `@property` (or cached_property)
-returning only rendered templates / non-HTML responses, as a rendering helper must
-(helper_summaries.py). Every class the object may be must agree; an attribute that is also
-bound any other way in a class body (a model column, a plain method) does not count.
+project classes (see receiver_classes.py) whose `attr` is a `@property` (or cached_property);
+`obj.m(...)` runs the plain method `m` of those classes (method_returns.py). Every definition
+it may run must return only rendered templates / non-HTML responses, as a rendering helper must
+(helper_summaries.py), or in turn such a property's or method's value (`return a.delete()` with
+`a = Attachment(...)`; DEPTH calls deep). Every class the object may be must agree; an
+attribute that is also bound any other way in a class body (a model column, a plain method
+read as a property), a receiver of unknown classes, or a file sent inline with its guessed type
+(an upload: sent_files.py) keeps the finding.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from devsecbots.nodes.analyzers.helper_summaries import (
     _assigned_values,
     called_name,
 )
+from devsecbots.nodes.analyzers.method_returns import bound_methods
 from devsecbots.nodes.analyzers.project_trees import parse_files, tree_parents
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses, lowered_with_classes
 from devsecbots.nodes.analyzers.response_bodies import rendering_helpers, returns
@@ -25,7 +31,12 @@ from devsecbots.nodes.analyzers.summary_defs import Definition, Parents, value_r
 
 Test = Callable[[ast.Return, Parents], bool]
 PROPERTIES = frozenset({"property", "cached_property"})
-WHY = "the body is a project property whose getter returns only rendered templates or JSON data"
+DEPTH = 4  # properties / methods followed through the returns of others
+WHY = (
+    "the body is what a project property or method of the object's class returns, and every "
+    "definition it may run returns only rendered templates, redirects, JSON data or other "
+    "non-HTML responses"
+)
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -51,17 +62,33 @@ def _returns_property(tree: ast.AST, line: int, project: ProjectClasses, test: T
     return False
 
 
-def _rendered(value: ast.AST, parents: Parents, project: ProjectClasses, test: Test) -> bool:
-    """An attribute read of a rendering property, or a local name only ever assigned one."""
+def _rendered(
+    value: ast.AST, parents: Parents, project: ProjectClasses, test: Test, depth: int = DEPTH
+) -> bool:
+    """A read of a rendering property or a call of a rendering method, or a local name only ever
+    assigned one."""
+    if depth <= 0:
+        return False
     if isinstance(value, ast.Name):
         values = _assigned_values(value, parents)
         return bool(values) and all(
-            isinstance(v, ast.Attribute) and _rendered(v, parents, project, test) for v in values
+            isinstance(v, ast.Attribute | ast.Call) and _rendered(v, parents, project, test, depth)
+            for v in values
         )
-    if not isinstance(value, ast.Attribute):
+    if isinstance(value, ast.Call):
+        runs = bound_methods(value, parents, project)
+    elif isinstance(value, ast.Attribute):
+        runs = property_getters(value, parents, project)
+    else:
         return False
-    getters = property_getters(value, parents, project)
-    return bool(getters) and value_returns(getters, test)
+
+    def renders(ret: ast.Return, inner: Parents) -> bool:
+        value = ret.value
+        return test(ret, inner) or (
+            value is not None and _rendered(value, inner, project, test, depth - 1)
+        )
+
+    return bool(runs) and value_returns(runs, renders)
 
 
 def property_getters(

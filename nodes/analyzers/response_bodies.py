@@ -4,7 +4,10 @@ A view's return value becomes the response; Flask serves a str as text/html. A b
 whatever request data the view read when it is
 
 - a rendered template (`render_template`, Flask-Themes2's `render_theme_template`), a non-HTML
-  response (`redirect`, `jsonify`, `abort`, a file sent) or a dict / list (sent as JSON);
+  response (`redirect`, `jsonify`, `abort`, a file sent as an attachment or with a fixed
+  passive type: sent_files.py; not an upload served inline) or a dict / list (sent as JSON);
+- a `(body, status, headers)` / `(body, headers)` tuple whose headers dict display types the
+  response passive (`{"Content-Type": "text/plain"}`: response_headers.py);
 - a constant (a fixed message, `""`) or a translation of literal text (`_("Not found")`,
   `gettext` / `lazy_gettext` / `ngettext` ... of constants only: keyword values are
   interpolated, and `_("Hi %s") % name` is not a call of the catalogue);
@@ -29,6 +32,9 @@ whatever request data the view read when it is
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
+While a name is read, its own calls count as safe (`def handle_login(**kw): return
+manager.handle_login(**kw)` beside the method of that name): by induction on the depth of the
+calls, a value of the name is then a safe body from one of its other returns.
 """
 
 from __future__ import annotations
@@ -46,7 +52,8 @@ from devsecbots.nodes.analyzers.local_assignments import (
     unpacked_items,
 )
 from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
-from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert
+from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert, typed_headers
+from devsecbots.nodes.analyzers.sent_files import SENDERS, sent_inert
 from devsecbots.nodes.analyzers.summary_defs import (
     Definition,
     Parents,
@@ -62,8 +69,6 @@ RENDERED = frozenset(
         "jsonify",
         "redirect",
         "abort",
-        "send_file",
-        "send_from_directory",
     }
 )
 RESPONSES = frozenset({"make_response", "Response"})
@@ -81,7 +86,11 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
     defs = definitions(trees)
     found: set[str] = set()
     while True:  # grows only: a helper qualifies through helpers found before it
-        now = {name for name, functions in defs.items() if value_returns(functions, returns(found))}
+        now = {
+            name
+            for name, functions in defs.items()
+            if value_returns(functions, returns(found | {name}))  # recursion: see below
+        }
         now |= {
             item(name, index)
             for name, functions in defs.items()
@@ -184,6 +193,8 @@ def safe_body(
 ) -> bool:
     """Whether the expression is a response body with no markup from the client (see above)."""
     if isinstance(value, ast.Tuple):  # (body, status), (body, headers), (body, status, headers)
+        if len(value.elts) > 1 and typed_headers(value.elts[-1]):
+            return True
         return bool(value.elts) and safe_body(value.elts[0], helpers, parents, seen)
     if isinstance(value, ast.Constant | ast.Dict | ast.List | ast.DictComp | ast.ListComp):
         return True
@@ -198,6 +209,8 @@ def safe_body(
     name = original_name(value.func, parents) or called_name(value.func)
     if name in RENDERED or name in helpers:
         return True
+    if name in SENDERS:
+        return sent_inert(value, name)
     if name not in RESPONSES:
         return (
             _fixed_text(value)

@@ -138,6 +138,21 @@ def header_value(headers: ast.AST, wanted: re.Pattern[str]) -> ast.AST | None:
     return None
 
 
+def typed_headers(headers: ast.AST) -> bool:
+    """A dict display of constant keys (no `**`) giving Content-Type, every time, a passive
+    type: `(body, 200, {"Content-Type": "text/plain; charset=utf-8"})`."""
+    if not isinstance(headers, ast.Dict):
+        return False
+    if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in headers.keys):
+        return False
+    types = [
+        v
+        for k, v in zip(headers.keys, headers.values, strict=True)
+        if isinstance(k, ast.Constant) and CONTENT_TYPE.match(str(k.value))
+    ]
+    return bool(types) and all(passive_type(v) for v in types)
+
+
 def _header_set(target: ast.AST, name: str) -> str:
     """'type' for `name.mimetype` / `name.content_type` / `name.headers["Content-Type"]`,
     'disposition' for `name.headers["Content-Disposition"]`, and for `name["..."]` (a Headers

@@ -162,7 +162,9 @@ TWINS: dict[str, tuple[str, str]] = {
             headers["Content-Disposition"] = headers["Content-Disposition"].replace(
                 ".kepub", ".kepub.epub"
             )
-            return make_response(send_from_directory(book.folder, book.name + "." + fmt))
+            return make_response(
+                send_from_directory(book.folder, book.name + "." + fmt, as_attachment=True)
+            )
 
         def download_link(book, fmt):
             headers = Headers()

@@ -363,7 +363,9 @@ TWINS: dict[str, tuple[str, str, str]] = {
 
         class DiskFileStore(FileStore):
             def serve(self, name):
-                return send_file(os.path.join("/srv/files", os.path.basename(name)))
+                return send_file(
+                    os.path.join("/srv/files", os.path.basename(name)), as_attachment=True
+                )
 
         class CloudFileStore(FileStore):
             def serve(self, name):
