@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import cli, cli_env
 
-OLD = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+OLD = "import hashlib\n\n\ndef hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n"
 MOVED = (
     "import hashlib\n\nBLOCK = 4096\n\n\ndef size(data):\n    return len(data) // BLOCK\n\n\n"
-    "def digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    "def hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n"
 )
 NEW = MOVED + "\n\ndef token(key):\n    return hashlib.sha1(key).hexdigest()\n"
 

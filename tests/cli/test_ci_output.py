@@ -15,7 +15,7 @@ from tests.conftest import cli, cli_env
 
 DEEP = "services/payments/reconciliation/adapters/legacy_settlement_gateway"
 RULE = "devsecbots.flask.upload-unsanitised-filename"
-APP = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+APP = "import hashlib\n\n\ndef hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n"
 
 
 def test_review_text_is_not_wrapped_when_stdout_is_a_pipe(tmp_path: Path) -> None:

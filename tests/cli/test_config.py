@@ -14,7 +14,7 @@ from devsecbots.errors import InputError
 from tests.conftest import cli, cli_env
 
 # Bandit's B324 (md5, high severity) in the app.
-APP = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+APP = "import hashlib\n\n\ndef hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n"
 
 
 def review(*args: str, cwd: Path) -> subprocess.CompletedProcess:

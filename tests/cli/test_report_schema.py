@@ -22,12 +22,12 @@ from tests.conftest import ROOT
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 FILES = {
-    "app.py": "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n",
+    "app.py": "import hashlib\n\n\ndef hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n",
     "cache.py": "import hashlib\n\n\ndef key(name):\n"
     "    return hashlib.md5(name.encode()).hexdigest()  # noqa: S324\n",
     "settings.py": 'password = "hunter2"\n',  # B105: Bandit is only medium-confident
-    "tests/test_app.py": "from app import digest\n\n\ndef test_digest():\n"
-    "    assert digest(b'x')\n",
+    "tests/test_app.py": "from app import hash_pwd\n\n\ndef test_hash():\n"
+    "    assert hash_pwd(b'x')\n",
 }
 FINDING_KEYS = {"blocking", "confidence", "role", "exempt", "waiver", "fingerprint"}
 

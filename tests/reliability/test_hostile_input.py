@@ -17,7 +17,7 @@ from devsecbots.snapshot import changed_since
 from devsecbots.store import open_checkpointer
 from tests.reliability.helpers import run_cli
 
-WEAK = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+WEAK = "import hashlib\n\n\ndef hash_pwd(pwd):\n    return hashlib.md5(pwd).hexdigest()\n"
 EVIL = "evil\n\x1b[31mRED\x1b[0m|pipe\u202e.py"  # newline, ESC sequence, a cell bar, bidi
 
 
