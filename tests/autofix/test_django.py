@@ -74,6 +74,18 @@ def test_the_secret_is_never_a_per_process_random_key():
     assert "secrets" not in outcome.files[SETTINGS]
 
 
+def test_a_fallback_keeps_the_variable_deployments_already_set():
+    before = SETTINGS_BEFORE.replace(
+        '"django-insecure-abc"', 'os.getenv("SECRET_KEY", "django-insecure-abc")'
+    ).replace("from pathlib", "import os\nfrom pathlib")
+    finding = finding_at(before, "B105", "SECRET_KEY", path=SETTINGS, source_name="bandit")
+    after = before.replace(
+        'os.getenv("SECRET_KEY", "django-insecure-abc")', 'os.environ["SECRET_KEY"]'
+    )
+    outcome = assert_fixed(before, after, [finding], path=SETTINGS)
+    assert any("env SECRET_KEY, required at start-up" in n for n in outcome.notes)
+
+
 def test_settings_rules_outside_a_settings_module_are_declined():
     source = "DEBUG = True\n"
     reasons = declined(

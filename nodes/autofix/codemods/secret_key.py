@@ -170,7 +170,31 @@ def _swap(value: cst.BaseExpression, replacement: str, name: str):
     return plan
 
 
-DJANGO_SECRET = 'os.environ["DJANGO_SECRET_KEY"]'
+def _fallback_call(tree: Tree, value: cst.BaseExpression) -> cst.Call | None:
+    """The `os.getenv(NAME, <value>)` / `os.environ.get(NAME, <value>)` call `value` is the
+    fallback of (None otherwise)."""
+    argument = tree.parent(value)
+    call = tree.parent(argument) if isinstance(argument, cst.Arg) else None
+    if isinstance(call, cst.Call) and len(call.args) == 2 and call.args[1] is argument:
+        return call if _read_variable(call) else None
+    return None
+
+
+def _read_variable(value: cst.BaseExpression) -> str:
+    """The variable a literal fallback stands behind (`os.getenv("SECRET_KEY", "x")`,
+    `os.environ.get("SECRET_KEY", "x")`), or that `os.environ["SECRET_KEY"]` already reads:
+    deployments already set that one ('' otherwise)."""
+    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
+        index = value.slice[0].slice
+        first: cst.BaseExpression | None = index.value if isinstance(index, cst.Index) else None
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.args:
+        first = value.args[0].value if value.func.attr.value in ("getenv", "get") else None
+    else:
+        first = None
+    if not isinstance(first, cst.SimpleString):
+        return ""
+    name = first.evaluated_value
+    return name if isinstance(name, str) and name.isidentifier() else ""
 
 
 def _django_site(tree: Tree, value: cst.BaseExpression, path: str) -> Site:
@@ -181,10 +205,15 @@ def _django_site(tree: Tree, value: cst.BaseExpression, path: str) -> Site:
             spans=[tree.span(tree.statement_of(value) or value)], reason=f"secret-key: {why}"
         )
 
+    fallback_of = _fallback_call(tree, value)
+    if fallback_of is not None:  # os.getenv("SECRET_KEY", "x"): replace the whole call
+        value = fallback_of
+    variable = _read_variable(value) or "DJANGO_SECRET_KEY"
+
     def plan(edits: Edits) -> str:
-        edits.swap(value, lambda _: expr(DJANGO_SECRET))
+        edits.swap(value, lambda _: expr(f'os.environ["{variable}"]'))
         return (
-            "hard-coded SECRET_KEY -> env DJANGO_SECRET_KEY, required at start-up "
+            f"hard-coded SECRET_KEY -> env {variable}, required at start-up "
             "(one stable key shared by every worker)"
         )
 
