@@ -4,7 +4,9 @@ Plain `before_request` / `after_request` hooks rather than flask-talisman: flask
 redirects every plain-http request even under the test client, so an app's own tests would fail,
 and the hooks add no dependency. The redirect is switched off with FORCE_HTTPS=0 (a TLS proxy
 that redirects for you) and in tests; behind a proxy, werkzeug's ProxyFix makes
-`request.is_secure` true (README: "Behind a TLS proxy").
+`request.is_secure` true (README: "Behind a TLS proxy"). A request a TLS proxy forwarded
+(`X-Forwarded-Proto: https`) is not redirected even without ProxyFix, so an app already behind
+one does not loop: a client that sends the header itself only skips its own redirect.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ FORCE_HTTPS = (
 REDIRECT = '''@{app}.before_request
 def {name}():
     """Redirect plain http to https (off with FORCE_HTTPS=0, and under the test client)."""
-    if {flag} and not request.is_secure and not {app}.testing:
+    behind_tls_proxy = request.headers.get("X-Forwarded-Proto", "") == "https"
+    if {flag} and not request.is_secure and not behind_tls_proxy and not {app}.testing:
         return redirect(request.url.replace("http://", "https://", 1), code=301)
     return None
 '''
