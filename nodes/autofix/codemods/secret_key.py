@@ -184,17 +184,14 @@ def _read_variable(value: cst.BaseExpression) -> str:
     """The variable a literal fallback stands behind (`os.getenv("SECRET_KEY", "x")`,
     `os.environ.get("SECRET_KEY", "x")`), or that `os.environ["SECRET_KEY"]` already reads:
     deployments already set that one ('' otherwise)."""
-    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
-        index = value.slice[0].slice
-        first: cst.BaseExpression | None = index.value if isinstance(index, cst.Index) else None
+    if isinstance(value, cst.Subscript):
+        name = _target_name(value)  # os.environ["SECRET_KEY"] reads like config["SECRET_KEY"]
     elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.args:
-        first = value.args[0].value if value.func.attr.value in ("getenv", "get") else None
+        getter = value.func.attr.value in ("getenv", "get")
+        name = string_value(value.args[0].value) if getter else None
     else:
-        first = None
-    if not isinstance(first, cst.SimpleString):
-        return ""
-    name = first.evaluated_value
-    return name if isinstance(name, str) and name.isidentifier() else ""
+        name = None
+    return name if name and name.isidentifier() else ""
 
 
 def _django_site(tree: Tree, value: cst.BaseExpression, path: str) -> Site:
