@@ -4,9 +4,10 @@ import os
 import re
 
 import uvicorn
-from fastapi import FastAPI, File, HTTPException, Response, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Request, Response, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from app.tenants import Tenant, current_tenant, oauth_clients
 
 BASE = "/srv/files"
 app = FastAPI()
@@ -97,6 +98,29 @@ def go_checked(next: str = "/"):
         return RedirectResponse("/")
     # ok: devsecbots.fastapi.open-redirect
     return RedirectResponse(next)
+
+
+@app.get("/login")
+def login(request: Request, tenant: Tenant = Depends(current_tenant), screen: str = "login"):
+    if screen == "register":
+        # ok: devsecbots.fastapi.open-redirect
+        return RedirectResponse(tenant.url_path_for(request, "register:register"))
+    # ok: devsecbots.fastapi.open-redirect
+    return RedirectResponse(str(request.url_for("auth:login")))
+
+
+@app.get("/oauth/authorize")
+async def authorize(request: Request, provider: str, state: str):
+    client = oauth_clients[provider]
+    url = await client.get_authorization_url(str(request.url_for("callback")), state=state)
+    # ok: devsecbots.fastapi.open-redirect
+    return RedirectResponse(url)
+
+
+@app.get("/continue")
+def continue_to(request: Request, tenant: Tenant = Depends(current_tenant), next: str = "/"):
+    # ruleid: devsecbots.fastapi.open-redirect
+    return RedirectResponse(tenant.absolute_url(request, next))
 
 
 @app.get("/hello")
