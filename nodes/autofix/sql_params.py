@@ -46,6 +46,11 @@ def parameterise(parts: list[Part], style: str) -> Parameterised:
     buffer: list[Part] = []
     check_after = False
     for part in parts:
+        if not isinstance(part, str) and _joined_list(part):
+            raise NotParameterisable(
+                f"{code(part)!r} splices a list into the SQL text: one parameter would bind it "
+                "as a single string; bind one placeholder per element"
+            )
         if not isinstance(part, str):
             if quote:
                 buffer.append(part)
@@ -89,6 +94,18 @@ def parameterise(parts: list[Part], style: str) -> Parameterised:
             "the SQL text contains ':name' sequences that text() would treat as binds"
         )
     return result
+
+
+def _joined_list(value: cst.BaseExpression) -> bool:
+    """Whether the value is `"<sep with a comma>".join(...)`: several SQL values, not one."""
+    if not (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "join"
+    ):
+        return False
+    separator = string_value(value.func.value)
+    return separator is not None and "," in separator
 
 
 def _close(result: Parameterised, quote: str, buffer: list[Part], style: str) -> str:

@@ -101,6 +101,22 @@ def sort(cur, column, where):
     )
 
 
+def test_a_list_joined_into_the_text_is_declined_not_bound_as_one_string():
+    source = """import sqlite3
+
+
+def drop(conn, ids):
+    conn.execute("DELETE FROM blobs WHERE sha IN ('%s')" % "','".join(ids))
+    conn.execute(f"DELETE FROM blobs WHERE id IN ({', '.join(ids)})")
+"""
+    findings = [
+        finding_at(source, "B608", needle, source_name="bandit") for needle in ("sha IN", "id IN")
+    ]
+    reasons = declined(source, findings)
+    assert len(reasons) == 2, reasons
+    assert all("splices a list into the SQL text" in reason for reason in reasons)
+
+
 def test_multi_line_calls_keep_their_layout():
     before = """import sqlite3
 
