@@ -4,10 +4,12 @@ Several Bandit tests flag a call by its name alone, whatever reaches it. Where t
 on where the data comes from, or the site plainly is not the weakness, the finding keeps its
 place in the report at low confidence (which does not block by default) and says why:
 
-- shell=True / os.system and eval/exec (B602, B604, B605, B307, B102): whether request data reaches
-  the command or the code is data flow, which our Semgrep taint rules decide
-  (devsecbots.flask.command-injection, .code-injection). Their finding on the same line merges
-  with Bandit's and carries its own confidence, so an injectable call still blocks.
+- shell=True / os.system, eval/exec and SQL text built by string formatting (B602, B604, B605,
+  B307, B102, B608): whether request data reaches the command, the code or the query is data
+  flow, which our Semgrep taint rules decide (devsecbots.flask.command-injection,
+  .code-injection, the flask/django/fastapi sql-injection rules). Their finding on the same line
+  merges with Bandit's and carries its own confidence, so an injectable call still blocks. (On
+  the real-world corpus B608 alone was 0 true in 26: table names, placeholders, fixed clauses.)
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
   code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
@@ -15,8 +17,6 @@ place in the report at low confidence (which does not block by default) and says
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
   for named templates that are not HTML or XML (jinja_environment.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
-- SQL text built by string formatting (B608) from constants and model table / column names only
-  (sql_constants.py).
 - chmod (B103) flags a group-writable or group-executable mode too; a mode with no bits for other
   users (0o660, 0o750) gives access only to the owner and the file's group, whom the
   administrator chooses (a socket shared with the web server's group): not world-accessible.
@@ -36,16 +36,16 @@ import re
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
-from devsecbots.nodes.analyzers.sql_constants import fixed_sql_reason
 
 LOW = "LOW"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DATA_FLOW_TESTS = {
-    "B602": "command-injection",
-    "B604": "command-injection",
-    "B605": "command-injection",
-    "B307": "code-injection",
-    "B102": "code-injection",
+    "B602": "devsecbots.flask.command-injection",
+    "B604": "devsecbots.flask.command-injection",
+    "B605": "devsecbots.flask.command-injection",
+    "B307": "devsecbots.flask.code-injection",
+    "B102": "devsecbots.flask.code-injection",
+    "B608": "the sql-injection rules (devsecbots.flask/.django/.fastapi.sql-injection)",
 }
 _FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _CREATES_FILE = re.compile(
@@ -58,10 +58,9 @@ _CREATES_FILE = re.compile(
 def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
     """Why this Bandit finding is low confidence at `line` of the file ('' when it is not)."""
     if test_id in DATA_FLOW_TESTS:
-        rule = DATA_FLOW_TESTS[test_id]
         return (
             "the call alone does not say the input is untrusted; "
-            f"devsecbots.flask.{rule} reports it when request data reaches it"
+            f"{DATA_FLOW_TESTS[test_id]} report it when request data reaches it"
         )
     if tree is None:
         return ""
@@ -89,8 +88,6 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         return _tmp_path_use(tree, line)
     if test_id in ("B303", "B324"):
         return fingerprint_reason(tree, line)
-    if test_id == "B608":
-        return fixed_sql_reason(tree, line)
     return ""
 
 

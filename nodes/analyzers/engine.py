@@ -44,7 +44,6 @@ from devsecbots.nodes.analyzers.registry import (
     require_available,
 )
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
-from devsecbots.nodes.analyzers.sql_helpers import reassess as reassess_sql_helpers
 from devsecbots.nodes.analyzers.template_text import reassess as reassess_template_text
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
@@ -205,7 +204,6 @@ def _analyze(
         reassess_fastapi_paths,
         reassess_flask_segments,
         reassess_admin_views,
-        reassess_sql_helpers,
         reassess_constant_cookies,
         reassess_verified_pickles,
         reassess_cache_pickles,

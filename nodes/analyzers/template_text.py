@@ -27,7 +27,6 @@ from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.analyzers.project_trees import parse_files, walk
-from devsecbots.nodes.analyzers.sql_helpers import BUILTIN_METHODS
 from devsecbots.nodes.analyzers.summary_defs import Definition, value_returns
 
 RULES = frozenset({"devsecbots.flask.template-injection"})
@@ -37,6 +36,10 @@ WHY = (
     "returning only literal text return, not request data"
 )
 _DEPTH = 3
+# methods builtin types carry (`get`, `format`): a call of one is not resolved to a project def
+BUILTIN_METHODS = frozenset(
+    name for kind in (str, bytes, dict, list, set, object) for name in dir(kind)
+)
 _GETTEXT = frozenset({"_", "_l", "gettext", "lazy_gettext", "gettext_lazy", "ngettext"})
 _TEXT_METHODS = frozenset({"format", "join", "strip", "replace", "lower", "upper"})
 _LIBRARY_METHODS = BUILTIN_METHODS | frozenset(dir(io.TextIOWrapper)) | frozenset(dir(io.BytesIO))

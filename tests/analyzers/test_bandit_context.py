@@ -153,29 +153,21 @@ def test_the_debug_server_on_loopback_is_low(run, expected):
 
 
 @pytest.mark.parametrize(
-    ("statement", "expected"),
+    "statement",
     [
-        (
-            'cursor.execute("SELECT n FROM pg_class WHERE relname = %s" % model._meta.db_table)',
-            "low",
-        ),
-        ('cursor.execute(f"SELECT {self.model._meta.pk.column} FROM {TABLE}")', "low"),
-        ('cursor.execute("DELETE FROM %s" % table)', "low"),
-        ('cursor.execute("SELECT * FROM %s WHERE %s" % (model._meta.db_table, where))', "medium"),
-        ('cursor.execute("SELECT * FROM t WHERE name = \'%s\'" % request.GET["q"])', "medium"),
-        ('cursor.execute("SELECT * FROM %s" % str(model._meta.db_table))', "medium"),
-        ('cursor.execute("SELECT * FROM " + model._meta.db_table + " WHERE id = " + pk)', "medium"),
+        'cursor.execute("SELECT * FROM %s" % table)',
+        'cursor.execute(f"SELECT {self.model._meta.pk.column} FROM {TABLE}")',
+        'cursor.execute("SELECT * FROM " + model._meta.db_table + " WHERE id = " + pk)',
     ],
 )
-def test_sql_formatting_is_low_only_with_fixed_values(statement, expected):
+def test_sql_formatting_alone_is_low_the_taint_rules_decide(statement):
     source = f"""\
         TABLE = "stats"
 
-        def count(cursor, model, where, pk, request):
-            table = model._meta.db_table
+        def count(cursor, model, where, pk, table):
             {statement}
         """
-    assert confidence(source, "B608") == [expected]
+    assert confidence(source, "B608") == ["low"]
 
 
 @pytest.mark.parametrize(

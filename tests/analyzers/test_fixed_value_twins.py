@@ -1,7 +1,6 @@
-"""Values the code fixes: SQL text holding what project helpers return (fixed text) or numbers,
-cookies set to a constant flag, pickles of bytes whose HMAC was checked first. The safe twin is
-reported at low confidence with why; its unsafe sibling still blocks (the engine's findings under
-the run's default policy)."""
+"""Values the code fixes: cookies set to a constant flag, pickles of bytes whose HMAC was checked
+first. The safe twin is reported at low confidence with why; its unsafe sibling still blocks (the
+engine's findings under the run's default policy)."""
 
 from __future__ import annotations
 
@@ -20,130 +19,11 @@ from hashlib import sha256
 from fastapi import FastAPI, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from app.db import db, echo_fragment
-
 app = FastAPI()
 """
-DB = '''\
-DB_TYPE = "sqlite"
-
-
-def compat_placeholder(key: str) -> str:
-    """A bind parameter, wrapped as the database wants it."""
-    if DB_TYPE == "postgres":
-        return f"to_timestamp(:{key})"
-    return f":{key}"
-
-
-def echo_fragment(fragment: str) -> str:
-    """What it is given, in brackets."""
-    return f"({fragment})"
-
-
-class Compat:
-    type = "sqlite"
-
-    @property
-    def timestamp_now(self) -> str:
-        if self.type == "postgres":
-            return "now()"
-        return "(strftime('%s', 'now'))"
-
-    @property
-    def column_default(self) -> str:
-        return self.timestamp_now if self.type == "postgres" else "NULL"
-
-    @property
-    def schema_name(self) -> str:
-        return self.schema
-
-    def timestamp_placeholder(self, key: str) -> str:
-        return compat_placeholder(key)
-
-
-class Schema:
-    schema = "public"
-
-
-db = Compat()
-'''
 
 # name -> (safe body, unsafe body, rule that must block in the unsafe one)
 TWINS: dict[str, tuple[str, str, str]] = {
-    "sql-project-helper-placeholder": (
-        """
-        @app.delete("/payments")
-        async def purge(conn=None):
-            await conn.execute(f"DELETE FROM p WHERE time < {db.timestamp_placeholder('delta')}")
-        """,
-        """
-        @app.delete("/payments")
-        async def purge(key: str, conn=None):
-            await conn.execute(f"DELETE FROM p WHERE time < {db.timestamp_placeholder(key)}")
-        """,
-        "B608",
-    ),
-    "sql-project-property": (
-        """
-        @app.delete("/audit")
-        async def purge(conn=None):
-            await conn.execute(f"DELETE FROM audit WHERE t < {db.timestamp_now}")
-            await conn.execute(f"ALTER TABLE audit ALTER t SET DEFAULT {db.column_default}")
-        """,
-        """
-        @app.delete("/audit")
-        async def purge(conn=None):
-            await conn.execute(f"DELETE FROM {db.schema_name}.audit WHERE t < {db.timestamp_now}")
-        """,
-        "B608",
-    ),
-    "sql-helper-name-bound-once": (
-        """
-        async def migrate(conn):
-            placeholder = db.timestamp_placeholder("created_at")
-            await conn.execute(f"UPDATE p SET created_at = {placeholder}")
-        """,
-        """
-        @app.post("/migrate")
-        async def migrate(request: Request, conn=None):
-            placeholder = echo_fragment(request.query_params["at"])
-            await conn.execute(f"UPDATE p SET created_at = {placeholder}")
-        """,
-        "B608",
-    ),
-    "sql-number-conversion": (
-        """
-        @app.get("/page")
-        async def page(limit: str, offset: str, conn=None):
-            await conn.execute(f"SELECT * FROM p LIMIT {int(limit)} OFFSET {int(offset)}")
-        """,
-        """
-        @app.get("/page")
-        async def page(limit: str, offset: str, conn=None):
-            await conn.execute(f"SELECT * FROM p LIMIT {str(limit)} OFFSET {offset}")
-        """,
-        "B608",
-    ),
-    "sql-module-constant": (
-        """
-        TABLE = "documents"
-
-        async def remove(ids: list[str], conn=None):
-            await conn.execute(f"DELETE FROM {TABLE} WHERE id IN (?)", ids)
-        """,
-        """
-        TABLE = "documents"
-
-        @app.post("/use")
-        async def use(table: str):
-            global TABLE
-            TABLE = table
-
-        async def remove(ids: list[str], conn=None):
-            await conn.execute(f"DELETE FROM {TABLE} WHERE id IN (?)", ids)
-        """,
-        "B608",
-    ),
     "cookie-constant-flag": (
         """
         @app.post("/login")
@@ -328,7 +208,7 @@ NOT_REPORTED = frozenset({"caller-module-file-is-no-upload"})
 
 @pytest.fixture(scope="module")
 def findings_by_file():
-    files = {"app/__init__.py": "", "app/db.py": DB}
+    files = {"app/__init__.py": ""}
     for name, (safe, unsafe, _) in TWINS.items():
         for kind, body in (("safe", safe), ("unsafe", unsafe)):
             files[f"app/{name.replace('-', '_')}_{kind}.py"] = HEADER + textwrap.dedent(body)

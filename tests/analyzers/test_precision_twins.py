@@ -115,12 +115,11 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """
         import sqlite3
 
-        def dump(path, wanted):
-            cursor = sqlite3.connect(path).cursor()
-            tables = cursor.execute("SELECT name FROM sqlite_master WHERE name = ?", (wanted,))
-            for table in [wanted]:
-                name = table[0]
-                print(cursor.execute(f"SELECT * FROM {name};").fetchall())
+        @app.route("/dump")
+        def dump():
+            cursor = sqlite3.connect("app.db").cursor()
+            name = request.args["table"]
+            return str(cursor.execute(f"SELECT * FROM {name};").fetchall())
         """,
         "CWE-89",
     ),
@@ -141,7 +140,8 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """
         from django.db import connection
 
-        def approximate_count(queryset, where):
+        def approximate_count(request, queryset):
+            where = request.GET["where"]
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT count(*) FROM %s WHERE %s;" % (queryset.model._meta.db_table, where)

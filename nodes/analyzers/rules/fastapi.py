@@ -7,7 +7,8 @@ import uvicorn
 from fastapi import Depends, FastAPI, File, HTTPException, Request, Response, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from app.tenants import Tenant, current_tenant, oauth_clients
+from app.tenants import Item, Tenant, current_tenant, database, oauth_clients
+from sqlalchemy import select
 
 BASE = "/srv/files"
 app = FastAPI()
@@ -121,6 +122,29 @@ async def authorize(request: Request, provider: str, state: str):
 def continue_to(request: Request, tenant: Tenant = Depends(current_tenant), next: str = "/"):
     # ruleid: devsecbots.fastapi.open-redirect
     return RedirectResponse(tenant.absolute_url(request, next))
+
+
+@app.get("/search")
+async def search(q: str, sort: str, limit: int, db=Depends(database)):
+    # ruleid: devsecbots.fastapi.sql-injection
+    await db.execute(f"SELECT * FROM items WHERE name = '{q}'")
+    # ruleid: devsecbots.fastapi.sql-injection
+    await db.fetch_all("SELECT * FROM items ORDER BY " + sort)
+    # ok: devsecbots.fastapi.sql-injection
+    await db.execute("SELECT * FROM items WHERE name = :q", {"q": q})
+    # ok: devsecbots.fastapi.sql-injection
+    await db.execute(f"SELECT * FROM items LIMIT {int(limit)}")
+    # ok: devsecbots.fastapi.sql-injection
+    await db.execute(select(Item).where(Item.name == q).order_by(Item.id))
+    if sort not in {"name", "price"}:
+        raise HTTPException(400)
+    # ok: devsecbots.fastapi.sql-injection
+    return await db.fetch_all(f"SELECT * FROM items ORDER BY {sort}")
+
+
+def purge_table(db, table: str):
+    # ok: devsecbots.fastapi.sql-injection
+    return db.execute(f"DELETE FROM {table}")
 
 
 @app.get("/hello")

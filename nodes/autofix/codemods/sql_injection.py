@@ -27,7 +27,9 @@ TEXT_FUNCTIONS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expr
 
 class SqlInjection(Codemod):
     name = "sql-injection"
-    rule_ids = frozenset({"B608", "devsecbots.flask.sql-injection"})
+    rule_ids = frozenset(
+        {"B608", "devsecbots.flask.sql-injection", "devsecbots.fastapi.sql-injection"}
+    )
     cwes = frozenset({"CWE-89"})
     pattern = "query built from strings passed to execute()"
 
