@@ -17,6 +17,7 @@ from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache
 from devsecbots.nodes.analyzers.cache_pickle import reassess as reassess_cache_pickles
 from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
 from devsecbots.nodes.analyzers.csrf_post_views import reassess as reassess_csrf_post_views
+from devsecbots.nodes.analyzers.debug_switch import reassess as reassess_debug_switch
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
@@ -209,6 +210,7 @@ def _analyze(
         reassess_cache_pickles,
         reassess_template_text,
         reassess_refused_secrets,
+        reassess_debug_switch,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

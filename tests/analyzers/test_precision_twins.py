@@ -101,6 +101,28 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-601",
     ),
+    "debug-under-the-operators-switch": (
+        """
+        DEBUG = os.environ.get("APP_DEBUG", "") == "1"
+
+        def serve(settings):
+            if DEBUG or settings.get("server.debug"):
+                app.debug = True
+                app.run(debug=True, host="0.0.0.0", port=8888)
+            else:
+                app.run(host="0.0.0.0", port=8888)
+        """,
+        """
+        DEBUG = os.environ.get("APP_DEBUG", "") == "1"
+
+        def serve(settings):
+            if not DEBUG:
+                app.run(debug=True, host="0.0.0.0", port=8888)
+            if __name__ == "__main__":
+                app.debug = True
+        """,
+        "CWE-489",
+    ),
     "sql-catalog-table-names": (
         """
         import sqlite3
