@@ -14,7 +14,20 @@ from devsecbots.nodes.security_words import words
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ROUTE_METHODS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 COOKIE_KEYS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE")
-SESSION_NAMES = frozenset({"session", "flash", "login_user", "LoginManager"})
+# Extensions that keep their state (login, OAuth state, server-side session id) in the session.
+_SESSION_EXTENSIONS = (
+    "flask_login",
+    "flask_session",
+    "flask_security",
+    "flask_dance",
+    "flask_wtf",
+    "authlib.integrations.flask_client",
+)
+# What keeps state in Flask's signed session cookie: the session itself, flash messages, logins
+# (Flask-Login) and Flask-WTF's CSRF token. A secret key alone may only sign other things (HMACs).
+SESSION_NAMES = frozenset(
+    {"session", "flash", "login_user", "LoginManager", "CSRFProtect", "FlaskForm", "Security"}
+)
 # What makes a route worth throttling: it checks a credential (guessing), sends email to an
 # address from the request (flooding), or stores uploads anyone may send (filling the disk; an
 # upload behind a login is an account holder's, attributable and theirs to lose).
@@ -92,12 +105,15 @@ def file_facts(path: str, source: str) -> FileFacts | None:
         elif isinstance(node, (ast.Name, ast.alias)):
             name = node.id if isinstance(node, ast.Name) else (node.asname or node.name)
             facts.uses_session |= name.split(".")[-1] in SESSION_NAMES
+        elif isinstance(node, ast.Attribute) and node.attr in SESSION_NAMES:
+            facts.uses_session |= callee_name(node.value) == "flask"  # flask.session[...]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            facts.uses_session |= node.module.startswith(_SESSION_EXTENSIONS)
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and not test_config_at(
             source,
             node.lineno,  # a TestingConfig's values are not the app's
         ):
             _cookie_assignment(facts, node)
-    facts.uses_session |= "secret_key" in source or "SECRET_KEY" in source
     return facts
 
 

@@ -197,3 +197,41 @@ def test_csrfprotect_bound_in_another_module_does_not_block(csrf_reviews):
 def test_no_csrfprotect_anywhere_blocks(csrf_reviews):
     [finding] = csrf_reviews["missing"]
     assert is_blocking(finding, "medium")
+
+
+# An app with no login and no session: its secret key only signs URLs (HMAC). Its session
+# cookie's flags protect nothing; its siblings keep state in the session.
+NO_SESSION = textwrap.dedent(
+    """\
+    import hmac
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    app.secret_key = "from-settings"
+
+
+    @app.route("/proxy")
+    def proxy():
+        return str(hmac.compare_digest(request.args["h"], app.secret_key))
+    """
+)
+SESSION_SIBLINGS = {
+    "session": NO_SESSION.replace(
+        "from flask import Flask, request", "import flask\nfrom flask import Flask, request"
+    ).replace("    return str(", '    flask.session["seen"] = True\n    return str('),
+    "login": "from flask_login import LoginManager\n" + NO_SESSION,
+    "flash": NO_SESSION.replace("Flask, request", "Flask, flash, request"),
+}
+
+
+def test_a_secret_key_signing_only_hmacs_is_no_session():
+    assert not [
+        f for f in project_findings({"app.py": NO_SESSION}) if f["rule_id"] == SESSION_COOKIE
+    ]
+
+
+@pytest.mark.parametrize("name", SESSION_SIBLINGS)
+def test_an_app_keeping_state_in_the_session_is_told_its_cookie_flags(name):
+    found = project_findings({"app.py": SESSION_SIBLINGS[name]})
+    assert [f for f in found if f["rule_id"] == SESSION_COOKIE], found

@@ -159,7 +159,7 @@ def test_protections_in_other_modules_count():
 def test_talisman_with_protections_switched_off():
     app = code(
         """
-        from flask import Flask
+        from flask import Flask, session
         from flask_talisman import Talisman
 
         app = Flask(__name__)
