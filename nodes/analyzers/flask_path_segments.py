@@ -1,4 +1,4 @@
-"""Flask path-traversal findings whose only request value is one URL segment ending the path.
+"""Flask path-traversal findings whose URL segments cannot take the path out of its directory.
 
 Werkzeug matches a `<name>` / `<string:name>` URL variable against one path segment: it holds
 no "/" (the server decodes "%2F" before routing, and the decoded "/" does not match). As the
