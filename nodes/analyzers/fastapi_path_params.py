@@ -14,7 +14,10 @@ URL segment (an encoded "/" answers 404), so the value is a name inside the dire
 "..": the directory or its parent, which open() and FileResponse refuse as not a file. A query
 parameter, a `{name:path}` converter, a segment before other components (`base/{user}/x`:
 ".." reaches the parent's `x`) or a call that may do more with a directory (Path(...), whose
-result is used later) keep the finding. A backslash is a separator only on Windows.
+result is used later) keep the finding - unless every such segment follows a fixed name it can
+at most climb back over and the path ends on a fixed name (confined_paths.py:
+`Path(WORKDIR, "stub", ext_id, "static", "index.js")`). A backslash is a separator only on
+Windows.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Mapping
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.confined_paths import Request, confined_reason
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -115,7 +119,13 @@ def _why_call(
             "component of the path: at most '..' names a directory, which cannot be opened as a "
             "file" + (f"; the other request values are path-free: {typed}" if typed else "")
         )
-    return ""
+    request = Request(
+        segments=frozenset(_segment_params(view, scopes.tree)),
+        free=frozenset(free),
+        reaches=lambda node: request_names(node, view, scopes),
+    )
+    whole = call if called_name(call.func) in {"Path", "PurePath"} else argument
+    return confined_reason(whole, view, scopes, request)
 
 
 def _free(

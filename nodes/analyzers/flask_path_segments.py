@@ -1,4 +1,4 @@
-"""Flask path-traversal findings whose only request value is one URL segment ending the path.
+"""Flask path-traversal findings whose URL segments cannot take the path out of its directory.
 
 Werkzeug matches a `<name>` / `<string:name>` URL variable against one path segment: it holds
 no "/" (the server decodes "%2F" before routing, and the decoded "/" does not match). As the
@@ -8,8 +8,10 @@ removes or tests a file refuses (`open`, `send_file`, `os.remove` / `unlink`, `o
 The FastAPI reading (fastapi_path_params.py) is the same; this one follows the path the same
 way. Still blocking: `<path:name>`, any `request` value in the path, a segment followed by more
 components (`base/<user>/x`: ".." reaches the parent's `x`), a parameter rebound in the view, a
-call that also acts on a directory (`os.listdir`, `os.path.exists`, `shutil.rmtree`). A
-backslash separates only on Windows: the reading is for POSIX servers.
+call that also acts on a directory (`os.listdir`, `os.path.exists`, `shutil.rmtree`) - unless,
+for any of the rule's calls, every segment follows a fixed name it can at most climb back over
+and the path ends on a fixed name (confined_paths.py: `os.path.join(BASE, "u", name, "a.png")`).
+A backslash separates only on Windows: the reading is for POSIX servers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ast
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.confined_paths import Request, confined_reason
 from devsecbots.nodes.analyzers.fastapi_path_params import (
     last_component,
     prefix_of,
@@ -26,7 +29,7 @@ from devsecbots.nodes.analyzers.fastapi_path_params import (
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_by
 from devsecbots.nodes.analyzers.name_bindings import Scopes
-from devsecbots.nodes.analyzers.typed_route_params import route_converters
+from devsecbots.nodes.analyzers.typed_route_params import route_converters, typed_parameters
 
 RULES = frozenset({"devsecbots.flask.path-traversal"})
 FILE_CALLS = frozenset({"open", "send_file", "remove", "unlink", "isfile"})  # refuse a directory
@@ -40,6 +43,7 @@ OTHER_SINKS = frozenset(
     }
 )  # fmt: skip
 SEGMENT_CONVERTERS = frozenset({"string", "default"})
+MODULES = frozenset({"os", "os.path", "posixpath", "shutil"})
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -57,10 +61,9 @@ def segment_reason(tree: ast.Module, line: int) -> str:
         if not (isinstance(call, ast.Call) and call.lineno <= line <= (call.end_lineno or line)):
             continue
         name = called_name(call.func)
-        if name in FILE_CALLS:
-            reasons.append(_why_call(call, tree, scopes))
-        elif name in OTHER_SINKS:
-            reasons.append("")
+        if name in FILE_CALLS | OTHER_SINKS:
+            last = _why_call(call, tree, scopes) if name in FILE_CALLS else ""
+            reasons.append(last or _why_confined(call, tree, scopes))
     return reasons[0] if reasons and all(reasons) else ""
 
 
@@ -88,6 +91,37 @@ def _why_call(call: ast.Call, tree: ast.Module, scopes: Scopes) -> str:
             f"{called_name(call.func)}() refuses as a file"
         )
     return ""
+
+
+def _why_confined(call: ast.Call, tree: ast.Module, scopes: Scopes) -> str:
+    """Why every path the call takes from the request stays inside its first component
+    (confined_paths.py; '' when one may not)."""
+    view = scopes.function_of(call)
+    if not isinstance(view, Function):
+        return ""
+
+    def reaches(node: ast.AST) -> set[str] | None:
+        outside: set[str] = set()
+        found = request_names(node, view, scopes, outside)
+        return None if any(_is_request(n, tree) for n in outside) else found
+
+    request = Request(
+        segments=frozenset(set() if _segments_redefined(tree) else segment_params(view)),
+        free=frozenset(typed_parameters(view)),
+        reaches=reaches,
+    )
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    paths = list(call.args)
+    if receiver is not None and ast.unparse(receiver) not in MODULES:
+        paths.insert(0, receiver)  # a pathlib method: the path is the receiver
+    reasons = []
+    for path in paths:
+        reached = reaches(path)
+        if reached is None:
+            return ""
+        if reached:
+            reasons.append(confined_reason(path, view, scopes, request))
+    return reasons[0] if reasons and all(reasons) else ""
 
 
 def segment_params(view: Function) -> set[str]:

@@ -1,5 +1,6 @@
 """FastAPI path traversal: request values FastAPI validates into path-free types, allow-listed
-names and a last path component that is one URL segment do not block (low, with the reason);
+names, a last path component that is one URL segment and segments that can only climb back over
+fixed names inside the path's directory do not block (low, with the reason);
 their unsafe siblings still do (the engine's findings under the run's default policy)."""
 
 from __future__ import annotations
@@ -205,6 +206,88 @@ TWINS: dict[str, tuple[str, str]] = {
         def doc(page: str):
             page = page.replace("~", "/")
             return FileResponse(f"/srv/docs/{page}.html")
+        """,
+    ),
+    "segments-climb-back-over-fixed-names": (
+        """
+        import hashlib
+
+        @app.get("/builder/{ext_id}/{resource}")
+        def preview(ext_id: str, resource: str):
+            work = "preview_" + hashlib.sha256(ext_id.encode()).hexdigest()
+            name = "index.vue" if resource == "template" else "index.js"
+            folder = Path(BASE, "stub", ext_id, work, ext_id, "static")
+            return FileResponse(Path(folder, name).absolute().as_posix())
+        """,
+        """
+        import hashlib
+
+        @app.get("/builder/{ext_id}/{resource}")
+        def preview(ext_id: str, resource: str):
+            work = "preview_" + hashlib.sha256(ext_id.encode()).hexdigest()
+            name = "index.vue" if resource == "template" else "index.js"
+            folder = Path(BASE, ext_id, work, "static")
+            return FileResponse(Path(folder, name).absolute().as_posix())
+        """,
+    ),
+    "segment-inside-a-fixed-folder-then-enum": (
+        """
+        @app.get("/recipes/{recipe_id}/images/{kind}")
+        def image(recipe_id: str, kind: ImageKind = ImageKind.original):
+            return FileResponse(BASE.joinpath("recipes", recipe_id, "images", kind.value))
+        """,
+        """
+        @app.get("/recipes/{recipe_id}/images/{kind}")
+        def image(recipe_id: str, kind: ImageKind = ImageKind.original):
+            return FileResponse(BASE.joinpath(recipe_id, "images", kind.value))
+        """,
+    ),
+    "fstring-segments-below-fixed-names": (
+        """
+        @app.get("/docs/{lang}/{page}")
+        def doc(lang: str, page: str):
+            return FileResponse(f"{BASE}/docs/{lang}/{page}.html")
+        """,
+        """
+        @app.get("/docs/{lang}/{page}")
+        def doc(lang: str, page: str):
+            return FileResponse(f"{BASE}/{lang}/{page}/index.html")
+        """,
+    ),
+    "confined-shape-needs-one-segment": (
+        """
+        @app.get("/builder/{ext_id}")
+        def bundle(ext_id: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "static", "index.js"))
+        """,
+        """
+        @app.get("/builder/{ext_id:path}")
+        def bundle(ext_id: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "static", "index.js"))
+        """,
+    ),
+    "confined-shape-not-from-a-query": (
+        """
+        @app.get("/builder/{ext_id}")
+        def bundle(ext_id: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "index.js"))
+        """,
+        """
+        @app.get("/builder")
+        def bundle(ext_id: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "index.js"))
+        """,
+    ),
+    "confined-shape-ends-on-a-fixed-name": (
+        """
+        @app.get("/builder/{ext_id}/{other}")
+        def bundle(ext_id: str, other: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "a", other, f"{other}.js"))
+        """,
+        """
+        @app.get("/builder/{ext_id}/{other}")
+        def bundle(ext_id: str, other: str):
+            return FileResponse(Path(BASE, "stub", ext_id, "a", other, "." + other))
         """,
     ),
 }
