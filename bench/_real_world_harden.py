@@ -1,7 +1,9 @@
 """The harden half of bench/real_world.py: run offline harden on a project, list what it changed.
 
 Every changed hunk of every Python file is named by the codemod of the findings next to it (or
-"(imports)" for import lines a change needed) and joined with bench/real_world/harden_labels.csv.
+"(imports)" for import lines a change needed); hunks of other text files harden wrote or changed
+(requirements, templates) are listed as "(other file)". All are joined with
+bench/real_world/harden_labels.csv.
 """
 
 from __future__ import annotations
@@ -119,7 +121,32 @@ def _run(tree: Path, project: rw.Project, findings: list[dict], timeout: float, 
                 if not mods and imports_only(hunk):
                     mods = ["(imports)"]
                 hunks.append((hunk, ",".join(mods) or "?"))
+        for rel, before_text, after_text in other_changes(base, out):
+            for hunk in rw.diff_hunks(rw.repo_path(project, rel), before_text, after_text):
+                hunks.append((hunk, "(other file)"))
         return hunks, note
+
+
+def other_changes(base: Path, out: Path) -> list[tuple[str, str, str]]:
+    """(path, before, after) of every text file other than Python that harden wrote or changed
+    (requirements, templates, settings): they change how the project runs too."""
+    changed = []
+    for current, dirs, names in os.walk(out):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            if name.endswith(".py"):
+                continue
+            after = Path(current) / name
+            rel = after.relative_to(out).as_posix()
+            before = base / rel
+            try:
+                after_text = after.read_text(encoding="utf-8")
+                before_text = before.read_text(encoding="utf-8") if before.exists() else ""
+            except UnicodeDecodeError:
+                continue  # not text
+            if after_text != before_text:
+                changed.append((rel, before_text, after_text))
+    return changed
 
 
 def imports_only(hunk: rw.Hunk) -> bool:

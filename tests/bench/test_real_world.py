@@ -158,3 +158,19 @@ def test_an_unknown_project_name_is_a_one_line_error(tmp_path: Path, capsys) -> 
     code = real_world.main(["--only", "nope", "--cache", str(tmp_path / "c")])
     err = capsys.readouterr().err
     assert code == 2 and err.strip() == "error: --only names no project of projects.toml: nope"
+
+
+def test_changes_to_other_text_files_are_listed(tmp_path: Path) -> None:
+    rwh = _load("_real_world_harden")
+    base, out = tmp_path / "base", tmp_path / "out"
+    for root in (base, out):
+        (root / "app" / "templates").mkdir(parents=True)
+        (root / "app" / "views.py").write_text("x = 1\n")
+        (root / "logo.png").write_bytes(b"\x89PNG\xff\xfe")
+    (base / "requirements.txt").write_text("flask\n")
+    (out / "requirements.txt").write_text("flask\nflask-wtf>=1.2\n")
+    (base / "app" / "templates" / "form.html").write_text("<form>\n")
+    (out / "app" / "templates" / "form.html").write_text("<form>\n")
+    (out / "app" / "templates" / "new.html").write_text("<p>\n")
+    changed = rwh.other_changes(base, out)
+    assert [path for path, _, _ in changed] == ["requirements.txt", "app/templates/new.html"]
