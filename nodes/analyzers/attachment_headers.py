@@ -34,19 +34,24 @@ FRESH = frozenset({"Headers", "dict", "Headers.__init__"})
 PREFIX = "attachment"
 
 
-def handed_on(definition: Definition) -> dict[str, int]:
-    """Parameter -> position (after self / cls) of those never rebound and passed to a call."""
+def handed_on(definition: Definition, used: set[str] | None = None) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and passed to a call
+    (or, given `used`, among those names)."""
     arguments = definition.function.args
     positional = arguments.posonlyargs + arguments.args
     skip = 1 if positional and positional[0].arg in RECEIVERS else 0
     stored = {n.id for n in definition.own_nodes if isinstance(n, ast.Name) and not _loaded(n)}
-    passed = {
-        a.id
-        for n in definition.own_nodes
-        if isinstance(n, ast.Call)
-        for a in [*n.args, *(k.value for k in n.keywords)]
-        if isinstance(a, ast.Name)
-    }
+    passed = (
+        used
+        if used is not None
+        else {
+            a.id
+            for n in definition.own_nodes
+            if isinstance(n, ast.Call)
+            for a in [*n.args, *(k.value for k in n.keywords)]
+            if isinstance(a, ast.Name)
+        }
+    )
     return {
         a.arg: index - skip
         for index, a in enumerate(positional)

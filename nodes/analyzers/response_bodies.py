@@ -43,6 +43,7 @@ import ast
 from collections.abc import Callable, Iterable
 
 from devsecbots.nodes.analyzers.attachment_headers import argument, attachment_headers, handed_on
+from devsecbots.nodes.analyzers.built_types import built_passive, listed, tame
 from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.local_assignments import (
     assigned_values,
@@ -105,6 +106,13 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             if value_returns(functions, _returns_unless(found, flag))
         }
         now |= {
+            fixed(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, _interpolated).items()
+            if value_returns(functions, returns(found | {tamed(param)}))
+        }
+        now |= {
             given(name, param, position)
             for name, functions in defs.items()
             if name not in now
@@ -131,6 +139,27 @@ def assumed(param: str) -> str:
     """The entry added to the helpers while summarising a function under `given`: its parameter
     `param` is taken to be an attachment header set."""
     return f"&{param}"
+
+
+def fixed(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`) is a tame constant" (built_types.py: it fills a typed f-string)."""
+    return f"{name}~{param}@{position}"
+
+
+def tamed(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `fixed`."""
+    return f"~{param}"
+
+
+def _interpolated(definition: Definition) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and put into an f-string."""
+    holes = {
+        n.value.id
+        for n in definition.own_nodes
+        if isinstance(n, ast.FormattedValue) and isinstance(n.value, ast.Name)
+    }
+    return {k: v for k, v in handed_on(definition, holes).items() if k in holes}
 
 
 def unless(name: str, flag: str, position: int) -> str:
@@ -210,14 +239,16 @@ def safe_body(
     if name in RENDERED or name in helpers:
         return True
     if name in SENDERS:
-        return sent_inert(value, name)
+        return sent_inert(value, name, parents)
     if name not in RESPONSES:
         return (
             _fixed_text(value)
             or _leaves_guarded_out(value, name, helpers)
             or _passes_attachment(value, name, helpers, parents)
+            or _passes_tame(value, name, helpers, parents)
         )
-    if name == "Response" and any(passive_type(k.value) for k in _type_keywords(value)):
+    passive = _typed(helpers, parents)
+    if name == "Response" and any(passive(k.value) for k in _type_keywords(value)):
         return True
     if attachment_headers(_keyword(value, "headers"), _assumed(helpers), parents):
         return True
@@ -238,6 +269,30 @@ def _passes_attachment(call: ast.Call, name: str, helpers: set[str], parents: Pa
             if attachment_headers(passed, _assumed(helpers), parents):
                 return True
     return False
+
+
+def _passes_tame(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given a parameter that this call passes a tame
+    constant (or a name limited to tame constants)."""
+    prefix = f"{name}~"
+    for entry in helpers if name else ():
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if tame(passed) or (isinstance(passed, ast.Name) and listed(passed, parents)):
+                return True
+    return False
+
+
+def _typed(helpers: set[str], parents: Parents) -> Callable[[ast.AST], bool]:
+    """The test of a Content-Type value: a passive constant, or an f-string of one whose holes
+    are limited to tame constants (by a check on the way, or assumed under `fixed`)."""
+    assumed = {e[1:] for e in helpers if e.startswith("~")}
+
+    def limited(name: ast.Name) -> bool:
+        return name.id in assumed or listed(name, parents)
+
+    return lambda value: passive_type(value) or built_passive(value, limited)
 
 
 def _assumed(helpers: set[str]) -> frozenset[str]:
@@ -263,7 +318,8 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         return True  # only where `if name:` failed: "", None, 0
     reaching = reaching_assignment(name, parents)
     if reaching is not None:
-        if _is_response(reaching.value) and served_inert(name, parents, reaching):
+        passive = _typed(helpers, parents)
+        if _is_response(reaching.value) and served_inert(name, parents, reaching, passive):
             return True
         return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)
@@ -274,7 +330,8 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         )
     if all(safe_body(v, helpers, parents, seen) for v in values):
         return True
-    return all(_is_response(v) for v in values) and served_inert(name, parents)
+    passive = _typed(helpers, parents)
+    return all(_is_response(v) for v in values) and served_inert(name, parents, passive=passive)
 
 
 def _is_response(value: ast.AST) -> bool:
