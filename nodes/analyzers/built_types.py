@@ -104,11 +104,11 @@ def _rejects_others(statement: ast.If, name: str) -> bool:
     return (
         _among(statement.test, name, negated=True)
         and not statement.orelse
-        and _leaves(statement.body)
+        and leaves(statement.body)
     )
 
 
-def _leaves(block: list[ast.stmt]) -> bool:
+def leaves(block: list[ast.stmt]) -> bool:
     """Whether the block ends by returning, raising or calling abort() / exit()."""
     last = block[-1] if block else None
     if isinstance(last, ast.Return | ast.Raise):

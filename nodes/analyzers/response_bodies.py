@@ -25,10 +25,14 @@ whatever request data the view read when it is
 - a call to a project helper (also under a name an import gave it: import_aliases.py) that
   returns only such bodies, or only such bodies unless a
   parameter defaulting to a false constant is true (`if as_xml: return entries`), where the
-  call leaves that parameter out or passes a false constant (param_guards.py); a local name
-  only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every return is a
-  tuple holding such a body at that place (`return None, make_response(jsonify(...))`,
-  `return meta, None`).
+  call leaves that parameter out or passes a false constant (param_guards.py); or only such
+  bodies given a parameter holds a tame constant that fills a typed f-string
+  (`resp.mimetype = f"application/x-{kind}-result"`, where the call passes "upload" or a name a
+  check limits to such words: built_types.py), or given the name of the file it sends is of a
+  passive type, where the call passes one or a name a check pins to one (pinned_names.py); a
+  local name only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every
+  return is a tuple holding such a body at that place (`return None,
+  make_response(jsonify(...))`, `return meta, None`).
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
@@ -53,8 +57,9 @@ from devsecbots.nodes.analyzers.local_assignments import (
     unpacked_items,
 )
 from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
+from devsecbots.nodes.analyzers.pinned_names import pinned
 from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert, typed_headers
-from devsecbots.nodes.analyzers.sent_files import SENDERS, sent_inert
+from devsecbots.nodes.analyzers.sent_files import SENDERS, passive_name, sent_inert
 from devsecbots.nodes.analyzers.summary_defs import (
     Definition,
     Parents,
@@ -113,6 +118,13 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             if value_returns(functions, returns(found | {tamed(param)}))
         }
         now |= {
+            sent_as(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, _sent_params).items()
+            if value_returns(functions, returns(found | {sent_named(param)}))
+        }
+        now |= {
             given(name, param, position)
             for name, functions in defs.items()
             if name not in now
@@ -160,6 +172,30 @@ def _interpolated(definition: Definition) -> dict[str, int]:
         if isinstance(n, ast.FormattedValue) and isinstance(n.value, ast.Name)
     }
     return {k: v for k, v in handed_on(definition, holes).items() if k in holes}
+
+
+def sent_as(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`), the name of a file it sends, is of a passive type"."""
+    return f"{name}^{param}@{position}"
+
+
+def sent_named(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `sent_as`."""
+    return f"^{param}"
+
+
+def _sent_params(definition: Definition) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and passed to
+    send_file / send_from_directory."""
+    sent = {
+        a.id
+        for n in definition.own_nodes
+        if isinstance(n, ast.Call) and called_name(n.func) in SENDERS
+        for a in n.args
+        if isinstance(a, ast.Name)
+    }
+    return handed_on(definition, sent) if sent else {}
 
 
 def unless(name: str, flag: str, position: int) -> str:
@@ -239,13 +275,15 @@ def safe_body(
     if name in RENDERED or name in helpers:
         return True
     if name in SENDERS:
-        return sent_inert(value, name, parents)
+        named = frozenset(e[1:] for e in helpers if e.startswith("^"))
+        return sent_inert(value, name, parents, named)
     if name not in RESPONSES:
         return (
             _fixed_text(value)
             or _leaves_guarded_out(value, name, helpers)
             or _passes_attachment(value, name, helpers, parents)
             or _passes_tame(value, name, helpers, parents)
+            or _passes_pinned(value, name, helpers, parents)
         )
     passive = _typed(helpers, parents)
     if name == "Response" and any(passive(k.value) for k in _type_keywords(value)):
@@ -280,6 +318,21 @@ def _passes_tame(call: ast.Call, name: str, helpers: set[str], parents: Parents)
             param, position = entry[len(prefix) :].split("@")
             passed = argument(call, param, int(position))
             if tame(passed) or (isinstance(passed, ast.Name) and listed(passed, parents)):
+                return True
+    return False
+
+
+def _passes_pinned(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given the name of the file it sends is of a
+    passive type, and this call passes such a name (or one a check pins to such a value)."""
+    prefix = f"{name}^"
+    for entry in helpers if name else ():
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if passive_name(passed):
+                return True
+            if isinstance(passed, ast.Name) and pinned(passed, parents, passive_name):
                 return True
     return False
 

@@ -33,9 +33,15 @@ from devsecbots.nodes.analyzers.summary_defs import Parents
 SENDERS = {"send_file": ["path_or_file"], "send_from_directory": ["directory", "path"]}
 
 
-def sent_inert(call: ast.Call, name: str = "", parents: Parents | None = None) -> bool:
+def sent_inert(
+    call: ast.Call,
+    name: str = "",
+    parents: Parents | None = None,
+    named: frozenset[str] = frozenset(),
+) -> bool:
     """Whether the file is sent as an attachment, with a fixed passive type or by a name the
-    server chose (see above); the call is one of the SENDERS (`name` when an import renamed
+    server chose (see above), or by a parameter among `named` (assumed passive-named by the
+    summary: pinned_names.py); the call is one of the SENDERS (`name` when an import renamed
     it)."""
     positional = SENDERS[name or called_name(call.func)]
     attached = argument(call, "as_attachment", positional, {})
@@ -46,10 +52,12 @@ def sent_inert(call: ast.Call, name: str = "", parents: Parents | None = None) -
         return passive_type(mimetype)
     shown = argument(call, "download_name", positional, {})
     name = shown or argument(call, positional[-1], positional, {})
-    return _passive_name(name) or (parents is not None and server_named(call, name, parents))
+    if isinstance(name, ast.Name) and name.id in named:
+        return True
+    return passive_name(name) or (parents is not None and server_named(call, name, parents))
 
 
-def _passive_name(name: ast.AST | None) -> bool:
+def passive_name(name: ast.AST | None) -> bool:
     """A file name whose guessed media type is passive whatever precedes its constant end."""
     suffix = _constant_end(name)
     if "." not in suffix:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 import pytest
-
 from devsecbots.nodes.analyzers.built_types import built_passive, listed, tame
 
 

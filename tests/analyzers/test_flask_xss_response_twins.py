@@ -13,7 +13,7 @@ RULE = "devsecbots.flask.xss"
 HEADER = """\
 import json
 import mimetypes
-from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request
 from flask import send_file, send_from_directory, url_for
 from werkzeug.datastructures import Headers
 
@@ -331,6 +331,32 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/refs")
         def refs():
             return advertise_any(request.args["service"], request.args["data"])
+        """,
+    ),
+    "helper-sends-a-name-the-caller-pinned-to-a-png": (
+        """
+        class ShareCard:
+            def card_asset(self, path):
+                return send_from_directory("/tmp/cards", path)
+
+        @web.route("/share/<path>")
+        def share_card(path):
+            card = ShareCard()
+            if path != card.token + ".png":
+                abort(404)
+            return card.card_asset(path)
+        """,
+        """
+        class ShareImage:
+            def image(self, path):
+                return send_from_directory("/tmp/cards", path)
+
+        @web.route("/share/<path>")
+        def share_image(path):
+            card = ShareImage()
+            if path != card.token + ".html":
+                abort(404)
+            return card.image(path)
         """,
     ),
 }
