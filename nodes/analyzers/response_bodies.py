@@ -20,7 +20,9 @@ whatever request data the view read when it is
   assignment of which, is one of these, or that is assigned a response (`make_response(...)`,
   `Response(...)`, the reaching assignment or all of them) whose Content-Type the function then
   sets to such a fixed type (`resp.headers["Content-Type"] = "application/json"`,
-  `resp.mimetype = ...`) or whose Content-Disposition it sets to `attachment; ...`;
+  `resp.mimetype = ...`), whose Content-Disposition it sets to `attachment; ...`, or onto which
+  it copies an attachment header set (`for h in headers: resp.headers[h[0]] = h[1]`:
+  attachment_headers.py);
 - either branch of `a if c else b`, and every operand of `a or b`;
 - a call to a project helper (also under a name an import gave it: import_aliases.py) that
   returns only such bodies, or only such bodies unless a
@@ -46,7 +48,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
-from devsecbots.nodes.analyzers.attachment_headers import argument, attachment_headers, handed_on
+from devsecbots.nodes.analyzers.attachment_headers import (
+    argument,
+    attachment_headers,
+    copied_attachment,
+    handed_on,
+)
 from devsecbots.nodes.analyzers.built_types import built_passive, listed, tame
 from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.local_assignments import (
@@ -372,7 +379,10 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
     reaching = reaching_assignment(name, parents)
     if reaching is not None:
         passive = _typed(helpers, parents)
-        if _is_response(reaching.value) and served_inert(name, parents, reaching, passive):
+        if _is_response(reaching.value) and (
+            served_inert(name, parents, reaching, passive)
+            or copied_attachment(name, reaching, _assumed(helpers), parents)
+        ):
             return True
         return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)
@@ -383,8 +393,16 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         )
     if all(safe_body(v, helpers, parents, seen) for v in values):
         return True
-    passive = _typed(helpers, parents)
-    return all(_is_response(v) for v in values) and served_inert(name, parents, passive=passive)
+    if not all(_is_response(v) for v in values):
+        return False
+    if served_inert(name, parents, passive=_typed(helpers, parents)):
+        return True
+    made = [parents.get(v) for v in values]  # one response, its headers copied from a set
+    return (
+        len(made) == 1
+        and isinstance(made[0], ast.Assign)
+        and copied_attachment(name, made[0], _assumed(helpers), parents)
+    )
 
 
 def _is_response(value: ast.AST) -> bool:

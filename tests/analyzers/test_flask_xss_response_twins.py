@@ -359,6 +359,40 @@ TWINS: dict[str, tuple[str, str]] = {
             return card.image(path)
         """,
     ),
+    "attachment-headers-copied-onto-the-response-in-a-loop": (
+        """
+        def send_copy(book, fmt, headers):
+            response = make_response(send_from_directory(book.folder, book.name + "." + fmt))
+            for element in headers:
+                response.headers[element[0]] = element[1]
+            return response
+
+        def copy_link(book, fmt):
+            headers = Headers()
+            headers["Content-Disposition"] = "attachment; filename={}.{}".format(book.title, fmt)
+            return send_copy(book, fmt, headers)
+
+        @web.route("/copy/<book>/<fmt>")
+        def copy(book, fmt):
+            return copy_link(book, fmt)
+        """,
+        """
+        def send_inline_copy(book, fmt, headers):
+            response = make_response(send_from_directory(book.folder, book.name + "." + fmt))
+            for element in headers:
+                response.headers[element[0]] = element[1]
+            return response
+
+        def inline_copy_link(book, fmt):
+            headers = Headers()
+            headers["Content-Disposition"] = "inline; filename={}.{}".format(book.title, fmt)
+            return send_inline_copy(book, fmt, headers)
+
+        @web.route("/copy/<book>/<fmt>")
+        def copy(book, fmt):
+            return inline_copy_link(book, fmt)
+        """,
+    ),
 }
 
 
