@@ -9,8 +9,9 @@ a view is already no XSS sink; the same call inside a project helper counts as a
   through a local name assigned from one (an attribute of a record, `thumbnail.filename`, is
   the record's own name; `name + "." + fmt` with a parameter `fmt` lets the caller pick the
   type);
-- no argument, nor the function or class sending it, speaks of uploads, media, users or
-  attachments: stored uploads served inline are devsecbots.flask.upload-served-inline's case.
+- no argument, nor the function sending it (nor its class, where the summary sees past the
+  function), speaks of uploads, media, users or attachments: stored uploads served inline are
+  devsecbots.flask.upload-served-inline's case.
 """
 
 from __future__ import annotations
