@@ -12,6 +12,11 @@ is summarised per parameter (response_bodies.py); a call passes one when its arg
   assignment of its Content-Disposition keeping the attachment (`"attachment; ..."`, or a
   `.replace(a, b)` of the header's own value where `a` cannot start inside "attachment");
 - a dict display whose Content-Disposition is an attachment.
+
+A response made in the function is sent as an attachment when, after it is made and in the same
+block, every header of such a set is copied onto it (`for h in headers: resp.headers[h[0]] =
+h[1]`, `for k, v in headers.items(): resp.headers[k] = v`, `resp.headers.update(headers)` /
+`.extend(headers)`): the copy sets its Content-Disposition last (copied_attachment).
 """
 
 from __future__ import annotations
@@ -34,19 +39,30 @@ FRESH = frozenset({"Headers", "dict", "Headers.__init__"})
 PREFIX = "attachment"
 
 
-def handed_on(definition: Definition) -> dict[str, int]:
-    """Parameter -> position (after self / cls) of those never rebound and passed to a call."""
+def handed_on(definition: Definition, used: set[str] | None = None) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and passed to a call or
+    iterated (or, given `used`, among those names)."""
     arguments = definition.function.args
     positional = arguments.posonlyargs + arguments.args
     skip = 1 if positional and positional[0].arg in RECEIVERS else 0
     stored = {n.id for n in definition.own_nodes if isinstance(n, ast.Name) and not _loaded(n)}
-    passed = {
-        a.id
-        for n in definition.own_nodes
-        if isinstance(n, ast.Call)
-        for a in [*n.args, *(k.value for k in n.keywords)]
-        if isinstance(a, ast.Name)
-    }
+    passed = (
+        used
+        if used is not None
+        else {
+            a.id
+            for n in definition.own_nodes
+            if isinstance(n, ast.Call)
+            for a in [*n.args, *(k.value for k in n.keywords)]
+            if isinstance(a, ast.Name)
+        }
+        | {
+            n.iter.id
+            for n in definition.own_nodes
+            if isinstance(n, ast.For | ast.comprehension)
+            if isinstance(n.iter, ast.Name)
+        }
+    )
     return {
         a.arg: index - skip
         for index, a in enumerate(positional)
@@ -91,6 +107,84 @@ def attachment_headers(value: ast.AST | None, attached: frozenset[str], parents:
     after = [rest_of_block(b, parents) for b in bindings]  # type: ignore[arg-type]
     before = [s for s in sets if s.lineno < value.lineno]
     return bool(bindings) and all(any(s in rest for s in before) for rest in after)
+
+
+def copied_attachment(
+    name: ast.Name, made: ast.stmt, attached: frozenset[str], parents: Parents
+) -> bool:
+    """Whether, after the statement `made` binding the response and before this use of `name`,
+    its block copies an attachment header set onto it (see above)."""
+    for statement in rest_of_block(made, parents):
+        if statement.lineno >= name.lineno:
+            break
+        source = _copied_from(statement, name.id)
+        if source is not None and attachment_headers(source, attached, parents):
+            return True
+    return False
+
+
+def _copied_from(statement: ast.stmt, name: str) -> ast.expr | None:
+    """The header set a statement copies onto `name.headers` whole (None if it copies none)."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        call = statement.value
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("update", "extend")
+            and _headers_of(func.value, name)
+            and len(call.args) == 1
+        ):
+            return call.args[0]
+        return None
+    if not (isinstance(statement, ast.For) and len(statement.body) == 1):
+        return None
+    body = statement.body[0]
+    if not (isinstance(body, ast.Assign) and len(body.targets) == 1):
+        return None
+    target = body.targets[0]
+    if not (isinstance(target, ast.Subscript) and _headers_of(target.value, name)):
+        return None
+    loop, source = statement.target, statement.iter
+    if isinstance(loop, ast.Name):  # for h in headers: resp.headers[h[0]] = h[1]
+        pair = (_item(target.slice, loop.id, 0), _item(body.value, loop.id, 1))
+        return source if all(pair) else None
+    if (
+        isinstance(loop, ast.Tuple)
+        and len(loop.elts) == 2
+        and isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Attribute)
+        and source.func.attr == "items"
+        and not source.args
+    ):  # for k, v in headers.items(): resp.headers[k] = v
+        key, value = loop.elts
+        same = _is_name(target.slice, key) and _is_name(body.value, value)
+        return source.func.value if same else None
+    return None
+
+
+def _headers_of(node: ast.AST, name: str) -> bool:
+    """`name.headers`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "headers"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == name
+    )
+
+
+def _item(node: ast.AST, name: str, index: int) -> bool:
+    """`name[index]`."""
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == name
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value == index
+    )
+
+
+def _is_name(node: ast.AST, other: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and isinstance(other, ast.Name) and node.id == other.id
 
 
 def _sets_disposition(statement: ast.Assign, name: str) -> bool:

@@ -20,15 +20,21 @@ whatever request data the view read when it is
   assignment of which, is one of these, or that is assigned a response (`make_response(...)`,
   `Response(...)`, the reaching assignment or all of them) whose Content-Type the function then
   sets to such a fixed type (`resp.headers["Content-Type"] = "application/json"`,
-  `resp.mimetype = ...`) or whose Content-Disposition it sets to `attachment; ...`;
+  `resp.mimetype = ...`), whose Content-Disposition it sets to `attachment; ...`, or onto which
+  it copies an attachment header set (`for h in headers: resp.headers[h[0]] = h[1]`:
+  attachment_headers.py);
 - either branch of `a if c else b`, and every operand of `a or b`;
 - a call to a project helper (also under a name an import gave it: import_aliases.py) that
   returns only such bodies, or only such bodies unless a
   parameter defaulting to a false constant is true (`if as_xml: return entries`), where the
-  call leaves that parameter out or passes a false constant (param_guards.py); a local name
-  only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every return is a
-  tuple holding such a body at that place (`return None, make_response(jsonify(...))`,
-  `return meta, None`).
+  call leaves that parameter out or passes a false constant (param_guards.py); or only such
+  bodies given a parameter holds a tame constant that fills a typed f-string
+  (`resp.mimetype = f"application/x-{kind}-result"`, where the call passes "upload" or a name a
+  check limits to such words: built_types.py), or given the name of the file it sends is of a
+  passive type, where the call passes one or a name a check pins to one (pinned_names.py); a
+  local name only ever unpacked from calls to helpers (`meta, error = upload(f)`) whose every
+  return is a tuple holding such a body at that place (`return None,
+  make_response(jsonify(...))`, `return meta, None`).
 
 The helpers are a least fixpoint over the project (a helper may return another helper's
 result), every definition of a name agreeing, an abstract one (that only raises) neutral.
@@ -42,7 +48,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
-from devsecbots.nodes.analyzers.attachment_headers import argument, attachment_headers, handed_on
+from devsecbots.nodes.analyzers.attachment_headers import (
+    argument,
+    attachment_headers,
+    copied_attachment,
+    handed_on,
+)
+from devsecbots.nodes.analyzers.built_types import built_passive, listed, tame
 from devsecbots.nodes.analyzers.import_aliases import original_name
 from devsecbots.nodes.analyzers.local_assignments import (
     assigned_values,
@@ -52,8 +64,9 @@ from devsecbots.nodes.analyzers.local_assignments import (
     unpacked_items,
 )
 from devsecbots.nodes.analyzers.param_guards import falsy_defaults, guarded, leaves_false
+from devsecbots.nodes.analyzers.pinned_names import pinned
 from devsecbots.nodes.analyzers.response_headers import passive_type, served_inert, typed_headers
-from devsecbots.nodes.analyzers.sent_files import SENDERS, sent_inert
+from devsecbots.nodes.analyzers.sent_files import SENDERS, passive_name, sent_inert
 from devsecbots.nodes.analyzers.summary_defs import (
     Definition,
     Parents,
@@ -105,6 +118,20 @@ def rendering_helpers(trees: Iterable[ast.AST]) -> set[str]:
             if value_returns(functions, _returns_unless(found, flag))
         }
         now |= {
+            fixed(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, _interpolated).items()
+            if value_returns(functions, returns(found | {tamed(param)}))
+        }
+        now |= {
+            sent_as(name, param, position)
+            for name, functions in defs.items()
+            if name not in now
+            for param, position in _common(functions, _sent_params).items()
+            if value_returns(functions, returns(found | {sent_named(param)}))
+        }
+        now |= {
             given(name, param, position)
             for name, functions in defs.items()
             if name not in now
@@ -131,6 +158,51 @@ def assumed(param: str) -> str:
     """The entry added to the helpers while summarising a function under `given`: its parameter
     `param` is taken to be an attachment header set."""
     return f"&{param}"
+
+
+def fixed(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`) is a tame constant" (built_types.py: it fills a typed f-string)."""
+    return f"{name}~{param}@{position}"
+
+
+def tamed(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `fixed`."""
+    return f"~{param}"
+
+
+def _interpolated(definition: Definition) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and put into an f-string."""
+    holes = {
+        n.value.id
+        for n in definition.own_nodes
+        if isinstance(n, ast.FormattedValue) and isinstance(n.value, ast.Name)
+    }
+    return {k: v for k, v in handed_on(definition, holes).items() if k in holes}
+
+
+def sent_as(name: str, param: str, position: int) -> str:
+    """How the helpers' set names "every return of `name` is a safe body given its parameter
+    `param` (at `position`), the name of a file it sends, is of a passive type"."""
+    return f"{name}^{param}@{position}"
+
+
+def sent_named(param: str) -> str:
+    """The entry added to the helpers while summarising a function under `sent_as`."""
+    return f"^{param}"
+
+
+def _sent_params(definition: Definition) -> dict[str, int]:
+    """Parameter -> position (after self / cls) of those never rebound and passed to
+    send_file / send_from_directory."""
+    sent = {
+        a.id
+        for n in definition.own_nodes
+        if isinstance(n, ast.Call) and called_name(n.func) in SENDERS
+        for a in n.args
+        if isinstance(a, ast.Name)
+    }
+    return handed_on(definition, sent) if sent else {}
 
 
 def unless(name: str, flag: str, position: int) -> str:
@@ -210,14 +282,18 @@ def safe_body(
     if name in RENDERED or name in helpers:
         return True
     if name in SENDERS:
-        return sent_inert(value, name)
+        named = frozenset(e[1:] for e in helpers if e.startswith("^"))
+        return sent_inert(value, name, parents, named)
     if name not in RESPONSES:
         return (
             _fixed_text(value)
             or _leaves_guarded_out(value, name, helpers)
             or _passes_attachment(value, name, helpers, parents)
+            or _passes_tame(value, name, helpers, parents)
+            or _passes_pinned(value, name, helpers, parents)
         )
-    if name == "Response" and any(passive_type(k.value) for k in _type_keywords(value)):
+    passive = _typed(helpers, parents)
+    if name == "Response" and any(passive(k.value) for k in _type_keywords(value)):
         return True
     if attachment_headers(_keyword(value, "headers"), _assumed(helpers), parents):
         return True
@@ -238,6 +314,45 @@ def _passes_attachment(call: ast.Call, name: str, helpers: set[str], parents: Pa
             if attachment_headers(passed, _assumed(helpers), parents):
                 return True
     return False
+
+
+def _passes_tame(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given a parameter that this call passes a tame
+    constant (or a name limited to tame constants)."""
+    prefix = f"{name}~"
+    for entry in helpers if name else ():
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if tame(passed) or (isinstance(passed, ast.Name) and listed(passed, parents)):
+                return True
+    return False
+
+
+def _passes_pinned(call: ast.Call, name: str, helpers: set[str], parents: Parents) -> bool:
+    """Whether `name` returns only safe bodies given the name of the file it sends is of a
+    passive type, and this call passes such a name (or one a check pins to such a value)."""
+    prefix = f"{name}^"
+    for entry in helpers if name else ():
+        if entry.startswith(prefix):
+            param, position = entry[len(prefix) :].split("@")
+            passed = argument(call, param, int(position))
+            if passive_name(passed):
+                return True
+            if isinstance(passed, ast.Name) and pinned(passed, parents, passive_name):
+                return True
+    return False
+
+
+def _typed(helpers: set[str], parents: Parents) -> Callable[[ast.AST], bool]:
+    """The test of a Content-Type value: a passive constant, or an f-string of one whose holes
+    are limited to tame constants (by a check on the way, or assumed under `fixed`)."""
+    assumed = {e[1:] for e in helpers if e.startswith("~")}
+
+    def limited(name: ast.Name) -> bool:
+        return name.id in assumed or listed(name, parents)
+
+    return lambda value: passive_type(value) or built_passive(value, limited)
 
 
 def _assumed(helpers: set[str]) -> frozenset[str]:
@@ -263,7 +378,11 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         return True  # only where `if name:` failed: "", None, 0
     reaching = reaching_assignment(name, parents)
     if reaching is not None:
-        if _is_response(reaching.value) and served_inert(name, parents, reaching):
+        passive = _typed(helpers, parents)
+        if _is_response(reaching.value) and (
+            served_inert(name, parents, reaching, passive)
+            or copied_attachment(name, reaching, _assumed(helpers), parents)
+        ):
             return True
         return _assigns_safe(reaching, name.id, helpers, parents, seen)
     values = assigned_values(name, parents)
@@ -274,7 +393,16 @@ def _safe_name(name: ast.Name, helpers: set[str], parents: Parents, seen: frozen
         )
     if all(safe_body(v, helpers, parents, seen) for v in values):
         return True
-    return all(_is_response(v) for v in values) and served_inert(name, parents)
+    if not all(_is_response(v) for v in values):
+        return False
+    if served_inert(name, parents, passive=_typed(helpers, parents)):
+        return True
+    made = [parents.get(v) for v in values]  # one response, its headers copied from a set
+    return (
+        len(made) == 1
+        and isinstance(made[0], ast.Assign)
+        and copied_attachment(name, made[0], _assumed(helpers), parents)
+    )
 
 
 def _is_response(value: ast.AST) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from devsecbots.nodes.analyzers.summary_defs import Parents
 
@@ -45,11 +46,17 @@ def attachment(value: ast.AST) -> bool:
     return False
 
 
-def served_inert(name: ast.Name, parents: Parents, binding: ast.stmt | None = None) -> bool:
+def served_inert(
+    name: ast.Name,
+    parents: Parents,
+    binding: ast.stmt | None = None,
+    passive: Callable[[ast.AST], bool] | None = None,
+) -> bool:
     """Whether, between the last binding of the response `name` and this use of it, its function
-    sets its Content-Type to a passive type or its Content-Disposition to an attachment, and
-    never sets that header otherwise. Given the binding statement, the setting must follow it
-    in its own block (not in a branch that may not run)."""
+    sets its Content-Type to a passive type (`passive`, by default passive_type) or its
+    Content-Disposition to an attachment, and never sets that header otherwise. Given the
+    binding statement, the setting must follow it in its own block (not in a branch that may
+    not run)."""
     function = function_of(name, parents)
     if function is None:
         return False
@@ -60,7 +67,7 @@ def served_inert(name: ast.Name, parents: Parents, binding: ast.stmt | None = No
     ]
     since = max(bound, default=0)
     block = rest_of_block(binding, parents) if binding is not None else None
-    return _header_between(function, name.id, (since, name.lineno), block)
+    return _header_between(function, name.id, (since, name.lineno), block, passive or passive_type)
 
 
 def rest_of_block(statement: ast.stmt, parents: Parents) -> list[ast.stmt]:
@@ -99,7 +106,11 @@ def returned_inert(call: ast.Call, parents: Parents) -> bool:
 
 
 def _header_between(
-    function: ast.AST, name: str, lines: tuple[int, int], block: list[ast.stmt] | None
+    function: ast.AST,
+    name: str,
+    lines: tuple[int, int],
+    block: list[ast.stmt] | None,
+    passive: Callable[[ast.AST], bool],
 ) -> bool:
     """Whether the function gives response `name` a passive type or an attachment disposition
     on a line strictly between `lines` (and, given a block, by one of its statements), every
@@ -113,7 +124,7 @@ def _header_between(
         for target in node.targets:
             header = _header_set(target, name)
             if header == "type":
-                type_ok = type_ok and passive_type(node.value)
+                type_ok = type_ok and passive(node.value)
                 typed.append(node)
             elif header == "disposition":
                 disposition_ok = disposition_ok and attachment(node.value)

@@ -8,12 +8,14 @@ is an inert body only when the code fixes how it is served:
 - `as_attachment=True`: the browser downloads it instead of rendering it;
 - `mimetype="image/png"` (a constant passive type, response_headers.py);
 - no `mimetype=`, and the name the type is guessed from ends in a constant extension of a
-  passive type (`send_from_directory(static, "robots.txt")`, `name + ".png"`, f"{name}.png").
+  passive type (`send_from_directory(static, "robots.txt")`, `name + ".png"`, f"{name}.png");
+- no `mimetype=`, and the server chose the name, outside upload storage (`thumbnail.filename`
+  in a cache folder: server_named_files.py).
 
-Still not inert: a name or mimetype from a variable (a stored upload's path, an extension from
-the request: `name + "." + fmt`), an active type (html, xml, svg), an encoding suffix (`.gz`:
-the type is guessed from what precedes it), `as_attachment` given anything but the constant True,
-`**options` at the call.
+Still not inert: a mimetype from a variable, a name the caller or the request picks or a stored
+upload's (an extension from the request: `name + "." + fmt`), an active type (html, xml, svg),
+an encoding suffix (`.gz`: the type is guessed from what precedes it), `as_attachment` given
+anything but the constant True, `**options` at the call.
 """
 
 from __future__ import annotations
@@ -24,14 +26,23 @@ import mimetypes
 from devsecbots.nodes.analyzers.call_arguments import argument
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.response_headers import passive_type
+from devsecbots.nodes.analyzers.server_named_files import server_named
+from devsecbots.nodes.analyzers.summary_defs import Parents
 
 # Positional parameters up to the file's name (the last), which the type is guessed from.
 SENDERS = {"send_file": ["path_or_file"], "send_from_directory": ["directory", "path"]}
 
 
-def sent_inert(call: ast.Call, name: str = "") -> bool:
-    """Whether the file is sent as an attachment or with a fixed passive type (see above); the
-    call is one of the SENDERS (`name` when an import renamed it)."""
+def sent_inert(
+    call: ast.Call,
+    name: str = "",
+    parents: Parents | None = None,
+    named: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the file is sent as an attachment, with a fixed passive type or by a name the
+    server chose (see above), or by a parameter among `named` (assumed passive-named by the
+    summary: pinned_names.py); the call is one of the SENDERS (`name` when an import renamed
+    it)."""
     positional = SENDERS[name or called_name(call.func)]
     attached = argument(call, "as_attachment", positional, {})
     if isinstance(attached, ast.Constant) and attached.value is True:
@@ -40,10 +51,13 @@ def sent_inert(call: ast.Call, name: str = "") -> bool:
     if mimetype is not None:
         return passive_type(mimetype)
     shown = argument(call, "download_name", positional, {})
-    return _passive_name(shown or argument(call, positional[-1], positional, {}))
+    name = shown or argument(call, positional[-1], positional, {})
+    if isinstance(name, ast.Name) and name.id in named:
+        return True
+    return passive_name(name) or (parents is not None and server_named(call, name, parents))
 
 
-def _passive_name(name: ast.AST | None) -> bool:
+def passive_name(name: ast.AST | None) -> bool:
     """A file name whose guessed media type is passive whatever precedes its constant end."""
     suffix = _constant_end(name)
     if "." not in suffix:

@@ -13,8 +13,8 @@ RULE = "devsecbots.flask.xss"
 HEADER = """\
 import json
 import mimetypes
-from flask import Blueprint, Response, make_response, redirect, render_template, request
-from flask import send_from_directory, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request
+from flask import send_file, send_from_directory, url_for
 from werkzeug.datastructures import Headers
 
 web = Blueprint("web", __name__)
@@ -216,6 +216,181 @@ TWINS: dict[str, tuple[str, str]] = {
         @web.route("/asset")
         def asset():
             return typed_response(request.args["data"], request.args["type"])
+        """,
+    ),
+    "helper-sends-a-file-the-server-named": (
+        """
+        CACHE_DIR = "cache/thumbnails"
+
+        def book_thumbnail(book_id):
+            thumbnail = find_thumbnail(book_id)
+            if thumbnail:
+                return send_from_directory(CACHE_DIR, thumbnail.filename)
+            return send_from_directory("static", "generic_cover.jpg")
+
+        @web.route("/cover")
+        def cover():
+            return book_thumbnail(request.args["id"])
+        """,
+        """
+        CACHE_DIR = "cache/thumbnails"
+
+        def cached_file(name):
+            path = name
+            return send_from_directory(CACHE_DIR, path)
+
+        @web.route("/cover")
+        def cover():
+            return cached_file(request.args["name"])
+        """,
+    ),
+    "helper-sends-a-stored-upload-by-its-record": (
+        """
+        def stored_upload_download(file_id):
+            record = find_upload(file_id)
+            return send_from_directory("uploads", record.filename, as_attachment=True)
+
+        @web.route("/file")
+        def file():
+            return stored_upload_download(request.args["id"])
+        """,
+        """
+        def stored_upload_inline(file_id):
+            record = find_upload(file_id)
+            return send_from_directory("uploads", record.filename)
+
+        @web.route("/file")
+        def file():
+            return stored_upload_inline(request.args["id"])
+        """,
+    ),
+    "helper-sends-a-record-with-a-type-guessed-from-its-name": (
+        """
+        def record_bytes(record_id):
+            record = find_record(record_id)
+            return send_file(record.path, mimetype="application/octet-stream")
+
+        @web.route("/record")
+        def record():
+            return record_bytes(request.args["id"])
+        """,
+        """
+        def record_guessed(record_id):
+            record = find_record(record_id)
+            return send_file(record.path, mimetype=mimetypes.guess_type(record.name)[0])
+
+        @web.route("/record")
+        def record():
+            return record_guessed(request.args["id"])
+        """,
+    ),
+    "helper-types-its-response-from-a-constant-word": (
+        """
+        def pack_response(kind, data):
+            resp = make_response(data)
+            resp.mimetype = f"application/x-git-{kind}-pack-result"
+            return resp
+
+        def upload_pack(data):
+            return pack_response("upload", data)
+
+        @web.route("/pack", methods=["POST"])
+        def pack():
+            return upload_pack(request.args["data"])
+        """,
+        """
+        def pack_typed(kind, data):
+            resp = make_response(data)
+            resp.mimetype = f"application/x-git-{kind}-pack-result"
+            return resp
+
+        @web.route("/pack", methods=["POST"])
+        def pack():
+            return pack_typed(request.args["kind"], request.args["data"])
+        """,
+    ),
+    "helper-types-its-response-from-an-allow-listed-word": (
+        """
+        def advertise(service, data):
+            if service not in ["git-upload-pack", "git-receive-pack"]:
+                return "unknown service", 400
+            resp = make_response(data)
+            resp.mimetype = f"application/x-{service}-advertisement"
+            return resp
+
+        @web.route("/refs")
+        def refs():
+            return advertise(request.args["service"], request.args["data"])
+        """,
+        """
+        def advertise_any(service, data):
+            resp = make_response(data)
+            resp.mimetype = f"application/x-{service}-advertisement"
+            return resp
+
+        @web.route("/refs")
+        def refs():
+            return advertise_any(request.args["service"], request.args["data"])
+        """,
+    ),
+    "helper-sends-a-name-the-caller-pinned-to-a-png": (
+        """
+        class ShareCard:
+            def card_asset(self, path):
+                return send_from_directory("/tmp/cards", path)
+
+        @web.route("/share/<path>")
+        def share_card(path):
+            card = ShareCard()
+            if path != card.token + ".png":
+                abort(404)
+            return card.card_asset(path)
+        """,
+        """
+        class ShareImage:
+            def image(self, path):
+                return send_from_directory("/tmp/cards", path)
+
+        @web.route("/share/<path>")
+        def share_image(path):
+            card = ShareImage()
+            if path != card.token + ".html":
+                abort(404)
+            return card.image(path)
+        """,
+    ),
+    "attachment-headers-copied-onto-the-response-in-a-loop": (
+        """
+        def send_copy(book, fmt, headers):
+            response = make_response(send_from_directory(book.folder, book.name + "." + fmt))
+            for element in headers:
+                response.headers[element[0]] = element[1]
+            return response
+
+        def copy_link(book, fmt):
+            headers = Headers()
+            headers["Content-Disposition"] = "attachment; filename={}.{}".format(book.title, fmt)
+            return send_copy(book, fmt, headers)
+
+        @web.route("/copy/<book>/<fmt>")
+        def copy(book, fmt):
+            return copy_link(book, fmt)
+        """,
+        """
+        def send_inline_copy(book, fmt, headers):
+            response = make_response(send_from_directory(book.folder, book.name + "." + fmt))
+            for element in headers:
+                response.headers[element[0]] = element[1]
+            return response
+
+        def inline_copy_link(book, fmt):
+            headers = Headers()
+            headers["Content-Disposition"] = "inline; filename={}.{}".format(book.title, fmt)
+            return send_inline_copy(book, fmt, headers)
+
+        @web.route("/copy/<book>/<fmt>")
+        def copy(book, fmt):
+            return inline_copy_link(book, fmt)
         """,
     ),
 }

@@ -1,7 +1,9 @@
 # Rule tests for flask_files.yaml (run by tests/analyzers/test_rules.py via semgrep --test).
 import mimetypes
 
-from flask import Flask, request, send_from_directory
+from io import BytesIO
+
+from flask import Flask, make_response, request, send_file, send_from_directory
 
 app = Flask(__name__)
 UPLOAD_FOLDER = "uploads"
@@ -45,3 +47,59 @@ def static_files(name):
     # ok: devsecbots.flask.upload-served-inline
     return send_from_directory(STATIC_DIR, name)
 
+
+
+class Attachment:
+    def __init__(self, folder, filename):
+        self.abspath = folder + "/" + filename
+        self.filename = filename
+        self.mimetype = mimetypes.guess_type(filename)[0]
+
+    def get(self):
+        # ruleid: devsecbots.flask.upload-served-inline
+        return make_response(send_file(self.abspath))
+
+    def get_revision(self, content):
+        # ruleid: devsecbots.flask.upload-served-inline
+        return send_file(BytesIO(content), mimetype=self.mimetype, download_name=self.filename)
+
+    def get_html(self):
+        # ruleid: devsecbots.flask.upload-served-inline
+        return send_file(self.abspath, mimetype="text/html")
+
+    def download(self):
+        # ok: devsecbots.flask.upload-served-inline
+        return send_file(self.abspath, as_attachment=True)
+
+    def get_forced(self, content):
+        # ok: devsecbots.flask.upload-served-inline
+        return send_file(BytesIO(content), mimetype="application/octet-stream")
+
+    def thumbnail(self, content):
+        if not self.mimetype or not self.mimetype.startswith("image"):
+            return None
+        if self.mimetype == "image/svg+xml":
+            return self.get()
+        # ok: devsecbots.flask.upload-served-inline
+        return send_file(BytesIO(content), mimetype=self.mimetype)
+
+    def thumbnail_unchecked(self, content):
+        if not self.mimetype or not self.mimetype.startswith("image"):
+            return None
+        # ruleid: devsecbots.flask.upload-served-inline
+        return send_file(BytesIO(content), mimetype=self.mimetype)
+
+
+def serve_upload(path):
+    # ruleid: devsecbots.flask.upload-served-inline
+    return send_file(path)
+
+
+def serve_report(path):
+    # ok: devsecbots.flask.upload-served-inline
+    return send_file(path)
+
+
+def serve_stored(name):
+    # ruleid: devsecbots.flask.upload-served-inline
+    return send_file(UPLOAD_FOLDER + "/" + name)
