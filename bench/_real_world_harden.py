@@ -18,6 +18,7 @@ from pathlib import Path
 
 import _real_world_labels as rw
 
+REPORT_NAMES = {"SECURITY-REPORT.md", "devsecbots-report.json"}  # harden's own reports in --out
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 Listed = list[tuple[rw.Hunk, str]]  # (hunk, codemod name(s) or "?")
 
@@ -134,10 +135,10 @@ def other_changes(base: Path, out: Path) -> list[tuple[str, str, str]]:
     for current, dirs, names in os.walk(out):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         for name in sorted(names):
-            if name.endswith(".py"):
-                continue
             after = Path(current) / name
             rel = after.relative_to(out).as_posix()
+            if name.endswith(".py") or rel in REPORT_NAMES:
+                continue
             before = base / rel
             try:
                 after_text = after.read_text(encoding="utf-8")

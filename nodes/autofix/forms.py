@@ -13,6 +13,15 @@ _POST_FORM = re.compile(
     r"<form\b[^>]*\bmethod\s*=\s*(?:\"post\"|'post'|post\b)[^>]*>", re.IGNORECASE
 )
 _FORM_END = re.compile(r"</form\s*>", re.IGNORECASE)
+# A form whose method the template engine decides (`method="{{ method }}"`): it may post.
+_TEMPLATED_METHOD = re.compile(
+    r"<form\b[^>]*\bmethod\s*=\s*[\"']?[^\"'>]*(\{\{|\{%)", re.IGNORECASE
+)
+
+
+def forms_with_templated_method(files: Mapping[str, str], templates: list[str]) -> list[str]:
+    """The templates holding a form whose method is chosen at render time."""
+    return [t for t in templates if _TEMPLATED_METHOD.search(files[t])]
 
 
 def add_token_fields(html: str, attribute_quote: str = '"') -> tuple[str, int]:

@@ -78,6 +78,18 @@ def test_protect_app_templates_and_requirements():
     assert again.changed == [] and "already" in again.reason(again.unfixable[0])
 
 
+def test_a_form_whose_method_the_template_chooses_is_declined():
+    files = {
+        "web/app.py": APP,
+        "web/templates/comment.html": FORM,
+        "web/templates/search.html": '<form method="{{ method }}" action="/search"></form>\n',
+    }
+    finding = finding_at(APP, MISSING, "Flask(__name__)", path="web/app.py")
+    outcome = apply_fixes(files, [finding])
+    assert outcome.changed == []
+    assert "takes its method from the template" in outcome.reason(outcome.unfixable[0])
+
+
 def test_inline_template_and_missing_requirements_file():
     before = '''from flask import Flask, render_template_string
 

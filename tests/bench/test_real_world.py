@@ -172,5 +172,6 @@ def test_changes_to_other_text_files_are_listed(tmp_path: Path) -> None:
     (base / "app" / "templates" / "form.html").write_text("<form>\n")
     (out / "app" / "templates" / "form.html").write_text("<form>\n")
     (out / "app" / "templates" / "new.html").write_text("<p>\n")
+    (out / "SECURITY-REPORT.md").write_text("# report\n")
     changed = rwh.other_changes(base, out)
     assert [path for path, _, _ in changed] == ["requirements.txt", "app/templates/new.html"]

@@ -12,6 +12,7 @@ from devsecbots.nodes.autofix.edits import Edits, expr, stmt
 from devsecbots.nodes.autofix.flask_app import flask_apps
 from devsecbots.nodes.autofix.forms import (
     add_token_fields,
+    forms_with_templated_method,
     requirements_for,
     templates_near,
     with_requirement,
@@ -51,6 +52,18 @@ class Csrf(Codemod):
                     kind="missing",
                     reason="csrf: the app takes no HTML forms "
                     "(an API?); CSRFProtect would reject its clients, so protect it by hand",
+                )
+            )
+            return found
+        undecided = forms_with_templated_method(project.files, templates_near(project.files, path))
+        if undecided:
+            found.append(
+                Site(
+                    spans=spans,
+                    kind="missing",
+                    reason=f"csrf: a form in {undecided[0]} takes its method from the template "
+                    '(method="{{ ... }}"); CSRFProtect would reject it when it posts: add '
+                    "{{ csrf_token() }} to the forms that post, then CSRFProtect(app)",
                 )
             )
             return found
