@@ -269,6 +269,21 @@ def test_html_of_request_data_is_escaped_and_redirects_stay_on_site():
     assert_fixed(WEB_BEFORE, WEB_AFTER, findings, path="shop/views.py")
 
 
+def test_markup_built_elsewhere_is_not_escaped_whole():
+    source = """from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+def card(request):
+    html = format_html("<b>{}</b>", request.GET["q"])
+    return HttpResponse(mark_safe(html))
+"""
+    finding = finding_at(source, "devsecbots.django.xss", "mark_safe(html)", path="shop/views.py")
+    reasons = declined(source, [finding], path="shop/views.py")
+    assert "is built elsewhere" in reasons[0]
+
+
 def test_escaping_keeps_the_markup_and_escapes_the_values():
     import django
     from django.conf import settings

@@ -24,7 +24,6 @@ REDIRECTS = {
     "django.http.response.HttpResponseRedirect",
 }
 _HTML = ("format_html", "django.utils.html")
-_ESCAPE = ("escape", "django.utils.html")
 _CHECK = ("url_has_allowed_host_and_scheme", "django.utils.http")
 
 
@@ -67,8 +66,13 @@ def _escaped(call: cst.Call, spans: list[tuple[int, int]], whole: bool) -> Site:
         )
         values = [code(unwrap_str(p)) for p in parts if not isinstance(p, str)]  # type: ignore[union-attr]
         safe, imports = f"format_html({literal(template)}, {', '.join(values)})", [_HTML]
-    else:
-        safe, imports = f"escape({code(value)})", [_ESCAPE]
+    else:  # escaping a whole value built elsewhere would show its intended markup as text
+        return Site(
+            spans=spans,
+            kind="xss",
+            reason=f"django-web: the HTML ({code(value)}) is built elsewhere; escape the request "
+            "values where it is built (format_html), not the finished markup",
+        )
 
     def plan(edits: Edits) -> str:
         if whole:
