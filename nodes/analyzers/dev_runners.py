@@ -5,10 +5,11 @@ ever runs on a developer's machine, so the finding stays reported at low confide
 
 - `uvicorn.run(..., reload=True)`: uvicorn documents auto-reload as a development feature (it
   watches the source tree and restarts the worker), never how a deployment runs;
-- a Flask `app.run(...)` started from the module's `if __name__ == "__main__":` block (directly
-  or through a function that block calls), in a project whose deployment files start a
-  production server (gunicorn, uWSGI, waitress, ...) on that module or on one importing it: the
-  runner is the contributors' `python run.py`, production_entries.py names what is deployed.
+- a Flask `app.run(...)` or `uvicorn.run(app, ...)` started from the module's `if __name__ ==
+  "__main__":` block (directly or through a function that block calls), in a project whose
+  deployment files start a production server (gunicorn, uWSGI, uvicorn, ...) on that module or
+  on one importing it: the runner is the contributors' `python run.py`, production_entries.py
+  names what is deployed.
 
 A single-file app with `app.run(host="0.0.0.0")` and no production entry keeps its finding, as
 does any run() outside a `__main__` block (imported, so it may be how the app is served).
@@ -65,7 +66,6 @@ def _why_low(finding: Finding, tree: ast.Module, files: dict[str, str]) -> str:
     if finding["rule_id"] == FASTAPI_BIND:
         if any(k.arg == "reload" and _is_true(k.value) for k in call.keywords):
             return "reload=True starts uvicorn's auto-reloading development server"
-        return ""
     function = _run_as_script(tree, call)
     if function is None or _installed_command(finding["file"], function, files):
         return ""

@@ -35,6 +35,7 @@ from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
+from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.refused_secrets import reassess as reassess_refused_secrets
 from devsecbots.nodes.analyzers.registry import (
@@ -206,6 +207,7 @@ def _analyze(
         reassess_flask_segments,
         reassess_admin_views,
         reassess_constant_cookies,
+        reassess_query_cookies,
         reassess_verified_pickles,
         reassess_cache_pickles,
         reassess_template_text,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.django_csrf import SESSION_AUTH
@@ -114,43 +115,73 @@ def _past_check(call: ast.AST, wrapper: Function, parents: dict[ast.AST, ast.AST
 
 def _rejected_before(body: list[ast.stmt], index: int) -> bool:
     """Whether one of the first `index` statements is an `if` rejecting a credential, with only
-    other guards and assignments before it."""
+    other guards, imports and (possibly conditional) assignments before it. A name assigned from
+    a credential (`expected = hmac_of(app.config["SECRET_KEY"], ...)`) counts as one."""
+    derived: set[str] = set()
     for statement in body[:index]:
         if isinstance(statement, ast.If) and _exits(statement.body):
-            if _rejects(statement.test):
+            if _rejects(statement.test, derived):
                 return True
-        elif not isinstance(statement, ast.Assign | ast.AnnAssign | ast.Expr):
+        elif isinstance(statement, ast.If) and _only_assigns(statement):
+            derived |= _credential_names(statement, derived)
+        elif isinstance(statement, ast.Assign | ast.AnnAssign):
+            derived |= _credential_names(statement, derived)
+        elif not isinstance(statement, ast.Expr | ast.Import | ast.ImportFrom):
             return False
     return False
 
 
-def _accepts(test: ast.AST) -> bool:
+def _only_assigns(branch: ast.If) -> bool:
+    """An `if` (with its else) that only assigns: a choice of value, not a guard."""
+    return all(
+        isinstance(s, ast.Assign | ast.AnnAssign | ast.Expr)
+        or isinstance(s, ast.If)
+        and _only_assigns(s)
+        for s in branch.body + branch.orelse
+    )
+
+
+def _credential_names(statement: ast.stmt, derived: AbstractSet[str]) -> set[str]:
+    """The names the statement assigns from a value that reads a credential."""
+    found = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            if _credential(node.value, derived):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return found
+
+
+def _accepts(test: ast.AST, derived: AbstractSet[str] = frozenset()) -> bool:
     """The test holds only when a credential-named value is present or matches."""
     if isinstance(test, ast.BoolOp):
         check = any if isinstance(test.op, ast.And) else all
-        return check(_accepts(v) for v in test.values)
+        return check(_accepts(v, derived) for v in test.values)
     if isinstance(test, ast.Compare):
         positive = len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq | ast.IsNot | ast.In)
-        return positive and _credential(test)
-    return isinstance(test, ast.Name | ast.Attribute | ast.Call) and _credential(test)
+        return positive and _credential(test, derived)
+    return isinstance(test, ast.Name | ast.Attribute | ast.Call) and _credential(test, derived)
 
 
-def _rejects(test: ast.AST) -> bool:
+def _rejects(test: ast.AST, derived: AbstractSet[str] = frozenset()) -> bool:
     """The test holds whenever a credential-named value is missing or does not match."""
     if isinstance(test, ast.BoolOp):
         check = any if isinstance(test.op, ast.Or) else all
-        return check(_rejects(v) for v in test.values)
+        return check(_rejects(v, derived) for v in test.values)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _accepts(test.operand)
+        return _accepts(test.operand, derived)
     if isinstance(test, ast.Compare):
         negative = len(test.ops) == 1 and isinstance(test.ops[0], ast.NotEq | ast.Is | ast.NotIn)
-        return negative and _credential(test)
+        return negative and _credential(test, derived)
     return False
 
 
-def _credential(node: ast.AST) -> bool:
-    """Whether a name, attribute or string in the expression names a credential."""
+def _credential(node: ast.AST, derived: AbstractSet[str] = frozenset()) -> bool:
+    """Whether a name, attribute or string in the expression names a credential (or is a name
+    assigned from one)."""
     for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and inner.id in derived:
+            return True
         text = spelled(inner)
         if words(text) & CREDENTIAL_WORDS:
             return True

@@ -5,7 +5,8 @@ The rule reports a `random` value that reaches a name with a security word (`res
 no API key. The names are read nearest first, the first that says anything deciding:
 
 1. where the value goes: the name it is stored under, the keyword it is passed as, the function
-   that returns it, the calls and names it goes to next (hash_purpose.py);
+   that returns it, the calls and names it goes to next (hash_purpose.py), and the text the code
+   joins it to (`"RANDOM-PLACEHOLDER-" + "".join(random.choices(...))` says what it is);
 2. the function and classes it is made in;
 3. the module's file name (`cache_key.py`).
 
@@ -37,7 +38,9 @@ def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
         return ""
     parents = _parents(tree)
     levels = (
-        _words(_names_around(call, parents) + _names_used_in(call, parents)),
+        _words(
+            _names_around(call, parents) + _names_used_in(call, parents) + _labels(call, parents)
+        ),
         _words(_enclosing_names(call, parents)),
         words(PurePosixPath(path).stem),
     )
@@ -58,3 +61,26 @@ def _enclosing_names(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.append(node.name)
     return names
+
+
+def _labels(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> list[str]:
+    """The string literals joined to the draw in its expression (`"x-" + ...`, f-strings,
+    `"".join(...)`), read as names of what the value is."""
+    node: ast.AST = call
+    while node in parents and not isinstance(parents[node], ast.stmt):
+        parent = parents[node]
+        joined = isinstance(parent, ast.BinOp | ast.JoinedStr | ast.FormattedValue) or (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr == "join"
+        )
+        if not joined:
+            break
+        node = parent
+    if node is call:
+        return []
+    return [
+        n.value
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip()
+    ]

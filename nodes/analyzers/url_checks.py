@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 
 from devsecbots.nodes.analyzers.helper_summaries import called_name as _called
 from devsecbots.nodes.analyzers.import_aliases import original_name
+from devsecbots.nodes.analyzers.path_prefix_tests import rejects_off_site
 from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
 
 KNOWN_CHECKS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
@@ -134,13 +135,15 @@ def replaced_when_rejected(
         for field in ("body", "orelse", "finalbody"):
             block = getattr(parent, field, None)
             if isinstance(block, list) and node in block:
-                for statement in reversed(block[: block.index(node)]):
+                before = block[: block.index(node)]
+                for at in range(len(before) - 1, -1, -1):
+                    statement = before[at]
                     if any(
                         isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
                         for n in ast.walk(statement)
                     ):
                         return isinstance(statement, ast.If) and _replaces(
-                            statement, name, checks, accepts
+                            statement, name, checks, accepts, before[:at]
                         )
         if isinstance(parent, Function | ast.Lambda | ast.ClassDef):
             return False
@@ -149,13 +152,19 @@ def replaced_when_rejected(
 
 
 def _replaces(
-    branch: ast.If, name: str, checks: dict[str, Param], accepts: Accepts | None = None
+    branch: ast.If,
+    name: str,
+    checks: dict[str, Param],
+    accepts: Accepts | None = None,
+    earlier: list[ast.stmt] | None = None,
 ) -> bool:
-    """`if not CHECK(name): name = SAFE` with no else (the test may `or` other conditions)."""
+    """`if not CHECK(name): name = SAFE` with no else (the test may `or` other conditions), or
+    an `if` whose string tests reject every value but a same-site path (path_prefix_tests.py);
+    `earlier`: the statements before the `if` in its block."""
     tests = branch.test.values if isinstance(branch.test, ast.BoolOp) else [branch.test]
     if isinstance(branch.test, ast.BoolOp) and not isinstance(branch.test.op, ast.Or):
         return False
-    rejects = any(
+    rejects = rejects_off_site(branch.test, name, earlier or []) or any(
         isinstance(t, ast.UnaryOp)
         and isinstance(t.op, ast.Not)
         and (requires(t.operand, name, checks) or bool(accepts and accepts(t.operand, name)))

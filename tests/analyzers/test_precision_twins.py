@@ -627,6 +627,27 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-330",
     ),
+    "weak-random-labelled-placeholder": (
+        """
+        import string
+
+        class Context(dict):
+            def fill_for_validation(self):
+                for key in self.keys():
+                    self[key] = "RANDOM-PLACEHOLDER-" + "".join(
+                        random.choices(string.ascii_letters, k=12)
+                    )
+        """,
+        """
+        import string
+
+        class Context(dict):
+            def fill_for_validation(self):
+                for key in self.keys():
+                    self[key] = "reset-" + "".join(random.choices(string.ascii_letters, k=12))
+        """,
+        "CWE-330",
+    ),
     "weak-random-purpose": (
         """
         ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -1123,6 +1144,68 @@ TWINS: dict[str, tuple[str, str, str]] = {
             return ""
         """,
         "CWE-352",
+    ),
+    "csrf-exempt-hmac-webhook": (
+        """
+        import hmac
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @csrf.exempt
+        @app.route("/api/pull/<string:hook_hash>", methods=["POST"])
+        def pull_hook(hook_hash):
+            \"\"\"Pull the configured remote; the path carries an HMAC of its URL.\"\"\"
+            from app.repos import pull_remote
+
+            remote = app.config.get("REMOTE_URL")
+            if app.config.get("REMOTE_URL_SECURE"):
+                expected = hmac.new(app.config["SECRET_KEY"].encode(), remote.encode(), "sha256")
+            else:
+                expected = hmac.new(app.config["SECRET_KEY"].encode(), b"", "sha256")
+            if hook_hash != expected.hexdigest():
+                abort(404)
+            pull_remote()
+            return ""
+        """,
+        """
+        import hashlib
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @csrf.exempt
+        @app.route("/api/pull/<string:hook_hash>", methods=["POST"])
+        def pull_hook(hook_hash):
+            from app.repos import pull_remote
+
+            remote = app.config.get("REMOTE_URL")
+            expected = hashlib.sha256(remote.encode()).hexdigest()  # no secret: no credential shown
+            if hook_hash != expected:
+                abort(404)
+            pull_remote()
+            return ""
+        """,
+        "CWE-352",
+    ),
+    "cookie-remembers-query-choice": (
+        """
+        @app.route("/watches")
+        def watches():
+            resp = make_response(render_template("watches.html"))
+            if request.args.get("sort"):
+                resp.set_cookie("sort", request.args.get("sort"))
+            if request.args.get("order"):
+                resp.set_cookie("order", request.args["order"])
+            return resp
+        """,
+        """
+        @app.route("/watches")
+        def watches():
+            resp = make_response(render_template("watches.html"))
+            if request.args.get("token"):
+                resp.set_cookie("remember", request.args.get("token"))
+            return resp
+        """,
+        "CWE-614",
     ),
     "csrf-exempt-url-token": (
         """

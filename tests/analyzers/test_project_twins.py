@@ -51,6 +51,20 @@ import uvicorn
 def main():
     uvicorn.run("app:app", host="0.0.0.0", port=8000{})
 """
+FASTAPI_RUNNER = """\
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=8000)
+"""
+FASTAPI_DEPLOYED = {
+    "api/__init__.py": "",
+    "api/main.py": FASTAPI_RUNNER,
+    "entrypoint.sh": "#!/bin/sh\nexec uvicorn api.main:app --host $HOST --port $PORT\n",
+}
 JINJA_FACTORY = """\
 import jinja2
 
@@ -121,6 +135,13 @@ TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
         "shop/run.py",
         "devsecbots.flask.bind-all-interfaces",
         "a contributor's runner",
+    ),
+    "uvicorn-runner-beside-a-production-server": (
+        FASTAPI_DEPLOYED,
+        {"api/__init__.py": "", "api/main.py": FASTAPI_RUNNER},  # the runner is how it is served
+        "api/main.py",
+        "devsecbots.fastapi.bind-all-interfaces",
+        "the deployment serves api/main.py with uvicorn (entrypoint.sh)",
     ),
     "uvicorn-auto-reload": (
         {"api/app.py": UVICORN.format(", reload=True")},

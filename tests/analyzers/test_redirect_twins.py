@@ -94,6 +94,64 @@ def _ascii_redirect(redirect_url):
 
 # name -> (preamble, safe body, unsafe siblings)
 TWINS: dict[str, tuple[str, str, list[str]]] = {
+    "flask-replaced-unless-single-slash-path": (
+        FLASK + "import re\n",
+        r"""
+        @app.route("/login", methods=["POST"])
+        def login():
+            next_page = request.form.get("next")
+            if next_page:
+                next_page = re.sub(r"[\t\n\r]", "", next_page)
+            if (
+                not next_page
+                or not next_page.startswith("/")
+                or next_page[1:2] in ("/", "\\")
+            ):
+                next_page = url_for("index")
+            return redirect(next_page)
+
+        @app.route("/back")
+        def back():
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith(("//", "/\\", "/\t", "/\n", "/\r")):
+                target = "/"
+            return redirect(target)
+        """,
+        [
+            r"""
+            @app.route("/login", methods=["POST"])
+            def login():
+                next_page = request.form.get("next")  # "/\t/evil.example": browsers drop the tab
+                if not next_page or not next_page.startswith("/") or next_page[1:2] in ("/", "\\"):
+                    next_page = url_for("index")
+                return redirect(next_page)
+            """,
+            r"""
+            @app.route("/login", methods=["POST"])
+            def login():
+                next_page = re.sub(r"[\t\n\r]", "", request.form.get("next", ""))
+                if not next_page.startswith("/") or next_page[1:2] == "/":  # "/\\evil.example"
+                    next_page = url_for("index")
+                return redirect(next_page)
+            """,
+            r"""
+            @app.route("/login", methods=["POST"])
+            def login():
+                next_page = re.sub(r"[\t\n\r]", "", request.form.get("next", ""))
+                if next_page[1:2] in ("/", "\\"):  # "https://evil.example"
+                    next_page = url_for("index")
+                return redirect(next_page)
+            """,
+            r"""
+            @app.route("/login", methods=["POST"])
+            def login():
+                next_page = re.sub(r"[\t\n\r]", "", request.form.get("next", ""))
+                if not next_page.startswith("/") and next_page[1:2] in ("/", "\\"):
+                    next_page = url_for("index")
+                return redirect(next_page)
+            """,
+        ],
+    ),
     "flask-guard-by-behaviour": (
         FLASK + "from app.url_rules import _allow_next, _defers_check\n",
         """
