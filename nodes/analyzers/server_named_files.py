@@ -7,7 +7,7 @@ a view is already no XSS sink; the same call inside a project helper counts as a
 
 - the name refers to no parameter of the function and nothing of the request, directly or
   through a local name assigned from one (an attribute of a record, `thumbnail.filename`, is
-  the record's own name; `name + "." + fmt` with a parameter `fmt` lets the caller pick the
+  the record's own name; one of the receiver, `self.path`, is whatever built the instance gave; `name + "." + fmt` with a parameter `fmt` lets the caller pick the
   type);
 - no argument, nor the function sending it (nor its class, where the summary sees past the
   function), speaks of uploads, media, users or attachments: stored uploads served inline are
@@ -25,6 +25,7 @@ from devsecbots.nodes.analyzers.summary_defs import Parents
 
 UPLOADED = re.compile(r"(?i)upload|media|user|attach")
 REQUEST = "request"
+RECEIVERS = frozenset({"self", "cls"})
 DEPTH = 3  # local names followed back through their assignments
 
 
@@ -47,7 +48,10 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 
 def _chosen_by_caller(value: ast.AST, params: set[str], parents: Parents, depth: int) -> bool:
     """Whether a bare name in `value` (not the record of an attribute) is a parameter or the
-    request, or a local assigned from one; unknown bindings count as chosen."""
+    request, or a local assigned from one; unknown bindings count as chosen. The receiver's own
+    attributes (`self.path`) were set by whoever built the instance: chosen too."""
+    if any(_on_receiver(n) for n in ast.walk(value)):
+        return True
     for node in _bare_names(value):
         if node.id in params or node.id == REQUEST:
             return True
@@ -59,6 +63,15 @@ def _chosen_by_caller(value: ast.AST, params: set[str], parents: Parents, depth:
         if any(_chosen_by_caller(v, params, parents, depth - 1) for v in values):
             return True
     return any(isinstance(n, ast.Name) and n.id == REQUEST for n in ast.walk(value))
+
+
+def _on_receiver(node: ast.AST) -> bool:
+    """Whether `node` reads an attribute of `self` / `cls`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in RECEIVERS
+    )
 
 
 def _bare_names(value: ast.AST) -> list[ast.Name]:
