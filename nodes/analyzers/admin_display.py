@@ -31,7 +31,9 @@ def _is_display(decorator: ast.expr) -> bool:
     if isinstance(decorator, ast.Call):
         decorator = decorator.func
     if isinstance(decorator, ast.Attribute):
-        return decorator.attr == "display" and isinstance(decorator.value, ast.Name) and (
-            decorator.value.id == "admin"
+        return (
+            decorator.attr == "display"
+            and isinstance(decorator.value, ast.Name)
+            and (decorator.value.id == "admin")
         )
     return isinstance(decorator, ast.Name) and decorator.id == "display"

@@ -91,9 +91,7 @@ class _Helpers:
         return self.verdicts[name]
 
     def _safe_return(self, ret: ast.Return, found: list[Definition], depth: int) -> bool:
-        tree = next(
-            (self.tree_of.get(id(d.function)) for d in found if ret in d.returns), None
-        )
+        tree = next((self.tree_of.get(id(d.function)) for d in found if ret in d.returns), None)
         return tree is not None and self.provenance(tree, depth - 1).of(ret.value) == SAFE
 
 

@@ -49,7 +49,7 @@ def test_urlopen_is_low_only_with_a_fixed_scheme(url, expected):
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ('def f(ip):\n    url = f"https://ipapi.co/{ip}/json/"\n    return urlopen(url)\n', ["low"]),
+        ('def f(ip):\n    url = f"https://ipapi.co/{ip}/"\n    return urlopen(url)\n', ["low"]),
         ("def f(ip):\n    url = ip + '/json/'\n    return urlopen(url)\n", ["high"]),
         (
             "def f():\n    def fetch(url):\n        return urlopen(url)\n"
