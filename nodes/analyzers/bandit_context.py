@@ -11,7 +11,8 @@ place in the report at low confidence (which does not block by default) and says
   merges with Bandit's and carries its own confidence, so an injectable call still blocks. (On
   the real-world corpus B608 alone was 0 true in 26: table names, placeholders, fixed clauses.)
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
-  code (a constant, or an f-string/concatenation starting with http(s)://) cannot.
+  code (a constant, or an f-string/concatenation starting with http(s)://, also through local
+  names and a nested helper's parameter: fixed_url.py) cannot.
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
@@ -33,9 +34,11 @@ from __future__ import annotations
 import ast
 import re
 
+from devsecbots.nodes.analyzers.fixed_url import fixed_scheme
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
+from devsecbots.nodes.analyzers.name_bindings import Scopes
 
 LOW = "LOW"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -47,7 +50,6 @@ DATA_FLOW_TESTS = {
     "B102": "devsecbots.flask.code-injection",
     "B608": "the sql-injection rules (devsecbots.flask/.django/.fastapi.sql-injection)",
 }
-_FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _CREATES_FILE = re.compile(
     r"^(open|mkdir|makedirs|mkfifo|mknod|symlink|link|rename|replace|copy\w*|move|"
     r"write_text|write_bytes|touch|NamedTemporaryFile|TemporaryFile|mkstemp|mkdtemp|"
@@ -66,7 +68,7 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         return ""
     if test_id == "B310":
         call = _call_at(tree, line, {"urlopen", "Request", "urlretrieve", "URLopener"})
-        if call is not None and call.args and _fixed_scheme(call.args[0], tree):
+        if call is not None and call.args and fixed_scheme(call.args[0], Scopes(tree)):
             return "the URL's scheme is fixed in the code (no file: URL can reach it)"
     if test_id in SINKS:
         return markup_reason(test_id, tree, line)
@@ -120,36 +122,6 @@ def _name(func: ast.AST) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""
-
-
-def _fixed_scheme(arg: ast.AST, tree: ast.AST) -> bool:
-    """Whether the URL expression starts with a scheme written in the code."""
-    if isinstance(arg, ast.Call) and _name(arg.func) == "Request" and arg.args:
-        return _fixed_scheme(arg.args[0], tree)
-    if isinstance(arg, ast.Name):  # a module-level constant: URL = "https://..."
-        return any(_fixed_scheme(value, tree) for value in _module_constants(tree, arg.id))
-    head = arg
-    while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
-        head = head.left
-    if isinstance(head, ast.JoinedStr) and head.values:
-        head = head.values[0]
-    return (
-        isinstance(head, ast.Constant)
-        and isinstance(head.value, str)
-        and bool(_FIXED_SCHEME.match(head.value))
-    )
-
-
-def _module_constants(tree: ast.AST, name: str) -> list[ast.AST]:
-    """Values assigned to `name` at module level, when it is assigned only there and once."""
-    body = getattr(tree, "body", [])
-    values: list[ast.AST] = [
-        node.value
-        for node in body
-        if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-    ]
-    return values if len(values) == 1 else []
 
 
 def _tmp_path_use(tree: ast.AST, line: int) -> str:

@@ -22,6 +22,7 @@ from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
+from devsecbots.nodes.analyzers.escaped_bodies import reassess as reassess_escaped_bodies
 from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
 from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_csrf_findings
 from devsecbots.nodes.analyzers.flask_csrf import reassess as reassess_flask_csrf
@@ -192,6 +193,7 @@ def _analyze(
     found = dedupe(found)
     for reassess in (
         reassess_helpers,
+        reassess_escaped_bodies,
         reassess_properties,
         reassess_undone_markup,
         reassess_typed_params,

@@ -5,7 +5,7 @@ text. Each leaf of the argument is classed, following local names through every 
 have (name_bindings.py), module constants, and comprehension variables through their iterable:
 
 - SAFE: constants; escaping calls (escape, conditional_escape, bleach.clean, ...), format_html
-  of a SAFE format string;
+  of a SAFE format string, a `.replace()` chain turning & < > " into entities;
   URL encoding (urlencode, quote, `.urlencode()`), reverse() and url_for(); int(), len(), ...;
   and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts.
 - CALLER: a parameter of the enclosing function or lambda (not self/cls), its attributes and
@@ -20,6 +20,8 @@ A form widget's render parameters are what its form library passes (form_widgets
 field and its name, id, label and rendering, a Django widget's `name` are SAFE, the render
 keywords / widget attrs OTHER, the user's value (`field.data`, a Django `value`) CALLER. So are
 a Django BoundField's `id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
+The object a Django admin `@admin.display` method is handed is a stored row (OTHER,
+admin_display.py).
 
 A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
 decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
@@ -37,6 +39,7 @@ import builtins
 import re
 from collections.abc import Callable, Sequence
 
+from devsecbots.nodes.analyzers.admin_display import admin_display_object
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
 from devsecbots.nodes.analyzers.form_widgets import (
     BOUND_FIELD_NAMES,
@@ -77,6 +80,7 @@ _ACCESSORS = frozenset({"get", "getlist", "pop", "copy", "items", "keys", "value
 _BUILTINS = frozenset(dir(builtins))
 _SELF = frozenset({"self", "cls"})
 _DEPLOYMENT = frozenset({"script_root"})  # WSGI SCRIPT_NAME: set by the server, not the client
+_HAND_ESCAPED = frozenset({"&", "<", ">", '"'})
 _ROLE = {"field": SAFE, "name": SAFE, "own": OTHER, "value": CALLER}
 
 
@@ -215,6 +219,8 @@ class Provenance:
             role = widget_role(binding, self.scopes)
             if role:
                 return _ROLE[role]
+            if admin_display_object(binding, self.scopes):
+                return OTHER
             return self.parameter(binding) if self.parameter else CALLER
         if binding.kind == "opaque":
             return OTHER
@@ -223,7 +229,7 @@ class Provenance:
     def _call(self, node: ast.Call) -> int:
         name = _called(node.func)
         arguments = list(node.args) + [k.value for k in node.keywords]
-        if ESCAPER.match(name) or name in _SAFE_CALLS:
+        if ESCAPER.match(name) or name in _SAFE_CALLS or _escaped_by_hand(node):
             return SAFE
         if name == "format_html":  # escapes its arguments, not its format string
             return self.worst(node.args[:1])
@@ -237,6 +243,24 @@ class Provenance:
         if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS | _ACCESSORS:
             return self.worst([node.func.value, *arguments])
         return OTHER
+
+
+def _escaped_by_hand(node: ast.Call) -> bool:
+    """`x.replace("&", "&amp;").replace("<", "&lt;")...` covering & < > and the double quote."""
+    replaced: set[str] = set()
+    current: ast.AST = node
+    while (
+        isinstance(current, ast.Call)
+        and isinstance(current.func, ast.Attribute)
+        and current.func.attr == "replace"
+        and len(current.args) == 2
+    ):
+        old, new = current.args
+        if isinstance(old, ast.Constant) and isinstance(new, ast.Constant):
+            if isinstance(new.value, str) and new.value.startswith("&"):
+                replaced.add(old.value)
+        current = current.func.value
+    return _HAND_ESCAPED <= replaced
 
 
 def _from_request(node: ast.AST) -> bool:

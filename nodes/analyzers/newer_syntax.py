@@ -3,13 +3,15 @@
 Python 3.14 accepts `except A, B:` (PEP 758) for `except (A, B):`. A project written for it
 has files the `ast` module of an older interpreter rejects, and a cross-file summary that
 skips them loses every definition in them. libcst reads that grammar: the clause is given
-its parentheses (same lines, same meaning) and the result is parsed again.
+its parentheses (same lines, same meaning) and the result is parsed again. Python 3.12
+f-strings are written as concatenations first when that is what stops it (newer_fstrings.py).
 """
 
 from __future__ import annotations
 
 import ast
 
+from devsecbots.nodes.analyzers.newer_fstrings import rewrite_fstrings
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 
 
@@ -24,6 +26,11 @@ def parse_tree(source: str) -> ast.Module | None:
     try:
         return ast.parse(_parenthesise_except_types(source))
     except Exception:  # noqa: BLE001 - any failure of either parser means "cannot read it"
+        pass
+    try:  # Python 3.12 f-strings (PEP 701)
+        rewritten = rewrite_fstrings(source)
+        return None if rewritten is None else ast.parse(_parenthesise_except_types(rewritten))
+    except Exception:  # noqa: BLE001
         return None
 
 

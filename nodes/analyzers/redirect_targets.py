@@ -1,7 +1,8 @@
 """Whether a redirect target's host is fixed before any request data reaches it.
 
 The target is read as a concatenation (`+`, f-strings, `"%s" %`, `"{}".format`, through local and
-closure variables and module constants) of parts of four kinds:
+closure variables and module constants; in `x = f"{x}?{q}"` the x read is one of x's other
+values) of parts of four kinds:
 
 - text written in the code;
 - the current request's own path (Flask `request.path` / `full_path`, Django `request.path` /
@@ -174,7 +175,8 @@ class _Reading:
             if received is not None:
                 return received
         if isinstance(value, ast.Name):
-            bound = _bound_values(value, self.parents)
+            # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
+            bound = [v for v in _bound_values(value, self.parents) if not _holds(v, value)]
             found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
             if not found or len(found) > MAX_ALTERNATIVES:
                 return [[ANY]]
@@ -475,6 +477,11 @@ def _config(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
                 return False
         scope = parents.get(scope)
     return True
+
+
+def _holds(value: ast.AST, node: ast.AST) -> bool:
+    """Whether `node` is part of the expression `value`."""
+    return any(inner is node for inner in ast.walk(value))
 
 
 def _bound_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:

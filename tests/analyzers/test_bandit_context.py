@@ -46,6 +46,33 @@ def test_urlopen_is_low_only_with_a_fixed_scheme(url, expected):
     assert confidence(source, "B310") == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('def f(ip):\n    url = f"https://ipapi.co/{ip}/"\n    return urlopen(url)\n', ["low"]),
+        ("def f(ip):\n    url = ip + '/json/'\n    return urlopen(url)\n", ["high"]),
+        (
+            "def f():\n    def fetch(url):\n        return urlopen(url)\n"
+            "    return fetch('https://ipinfo.io/ip') or fetch(url='http://a.example/')\n",
+            ["low"],
+        ),
+        (
+            "def f(target):\n    def fetch(url):\n        return urlopen(url)\n"
+            "    return fetch('https://ipinfo.io/ip') or fetch(target)\n",
+            ["high"],
+        ),
+        ("def fetch(url):\n    return urlopen(url)\n\nfetch('https://ipinfo.io/ip')\n", ["high"]),
+        (
+            "def f():\n    def fetch(url):\n        return urlopen(url)\n    return fetch\n",
+            ["high"],
+        ),
+    ],
+)
+def test_urlopen_follows_local_names_and_nested_helpers(source, expected):
+    source = "from urllib.request import urlopen\n" + source
+    assert confidence(source, "B310") == expected
+
+
 def test_markup_of_an_escaping_call_is_low_and_of_raw_text_is_not():
     source = """\
         from markupsafe import Markup, escape

@@ -87,6 +87,43 @@ def f(kind):
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # A Django admin display method is handed the listed model instance.
+        (
+            "class A(admin.ModelAdmin):\n    @admin.display(description='x')\n"
+            "    def links(self, obj):\n        return mark_safe(f'<a>{obj.pk}</a>')\n",
+            OWN,
+        ),
+        (
+            "class A(admin.ModelAdmin):\n    def links(self, obj):\n"
+            "        return mark_safe(f'<a>{obj.pk}</a>')\n",
+            BLOCKS,
+        ),
+        (
+            "class A(admin.ModelAdmin):\n    @admin.display(description='x')\n"
+            "    def links(self, obj, extra):\n        return mark_safe(f'<a>{extra}</a>')\n",
+            BLOCKS,
+        ),
+        # Escaping written out as a .replace() chain.
+        (
+            "def f(v):\n    e = v.replace('&', '&amp;').replace('<', '&lt;')"
+            ".replace('>', '&gt;').replace('\"', '&quot;')\n"
+            "    return mark_safe(f'<textarea>{e}</textarea>')\n",
+            SAFE,
+        ),
+        (
+            "def f(v):\n    e = v.replace('<', '&lt;').replace('>', '&gt;')\n"
+            "    return mark_safe(f'<a title=\"{e}\">x</a>')\n",
+            BLOCKS,
+        ),
+    ],
+)
+def test_admin_display_objects_and_hand_escaping(source, expected):
+    assert verdict(source) == expected
+
+
+@pytest.mark.parametrize(
     ("check", "expected"),
     [
         ("    if kind not in ALLOWED:\n        abort(400)", SAFE),

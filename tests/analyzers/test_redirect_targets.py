@@ -87,6 +87,39 @@ def test_names_are_followed_to_every_assignment_and_closure():
     )
 
 
+def test_a_name_extended_by_its_own_assignment_reads_its_other_values():
+    assert _verdict(
+        """
+        def view():
+            target = f"/api{request.path}"
+            if request.META.get("QUERY_STRING"):
+                target = f"{target}?{request.META['QUERY_STRING']}"
+            return redirect(target)
+        """,
+        framework="django",
+    )
+    assert not _verdict(
+        """
+        def view():
+            target = request.GET["next"]
+            if request.META.get("QUERY_STRING"):
+                target = f"{target}?{request.META['QUERY_STRING']}"
+            return redirect(target)
+        """,
+        framework="django",
+    )
+    assert not _verdict(
+        """
+        def view():
+            target = "https://docs.example.org"
+            for part in request.GET.getlist("p"):
+                target = target + part
+            return redirect(target)
+        """,
+        framework="django",
+    )
+
+
 def test_a_local_called_config_is_not_configuration():
     assert _verdict('redirect(config["url"] + "?x=1")')
     assert not _verdict(

@@ -34,4 +34,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
 
+# ok: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+MIDDLEWARE = [*MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
+# ruleid: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+MIDDLEWARE = [*COMMON_MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
+
+# ok: devsecbots.django.session-cookie-not-secure, devsecbots.django.csrf-cookie-not-secure, devsecbots.django.https-not-enforced, devsecbots.django.missing-hsts
+INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
+# ruleid: devsecbots.django.session-cookie-not-secure, devsecbots.django.csrf-cookie-not-secure, devsecbots.django.https-not-enforced, devsecbots.django.missing-hsts
+INSTALLED_APPS = [*BASE_APPS, "debug_toolbar"]
+
 ROOT_URLCONF = "shop_site.urls"

@@ -1,0 +1,80 @@
+"""Django XSS: HTML a project helper builds only from constants and escaped values (html.escape,
+format_html arguments, ints) is reported at low confidence with the reason; its sibling that
+inserts a parameter as it is still blocks (the engine's findings under the run's policy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import assert_blocks, assert_low_with_why, twin_findings, twin_path
+
+RULE = "devsecbots.django.xss"
+HEADER = """\
+import html
+
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+"""
+
+# name -> (safe body, unsafe body); each twin names its own helpers (they are read project-wide)
+TWINS: dict[str, tuple[str, str]] = {
+    "helper-escapes-its-parameters": (
+        """
+        def preview_page(text, title):
+            escaped_title = html.escape(title)
+            escaped_text = html.escape(text)
+            return f"<html><title>{escaped_title}</title><pre>{escaped_text}</pre></html>"
+
+        def preview(request):
+            wrapped = preview_page(request.GET["text"], request.GET["name"])
+            return HttpResponse(wrapped, content_type="text/html; charset=utf-8")
+        """,
+        """
+        def raw_preview_page(text, title):
+            escaped_text = html.escape(text)
+            return f"<html><title>{title}</title><pre>{escaped_text}</pre></html>"
+
+        def preview(request):
+            wrapped = raw_preview_page(request.GET["text"], request.GET["name"])
+            return HttpResponse(wrapped, content_type="text/html; charset=utf-8")
+        """,
+    ),
+    "helper-joins-format-html-rows": (
+        """
+        def metadata_rows(config):
+            rows = (("Title", config.get("title")), ("Size", config.get("size")))
+            rendered = "".join(
+                str(format_html("<dt>{}</dt><dd>{}</dd>", label, value)) for label, value in rows
+            )
+            return f"<dl>{rendered}</dl>"
+
+        def metadata(request):
+            return HttpResponse(mark_safe(metadata_rows(request.GET)))
+        """,
+        """
+        def plain_rows(config):
+            rows = (("Title", config.get("title")), ("Size", config.get("size")))
+            rendered = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+            return f"<dl>{rendered}</dl>"
+
+        def metadata(request):
+            return HttpResponse(mark_safe(plain_rows(request.GET)))
+        """,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def xss_findings():
+    return twin_findings(TWINS, HEADER, RULE)
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_safe_twin_is_reported_at_low_confidence_with_why(xss_findings, name):
+    assert_low_with_why(xss_findings[twin_path(name, "safe")])
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_the_unsafe_twin_blocks(xss_findings, name):
+    assert_blocks(xss_findings[twin_path(name, "unsafe")])
