@@ -19,13 +19,21 @@ from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_
 
 RULE = "devsecbots.django."
 DEBUG_FROM_ENV = 'os.environ.get("DJANGO_DEBUG", "0") == "1"'
+# One switch for both cookies: a plain-http install needs both off (a Secure CSRF cookie is never
+# sent back over http, so every form post fails), as FORCE_HTTPS=0 / SESSION_COOKIE_SECURE=0 do
+# for the Flask codemods.
+COOKIES_FROM_ENV = 'os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"'
 # missing (or False) setting -> what it becomes
 SECURE_SETTINGS = {
-    "SESSION_COOKIE_SECURE": "True",
-    "CSRF_COOKIE_SECURE": "True",
+    "SESSION_COOKIE_SECURE": COOKIES_FROM_ENV,
+    "CSRF_COOKIE_SECURE": COOKIES_FROM_ENV,
     "SECURE_SSL_REDIRECT": 'os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"',
     "SECURE_HSTS_SECONDS": 'int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))',
 }
+SECURE_COMMENT = (
+    "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER. Plain-http installs:",
+    "# DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 (session and CSRF cookies)",
+)
 KINDS = {
     "debug-enabled": "debug",
     "allowed-hosts-wildcard": "hosts",
@@ -130,11 +138,7 @@ class DjangoSettings(Codemod):
                 lines[0] = lines[0].with_changes(
                     leading_lines=[
                         cst.EmptyLine(),
-                        cst.EmptyLine(
-                            comment=cst.Comment(
-                                "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER"
-                            )
-                        ),
+                        *(cst.EmptyLine(comment=cst.Comment(c)) for c in SECURE_COMMENT),
                     ]
                 )
                 edits.insert_after(last, lines)
