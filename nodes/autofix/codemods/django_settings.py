@@ -12,6 +12,7 @@ from devsecbots.nodes.autofix.django_project import (
     is_settings_module,
     module_assignments,
     overriding_module,
+    switched_setting,
 )
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
 from devsecbots.nodes.autofix.strings import literal
@@ -127,6 +128,19 @@ class DjangoSettings(Codemod):
                     kind="secure",
                     reason=f"django-settings: {from_env[0]} comes from the environment: HTTPS "
                     "is the operator's choice here, not a default to force",
+                )
+            )
+            return found
+        files = {**self._files, self._path: tree.source}
+        proxy = switched_setting(self._path, "SECURE_PROXY_SSL_HEADER", files)
+        if proxy:  # the default deployment has no proxy header: a redirect would loop behind TLS
+            found.append(
+                Site(
+                    spans=[tree.span(anchor)],
+                    kind="secure",
+                    reason=f"django-settings: {proxy} sets SECURE_PROXY_SSL_HEADER only on an "
+                    "operator's switch: whether the app is served over HTTPS is a deployment "
+                    "choice here, not a default to force",
                 )
             )
             return found
