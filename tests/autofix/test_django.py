@@ -312,3 +312,38 @@ def test_escaping_keeps_the_markup_and_escapes_the_values():
 
     html = format_html("<h1>{}</h1><p>{{braces}}</p>", "<script>x</script>")
     assert html == "<h1>&lt;script&gt;x&lt;/script&gt;</h1><p>{braces}</p>"
+
+
+COMMENTED_MIDDLEWARE = """MIDDLEWARE = [
+    # Metrics
+    'metrics.middleware.BeforeMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',  # sessions
+
+    # Auth
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'axes.middleware.AxesMiddleware',  # should be the last one in the list
+]
+INSTALLED_APPS = ["shop"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 3600
+"""
+
+
+def test_middleware_entries_are_inserted_keeping_comments_and_quotes():
+    after = COMMENTED_MIDDLEWARE.replace(
+        "    # Metrics\n", "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n"
+    ).replace(
+        "  # sessions\n",
+        "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+    )
+    findings = [
+        finding_at(COMMENTED_MIDDLEWARE, rule, "MIDDLEWARE", path=SETTINGS)
+        for rule in (
+            "devsecbots.django.missing-security-middleware",
+            "devsecbots.django.missing-csrf-middleware",
+        )
+    ]
+    assert_fixed(COMMENTED_MIDDLEWARE, after, findings, path=SETTINGS)

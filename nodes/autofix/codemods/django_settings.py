@@ -15,6 +15,7 @@ from devsecbots.nodes.autofix.django_project import (
     switched_setting,
 )
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
+from devsecbots.nodes.autofix.list_insert import insert_strings
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_value
 
@@ -190,23 +191,19 @@ def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
             reason="django-settings: MIDDLEWARE is not a plain list of strings; add "
             f"{SECURITY} and {CSRF} by hand",
         )
-    wanted = list(entries)
-    if SECURITY in wanted and CSRF in wanted:
+    if SECURITY in entries and CSRF in entries:
         return Site(
             spans=[tree.span(assign)],
             kind="middleware",
             reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
         )
-    if SECURITY not in wanted:
-        wanted.insert(0, SECURITY)
-    if CSRF not in wanted:
-        after = max((wanted.index(m) for m in _CSRF_AFTER if m in wanted), default=0)
-        wanted.insert(after + 1, CSRF)
-    text = "[\n" + "".join(f"    {literal(m)},\n" for m in wanted) + "]"  # type: ignore[arg-type]
+    inserts = [] if SECURITY in entries else [(0, SECURITY)]
+    if CSRF not in entries:
+        after = [entries.index(m) for m in (SECURITY, *_CSRF_AFTER) if m in entries]
+        inserts.append((max(after) + 1 if after else 0, CSRF))
 
     def plan(edits: Edits) -> str:
-        edits.swap(assign.value, lambda _: expr(text))
-        added = [m.rsplit(".", 1)[1] for m in wanted if m not in entries]  # type: ignore[union-attr]
-        return "MIDDLEWARE: added " + ", ".join(added)
+        edits.swap(assign.value, lambda node: insert_strings(node, inserts))
+        return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in inserts)
 
     return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")
