@@ -74,3 +74,19 @@ def test_https_is_forced_when_the_proxy_header_is_always_set():
     files = {"site/settings/base.py": BASE, "site/settings/main.py": always}
     outcome, findings, path = _run(files)
     assert "SECURE_SSL_REDIRECT" in outcome.files[path]
+
+
+def test_https_is_not_forced_when_the_proxy_header_comes_from_the_environment():
+    base = (
+        "import os\n"
+        + BASE
+        + (
+            'SECURE_PROXY_SSL_HEADER = (\n    tuple(os.environ["PROXY_SSL_HEADER"].split(","))\n'
+            '    if "PROXY_SSL_HEADER" in os.environ\n    else None\n)\n'
+        )
+    )
+    path = "site/settings/base.py"
+    finding = finding_at(base, "devsecbots.django.https-not-enforced", "INSTALLED_APPS", path=path)
+    outcome = apply_fixes({path: base}, [finding])
+    assert outcome.changed == []
+    assert "SECURE_PROXY_SSL_HEADER only on an operator's switch" in outcome.reason(finding)

@@ -134,6 +134,9 @@ class DjangoSettings(Codemod):
             return found
         files = {**self._files, self._path: tree.source}
         proxy = switched_setting(self._path, "SECURE_PROXY_SSL_HEADER", files)
+        header = settings.get("SECURE_PROXY_SSL_HEADER")
+        if header is not None and _reads_env(header.value):
+            proxy = self._path
         if proxy:  # the default deployment has no proxy header: a redirect would loop behind TLS
             found.append(
                 Site(
