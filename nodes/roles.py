@@ -1,8 +1,9 @@
-"""What code is for: application code, tests, examples (and demo data), migrations or settings
-for local development.
+"""What code is for: application code, tests, examples (and demo data), migrations, settings
+for local development or developer tools run by hand.
 
 Findings in code that never runs in production (tests and their fixtures, examples, demo-data
-scripts, database migrations, development settings) are reported but do not block by default.
+scripts, database migrations, development settings, a profiler runner) are reported but do not
+block by default.
 The role is read from the path's directory and file names and from what the file defines — never
 from a substring "test" anywhere in a path (`contest/`, `latest.py` are application code). Inside
 an application module a class can still be test code: a `TestingConfig` in `config.py` configures
@@ -22,6 +23,7 @@ from pathlib import PurePosixPath
 
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.dev_settings import dev_settings_reason
+from devsecbots.nodes.dev_tools import dev_tool_reason
 
 APP = "app"
 TEST = "test"
@@ -93,11 +95,13 @@ def file_role(path: str, source: str = "") -> Role:
         return Role(EXAMPLE, "an example or template by its name")
     if _FAKER_IMPORT.search(source):
         return Role(EXAMPLE, "a demo-data script: generates fake data")
+    if why := dev_tool_reason(path, source):
+        return Role(DEVELOPMENT, why)
     return Role(APP)
 
 
 def code_role(path: str, source: str = "") -> str:
-    """The role name of the file at `path` (app | test | example | migration)."""
+    """The role name of the file at `path` (app | test | example | migration | development)."""
     return file_role(path, source).name
 
 

@@ -96,7 +96,7 @@ SECURE_APP = (
     SECURE_HEAD
     + """    app.run(
         host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"),
-        debug=os.environ.get("FLASK_DEBUG") == "1",
+        debug=os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no"),
     )
 """
 )

@@ -49,3 +49,21 @@ def overriding_module(path: str, name: str, files: Mapping[str, str]) -> str:
         if star.search(source) and assigns.search(source):
             return other
     return ""
+
+
+def switched_setting(path: str, name: str, files: Mapping[str, str]) -> str:
+    """The module (this one or a sibling that star-imports it) that sets `name` only inside a
+    block, an operator's switch such as `if env.bool("BEHIND_PROXY"): NAME = ...`; ''."""
+    folder, _, module = path.rpartition("/")
+    stem = re.escape(module.removesuffix(".py"))
+    star = re.compile(rf"^from\s+(\.|[\w.]*\.){stem}\s+import\s+\*", re.MULTILINE)
+    top = re.compile(rf"^{re.escape(name)}\s*=", re.MULTILINE)
+    nested = re.compile(rf"^[ \t]+{re.escape(name)}\s*=", re.MULTILINE)
+    for other, source in sorted(files.items()):
+        if other.rpartition("/")[0] != folder or not other.endswith(".py"):
+            continue
+        if other != path and not star.search(source):
+            continue
+        if nested.search(source) and not top.search(source):
+            return other
+    return ""

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
+from devsecbots.nodes.autofix.codemods.django_settings import SECURE_SETTINGS
+
 from tests.autofix.helpers import assert_fixed, declined, finding_at
 
 SETTINGS = "shop_site/settings.py"
@@ -33,9 +36,10 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "shop_site.urls"
 
-# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER. Plain-http installs:
+# DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 (session and CSRF cookies)
+SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"
+CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))
 """
@@ -59,6 +63,34 @@ def test_settings_come_from_the_environment_with_safe_defaults():
         SETTINGS_BEFORE, SETTINGS_AFTER, settings_findings(SETTINGS_BEFORE), path=SETTINGS
     )
     assert any("one stable key shared by every worker" in n for n in outcome.notes)
+
+
+def test_secure_cookies_have_one_off_switch_and_still_pass_review():
+    cookies = (
+        "devsecbots.django.session-cookie-not-secure",
+        "devsecbots.django.csrf-cookie-not-secure",
+    )
+    unsafe = SETTINGS_AFTER.replace(
+        'os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"', "False"
+    )
+    found = run_semgrep({SETTINGS: SETTINGS_AFTER, "unsafe/settings.py": unsafe})
+    assert not [f for f in found if f["file"] == SETTINGS and f["rule_id"] in cookies]
+    assert {f["rule_id"] for f in found if f["file"] == "unsafe/settings.py"} >= set(cookies)
+    switched = {
+        n: eval(v, {"os": _Env({"DJANGO_SESSION_COOKIE_SECURE": "0"})})
+        for n, v in SECURE_SETTINGS.items()
+        if "COOKIE" in n
+    }
+    assert switched == {"SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False}
+    on = {n: eval(v, {"os": _Env({})}) for n, v in SECURE_SETTINGS.items() if "COOKIE" in n}
+    assert on == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True}
+
+
+class _Env:
+    """A stand-in for the os module with the given environment."""
+
+    def __init__(self, environ: dict[str, str]):
+        self.environ = environ
 
 
 def test_the_secret_is_never_a_per_process_random_key():
@@ -295,3 +327,38 @@ def test_escaping_keeps_the_markup_and_escapes_the_values():
 
     html = format_html("<h1>{}</h1><p>{{braces}}</p>", "<script>x</script>")
     assert html == "<h1>&lt;script&gt;x&lt;/script&gt;</h1><p>{braces}</p>"
+
+
+COMMENTED_MIDDLEWARE = """MIDDLEWARE = [
+    # Metrics
+    'metrics.middleware.BeforeMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',  # sessions
+
+    # Auth
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'axes.middleware.AxesMiddleware',  # should be the last one in the list
+]
+INSTALLED_APPS = ["shop"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 3600
+"""
+
+
+def test_middleware_entries_are_inserted_keeping_comments_and_quotes():
+    after = COMMENTED_MIDDLEWARE.replace(
+        "    # Metrics\n", "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n"
+    ).replace(
+        "  # sessions\n",
+        "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+    )
+    findings = [
+        finding_at(COMMENTED_MIDDLEWARE, rule, "MIDDLEWARE", path=SETTINGS)
+        for rule in (
+            "devsecbots.django.missing-security-middleware",
+            "devsecbots.django.missing-csrf-middleware",
+        )
+    ]
+    assert_fixed(COMMENTED_MIDDLEWARE, after, findings, path=SETTINGS)

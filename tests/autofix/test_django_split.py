@@ -49,3 +49,44 @@ def test_https_left_to_the_operator_is_not_forced():
     outcome = apply_fixes({path: "import os\n" + base}, [finding])
     assert outcome.changed == []
     assert "SESSION_COOKIE_SECURE comes from the environment" in outcome.reason(finding)
+
+
+SWITCHED_PROXY = (
+    "import os\nfrom .base import *\n\n"
+    'if os.environ.get("X_FORWARDED_PROTO_HEADER_SET") == "1":\n'
+    '    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n'
+)
+
+
+def test_https_is_not_forced_when_the_proxy_header_is_an_operator_switch():
+    files = {"site/settings/base.py": BASE, "site/settings/main.py": SWITCHED_PROXY}
+    outcome, findings, path = _run(files)
+    assert "SECURE_SSL_REDIRECT" not in outcome.files.get(path, BASE)
+    assert "main.py sets SECURE_PROXY_SSL_HEADER only on an operator's switch" in outcome.reason(
+        findings[2]
+    )
+
+
+def test_https_is_forced_when_the_proxy_header_is_always_set():
+    always = SWITCHED_PROXY.replace(
+        'if os.environ.get("X_FORWARDED_PROTO_HEADER_SET") == "1":\n    ', ""
+    )
+    files = {"site/settings/base.py": BASE, "site/settings/main.py": always}
+    outcome, findings, path = _run(files)
+    assert "SECURE_SSL_REDIRECT" in outcome.files[path]
+
+
+def test_https_is_not_forced_when_the_proxy_header_comes_from_the_environment():
+    base = (
+        "import os\n"
+        + BASE
+        + (
+            'SECURE_PROXY_SSL_HEADER = (\n    tuple(os.environ["PROXY_SSL_HEADER"].split(","))\n'
+            '    if "PROXY_SSL_HEADER" in os.environ\n    else None\n)\n'
+        )
+    )
+    path = "site/settings/base.py"
+    finding = finding_at(base, "devsecbots.django.https-not-enforced", "INSTALLED_APPS", path=path)
+    outcome = apply_fixes({path: base}, [finding])
+    assert outcome.changed == []
+    assert "SECURE_PROXY_SSL_HEADER only on an operator's switch" in outcome.reason(finding)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
 
+# FLASK_DEBUG read as Flask reads it: on unless unset, empty, 0, false or no
+FLASK_DEBUG_ON = 'os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")'
 DEBUG_BEFORE = """from flask import Flask
 
 app = Flask(__name__)
@@ -20,7 +22,10 @@ app = Flask(__name__)
 
 if __name__ == "__main__":
     # local development server
-    app.run(port=8000, debug=os.environ.get("FLASK_DEBUG") == "1")  # keep this comment
+    app.run(
+        port=8000,
+        debug=os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no"),
+    )  # keep this comment
 """
 
 
@@ -36,8 +41,8 @@ def test_debug_attribute_and_config_item():
     )
     after = (
         "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
-        'app.debug = os.environ.get("FLASK_DEBUG") == "1"\n'
-        'app.config["DEBUG"] = os.environ.get("FLASK_DEBUG") == "1"\n'
+        f"app.debug = {FLASK_DEBUG_ON}\n"
+        f'app.config["DEBUG"] = {FLASK_DEBUG_ON}\n'
     )
     findings = [
         finding_at(before, "devsecbots.flask.debug-enabled", "app.debug"),

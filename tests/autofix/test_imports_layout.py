@@ -72,13 +72,14 @@ def test_reflow_splits_only_calls_the_fix_made_too_long():
         "def main():\n    app.run(host=HOST, port=5000, debug=True)\n    keep(" + "x, " * 31 + ")\n"
     )
     assert max(len(line) for line in original.splitlines()) == 103  # the file's own limit
+    debug = "os.environ.get('FLASK_DEBUG', '').lower() not in ('', '0', 'false', 'no')"
     edited = original.replace(
         "host=HOST", "host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1')"
-    ).replace("debug=True", "debug=os.environ.get('FLASK_DEBUG') == '1'")
+    ).replace("debug=True", f"debug={debug}")
     assert reflow(edited, original) == edited.replace(
         "    app.run(host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'), port=5000, "
-        "debug=os.environ.get('FLASK_DEBUG') == '1')\n",
+        f"debug={debug})\n",
         "    app.run(\n"
         "        host=os.environ.get('FLASK_RUN_HOST', '127.0.0.1'),\n        port=5000,\n"
-        "        debug=os.environ.get('FLASK_DEBUG') == '1',\n    )\n",
+        f"        debug={debug},\n    )\n",
     )

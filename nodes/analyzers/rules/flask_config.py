@@ -56,6 +56,12 @@ if __name__ == "__main__":
     app.run(host="0.0.0.0", debug=True)
     # ok: devsecbots.flask.debug-enabled, devsecbots.flask.bind-all-interfaces
     app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"), debug=os.environ.get("FLASK_DEBUG") == "1")
+    # ok: devsecbots.flask.debug-enabled
+    app.run(debug=os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no"))
+    # ok: devsecbots.flask.debug-enabled
+    app.config["DEBUG"] = os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")
+    # ruleid: devsecbots.flask.debug-enabled
+    app.config["DEBUG"] = True
     # ok: devsecbots.flask.debug-enabled, devsecbots.flask.bind-all-interfaces
     app.run(host="127.0.0.1", port=4000, debug=True)
     # ruleid: devsecbots.flask.debug-enabled

@@ -12,20 +12,30 @@ from devsecbots.nodes.autofix.django_project import (
     is_settings_module,
     module_assignments,
     overriding_module,
+    switched_setting,
 )
 from devsecbots.nodes.autofix.edits import Edits, expr, stmt
+from devsecbots.nodes.autofix.list_insert import insert_strings
 from devsecbots.nodes.autofix.strings import literal
 from devsecbots.nodes.autofix.tree import Tree, code, is_false, is_true, string_value
 
 RULE = "devsecbots.django."
 DEBUG_FROM_ENV = 'os.environ.get("DJANGO_DEBUG", "0") == "1"'
+# One switch for both cookies: a plain-http install needs both off (a Secure CSRF cookie is never
+# sent back over http, so every form post fails), as FORCE_HTTPS=0 / SESSION_COOKIE_SECURE=0 do
+# for the Flask codemods.
+COOKIES_FROM_ENV = 'os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"'
 # missing (or False) setting -> what it becomes
 SECURE_SETTINGS = {
-    "SESSION_COOKIE_SECURE": "True",
-    "CSRF_COOKIE_SECURE": "True",
+    "SESSION_COOKIE_SECURE": COOKIES_FROM_ENV,
+    "CSRF_COOKIE_SECURE": COOKIES_FROM_ENV,
     "SECURE_SSL_REDIRECT": 'os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"',
     "SECURE_HSTS_SECONDS": 'int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))',
 }
+SECURE_COMMENT = (
+    "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER. Plain-http installs:",
+    "# DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 (session and CSRF cookies)",
+)
 KINDS = {
     "debug-enabled": "debug",
     "allowed-hosts-wildcard": "hosts",
@@ -122,6 +132,22 @@ class DjangoSettings(Codemod):
                 )
             )
             return found
+        files = {**self._files, self._path: tree.source}
+        proxy = switched_setting(self._path, "SECURE_PROXY_SSL_HEADER", files)
+        header = settings.get("SECURE_PROXY_SSL_HEADER")
+        if header is not None and _reads_env(header.value):
+            proxy = self._path
+        if proxy:  # the default deployment has no proxy header: a redirect would loop behind TLS
+            found.append(
+                Site(
+                    spans=[tree.span(anchor)],
+                    kind="secure",
+                    reason=f"django-settings: {proxy} sets SECURE_PROXY_SSL_HEADER only on an "
+                    "operator's switch: whether the app is served over HTTPS is a deployment "
+                    "choice here, not a default to force",
+                )
+            )
+            return found
         last = tree.module.body[-1]
 
         def plan(edits: Edits) -> str:
@@ -130,11 +156,7 @@ class DjangoSettings(Codemod):
                 lines[0] = lines[0].with_changes(
                     leading_lines=[
                         cst.EmptyLine(),
-                        cst.EmptyLine(
-                            comment=cst.Comment(
-                                "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER"
-                            )
-                        ),
+                        *(cst.EmptyLine(comment=cst.Comment(c)) for c in SECURE_COMMENT),
                     ]
                 )
                 edits.insert_after(last, lines)
@@ -172,23 +194,19 @@ def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
             reason="django-settings: MIDDLEWARE is not a plain list of strings; add "
             f"{SECURITY} and {CSRF} by hand",
         )
-    wanted = list(entries)
-    if SECURITY in wanted and CSRF in wanted:
+    if SECURITY in entries and CSRF in entries:
         return Site(
             spans=[tree.span(assign)],
             kind="middleware",
             reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
         )
-    if SECURITY not in wanted:
-        wanted.insert(0, SECURITY)
-    if CSRF not in wanted:
-        after = max((wanted.index(m) for m in _CSRF_AFTER if m in wanted), default=0)
-        wanted.insert(after + 1, CSRF)
-    text = "[\n" + "".join(f"    {literal(m)},\n" for m in wanted) + "]"  # type: ignore[arg-type]
+    inserts = [] if SECURITY in entries else [(0, SECURITY)]
+    if CSRF not in entries:
+        after = [entries.index(m) for m in (SECURITY, *_CSRF_AFTER) if m in entries]
+        inserts.append((max(after) + 1 if after else 0, CSRF))
 
     def plan(edits: Edits) -> str:
-        edits.swap(assign.value, lambda _: expr(text))
-        added = [m.rsplit(".", 1)[1] for m in wanted if m not in entries]  # type: ignore[union-attr]
-        return "MIDDLEWARE: added " + ", ".join(added)
+        edits.swap(assign.value, lambda node: insert_strings(node, inserts))
+        return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in inserts)
 
     return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")

@@ -1,4 +1,8 @@
-"""Flask debug mode switched on in code -> only when FLASK_DEBUG=1 (CWE-489, Bandit B201)."""
+"""Flask debug mode switched on in code -> only when FLASK_DEBUG asks for it (CWE-489, B201).
+
+FLASK_DEBUG is read as Flask itself reads it (flask.helpers.get_debug_flag): set and not one of
+0/false/no in any case, so a developer's FLASK_DEBUG=True or =1 still turns the debugger on.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr
 from devsecbots.nodes.autofix.tree import Tree, is_true, keyword, string_value
 
-DEBUG_FROM_ENV = 'os.environ.get("FLASK_DEBUG") == "1"'
+DEBUG_FROM_ENV = 'os.environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")'
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -53,7 +57,7 @@ class FlaskDebug(Codemod):
     def _site(self, tree: Tree, value: cst.BaseExpression, what: str) -> Site:
         def plan(edits: Edits) -> str:
             edits.swap(value, lambda _: expr(DEBUG_FROM_ENV))
-            return f"{what} -> debug only when FLASK_DEBUG=1 (default off)"
+            return f"{what} -> debug only when FLASK_DEBUG is on, as Flask reads it (default off)"
 
         statement = tree.statement_of(value)
         return Site(spans=[tree.span(statement or value)], plan=plan, imports=[("os", None)])
