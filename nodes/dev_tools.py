@@ -68,7 +68,7 @@ def dev_tool_reason(path: str, source: str) -> str:
 def _script_body(statements: list[ast.stmt]) -> list[ast.stmt]:
     """Statements that run when the file is executed: module level, `with` blocks and the
     `__main__` block, not functions, classes or other conditions."""
-    found = []
+    found: list[ast.stmt] = []
     for statement in statements:
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             found.append(ast.Expr(ast.Tuple([i.context_expr for i in statement.items])))

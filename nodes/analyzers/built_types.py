@@ -95,7 +95,7 @@ def _among(test: ast.AST, name: str, negated: bool = False) -> bool:
         and len(test.ops) == 1
         and isinstance(test.ops[0], wanted)
         and isinstance(test.comparators[0], ast.List | ast.Tuple | ast.Set)
-        and all(tame(e) for e in test.comparators[0].elts)  # type: ignore[attr-defined]
+        and all(tame(e) for e in test.comparators[0].elts)
     )
 
 

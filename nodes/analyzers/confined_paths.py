@@ -51,7 +51,7 @@ def confined_reason(path: ast.AST, view: ast.AST, scopes: Scopes, request: Reque
     base, rest = parts[0], parts[1:]
     if request.reaches(base) != set():
         return ""
-    depth, lowest, segments = 0, 0, False
+    depth, lowest, segments, last = 0, 0, False, 0
     for part in rest:
         step = _step(part, view, scopes, request)
         if step is None:
@@ -59,7 +59,8 @@ def confined_reason(path: ast.AST, view: ast.AST, scopes: Scopes, request: Reque
         segments = segments or step < 0
         depth += step
         lowest = min(lowest, depth)
-    if not segments or lowest < 0 or depth < 1 or step < 0:
+        last = step
+    if not segments or lowest < 0 or depth < 1 or last < 0:
         return ""
     return (
         "every URL segment in the path follows a fixed name it can at most climb back over "
@@ -208,11 +209,11 @@ def _kind(part: ast.AST, view: ast.AST, scopes: Scopes, request: Request, depth:
     pieces = _concatenated(part)
     if pieces is None:
         return None
-    kinds = [_kind(piece, view, scopes, request, depth + 1) for piece in pieces]
-    if None in kinds:
+    piece_kinds = [_kind(piece, view, scopes, request, depth + 1) for piece in pieces]
+    if None in piece_kinds:
         return None
     # "." + segment may be "..": only a fixed name piece with more than dots makes a name
-    named = any(_named_piece(p, k) for p, k in zip(pieces, kinds, strict=True))
+    named = any(_named_piece(p, k) for p, k in zip(pieces, piece_kinds, strict=True))
     return NAME if named else SLASH_FREE
 
 

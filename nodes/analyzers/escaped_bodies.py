@@ -92,7 +92,11 @@ class _Helpers:
 
     def _safe_return(self, ret: ast.Return, found: list[Definition], depth: int) -> bool:
         tree = next((self.tree_of.get(id(d.function)) for d in found if ret in d.returns), None)
-        return tree is not None and self.provenance(tree, depth - 1).of(ret.value) == SAFE
+        return (
+            tree is not None
+            and ret.value is not None
+            and self.provenance(tree, depth - 1).of(ret.value) == SAFE
+        )
 
 
 class _HelperProvenance(Provenance):

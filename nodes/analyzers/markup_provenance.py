@@ -257,7 +257,11 @@ def _escaped_by_hand(node: ast.Call) -> bool:
     ):
         old, new = current.args
         if isinstance(old, ast.Constant) and isinstance(new, ast.Constant):
-            if isinstance(new.value, str) and new.value.startswith("&"):
+            if (
+                isinstance(new.value, str)
+                and new.value.startswith("&")
+                and isinstance(old.value, str)
+            ):
                 replaced.add(old.value)
         current = current.func.value
     return _HAND_ESCAPED <= replaced

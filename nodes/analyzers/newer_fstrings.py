@@ -12,6 +12,7 @@ concatenation as they treat an f-string.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -47,7 +48,7 @@ def rewrite_fstrings(source: str) -> str | None:
     return "".join(out) + source[last:]
 
 
-def _inside_fstring(node: Any, parents: dict, cst: Any) -> bool:
+def _inside_fstring(node: Any, parents: Mapping[Any, Any], cst: Any) -> bool:
     """Whether the f-string sits inside another (the outer one rewrites it)."""
     parent = parents.get(node)
     while parent is not None:

@@ -51,10 +51,10 @@ def sent_inert(
     if mimetype is not None:
         return passive_type(mimetype)
     shown = argument(call, "download_name", positional, {})
-    name = shown or argument(call, positional[-1], positional, {})
-    if isinstance(name, ast.Name) and name.id in named:
+    sent = shown or argument(call, positional[-1], positional, {})
+    if isinstance(sent, ast.Name) and sent.id in named:
         return True
-    return passive_name(name) or (parents is not None and server_named(call, name, parents))
+    return passive_name(sent) or (parents is not None and server_named(call, sent, parents))
 
 
 def passive_name(name: ast.AST | None) -> bool:

@@ -7,8 +7,8 @@ a view is already no XSS sink; the same call inside a project helper counts as a
 
 - the name refers to no parameter of the function and nothing of the request, directly or
   through a local name assigned from one (an attribute of a record, `thumbnail.filename`, is
-  the record's own name; one of the receiver, `self.path`, is whatever built the instance gave; `name + "." + fmt` with a parameter `fmt` lets the caller pick the
-  type);
+  the record's own name; one of the receiver, `self.path`, is whatever built the instance
+  gave; `name + "." + fmt` with a parameter `fmt` lets the caller pick the type);
 - no argument, nor the function sending it (nor its class, where the summary sees past the
   function), speaks of uploads, media, users or attachments: stored uploads served inline are
   devsecbots.flask.upload-served-inline's case.

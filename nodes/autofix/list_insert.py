@@ -13,7 +13,7 @@ def insert_strings(node: cst.List, inserts: list[tuple[int, str]]) -> cst.List:
     quote = _quote_of(elements)
     plain = _plain_comma(elements, node.lbracket)
     lbracket = node.lbracket
-    result: list[cst.Element] = []
+    result: list[cst.BaseElement] = []
     for position in range(len(elements) + 1):
         here = [t for p, t in inserts if min(p, len(elements)) == position]
         for text in here:
@@ -42,9 +42,11 @@ def _split(
 ) -> tuple[cst.Comma, cst.Comma | cst.MaybeSentinel]:
     """(what stays after the previous entry: its trailing comment, what follows the new entry:
     the comment lines above the next one)."""
-    after = comma.whitespace_after if isinstance(comma, cst.Comma) else None
-    if not isinstance(after, cst.ParenthesizedWhitespace):  # the last entry, or one line
+    if not isinstance(comma, cst.Comma) or not isinstance(
+        comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):  # the last entry, or one line
         return plain, comma
+    after = comma.whitespace_after
     return (
         comma.with_changes(whitespace_after=after.with_changes(empty_lines=[])),
         comma.with_changes(whitespace_after=_without_trailing(after)),
@@ -55,14 +57,14 @@ def _without_trailing(after: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWh
     return after.with_changes(first_line=cst.TrailingWhitespace(newline=after.first_line.newline))
 
 
-def _quote_of(elements: list[cst.Element]) -> str:
+def _quote_of(elements: list[cst.BaseElement]) -> str:
     for element in elements:
         if isinstance(element.value, cst.SimpleString):
             return element.value.quote
     return '"'
 
 
-def _plain_comma(elements: list[cst.Element], lbracket: cst.LeftSquareBracket) -> cst.Comma:
+def _plain_comma(elements: list[cst.BaseElement], lbracket: cst.LeftSquareBracket) -> cst.Comma:
     """The separator between two entries, without any comment that sits in it."""
     for element in elements[:-1]:
         if isinstance(element.comma, cst.Comma):

@@ -4,6 +4,7 @@ redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import libcst as cst
 from devsecbots.graphs.state import Finding
@@ -206,7 +207,7 @@ def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
         inserts.append((max(after) + 1 if after else 0, CSRF))
 
     def plan(edits: Edits) -> str:
-        edits.swap(assign.value, lambda node: insert_strings(node, inserts))
+        edits.swap(assign.value, lambda node: insert_strings(cast(cst.List, node), inserts))
         return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in inserts)
 
     return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")
