@@ -73,7 +73,7 @@ def components(value: ast.AST, view: ast.AST, scopes: Scopes, depth: int) -> lis
     it is not a join this reading follows."""
     if depth > _DEPTH:
         return None
-    value = _resolved(value, view, scopes)
+    value = resolved(value, view, scopes)
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
         left = components(value.left, view, scopes, depth + 1) or [value.left]
         return [*left, value.right]
@@ -149,8 +149,8 @@ def _joined(pieces: list[ast.expr]) -> ast.AST:
     return ast.JoinedStr(values=pieces)
 
 
-def _resolved(value: ast.AST, view: ast.AST, scopes: Scopes) -> ast.AST:
-    """The one value the view assigns a name, else the expression itself."""
+def resolved(value: ast.AST, view: ast.AST, scopes: Scopes) -> ast.AST:
+    """The expression a name stands for when one assignment in the view binds it."""
     for _ in range(_DEPTH):
         if not isinstance(value, ast.Name):
             return value

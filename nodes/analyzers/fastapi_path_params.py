@@ -28,7 +28,7 @@ from collections.abc import Mapping
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
-from devsecbots.nodes.analyzers.confined_paths import Request, confined_reason
+from devsecbots.nodes.analyzers.confined_paths import Request, confined_reason, resolved
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -184,18 +184,6 @@ def request_names(
                 else:
                     todo.append(binding.node)
     return found
-
-
-def resolved(value: ast.AST, view: Function, scopes: Scopes) -> ast.AST:
-    """The expression a name stands for when one assignment in the view binds it."""
-    for _ in range(8):
-        if not isinstance(value, ast.Name):
-            return value
-        bindings = scopes.bindings(value.id, value)
-        if len(bindings) != 1 or bindings[0].scope is not view or bindings[0].kind != "value":
-            return value
-        value = bindings[0].node
-    return value
 
 
 def _components(value: ast.AST) -> tuple[list[ast.expr], ast.expr] | None:
