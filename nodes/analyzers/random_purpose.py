@@ -34,6 +34,12 @@ from devsecbots.nodes.security_words import INCIDENTAL_WORDS, SECURITY_WORDS, wo
 def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
     """Why the random value made at `line` of the file at `path` protects nothing ('' if it may)."""
     call = next((n for n in ast.walk(tree) if _is_random_call(n) and n.lineno == line), None)
+    if call is None:  # the finding names the statement's first line, the draw is further down
+        statement = next(
+            (n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == line), None
+        )
+        draws = [n for n in ast.walk(statement) if _is_random_call(n)] if statement else []
+        call = draws[0] if len(draws) == 1 else None
     if call is None:
         return ""
     parents = _parents(tree)

@@ -105,7 +105,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """
         DEBUG = os.environ.get("APP_DEBUG", "") == "1"
 
-        def serve(settings):
+        def run_server(settings):
             if DEBUG or settings.get("server.debug"):
                 app.debug = True
                 app.run(debug=True, host="0.0.0.0", port=8888)
@@ -115,7 +115,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """
         DEBUG = os.environ.get("APP_DEBUG", "") == "1"
 
-        def serve(settings):
+        def run_server(settings):
             if not DEBUG:
                 app.run(debug=True, host="0.0.0.0", port=8888)
             if __name__ == "__main__":
