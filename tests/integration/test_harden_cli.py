@@ -64,7 +64,7 @@ def test_the_demo_ends_approved_with_no_blocking_bandit_finding(tmp_path: Path) 
     # The example's own tests ran for real, in a venv with Flask built from its requirements.
     assert re.fullmatch(
         r"tests: 2 passed in [\d.]+s \(env: cached venv [0-9a-f]{16}, flask 3\.[\d.]+, "
-        r"flask-limiter [\d.]+, flask-wtf [\d.]+; sandbox: (bubblewrap|fallback[^)]*)\)",
+        r"flask-limiter [\d.]+, flask-wtf [\d.]+; sandbox: (bubblewrap|fallback( \([^)]*\))?)\)",
         data["tests"],
     ), data["tests"]
     assert all("tests: 2 passed" in r["note"] for r in data["history"])
