@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 
 from devsecbots.graphs.state import Finding
-from devsecbots.nodes.analyzers.low_confidence import lowered
+from devsecbots.nodes.analyzers.low_confidence import lowered_by
 from devsecbots.nodes.analyzers.markup_provenance import OTHER, SAFE, Provenance
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.analyzers.project_trees import parse_files
@@ -32,19 +32,15 @@ MAX_DEPTH = 4
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     """The findings, Django XSS ones whose HTML is escaped throughout lowered with the reason."""
-    if not any(f["rule_id"] in RULES and f["confidence"] != "low" for f in findings):
-        return findings
-    trees = parse_files(files)
-    helpers = _Helpers(trees)
-    out = []
-    for finding in findings:
-        tree = trees.get(finding["file"])
-        if finding["rule_id"] in RULES and finding["confidence"] != "low" and tree is not None:
-            body = _sink_body(tree, finding["line"])
-            if body is not None and helpers.provenance(tree).of(body) == SAFE:
-                finding = lowered(finding, WHY)
-        out.append(finding)
-    return out
+    helpers: list[_Helpers] = []  # built once, and only when a finding needs them
+
+    def why_at(tree: ast.Module, line: int) -> str:
+        if not helpers:
+            helpers.append(_Helpers(parse_files(files)))
+        body = _sink_body(tree, line)
+        return WHY if body is not None and helpers[0].provenance(tree).of(body) == SAFE else ""
+
+    return lowered_by(findings, files, RULES, why_at)
 
 
 def _sink_body(tree: ast.AST, line: int) -> ast.expr | None:
