@@ -669,6 +669,29 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-330",
     ),
+    "weak-random-sent-to-another-site": (
+        """
+        import requests
+
+        def search(query):
+            client_nonce = "".join(random.choices("abcdef0123456789", k=32))
+            return requests.get(
+                "https://api.example.com/search",
+                params={"q": query},
+                headers={"X-Client-Nonce": client_nonce},
+            ).json()
+        """,
+        """
+        import requests
+
+        @app.route("/search")
+        def search():
+            client_nonce = "".join(random.choices("abcdef0123456789", k=32))
+            requests.get("https://api.example.com/search", headers={"X-Client-Nonce": client_nonce})
+            return render_template("search.html", client_nonce=client_nonce)
+        """,
+        "CWE-330",
+    ),
     "weak-hash-fingerprint": (
         """
         def cache_key(args):
