@@ -16,13 +16,16 @@ from) and every place it reaches must be one of:
 
 Anywhere else (stored on an object, in a session or database, returned to unknown callers,
 compared with a request's value, passed to an unknown function) the value may be checked later
-or reach the app's users, and the reading does not apply.
+or reach the app's users, and the reading does not apply. The following itself is kept apart from
+the places it accepts (`Flow._sink`, `Flow._stored_sink`), which a subclass may replace
+(written_files.py: rendered text only written to files).
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from devsecbots.nodes.security_words import spelled, words
 
@@ -33,7 +36,7 @@ HTTP_PARTS = frozenset({"headers", "cookies", "params", "data", "json", "files",
 _HTTP_MODULES = frozenset({"requests", "httpx", "urllib", "urllib3", "aiohttp"})
 _HTTP_KEYWORDS = HTTP_PARTS | {"timeout", "allow_redirects", "verify", "auth", "proxies"}
 # Calls and methods whose result is made from their arguments and that keep nothing.
-_DERIVING = frozenset(
+DERIVING = frozenset(
     {
         "str",
         "int",
@@ -82,12 +85,13 @@ class Flow:
 
     tree: ast.Module
     parents: dict[ast.AST, ast.AST]
+    carriers: ClassVar[frozenset[str]] = DERIVING
     names: set[str] = field(default_factory=set)
     _seen: set[tuple[int, str]] = field(default_factory=set)
     _returned: set[str] = field(default_factory=set)
 
-    def only_outgoing(self, node: ast.AST) -> bool:
-        """Whether the value of expression `node` only leaves in outgoing HTTP requests."""
+    def only_to_sinks(self, node: ast.AST) -> bool:
+        """Whether the value of expression `node` only reaches the sinks (`_sink`, `_stored_sink`)."""
         if isinstance(node, ast.Call) and spelled(node.func) == "shuffle":
             return False  # the list shuffled in place is the value, not what the call returns
         return self._value(node, 0)
@@ -129,7 +133,7 @@ class Flow:
                     return False
                 if parent.attr in _COLLECTING:
                     return True  # more put into a container already followed
-                if parent.attr not in _DERIVING:
+                if parent.attr not in self.carriers:
                     return False
                 node = call
             elif isinstance(parent, ast.keyword | ast.Call):
@@ -147,28 +151,35 @@ class Flow:
         """What passing the value to `call` means: True/False, or None when its result carries
         the value on."""
         assert isinstance(call, ast.Call)
-        keyword = via.arg if isinstance(via, ast.keyword) else None
         name = spelled(call.func)
-        if _is_http_call(call):
-            if keyword in HTTP_PARTS or keyword == "url":
-                return True
-            if keyword is None and call.args and call.args[0] is node:
-                return True
-        if name in _LOGGING and _logger(call.func) or name == "print":
-            return True
-        if self._memoised(call):
-            return True
-        if name == "update" and self._request_part(call.func):
+        if self._sink(call, via, node):
             return True
         if name in _COLLECTING and isinstance(call.func, ast.Attribute):
             target = call.func.value
             return isinstance(target, ast.Name) and self._local(target, depth)
-        if name in _DERIVING:
+        if name in self.carriers:
             return None
         function = self._module_function(call.func)
         if function is not None and self._through(function, call, via, node, depth):
             return None
         return False
+
+    def _sink(self, call: ast.Call, via: ast.AST, node: ast.AST) -> bool:
+        """Whether passing the value to `call` sends it out: an HTTP client call, a request
+        description's update, or where it goes nowhere else (a log line, a memoising cache)."""
+        keyword = via.arg if isinstance(via, ast.keyword) else None
+        if _is_http_call(call):
+            if keyword in HTTP_PARTS or keyword == "url":
+                return True
+            if keyword is None and call.args and call.args[0] is node:
+                return True
+        if spelled(call.func) == "update" and self._request_part(call.func):
+            return True
+        return self._memoised(call) or is_logging(call)
+
+    def _stored_sink(self, target: ast.AST) -> bool:
+        """Whether storing the value into `target` sends it out (a request description's part)."""
+        return self._request_part(target)
 
     def _statement(self, parent: ast.AST, node: ast.AST, depth: int) -> bool:
         """Where a statement puts the value: a name, a request description, a return."""
@@ -192,7 +203,7 @@ class Flow:
         if isinstance(target, ast.Tuple | ast.List):
             return all(self._stored(t, depth) for t in target.elts)
         if isinstance(target, ast.Subscript):
-            if self._request_part(target):
+            if self._stored_sink(target):
                 return True
             base = target.value
             return isinstance(base, ast.Name) and self._local(base, depth)
@@ -367,10 +378,15 @@ def _is_http_call(call: ast.Call) -> bool:
     return "://" in literal or ("?" in literal and "=" in literal)
 
 
-def _logger(func: ast.AST) -> bool:
-    """`logger.debug`, `log.info`, `logging.warning`."""
-    return isinstance(func, ast.Attribute) and bool(
-        words(spelled(func.value)) & {"log", "logger", "logging"}
+def is_logging(call: ast.Call) -> bool:
+    """`logger.debug(...)`, `log.info(...)`, `logging.warning(...)`, `print(...)`."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "print"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in _LOGGING
+        and bool(words(spelled(func.value)) & {"log", "logger", "logging"})
     )
 
 

@@ -78,7 +78,7 @@ def _sent_elsewhere(tree: ast.AST, call: ast.Call, parents: dict[ast.AST, ast.AS
     if not isinstance(tree, ast.Module):
         return ""
     flow = Flow(tree, parents)
-    if not flow.only_outgoing(call) or _words(sorted(flow.names)) & _CREDENTIAL_WORDS:
+    if not flow.only_to_sinks(call) or _words(sorted(flow.names)) & _CREDENTIAL_WORDS:
         return ""
     return (
         "the random value only goes out in requests this code sends to another site, "

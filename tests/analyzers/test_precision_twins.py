@@ -1057,6 +1057,47 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-94",
     ),
+    "jinja-environment-generating-source": (
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def _code_env(root):
+            return Environment(
+                loader=FileSystemLoader(root),
+                variable_start_string="<<",
+                variable_end_string=">>",
+                autoescape=False,
+            )
+
+        def _render(path, data):
+            return _code_env(os.path.dirname(path)).get_template(os.path.basename(path)).render(**data)
+
+        def generate(stub, data):
+            for name in ("views.py", "static/index.vue"):
+                text = _render(os.path.join(stub, name), data)
+                with open(os.path.join(stub, name), "w") as f:
+                    f.write(text)
+        """,
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def _code_env(root):
+            return Environment(
+                loader=FileSystemLoader(root),
+                variable_start_string="<<",
+                variable_end_string=">>",
+                autoescape=False,
+            )
+
+        def _render(path, data):
+            return _code_env(os.path.dirname(path)).get_template(os.path.basename(path)).render(**data)
+
+        @app.route("/preview/<name>")
+        def preview(name):
+            return _render(os.path.join("/srv/stub", "index.vue"), dict(request.args))
+        """,
+        "CWE-94",
+    ),
     "urlopen-constant-https": (
         """
         VERIFY_URL = "https://www.google.com/recaptcha/api/siteverify"
