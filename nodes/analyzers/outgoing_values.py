@@ -91,7 +91,7 @@ class Flow:
     _returned: set[str] = field(default_factory=set)
 
     def only_to_sinks(self, node: ast.AST) -> bool:
-        """Whether the value of expression `node` only reaches the sinks (`_sink`, `_stored_sink`)."""
+        """Whether the value of `node` only reaches the sinks (`_sink`, `_stored_sink`)."""
         if isinstance(node, ast.Call) and spelled(node.func) == "shuffle":
             return False  # the list shuffled in place is the value, not what the call returns
         return self._value(node, 0)

@@ -1070,7 +1070,8 @@ TWINS: dict[str, tuple[str, str, str]] = {
             )
 
         def _render(path, data):
-            return _code_env(os.path.dirname(path)).get_template(os.path.basename(path)).render(**data)
+            template = _code_env(os.path.dirname(path)).get_template(os.path.basename(path))
+            return template.render(**data)
 
         def generate(stub, data):
             for name in ("views.py", "static/index.vue"):
@@ -1090,7 +1091,8 @@ TWINS: dict[str, tuple[str, str, str]] = {
             )
 
         def _render(path, data):
-            return _code_env(os.path.dirname(path)).get_template(os.path.basename(path)).render(**data)
+            template = _code_env(os.path.dirname(path)).get_template(os.path.basename(path))
+            return template.render(**data)
 
         @app.route("/preview/<name>")
         def preview(name):
