@@ -266,13 +266,18 @@ class Flow:
             param = params[index] if index is not None and index < len(params) else None
         if param is None:
             return False
-        self._returned.add(function.name)  # its returns come back to this call
+        entered = function.name not in self._returned
+        self._returned.add(function.name)  # while followed, its returns come back to this call
         reads = [
             n
             for n in ast.walk(function)
             if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)
         ]
-        return all(self._value(read, depth + 1) for read in reads)
+        try:
+            return all(self._value(read, depth + 1) for read in reads)
+        finally:
+            if entered:
+                self._returned.discard(function.name)
 
     def _module_function(self, func: ast.AST) -> ast.FunctionDef | None:
         """The module-level function a plain name calls."""
