@@ -184,7 +184,8 @@ def _analyze(
     report.analyzed = sorted(analyzed)
     report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
-        found.extend(project_findings(python))
+        others = {p: c for p, c in files.items() if not p.endswith(".py")}  # config files
+        found.extend(project_findings(python | others))
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
