@@ -28,6 +28,7 @@ from devsecbots.nodes.analyzers.flask_checklist import project_findings, refine_
 from devsecbots.nodes.analyzers.flask_csrf import reassess as reassess_flask_csrf
 from devsecbots.nodes.analyzers.flask_path_segments import reassess as reassess_flask_segments
 from devsecbots.nodes.analyzers.frameworks import project_notes
+from devsecbots.nodes.analyzers.git_http_views import reassess as reassess_git_http_views
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
@@ -184,7 +185,8 @@ def _analyze(
     report.analyzed = sorted(analyzed)
     report.cached = sorted(set(python) - analyzed - unparsable)
     if "semgrep" in chosen:  # our own rules: the per-file ones run in Semgrep, these see it all
-        found.extend(project_findings(python))
+        others = {p: c for p, c in files.items() if not p.endswith(".py")}  # config files
+        found.extend(project_findings(python | others))
         found.extend(template_findings(files))
         for refine in (refine_csrf_exempt, refine_split_settings, refine_csrf_findings):
             found = refine(found, python)
@@ -203,6 +205,7 @@ def _analyze(
         reassess_buffers,
         reassess_bearer,
         reassess_flask_csrf,
+        reassess_git_http_views,
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,

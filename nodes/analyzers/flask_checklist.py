@@ -11,7 +11,8 @@ import ast
 from typing import Any
 
 from devsecbots.graphs.state import Finding, make_finding
-from devsecbots.nodes.analyzers.flask_facts import FileFacts, Route, file_facts
+from devsecbots.nodes.analyzers.configured_headers import config_header_words
+from devsecbots.nodes.analyzers.flask_facts import HEADER_WORDS, FileFacts, Route, file_facts
 from devsecbots.nodes.roles import APP, EXAMPLE, file_role
 
 SOURCE = "project"
@@ -29,7 +30,10 @@ RUNTIME_CONFIG = (
 
 
 def project_findings(files: dict[str, str]) -> list[Finding]:
-    """Findings about the Flask app(s) among `files` as a whole; none when there is no app."""
+    """Findings about the Flask app(s) among `files` as a whole; none when there is no app.
+
+    `files` may hold the project's other text files too: configuration files name headers an
+    after_request hook copies from them (configured_headers.py)."""
     facts = _project_facts(files)
     apps = [(path, name, line) for path, f in facts.items() for name, line in f.apps]
     if not apps:
@@ -41,6 +45,8 @@ def project_findings(files: dict[str, str]) -> list[Finding]:
     at_app: dict[str, Any] = dict(file=app_file, line=app_line, snippet=snippet, source=SOURCE)
     talisman = _talisman(everything)
     strings = set().union(*(f.strings for f in everything))
+    if any(f.copies_headers for f in everything):
+        strings |= config_header_words(files, HEADER_WORDS)
     if not _has_hsts(talisman, strings):
         found.append(
             make_finding(

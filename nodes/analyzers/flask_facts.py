@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from devsecbots.nodes.analyzers.configured_headers import copies_headers
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.roles import test_config_at
 from devsecbots.nodes.security_words import words
@@ -75,6 +76,7 @@ class FileFacts:
     csrf_names: set[str] = field(default_factory=set)  # variables holding a CSRFProtect()
     csrf_bound: bool = False  # CSRFProtect(app) called with the app
     loads_config: bool = False  # app.config.from_pyfile/from_envvar/...: values set at run time
+    copies_headers: bool = False  # an after_request hook sets headers named by configuration
 
 
 HEADER_WORDS = (
@@ -99,6 +101,7 @@ def file_facts(path: str, source: str) -> FileFacts | None:
             _call(facts, node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _view(facts, path, node)
+            facts.copies_headers |= copies_headers(node)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.lower()
             facts.strings.update(w for w in HEADER_WORDS if w in text)

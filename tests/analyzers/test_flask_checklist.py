@@ -279,3 +279,46 @@ def test_a_login_behind_a_login_decorator_still_blocks():
     )
     found = [f for f in project_findings({"app.py": source}) if f["rule_id"] == RATE_LIMIT]
     assert [(f["confidence"], f["cwe"]) for f in found] == [("medium", "CWE-307")]
+
+
+HOOKED = code(
+    """
+    from flask import Flask
+
+    from settings import settings
+
+    app = Flask(__name__)
+
+
+    @app.after_request
+    def add_default_headers(response):
+        for header, value in settings["server"]["default_http_headers"].items():
+            response.headers[header] = value
+        return response
+    """
+)
+SETTINGS_YML = "server:\n  default_http_headers:\n    X-Content-Type-Options: nosniff\n"
+
+
+def test_headers_an_after_request_hook_copies_from_a_shipped_config_file_count():
+    found = rules({"app.py": HOOKED, "settings.yml": SETTINGS_YML})
+    assert NOSNIFF not in {r for r, _, _ in found}
+    assert {HSTS, FRAMING} <= {r for r, _, _ in found}  # not in the file: still missing
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # the config file names the header, but no hook copies configured headers
+        {"app.py": INSECURE, "settings.yml": SETTINGS_YML},
+        # the hook copies headers, but only a test's settings name the header
+        {"app.py": HOOKED, "tests/settings.yml": SETTINGS_YML},
+        # a hook setting a literal header is not copying configured ones
+        {
+            "app.py": HOOKED.replace("response.headers[header]", 'response.headers["X-A"]'),
+            "settings.yml": SETTINGS_YML,
+        },
+    ],
+)
+def test_a_config_file_alone_or_a_literal_hook_does_not_count(files):
+    assert NOSNIFF in {r for r, _, _ in rules(files)}

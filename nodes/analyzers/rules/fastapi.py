@@ -118,6 +118,18 @@ async def authorize(request: Request, provider: str, state: str):
     return RedirectResponse(url)
 
 
+@app.get("/dashboard/login")
+async def dashboard_login(request: Request, screen: str = "login", fief=Depends(get_fief)):
+    url = await fief.auth_url(
+        redirect_uri=str(request.url_for("callback")), extras_params={"screen": screen}
+    )
+    if screen == "back":
+        # ruleid: devsecbots.fastapi.open-redirect
+        return RedirectResponse(request.query_params["next"])
+    # ok: devsecbots.fastapi.open-redirect
+    return RedirectResponse(url=url)
+
+
 @app.get("/continue")
 def continue_to(request: Request, tenant: Tenant = Depends(current_tenant), next: str = "/"):
     # ruleid: devsecbots.fastapi.open-redirect

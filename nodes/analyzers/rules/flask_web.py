@@ -228,6 +228,23 @@ def remember():
     return "ok"
 
 
+@app.route("/tags")
+def matching_tags():
+    title = request.args.get("title", "")
+    q = db.session.query(Book).filter(Book.title.ilike("%" + title + "%"))
+    for tag in request.args.getlist("tag"):
+        q = q.filter(Book.tags.any(Tag.id == tag))
+    ids = [t.id for book in q for t in book.tags]
+    if request.args.get("echo"):
+        # ruleid: devsecbots.flask.xss
+        return json.dumps({"ids": ids, "title": title})
+    if request.args.get("censored"):
+        # ruleid: devsecbots.flask.xss
+        return censor.filter(title)
+    # ok: devsecbots.flask.xss
+    return json.dumps({"ids": ids, "first": Book.query.filter_by(title=title).first().name})
+
+
 @app.route("/api/echo")
 def api_echo():
     name = request.args.get("name", "")
