@@ -62,6 +62,32 @@ TWINS: dict[str, tuple[str, str]] = {
             return HttpResponse(mark_safe(plain_rows(request.GET)))
         """,
     ),
+    "name-rebound-in-each-branch": (
+        """
+        def text_page(text):
+            return f"<pre>{html.escape(text)}</pre>"
+
+        def preview(request):
+            if request.GET.get("kind") == "text":
+                body = text_page(request.GET["text"])
+                return HttpResponse(body)
+            body = request.GET["text"].upper()
+            return HttpResponse(body, content_type="text/plain")
+        """,
+        """
+        def code_page(text):
+            return f"<pre>{html.escape(text)}</pre>"
+
+        def preview(request):
+            if request.GET.get("kind") == "text":
+                body = code_page(request.GET["text"])
+                if request.GET.get("raw"):
+                    body = request.GET["text"]
+                return HttpResponse(body)
+            body = request.GET["text"].upper()
+            return HttpResponse(body, content_type="text/plain")
+        """,
+    ),
 }
 
 
