@@ -105,8 +105,7 @@ class Scopes:
                     return [
                         b
                         for b in found
-                        if b.kind != "parameter"
-                        and since <= getattr(b.node, "lineno", 0) <= until
+                        if b.kind != "parameter" and since <= getattr(b.node, "lineno", 0) <= until
                     ]
             statement = parent
         return found

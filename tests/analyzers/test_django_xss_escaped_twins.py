@@ -88,6 +88,42 @@ TWINS: dict[str, tuple[str, str]] = {
             return HttpResponse(body, content_type="text/plain")
         """,
     ),
+    "highlighted-after-escaping": (
+        """
+        import re
+
+        TOKENS = re.compile(r'"[^"]*"|\\d+')
+
+        def code_block(text):
+            code = html.escape(text, quote=False)
+
+            def wrap(match):
+                colour = {"num": "#b35900"}["num"]
+                return f'<span style="color: {colour}">{match.group(0)}</span>'
+
+            code = TOKENS.sub(wrap, code)
+            code = re.sub("&quot;", lambda m: f"<b>{m[0]}</b>", code)
+            return f"<pre><code>{code}</code></pre>"
+
+        def show(request):
+            return HttpResponse(mark_safe(code_block(request.GET["json"])))
+        """,
+        """
+        import re
+
+        TOKENS = re.compile(r'"[^"]*"|\\d+')
+
+        def code_lines(text):
+            def wrap(match):
+                return f"<span>{match.group(0)}</span>"
+
+            code = TOKENS.sub(wrap, text)
+            return f"<pre><code>{code}</code></pre>"
+
+        def show(request):
+            return HttpResponse(mark_safe(code_lines(request.GET["json"])))
+        """,
+    ),
 }
 
 
