@@ -8,7 +8,8 @@ have (name_bindings.py), module constants, and comprehension variables through t
   of a SAFE format string, a `.replace()` chain turning & < > " into entities;
   URL encoding (urlencode, quote, `.urlencode()`), reverse() and url_for(); int(), len(), ...;
   and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts,
-  a regex `.sub()` of SAFE text with a SAFE replacement (regex_substitutions.py).
+  a regex `.sub()` of SAFE text with a SAFE replacement (regex_substitutions.py); the render
+  of a template Django's loader found (django_template_renders.py).
 - CALLER: a parameter of the enclosing function or lambda (not self/cls), its attributes and
   items, anything read from `request`, or a name bound nowhere in sight - inserted as it is,
   whole or as a piece of such a concatenation, unless an allow-list check limits it to constants
@@ -42,6 +43,7 @@ from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.admin_display import admin_display_object
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.django_template_renders import renders_loaded_template
 from devsecbots.nodes.analyzers.form_widgets import (
     BOUND_FIELD_NAMES,
     FIELD_VALUES,
@@ -232,6 +234,8 @@ class Provenance:
         name = _called(node.func)
         arguments = list(node.args) + [k.value for k in node.keywords]
         if ESCAPER.match(name) or name in _SAFE_CALLS or _escaped_by_hand(node):
+            return SAFE
+        if renders_loaded_template(node, self.scopes):
             return SAFE
         if name == "format_html":  # escapes its arguments, not its format string
             return self.worst(node.args[:1])

@@ -124,6 +124,24 @@ TWINS: dict[str, tuple[str, str]] = {
             return HttpResponse(mark_safe(code_lines(request.GET["json"])))
         """,
     ),
+    "template-held-in-a-name": (
+        """
+        from django.template import loader
+
+        def listing(request):
+            template = loader.select_template(["static/index.html", "static/index"])
+            return HttpResponse(template.render({"directory": request.GET["dir"]}))
+        """,
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        env = Environment(loader=FileSystemLoader("templates"), autoescape=False)
+
+        def listing(request):
+            template = env.get_template("index.html")
+            return HttpResponse(template.render({"directory": request.GET["dir"]}))
+        """,
+    ),
 }
 
 

@@ -237,3 +237,33 @@ def test_a_template_name_says_html_or_says_nothing(name, markup):
 )
 def test_a_regex_substitution_keeps_escaped_text_escaped(source, expected):
     assert verdict(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from django.template import loader\ndef f(v):\n"
+            "    t = loader.get_template('a.html')\n    return mark_safe(t.render({'v': v}))\n",
+            SAFE,
+        ),
+        (
+            "from django.template.loader import select_template\ndef f(v):\n"
+            "    return mark_safe(select_template(['a.html']).render({'v': v}))\n",
+            SAFE,
+        ),
+        (
+            "from django.template import loader\ndef f(v, t):\n"
+            "    if v:\n        t = loader.get_template('a.html')\n"
+            "    return mark_safe(t.render({'v': v}))\n",
+            OWN,
+        ),
+        (
+            "env = Environment(autoescape=False)\ndef f(v):\n"
+            "    t = env.get_template('a.html')\n    return mark_safe(t.render({'v': v}))\n",
+            OWN,
+        ),
+    ],
+)
+def test_a_template_from_djangos_loader_escapes_what_it_renders(source, expected):
+    assert verdict(source) == expected
