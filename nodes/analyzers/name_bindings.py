@@ -101,7 +101,8 @@ class Scopes:
                 index = next(i for i, s in enumerate(block) if s is statement)
                 overwriting = [s for s in block[:index] if _overwrites(s, name)]
                 if overwriting:
-                    since, until = overwriting[-1].lineno, statement.end_lineno or statement.lineno
+                    holding = block[index]
+                    since, until = overwriting[-1].lineno, holding.end_lineno or holding.lineno
                     return [
                         b
                         for b in found
