@@ -7,7 +7,9 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - SAFE: constants; escaping calls (escape, conditional_escape, bleach.clean, ...), format_html
   of a SAFE format string, a `.replace()` chain turning & < > " into entities;
   URL encoding (urlencode, quote, `.urlencode()`), reverse() and url_for(); int(), len(), ...;
-  and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts.
+  and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts,
+  a regex `.sub()` of SAFE text with a SAFE replacement (regex_substitutions.py); the render
+  of a template Django's loader found (django_template_renders.py).
 - CALLER: a parameter of the enclosing function or lambda (not self/cls), its attributes and
   items, anything read from `request`, or a name bound nowhere in sight - inserted as it is,
   whole or as a piece of such a concatenation, unless an allow-list check limits it to constants
@@ -41,6 +43,7 @@ from collections.abc import Callable, Sequence
 
 from devsecbots.nodes.analyzers.admin_display import admin_display_object
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.django_template_renders import renders_loaded_template
 from devsecbots.nodes.analyzers.form_widgets import (
     BOUND_FIELD_NAMES,
     FIELD_VALUES,
@@ -50,6 +53,7 @@ from devsecbots.nodes.analyzers.form_widgets import (
 from devsecbots.nodes.analyzers.markup_undone import WHY as UNDONE
 from devsecbots.nodes.analyzers.markup_undone import only_undone_markup
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
+from devsecbots.nodes.analyzers.regex_substitutions import substituted
 
 SAFE, OTHER, CALLER = 0, 1, 2
 SINKS = {"B704": frozenset({"Markup"}), "B703": frozenset({"mark_safe"})}
@@ -231,6 +235,8 @@ class Provenance:
         arguments = list(node.args) + [k.value for k in node.keywords]
         if ESCAPER.match(name) or name in _SAFE_CALLS or _escaped_by_hand(node):
             return SAFE
+        if renders_loaded_template(node, self.scopes):
+            return SAFE
         if name == "format_html":  # escapes its arguments, not its format string
             return self.worst(node.args[:1])
         if _from_request(node):
@@ -242,7 +248,8 @@ class Provenance:
             return self.worst(arguments)
         if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS | _ACCESSORS:
             return self.worst([node.func.value, *arguments])
-        return OTHER
+        replaced = substituted(self, node, OTHER)
+        return OTHER if replaced is None else replaced
 
 
 def _escaped_by_hand(node: ast.Call) -> bool:

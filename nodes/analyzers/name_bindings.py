@@ -9,8 +9,9 @@ every value stored into it (`x[k] = v`, `x.a = v`, `x.append(v)`, ...). Names bo
 def, class or except are opaque: their value is not an expression here.
 
 One piece of order is read, where it is certain: in the function that uses the name, a plain
-assignment in the function's own body (`value = escape(value)`, not in a branch or a loop)
-replaces the parameter and every binding before it.
+assignment before the use in a statement list holding it (`value = escape(value)` in the body,
+or earlier in the same branch, loop or try body) replaces the parameter and every binding
+before it, and no binding after the statement that holds the use reaches it.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class Scopes:
 
     def reaching(self, name: str, at: ast.AST) -> list[Binding]:
         """The bindings of `name` that can reach `at`: in its own function, a plain assignment
-        in the function's body (not in a branch or loop) before `at` overwrites what came before."""
+        before `at` in a statement list that holds it (the body, or a branch's, loop's, try's
+        body around `at`) overwrites what came before; bindings after the statement of that list
+        holding `at` cannot reach it either (a loop back to `at` passes that assignment again)."""
         found = self.bindings(name, at)
         scope = self.scope_of(at)
         if not found or found[0].scope is not scope:
@@ -91,15 +94,22 @@ class Scopes:
         if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
             return found
         statement = at
-        while self.parents.get(statement) is not scope:
-            statement = self.parents[statement]
-        index = next((i for i, s in enumerate(scope.body) if s is statement), 0)
-        before = scope.body[:index]
-        overwriting = [s for s in before if _overwrites(s, name)]
-        if not overwriting:
-            return found
-        since = overwriting[-1].lineno
-        return [b for b in found if b.kind != "parameter" and getattr(b.node, "lineno", 0) >= since]
+        while statement is not scope:
+            parent = self.parents[statement]
+            block = _block_holding(parent, statement)
+            if block is not None:
+                index = next(i for i, s in enumerate(block) if s is statement)
+                overwriting = [s for s in block[:index] if _overwrites(s, name)]
+                if overwriting:
+                    holding = block[index]
+                    since, until = overwriting[-1].lineno, holding.end_lineno or holding.lineno
+                    return [
+                        b
+                        for b in found
+                        if b.kind != "parameter" and since <= getattr(b.node, "lineno", 0) <= until
+                    ]
+            statement = parent
+        return found
 
     def bindings_in(self, name: str, scope: ast.AST) -> list[Binding]:
         """Every binding of `name` made by `scope` itself."""
@@ -162,6 +172,15 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     args = function.args
     found = args.posonlyargs + args.args + args.kwonlyargs
     return found + [a for a in (args.vararg, args.kwarg) if a is not None]
+
+
+def _block_holding(parent: ast.AST, statement: ast.AST) -> list[ast.stmt] | None:
+    """The statement list of `parent` (body, orelse, finalbody, handlers) holding `statement`."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is statement for s in block):
+            return block
+    return None
 
 
 def _overwrites(statement: ast.stmt, name: str) -> bool:

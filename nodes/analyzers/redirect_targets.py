@@ -23,11 +23,14 @@ value is followed by a literal `/segment`, `?` or `#` (the host is then the chos
 literal's, never the visitor's). `"https://a.com" + x` does not pin it (x = "@evil.com"), nor
 does `"/" + x` (x = "/evil.com") or a setting followed by "/" (the setting may be empty).
 
-The request's own path. Werkzeug strips every leading "/" and adds one back, so Flask's
-`request.path` never starts with "//", wherever it is read (views, before_request hooks, error
-handlers). Django and Starlette keep a `//evil.example` path as sent; it reaches a view only
-through a route that can match a leading "/" (a root `<path:...>` / `{...:path}` catch-all or a
-regex route), and middleware sees it before routing. So for those frameworks the path counts as
+The request's own path, also with a piece starting "/" replaced by a "/segment"
+(`request.path.replace("/system/", "/web/")`). Werkzeug strips every leading "/" and adds one
+back, so Flask's `request.path` never starts with "//", wherever it is read (views,
+before_request hooks, error handlers). Django and Starlette keep a `//evil.example` path as
+sent; it reaches a view only through a route that can match a leading "/" (a root `<path:...>`
+/ `{...:path}` catch-all or a regex route whose first piece may be "/"; not one starting
+`(?P<user>[^/]+)`, nor a ModelAdmin's `get_urls` under its prefix), and middleware sees it
+before routing. So for those frameworks the path counts as
 the site's own only outside middleware and in projects without such routes (`routed=True`).
 The path is the visitor's choice, so a chosen value before it (`APPLICATION_ROOT +
 request.full_path`) must be known not to be "/" ("/" + "/evil.example" is off-site): tested
@@ -60,6 +63,10 @@ CATCH_ALL_ROUTE = re.compile(
     r"""|\b(re_path|url)\(\s*r?["']\^?[(.\[\\]"""  # Django regex route starting with a group/class
     r"""|["']/?\{\w+:path\}"""  # Starlette "/{rest:path}"
 )
+# A regex route's first piece that can be "/": a group, a class, `.` or an escape, unless the
+# piece is a class excluding "/", once or more (`(?P<user>[^/]+)`; `[^/]*` may match nothing).
+REGEX_CATCH_ALL = re.compile(r"^\^?(?!\(?(\?P<\w+>)?\[\^/[^\]]*\]\+)[(.\[\\]")
+STARLETTE_CATCH_ALL = re.compile(r"^/?\{\w+:path\}")
 MIDDLEWARE_HOOKS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "dispatch"}
 )
@@ -102,7 +109,42 @@ def fixed_host(
 
 def routed_paths(files: dict[str, str]) -> bool:
     """Whether no route of the project can match a path that begins with '//' (see module)."""
-    return not any(CATCH_ALL_ROUTE.search(source) for source in files.values())
+    return not any(_catch_all(source) for source in files.values())
+
+
+def _catch_all(source: str) -> bool:
+    """Whether the file declares a route that can match a leading '/': a root `<path:...>`, a
+    regex whose first piece can be "/", a Starlette `{...:path}`. Text in docstrings and the
+    routes a ModelAdmin / AdminSite adds under its own prefix (`get_urls`) do not count."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return bool(CATCH_ALL_ROUTE.search(source))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            continue
+        call = parents.get(node)
+        if STARLETTE_CATCH_ALL.search(node.value) and isinstance(call, ast.Call):
+            return True
+        if not (isinstance(call, ast.Call) and call.args and call.args[0] is node):
+            continue
+        if called_name(call.func) == "path" and node.value.startswith("<path:"):
+            if not _under_admin_prefix(call, parents):
+                return True
+        elif called_name(call.func) in {"re_path", "url"} and REGEX_CATCH_ALL.match(node.value):
+            if not _under_admin_prefix(call, parents):
+                return True
+    return False
+
+
+def _under_admin_prefix(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside a `get_urls` method: Django mounts what it returns under the admin's prefix."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.FunctionDef) and node.name == "get_urls":
+            return True
+    return False
 
 
 def _verdict(tokens: list[Token]) -> str:
@@ -266,7 +308,9 @@ class _Reading:
         """The kind of a value that is not a concatenation."""
         if isinstance(value, ast.Constant) and isinstance(value.value, str | int):
             return ("text", str(value.value))
-        if self.own_path and _request_path(value, self.framework):
+        if self.own_path and (
+            _request_path(value, self.framework) or _replaced_path(value, self.framework)
+        ):
             return ("path", "")
         if _rstripped(value, self.parents):
             return ("root", "")
@@ -351,6 +395,30 @@ def _request_path(value: ast.AST, framework: str) -> bool:
             return False
         owner = owner.value
     return _is_request(owner)
+
+
+def _replaced_path(value: ast.AST, framework: str) -> bool:
+    """`request.path.replace("/system/", "/web/")`: a piece starting with "/" swapped for a
+    "/segment" keeps a path starting "/" and one other character (a match at the start gives
+    the new piece's start; any other match starts after the path's second character)."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "replace"
+        and len(value.args) in (2, 3)
+        and not value.keywords
+        and _request_path(value.func.value, framework)
+    ):
+        return False
+    old, new = value.args[:2]
+    return (
+        isinstance(old, ast.Constant)
+        and isinstance(old.value, str)
+        and old.value.startswith("/")
+        and isinstance(new, ast.Constant)
+        and isinstance(new.value, str)
+        and bool(SEGMENT.match(new.value))
+    )
 
 
 def _script_root(value: ast.AST) -> bool:

@@ -62,6 +62,86 @@ TWINS: dict[str, tuple[str, str]] = {
             return HttpResponse(mark_safe(plain_rows(request.GET)))
         """,
     ),
+    "name-rebound-in-each-branch": (
+        """
+        def text_page(text):
+            return f"<pre>{html.escape(text)}</pre>"
+
+        def preview(request):
+            if request.GET.get("kind") == "text":
+                body = text_page(request.GET["text"])
+                return HttpResponse(body)
+            body = request.GET["text"].upper()
+            return HttpResponse(body, content_type="text/plain")
+        """,
+        """
+        def code_page(text):
+            return f"<pre>{html.escape(text)}</pre>"
+
+        def preview(request):
+            if request.GET.get("kind") == "text":
+                body = code_page(request.GET["text"])
+                if request.GET.get("raw"):
+                    body = request.GET["text"]
+                return HttpResponse(body)
+            body = request.GET["text"].upper()
+            return HttpResponse(body, content_type="text/plain")
+        """,
+    ),
+    "highlighted-after-escaping": (
+        """
+        import re
+
+        TOKENS = re.compile(r'"[^"]*"|\\d+')
+
+        def code_block(text):
+            code = html.escape(text, quote=False)
+
+            def wrap(match):
+                colour = {"num": "#b35900"}["num"]
+                return f'<span style="color: {colour}">{match.group(0)}</span>'
+
+            code = TOKENS.sub(wrap, code)
+            code = re.sub("&quot;", lambda m: f"<b>{m[0]}</b>", code)
+            return f"<pre><code>{code}</code></pre>"
+
+        def show(request):
+            return HttpResponse(mark_safe(code_block(request.GET["json"])))
+        """,
+        """
+        import re
+
+        TOKENS = re.compile(r'"[^"]*"|\\d+')
+
+        def code_lines(text):
+            def wrap(match):
+                return f"<span>{match.group(0)}</span>"
+
+            code = TOKENS.sub(wrap, text)
+            return f"<pre><code>{code}</code></pre>"
+
+        def show(request):
+            return HttpResponse(mark_safe(code_lines(request.GET["json"])))
+        """,
+    ),
+    "template-held-in-a-name": (
+        """
+        from django.template import loader
+
+        def listing(request):
+            template = loader.select_template(["static/index.html", "static/index"])
+            return HttpResponse(template.render({"directory": request.GET["dir"]}))
+        """,
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        env = Environment(loader=FileSystemLoader("templates"), autoescape=False)
+
+        def listing(request):
+            template = env.get_template("index.html")
+            return HttpResponse(template.render({"directory": request.GET["dir"]}))
+        """,
+    ),
 }
 
 

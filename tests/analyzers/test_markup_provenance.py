@@ -214,3 +214,56 @@ def test_an_environment_at_module_level_can_be_imported_anywhere():
 )
 def test_a_template_name_says_html_or_says_nothing(name, markup):
     assert is_markup_template(name) is markup
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # A regex substitution on escaped text keeps it escaped when the replacement adds
+        # only constants and pieces of the matched text.
+        ("def f(v):\n    return mark_safe(P.sub(r'<b>\\1</b>', escape(v)))\n", SAFE),
+        ("def f(v):\n    return mark_safe(re.sub('a', lambda m: m[0] + '!', escape(v)))\n", SAFE),
+        (
+            "def f(v):\n    def w(m):\n        return '<i>' + m.group(0) + '</i>'\n"
+            "    return mark_safe(P.sub(w, escape(v)))\n",
+            SAFE,
+        ),
+        ("def f(v):\n    return mark_safe(P.sub(r'<b>\\1</b>', v))\n", BLOCKS),
+        ("def f(v, t):\n    return mark_safe(re.sub('a', t, escape(v)))\n", BLOCKS),
+        ("def f(v, t):\n    return mark_safe(P.sub(lambda m: t, escape(v)))\n", BLOCKS),
+        ("def f(v):\n    return mark_safe(P.sub(lambda m: m.string, escape(v)))\n", OWN),
+        ("from x import w\ndef f(v):\n    return mark_safe(P.sub(w, escape(v)))\n", OWN),
+    ],
+)
+def test_a_regex_substitution_keeps_escaped_text_escaped(source, expected):
+    assert verdict(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "from django.template import loader\ndef f(v):\n"
+            "    t = loader.get_template('a.html')\n    return mark_safe(t.render({'v': v}))\n",
+            SAFE,
+        ),
+        (
+            "from django.template.loader import select_template\ndef f(v):\n"
+            "    return mark_safe(select_template(['a.html']).render({'v': v}))\n",
+            SAFE,
+        ),
+        (
+            "from django.template import loader\ndef f(v, t):\n"
+            "    if v:\n        t = loader.get_template('a.html')\n"
+            "    return mark_safe(t.render({'v': v}))\n",
+            OWN,
+        ),
+        (
+            "env = Environment(autoescape=False)\ndef f(v):\n"
+            "    t = env.get_template('a.html')\n    return mark_safe(t.render({'v': v}))\n",
+            OWN,
+        ),
+    ],
+)
+def test_a_template_from_djangos_loader_escapes_what_it_renders(source, expected):
+    assert verdict(source) == expected

@@ -149,6 +149,28 @@ def test_a_route_that_can_match_a_leading_slash_makes_paths_untrusted():
     assert not routed_paths({"urls.py": 'urlpatterns = [path("<path:rest>", page)]'})
     assert not routed_paths({"urls.py": 'urlpatterns = [re_path(r"^(?P<rest>.*)$", page)]'})
     assert not routed_paths({"main.py": '@app.get("/{rest:path}")\ndef page(rest): ...'})
+    assert not routed_paths({"urls.py": 'urlpatterns = [re_path(r"^(?P<a>[^/]*)/(.*)$", v)]'})
+
+
+def test_routes_that_cannot_start_with_a_slash_keep_paths_the_sites_own():
+    user_first = 'urlpatterns = [re_path(r"^(?P<user>[^/]+)/(?P<rest>.*)$", page)]'
+    assert routed_paths({"urls.py": user_first})
+    assert routed_paths({"views.py": '"""Add path(\'<path:path>\', serve) to your URLconf."""'})
+    admin = """
+        class PageAdmin(admin.ModelAdmin):
+            def get_urls(self):
+                return [path("<path:object_id>/preview/", self.preview)] + super().get_urls()
+        """
+    assert routed_paths({"admin.py": textwrap.dedent(admin)})
+
+
+def test_the_own_path_with_a_slash_piece_swapped_for_a_segment_stays_on_site():
+    assert _verdict(
+        "def v(request):\n    return redirect(request.path.replace('/a/', '/b/', 1))\n", "django"
+    )
+    for old, new in (("'/a/'", "'/'"), ("'a'", "'/b'"), ("'/a/'", "'//b'"), ("'/a/'", "x")):
+        body = f"def v(request, x):\n    return redirect(request.path.replace({old}, {new}))\n"
+        assert not _verdict(body, "django"), (old, new)
 
 
 CHECKS = {

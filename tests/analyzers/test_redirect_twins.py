@@ -346,6 +346,29 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-own-path-segment-swapped": (
+        DJANGO,
+        """
+        def snapshot(request, username, path=""):
+            if username == "system":
+                return redirect(request.path.replace("/system/", "/web/", 1))
+            return HttpResponseRedirect("/")
+        """,
+        [
+            """
+            def snapshot(request, username):
+                if username == "system":  # "/system//evil.example" becomes "//evil.example"
+                    return redirect(request.path.replace("/system/", "/", 1))
+                return HttpResponseRedirect("/")
+            """,
+            """
+            def snapshot(request, username):
+                if username == "system":  # "/system" becomes "//web"
+                    return redirect(request.path.replace("system", "/web"))
+                return HttpResponseRedirect("/")
+            """,
+        ],
+    ),
     "django-setting-then-query": (
         DJANGO,
         """
