@@ -139,4 +139,6 @@ def remember(request):
     response.set_cookie("sid", "x", secure=environ.get("COOKIE_SECURE") == "1", httponly=True)
     # ok: devsecbots.django.insecure-cookie
     response.set_cookie("sid", "x", secure=request.is_secure(), httponly=True, samesite="Lax")
+    # ok: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0")
     return response
