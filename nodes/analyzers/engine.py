@@ -16,6 +16,8 @@ from devsecbots.nodes.analyzers.buffer_summaries import reassess as reassess_buf
 from devsecbots.nodes.analyzers.cache import DEFAULT_CACHE, AnalysisCache, cache_key
 from devsecbots.nodes.analyzers.cache_pickle import reassess as reassess_cache_pickles
 from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_constant_cookies
+from devsecbots.nodes.analyzers.cookie_purpose import reassess as reassess_cookie_purpose
+from devsecbots.nodes.analyzers.cookie_switch import reassess as reassess_cookie_switch
 from devsecbots.nodes.analyzers.csrf_post_views import reassess as reassess_csrf_post_views
 from devsecbots.nodes.analyzers.debug_switch import reassess as reassess_debug_switch
 from devsecbots.nodes.analyzers.dedup import dedupe
@@ -211,8 +213,10 @@ def _analyze(
         reassess_fastapi_paths,
         reassess_flask_segments,
         reassess_admin_views,
+        reassess_cookie_switch,
         reassess_constant_cookies,
         reassess_query_cookies,
+        reassess_cookie_purpose,
         reassess_verified_pickles,
         reassess_cache_pickles,
         reassess_template_text,

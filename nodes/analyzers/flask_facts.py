@@ -94,6 +94,8 @@ def file_facts(path: str, source: str) -> FileFacts | None:
     if tree is None:
         return None
     facts = FileFacts()
+    loaded: set[str] = set()  # session names used bare
+    star = False  # `from flask import *`
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             _assignment(facts, node)
@@ -105,18 +107,24 @@ def file_facts(path: str, source: str) -> FileFacts | None:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.lower()
             facts.strings.update(w for w in HEADER_WORDS if w in text)
-        elif isinstance(node, (ast.Name, ast.alias)):
-            name = node.id if isinstance(node, ast.Name) else (node.asname or node.name)
-            facts.uses_session |= name.split(".")[-1] in SESSION_NAMES
+        elif isinstance(node, ast.Name) and node.id in SESSION_NAMES:
+            loaded.add(node.id)
+        elif isinstance(node, ast.alias):
+            # the imported name: `from flask import session as flask_session` is the session too
+            facts.uses_session |= node.name.split(".")[-1] in SESSION_NAMES
         elif isinstance(node, ast.Attribute) and node.attr in SESSION_NAMES:
             facts.uses_session |= callee_name(node.value) == "flask"  # flask.session[...]
         elif isinstance(node, ast.ImportFrom) and node.module:
             facts.uses_session |= node.module.startswith(_SESSION_EXTENSIONS)
+            star |= node.module == "flask" and any(a.name == "*" for a in node.names)
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and not test_config_at(
             source,
             node.lineno,  # a TestingConfig's values are not the app's
         ):
             _cookie_assignment(facts, node)
+    # A bare `session` is Flask's only when imported (counted above) or star-imported from flask:
+    # elsewhere it is the file's own variable, such as a database session.
+    facts.uses_session |= star and bool(loaded)
     return facts
 
 

@@ -59,6 +59,19 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "devsecbots.fastapi.insecure-cookie",
     ),
+    "cookie-keeps-a-preference": (
+        """
+        class LanguageSetting:
+            def save(self, name: str, response: JSONResponse) -> None:
+                response.set_cookie(name, self.value, max_age=86400)
+        """,
+        """
+        class LoginState:
+            def save(self, name: str, response: JSONResponse) -> None:
+                response.set_cookie(name, self.value, max_age=86400)
+        """,
+        "devsecbots.fastapi.insecure-cookie",
+    ),
     "caller-module-file-is-no-upload": (
         """
         def extension_name() -> str:

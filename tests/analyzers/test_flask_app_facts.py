@@ -222,12 +222,35 @@ SESSION_SIBLINGS = {
     ).replace("    return str(", '    flask.session["seen"] = True\n    return str('),
     "login": "from flask_login import LoginManager\n" + NO_SESSION,
     "flash": NO_SESSION.replace("Flask, request", "Flask, flash, request"),
+    "renamed": NO_SESSION.replace(
+        "Flask, request", "Flask, request, session as flask_session"
+    ).replace("    return str(", '    flask_session["seen"] = True\n    return str('),
+    "star": NO_SESSION.replace("from flask import Flask, request", "from flask import *").replace(
+        "    return str(", '    session["seen"] = True\n    return str('
+    ),
 }
+# Its own variable named `session` (a database session, an HTTP client's) is not Flask's.
+DB_SESSION = NO_SESSION + textwrap.dedent(
+    """
+
+    def connection(pool):
+        session = pool.get()
+        if session is None:
+            session = pool.open()
+        return session.conn
+    """
+)
 
 
 def test_a_secret_key_signing_only_hmacs_is_no_session():
     assert not [
         f for f in project_findings({"app.py": NO_SESSION}) if f["rule_id"] == SESSION_COOKIE
+    ]
+
+
+def test_a_variable_named_session_is_no_flask_session():
+    assert not [
+        f for f in project_findings({"app.py": DB_SESSION}) if f["rule_id"] == SESSION_COOKIE
     ]
 
 

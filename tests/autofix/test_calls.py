@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from devsecbots.nodes.analyzers import analyze
+from devsecbots.nodes.autofix import apply_fixes
+
 from tests.autofix.helpers import assert_fixed, bandit, declined, finding_at
 
 
@@ -182,17 +185,57 @@ def test_jinja_environment_autoescape():
     assert bandit(after, "B701") == []
 
 
+SECURE = 'os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"'
+
+
 def test_cookies_get_secure_httponly_samesite():
     before = (
         'def login(resp, sid):\n    resp.set_cookie("sid", sid, secure=False)\n'
         '    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True)\n'
     )
-    after = (
-        "def login(resp, sid):\n"
-        '    resp.set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")\n'
-        '    resp.set_cookie("theme", "dark", samesite="Strict", httponly=True, secure=True)\n'
+    after = f"""import os
+
+def login(resp, sid):
+    resp.set_cookie(
+        "sid",
+        sid,
+        secure={SECURE},
+        httponly=True,
+        samesite="Lax",
     )
+    resp.set_cookie(
+        "theme",
+        "dark",
+        samesite="Strict",
+        httponly=True,
+        secure={SECURE},
+    )
+"""
     findings = [
         finding_at(before, "devsecbots.flask.insecure-cookie", n) for n in ('"sid"', '"theme"')
     ]
     assert_fixed(before, after, findings)
+
+
+def test_the_cookies_secure_flag_is_the_operators_switch_and_passes_review():
+    """Secure unless turned off: a plain-http install can still log in. The Django app's switch is
+    its settings codemod's; a flag that already is the operator's switch is left as it is."""
+    flask = 'def login(resp, sid):\n    resp.set_cookie("sid", sid)\n'
+    django = "from django.http import HttpResponse\n\n\n" + flask
+    switched = flask.replace('sid", sid)', 'sid", sid, secure=os.environ.get("C") == "1")')
+    fixed = apply_fixes(
+        {"a.py": flask, "b.py": django, "c.py": "import os\n" + switched},
+        [
+            finding_at(flask, "devsecbots.flask.insecure-cookie", '"sid"', path="a.py"),
+            finding_at(django, "devsecbots.django.insecure-cookie", '"sid"', path="b.py"),
+            finding_at(
+                switched, "devsecbots.flask.insecure-cookie", '"sid"', path="c.py", line_shift=1
+            ),
+        ],
+    ).files
+    assert SECURE in fixed["a.py"] and fixed["a.py"].startswith("import os\n")
+    assert 'os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"' in fixed["b.py"]
+    assert 'secure=os.environ.get("C") == "1", httponly=True' in fixed["c.py"]
+    app = "from flask import Flask\n\napp = Flask(__name__)\n" + fixed["a.py"]
+    found = analyze({"a.py": app}, cache=None).findings
+    assert not [f for f in found if f["rule_id"] == "devsecbots.flask.insecure-cookie"], found

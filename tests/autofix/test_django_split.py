@@ -90,3 +90,41 @@ def test_https_is_not_forced_when_the_proxy_header_comes_from_the_environment():
     outcome = apply_fixes({path: base}, [finding])
     assert outcome.changed == []
     assert "SECURE_PROXY_SSL_HEADER only on an operator's switch" in outcome.reason(finding)
+
+
+def _secure(line: str):
+    """Harden base settings with `line` added, for their HTTPS findings."""
+    base = BASE + line
+    path = "site/settings/base.py"
+    needles = {
+        "devsecbots.django.session-cookie-not-secure": "SESSION_COOKIE_SECURE",
+        "devsecbots.django.https-not-enforced": "INSTALLED_APPS",
+    }
+    findings = [
+        finding_at(base, rule, needle, path=path)
+        for rule, needle in needles.items()
+        if needle in base
+    ]
+    return apply_fixes({path: base}, findings), findings, path
+
+
+def test_an_explicit_insecure_cookie_choice_is_left_and_https_is_not_forced():
+    outcome, (cookie, https), path = _secure("SESSION_COOKIE_SECURE = False\n")
+    assert outcome.changed == [] and outcome.fixed == []
+    assert "SESSION_COOKIE_SECURE is set off explicitly (= False)" in outcome.reason(cookie)
+    assert "served over plain http" in outcome.reason(https)
+    assert "not a default to force" in outcome.reason(https)
+
+
+def test_a_cookie_setting_read_from_the_configuration_is_the_projects_choice():
+    outcome, (cookie, https), path = _secure("SESSION_COOKIE_SECURE = CONFIG.USE_HTTPS\n")
+    assert outcome.changed == []
+    assert "SESSION_COOKIE_SECURE is read from the project's configuration" in outcome.reason(https)
+
+
+def test_settings_that_are_simply_missing_or_on_are_still_fixed():
+    outcome, (cookie, https), path = _secure("SESSION_COOKIE_SECURE = True\n")
+    assert "SECURE_SSL_REDIRECT" in outcome.files[path]
+    assert "SESSION_COOKIE_SECURE = True\n" in outcome.files[path]
+    outcome, (https,), path = _secure("SECURE_HSTS_SECONDS = 60 * 60\n")
+    assert "SECURE_SSL_REDIRECT" in outcome.files[path]

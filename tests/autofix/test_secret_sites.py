@@ -101,8 +101,8 @@ def test_session_cookie_is_hardened_but_the_csrf_token_cookie_is_not():
     outcome = apply_fixes({"app.py": source}, [csrf, session])
     assert outcome.fixed == [session]
     assert (
-        'set_cookie("sid", sid, secure=True, httponly=True, samesite="Lax")'
-        in outcome.files["app.py"]
+        'secure=os.environ.get("SESSION_COOKIE_SECURE", "1") != "0",\n        httponly=True,\n'
+        '        samesite="Lax",' in outcome.files["app.py"]
     )
     assert "double-submit CSRF token" in outcome.reason(csrf)
 

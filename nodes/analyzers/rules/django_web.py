@@ -1,4 +1,6 @@
 # Tests for django_web.yaml (semgrep --test). Not meant to run.
+from os import environ
+
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -133,4 +135,10 @@ def remember(request):
     response.set_cookie("theme", request.GET.get("theme", "light"))
     # ok: devsecbots.django.insecure-cookie
     response.set_cookie("sid", "x", secure=True, httponly=True, samesite="Lax")
+    # ruleid: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=environ.get("COOKIE_SECURE") == "1", httponly=True)
+    # ok: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=request.is_secure(), httponly=True, samesite="Lax")
+    # ok: devsecbots.django.insecure-cookie
+    response.set_cookie("sid", "x", secure=environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0")
     return response

@@ -177,6 +177,12 @@ def remember(theme: str, response: Response):
     response.set_cookie("theme", theme)
     # ok: devsecbots.fastapi.insecure-cookie
     response.set_cookie("sid", "x", secure=True, httponly=True, samesite="lax")
+    # ok: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("sid", "x", secure=os.getenv("COOKIE_SECURE", "1") != "0", httponly=True)
+    # ruleid: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("sid", "x", secure=os.getenv("COOKIE_SECURE", "0") == "1", httponly=True)
+    # ok: devsecbots.fastapi.insecure-cookie
+    response.set_cookie("sid", "x", secure=settings.cookie_secure, httponly=True)
     return {"ok": True}
 
 

@@ -34,6 +34,12 @@ def upload():
     resp.set_cookie("b", "1", secure=False, httponly=True, samesite="Lax")
     # ok: devsecbots.flask.insecure-cookie, devsecbots.flask.cookie-without-httponly, devsecbots.flask.cookie-without-samesite
     resp.set_cookie("c", "1", secure=True, httponly=True, samesite="Lax")
+    # ok: devsecbots.flask.insecure-cookie
+    resp.set_cookie("d", "1", secure=os.environ.get("SESSION_COOKIE_SECURE", "1") != "0", httponly=True, samesite="Lax")
+    # ruleid: devsecbots.flask.insecure-cookie
+    resp.set_cookie("d", "1", secure=os.environ.get("SESSION_COOKIE_SECURE") == "1", httponly=True, samesite="Lax")
+    # ok: devsecbots.flask.insecure-cookie
+    resp.set_cookie("e", "1", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
     return resp
 
 

@@ -1,4 +1,9 @@
-"""Cookies set without Secure / HttpOnly / SameSite -> all three (CWE-614, CWE-1004, CWE-1275)."""
+"""Cookies set without Secure / HttpOnly / SameSite -> all three (CWE-614, CWE-1004, CWE-1275).
+
+Secure is the operator's switch, on unless turned off: a plain-http install (a home network, a
+LAN) would have the browser drop a Secure cookie and lose its login. It is the switch the Flask
+and Django settings codemods write for the session cookie, so one variable serves the app.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,23 @@ import re
 
 import libcst as cst
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
+from devsecbots.nodes.autofix.codemods.django_settings import COOKIES_FROM_ENV
+from devsecbots.nodes.autofix.codemods.session_cookie import WANTED as FLASK_SESSION
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
-from devsecbots.nodes.autofix.tree import Tree, has_star_kwargs, is_true, keyword, string_value
+from devsecbots.nodes.autofix.tree import (
+    Tree,
+    code,
+    has_star_kwargs,
+    is_false,
+    is_true,
+    keyword,
+    string_value,
+)
 
-WANTED = (("secure", "True"), ("httponly", "True"), ("samesite", '"Lax"'))
+SECURE_FROM_ENV = FLASK_SESSION["SESSION_COOKIE_SECURE"]
+WANTED = (("secure", SECURE_FROM_ENV), ("httponly", "True"), ("samesite", '"Lax"'))
+_DJANGO = re.compile(r"^\s*(from|import)\s+django\b", re.MULTILINE)
+_ENV_READ = re.compile(r"\bos\.environ\b|\bgetenv\(")
 
 
 class Cookies(Codemod):
@@ -51,7 +69,10 @@ class Cookies(Codemod):
                     )
                 )
                 continue
-            found.append(Site(spans=spans, plan=_plan(call, missing)))
+            secure = COOKIES_FROM_ENV if _DJANGO.search(tree.source) else SECURE_FROM_ENV
+            wanted = [(k, secure if k == "secure" else v) for k, v in missing]
+            imports = [("os", None)] if any(k == "secure" for k, _ in missing) else []
+            found.append(Site(spans=spans, plan=_plan(call, wanted), imports=imports))
         return found
 
 
@@ -70,6 +91,8 @@ def _already(call: cst.Call, name: str) -> bool:
         return False
     if name == "samesite":
         return string_value(arg.value) in ("Lax", "Strict", "lax", "strict")
+    if name == "secure" and not is_false(arg.value) and _ENV_READ.search(code(arg.value)):
+        return True  # already the operator's switch
     return is_true(arg.value)
 
 
@@ -81,6 +104,10 @@ def _plan(call: cst.Call, missing: list[tuple[str, str]]):
             return node
 
         edits.swap(call, change)
-        return "cookie: " + ", ".join(f"{n}={v}" for n, v in missing)
+        said = [f"{n}={v}" for n, v in missing if n != "secure"]
+        switch = next((re.search(r'"(\w+)"', v) for n, v in missing if n == "secure"), None)
+        if switch:
+            said.insert(0, f"Secure (unless {switch.group(1)}=0)")
+        return "cookie: " + ", ".join(said)
 
     return plan

@@ -49,6 +49,7 @@ KINDS = {
 }
 SECURITY = "django.middleware.security.SecurityMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+_NUMBER = re.compile(r"[\d_\s*+()]+")
 _CSRF_AFTER = (
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,23 +114,32 @@ class DjangoSettings(Codemod):
         return Site(spans=[tree.span(assign)], plan=plan, kind=kind, imports=[("os", None)])
 
     def _secure_sites(self, tree: Tree, settings: dict[str, cst.Assign]) -> list[Site]:
-        found = []
-        for name, value in SECURE_SETTINGS.items():
-            assign = settings.get(name)
-            if assign is not None and (is_false(assign.value) or code(assign.value) == "0"):
-                found.append(self._swap(tree, assign, value, "secure", name))
+        # An HTTPS setting the project set off, or reads from its environment or configuration,
+        # is its own choice: it is served over plain http (a home network, a LAN) or lets the
+        # operator say. Forcing it, or the redirect beside it, would break those installs.
+        choices = {n: _choice(settings[n].value) for n in SECURE_SETTINGS if n in settings}
+        choices = {n: why for n, why in choices.items() if why}
+        found = [
+            Site(
+                spans=[tree.span(settings[name])],
+                kind="secure",
+                reason=f"django-settings: {name} {why}: left as the project chose",
+            )
+            for name, why in choices.items()
+            if why.startswith("is set off")
+        ]
         missing = [n for n in SECURE_SETTINGS if n not in settings]
         anchor = settings.get("INSTALLED_APPS")
         if not missing or anchor is None:
             return found
-        from_env = [n for n in SECURE_SETTINGS if n in settings and _reads_env(settings[n].value)]
-        if from_env:  # e.g. self-hosted apps served on plain http in a home network
+        if choices:
+            name, why = next(iter(choices.items()))
             found.append(
                 Site(
                     spans=[tree.span(anchor)],
                     kind="secure",
-                    reason=f"django-settings: {from_env[0]} comes from the environment: HTTPS "
-                    "is the operator's choice here, not a default to force",
+                    reason=f"django-settings: {name} {why}: HTTPS is the project's or the "
+                    "operator's choice here, not a default to force",
                 )
             )
             return found
@@ -167,6 +177,17 @@ class DjangoSettings(Codemod):
             Site(spans=[tree.span(anchor)], plan=plan, kind="secure", imports=[("os", None)])
         )
         return found
+
+
+def _choice(value: cst.BaseExpression) -> str:
+    """Why an HTTPS setting's value is the project's own choice ('' for a literal that is on)."""
+    if is_false(value) or code(value) in ("0", "None"):
+        return f"is set off explicitly (= {code(value)}), so the project is served over plain http"
+    if _reads_env(value):
+        return "comes from the environment"
+    if is_true(value) or string_value(value) is not None or _NUMBER.fullmatch(code(value)):
+        return ""  # on: True, a number of seconds (60 * 60 * 24), a constant
+    return "is read from the project's configuration"
 
 
 def _reads_env(value: cst.BaseExpression) -> bool:
