@@ -6,6 +6,8 @@ uses only to load templates named in the code, none of them HTML or XML (`config
 else keeps Bandit's finding: a template named by a variable or built from a string, a name that
 says HTML/XML or nothing (`page.html.j2`, `index`), or the environment leaving the function
 (returned, passed on, stored, assigned at module level where other modules can import it).
+An environment with its own delimiters whose renders are only written to files generates source
+code (written_files.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.written_files import generator_reason
 
 LOADERS = frozenset({"get_template", "select_template", "get_or_select_template"})
 # Reading or filling these does not hand templates or the environment to anyone else.
@@ -40,7 +43,12 @@ def plain_text_reason(tree: ast.AST, line: int) -> str:
         ),
         None,
     )
-    assign = scopes.parents.get(call) if call is not None else None
+    if call is None:
+        return ""
+    generated = generator_reason(tree, call, scopes.parents)
+    if generated:
+        return generated
+    assign = scopes.parents.get(call)
     if not (
         isinstance(assign, ast.Assign)
         and len(assign.targets) == 1

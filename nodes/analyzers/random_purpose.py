@@ -10,6 +10,11 @@ no API key. The names are read nearest first, the first that says anything decid
 2. the function and classes it is made in;
 3. the module's file name (`cache_key.py`).
 
+Before the names, where the value ends up: one that only leaves in HTTP requests this code sends
+to another site (a browser id cookie, a client nonce, imitating a site's web client;
+outgoing_values.py) is that site's protocol, not this app's secret, unless a name it passes
+through says it is a password or secret made for an account there.
+
 A level with a security word (token, secret, password, session, otp, reset, apikey, ...) keeps
 the finding; one with an incidental word (cache, bust, etag, color, jitter, sample, fake, ...,
 security_words.py) and no security word makes it low confidence. Words such as "key" or "id"
@@ -28,7 +33,13 @@ from devsecbots.nodes.analyzers.hash_purpose import (
     _parents,
     _words,
 )
+from devsecbots.nodes.analyzers.outgoing_values import Flow
 from devsecbots.nodes.security_words import INCIDENTAL_WORDS, SECURITY_WORDS, words
+
+# A password or secret made up for an account on another site is still a credential.
+_CREDENTIAL_WORDS = frozenset(
+    {"password", "passwd", "pwd", "passphrase", "secret", "credential", "credentials"}
+)
 
 
 def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
@@ -43,6 +54,9 @@ def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
     if call is None:
         return ""
     parents = _parents(tree)
+    sent = _sent_elsewhere(tree, call, parents)
+    if sent:
+        return sent
     levels = (
         _words(
             _names_around(call, parents) + _names_used_in(call, parents) + _labels(call, parents)
@@ -57,6 +71,19 @@ def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
             found = ", ".join(sorted(said & INCIDENTAL_WORDS))
             return f"the random value is for something nobody gains by guessing ({found})"
     return ""
+
+
+def _sent_elsewhere(tree: ast.AST, call: ast.Call, parents: dict[ast.AST, ast.AST]) -> str:
+    """Why the draw is only sent to another site ('' when it may be kept, checked or shown)."""
+    if not isinstance(tree, ast.Module):
+        return ""
+    flow = Flow(tree, parents)
+    if not flow.only_to_sinks(call) or _words(sorted(flow.names)) & _CREDENTIAL_WORDS:
+        return ""
+    return (
+        "the random value only goes out in requests this code sends to another site, "
+        "imitating its client: no secret of this app"
+    )
 
 
 def _enclosing_names(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[str]:

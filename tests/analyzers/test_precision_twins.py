@@ -698,6 +698,29 @@ TWINS: dict[str, tuple[str, str, str]] = {
         """,
         "CWE-330",
     ),
+    "weak-random-sent-to-another-site": (
+        """
+        import requests
+
+        def search(query):
+            client_nonce = "".join(random.choices("abcdef0123456789", k=32))
+            return requests.get(
+                "https://api.example.com/search",
+                params={"q": query},
+                headers={"X-Client-Nonce": client_nonce},
+            ).json()
+        """,
+        """
+        import requests
+
+        @app.route("/search")
+        def search():
+            client_nonce = "".join(random.choices("abcdef0123456789", k=32))
+            requests.get("https://api.example.com/search", headers={"X-Client-Nonce": client_nonce})
+            return render_template("search.html", client_nonce=client_nonce)
+        """,
+        "CWE-330",
+    ),
     "weak-hash-fingerprint": (
         """
         def cache_key(args):
@@ -1060,6 +1083,49 @@ TWINS: dict[str, tuple[str, str, str]] = {
         def render_page(root, values):
             env = Environment(loader=FileSystemLoader(root))
             return env.get_template("page.html.j2").render(**values)
+        """,
+        "CWE-94",
+    ),
+    "jinja-environment-generating-source": (
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def _code_env(root):
+            return Environment(
+                loader=FileSystemLoader(root),
+                variable_start_string="<<",
+                variable_end_string=">>",
+                autoescape=False,
+            )
+
+        def _render(path, data):
+            template = _code_env(os.path.dirname(path)).get_template(os.path.basename(path))
+            return template.render(**data)
+
+        def generate(stub, data):
+            for name in ("views.py", "static/index.vue"):
+                text = _render(os.path.join(stub, name), data)
+                with open(os.path.join(stub, name), "w") as f:
+                    f.write(text)
+        """,
+        """
+        from jinja2 import Environment, FileSystemLoader
+
+        def _code_env(root):
+            return Environment(
+                loader=FileSystemLoader(root),
+                variable_start_string="<<",
+                variable_end_string=">>",
+                autoescape=False,
+            )
+
+        def _render(path, data):
+            template = _code_env(os.path.dirname(path)).get_template(os.path.basename(path))
+            return template.render(**data)
+
+        @app.route("/preview/<name>")
+        def preview(name):
+            return _render(os.path.join("/srv/stub", "index.vue"), dict(request.args))
         """,
         "CWE-94",
     ),
