@@ -15,8 +15,8 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Terms whose words would read as something else: a token bucket is a rate limiter, an API key a
 # credential (while a cache key is not).
 _TERMS = (
-    (re.compile(r"(?i)token_?bucket"), "Ratelimit"),
-    (re.compile(r"(?i)api_?key"), "Apikey"),
+    (re.compile(r"(?i)token[_-]?bucket"), "Ratelimit"),
+    (re.compile(r"(?i)api[_-]?key"), "Apikey"),
 )
 
 SECURITY_WORDS = frozenset(

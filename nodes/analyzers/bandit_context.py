@@ -21,6 +21,10 @@ place in the report at low confidence (which does not block by default) and says
 - chmod (B103) flags a group-writable or group-executable mode too; a mode with no bits for other
   users (0o660, 0o750) gives access only to the owner and the file's group, whom the
   administrator chooses (a socket shared with the web server's group): not world-accessible.
+- Python's own XML parsers (B313-B319: ElementTree, minidom, pulldom, sax, expatbuilder) read no
+  external entities since Python 3.7.1, and expat 2.4.1 or newer (bundled since 3.9.8/3.10)
+  bounds entity expansion ("billion laughs", quadratic blowup): the XXE and entity-bomb
+  weaknesses these tests name are gone there.
 - the debug server (B201) started with a loopback host: nobody else can reach it.
 - a listen address of every interface (B104) is how a server in a container or a listener for
   outside mail is reached; the weakness is a development server there, which our rules
@@ -41,6 +45,7 @@ from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 
 LOW = "LOW"
+STDLIB_XML = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DATA_FLOW_TESTS = {
     "B602": "devsecbots.flask.command-injection",
@@ -63,6 +68,11 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
         return (
             "the call alone does not say the input is untrusted; "
             f"{DATA_FLOW_TESTS[test_id]} report it when request data reaches it"
+        )
+    if test_id in STDLIB_XML:
+        return (
+            "Python's own XML parsers read no external entities (3.7.1+) and expat 2.4.1+ bounds "
+            "entity expansion; check pyexpat.EXPAT_VERSION where an old system expat is linked"
         )
     if tree is None:
         return ""

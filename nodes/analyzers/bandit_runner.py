@@ -21,7 +21,7 @@ _BANDIT_SEVERITY = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high", "UNDEFINED
 # subprocess is our Semgrep rule devsecbots.flask.command-injection.
 SKIPPED_TESTS = frozenset({f"B4{n:02d}" for n in range(1, 16)} | {"B603"})
 PROFILE_VERSION = (
-    f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-all-context-4"
+    f"bandit-{bandit.__version__}-skip-{'.'.join(sorted(SKIPPED_TESTS))}-conf-all-context-5"
 )
 logging.getLogger("bandit").setLevel(logging.ERROR)
 

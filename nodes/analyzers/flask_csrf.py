@@ -7,7 +7,8 @@ site cannot know or add (see django_csrf.py for Django), shown by one of:
 
 - a project decorator that gates it: its wrapper calls the view only inside an `if` that accepts a
   credential-named value (`if auth_token is not None:`, `if compare_digest(token, ...)`) or after
-  a top-level `if` that rejects one (`if request.headers.get("X-Token") != TOKEN: abort(401)`),
+  a top-level `if` that rejects one (`if request.headers.get("X-Token") != TOKEN: abort(401)`,
+  or `key = request.headers.get("X-API-Key")` then `if key: <verify> else: abort(401)`),
   and reads no cookie, session or logged-in user itself;
 - such a rejecting `if` among the view's first statements (only guards and assignments before);
 - a credential-named variable in the route's URL (`/kobo/<auth_token>/...`, the blueprint's
@@ -121,6 +122,10 @@ def _rejected_before(body: list[ast.stmt], index: int) -> bool:
     for statement in body[:index]:
         if isinstance(statement, ast.If) and _exits(statement.body):
             if _rejects(statement.test, derived):
+                return True
+        elif isinstance(statement, ast.If) and _exits(statement.orelse):
+            # `if key: <verify> else: abort(401)`: past it, the credential was present
+            if _accepts(statement.test, derived):
                 return True
         elif isinstance(statement, ast.If) and _only_assigns(statement):
             derived |= _credential_names(statement, derived)

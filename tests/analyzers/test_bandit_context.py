@@ -218,3 +218,14 @@ def test_a_random_value_is_incidental_only_when_the_nearest_names_say_so(path, c
         if isinstance(n, ast.Call) and "random." in ast.unparse(n.func)
     )
     assert bool(incidental_reason(tree, line, path)) is incidental
+
+
+@pytest.mark.parametrize(
+    ("source", "rule", "expected"),
+    [
+        ("import xml.etree.ElementTree as ET\nET.fromstring(request.data)\n", "B314", ["low"]),
+        ("from xml.dom import minidom\nminidom.parseString(body)\n", "B318", ["low"]),
+    ],
+)
+def test_stdlib_xml_parsing_is_low(source, rule, expected):
+    assert confidence(source, rule) == expected

@@ -49,6 +49,35 @@ TOKEN_GATE = """
             return "", 201
 """
 
+API_KEY_GATE = """
+        import base64
+        from functools import wraps
+        from flask import g
+        from flask_seasurf import SeaSurf
+        csrf = SeaSurf(app)
+
+        def key_auth(f):
+            @wraps(f)
+            def decorated_function(*args, **kwargs):
+                auth_header = request.headers.get("X-API-KEY")
+                if auth_header:
+                    try:
+                        g.apikey = ApiKey(key=base64.b64decode(auth_header)).validate()
+                    except Exception:
+                        abort(401)
+                else:
+                    abort(401)
+                return f(*args, **kwargs)
+            return decorated_function
+
+        @csrf.exempt
+        @app.route("/api/v1/zones/<zone>", methods=["DELETE"])
+        @key_auth
+        def delete_zone(zone):
+            Zone.delete(zone, by=g.apikey)
+            return "", 204
+"""
+
 # name -> (safe body, unsafe body, the weakness (CWE) that must block in the unsafe one)
 TWINS: dict[str, tuple[str, str, str]] = {
     "sqlalchemy-expression": (
@@ -1181,6 +1210,13 @@ TWINS: dict[str, tuple[str, str, str]] = {
             "\n                    return f(*args, **kwargs)"
             "\n                return abort(401)",
         ).replace("requires_device_token", "requires_device_token_or_login"),
+        "CWE-352",
+    ),
+    "csrf-exempt-api-key-header-gate": (
+        API_KEY_GATE,
+        API_KEY_GATE.replace(  # the "key" now comes from a cookie the browser attaches itself
+            'request.headers.get("X-API-KEY")', 'request.cookies.get("api_key")'
+        ).replace("key_auth", "cookie_key_auth"),
         "CWE-352",
     ),
     "csrf-exempt-header-webhook": (
