@@ -15,11 +15,12 @@ site cannot know or add (see django_csrf.py for Django), shown by one of:
   url_prefix included): the link itself is the secret.
 
 The view (with its decorators, the functions of its module it calls, its blueprint's
-before_request hooks) must then read no `session`, `request.cookies`, `request.authorization`,
-`g.user` nor sit behind a login_required-like decorator; `current_user` only when the gate logs the
-token's user in (`login_user(...)`), so it is that user and not the cookie's. Still blocking: an
-exempt view behind login_required or reading the session or current_user, and a plain form POST
-that shows no token (its authentication may be elsewhere).
+before_request hooks, less an `if` there that only turns logged-in users away) must then read no
+`session`, `request.cookies`, `request.authorization`, `g.user` nor sit behind a
+login_required-like decorator; `current_user` only when the gate logs the token's user in
+(`login_user(...)`), so it is that user and not the cookie's. Still blocking: an exempt view
+behind login_required or reading the session or current_user, and a plain form POST that shows
+no token (its authentication may be elsewhere).
 """
 
 from __future__ import annotations
@@ -220,9 +221,8 @@ def _token_view(
         return False
     functions = {n.name: n for n in ast.walk(tree) if isinstance(n, Function)}
     return not any(
-        _reads_ambient(f, sessions, allow_user=logs_in)
-        for f in [*_called_here(view, functions), *_hooks(tree, view)]
-    )
+        _reads_ambient(f, sessions, allow_user=logs_in) for f in _called_here(view, functions)
+    ) and not any(_hook_reads_ambient(h, sessions, logs_in) for h in _hooks(tree, view))
 
 
 def _view_at(tree: ast.Module, line: int) -> Function | None:
@@ -342,6 +342,40 @@ def _reads_ambient(function: Function, sessions: frozenset[str], allow_user: boo
             if (node.attr, owner) in {("user", "g"), ("session", "flask")}:
                 return True
     return False
+
+
+def _hook_reads_ambient(hook: Function, sessions: frozenset[str], allow_user: bool) -> bool:
+    """Whether a before_request hook relies on the browser's credential, less the `if`s that
+    only turn logged-in users away (`if current_user.is_authenticated and <...>: return
+    <response>`, no else; a hook's returned response ends the request): without a login they
+    never run, so the cookie can only stop a request there, never let one through."""
+    kept = [s for s in hook.body if not (isinstance(s, ast.If) and _refuses_logged_in(s))]
+    return _reads_ambient(
+        ast.FunctionDef(
+            name=hook.name,
+            args=hook.args,
+            body=kept or [ast.Pass()],
+            decorator_list=hook.decorator_list,
+            returns=None,
+            type_params=[],
+        ),
+        sessions,
+        allow_user,
+    )
+
+
+def _refuses_logged_in(branch: ast.If) -> bool:
+    """An `if` without else that exits, taken only when a user is logged in."""
+    tests = branch.test.values if _is_and(branch.test) else [branch.test]  # type: ignore[attr-defined]
+    return (
+        not branch.orelse
+        and _exits(branch.body)
+        and any(ast.unparse(t) == "current_user.is_authenticated" for t in tests)
+    )
+
+
+def _is_and(test: ast.AST) -> bool:
+    return isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)
 
 
 def _is_name(node: ast.AST, name: str) -> bool:

@@ -52,7 +52,8 @@ TOKEN_GATE = """
 API_KEY_GATE = """
         import base64
         from functools import wraps
-        from flask import g
+        from flask import g, make_response
+        from flask_login import current_user
         from flask_seasurf import SeaSurf
         csrf = SeaSurf(app)
 
@@ -69,6 +70,12 @@ API_KEY_GATE = """
                     abort(401)
                 return f(*args, **kwargs)
             return decorated_function
+
+        @app.before_request
+        def maintenance():
+            # only turns logged-in users away: the cookie cannot let a request through here
+            if current_user.is_authenticated and Setting.get("maintenance"):
+                return make_response("maintenance", 503)
 
         @csrf.exempt
         @app.route("/api/v1/zones/<zone>", methods=["DELETE"])
