@@ -94,6 +94,16 @@ TWINS = {
                 resp.set_cookie("layout", str(self.user_id))
         """,
     ),
+    "an-attribute-of-the-user-object": (
+        """
+        def set_language(user, response):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+        """,
+        """
+        def set_language(user, response):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.username)
+        """,
+    ),
 }
 
 
