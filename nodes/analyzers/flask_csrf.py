@@ -324,12 +324,19 @@ def session_names(trees: Iterable[ast.AST]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _reads_ambient(function: Function, sessions: frozenset[str], allow_user: bool) -> bool:
-    """Whether the function relies on what the browser attaches: login_required-like names, the
-    session, request.cookies / .authorization, g.user, or (unless allowed) current_user."""
+def _reads_ambient(
+    function: Function,
+    sessions: frozenset[str],
+    allow_user: bool,
+    body: list[ast.stmt] | None = None,
+) -> bool:
+    """Whether the function (or the given statements of its body) relies on what the browser
+    attaches: login_required-like names, the session, request.cookies / .authorization, g.user,
+    or (unless allowed) current_user."""
     if any(SESSION_AUTH.search(ast.unparse(d)) for d in function.decorator_list):
         return True
-    for node in ast.walk(function):
+    parts: list[ast.AST] = [function] if body is None else [function.args, *body]
+    for node in (n for part in parts for n in ast.walk(part)):
         if isinstance(node, ast.Name):
             if node.id in sessions or SESSION_AUTH.search(node.id):
                 return True
@@ -350,18 +357,7 @@ def _hook_reads_ambient(hook: Function, sessions: frozenset[str], allow_user: bo
     <response>`, no else; a hook's returned response ends the request): without a login they
     never run, so the cookie can only stop a request there, never let one through."""
     kept = [s for s in hook.body if not (isinstance(s, ast.If) and _refuses_logged_in(s))]
-    return _reads_ambient(
-        ast.FunctionDef(
-            name=hook.name,
-            args=hook.args,
-            body=kept or [ast.Pass()],
-            decorator_list=hook.decorator_list,
-            returns=None,
-            type_params=[],
-        ),
-        sessions,
-        allow_user,
-    )
+    return _reads_ambient(hook, sessions, allow_user, body=kept)
 
 
 def _refuses_logged_in(branch: ast.If) -> bool:
