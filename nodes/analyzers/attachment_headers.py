@@ -146,7 +146,7 @@ def _copied_from(statement: ast.stmt, name: str) -> ast.expr | None:
         return None
     loop, source = statement.target, statement.iter
     if isinstance(loop, ast.Name):  # for h in headers: resp.headers[h[0]] = h[1]
-        pair = (_item(target.slice, loop.id, 0), _item(body.value, loop.id, 1))
+        pair = (constant_item(target.slice, loop.id, 0), constant_item(body.value, loop.id, 1))
         return source if all(pair) else None
     if (
         isinstance(loop, ast.Tuple)
@@ -172,8 +172,8 @@ def _headers_of(node: ast.AST, name: str) -> bool:
     )
 
 
-def _item(node: ast.AST, name: str, index: int) -> bool:
-    """`name[index]`."""
+def constant_item(node: ast.AST, name: str, index: object) -> bool:
+    """`name[index]` with a constant index (`pair[0]`, `params["url"]`)."""
     return (
         isinstance(node, ast.Subscript)
         and isinstance(node.value, ast.Name)

@@ -27,6 +27,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from devsecbots.nodes.analyzers.attachment_headers import constant_item
 from devsecbots.nodes.security_words import spelled, words
 
 HTTP_CALLS = frozenset(
@@ -306,7 +307,7 @@ class Flow:
             return False
         self.names.add(keys[0])
         return any(
-            isinstance(n, ast.Assign) and any(_is_key(t, node.id, "url") for t in n.targets)
+            isinstance(n, ast.Assign) and any(constant_item(t, node.id, "url") for t in n.targets)
             for n in ast.walk(function)
         )
 
@@ -402,17 +403,6 @@ def _constant(node: ast.AST) -> bool:
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return all(_constant(e) for e in node.elts)
     return isinstance(node, ast.Name) and node.id.isupper()
-
-
-def _is_key(target: ast.AST, name: str, key: str) -> bool:
-    """`name[key] = ...`."""
-    return (
-        isinstance(target, ast.Subscript)
-        and isinstance(target.value, ast.Name)
-        and target.value.id == name
-        and isinstance(target.slice, ast.Constant)
-        and target.slice.value == key
-    )
 
 
 def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
