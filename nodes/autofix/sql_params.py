@@ -11,7 +11,7 @@ from devsecbots.nodes.autofix.tree import code, string_value
 
 PLACEHOLDER = {"qmark": "?", "format": "%s"}  # "named" -> :name (SQLAlchemy text())
 _VALUE_BEFORE = re.compile(
-    r"(?:=|<|>|\blike|\bilike|\blimit|\boffset|\bthen|\belse|\bwhen|\bbetween\s+\S+\s+and)\s*$"
+    r"(?:=|<|>|(?<![-+])[-+]|\blike|\bilike|\blimit|\boffset|\bthen|\belse|\bwhen|\bbetween\s+\S+\s+and)\s*$"
     r"|\b(?:values|in)\s*\([^()]*$",
     re.IGNORECASE,
 )

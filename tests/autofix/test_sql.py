@@ -77,6 +77,29 @@ def load(engine, user, org):
     assert_fixed(before, after, [finding_at(before, "B608", "conn.execute", source_name="bandit")])
 
 
+def test_an_arithmetic_operand_is_a_value_a_star_or_a_comment_is_not():
+    before = (
+        "import sqlite3\n\n\ndef restock(cur, qty, sku):\n"
+        "    cur.execute(f\"UPDATE stock SET qty = qty + {qty} WHERE sku = '{sku}'\")\n"
+    )
+    after = (
+        "import sqlite3\n\n\ndef restock(cur, qty, sku):\n"
+        '    cur.execute("UPDATE stock SET qty = qty + ? WHERE sku = ?", (qty, sku))\n'
+    )
+    assert_fixed(before, after, [finding_at(before, "B608", "cur.execute", source_name="bandit")])
+    declined_source = (
+        "import sqlite3\n\n\ndef q(cur, rest, note):\n"
+        '    cur.execute(f"SELECT * {rest}")\n'
+        '    cur.execute(f"SELECT a FROM t -- {note}")\n'
+    )
+    findings = [
+        finding_at(declined_source, "B608", needle, source_name="bandit")
+        for needle in ("rest}", "note}")
+    ]
+    reasons = declined(declined_source, findings)
+    assert len(reasons) == 2 and all("not in a value position" in r for r in reasons), reasons
+
+
 def test_identifiers_fragments_and_unknown_drivers_are_declined():
     source = """import sqlite3
 
