@@ -6,8 +6,8 @@ place in the report at low confidence (which does not block by default) and says
 
 - shell=True / os.system, eval/exec and SQL text built by string formatting (B602, B604, B605,
   B307, B102, B608): whether request data reaches the command, the code or the query is data
-  flow, which our Semgrep taint rules decide (devsecbots.flask.command-injection,
-  .code-injection, the flask/django/fastapi sql-injection rules). Their finding on the same line
+  flow, which our Semgrep taint rules decide (the flask/django/fastapi command-injection,
+  code-injection and sql-injection rules). Their finding on the same line
   merges with Bandit's and carries its own confidence, so an injectable call still blocks. (On
   the real-world corpus B608 alone was 0 true in 26: table names, placeholders, fixed clauses.)
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
@@ -48,11 +48,11 @@ LOW = "LOW"
 STDLIB_XML = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DATA_FLOW_TESTS = {
-    "B602": "devsecbots.flask.command-injection",
-    "B604": "devsecbots.flask.command-injection",
-    "B605": "devsecbots.flask.command-injection",
-    "B307": "devsecbots.flask.code-injection",
-    "B102": "devsecbots.flask.code-injection",
+    "B602": "the command-injection rules (devsecbots.flask/.django/.fastapi.command-injection)",
+    "B604": "the command-injection rules (devsecbots.flask/.django/.fastapi.command-injection)",
+    "B605": "the command-injection rules (devsecbots.flask/.django/.fastapi.command-injection)",
+    "B307": "the code-injection rules (devsecbots.flask/.django/.fastapi.code-injection)",
+    "B102": "the code-injection rules (devsecbots.flask/.django/.fastapi.code-injection)",
     "B608": "the sql-injection rules (devsecbots.flask/.django/.fastapi.sql-injection)",
 }
 _CREATES_FILE = re.compile(

@@ -1,9 +1,17 @@
 # Tests for django_web.yaml (semgrep --test). Not meant to run.
+import os
+import shlex
+import subprocess
 from os import environ
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+from django.conf import settings
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.html import escape
@@ -14,6 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from shop.models import Product
 
 ORDER_COLUMNS = {"name", "price"}
+OPERATIONS = {"1+1", "2*3"}
+TEXT = "text/plain"
+ALLOWED_HOSTS = {"api.example.com"}
 
 
 def listing(request):
@@ -142,3 +153,102 @@ def remember(request):
     # ok: devsecbots.django.insecure-cookie
     response.set_cookie("sid", "x", secure=environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0")
     return response
+
+
+# --- command, code, URL and file-path injection -------------------------------------------------
+
+
+def ping(request):
+    host = request.GET["host"]
+    # ruleid: devsecbots.django.command-injection
+    return HttpResponse(subprocess.check_output("ping -c1 " + host, shell=True), content_type=TEXT)
+
+
+def ping_quoted(request):
+    host = shlex.quote(request.GET["host"])
+    # ok: devsecbots.django.command-injection
+    return HttpResponse(subprocess.check_output("ping -c1 " + host, shell=True), content_type=TEXT)
+
+
+def ping_fixed(request):
+    # ok: devsecbots.django.command-injection
+    return HttpResponse(subprocess.check_output("uptime", shell=True), content_type=TEXT)
+
+
+def calc(request):
+    # ruleid: devsecbots.django.code-injection
+    return HttpResponse(str(eval(request.POST["expr"])), content_type=TEXT)
+
+
+def calc_literal(request):
+    op = request.POST["op"]
+    if op not in OPERATIONS:
+        raise Http404
+    # ok: devsecbots.django.code-injection
+    return HttpResponse(str(eval(op)), content_type=TEXT)
+
+
+def preview(request):
+    url = request.GET.get("url", "")
+    # ruleid: devsecbots.django.ssrf
+    return HttpResponse(requests.get(url, timeout=5).text, content_type=TEXT)
+
+
+def preview_checked(request):
+    url = request.GET.get("url", "")
+    if urlparse(url).hostname not in ALLOWED_HOSTS:
+        return HttpResponse(status=400, content_type=TEXT)
+    # ok: devsecbots.django.ssrf
+    return HttpResponse(requests.get(url, timeout=5).text, content_type=TEXT)
+
+
+def profile(request, username):
+    # ok: devsecbots.django.ssrf
+    return HttpResponse(requests.get(f"https://api.example.com/users/{username}", timeout=5).text, content_type=TEXT)
+
+
+def profile_any_host(request, host):
+    # ruleid: devsecbots.django.ssrf
+    return HttpResponse(requests.get(f"https://{host}/users", timeout=5).text, content_type=TEXT)
+
+
+def download(request):
+    name = request.GET.get("name", "")
+    # ruleid: devsecbots.django.path-traversal
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))
+
+
+def download_base_name(request):
+    name = os.path.basename(request.GET.get("name", ""))
+    # ok: devsecbots.django.path-traversal
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))
+
+
+def download_contained(request):
+    path = os.path.realpath(os.path.join(settings.MEDIA_ROOT, request.GET.get("name", "")))
+    if not path.startswith(str(settings.MEDIA_ROOT)):
+        raise Http404
+    # ok: devsecbots.django.path-traversal
+    return FileResponse(open(path, "rb"))
+
+
+def upload(request):
+    upload = request.FILES["doc"]
+    # ok: devsecbots.django.path-traversal
+    with open(os.path.join(settings.MEDIA_ROOT, upload.name), "wb") as out:
+        out.write(upload.read())
+    folder = request.POST["folder"]
+    # ruleid: devsecbots.django.path-traversal
+    with open(os.path.join(settings.MEDIA_ROOT, folder, "index.txt"), "w") as out:
+        out.write("")
+    # ruleid: devsecbots.django.path-traversal
+    (Path(settings.MEDIA_ROOT) / folder).mkdir()
+    # ok: devsecbots.django.path-traversal
+    upload.open()
+    return HttpResponse("ok")
+
+
+def show(request, filename):
+    # ok: devsecbots.django.path-traversal
+    with open(os.path.join("/srv/docs", filename)) as fh:
+        return HttpResponse(fh.read(), content_type="text/plain")

@@ -2,15 +2,24 @@
 import html
 import os
 import re
+import shlex
+import subprocess
+from urllib.parse import urlparse
+
+import httpx
+import requests
 
 import uvicorn
-from fastapi import Depends, FastAPI, File, HTTPException, Request, Response, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from app.settings import Settings, check_callback_url, get_settings, settings
 from app.tenants import Item, Tenant, current_tenant, database, oauth_clients
 from sqlalchemy import select
 
 BASE = "/srv/files"
+PREVIEW_HOSTS = {"example.com"}
+REVIEWS_URL = "https://reviews.example.com"
 app = FastAPI()
 
 # ruleid: devsecbots.fastapi.cors-any-origin-with-credentials
@@ -191,3 +200,77 @@ if __name__ == "__main__":
     uvicorn.run(app, host="0.0.0.0", port=8000)
     # ok: devsecbots.fastapi.bind-all-interfaces
     uvicorn.run(app, host=os.environ.get("BIND_HOST", "127.0.0.1"), port=8000)
+
+
+# --- command, code and URL injection -------------------------------------------------------------
+
+
+@app.get("/ping")
+def ping(host: str):
+    # ruleid: devsecbots.fastapi.command-injection
+    return subprocess.check_output("ping -c1 " + host, shell=True)
+
+
+@app.get("/ping-quoted")
+def ping_quoted(host: str):
+    # ok: devsecbots.fastapi.command-injection
+    return subprocess.check_output("ping -c1 " + shlex.quote(host), shell=True)
+
+
+@app.get("/ping-count")
+async def ping_count(count: int, settings: Settings = Depends(get_settings)):
+    # ok: devsecbots.fastapi.command-injection
+    return subprocess.check_output(f"ping -c{count} {settings.gateway}", shell=True)
+
+
+@app.post("/calc")
+async def calc(expr: str = Form(...)):
+    # ruleid: devsecbots.fastapi.code-injection
+    return {"value": eval(expr)}
+
+
+@app.post("/calc-checked")
+async def calc_checked(expr: str = Form(...)):
+    if not re.fullmatch(r"[0-9+*/ -]+", expr):
+        raise HTTPException(status_code=400)
+    # ok: devsecbots.fastapi.code-injection
+    return {"value": eval(expr)}
+
+
+@app.get("/preview")
+def preview(url: str):
+    # ruleid: devsecbots.fastapi.ssrf
+    return {"body": requests.get(url, timeout=5).text}
+
+
+@app.get("/preview-checked")
+async def preview_checked(url: str):
+    if urlparse(url).hostname not in PREVIEW_HOSTS:
+        raise HTTPException(status_code=400)
+    async with httpx.AsyncClient() as client:
+        # ok: devsecbots.fastapi.ssrf
+        return {"body": (await client.get(url)).text}
+
+
+@app.get("/users/{name}")
+def github_user(name: str):
+    # ok: devsecbots.fastapi.ssrf
+    return requests.get(f"https://api.github.com/users/{name}", timeout=5).json()
+
+
+@app.get("/reviews/{ext_id}")
+async def reviews(ext_id: str, request: Request):
+    async with httpx.AsyncClient() as client:
+        # ok: devsecbots.fastapi.ssrf
+        await client.get(settings.reviews_url + f"/reviews/{ext_id}?{request.query_params}")
+        # ok: devsecbots.fastapi.ssrf
+        await client.get(f"{REVIEWS_URL}/reviews/{ext_id}")
+        # ruleid: devsecbots.fastapi.ssrf
+        await client.get(settings.reviews_url + ext_id)
+
+
+@app.get("/lnurl")
+async def lnurl(url: str):
+    check_callback_url(url)
+    # ok: devsecbots.fastapi.ssrf
+    return requests.get(url, timeout=2).json()

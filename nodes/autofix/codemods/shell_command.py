@@ -14,7 +14,10 @@ SUBPROCESS = {f"subprocess.{n}" for n in ("Popen", "call", "check_call", "check_
 
 class ShellCommand(Codemod):
     name = "shell-command"
-    rule_ids = frozenset({"B602", "B604", "B605", "devsecbots.flask.command-injection"})
+    rule_ids = frozenset(
+        {"B602", "B604", "B605"}
+        | {f"devsecbots.{web}.command-injection" for web in ("flask", "django", "fastapi")}
+    )
     cwes = frozenset({"CWE-78", "CWE-77"})
     pattern = "command run through a shell"
 
