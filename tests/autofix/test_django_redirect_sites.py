@@ -43,3 +43,21 @@ def test_target_already_checked_is_left_alone():
     outcome = apply_fixes({"views.py": source}, [finding])
     assert outcome.changed == []
     assert "already checked by allowed(...)" in outcome.reason(finding)
+
+
+def test_a_class_based_view_checks_against_its_own_request():
+    source = """from django.shortcuts import redirect
+from django.views import View
+
+
+class Back(View):
+    def get(self, *args, **kwargs):
+        target = self.request.GET.get("next")
+        return redirect(target)
+"""
+    finding = finding_at(source, RULE, "return redirect(target)", path="views.py")
+    outcome = apply_fixes({"views.py": source}, [finding])
+    assert outcome.fixed == [finding]
+    fixed = outcome.files["views.py"]
+    assert "{self.request.get_host()}, self.request.is_secure()" in fixed
+    compile(fixed, "views.py", "exec")

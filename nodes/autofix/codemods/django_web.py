@@ -113,8 +113,7 @@ def _configured(tree: Tree, function: cst.FunctionDef | None, name: cst.Name) ->
 def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
     target = call.args[0].value
     function = tree.function_of(call)
-    params = function.params.params if function is not None else ()
-    request = params[0].name.value if params else None
+    request = _request_of(function)
     if string_value(target) is not None:
         return Site(spans=spans, kind="redirect", reason="django-web: the target is a constant")
     guard = _guarded_by(tree, call, target)
@@ -166,6 +165,16 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
         return f"redirect target checked: only this site, else {fallback}"
 
     return Site(spans=spans, plan=plan, kind="redirect", imports=[_CHECK])
+
+
+def _request_of(function: cst.FunctionDef | None) -> str | None:
+    """How the view reaches its request: a `request` parameter, `self.request` in a method."""
+    params = [p.name.value for p in function.params.params] if function is not None else []
+    if "request" in params:
+        return "request"
+    if params and params[0] in ("self", "cls"):
+        return "self.request"
+    return params[0] if params else None
 
 
 def _pure(node: cst.BaseExpression) -> bool:
