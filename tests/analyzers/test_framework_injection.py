@@ -13,6 +13,7 @@ def blocking(findings) -> list:
     """What blocks the gate: medium severity or above, and not low confidence."""
     return [f for f in at_medium_or_above(findings) if f["confidence"] != "low"]
 
+
 DJANGO_UNSAFE = """import subprocess
 
 import requests
