@@ -232,6 +232,11 @@ def download_contained(request):
     return FileResponse(open(path, "rb"))
 
 
+def download_helper(request):
+    # ok: devsecbots.django.path-traversal
+    return FileResponse(open(_contained_path(settings.MEDIA_ROOT, request.GET["name"]), "rb"))
+
+
 def upload(request):
     upload = request.FILES["doc"]
     # ok: devsecbots.django.path-traversal

@@ -1,5 +1,5 @@
-"""FastAPI files: upload names -> a safe base name; paths joined under a directory (uploads,
-FileResponse, open) -> resolved and kept inside it (devsecbots.fastapi.* CWE-22 rules)."""
+"""FastAPI and Django files: upload names -> a safe base name; paths joined under a directory
+(uploads, FileResponse, open) -> resolved and kept inside it (the fastapi/django CWE-22 rules)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from devsecbots.nodes.autofix.tree import Tree, code
 
 UPLOAD_RULE = "devsecbots.fastapi.upload-unsanitised-filename"
 PATH_RULE = "devsecbots.fastapi.path-traversal"
+DJANGO_PATH_RULE = "devsecbots.django.path-traversal"
 SAFE_NAME = "_safe_filename"
 CONTAINED = "_contained_path"
-HELPERS = f'''def {SAFE_NAME}(name):
+HELPERS = '''def {SAFE_NAME}(name):
     """The client's file name reduced to a safe base name (letters, digits, ".", "_", "-")."""
     base = os.path.basename((name or "").replace("\\\\", "/"))
     base = re.sub(r"[^A-Za-z0-9._-]", "_", base).strip("._")
     if not base:
-        raise HTTPException(status_code=400, detail="invalid file name")
+        {bad_name}
     return base
 
 
@@ -27,9 +28,25 @@ def {CONTAINED}(base, *parts):
     root = os.path.realpath(base)
     path = os.path.realpath(os.path.join(root, *parts))
     if os.path.commonpath([root, path]) != root:
-        raise HTTPException(status_code=404, detail="not found")
+        {not_found}
     return path
 '''
+RAISES = {  # framework -> (bad upload name, path outside its directory)
+    "fastapi": (
+        'raise HTTPException(status_code=400, detail="invalid file name")',
+        'raise HTTPException(status_code=404, detail="not found")',
+    ),
+    "django": ('raise SuspiciousFileOperation("invalid file name")', 'raise Http404("not found")'),
+}
+IMPORTS = {
+    "fastapi": [("os", None), ("re", None), ("HTTPException", "fastapi")],
+    "django": [
+        ("os", None),
+        ("re", None),
+        ("Http404", "django.http"),
+        ("SuspiciousFileOperation", "django.core.exceptions"),
+    ],
+}
 _JOIN = "os.path.join"
 _OPENERS = {
     "open",
@@ -41,7 +58,7 @@ _OPENERS = {
 
 class FastapiFiles(Codemod):
     name = "fastapi-files"
-    rule_ids = frozenset({UPLOAD_RULE, PATH_RULE})
+    rule_ids = frozenset({UPLOAD_RULE, PATH_RULE, DJANGO_PATH_RULE})
     pattern = "path joined from request data"
 
     def sites(self, tree: Tree, path: str, project: Project) -> list[Site]:
@@ -52,7 +69,8 @@ class FastapiFiles(Codemod):
             if any(a.star for a in join.args):
                 continue
             spans = [tree.span(tree.statement_of(join) or join), *_uses(tree, join)]
-            found.append(Site(spans=spans, plan=self._contain(tree, join), imports=_IMPORTS))
+            web = _framework(tree)
+            found.append(Site(spans=spans, plan=self._contain(tree, join), imports=IMPORTS[web]))
         for call in tree.find(cst.Call):
             if not (tree.qualnames(call) & _OPENERS) or not call.args:
                 continue
@@ -93,7 +111,16 @@ class FastapiFiles(Codemod):
         return None
 
 
-_IMPORTS = [("os", None), ("re", None), ("HTTPException", "fastapi")]
+def _framework(tree: Tree) -> str:
+    """Which framework's exceptions the helpers raise: django when the module imports it."""
+    for node in tree.find(cst.ImportFrom):
+        module = code(node.module) if node.module is not None else ""
+        if module == "django" or module.startswith("django."):
+            return "django"
+    for node in tree.find(cst.Import):
+        if any(code(a.name).split(".")[0] == "django" for a in node.names):
+            return "django"
+    return "fastapi"
 
 
 def _is_filename(node: cst.BaseExpression) -> bool:
@@ -134,6 +161,10 @@ def _helpers(tree: Tree, edits: Edits, near: cst.CSTNode) -> None:
     if not edits.once("fastapi-helpers") or CONTAINED in defined:
         return
     top = tree.top_level_of(near)
-    statements = [stmt(block + "\n") for block in HELPERS.split("\n\n\n")]
+    bad_name, not_found = RAISES[_framework(tree)]
+    text = HELPERS.format(
+        SAFE_NAME=SAFE_NAME, CONTAINED=CONTAINED, bad_name=bad_name, not_found=not_found
+    )
+    statements = [stmt(block + "\n") for block in text.split("\n\n\n")]
     statements = [s.with_changes(leading_lines=[cst.EmptyLine()] * 2) for s in statements]
     edits.insert_before(top, statements)  # type: ignore[arg-type]
