@@ -49,6 +49,7 @@ from devsecbots.nodes.analyzers.registry import (
     get_analyzer,
     require_available,
 )
+from devsecbots.nodes.analyzers.saml_acs import reassess as reassess_saml_acs
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.template_text import reassess as reassess_template_text
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
@@ -208,6 +209,7 @@ def _analyze(
         reassess_bearer,
         reassess_flask_csrf,
         reassess_git_http_views,
+        reassess_saml_acs,
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
