@@ -38,6 +38,7 @@ from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_marku
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
@@ -214,6 +215,7 @@ def _analyze(
         reassess_session_stores,
         reassess_fastapi_paths,
         reassess_flask_segments,
+        reassess_path_methods,
         reassess_admin_views,
         reassess_cookie_switch,
         reassess_constant_cookies,
