@@ -55,6 +55,7 @@ from devsecbots.nodes.analyzers.session_guards import reassess as reassess_sessi
 from devsecbots.nodes.analyzers.template_text import reassess as reassess_template_text
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
+from devsecbots.nodes.analyzers.upstream_bodies import reassess as reassess_upstream_bodies
 from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
@@ -204,6 +205,7 @@ def _analyze(
         reassess_undone_markup,
         reassess_typed_params,
         reassess_json_body_views,
+        reassess_upstream_bodies,
         reassess_csrf_post_views,
         reassess_methods,
         reassess_buffers,
