@@ -54,9 +54,7 @@ def _upstream_response(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool
         return False
     body = value.elts[0]
     if not (
-        isinstance(body, ast.Attribute)
-        and body.attr in BODIES
-        and isinstance(body.value, ast.Name)
+        isinstance(body, ast.Attribute) and body.attr in BODIES and isinstance(body.value, ast.Name)
     ):
         return False
     name = body.value.id

@@ -97,9 +97,7 @@ def test_a_body_without_its_own_headers_blocks(line):
 def test_a_visitor_chosen_upstream_blocks(view):
     lines = APP.splitlines()
     start = lines.index(view)
-    line = next(
-        i for i, t in enumerate(lines[start:], start + 1) if "resp.headers.items()" in t
-    )
+    line = next(i for i, t in enumerate(lines[start:], start + 1) if "resp.headers.items()" in t)
     finding = make_finding(
         severity="medium",
         file="app.py",
