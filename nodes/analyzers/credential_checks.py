@@ -137,7 +137,7 @@ def _password_check(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
         return True
     if not VALIDITY_CHECKS.match(name):
         return False
-    given = [*call.args, *(k.value for k in call.keywords)]
+    given: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if isinstance(receiver, ast.Name):
         given += assigned_values(receiver, parents)
@@ -145,15 +145,12 @@ def _password_check(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
 
 
 def _speaks_of_password(node: ast.AST) -> bool:
-    said = (
-        node.id
-        if isinstance(node, ast.Name)
-        else node.arg
-        if isinstance(node, ast.keyword)
-        else node.attr
-        if isinstance(node, ast.Attribute)
-        else ""
-    )
+    if isinstance(node, ast.Name):
+        said = node.id
+    elif isinstance(node, ast.keyword):
+        said = node.arg or ""
+    else:
+        said = node.attr if isinstance(node, ast.Attribute) else ""
     return bool(said) and bool(words(said) & PASSWORD_WORDS)
 
 
