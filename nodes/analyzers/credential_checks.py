@@ -29,7 +29,6 @@ PASSWORD_CHECKS = re.compile(
 # Checks named only "valid...": they count when given, or called on, a password.
 VALIDITY_CHECKS = re.compile(r"^(is_valid(ate)?|validate)(_\w+)?$")
 PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "credential", "credentials"})
-EXITS = frozenset({"abort", "redirect"})
 REQUEST_NAMES = frozenset({"request"})
 DEPTH = 6
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -68,7 +67,7 @@ def _guards_before(statement: ast.stmt, parents: dict[ast.AST, ast.AST]) -> set[
 
 
 def _leaves(body: list[ast.stmt]) -> bool:
-    """The block ends by returning, raising, or calling abort() / returning redirect()."""
+    """The block ends by returning (a redirect, an error page), raising, or calling abort()."""
     last = body[-1] if body else None
     if isinstance(last, ast.Return | ast.Raise):
         return True
