@@ -38,6 +38,7 @@ from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_marku
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
@@ -49,10 +50,12 @@ from devsecbots.nodes.analyzers.registry import (
     get_analyzer,
     require_available,
 )
+from devsecbots.nodes.analyzers.saml_acs import reassess as reassess_saml_acs
 from devsecbots.nodes.analyzers.session_guards import reassess as reassess_session_stores
 from devsecbots.nodes.analyzers.template_text import reassess as reassess_template_text
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
+from devsecbots.nodes.analyzers.upstream_bodies import reassess as reassess_upstream_bodies
 from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
@@ -202,16 +205,19 @@ def _analyze(
         reassess_undone_markup,
         reassess_typed_params,
         reassess_json_body_views,
+        reassess_upstream_bodies,
         reassess_csrf_post_views,
         reassess_methods,
         reassess_buffers,
         reassess_bearer,
         reassess_flask_csrf,
         reassess_git_http_views,
+        reassess_saml_acs,
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
         reassess_flask_segments,
+        reassess_path_methods,
         reassess_admin_views,
         reassess_cookie_switch,
         reassess_constant_cookies,

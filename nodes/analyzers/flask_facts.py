@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from devsecbots.nodes.analyzers.configured_headers import copies_headers
 from devsecbots.nodes.analyzers.parsed import parsed_tree
+from devsecbots.nodes.analyzers.saml_acs import acs_view
 from devsecbots.nodes.roles import test_config_at
 from devsecbots.nodes.security_words import words
 
@@ -35,6 +36,7 @@ SESSION_NAMES = frozenset(
 _CREDENTIAL_CALL = re.compile(
     r"^(check_password\w*|verify_password\w*|checkpw|authenticate\w*|login_user|verify_(totp|otp))$"
 )
+_LOGS_IN = re.compile(r"^(authenticate\w*|login_user)$")
 _REQUIRES = frozenset({"required", "requires", "require"})
 _LOGGED_IN = frozenset({"login", "auth", "authenticated", "authentication", "user", "admin"})
 _MAIL_CALL = re.compile(r"^(send_\w*e?mail\w*|send_mail)$")
@@ -255,9 +257,10 @@ def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunction
 def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str) -> str:
     """What in the view makes throttling it a security matter ('' when nothing does)."""
     calls = {callee(n) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    if any(_CREDENTIAL_CALL.match(c) for c in calls):
+    acs = acs_view(node)  # logs in whom a signed SAML assertion names: nothing to guess
+    if any(_CREDENTIAL_CALL.match(c) and not (acs and _LOGS_IN.match(c)) for c in calls):
         return "checks a password: guessing"
-    if _LOGIN_ROUTE.search(f"{rule} {node.name}"):
+    if not acs and _LOGIN_ROUTE.search(f"{rule} {node.name}"):
         return "is a login route: guessing"
     if any(_MAIL_CALL.match(c) for c in calls):
         return "sends email: flooding"

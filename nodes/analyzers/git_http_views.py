@@ -37,11 +37,17 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 
 def exempts_git_read_view(tree: ast.Module, line: int) -> bool:
     """Whether the exemption on `line` is of a view that only serves git read endpoints."""
+    views = exempted_views(tree, line)
+    return bool(views) and all(v is not None and _git_read_view(v) for v in views)
+
+
+def exempted_views(tree: ast.Module, line: int) -> list[Function | None]:
+    """The functions an exemption on `line` is of: decorated there, or `<csrf>.exempt(f)`
+    (None for an `exempt(f)` whose `f` the module does not define once)."""
     views: list[Function | None] = [
         f for f in ast.walk(tree) if isinstance(f, Function) and _decorated_at(f, line)
     ]
-    views += [_exempted_by_call(tree, line)] if not views else []
-    return bool(views) and all(v is not None and _git_read_view(v) for v in views)
+    return views or [_exempted_by_call(tree, line)]
 
 
 def _decorated_at(function: Function, line: int) -> bool:

@@ -10,6 +10,11 @@ check that has an `else` branch, nor a configured collection.
 Every part of the store must be so: a key or value that is not a constant or such a checked name
 (`session[request.args["k"]] = lang`, `session["lang"] = lang.strip()`) keeps the finding.
 
+A store that runs only after a credential check passed, of what that check vouches for (the
+user whose password was checked, the method it was checked with, a validated SAML assertion and
+the user it names; credential_checks.py), is the server's own fact: low confidence. Request data
+the check did not look at (`session["next"] = request.args["next"]` after the login) still blocks.
+
 Request data crosses a trust boundary only where later code trusts it: for who someone is, what
 they may do, or as a credential. A store under a constant key that names none of that
 (`session["search_term"] = q`, `session["next"] = request.path`, a locale, a sort order) is the
@@ -24,9 +29,11 @@ import ast
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
+from devsecbots.nodes.analyzers.credential_checks import vouched
 from devsecbots.nodes.analyzers.flask_csrf import session_names
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.project_trees import parents_of
 from devsecbots.nodes.security_words import PRIVILEGE_WORDS, SECURITY_WORDS, words_and_singulars
 
 RULE = "devsecbots.flask.trust-boundary-violation"
@@ -34,6 +41,10 @@ STORING = frozenset({"setdefault", "update"})
 WHY = (
     "the value is stored only after an allow-list check limits it to constants or to values the "
     "deployer configured"
+)
+VERIFIED = (
+    "the value is stored only after a credential check passed (a password, a SAML response) "
+    "and is what that check vouches for: the checked user, its inputs, the validated assertion"
 )
 UNTRUSTED_KEY = (
     "the session key names no user, role, permission or credential: the user's own data kept "
@@ -48,7 +59,23 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     findings = lowered_at(
         findings, files, {RULE}, WHY, lambda tree, line: _allow_listed_store(tree, line)
     )
+    findings = lowered_at(findings, files, {RULE}, VERIFIED, _verified_store)
     return lowered_at(findings, files, {RULE}, UNTRUSTED_KEY, _store_under_untrusted_key)
+
+
+def _verified_store(tree: ast.AST, line: int) -> bool:
+    """Whether every session store on `line` stores what a passed credential check vouches for
+    (credential_checks.py) under a constant key."""
+    sessions = session_names([tree])
+    parents = parents_of([tree])
+    stores = [node for node in ast.walk(tree) if _stored(node, line, sessions)]
+    keys = [_key(store) for store in stores]
+    values = [p for node in stores for p in _stored(node, line, sessions) if p not in keys]
+    return (
+        bool(stores)
+        and all(isinstance(k, ast.Constant) for k in keys)
+        and all(vouched(v, parents) for v in values)
+    )
 
 
 def _store_under_untrusted_key(tree: ast.AST, line: int) -> bool:

@@ -127,6 +127,16 @@ async def authorize(request: Request, provider: str, state: str):
     return RedirectResponse(url)
 
 
+@app.get("/saml/login")
+async def saml_login(request: Request, next: str = "/"):
+    auth = init_saml_auth(await prepare_request(request))
+    if request.query_params.get("sso"):
+        # ok: devsecbots.fastapi.open-redirect
+        return RedirectResponse(auth.login(return_to=next))
+    # ruleid: devsecbots.fastapi.open-redirect
+    return RedirectResponse(auth.redirect_to(next))
+
+
 @app.get("/dashboard/login")
 async def dashboard_login(request: Request, screen: str = "login", fief=Depends(get_fief)):
     url = await fief.auth_url(

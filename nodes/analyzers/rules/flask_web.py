@@ -9,6 +9,7 @@ import flask
 from flask import (Flask, Markup, abort, escape, make_response, redirect, render_template,
                    render_template_string, request, send_file, send_from_directory, session,
                    url_for)
+from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from werkzeug.utils import secure_filename
 
 import validators
@@ -168,6 +169,52 @@ def go_else():
         # ruleid: devsecbots.flask.open-redirect
         return redirect(target)
     return "ok"
+
+
+@app.route("/saml/login")
+def saml_login():
+    auth = saml.init_saml_auth(saml.prepare_flask_request(request))
+    if request.args.get("sso"):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(auth.login(return_to=request.args.get("next")))
+    if request.args.get("direct"):
+        direct = OneLogin_Saml2_Auth(saml.prepare_flask_request(request))
+        # ok: devsecbots.flask.open-redirect
+        return redirect(direct.login())
+    # ruleid: devsecbots.flask.open-redirect
+    return redirect(auth.redirect_to(request.args.get("next")))
+
+
+@app.route("/saml/sls")
+def saml_sls():
+    auth = saml.init_saml_auth(saml.prepare_flask_request(request))
+    url = auth.process_slo()
+    if url is not None:
+        # ok: devsecbots.flask.open-redirect
+        return redirect(url)
+    if request.args.get("slo"):
+        # ok: devsecbots.flask.open-redirect
+        return redirect(auth.logout(name_id=session["name_id"], session_index=session["index"]))
+    client = sso.Client(request.args.get("next"))
+    # ruleid: devsecbots.flask.open-redirect
+    return redirect(client.login(request.args.get("next")))
+
+
+@app.route("/saml/metadata")
+def saml_metadata():
+    settings = saml.init_saml_auth(saml.prepare_flask_request(request)).get_settings()
+    metadata = settings.get_sp_metadata()
+    errors = settings.validate_metadata(metadata)
+    if errors:
+        # ok: devsecbots.flask.xss
+        return make_response(", ".join(errors), 500)
+    if request.args.get("echo"):
+        # ruleid: devsecbots.flask.xss
+        return make_response(metadata + request.args["echo"], 200)
+    # ok: devsecbots.flask.xss
+    resp = make_response(metadata, 200)
+    resp.headers["Content-Type"] = "text/xml"
+    return resp
 
 
 @app.route("/go-exit")
