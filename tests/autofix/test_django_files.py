@@ -28,7 +28,8 @@ def test_a_joined_path_is_contained_with_djangos_exceptions():
     outcome = apply_fixes({"views.py": BEFORE}, [finding])
     assert outcome.fixed == [finding]
     fixed = outcome.files["views.py"]
-    assert 'path = _contained_path(settings.MEDIA_ROOT, "docs", request.GET.get("name", ""))' in fixed
+    joined = '_contained_path(settings.MEDIA_ROOT, "docs", request.GET.get("name", ""))'
+    assert f"path = {joined}" in fixed
     assert 'raise Http404("not found")' in fixed
     assert "from django.http import FileResponse, Http404" in fixed
     assert "HTTPException" not in fixed
