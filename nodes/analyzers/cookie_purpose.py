@@ -138,22 +138,23 @@ def _writers(call: ast.Call, scopes: Scopes) -> set[str]:
         elif isinstance(node, ast.ClassDef):
             said |= words_and_singulars(node.name)
             for base in node.bases:
-                said |= words_and_singulars(spelled(base))
+                if not spelled(base).endswith("Mixin"):  # LoginRequiredMixin: who may call
+                    said |= words_and_singulars(spelled(base))
     return said
 
 
 def _said(expr: ast.expr, scopes: Scopes, depth: int) -> set[str]:
     """The words of every name, attribute and string in `expr`, and of what its local names
     were bound to. The owner of a read attribute only says whose the value is:
-    `user.preferred_language` speaks of a language, `user.id` of an id."""
+    `request.user.preferred_language` speaks of a language, `user.id` of an id."""
     said: set[str] = set()
     called = {id(n.func) for n in ast.walk(expr) if isinstance(n, ast.Call)}
     receivers = {  # `signer.sign(x)`: a called method's receiver still speaks
         id(n.value) for n in ast.walk(expr) if isinstance(n, ast.Attribute) and id(n) not in called
     }
     for node in ast.walk(expr):
-        if id(node) in receivers and isinstance(node, ast.Name):
-            continue
+        if id(node) in receivers and isinstance(node, ast.Name | ast.Attribute):
+            continue  # `request.user.preferred_language`: whose, not what
         said |= words_and_singulars(spelled(node))
         if isinstance(node, ast.Name) and depth > 0:
             for binding in scopes.bindings(node.id, node):

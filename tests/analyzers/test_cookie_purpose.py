@@ -104,6 +104,32 @@ TWINS = {
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.username)
         """,
     ),
+    "the-request-users-attribute": (
+        """
+        def locale(request, response):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.preferred_language)
+        """,
+        """
+        def locale(request, response):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.session_token)
+        """,
+    ),
+    "a-view-behind-an-access-mixin": (
+        """
+        class PersonalSettingsView(LoginRequiredMixin, UpdateView):
+            def form_valid(self, form):
+                response = super().form_valid(form)
+                response.set_cookie(LANGUAGE, form.cleaned_data["preferred_language"])
+                return response
+        """,
+        """
+        class PersonalSettingsView(LoginRequiredMixin, UpdateView):
+            def form_valid(self, form):
+                response = super().form_valid(form)
+                response.set_cookie(LANGUAGE, form.cleaned_data["login_token"])
+                return response
+        """,
+    ),
 }
 
 
