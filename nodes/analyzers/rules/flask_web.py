@@ -14,6 +14,7 @@ from werkzeug.utils import secure_filename
 
 import validators
 
+TIMEZONES = {"UTC", "Europe/Berlin"}
 app = Flask(__name__)
 BASE = pathlib.Path("/srv/files")
 
@@ -272,6 +273,24 @@ def remember():
     flask.session[user] = "1"
     # ok: devsecbots.flask.trust-boundary-violation
     session["visits"] = int(request.form["visits"])
+    return "ok"
+
+
+@app.route("/timezone", methods=["POST"])
+def remember_timezone():
+    zone = request.data.decode()
+    if zone != "" and zone in TIMEZONES:
+        # ok: devsecbots.flask.trust-boundary-violation
+        session["timezone"] = zone
+    else:
+        session["timezone"] = "UTC"
+    # ruleid: devsecbots.flask.trust-boundary-violation
+    session["timezone_asked"] = zone
+    if zone in TIMEZONES:
+        session["zone"] = "checked"
+    else:
+        # ruleid: devsecbots.flask.trust-boundary-violation
+        session["zone"] = zone
     return "ok"
 
 
