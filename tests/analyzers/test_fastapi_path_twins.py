@@ -308,10 +308,14 @@ def path_findings():
     return found
 
 
+# the taint rule itself treats these as checked: no finding at all
+CHECKED_IN_THE_RULE = frozenset({"allow-listed-name"})
+
+
 @pytest.mark.parametrize("name", TWINS)
 def test_the_safe_twin_is_reported_at_low_confidence_with_why(path_findings, name):
     found = path_findings[f"app/{name.replace('-', '_')}_safe.py"]
-    assert found, "the rule should still report the path"
+    assert found or name in CHECKED_IN_THE_RULE, "the rule should still report the path"
     assert not any(blocking for _, blocking in found), found
     assert all("Low confidence: " in f["recommendation"] for f, _ in found), found
 

@@ -3,6 +3,7 @@ import html
 import os
 import re
 import shlex
+from pathlib import Path
 import subprocess
 from urllib.parse import urlparse
 
@@ -284,3 +285,27 @@ async def lnurl(url: str):
     check_callback_url(url)
     # ok: devsecbots.fastapi.ssrf
     return requests.get(url, timeout=2).json()
+
+
+FRONTEND = Path("frontend-dist")
+SHIPPED = {"frontend-dist/index.html", "frontend-dist/app.js"}
+
+
+@app.get("/ui/{full_path:path}")
+async def frontend(full_path: str):
+    # ok: devsecbots.fastapi.path-traversal
+    path = FRONTEND / Path(full_path)
+    if path.is_file() and str(path) in SHIPPED:
+        # ok: devsecbots.fastapi.path-traversal
+        return FileResponse(path)
+    if path.is_file() or str(path) in SHIPPED:
+        # ruleid: devsecbots.fastapi.path-traversal
+        return FileResponse(path)
+    # ruleid: devsecbots.fastapi.path-traversal
+    return FileResponse(path)
+
+
+@app.get("/notes/{name}")
+async def note(name: str):
+    # ruleid: devsecbots.fastapi.path-traversal
+    return (Path(BASE) / name).read_text()
