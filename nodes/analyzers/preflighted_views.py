@@ -20,8 +20,10 @@ alone is no defence (browsers resend cached Basic credentials cross-site), so th
 authentication does not matter here. Still blocking: every such view of a project that grants
 credentialed CORS (flask_cors `supports_credentials`, CORS_SUPPORTS_CREDENTIALS, or an
 Access-Control-Allow-Credentials header it sets itself), the methods argument in a project that
-overrides the method (a `_method` field, a MethodOverride middleware), a forced or silent JSON
-read, and a view whose routes' methods are not literal.
+overrides the method (a `_method` field, a MethodOverride middleware), the JSON read where the
+project's Request subclass redefines get_json, json, is_json or on_json_loading_failed (which
+may answer a non-JSON body with a value), a forced or silent JSON read, and a view whose
+routes' methods are not literal.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if credentialed_cors(trees):
         return findings
     overridden = method_override(trees)
+    json_lenient = lenient_json(trees)
     decorators: dict[str, list[Function]] = {}
     for tree in trees:
         for node in ast.walk(tree):
@@ -76,7 +79,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         if not overridden and preflighted_methods(view):
             return WHY_METHODS
         own = [d for name in _decorator_names(view) for d in decorators.get(name, [])]
-        if json_first(view) and not any(reads_other_body(d) for d in own):
+        if not json_lenient and json_first(view) and not any(reads_other_body(d) for d in own):
             return WHY_JSON
         return ""
 
@@ -126,6 +129,19 @@ def method_override(trees: Iterable[ast.AST]) -> bool:
             text = node.name if isinstance(node, ast.ClassDef | Function) else spelled(node)
             if "methodoverride" in text.lower().replace("_", ""):
                 return True
+    return False
+
+
+def lenient_json(trees: Iterable[ast.AST]) -> bool:
+    """Whether the project's own Request class may change how a JSON body is read."""
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(
+                spelled(b).endswith("Request") for b in node.bases
+            ):
+                defined = {n.name for n in node.body if isinstance(n, Function)}
+                if defined & (JSON_BODY | {"is_json", "on_json_loading_failed"}):
+                    return True
     return False
 
 

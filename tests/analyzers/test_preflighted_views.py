@@ -178,3 +178,14 @@ def test_a_method_override_keeps_the_methods_argument_from_counting():
     setup = 'def override(environ):\n    return request.form.get("_method")\n'
     assert _confidence(_line("def delete_user(user_id):"), extra={"app.py": setup}) == "high"
     assert _confidence(_line("def create_user():"), extra={"app.py": setup}) == "low"
+
+
+def test_a_request_class_that_forgives_non_json_bodies_keeps_the_json_read_from_counting():
+    setup = (
+        "from flask import Request\n"
+        "class LenientRequest(Request):\n"
+        "    def on_json_loading_failed(self, e):\n"
+        "        return {}\n"
+    )
+    assert _confidence(_line("def create_user():"), extra={"app.py": setup}) == "high"
+    assert _confidence(_line("def delete_user(user_id):"), extra={"app.py": setup}) == "low"
