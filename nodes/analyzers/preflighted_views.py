@@ -99,8 +99,7 @@ def credentialed_cors(trees: Iterable[ast.AST]) -> bool:
                         return True
             if isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                value = node.value
-                if any(_names_credentials(t) for t in targets) and not _false(value):
+                if any(_names_credentials(t) for t in targets) and not _false(node.value):
                     return True
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if node.value.lower() == "access-control-allow-credentials":
@@ -165,7 +164,8 @@ def _methods(route: ast.Call) -> set[str]:
     methods = next((k.value for k in route.keywords if k.arg == "methods"), None)
     if not isinstance(methods, ast.List | ast.Tuple | ast.Set):
         return {"GET"}
-    names = [e.value.upper() for e in methods.elts if isinstance(e, ast.Constant)]
+    texts = [e.value for e in methods.elts if isinstance(e, ast.Constant)]
+    names = [t.upper() for t in texts if isinstance(t, str)]
     return set(names) if len(names) == len(methods.elts) else {"GET"}
 
 
