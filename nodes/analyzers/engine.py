@@ -32,12 +32,14 @@ from devsecbots.nodes.analyzers.flask_path_segments import reassess as reassess_
 from devsecbots.nodes.analyzers.frameworks import project_notes
 from devsecbots.nodes.analyzers.git_http_views import reassess as reassess_git_http_views
 from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_helpers
+from devsecbots.nodes.analyzers.inert_views import reassess as reassess_inert_views
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.preflighted_views import reassess as reassess_preflighted_views
 from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
@@ -213,6 +215,8 @@ def _analyze(
         reassess_flask_csrf,
         reassess_git_http_views,
         reassess_saml_acs,
+        reassess_preflighted_views,
+        reassess_inert_views,
         reassess_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,

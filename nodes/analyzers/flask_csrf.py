@@ -210,7 +210,7 @@ def _token_view(
     tree: ast.Module, line: int, gates: dict[str, bool], sessions: frozenset[str]
 ) -> bool:
     """Whether the view exempted at `line` is token-authenticated and reads no ambient one."""
-    view = _view_at(tree, line)
+    view = exempted_view(tree, line)
     if view is None or any(SESSION_AUTH.search(ast.unparse(d)) for d in view.decorator_list):
         return False
     names = [called_name(d.func if isinstance(d, ast.Call) else d) for d in view.decorator_list]
@@ -225,7 +225,7 @@ def _token_view(
     ) and not any(_hook_reads_ambient(h, sessions, logs_in) for h in _hooks(tree, view))
 
 
-def _view_at(tree: ast.Module, line: int) -> Function | None:
+def exempted_view(tree: ast.Module, line: int) -> Function | None:
     """The function decorated at `line`, or named in `csrf.exempt(view)` on that line."""
     functions = [n for n in ast.walk(tree) if isinstance(n, Function)]
     for node in functions:

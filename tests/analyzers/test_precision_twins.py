@@ -20,7 +20,9 @@ from sqlalchemy import select, text
 app = Flask(__name__)
 """
 
-# A decorator authenticating the request by a token header and logging its user in.
+# A decorator authenticating the request by a token header and logging its user in. The views
+# of these gates take form posts: a JSON-only or DELETE-only view is out of a forger's reach
+# whatever authenticates it (preflighted_views.py).
 TOKEN_GATE = """
         from functools import wraps
         from flask import Blueprint, g
@@ -45,7 +47,7 @@ TOKEN_GATE = """
         @device.route("/v1/shelves", methods=["POST"])
         @requires_device_token
         def create_shelf():
-            db.session.add(Shelf(user_id=current_user.id, name=request.json["name"]))
+            db.session.add(Shelf(user_id=current_user.id, name=request.form["name"]))
             return "", 201
 """
 
@@ -78,7 +80,7 @@ API_KEY_GATE = """
                 return make_response("maintenance", 503)
 
         @csrf.exempt
-        @app.route("/api/v1/zones/<zone>", methods=["DELETE"])
+        @app.route("/api/v1/zones/<zone>", methods=["POST", "DELETE"])
         @key_auth
         def delete_zone(zone):
             Zone.delete(zone, by=g.apikey)
@@ -1326,7 +1328,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
         @csrf.exempt
         @device.route("/v1/analytics", methods=["POST"])
         def analytics(auth_token):
-            Stats.record(request.get_json())
+            Stats.record(request.form.to_dict())
             return ""
         """,
         """
@@ -1338,7 +1340,7 @@ TWINS: dict[str, tuple[str, str, str]] = {
         @csrf.exempt
         @device.route("/v1/analytics", methods=["POST"])
         def analytics(auth_token):
-            Stats.record(session["user_id"], request.get_json())
+            Stats.record(session["user_id"], request.form.to_dict())
             return ""
         """,
         "CWE-352",
@@ -1366,6 +1368,83 @@ TWINS: dict[str, tuple[str, str, str]] = {
         def profile(api_token):
             Profile.update(request.form["bio"])
             return ""
+        """,
+        "CWE-352",
+    ),
+    # Only a CORS-preflighted request reaches these (a JSON body read first, DELETE only);
+    # HTTP Basic authentication alone would not stop a forged form post.
+    "csrf-exempt-json-body": (
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/api/keys", methods=["POST"])
+        @basic_auth
+        @csrf.exempt
+        def create_key():
+            data = request.get_json()
+            ApiKey.create(data["role"])
+            return "", 201
+        """,
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/api/keys", methods=["POST"])
+        @basic_auth
+        @csrf.exempt
+        def create_key():
+            data = request.get_json(force=True)
+            ApiKey.create(data["role"])
+            return "", 201
+        """,
+        "CWE-352",
+    ),
+    "csrf-exempt-delete-only": (
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/api/keys/<int:key_id>", methods=["DELETE"])
+        @basic_auth
+        @csrf.exempt
+        def delete_key(key_id):
+            ApiKey.delete(key_id)
+            return "", 204
+        """,
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/api/keys/<int:key_id>", methods=["POST", "DELETE"])
+        @basic_auth
+        @csrf.exempt
+        def delete_key(key_id):
+            ApiKey.delete(key_id)
+            return "", 204
+        """,
+        "CWE-352",
+    ),
+    "csrf-exempt-read-only-view": (
+        """
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/nic/checkip", methods=["GET", "POST"])
+        @csrf.exempt
+        def checkip():
+            return render_template("ip.html", ip=request.environ.get("HTTP_X_REAL_IP"))
+        """,
+        """
+        from flask import session
+        from flask_wtf.csrf import CSRFProtect
+        csrf = CSRFProtect(app)
+
+        @app.route("/nic/checkip", methods=["GET", "POST"])
+        @csrf.exempt
+        def checkip():
+            session["ip"] = request.environ.get("HTTP_X_REAL_IP")
+            return render_template("ip.html", ip=session["ip"])
         """,
         "CWE-352",
     ),
