@@ -60,12 +60,12 @@ def _overrider(path: str, setting: str, modules: dict[str, SettingsModule]) -> s
     for other, module in sorted(modules.items()):
         if path not in module.star_imports:
             continue
-        if any(not _insecure(setting, value) for value in module.assigned.get(setting, [])):
+        if any(not insecure_literal(setting, value) for value in module.assigned.get(setting, [])):
             return other
     return ""
 
 
-def _insecure(setting: str, value: ast.expr) -> bool:
+def insecure_literal(setting: str, value: ast.expr) -> bool:
     """Whether `value` is the insecure literal the rule about `setting` looks for."""
     if not isinstance(value, ast.Constant):
         return False  # read from the environment or computed: the deployment decides

@@ -35,6 +35,7 @@ from devsecbots.nodes.analyzers.helper_summaries import reassess as reassess_hel
 from devsecbots.nodes.analyzers.inert_views import reassess as reassess_inert_views
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
+from devsecbots.nodes.analyzers.local_host_settings import reassess as reassess_local_host
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
@@ -42,6 +43,7 @@ from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.preflighted_views import reassess as reassess_preflighted_views
 from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
+from devsecbots.nodes.analyzers.proxy_https_redirect import reassess as reassess_proxy_redirect
 from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.refused_secrets import reassess as reassess_refused_secrets
@@ -232,11 +234,13 @@ def _analyze(
         reassess_template_text,
         reassess_refused_secrets,
         reassess_debug_switch,
+        reassess_local_host,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
     found = reassess_dev_runners(found, files)  # deployment files say what is served
     found = reassess_template_dirs(found, files)  # which templates a loader can find
+    found = reassess_proxy_redirect(found, files)  # the shipped proxy's own http redirect
     report.findings = sorted(broken + found, key=_order)
     return report
 

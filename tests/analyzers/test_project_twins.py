@@ -90,6 +90,46 @@ JINJA = {
     "shop/conf-templates/nginx.conf.j2": "server { listen 80; }\n",
     "shop/conf-templates/shop.cfg.j2": "SECRET_KEY = '{{ secret_key }}'\n",
 }
+LOCAL_HOST_SETTINGS = """\
+import os
+
+DOMAIN = os.environ["DOMAIN"]
+INSTALLED_APPS = ["django.contrib.sessions", "site_app"]
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 31536000
+
+if DOMAIN == "localhost":
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+else:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+"""
+PROXIED_SETTINGS = """\
+import os
+
+INSTALLED_APPS = ["django.contrib.sessions", "site_app"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+"""
+NGINX_REDIRECT = """\
+server {
+    listen 80;
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl;
+    location / {
+        proxy_pass http://web:8000;
+    }
+}
+"""
+PROXIED = {"site_app/settings.py": PROXIED_SETTINGS, "nginx/site.conf": NGINX_REDIRECT}
 
 # name -> (safe project, unsafe project, the flagged file, the rule, words of the reason)
 TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
@@ -163,6 +203,44 @@ TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
         "shop/utils.py",
         "B701",
         "nginx.conf.j2, shop.cfg.j2",
+    ),
+    "session-cookie-insecure-only-on-localhost": (
+        {"site_app/settings.py": LOCAL_HOST_SETTINGS},
+        # a real host name: that deployment runs with insecure cookies
+        {"site_app/settings.py": LOCAL_HOST_SETTINGS.replace('"localhost"', '"example.org"')},
+        "site_app/settings.py",
+        "devsecbots.django.session-cookie-not-secure",
+        "insecure only when the site is served on this machine",
+    ),
+    "csrf-cookie-insecure-on-localhost-without-else": (
+        {"site_app/settings.py": LOCAL_HOST_SETTINGS},
+        # no else: nothing says other hosts get the Secure flag
+        {"site_app/settings.py": LOCAL_HOST_SETTINGS.split("else:")[0]},
+        "site_app/settings.py",
+        "devsecbots.django.csrf-cookie-not-secure",
+        "the else branch sets it for every other host",
+    ),
+    "https-redirect-left-to-the-shipped-proxy": (
+        PROXIED,
+        # the port-80 server proxies plain HTTP to Django instead of redirecting it
+        {
+            **PROXIED,
+            "nginx/site.conf": NGINX_REDIRECT.replace("return 301 https", "proxy_pass http"),
+        },
+        "site_app/settings.py",
+        "devsecbots.django.https-not-enforced",
+        "nginx/site.conf answers plain HTTP on port 80 with a redirect to https",
+    ),
+    "https-redirect-proxy-the-settings-do-not-name": (
+        PROXIED,
+        # no SECURE_PROXY_SSL_HEADER: nothing says Django sits behind that proxy
+        {
+            **PROXIED,
+            "site_app/settings.py": PROXIED_SETTINGS.replace("SECURE_PROXY_SSL_HEADER", "X_PROXY"),
+        },
+        "site_app/settings.py",
+        "devsecbots.django.https-not-enforced",
+        "SECURE_PROXY_SSL_HEADER for that proxy",
     ),
 }
 
