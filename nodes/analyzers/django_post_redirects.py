@@ -44,7 +44,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     trees = parse_files(files)
     if not csrf_middleware_on(files, trees):
         return findings
-    exempt = _exempted(t for t in trees.values() if t is not None)
+    exempt = _exempted(trees.values())
 
     def holds(tree: ast.Module, line: int) -> bool:
         view = _view_at(tree, line)
@@ -53,12 +53,12 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     return lowered_at(findings, files, RULES, WHY, holds)
 
 
-def csrf_middleware_on(files: dict[str, str], trees: dict[str, ast.Module | None]) -> bool:
+def csrf_middleware_on(files: dict[str, str], trees: dict[str, ast.Module]) -> bool:
     """Every MIDDLEWARE the application's code assigns is a literal list naming the CSRF
     middleware, and nothing removes it (False when no such assignment is seen)."""
     seen = False
     for path, tree in trees.items():
-        if tree is None or file_role(path, files[path]).name != APP:
+        if file_role(path, files[path]).name != APP:
             continue
         for node in ast.walk(tree):
             if _removes_csrf(node):
