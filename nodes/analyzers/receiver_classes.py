@@ -89,7 +89,10 @@ class ProjectClasses:
             return self.instance_of(value.args[0], parents, depth - 1)
         model = _fetched_model(value)
         if model is not None:
-            return self.class_values(model, parents, DEPTH) if _is_class(model, parents) else None
+            if not _is_class(model, parents):
+                return None
+            found = self.class_values(model, parents, DEPTH)
+            return self._models(found) if found else None
         return self.class_values(value.func, parents, DEPTH)
 
     def class_values(
@@ -113,6 +116,24 @@ class ProjectClasses:
             returns = [(r.value, d.parents) for d in defs for r in d.own_returns]
             return self._all(returns, depth - 1) if returns else None
         return None
+
+    def _models(self, classes: list[ast.ClassDef]) -> list[ast.ClassDef] | None:
+        """Of same-named classes, the ORM models (the ORM builds rows of a model, not of a
+        view or test case that shares its name); None when none is one."""
+        found = [c for c in classes if self._is_model(c, DEPTH)]
+        return found or None
+
+    def _is_model(self, cls: ast.ClassDef, depth: int) -> bool:
+        """A base named like a model class (`models.Model`, `PolymorphicModel`), here or in a
+        project base class."""
+        for base in cls.bases:
+            name = called_name(base)
+            if name.endswith("Model"):
+                return True
+            if depth > 0 and isinstance(base, ast.Name):
+                if any(self._is_model(b, depth - 1) for b in self.classes.get(base.id, [])):
+                    return True
+        return False
 
     def attribute(self, classes: list[ast.ClassDef], name: str) -> list[ast.stmt] | None:
         """Every statement of the classes' bodies (or project bases') that binds `name`."""

@@ -792,6 +792,9 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
         """,
         [
             """
+            class Shelf:  # a view sharing the model's name: the ORM never makes one of these
+                local_path = None
+
             class Mirror(Entry):  # the same base property, but this class's id is a stored URL
                 def get_remote_id(self):
                     return self.remote_id
