@@ -5,14 +5,18 @@ link, or a form it submits. With django.middleware.csrf.CsrfViewMiddleware in MI
 Django refuses every POST, PUT, PATCH and DELETE that lacks the session's CSRF token before the
 view runs, and another site can neither read nor guess that token. A function view that
 `@require_POST` (or `@require_http_methods` with only those methods) limits to them, and that
-nothing exempts, therefore redirects only where the user's own pages asked (the user typed the
-target, or the site's own form carries it).
+nothing exempts, is sent only by the site's own pages. Those pages may still carry a visitor's
+link into the form (a hidden `next` field filled from the query string), so only a target the
+server derived from the posted data counts: one the request data reaches only as an argument
+of a function (a lookup: `get_object_or_404(Book, ...).local_path`, a webfinger query), not a
+URL read from the request, concatenated or passed through str()/quote().
 
-Such a django.open-redirect finding is kept at low confidence. Still blocking: a view that also
-answers GET or HEAD, one under `@csrf_exempt` or passed to `csrf_exempt(...)` anywhere, a
-redirect outside such a view (a helper, a class-based view), and every view of a project where
-an application settings module assigns MIDDLEWARE any other way than a list naming the CSRF
-middleware (removed, built, or no settings seen).
+Such a django.open-redirect finding is kept at low confidence. Still blocking: a target that
+reads the request (or a view parameter) itself, a view that also answers GET or HEAD, one
+under `@csrf_exempt` or passed to `csrf_exempt(...)` anywhere, a redirect outside such a view
+(a helper, a class-based view), and every view of a project where an application settings
+module assigns MIDDLEWARE any other way than a list naming the CSRF middleware (removed,
+built, or no settings seen).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import ast
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.derived_targets import derived_only
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_trees import parse_files
@@ -31,8 +36,8 @@ CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 CHECKED = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WHY = (
     "the view answers only POST (require_POST / require_http_methods), which Django's CSRF "
-    "middleware rejects without the session's token: no other site can send the target, only "
-    "the user's own pages"
+    "middleware rejects without the session's token, and the target is what the server looked "
+    "up from the posted data, not a URL read from the request: no other site can choose it"
 )
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -48,7 +53,9 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
 
     def holds(tree: ast.Module, line: int) -> bool:
         view = _view_at(tree, line)
-        return view is not None and view.name not in exempt
+        if view is None or view.name in exempt:
+            return False
+        return derived_only(view, line)
 
     return lowered_at(findings, files, RULES, WHY, holds)
 

@@ -91,8 +91,8 @@ class ProjectClasses:
         if model is not None:
             if not _is_class(model, parents):
                 return None
-            found = self.class_values(model, parents, DEPTH)
-            return self._models(found) if found else None
+            fetched = self.class_values(model, parents, DEPTH)
+            return self._models(fetched) if fetched else None
         return self.class_values(value.func, parents, DEPTH)
 
     def class_values(

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 @require_POST
 def remote_follow(request):
-    return redirect(request.POST["instance"])
+    template = subscribe_template(request.POST["account"])
+    return redirect(template)
 """
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 
@@ -24,12 +25,12 @@ def _finding():
         severity="medium",
         cwe="CWE-601",
         file="site/views.py",
-        line=6,
+        line=7,
         title="Django redirect to a URL from request data",
         recommendation="Check it.",
         source="semgrep",
         rule_id="devsecbots.django.open-redirect",
-        snippet='    return redirect(request.POST["instance"])',
+        snippet="    return redirect(template)",
         confidence="medium",
     )
 
@@ -39,6 +40,23 @@ def test_csrf_middleware_on_lowers_the_post_only_redirect():
     (finding,) = reassess([_finding()], files)
     assert finding["confidence"] == "low"
     assert "require_POST" in finding["recommendation"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        'request.POST["next"]',  # a hidden field a site page filled from a visitor's link
+        'str(request.POST.get("next", "/"))',
+        "next_url",  # a piece of the URL
+        'template + request.POST["path"]',
+    ],
+)
+def test_a_target_read_from_the_request_keeps_it(target):
+    view = VIEW.replace("def remote_follow(request):", "def remote_follow(request, next_url):")
+    view = view.replace("return redirect(template)", f"return redirect({target})")
+    files = {"site/views.py": view, "site/settings.py": f'MIDDLEWARE = ["{CSRF}"]\n'}
+    (finding,) = reassess([_finding()], files)
+    assert finding["confidence"] == "medium"
 
 
 @pytest.mark.parametrize(

@@ -828,12 +828,14 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
         "from django.views.decorators.http import require_http_methods, require_POST\n",
         """
         @require_POST
-        def remote_follow(request):  # the user types their home instance; a CSRF-checked form
-            return redirect(request.POST["instance"] + "/authorize_interaction")
+        def remote_follow(request):  # the target is what the typed home instance answers
+            template = webfinger_template(request.POST["account"])
+            return redirect(template.replace("{uri}", "acct"))
 
         @require_http_methods(["POST"])
         def subscribe(request):
-            return HttpResponseRedirect(request.POST.get("next", "/"))
+            feed = find_feed(request.POST["feed"])
+            return HttpResponseRedirect(feed.public_path)
         """,
         [
             """
@@ -850,9 +852,20 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """
             @require_POST
             def follow_back(request):
-                return redirect(request.POST["instance"])
+                return redirect(find_feed(request.POST["feed"]).public_path)
 
             hook = csrf_exempt(follow_back)
+            """,
+            """
+            @require_POST
+            def signed_in(request):  # a site page's hidden field may carry a visitor's link
+                return redirect(request.POST.get("next", "/"))
+            """,
+            """
+            @require_POST
+            def signed_in(request):
+                target = str(request.POST["next"])
+                return HttpResponseRedirect(target)
             """,
         ],
     ),
