@@ -8,11 +8,14 @@ only those methods, and that nothing exempts, therefore answers only requests th
 pages sent: whatever request data it echoes (form, query string, URL) is the user's own input
 (self-XSS).
 
-A flask.xss finding in such a view is kept at low confidence. Still blocking: a view with a GET
-(or default-method) route, one that is exempt (`@csrf.exempt`, `csrf.exempt(blueprint)`,
-`csrf.exempt("module.view")`, or any exemption of its blueprint's name), and every view of a
-project whose application code sets WTF_CSRF_ENABLED / WTF_CSRF_CHECK_DEFAULT /
-WTF_CSRF_METHODS / CSRF_DISABLE to anything but True (protection possibly off, or narrowed).
+A flask.xss finding in such a view is kept at low confidence; so is a flask.open-redirect one
+whose target the server derived from the posted data (derived_targets.py: a lookup's answer,
+not a URL read from the request, which a site page's hidden field may carry from a link).
+Still blocking: a view with a GET (or default-method) route, one that is exempt
+(`@csrf.exempt`, `csrf.exempt(blueprint)`, `csrf.exempt("module.view")`, or any exemption of
+its blueprint's name), and every view of a project whose application code sets
+WTF_CSRF_ENABLED / WTF_CSRF_CHECK_DEFAULT / WTF_CSRF_METHODS / CSRF_DISABLE to anything but
+True (protection possibly off, or narrowed).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
+from devsecbots.nodes.analyzers.derived_targets import derived_only
 from devsecbots.nodes.analyzers.flask_checklist import csrf_protected
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
@@ -29,6 +33,7 @@ from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.roles import APP, file_role, test_config_at
 
 XSS_RULES = frozenset({"devsecbots.flask.xss"})
+REDIRECT_RULES = frozenset({"devsecbots.flask.open-redirect"})
 CHECKED = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # Flask-WTF's WTF_CSRF_METHODS default
 SHORTCUTS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
 SETTINGS = re.compile(r"WTF_CSRF_ENABLED|WTF_CSRF_CHECK_DEFAULT|WTF_CSRF_METHODS|CSRF_DISABLE")
@@ -37,12 +42,18 @@ WHY = (
     "without the session's token: no other site can send it, so only the user's own input comes "
     "back (self-XSS)"
 )
+WHY_REDIRECT = (
+    "the view answers only POST/PUT/PATCH/DELETE, which the app's global CSRF protection "
+    "rejects without the session's token, and the target is what the server looked up from the "
+    "posted data, not a URL read from the request: no other site can choose it"
+)
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
-    """The findings, an XSS one in a CSRF-checked-only view of a protected app at low."""
-    if not any(f["rule_id"] in XSS_RULES for f in findings):
+    """The findings, an XSS or open-redirect one in a CSRF-checked-only view of a protected app
+    at low."""
+    if not any(f["rule_id"] in XSS_RULES | REDIRECT_RULES for f in findings):
         return findings
     if not csrf_protected(files) or _settings_touched(files):
         return findings
@@ -52,7 +63,12 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         view = _view_at(tree, line)
         return view is not None and _checked_only(view, exempt)
 
-    return lowered_at(findings, files, XSS_RULES, WHY, holds)
+    def derived(tree: ast.Module, line: int) -> bool:
+        view = _view_at(tree, line)
+        return view is not None and _checked_only(view, exempt) and derived_only(view, line)
+
+    findings = lowered_at(findings, files, XSS_RULES, WHY, holds)
+    return lowered_at(findings, files, REDIRECT_RULES, WHY_REDIRECT, derived)
 
 
 def _settings_touched(files: dict[str, str]) -> bool:

@@ -23,6 +23,7 @@ from devsecbots.nodes.analyzers.debug_switch import reassess as reassess_debug_s
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
 from devsecbots.nodes.analyzers.django_csrf import refine_csrf_exempt
+from devsecbots.nodes.analyzers.django_post_redirects import reassess as reassess_post_redirects
 from devsecbots.nodes.analyzers.django_settings_facts import refine_split_settings
 from devsecbots.nodes.analyzers.escaped_bodies import reassess as reassess_escaped_bodies
 from devsecbots.nodes.analyzers.fastapi_path_params import reassess as reassess_fastapi_paths
@@ -220,6 +221,7 @@ def _analyze(
         reassess_preflighted_views,
         reassess_inert_views,
         reassess_redirects,
+        reassess_post_redirects,
         reassess_session_stores,
         reassess_fastapi_paths,
         reassess_flask_segments,

@@ -26,6 +26,7 @@ from devsecbots.nodes.analyzers.helper_summaries import _assigned_values, called
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_tables import looked_up, lookup_tables
 from devsecbots.nodes.analyzers.project_trees import all_nodes, parse_files
+from devsecbots.nodes.analyzers.redirect_calls import module_name
 from devsecbots.nodes.analyzers.summary_defs import Definitions, Parents, definitions
 
 DEPTH = 4  # helper calls followed when a class value comes from a function's returns
@@ -88,7 +89,10 @@ class ProjectClasses:
             return self.instance_of(value.args[0], parents, depth - 1)
         model = _fetched_model(value)
         if model is not None:
-            return self.class_values(model, parents, DEPTH) if _is_class(model) else None
+            if not _is_class(model, parents):
+                return None
+            fetched = self.class_values(model, parents, DEPTH)
+            return self._models(fetched) if fetched else None
         return self.class_values(value.func, parents, DEPTH)
 
     def class_values(
@@ -105,11 +109,31 @@ class ProjectClasses:
                 values = _assigned_values(value, parents)
                 return self._all([(v, parents) for v in values], depth - 1) if values else None
             return self.classes.get(value.id)
+        if isinstance(value, ast.Attribute) and module_name(value.value, parents):
+            return self.classes.get(value.attr)  # models.Share, `models` an imported module
         if isinstance(value, ast.Call):
             defs = self.functions.get(called_name(value.func), [])
             returns = [(r.value, d.parents) for d in defs for r in d.own_returns]
             return self._all(returns, depth - 1) if returns else None
         return None
+
+    def _models(self, classes: list[ast.ClassDef]) -> list[ast.ClassDef] | None:
+        """Of same-named classes, the ORM models (the ORM builds rows of a model, not of a
+        view or test case that shares its name); None when none is one."""
+        found = [c for c in classes if self._is_model(c, DEPTH)]
+        return found or None
+
+    def _is_model(self, cls: ast.ClassDef, depth: int) -> bool:
+        """A base named like a model class (`models.Model`, `PolymorphicModel`), here or in a
+        project base class."""
+        for base in cls.bases:
+            name = called_name(base)
+            if name.endswith("Model"):
+                return True
+            if depth > 0 and isinstance(base, ast.Name):
+                if any(self._is_model(b, depth - 1) for b in self.classes.get(base.id, [])):
+                    return True
+        return False
 
     def attribute(self, classes: list[ast.ClassDef], name: str) -> list[ast.stmt] | None:
         """Every statement of the classes' bodies (or project bases') that binds `name`."""
@@ -200,6 +224,9 @@ def _manager_model(value: ast.AST) -> ast.AST | None:
     return None
 
 
-def _is_class(value: ast.AST) -> bool:
-    """A plain name (`Share`): the model class itself, not an expression that makes one."""
+def _is_class(value: ast.AST, parents: Parents) -> bool:
+    """A plain name (`Share`) or one read from an imported module (`models.Share`): the model
+    class itself, not an expression that makes one."""
+    if isinstance(value, ast.Attribute):
+        return module_name(value.value, parents)
     return isinstance(value, ast.Name)

@@ -56,7 +56,7 @@ class ProjectCalls:
         """The one project function the call runs (None when it cannot be told)."""
         func = call.func
         name = func.id if isinstance(func, ast.Name) else ""
-        if isinstance(func, ast.Attribute) and _module_name(func.value, self.parents):
+        if isinstance(func, ast.Attribute) and module_name(func.value, self.parents):
             name = func.attr  # module.function(...)
         return self._followed(name)
 
@@ -92,7 +92,7 @@ class ProjectCalls:
         return found[0]
 
 
-def _module_name(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+def module_name(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """A name its module binds by `import` (`utils` of `from app import utils`), nothing else."""
     if not isinstance(value, ast.Name):
         return False

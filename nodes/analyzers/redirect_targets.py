@@ -8,9 +8,15 @@ values) of parts of four kinds:
 - the current request's own path (Flask `request.path` / `full_path`, Django `request.path` /
   `path_info` / `get_full_path()`, Starlette `request.url.path`): a path on this host that
   begins with "/" and one other character (see below);
-- a value the application or its deployer chose: settings and config values, environment
-  variables, `request.script_root` (SCRIPT_NAME), `url_for()` / `reverse()`;
+- a value the application or its deployer chose: settings and config values (also a name
+  imported from a settings / config module), environment variables, `request.script_root`
+  (SCRIPT_NAME), `url_for()` / `reverse()`;
 - anything else, request data included.
+
+A `"{:s}"` hole is a `"{}"` one; of any other template only the text before its first hole is
+known. A property or method of an object of known project classes is what its definitions
+return, `self` in them being that object (receiver_members.py), and `url.replace(BASE_URL, "")`
+is the url without the chosen value it starts with.
 
 With the project's calls at hand (redirect_calls.py), a name a test proved a same-site path
 where it is read (same_site_paths.py) is a path, a call of a project function is what it returns
@@ -44,10 +50,11 @@ import ast
 import re
 
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
-from devsecbots.nodes.analyzers.property_returns import property_getters
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
+from devsecbots.nodes.analyzers.receiver_members import getters, methods
 from devsecbots.nodes.analyzers.redirect_calls import Frame, ProjectCalls
 from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
+from devsecbots.nodes.analyzers.summary_defs import Definition
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
 # | ("any", "")
@@ -56,6 +63,7 @@ ANY: Token = ("any", "")
 OWN_HOST: Token = ("text", "//own.host/")  # the request's own scheme and host, then a path
 PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
+STR_HOLE = re.compile(r"\{(?:!s)?(?::s)?\}")  # "{:s}" / "{!s}": the str value itself, as "{}"
 CONFIG_NAMES = frozenset({"settings", "config", "environ"})
 ENV_CALLS = frozenset({"getenv"})
 CATCH_ALL_ROUTE = re.compile(
@@ -71,7 +79,7 @@ MIDDLEWARE_HOOKS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "dispatch"}
 )
 MAX_ALTERNATIVES = 16
-MAX_DEPTH = 6
+MAX_DEPTH = 9  # a property reading another of its values through a method: 8 steps
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -184,8 +192,10 @@ class _Reading:
         calls: ProjectCalls | None = None,
         frame: Frame | None = None,
         via: set[str] | None = None,
+        receiver: list[ast.ClassDef] | None = None,
     ) -> None:
         self.parents = parents
+        self.receiver = receiver  # the classes of the object whose member is read: its `self`
         self.framework = framework
         self.own_path = own_path
         self.project = project
@@ -216,6 +226,8 @@ class _Reading:
             received = self._parameter(value, depth)
             if received is not None:
                 return received
+        if isinstance(value, ast.Name) and _setting_import(value, self.parents):
+            return [[("chosen", "")]]
         if isinstance(value, ast.Name):
             # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
             bound = [v for v in _bound_values(value, self.parents) if not _holds(v, value)]
@@ -230,23 +242,47 @@ class _Reading:
             found = [tokens for v in options for tokens in self.alternatives(v, depth + 1)]
             return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
         if isinstance(value, ast.Attribute) and self.project is not None:
-            getters = property_getters(value, self.parents, self.project)
-            if getters and all(g.returns and not g.yields for g in getters):
-                found = [
-                    tokens
-                    for g in getters
-                    for r in g.returns
-                    for tokens in _Reading(
-                        g.parents, self.framework, self.own_path, self.project
-                    ).alternatives(r.value, depth + 1)  # type: ignore[arg-type]
-                ]
-                return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
+            classes, read = getters(value, self.parents, self.project, self.receiver)
+            if read and all(g.returns and not g.yields for g in read):
+                return self._members(read, classes, depth)
+        if isinstance(value, ast.Call) and self.project is not None:
+            classes, run = methods(value, self.parents, self.project, self.receiver)
+            if run and all(m.returns and not m.yields for m in run):
+                if all(len(m.returns) == len(m.own_returns) for m in run):  # no bare return
+                    return self._members(run, classes, depth)
+        removed = _removed_setting(value, self.parents)
+        if removed is not None:
+            return [
+                ts[1:] if ts[:1] == [("chosen", "")] else ts
+                for ts in self.alternatives(removed, depth + 1)
+            ]
         if self.framework == "flask" and _script_root(value):
             return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
         leaf = self.leaf(value)
         if leaf == ANY and isinstance(value, ast.Call) and self.calls is not None:
             return self._returned(value, depth)
         return [[leaf]]
+
+    def _members(
+        self, definitions: list[Definition], classes: list[ast.ClassDef], depth: int
+    ) -> list[list[Token]]:
+        """What the object's properties or methods return, `self` in them being the object."""
+        parents = self.calls.parents if self.calls else None
+        found = [
+            tokens
+            for d in definitions
+            for r in d.returns
+            for tokens in _Reading(
+                parents or d.parents,
+                self.framework,
+                self.own_path,
+                self.project,
+                self.calls,
+                via=self.via,
+                receiver=classes,
+            ).alternatives(r.value, depth + 1)  # type: ignore[arg-type]
+        ]
+        return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
     def _returned(self, call: ast.Call, depth: int) -> list[list[Token]]:
         """What a project function returns, its parameters read as this call fills them."""
@@ -367,13 +403,25 @@ def _format_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
         return None
     if not isinstance(template, ast.Constant) or not isinstance(template.value, str):
         return None
-    pieces = template.value.split(holes)
+    text = STR_HOLE.sub("{}", template.value) if holes == "{}" else template.value
+    pieces = text.split(holes)
     if len(pieces) != len(items) + 1 or any(c in "".join(pieces) for c in "%{}"):
-        return None
+        return _known_start(text, holes)
     out: list[str | ast.AST | None] = [pieces[0]]
     for item, piece in zip(items, pieces[1:], strict=True):
         out += [item, piece]
     return out
+
+
+def _known_start(template: str, holes: str) -> list[str | ast.AST | None]:
+    """The literal text before a template's first placeholder, then something unknown."""
+    first = template.find(holes[0])
+    while holes == "{}" and template[first : first + 2] == "{{":  # an escaped brace
+        first = template.find("{", first + 2)
+    start = template if first < 0 else template[:first]
+    if any(c in start for c in "%{}"):  # "%%" or "}}": escapes, not the text itself
+        return [None]
+    return [start, None]
 
 
 def _request_path(value: ast.AST, framework: str) -> bool:
@@ -419,6 +467,24 @@ def _replaced_path(value: ast.AST, framework: str) -> bool:
         and isinstance(new.value, str)
         and bool(SEGMENT.match(new.value))
     )
+
+
+def _removed_setting(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.AST | None:
+    """`url.replace(BASE_URL, "")`: the url (None for any other expression). Removing a value
+    the deployer chose from a URL the application built leaves what followed it; when the url
+    starts with that value (a chosen value is dropped from its start) the rest is read alone."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "replace"
+        and len(value.args) == 2
+        and not value.keywords
+        and _chosen(value.args[0], parents)
+        and isinstance(value.args[1], ast.Constant)
+        and value.args[1].value == ""
+    ):
+        return None
+    return value.func.value
 
 
 def _script_root(value: ast.AST) -> bool:
@@ -512,7 +578,32 @@ def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     the application's own URLs."""
     if isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES | ENV_CALLS:
         return True
-    return configured(value, parents)
+    return configured(value, parents) or _setting_import(value, parents)
+
+
+def _setting_import(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A module-level name imported from a settings / config module (`from app.settings import
+    BASE_URL`), not rebound in the functions around its use."""
+    if not isinstance(value, ast.Name):
+        return False
+    scope = parents.get(value)
+    while scope is not None and not isinstance(scope, ast.Module):
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            values, other = _assignments(scope, value.id)
+            if values or other:
+                return False
+        scope = parents.get(scope)
+    if scope is None:
+        return False
+    values, _ = _assignments(scope, value.id)
+    imported = [
+        node
+        for node in scope.body
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").rsplit(".", 1)[-1] in CONFIG_NAMES
+        and any((a.asname or a.name) == value.id for a in node.names)
+    ]
+    return bool(imported) and not values
 
 
 def configured(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

@@ -1,6 +1,7 @@
-"""Flask XSS in a view only CSRF-checked requests reach: under the app's global CSRFProtect, a
-POST-only view echoes only the user's own input (reported at low confidence with the reason);
-a GET echo, an exempt view, and the same view in an app without the protection still block."""
+"""Flask XSS and open redirects in a view only CSRF-checked requests reach: under the app's
+global CSRFProtect, a POST-only view echoes (or redirects to) only the user's own input
+(reported at low confidence with the reason); a GET view, an exempt view, and the same view in
+an app without the protection still block."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from devsecbots.graphs.context import Context
 from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.policy import apply_run_policy, is_blocking
 
-RULE = "devsecbots.flask.xss"
+RULES = {"devsecbots.flask.xss", "devsecbots.flask.open-redirect"}
 FACTORY = """\
 from flask import Flask
 from flask_wtf import CSRFProtect
@@ -34,7 +35,7 @@ def create_app():
     return app
 """
 VIEWS = """\
-from flask import Blueprint, request
+from flask import Blueprint, redirect, request
 
 from app import csrf
 
@@ -57,6 +58,23 @@ def echo():
 @views.post("/hook")
 def hook():
     return f"<p>{request.form['text']}</p>"
+
+@views.route("/go", methods=["POST"])
+def go():
+    return redirect(home_instance(request.form["account"]))
+
+@views.route("/go-next", methods=["POST"])
+def go_next():
+    return redirect(request.form["next"])  # a site page's hidden field may carry a link's
+
+@views.route("/go-back", methods=["GET", "POST"])
+def go_back():
+    return redirect(request.values["next"])
+
+@csrf.exempt
+@views.post("/go-hook")
+def go_hook():
+    return redirect(home_instance(request.form["account"]))
 """
 
 
@@ -67,7 +85,7 @@ def _xss(factory: str) -> dict[str, list[tuple[dict, bool]]]:
     lines = VIEWS.splitlines()
     found: dict[str, list] = {}
     for f in findings:
-        if f["rule_id"] == RULE and f["file"] == "app/views.py":
+        if f["rule_id"] in RULES and f["file"] == "app/views.py":
             view = next(
                 line.split("def ")[1].split("(")[0]
                 for line in reversed(lines[: f["line"]])
@@ -95,4 +113,20 @@ def test_a_get_echo_or_an_exempt_view_still_blocks(protected, view):
 
 def test_the_post_only_view_blocks_without_the_protection():
     found = _xss(UNPROTECTED)["send_test"]
+    assert any(blocking for _, blocking in found), found
+
+
+def test_a_post_only_redirect_under_global_csrf_is_low_with_why(protected):
+    found = protected["go"]
+    assert found and not any(blocking for _, blocking in found), found
+    assert all("no other site can choose it" in f["recommendation"] for f, _ in found)
+
+
+@pytest.mark.parametrize("view", ["go_back", "go_hook", "go_next"])
+def test_a_get_or_exempt_redirect_still_blocks(protected, view):
+    assert any(blocking for _, blocking in protected[view]), protected.get(view)
+
+
+def test_the_post_only_redirect_blocks_without_the_protection():
+    found = _xss(UNPROTECTED)["go"]
     assert any(blocking for _, blocking in found), found

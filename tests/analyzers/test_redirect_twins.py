@@ -752,6 +752,123 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-model-property-own-path": (
+        DJANGO
+        + "from django.db import models\nfrom django.shortcuts import get_object_or_404\n"
+        + "from django.urls import reverse\nfrom shop import records\n"
+        + "from shop.settings import BASE_URL\n",
+        """
+        class Entry(models.Model):
+            def get_remote_id(self):
+                return f"{BASE_URL}/entry/{self.id}"
+
+            @property
+            def local_path(self):  # a subclass's get_remote_id() runs here for its objects
+                local = self.get_remote_id().replace(BASE_URL, "")
+                if self.name:
+                    local = f"{local}/s/{self.name}"
+                return local
+
+        class Shelf(Entry):
+            def get_remote_id(self):
+                return f"{BASE_URL}/shelf/{self.id}"
+
+        class Member(models.Model):
+            @property
+            def local_path(self):
+                return "/member/{:s}".format(self.localname or self.username)
+
+        def rename_shelf(request):
+            shelf = get_object_or_404(records.Shelf, id=request.POST["shelf"])
+            shelf.name = request.POST["name"]
+            return redirect(shelf.local_path)
+
+        def join(request):
+            member = records.Member.objects.get(localname=request.POST["user"])
+            return redirect(member.local_path)
+
+        def resend(request):
+            return redirect("{:s}?{:s}".format(reverse("invites"), urlencode(request.GET.dict())))
+        """,
+        [
+            """
+            class Shelf:  # a view sharing the model's name: the ORM never makes one of these
+                local_path = None
+
+            class Mirror(Entry):  # the same base property, but this class's id is a stored URL
+                def get_remote_id(self):
+                    return self.remote_id
+
+            def open_mirror(request):
+                mirror = get_object_or_404(records.Mirror, id=request.POST["id"])
+                return redirect(mirror.local_path)
+            """,
+            """
+            class Page(models.Model):
+                @property
+                def local_path(self):
+                    return "/" + self.slug  # slug "/evil.example" makes "//evil.example"
+
+            def open_page(request):
+                page = records.Page.objects.get(pk=request.POST["pk"])
+                return redirect(page.local_path)
+            """,
+            """
+            def resend(request):
+                return redirect("{:s}?sent=1".format(request.GET["next"]))
+            """,
+            """
+            def resend(request):
+                return redirect("{:s}/{:s}".format(BASE_URL, request.GET["next"]))  # BASE_URL ""
+            """,
+        ],
+    ),
+    "django-post-only-csrf-checked": (
+        DJANGO + "from django.views.decorators.csrf import csrf_exempt\n"
+        "from django.views.decorators.http import require_http_methods, require_POST\n",
+        """
+        @require_POST
+        def remote_follow(request):  # the target is what the typed home instance answers
+            template = webfinger_template(request.POST["account"])
+            return redirect(template.replace("{uri}", "acct"))
+
+        @require_http_methods(["POST"])
+        def subscribe(request):
+            feed = find_feed(request.POST["feed"])
+            return HttpResponseRedirect(feed.public_path)
+        """,
+        [
+            """
+            @csrf_exempt
+            @require_POST
+            def remote_follow(request):
+                return redirect(request.POST["instance"] + "/authorize_interaction")
+            """,
+            """
+            @require_http_methods(["GET", "POST"])
+            def subscribe(request):
+                return HttpResponseRedirect(request.POST.get("next", "/"))
+            """,
+            """
+            @require_POST
+            def follow_back(request):
+                return redirect(find_feed(request.POST["feed"]).public_path)
+
+            hook = csrf_exempt(follow_back)
+            """,
+            """
+            @require_POST
+            def signed_in(request):  # a site page's hidden field may carry a visitor's link
+                return redirect(request.POST.get("next", "/"))
+            """,
+            """
+            @require_POST
+            def signed_in(request):
+                target = str(request.POST["next"])
+                return HttpResponseRedirect(target)
+            """,
+        ],
+    ),
 }
 
 
@@ -763,6 +880,7 @@ def _path(name: str, kind: str) -> str:
 @pytest.fixture(scope="module")
 def redirects_by_file():
     files = dict(CHECKS)
+    files["site/settings.py"] = 'MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\n'
     for name, (preamble, safe, unsafe) in TWINS.items():
         files[_path(name, "safe")] = preamble + textwrap.dedent(safe)
         for i, body in enumerate(unsafe):
