@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 
+from devsecbots.nodes.analyzers.built_types import leaves
 from devsecbots.nodes.analyzers.local_assignments import assigned_values, called_name
 from devsecbots.nodes.security_words import words
 
@@ -59,23 +60,11 @@ def _vouched_names(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> set[str] |
 
 def _guards_before(statement: ast.stmt, parents: dict[ast.AST, ast.AST]) -> set[str]:
     """What `if <failed>: <leave>` before the code vouches for, also from a try's body."""
-    if isinstance(statement, ast.If) and not statement.orelse and _leaves(statement.body):
+    if isinstance(statement, ast.If) and not statement.orelse and leaves(statement.body):
         return _passed(statement.test, parents, success=False)
-    if isinstance(statement, ast.Try) and all(_leaves(h.body) for h in statement.handlers):
+    if isinstance(statement, ast.Try) and all(leaves(h.body) for h in statement.handlers):
         return {n for s in statement.body for n in _guards_before(s, parents)}
     return set()
-
-
-def _leaves(body: list[ast.stmt]) -> bool:
-    """The block ends by returning (a redirect, an error page), raising, or calling abort()."""
-    last = body[-1] if body else None
-    if isinstance(last, ast.Return | ast.Raise):
-        return True
-    return (
-        isinstance(last, ast.Expr)
-        and isinstance(last.value, ast.Call)
-        and called_name(last.value.func) == "abort"
-    )
 
 
 def _passed(test: ast.expr, parents: dict[ast.AST, ast.AST], success: bool) -> set[str]:
