@@ -586,13 +586,7 @@ def _setting_import(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     BASE_URL`), not rebound in the functions around its use."""
     if not isinstance(value, ast.Name):
         return False
-    scope = parents.get(value)
-    while scope is not None and not isinstance(scope, ast.Module):
-        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            values, other = _assignments(scope, value.id)
-            if values or other:
-                return False
-        scope = parents.get(scope)
+    scope = _module_if_not_rebound(value, parents)
     if scope is None:
         return False
     values, _ = _assignments(scope, value.id)
@@ -628,14 +622,19 @@ def _config(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
         return value.attr in CONFIG_NAMES and not _is_request(value.value)
     if not isinstance(value, ast.Name) or value.id not in CONFIG_NAMES:
         return False
-    scope = parents.get(value)
+    return _module_if_not_rebound(value, parents) is not None
+
+
+def _module_if_not_rebound(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> ast.Module | None:
+    """The module around `name` when no function around its use binds it, else None."""
+    scope = parents.get(name)
     while scope is not None and not isinstance(scope, ast.Module):
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            values, other = _assignments(scope, value.id)
+            values, other = _assignments(scope, name.id)
             if values or other:
-                return False
+                return None
         scope = parents.get(scope)
-    return True
+    return scope
 
 
 def _holds(value: ast.AST, node: ast.AST) -> bool:
