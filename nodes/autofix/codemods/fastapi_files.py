@@ -113,12 +113,12 @@ class FastapiFiles(Codemod):
 
 def _framework(tree: Tree) -> str:
     """Which framework's exceptions the helpers raise: django when the module imports it."""
-    for node in tree.find(cst.ImportFrom):
-        module = code(node.module) if node.module is not None else ""
-        if module == "django" or module.startswith("django."):
+    for origin in tree.find(cst.ImportFrom):
+        module = code(origin.module) if origin.module is not None else ""
+        if module.split(".")[0] == "django":
             return "django"
-    for node in tree.find(cst.Import):
-        if any(code(a.name).split(".")[0] == "django" for a in node.names):
+    for plain in tree.find(cst.Import):
+        if any(code(a.name).split(".")[0] == "django" for a in plain.names):
             return "django"
     return "fastapi"
 
