@@ -257,3 +257,12 @@ def show(request, filename):
     # ok: devsecbots.django.path-traversal
     with open(os.path.join("/srv/docs", filename)) as fh:
         return HttpResponse(fh.read(), content_type="text/plain")
+
+
+def disk(request):
+    folder = request.GET.get("folder", ".")
+    # ok: devsecbots.django.command-injection
+    subprocess.check_output(["du", "-sh", folder])
+    # ruleid: devsecbots.django.command-injection
+    subprocess.check_output(["/bin/bash", "-c", "du -sh " + folder])
+    return HttpResponse("ok")

@@ -309,3 +309,13 @@ async def frontend(full_path: str):
 async def note(name: str):
     # ruleid: devsecbots.fastapi.path-traversal
     return (Path(BASE) / name).read_text()
+
+
+@app.get("/disk")
+def disk(folder: str = "."):
+    # ok: devsecbots.fastapi.command-injection
+    subprocess.check_output(["du", "-sh", str(folder)])
+    # ruleid: devsecbots.fastapi.command-injection
+    subprocess.check_output(["sh", "-c", "du -sh " + folder])
+    # ruleid: devsecbots.fastapi.command-injection
+    return subprocess.check_output([folder, "-sh"])
