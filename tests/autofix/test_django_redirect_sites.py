@@ -61,3 +61,22 @@ class Back(View):
     fixed = outcome.files["views.py"]
     assert "{self.request.get_host()}, self.request.is_secure()" in fixed
     compile(fixed, "views.py", "exec")
+
+
+def test_a_pattern_name_reversed_with_arguments_is_not_guarded():
+    source = """from django.shortcuts import redirect
+
+
+def canonical(request, pk):
+    name = request.resolver_match.view_name
+    return redirect(name, pk=pk, slug="x")
+"""
+    finding = finding_at(source, RULE, "return redirect(name", path="views.py")
+    outcome = apply_fixes({"views.py": source}, [finding])
+    assert outcome.changed == []
+    assert "URL pattern name" in outcome.reason(finding)
+    permanent = SOURCE.replace(
+        "return redirect(target)", "return redirect(target, permanent=True)", 1
+    )
+    back = finding_at(permanent, RULE, "return redirect(target, permanent", path="views.py")
+    assert apply_fixes({"views.py": permanent}, [back]).fixed == [back]

@@ -116,6 +116,14 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
     request = _request_of(function)
     if string_value(target) is not None:
         return Site(spans=spans, kind="redirect", reason="django-web: the target is a constant")
+    reverse_args = [a for a in call.args[1:] if a.keyword is None or a.keyword.value != "permanent"]
+    if reverse_args and "redirect" in code(call.func):
+        return Site(
+            spans=spans,
+            kind="redirect",
+            reason="django-web: redirect() is given arguments to reverse the target with: it is "
+            "a URL pattern name or a model, which a host check would turn into '/'",
+        )
     guard = _guarded_by(tree, call, target)
     if guard:
         return Site(
