@@ -21,6 +21,7 @@ import re
 
 from devsecbots.nodes.analyzers.built_types import leaves
 from devsecbots.nodes.analyzers.local_assignments import assigned_values, called_name
+from devsecbots.nodes.analyzers.response_headers import function_of
 from devsecbots.nodes.security_words import words
 
 # Checks whose name says they check a password or one-time code.
@@ -145,7 +146,7 @@ def _speaks_of_password(node: ast.AST) -> bool:
 def _saml_response(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
     """`X.get_errors()` of an X whose response the function processed (`X.process_response()`)."""
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
-    function = _function_of(call, parents)
+    function = function_of(call, parents)
     if not isinstance(receiver, ast.Name) or function is None:
         return False
     return any(
@@ -188,14 +189,14 @@ def _built_from(
 
 
 def _parameter(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
-    function = _function_of(name, parents)
+    function = function_of(name, parents)
     return function is not None and any(
         a.arg == name.id for a in ast.walk(function.args) if isinstance(a, ast.arg)
     )
 
 
 def _bound_here(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
-    function = _function_of(name, parents)
+    function = function_of(name, parents)
     return function is not None and any(
         isinstance(n, ast.Name) and n.id == name.id and not isinstance(n.ctx, ast.Load)
         for n in ast.walk(function)
@@ -225,14 +226,6 @@ def _stores(statement: ast.stmt, name: str) -> bool:
         isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
         for n in ast.walk(statement)
     )
-
-
-def _function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Function | None:
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, Function):
-            return node
-    return None
 
 
 def _block(parent: ast.AST, child: ast.AST) -> list[ast.stmt] | None:

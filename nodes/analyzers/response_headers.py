@@ -187,7 +187,7 @@ def _is(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
-def function_of(node: ast.AST, parents: Parents) -> ast.AST | None:
+def function_of(node: ast.AST, parents: Parents) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The function definition enclosing `node` (None at module level)."""
     while node in parents:
         node = parents[node]

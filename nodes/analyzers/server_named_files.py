@@ -34,7 +34,7 @@ def server_named(call: ast.Call, name: ast.AST | None, parents: Parents) -> bool
     function = function_of(call, parents)
     if name is None or function is None or any(k.arg is None for k in call.keywords):
         return False
-    params = _parameters(function)  # type: ignore[arg-type]
+    params = _parameters(function)
     if _chosen_by_caller(name, params, parents, DEPTH):
         return False
     return not _speaks_of_uploads(call, function, parents)

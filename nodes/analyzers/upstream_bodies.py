@@ -20,6 +20,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_at
 from devsecbots.nodes.analyzers.project_trees import tree_parents
+from devsecbots.nodes.analyzers.response_headers import function_of
 
 RULES = frozenset({"devsecbots.flask.xss"})
 BODIES = frozenset({"content", "text"})
@@ -60,7 +61,7 @@ def _upstream_response(ret: ast.Return, parents: dict[ast.AST, ast.AST]) -> bool
     name = body.value.id
     if not any(_reads_headers(e, name) for e in value.elts[1:]):
         return False
-    function = _function_of(ret, parents)
+    function = function_of(ret, parents)
     fetches = _bound(function, name) if function else None
     return bool(fetches) and all(
         isinstance(f, ast.Call) and _chosen_url(_url(f), function, DEPTH)  # type: ignore[arg-type]
@@ -148,11 +149,3 @@ def _plain_target(node: ast.Name, function: Function) -> bool:
 
 def _parameter(function: Function, name: str) -> bool:
     return any(a.arg == name for a in ast.walk(function.args) if isinstance(a, ast.arg))
-
-
-def _function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Function | None:
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, Function):
-            return node
-    return None
