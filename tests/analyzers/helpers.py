@@ -64,3 +64,21 @@ def assert_low_with_why(found: list) -> None:
 def assert_blocks(found: list) -> None:
     """The unsafe twin: at least one finding blocks."""
     assert any(blocking for _, blocking in found), found
+
+
+def reassessed_confidence(
+    reassess, source: str, rule_id: str, title: str, line: int, confidence: str = "high"
+) -> str:
+    """The confidence a pass gives one finding of `rule_id` at `line` of app.py holding `source`."""
+    from devsecbots.graphs.state import make_finding
+
+    finding = make_finding(
+        severity="medium",
+        file="app.py",
+        line=line,
+        title=title,
+        source="semgrep",
+        rule_id=rule_id,
+        confidence=confidence,
+    )
+    return reassess([finding], {"app.py": source})[0]["confidence"]

@@ -10,6 +10,8 @@ import pytest
 from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.analyzers.session_guards import RULE, reassess
 
+from .helpers import reassessed_confidence
+
 APP = textwrap.dedent(
     """\
     from flask import Flask, abort, request, session
@@ -76,16 +78,9 @@ APP = textwrap.dedent(
 
 def _confidence(text: str) -> str:
     line = next(i for i, t in enumerate(APP.splitlines(), 1) if t.strip().startswith(text))
-    finding = make_finding(
-        severity="medium",
-        file="app.py",
-        line=line,
-        title="Unvalidated request data stored in the session",
-        source="semgrep",
-        rule_id=RULE,
-        confidence="medium",
+    return reassessed_confidence(
+        reassess, APP, RULE, "Unvalidated request data stored in the session", line, "medium"
     )
-    return reassess([finding], {"app.py": APP})[0]["confidence"]
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ a switched-off CSRFProtect still block."""
 from __future__ import annotations
 
 import pytest
-from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.analyzers.git_http_views import RULES, reassess
+
+from .helpers import reassessed_confidence
 
 VIEWS = """\
 from flask import Flask, request
@@ -52,16 +53,9 @@ app.config["WTF_CSRF_ENABLED"] = False
 
 
 def _confidence(line: int) -> str:
-    finding = make_finding(
-        severity="medium",
-        file="app.py",
-        line=line,
-        title="CSRF protection disabled",
-        source="semgrep",
-        rule_id=next(iter(RULES)),
-        confidence="high",
+    return reassessed_confidence(
+        reassess, VIEWS, next(iter(RULES)), "CSRF protection disabled", line
     )
-    return reassess([finding], {"app.py": VIEWS})[0]["confidence"]
 
 
 def _line(text: str) -> int:

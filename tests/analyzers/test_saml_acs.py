@@ -7,9 +7,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.analyzers.flask_checklist import RATE_LIMIT, project_findings
 from devsecbots.nodes.analyzers.saml_acs import RULES, reassess
+
+from .helpers import reassessed_confidence
 
 VIEWS = textwrap.dedent(
     """\
@@ -52,16 +53,9 @@ VIEWS = textwrap.dedent(
 
 
 def _csrf_confidence(line: int) -> str:
-    finding = make_finding(
-        severity="medium",
-        file="app.py",
-        line=line,
-        title="CSRF protection disabled",
-        source="semgrep",
-        rule_id=next(iter(RULES)),
-        confidence="high",
+    return reassessed_confidence(
+        reassess, VIEWS, next(iter(RULES)), "CSRF protection disabled", line
     )
-    return reassess([finding], {"app.py": VIEWS})[0]["confidence"]
 
 
 def _line(text: str) -> int:

@@ -10,6 +10,8 @@ import pytest
 from devsecbots.graphs.state import make_finding
 from devsecbots.nodes.analyzers.upstream_bodies import RULES, reassess
 
+from .helpers import reassessed_confidence
+
 APP = textwrap.dedent(
     """\
     from urllib.parse import quote, quote_plus, urljoin
@@ -59,16 +61,14 @@ APP = textwrap.dedent(
 
 def _confidence(text: str) -> str:
     line = next(i for i, t in enumerate(APP.splitlines(), 1) if t.strip().startswith(text))
-    finding = make_finding(
-        severity="medium",
-        file="app.py",
-        line=line,
-        title="Request data written into HTML without escaping",
-        source="semgrep",
-        rule_id=next(iter(RULES)),
-        confidence="medium",
+    return reassessed_confidence(
+        reassess,
+        APP,
+        next(iter(RULES)),
+        "Request data written into HTML without escaping",
+        line,
+        "medium",
     )
-    return reassess([finding], {"app.py": APP})[0]["confidence"]
 
 
 @pytest.mark.parametrize(
