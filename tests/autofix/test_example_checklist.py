@@ -1,9 +1,9 @@
 """The example, hardened offline, holds the checklist when attacked with Flask's test client.
 
 The attacks are a pytest file added to the hardened copy and run in the sandbox (generated code
-never runs outside it): a burst of uploads is throttled, plain http is redirected with HSTS,
-framing and MIME sniffing are refused, the session cookie is Secure/HttpOnly/SameSite, and an
-uploaded .html file comes back as an attachment.
+never runs outside it): a burst of uploads is throttled, plain http is redirected (FORCE_HTTPS=1)
+with HSTS, framing and MIME sniffing are refused, the session cookie is Secure/HttpOnly/SameSite,
+and an uploaded .html file comes back as an attachment.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ["FORCE_HTTPS"] = "1"  # the operator's opt-in: the app's own redirect is off by default
 
 import app as app_module  # noqa: E402
 
