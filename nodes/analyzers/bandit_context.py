@@ -12,7 +12,9 @@ place in the report at low confidence (which does not block by default) and says
   the real-world corpus B608 alone was 0 true in 26: table names, placeholders, fixed clauses.)
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
   code (a constant, or an f-string/concatenation starting with http(s)://, also through local
-  names and a nested helper's parameter: fixed_url.py) cannot.
+  names, a literal list of such URLs and a nested helper's parameter: fixed_url.py) cannot, nor
+  can one the operator configures in the deployment's settings module (settings_reads.py). A
+  module-level helper's parameter needs the other modules (url_helpers.py, a project pass).
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
@@ -38,11 +40,10 @@ from __future__ import annotations
 import ast
 import re
 
-from devsecbots.nodes.analyzers.fixed_url import fixed_scheme
+from devsecbots.nodes.analyzers.fixed_url import fixed_url_reason
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
-from devsecbots.nodes.analyzers.name_bindings import Scopes
 
 LOW = "LOW"
 STDLIB_XML = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
@@ -77,9 +78,7 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
     if tree is None:
         return ""
     if test_id == "B310":
-        call = _call_at(tree, line, {"urlopen", "Request", "urlretrieve", "URLopener"})
-        if call is not None and call.args and fixed_scheme(call.args[0], Scopes(tree)):
-            return "the URL's scheme is fixed in the code (no file: URL can reach it)"
+        return fixed_url_reason(tree, line)
     if test_id in SINKS:
         return markup_reason(test_id, tree, line)
     if test_id == "B701":

@@ -9,7 +9,11 @@ ever runs on a developer's machine, so the finding stays reported at low confide
   "__main__":` block (directly or through a function that block calls), in a project whose
   deployment files start a production server (gunicorn, uWSGI, uvicorn, ...) on that module or
   on one importing it: the runner is the contributors' `python run.py`, production_entries.py
-  names what is deployed.
+  names what is deployed;
+- such a `__main__` runner that only an editor's debugger configuration starts: the script is
+  named in `.vscode/` or `.idea/` files (a launch.json "program", a run configuration) and in no
+  other file of the project, Python or not (prose aside): no Dockerfile, Procfile, compose file,
+  script or packaging entry runs it, so it is a contributor's debug target.
 
 A single-file app with `app.run(host="0.0.0.0")` and no production entry keeps its finding, as
 does any run() outside a `__main__` block (imported, so it may be how the app is served).
@@ -18,14 +22,18 @@ does any run() outside a `__main__` block (imported, so it may be how the app is
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import PurePosixPath
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.production_entries import dotted, production_entries, serves
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.dev_settings import PROSE_SUFFIXES as PROSE
 
 FASTAPI_BIND = "devsecbots.fastapi.bind-all-interfaces"
 FLASK_BIND = "devsecbots.flask.bind-all-interfaces"
+_EDITOR_DIRS = frozenset({".vscode", ".idea"})  # VS Code launch.json, JetBrains run configurations
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -75,7 +83,23 @@ def _why_low(finding: Finding, tree: ast.Module, files: dict[str, str]) -> str:
                 f"a contributor's runner (its __main__ block); the deployment serves "
                 f"{entry.module} with {entry.server} ({entry.where})"
             )
+    launchers = _editor_launchers(finding["file"], files)
+    if launchers:
+        return (
+            f"a contributor's debug target (its __main__ block): only the editor's launch "
+            f"configuration ({launchers[0]}) starts this script"
+        )
     return ""
+
+
+def _editor_launchers(path: str, files: dict[str, str]) -> list[str]:
+    """The editor configuration files naming the script at `path`, when no other file does."""
+    script = PurePosixPath(path).name
+    word = re.compile(rf"(?<![\w.-]){re.escape(script)}(?![\w.-])")
+    naming = [p for p, text in files.items() if p != path and word.search(text)]
+    editor = [p for p in naming if _EDITOR_DIRS & set(PurePosixPath(p).parts[:-1])]
+    others = [p for p in naming if p not in editor and PurePosixPath(p).suffix not in PROSE]
+    return sorted(editor) if editor and not others else []
 
 
 def _run_as_script(tree: ast.Module, call: ast.Call) -> str | None:

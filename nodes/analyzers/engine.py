@@ -61,6 +61,7 @@ from devsecbots.nodes.analyzers.template_text import reassess as reassess_templa
 from devsecbots.nodes.analyzers.templates import is_template, template_findings
 from devsecbots.nodes.analyzers.typed_route_params import reassess as reassess_typed_params
 from devsecbots.nodes.analyzers.upstream_bodies import reassess as reassess_upstream_bodies
+from devsecbots.nodes.analyzers.url_helpers import reassess as reassess_url_helpers
 from devsecbots.nodes.analyzers.verified_pickle import reassess as reassess_verified_pickles
 
 Progress = Callable[[int, int], None]
@@ -237,6 +238,7 @@ def _analyze(
         reassess_refused_secrets,
         reassess_debug_switch,
         reassess_local_host,
+        reassess_url_helpers,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -1,31 +1,66 @@
-"""Whether a URL expression starts with a scheme written in the code (Bandit B310's file: worry).
+"""Whether a URL expression is not request data that could carry a file: URL (Bandit B310).
 
-A literal, f-string or concatenation that starts with http(s):// or ftp:// is fixed. A name is
-fixed when every binding that reaches it is: a local `url = f"https://..."`, a module constant,
-or the parameter of a function nested in another (nobody outside can call it) that every call
-in sight passes a fixed URL (`def fetch(url): urlopen(url)` used as `fetch("https://...")`).
+A literal, f-string or concatenation that starts with http(s):// or ftp:// is fixed, and so is a
+value read from the deployment's settings module (settings_reads.py: the operator's
+configuration). A name is fixed when every binding that reaches it is: a local
+`url = f"https://..."`, a module constant, an element of a literal list of fixed URLs
+(`for url in ("https://a", "https://b")`), or the parameter of a function every call of which
+passes a fixed URL (`def fetch(url): urlopen(url)` used as `fetch("https://...")`): a function
+nested in another (nobody outside can call it), or a module-level one no other module of the
+project names (`named_elsewhere`).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
+from devsecbots.nodes.analyzers.settings_reads import reads_settings
 
 _FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _DEPTH = 4
+URL_CALLS = frozenset({"urlopen", "Request", "urlretrieve", "URLopener"})
+WHY = (
+    "the URL's scheme is fixed in the code or the URL comes from the deployment's settings, not "
+    "request data (no attacker's file: URL can reach it)"
+)
+Elsewhere = Callable[[str], bool]
 
 
-def fixed_scheme(arg: ast.AST, scopes: Scopes, depth: int = _DEPTH) -> bool:
-    """Whether the URL expression `arg` starts with a scheme written in the code."""
+def _nowhere(name: str) -> bool:
+    return True  # without the project's other files, any module may call a module-level function
+
+
+def fixed_url_reason(tree: ast.AST, line: int, named_elsewhere: Elsewhere | None = None) -> str:
+    """WHY when the first URL-opening call on `line` opens a fixed URL ('' when it may not)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.lineno == line and _name(node.func) in URL_CALLS:
+            scopes = Scopes(tree)
+            elsewhere = named_elsewhere or _nowhere
+            return (
+                WHY if node.args and fixed_scheme(node.args[0], scopes, _DEPTH, elsewhere) else ""
+            )
+    return ""
+
+
+def fixed_scheme(
+    arg: ast.AST, scopes: Scopes, depth: int = _DEPTH, named_elsewhere: Elsewhere = _nowhere
+) -> bool:
+    """Whether the URL expression `arg` starts with a scheme written in the code or comes from
+    the deployment's settings; `named_elsewhere(f)`: another project module names function f."""
     if depth <= 0:
         return False
     if isinstance(arg, ast.Call) and _name(arg.func) == "Request" and arg.args:
-        return fixed_scheme(arg.args[0], scopes, depth)
+        return fixed_scheme(arg.args[0], scopes, depth, named_elsewhere)
     if isinstance(arg, ast.Name):
         found = scopes.reaching(arg.id, arg)
-        return bool(found) and all(_fixed_binding(b, scopes, depth - 1) for b in found)
+        return bool(found) and all(
+            _fixed_binding(b, scopes, depth - 1, named_elsewhere) for b in found
+        )
+    if isinstance(arg, ast.Subscript | ast.Attribute | ast.Call) and reads_settings(arg, scopes):
+        return True
     head = arg
     while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
         head = head.left
@@ -38,20 +73,43 @@ def fixed_scheme(arg: ast.AST, scopes: Scopes, depth: int = _DEPTH) -> bool:
     )
 
 
-def _fixed_binding(binding: Binding, scopes: Scopes, depth: int) -> bool:
+def _fixed_binding(binding: Binding, scopes: Scopes, depth: int, elsewhere: Elsewhere) -> bool:
     """Whether one binding of a name gives it a fixed-scheme URL."""
     if binding.kind == "value":
-        return fixed_scheme(binding.node, scopes, depth)
+        return fixed_scheme(binding.node, scopes, depth, elsewhere)
+    if binding.kind == "element":
+        return _fixed_elements(binding.node, scopes, depth, elsewhere)
     if binding.kind != "parameter" or not isinstance(binding.scope, ast.FunctionDef):
         return False
-    arguments = _nested_call_arguments(binding.scope, binding.node, scopes)
-    return bool(arguments) and all(fixed_scheme(a, scopes, depth) for a in arguments)
+    arguments = _call_arguments(binding.scope, binding.node, scopes, elsewhere)
+    return bool(arguments) and all(fixed_scheme(a, scopes, depth, elsewhere) for a in arguments)
 
 
-def _nested_call_arguments(function: ast.FunctionDef, parameter: ast.AST, scopes: Scopes) -> list:
-    """What every call of a nested function passes for `parameter` ([] when a call is unknown:
-    the function is not nested, escapes as a value, or a call's argument cannot be placed)."""
+def _fixed_elements(iterable: ast.AST, scopes: Scopes, depth: int, elsewhere: Elsewhere) -> bool:
+    """Whether every element of the iterable is a fixed URL: a literal list, tuple or set of them
+    (directly or through a name), or a settings value."""
+    if isinstance(iterable, ast.List | ast.Tuple | ast.Set):
+        return bool(iterable.elts) and all(
+            fixed_scheme(e, scopes, depth, elsewhere) for e in iterable.elts
+        )
+    if isinstance(iterable, ast.Name) and depth > 0:
+        found = scopes.reaching(iterable.id, iterable)
+        return bool(found) and all(
+            b.kind == "value" and _fixed_elements(b.node, scopes, depth - 1, elsewhere)
+            for b in found
+        )
+    return reads_settings(iterable, scopes)
+
+
+def _call_arguments(
+    function: ast.FunctionDef, parameter: ast.AST, scopes: Scopes, elsewhere: Elsewhere
+) -> list:
+    """What every call of the function passes for `parameter` ([] when a call is unknown: the
+    function is neither nested nor a module-level one no other module names, escapes as a value,
+    or a call's argument cannot be placed)."""
     outer = scopes.function_of(function)
+    if outer is None and _module_private(function, scopes, elsewhere):
+        outer = scopes.tree
     if outer is None or function.args.vararg or function.args.kwarg:
         return []
     positional = function.args.posonlyargs + function.args.args
@@ -76,6 +134,16 @@ def _nested_call_arguments(function: ast.FunctionDef, parameter: ast.AST, scopes
             return []  # the default, or a missing argument
         arguments.append(keyword)
     return arguments
+
+
+def _module_private(function: ast.FunctionDef, scopes: Scopes, elsewhere: Elsewhere) -> bool:
+    """A module-level function no other module names and its own does not export by name
+    (`__all__`, getattr): only its module's calls reach it."""
+    if scopes.scope_of(function) is not scopes.tree or elsewhere(function.name):
+        return False
+    return not any(
+        isinstance(n, ast.Constant) and n.value == function.name for n in ast.walk(scopes.tree)
+    )
 
 
 def _name(func: ast.AST) -> str:

@@ -55,8 +55,9 @@ def project_findings(files: dict[str, str]) -> list[Finding]:
                 rule_id=HSTS,
                 title="No HTTPS enforcement or HSTS",
                 recommendation="Redirect plain http to https and send Strict-Transport-Security "
-                '(flask-talisman: Talisman(app, force_https=os.environ.get("FORCE_HTTPS", "1") '
-                '!= "0")); behind a TLS proxy use werkzeug ProxyFix so request.is_secure holds.',
+                "(flask-talisman: Talisman(app, force_https="
+                'os.environ.get("FORCE_HTTPS") == "1")); behind a TLS proxy use werkzeug ProxyFix '
+                "so request.is_secure holds.",
                 **at_app,
             )
         )

@@ -73,6 +73,29 @@ def test_urlopen_follows_local_names_and_nested_helpers(source, expected):
     assert confidence(source, "B310") == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from django.conf import settings\nurlopen(settings.FEED_URL)\n", ["low"]),
+        (
+            "from app import settings\nfor name, config in settings.FONTS.items():\n"
+            '    urlopen(config["url"])\n',
+            ["low"],
+        ),
+        ('import app.settings as conf\nurlopen(conf.MIRRORS.get("pypi"))\n', ["low"]),
+        ('for url in ("https://a.example/x", "https://b.example/y"):\n    urlopen(url)\n', ["low"]),
+        ("from app import settings\nurlopen(request.args['scheme'] + settings.HOST)\n", ["high"]),
+        ("settings = load(request)\nurlopen(settings.FEED_URL)\n", ["high"]),
+        ("from app import config\nurlopen(config.FEED_URL)\n", ["high"]),
+        ('for url in ("https://a.example/x", path):\n    urlopen(url)\n', ["high"]),
+        ("for url in request.args.getlist('u'):\n    urlopen(url)\n", ["high"]),
+    ],
+)
+def test_urlopen_of_settings_values_and_fixed_url_lists_is_low(source, expected):
+    source = "from urllib.request import urlopen\n" + source
+    assert confidence(source, "B310") == expected
+
+
 def test_markup_of_an_escaping_call_is_low_and_of_raw_text_is_not():
     source = """\
         from markupsafe import Markup, escape

@@ -65,6 +65,15 @@ FASTAPI_DEPLOYED = {
     "api/main.py": FASTAPI_RUNNER,
     "entrypoint.sh": "#!/bin/sh\nexec uvicorn api.main:app --host $HOST --port $PORT\n",
 }
+DEBUG_LAUNCHED = {
+    "bin/run.py": (
+        'import uvicorn\n\nif __name__ == "__main__":\n'
+        '    uvicorn.run("api.main:app", host="0.0.0.0")\n'
+    ),
+    "api/__init__.py": "",
+    "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    ".vscode/launch.json": '{"configurations": [{"program": "${workspaceFolder}/bin/run.py"}]}\n',
+}
 JINJA_FACTORY = """\
 import jinja2
 
@@ -182,6 +191,22 @@ TWINS: dict[str, tuple[dict[str, str], dict[str, str], str, str, str]] = {
         "api/main.py",
         "devsecbots.fastapi.bind-all-interfaces",
         "the deployment serves api/main.py with uvicorn (entrypoint.sh)",
+    ),
+    "uvicorn-runner-only-an-editor-launches": (
+        DEBUG_LAUNCHED,
+        # the container runs the same script: it is how the app is served
+        {**DEBUG_LAUNCHED, "Dockerfile": 'FROM python:3.12\nCMD ["python", "bin/run.py"]\n'},
+        "bin/run.py",
+        "devsecbots.fastapi.bind-all-interfaces",
+        "only the editor's launch configuration (.vscode/launch.json) starts this script",
+    ),
+    "uvicorn-runner-nothing-launches": (
+        DEBUG_LAUNCHED,
+        # no launch configuration at all: nothing says it is only a debug target
+        {p: t for p, t in DEBUG_LAUNCHED.items() if not p.startswith(".vscode")},
+        "bin/run.py",
+        "devsecbots.fastapi.bind-all-interfaces",
+        "only the editor's launch configuration",
     ),
     "uvicorn-auto-reload": (
         {"api/app.py": UVICORN.format(", reload=True")},

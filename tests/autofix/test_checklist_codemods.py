@@ -142,3 +142,38 @@ def test_uploads_are_served_as_attachments_unless_safe_images():
         )
     )
     assert_fixed(source, after, [finding_at(source, INLINE, "send_from_directory(app")])
+
+
+def _hardened_app(monkeypatch, force_https: str | None):
+    """The security-headers codemod's output for a minimal app, imported with FORCE_HTTPS set."""
+    source = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        '@app.get("/")\ndef home():\n    return "hi"\n'
+    )
+    found = [f for f in project_findings({"app.py": source}) if f["rule_id"] != RATE_LIMIT]
+    fixed = apply_fixes({"app.py": source}, found).files["app.py"]
+    if force_https is None:
+        monkeypatch.delenv("FORCE_HTTPS", raising=False)
+    else:
+        monkeypatch.setenv("FORCE_HTTPS", force_https)
+    scope: dict = {"__name__": "hardened"}
+    exec(compile(fixed, "app.py", "exec"), scope)
+    return scope["app"]
+
+
+def test_https_redirect_is_opt_in_and_hsts_is_always_sent(monkeypatch):
+    # Behind a TLS proxy that sends no X-Forwarded-Proto every request looks like plain http:
+    # a redirect on by default would loop, HSTS (ignored by browsers on plain http) cannot.
+    app = _hardened_app(monkeypatch, None)
+    plain = app.test_client().get("/", base_url="http://example.org")
+    assert plain.status_code == 200
+    assert plain.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_https_redirect_when_the_operator_asks_for_it(monkeypatch):
+    app = _hardened_app(monkeypatch, "1")
+    client = app.test_client()
+    plain = client.get("/", base_url="http://example.org")
+    assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+    proxied = client.get("/", base_url="http://example.org", headers={"X-Forwarded-Proto": "https"})
+    assert proxied.status_code == 200

@@ -1,9 +1,9 @@
 """The example, hardened offline, holds the checklist when attacked with Flask's test client.
 
 The attacks are a pytest file added to the hardened copy and run in the sandbox (generated code
-never runs outside it): a burst of uploads is throttled, plain http is redirected with HSTS,
-framing and MIME sniffing are refused, the session cookie is Secure/HttpOnly/SameSite, and an
-uploaded .html file comes back as an attachment.
+never runs outside it): a burst of uploads is throttled, plain http is redirected (FORCE_HTTPS=1)
+with HSTS, framing and MIME sniffing are refused, the session cookie is Secure/HttpOnly/SameSite,
+and an uploaded .html file comes back as an attachment.
 """
 
 from __future__ import annotations
@@ -56,8 +56,11 @@ def test_burst_of_uploads_is_throttled(tmp_path):
     assert codes[:10] == [302] * 10 and set(codes[10:]) == {429}
 
 
-def test_plain_http_is_redirected_and_https_has_hsts(tmp_path):
-    plain = client(tmp_path, testing=False).get("/uploads/x.txt?a=1")
+def test_plain_http_is_redirected_and_https_has_hsts(tmp_path, monkeypatch):
+    c = client(tmp_path, testing=False)
+    assert c.get("/uploads/x.txt?a=1").status_code != 301  # opt-in: no loop behind a TLS proxy
+    monkeypatch.setattr(app_module, "FORCE_HTTPS", True)  # what FORCE_HTTPS=1 sets at import
+    plain = c.get("/uploads/x.txt?a=1")
     assert plain.status_code == 301
     assert plain.headers["Location"] == "https://localhost/uploads/x.txt?a=1"
     secure = client(tmp_path).get("/", base_url=HTTPS)

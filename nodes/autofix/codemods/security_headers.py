@@ -2,11 +2,14 @@
 
 Plain `before_request` / `after_request` hooks rather than flask-talisman: flask-talisman 1.1
 redirects every plain-http request even under the test client, so an app's own tests would fail,
-and the hooks add no dependency. The redirect is switched off with FORCE_HTTPS=0 (a TLS proxy
-that redirects for you) and in tests; behind a proxy, werkzeug's ProxyFix makes
-`request.is_secure` true (README: "Behind a TLS proxy"). A request a TLS proxy forwarded
-(`X-Forwarded-Proto: https`) is not redirected even without ProxyFix, so an app already behind
-one does not loop: a client that sends the header itself only skips its own redirect.
+and the hooks add no dependency.
+
+HSTS is always sent: browsers ignore it on plain http (RFC 6797 section 8.1) and keep to https
+after an https answer, which cannot loop. The app's own http -> https redirect is opt-in
+(FORCE_HTTPS=1): the codemod cannot see the deployment, and behind a TLS proxy that sends no
+X-Forwarded-Proto (or without werkzeug's ProxyFix, README: "Behind a TLS proxy") every request
+looks like plain http, so a redirect on by default would send each one back to https forever.
+A request a TLS proxy forwarded (`X-Forwarded-Proto: https`) is never redirected.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from devsecbots.nodes.autofix.flask_app import flask_apps
 from devsecbots.nodes.autofix.tree import Tree
 
 FORCE_HTTPS = (
-    '{flag} = os.environ.get("FORCE_HTTPS", "1") != "0"  # 0: a TLS proxy already redirects\n'
+    '{flag} = os.environ.get("FORCE_HTTPS", "0") == "1"  # 1: the app redirects http itself\n'
 )
 REDIRECT = '''@{app}.before_request
 def {name}():
-    """Redirect plain http to https (off with FORCE_HTTPS=0, and under the test client)."""
+    """Redirect plain http to https when FORCE_HTTPS=1 (never under the test client)."""
     behind_tls_proxy = request.headers.get("X-Forwarded-Proto", "") == "https"
     if {flag} and not request.is_secure and not behind_tls_proxy and not {app}.testing:
         return redirect(request.url.replace("http://", "https://", 1), code=301)
