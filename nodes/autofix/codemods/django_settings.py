@@ -4,6 +4,7 @@ redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import cast
 
 import libcst as cst
@@ -46,9 +47,15 @@ KINDS = {
     "missing-hsts": "secure",
     "missing-security-middleware": "middleware",
     "missing-csrf-middleware": "middleware",
+    "missing-frame-protection": "frame",
 }
 SECURITY = "django.middleware.security.SecurityMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+FRAMES = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+CSP = "csp.middleware.CSPMiddleware"
+# An <iframe> whose source is not a fixed absolute URL may load the app's own pages, which
+# X-Frame-Options: DENY would then break.
+_OWN_FRAME = re.compile(r"""<iframe\b[^>]*\bsrc\s*=\s*(?!["']?https?://)""", re.IGNORECASE)
 _NUMBER = re.compile(r"[\d_\s*+()]+")
 _CSRF_AFTER = (
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,7 +101,7 @@ class DjangoSettings(Codemod):
         found.extend(secure)
         middleware = settings.get("MIDDLEWARE")
         if middleware is not None and isinstance(middleware.value, cst.List):
-            found.append(_middleware_site(tree, middleware))
+            found.extend(_middleware_sites(tree, middleware, project.files))
         return found
 
     def _swap(self, tree: Tree, assign: cst.Assign, value: str, kind: str, name: str) -> Site:
@@ -207,28 +214,69 @@ def _wildcard_hosts(value: cst.BaseExpression) -> list[str] | None:
     return [n for n in names if n and n != "*"]
 
 
-def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
+def _middleware_sites(tree: Tree, assign: cst.Assign, files: Mapping[str, str]) -> list[Site]:
+    """The MIDDLEWARE list's sites: the security and CSRF middleware, and frame protection."""
+    spans = [tree.span(assign)]
     entries = [string_value(e.value) for e in assign.value.elements]  # type: ignore[attr-defined]
     if None in entries:
-        return Site(
-            spans=[tree.span(assign)],
-            kind="middleware",
-            reason="django-settings: MIDDLEWARE is not a plain list of strings; add "
-            f"{SECURITY} and {CSRF} by hand",
-        )
-    if SECURITY in entries and CSRF in entries:
-        return Site(
-            spans=[tree.span(assign)],
-            kind="middleware",
-            reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
-        )
+        why = "django-settings: MIDDLEWARE is not a plain list of strings; add {} by hand"
+        return [
+            Site(spans=spans, kind="middleware", reason=why.format(f"{SECURITY} and {CSRF}")),
+            Site(spans=spans, kind="frame", reason=why.format(FRAMES)),
+        ]
+    framed = next((p for p, c in sorted(files.items()) if _OWN_FRAME.search(c)), "")
     inserts = [] if SECURITY in entries else [(0, SECURITY)]
     if CSRF not in entries:
         after = [entries.index(m) for m in (SECURITY, *_CSRF_AFTER) if m in entries]
         inserts.append((max(after) + 1 if after else 0, CSRF))
+    if FRAMES not in entries and CSP not in entries and not framed:
+        inserts.append((len(entries), FRAMES))
 
-    def plan(edits: Edits) -> str:
-        edits.swap(assign.value, lambda node: insert_strings(cast(cst.List, node), inserts))
-        return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in inserts)
+    wanted: set[str] = set()  # what the fixed findings asked for; one edit of the list
 
-    return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")
+    def planner(kinds: set[str]) -> Callable[[Edits], str]:
+        def plan(edits: Edits) -> str:
+            mine = [(at, m) for at, m in inserts if m in kinds]
+            wanted.update(m for _, m in mine)
+            if edits.once("middleware"):
+                edits.swap(
+                    assign.value,
+                    lambda node: insert_strings(
+                        cast(cst.List, node), [i for i in inserts if i[1] in wanted]
+                    ),
+                )
+            return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in mine)
+
+        return plan
+
+    added = {m for _, m in inserts}
+    sites = [
+        Site(spans=spans, plan=planner({SECURITY, CSRF}), kind="middleware")
+        if {SECURITY, CSRF} & added
+        else Site(
+            spans=spans,
+            kind="middleware",
+            reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
+        )
+    ]
+    if FRAMES in added:
+        sites.append(Site(spans=spans, plan=planner({FRAMES}), kind="frame"))
+    elif framed and FRAMES not in entries and CSP not in entries:
+        sites.append(
+            Site(
+                spans=spans,
+                kind="frame",
+                reason=f"django-settings: {framed} frames pages of its own (an <iframe> whose "
+                "source is not a fixed https URL): add XFrameOptionsMiddleware with "
+                'X_FRAME_OPTIONS = "SAMEORIGIN", or CSP frame-ancestors, by hand',
+            )
+        )
+    else:
+        sites.append(
+            Site(
+                spans=spans,
+                kind="frame",
+                reason="django-settings: MIDDLEWARE already protects against framing",
+            )
+        )
+    return sites
