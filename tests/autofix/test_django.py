@@ -43,6 +43,7 @@ SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "
 CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 """
 
 
@@ -349,11 +350,15 @@ SECURE_HSTS_SECONDS = 3600
 
 
 def test_middleware_entries_are_inserted_keeping_comments_and_quotes():
-    after = COMMENTED_MIDDLEWARE.replace(
-        "    # Metrics\n", "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n"
-    ).replace(
-        "  # sessions\n",
-        "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+    after = (
+        COMMENTED_MIDDLEWARE.replace(
+            "    # Metrics\n",
+            "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n",
+        ).replace(
+            "  # sessions\n",
+            "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+        )
+        + 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"\n'
     )
     findings = [
         finding_at(COMMENTED_MIDDLEWARE, rule, "MIDDLEWARE", path=SETTINGS)
@@ -388,8 +393,12 @@ def test_security_middleware_fix_does_not_add_what_no_finding_asked_for():
     source = FRAMELESS_MIDDLEWARE.replace(
         '    "django.middleware.security.SecurityMiddleware",\n', ""
     )
-    after = source.replace(
-        "MIDDLEWARE = [\n", 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n'
+    after = (
+        source.replace(
+            "MIDDLEWARE = [\n",
+            'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n',
+        )
+        + 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"\n'
     )
     finding = finding_at(
         source, "devsecbots.django.missing-security-middleware", "MIDDLEWARE", path=SETTINGS
@@ -408,3 +417,16 @@ def test_frame_protection_is_left_to_the_author_when_the_app_frames_its_own_page
     video = '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
     files["shop/templates/shop/item.html"] = video  # a fixed third-party URL is not the app
     assert apply_fixes(files, [finding]).changed == [SETTINGS]
+
+
+def test_a_referrer_policy_the_project_chose_is_kept():
+    source = (
+        FRAMELESS_MIDDLEWARE.replace('    "django.middleware.security.SecurityMiddleware",\n', "")
+        + 'SECURE_REFERRER_POLICY = "no-referrer"\n'
+    )
+    finding = finding_at(
+        source, "devsecbots.django.missing-security-middleware", "MIDDLEWARE", path=SETTINGS
+    )
+    outcome = apply_fixes({SETTINGS: source}, [finding])
+    assert outcome.files[SETTINGS].count("SECURE_REFERRER_POLICY") == 1
+    assert "SecurityMiddleware" in outcome.files[SETTINGS]
