@@ -67,3 +67,25 @@ def switched_setting(path: str, name: str, files: Mapping[str, str]) -> str:
         if nested.search(source) and not top.search(source):
             return other
     return ""
+
+
+_STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.MULTILINE)
+
+
+def building_modules(path: str, files: Mapping[str, str]) -> list[str]:
+    """Python modules anywhere in the project that star-import the module at `path`
+    (`from .base import *`, `from shop.settings.base import *`): its settings are theirs too."""
+    folder, _, module = path.rpartition("/")
+    dotted = path.removesuffix(".py").replace("/", ".")
+    found = []
+    for other, source in sorted(files.items()):
+        if other == path or not other.endswith(".py"):
+            continue
+        for target in _STAR_IMPORT.findall(source):
+            relative = target == "." + module.removesuffix(".py")
+            if (relative and other.rpartition("/")[0] == folder) or (
+                not target.startswith(".") and (dotted == target or dotted.endswith("." + target))
+            ):
+                found.append(other)
+                break
+    return found

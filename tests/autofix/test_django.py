@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from devsecbots.nodes.analyzers.semgrep_runner import run_semgrep
+from devsecbots.nodes.autofix import apply_fixes
 from devsecbots.nodes.autofix.codemods.django_settings import SECURE_SETTINGS
 
 from tests.autofix.helpers import assert_fixed, declined, finding_at
@@ -42,6 +43,7 @@ SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "
 CSRF_COOKIE_SECURE = os.environ.get("DJANGO_SESSION_COOKIE_SECURE", "1") != "0"
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "3600"))
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 """
 
 
@@ -348,11 +350,15 @@ SECURE_HSTS_SECONDS = 3600
 
 
 def test_middleware_entries_are_inserted_keeping_comments_and_quotes():
-    after = COMMENTED_MIDDLEWARE.replace(
-        "    # Metrics\n", "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n"
-    ).replace(
-        "  # sessions\n",
-        "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+    after = (
+        COMMENTED_MIDDLEWARE.replace(
+            "    # Metrics\n",
+            "    'django.middleware.security.SecurityMiddleware',\n    # Metrics\n",
+        ).replace(
+            "  # sessions\n",
+            "  # sessions\n    'django.middleware.csrf.CsrfViewMiddleware',\n",
+        )
+        + 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"\n'
     )
     findings = [
         finding_at(COMMENTED_MIDDLEWARE, rule, "MIDDLEWARE", path=SETTINGS)
@@ -362,3 +368,65 @@ def test_middleware_entries_are_inserted_keeping_comments_and_quotes():
         )
     ]
     assert_fixed(COMMENTED_MIDDLEWARE, after, findings, path=SETTINGS)
+
+
+FRAMELESS_MIDDLEWARE = """MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+INSTALLED_APPS = ["shop"]
+"""
+FRAME_RULE = "devsecbots.django.missing-frame-protection"
+
+
+def test_frame_protection_appends_the_clickjacking_middleware():
+    after = FRAMELESS_MIDDLEWARE.replace(
+        '    "django.middleware.csrf.CsrfViewMiddleware",\n',
+        '    "django.middleware.csrf.CsrfViewMiddleware",\n'
+        '    "django.middleware.clickjacking.XFrameOptionsMiddleware",\n',
+    )
+    finding = finding_at(FRAMELESS_MIDDLEWARE, FRAME_RULE, "MIDDLEWARE", path=SETTINGS)
+    assert_fixed(FRAMELESS_MIDDLEWARE, after, [finding], path=SETTINGS)
+
+
+def test_security_middleware_fix_does_not_add_what_no_finding_asked_for():
+    source = FRAMELESS_MIDDLEWARE.replace(
+        '    "django.middleware.security.SecurityMiddleware",\n', ""
+    )
+    after = (
+        source.replace(
+            "MIDDLEWARE = [\n",
+            'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n',
+        )
+        + 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"\n'
+    )
+    finding = finding_at(
+        source, "devsecbots.django.missing-security-middleware", "MIDDLEWARE", path=SETTINGS
+    )
+    assert_fixed(source, after, [finding], path=SETTINGS)
+
+
+def test_frame_protection_is_left_to_the_author_when_the_app_frames_its_own_pages():
+    template = "<iframe src=\"{% url 'shop:preview' item.pk %}\"></iframe>\n"
+    files = {SETTINGS: FRAMELESS_MIDDLEWARE, "shop/templates/shop/item.html": template}
+    finding = finding_at(FRAMELESS_MIDDLEWARE, FRAME_RULE, "MIDDLEWARE", path=SETTINGS)
+    outcome = apply_fixes(files, [finding])
+    assert outcome.changed == [] and outcome.fixed == []
+    assert "frames pages of its own" in outcome.reason(outcome.unfixable[0])
+    assert "shop/templates/shop/item.html" in outcome.reason(outcome.unfixable[0])
+    video = '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
+    files["shop/templates/shop/item.html"] = video  # a fixed third-party URL is not the app
+    assert apply_fixes(files, [finding]).changed == [SETTINGS]
+
+
+def test_a_referrer_policy_the_project_chose_is_kept():
+    source = (
+        FRAMELESS_MIDDLEWARE.replace('    "django.middleware.security.SecurityMiddleware",\n', "")
+        + 'SECURE_REFERRER_POLICY = "no-referrer"\n'
+    )
+    finding = finding_at(
+        source, "devsecbots.django.missing-security-middleware", "MIDDLEWARE", path=SETTINGS
+    )
+    outcome = apply_fixes({SETTINGS: source}, [finding])
+    assert outcome.files[SETTINGS].count("SECURE_REFERRER_POLICY") == 1
+    assert "SecurityMiddleware" in outcome.files[SETTINGS]

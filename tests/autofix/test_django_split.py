@@ -128,3 +128,29 @@ def test_settings_that_are_simply_missing_or_on_are_still_fixed():
     assert "SESSION_COOKIE_SECURE = True\n" in outcome.files[path]
     outcome, (https,), path = _secure("SECURE_HSTS_SECONDS = 60 * 60\n")
     assert "SECURE_SSL_REDIRECT" in outcome.files[path]
+
+
+TEST_SETTINGS = 'from site.settings.base import *  # noqa: F403\nSECRET_KEY = "tests"\n'
+
+
+def test_a_redirect_is_not_forced_on_settings_that_tests_or_development_build_on():
+    path = "site/settings/base.py"
+    findings = [
+        finding_at(BASE, rule, "INSTALLED_APPS", path=path)
+        for rule in (
+            "devsecbots.django.https-not-enforced",
+            "devsecbots.django.session-cookie-not-secure",
+        )
+    ]
+    https, cookie = findings
+    for builder in ("site/tests/settings.py", "site/settings/dev.py"):
+        source = TEST_SETTINGS if "tests" in builder else "from .base import *\nDEBUG = True\n"
+        outcome = apply_fixes({path: BASE, builder: source}, findings)
+        assert "SECURE_SSL_REDIRECT" not in outcome.files[path]
+        assert "SESSION_COOKIE_SECURE = " in outcome.files[path]  # the cookies are still fixed
+        assert outcome.fixed == [cookie]
+        assert f"{builder} builds on {path}" in outcome.reason(https)
+        assert "the test client's too" in outcome.reason(https)
+    unrelated = "from site.settings.other import *\n"  # its sibling: not a module that builds on it
+    outcome = apply_fixes({path: BASE, "site/tests/settings.py": unrelated}, findings)
+    assert "SECURE_SSL_REDIRECT" in outcome.files[path] and len(outcome.fixed) == 2

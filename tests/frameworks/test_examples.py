@@ -30,6 +30,7 @@ EXPECTED = {
         "devsecbots.django.allowed-hosts-wildcard",
         "devsecbots.django.missing-csrf-middleware",
         "devsecbots.django.missing-security-middleware",
+        "devsecbots.django.missing-frame-protection",
     },
 }
 

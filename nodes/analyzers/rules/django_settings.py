@@ -21,12 +21,24 @@ ALLOWED_HOSTS = ["shop.example.com", "localhost"]
 # ruleid: devsecbots.django.session-cookie-not-secure, devsecbots.django.csrf-cookie-not-secure, devsecbots.django.https-not-enforced, devsecbots.django.missing-hsts
 INSTALLED_APPS = ["django.contrib.sessions", "shop"]
 
-# ruleid: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+# ruleid: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware, devsecbots.django.missing-frame-protection
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
-# ok: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+# ok: devsecbots.django.missing-frame-protection
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# ok: devsecbots.django.missing-frame-protection
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+# ruleid: devsecbots.django.missing-frame-protection
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -34,9 +46,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
 
-# ok: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+# ok: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware, devsecbots.django.missing-frame-protection
 MIDDLEWARE = [*MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
-# ruleid: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware
+# ruleid: devsecbots.django.missing-security-middleware, devsecbots.django.missing-csrf-middleware, devsecbots.django.missing-frame-protection
 MIDDLEWARE = [*COMMON_MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
 
 # ok: devsecbots.django.session-cookie-not-secure, devsecbots.django.csrf-cookie-not-secure, devsecbots.django.https-not-enforced, devsecbots.django.missing-hsts

@@ -4,12 +4,15 @@ redirects, and the security/CSRF middleware (devsecbots.django.* settings rules)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import cast
 
 import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.django_project import (
+    building_modules,
     is_settings_module,
     module_assignments,
     overriding_module,
@@ -37,19 +40,34 @@ SECURE_COMMENT = (
     "# HTTPS only; behind a TLS proxy also set SECURE_PROXY_SSL_HEADER. Plain-http installs:",
     "# DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 (session and CSRF cookies)",
 )
+NO_REDIRECT_COMMENT = (
+    "# HTTPS-only cookies; plain-http installs: DJANGO_SESSION_COOKIE_SECURE=0 (session and CSRF",
+    "# cookies). Redirect http -> https in the production settings or the proxy in front.",
+)
 KINDS = {
     "debug-enabled": "debug",
     "allowed-hosts-wildcard": "hosts",
     "session-cookie-not-secure": "secure",
     "csrf-cookie-not-secure": "secure",
-    "https-not-enforced": "secure",
+    "https-not-enforced": "redirect",
     "missing-hsts": "secure",
     "missing-security-middleware": "middleware",
     "missing-csrf-middleware": "middleware",
+    "missing-frame-protection": "frame",
 }
 SECURITY = "django.middleware.security.SecurityMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+FRAMES = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+CSP = "csp.middleware.CSPMiddleware"
+# An <iframe> whose source is not a fixed absolute URL may load the app's own pages, which
+# X-Frame-Options: DENY would then break.
+_OWN_FRAME = re.compile(r"""<iframe\b[^>]*\bsrc\s*=\s*(?!["']?https?://)""", re.IGNORECASE)
+# settings modules for the runserver or the test client (plain http)
+_LOCAL = re.compile(r"(^|[/_.])(tests?|testing|dev|develop|development|local|ci)([/_.]|$)")
 _NUMBER = re.compile(r"[\d_\s*+()]+")
+# SecurityMiddleware would send Referrer-Policy: same-origin; keep the browsers' default, so that
+# third parties that need an origin Referer (map tiles, embeds) still get one.
+KEEP_REFERRER = 'SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"\n'
 _CSRF_AFTER = (
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +103,7 @@ class DjangoSettings(Codemod):
             secure = [
                 Site(
                     spans=s.spans,
-                    kind="secure",
+                    kind=s.kind,
                     reason=f"django-settings: {overridden[0]} builds on {path} and sets the "
                     "HTTPS settings itself: these are the development defaults",
                 )
@@ -94,7 +112,7 @@ class DjangoSettings(Codemod):
         found.extend(secure)
         middleware = settings.get("MIDDLEWARE")
         if middleware is not None and isinstance(middleware.value, cst.List):
-            found.append(_middleware_site(tree, middleware))
+            found.extend(_middleware_sites(tree, settings, project.files))
         return found
 
     def _swap(self, tree: Tree, assign: cst.Assign, value: str, kind: str, name: str) -> Site:
@@ -114,6 +132,13 @@ class DjangoSettings(Codemod):
         return Site(spans=[tree.span(assign)], plan=plan, kind=kind, imports=[("os", None)])
 
     def _secure_sites(self, tree: Tree, settings: dict[str, cst.Assign]) -> list[Site]:
+        """The HTTPS settings' sites; the redirect's ("redirect") beside the rest ("secure")."""
+        found = self._https_sites(tree, settings)
+        if not any(s.kind == "redirect" for s in found):  # one decision for all of them
+            found += [replace(s, kind="redirect") for s in found]
+        return found
+
+    def _https_sites(self, tree: Tree, settings: dict[str, cst.Assign]) -> list[Site]:
         # An HTTPS setting the project set off, or reads from its environment or configuration,
         # is its own choice: it is served over plain http (a home network, a LAN) or lets the
         # operator say. Forcing it, or the redirect beside it, would break those installs.
@@ -159,7 +184,14 @@ class DjangoSettings(Codemod):
                 )
             )
             return found
+        refusal = self._redirect_refusal() if "SECURE_SSL_REDIRECT" in missing else ""
+        if refusal:
+            missing.remove("SECURE_SSL_REDIRECT")
+            found.append(Site(spans=[tree.span(anchor)], kind="redirect", reason=refusal))
+        if not missing:
+            return found
         last = tree.module.body[-1]
+        comment = SECURE_COMMENT if not refusal else NO_REDIRECT_COMMENT
 
         def plan(edits: Edits) -> str:
             if edits.once("secure-settings"):
@@ -167,16 +199,34 @@ class DjangoSettings(Codemod):
                 lines[0] = lines[0].with_changes(
                     leading_lines=[
                         cst.EmptyLine(),
-                        *(cst.EmptyLine(comment=cst.Comment(c)) for c in SECURE_COMMENT),
+                        *(cst.EmptyLine(comment=cst.Comment(c)) for c in comment),
                     ]
                 )
                 edits.insert_after(last, lines)
             return "added " + ", ".join(missing)
 
-        found.append(
-            Site(spans=[tree.span(anchor)], plan=plan, kind="secure", imports=[("os", None)])
+        kinds = ["secure"] if refusal else ["secure", "redirect"]
+        found.extend(
+            Site(spans=[tree.span(anchor)], plan=plan, kind=k, imports=[("os", None)])
+            for k in kinds
         )
         return found
+
+    def _redirect_refusal(self) -> str:
+        """Why switching the HTTPS redirect on by default here would break the app ('' if not).
+
+        A module other settings build on is also development's and the tests': the redirect
+        would answer the runserver's and the test client's plain-http requests with 301.
+        """
+        builders = [p for p in building_modules(self._path, self._files) if _LOCAL.search(p)]
+        if builders:
+            return (
+                f"django-settings: {builders[0]} builds on {self._path} (development or test "
+                "settings): a redirect on by default here would answer their plain-"
+                "http requests, the test client's too, with 301; set SECURE_SSL_REDIRECT in the "
+                "settings the production server runs with"
+            )
+        return ""
 
 
 def _choice(value: cst.BaseExpression) -> str:
@@ -207,28 +257,74 @@ def _wildcard_hosts(value: cst.BaseExpression) -> list[str] | None:
     return [n for n in names if n and n != "*"]
 
 
-def _middleware_site(tree: Tree, assign: cst.Assign) -> Site:
+def _middleware_sites(
+    tree: Tree, settings: dict[str, cst.Assign], files: Mapping[str, str]
+) -> list[Site]:
+    """The MIDDLEWARE list's sites: the security and CSRF middleware, and frame protection."""
+    assign = settings["MIDDLEWARE"]
+    spans = [tree.span(assign)]
     entries = [string_value(e.value) for e in assign.value.elements]  # type: ignore[attr-defined]
     if None in entries:
-        return Site(
-            spans=[tree.span(assign)],
-            kind="middleware",
-            reason="django-settings: MIDDLEWARE is not a plain list of strings; add "
-            f"{SECURITY} and {CSRF} by hand",
-        )
-    if SECURITY in entries and CSRF in entries:
-        return Site(
-            spans=[tree.span(assign)],
-            kind="middleware",
-            reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
-        )
+        why = "django-settings: MIDDLEWARE is not a plain list of strings; add {} by hand"
+        return [
+            Site(spans=spans, kind="middleware", reason=why.format(f"{SECURITY} and {CSRF}")),
+            Site(spans=spans, kind="frame", reason=why.format(FRAMES)),
+        ]
+    framed = next((p for p, c in sorted(files.items()) if _OWN_FRAME.search(c)), "")
     inserts = [] if SECURITY in entries else [(0, SECURITY)]
     if CSRF not in entries:
         after = [entries.index(m) for m in (SECURITY, *_CSRF_AFTER) if m in entries]
         inserts.append((max(after) + 1 if after else 0, CSRF))
+    if FRAMES not in entries and CSP not in entries and not framed:
+        inserts.append((len(entries), FRAMES))
 
-    def plan(edits: Edits) -> str:
-        edits.swap(assign.value, lambda node: insert_strings(cast(cst.List, node), inserts))
-        return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in inserts)
+    wanted: set[str] = set()  # what the fixed findings asked for; one edit of the list
 
-    return Site(spans=[tree.span(assign)], plan=plan, kind="middleware")
+    def planner(kinds: set[str]) -> Callable[[Edits], str]:
+        def plan(edits: Edits) -> str:
+            mine = [(at, m) for at, m in inserts if m in kinds]
+            wanted.update(m for _, m in mine)
+            if SECURITY in kinds and "SECURE_REFERRER_POLICY" not in settings:
+                edits.insert_after(tree.module.body[-1], [stmt(KEEP_REFERRER)])
+            if edits.once("middleware"):
+                edits.swap(
+                    assign.value,
+                    lambda node: insert_strings(
+                        cast(cst.List, node), [i for i in inserts if i[1] in wanted]
+                    ),
+                )
+            return "MIDDLEWARE: added " + ", ".join(m.rsplit(".", 1)[1] for _, m in mine)
+
+        return plan
+
+    added = {m for _, m in inserts}
+    sites = [
+        Site(spans=spans, plan=planner({SECURITY, CSRF}), kind="middleware")
+        if {SECURITY, CSRF} & added
+        else Site(
+            spans=spans,
+            kind="middleware",
+            reason="django-settings: MIDDLEWARE already has the security and CSRF middleware",
+        )
+    ]
+    if FRAMES in added:
+        sites.append(Site(spans=spans, plan=planner({FRAMES}), kind="frame"))
+    elif framed and FRAMES not in entries and CSP not in entries:
+        sites.append(
+            Site(
+                spans=spans,
+                kind="frame",
+                reason=f"django-settings: {framed} frames pages of its own (an <iframe> whose "
+                "source is not a fixed https URL): add XFrameOptionsMiddleware with "
+                'X_FRAME_OPTIONS = "SAMEORIGIN", or CSP frame-ancestors, by hand',
+            )
+        )
+    else:
+        sites.append(
+            Site(
+                spans=spans,
+                kind="frame",
+                reason="django-settings: MIDDLEWARE already protects against framing",
+            )
+        )
+    return sites
