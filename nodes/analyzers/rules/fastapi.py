@@ -3,6 +3,8 @@ import html
 import os
 import re
 import shlex
+import shutil
+from enum import Enum
 from pathlib import Path
 import subprocess
 from urllib.parse import urlparse
@@ -14,6 +16,7 @@ import uvicorn
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import UUID4
 from app.settings import Settings, check_callback_url, get_settings, settings
 from app.tenants import Item, Tenant, current_tenant, database, oauth_clients
 from sqlalchemy import select
@@ -319,3 +322,57 @@ def disk(folder: str = "."):
     subprocess.check_output(["sh", "-c", "du -sh " + folder])
     # ruleid: devsecbots.fastapi.command-injection
     return subprocess.check_output([folder, "-sh"])
+
+
+class ImageSize(str, Enum):
+    original = "original.webp"
+    small = "small.webp"
+
+
+class LooseSize(str, Enum):
+    original = "original.webp"
+    parent = "../original.webp"
+
+
+@app.delete("/events/{item_id}")
+def delete_event(item_id: UUID4):
+    # ok: devsecbots.fastapi.path-traversal
+    shutil.rmtree(Path(BASE) / str(item_id))
+
+
+@app.delete("/events/by-name/{name}")
+def delete_event_by_name(name: str):
+    # ruleid: devsecbots.fastapi.path-traversal
+    shutil.rmtree(Path(BASE) / str(name))
+
+
+@app.get("/covers/{size}")
+async def cover(size: ImageSize = ImageSize.original):
+    # ok: devsecbots.fastapi.path-traversal
+    return FileResponse(os.path.join(BASE, size.value))
+
+
+@app.get("/loose-covers/{size}")
+async def loose_cover(size: LooseSize = LooseSize.original):
+    # ruleid: devsecbots.fastapi.path-traversal
+    return FileResponse(os.path.join(BASE, size.value))
+
+
+@app.get("/pages/{page}")
+def page_file(page: int = Depends(get_settings)):
+    # ruleid: devsecbots.fastapi.path-traversal
+    return FileResponse(os.path.join(BASE, f"{page}.html"))
+
+
+class TimelineViews:
+    @app.delete("/timeline/{item_id}")
+    def delete_one(self, item_id: UUID4):
+        event = self.repo.delete_one(item_id)
+        # ok: devsecbots.fastapi.path-traversal
+        shutil.rmtree(event.image_dir)
+
+    @app.delete("/timeline/by-slug/{slug}")
+    def delete_by_slug(self, slug: str):
+        event = self.repo.delete_by_slug(slug)
+        # ruleid: devsecbots.fastapi.path-traversal
+        shutil.rmtree(event.image_dir)

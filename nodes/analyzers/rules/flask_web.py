@@ -85,6 +85,42 @@ def watch_files(uuid):
     return escape(data)
 
 
+@app.route("/books/<int:book_id>/<book_format>")
+def serve_book(book_id, book_format):
+    # records a project getter looks up by the request's key: their fields are stored values
+    book = library.get_book(book_id)
+    data = library.get_book_format(book_id, book_format.upper())
+    text = ""
+    if book_format.upper() == "TXT":
+        # ok: devsecbots.flask.path-traversal
+        text = open(os.path.join("/srv/books", book.path, data.name + "." + book_format)).read()
+    # ruleid: devsecbots.flask.path-traversal
+    text += open(os.path.join("/srv/books", book.path, data.name + "." + book_format)).read()
+    if book_format == "txt":
+        pass
+    else:
+        # ruleid: devsecbots.flask.path-traversal
+        text += open(os.path.join("/srv/books", book_format)).read()
+    path = library.get_path(request.args["name"])
+    # ruleid: devsecbots.flask.path-traversal
+    text += open(path).read()
+    return escape(text)
+
+
+@app.route("/books/merge", methods=["POST"])
+def merge_books():
+    ids = request.get_json().get("ids")
+    merged = ""
+    for book_id in ids:
+        book = library.get_book(book_id)
+        for entry in book.data:
+            # ok: devsecbots.flask.path-traversal
+            merged += open(os.path.join("/srv/books", book.path, entry.name + "." + entry.format)).read()
+        # ruleid: devsecbots.flask.path-traversal
+        merged += open(os.path.join("/srv/books", book_id)).read()
+    return escape(merged)
+
+
 @app.route("/upload", methods=["POST"])
 def upload():
     upload = request.files["file"]
