@@ -9,8 +9,9 @@ values) of parts of four kinds:
   `path_info` / `get_full_path()`, Starlette `request.url.path`): a path on this host that
   begins with "/" and one other character (see below);
 - a value the application or its deployer chose: settings and config values (also a name
-  imported from a settings / config module), environment variables, `request.script_root`
-  (SCRIPT_NAME), `url_for()` / `reverse()`;
+  imported from a settings / config module, and a module-level `*_settings` / `*_config`
+  object), environment variables, `request.script_root` (SCRIPT_NAME), `url_for()` /
+  `reverse()`, a resolved route's name (route_names.py);
 - anything else, request data included.
 
 A `"{:s}"` hole is a `"{}"` one; of any other template only the text before its first hole is
@@ -21,7 +22,9 @@ is the url without the chosen value it starts with.
 With the project's calls at hand (redirect_calls.py), a name a test proved a same-site path
 where it is read (same_site_paths.py) is a path, a call of a project function is what it returns
 (its parameters read as the call fills them), and a parameter is what every call passes, each
-`param += x` read as x followed by anything.
+`param += x` read as x followed by anything (so is a local's `x += ...`). `urljoin(BASE, path)`
+is BASE's scheme and host then the path when BASE is a chosen value and the path starts "/" and
+one other character (a "//host" path replaces the host).
 
 Request data cannot send the visitor elsewhere once the literal start pins the host
 (`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
@@ -36,8 +39,9 @@ before_request hooks, error handlers). Django and Starlette keep a `//evil.examp
 sent; it reaches a view only through a route that can match a leading "/" (a root `<path:...>`
 / `{...:path}` catch-all or a regex route whose first piece may be "/"; not one starting
 `(?P<user>[^/]+)`, nor a ModelAdmin's `get_urls` under its prefix), and middleware sees it
-before routing. So for those frameworks the path counts as
-the site's own only outside middleware and in projects without such routes (`routed=True`).
+before routing, unless it runs only once `request.resolver_match` is set (a route matched).
+So for those frameworks the path counts as the site's own only outside middleware (or after
+routing) and in projects without such routes (`routed=True`).
 The path is the visitor's choice, so a chosen value before it (`APPLICATION_ROOT +
 request.full_path`) must be known not to be "/" ("/" + "/evil.example" is off-site): tested
 `!= "/"` (or `not ....endswith("/")`) around the use, `.rstrip("/")`-ed, or Flask's
@@ -53,6 +57,7 @@ from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.receiver_members import getters, methods
 from devsecbots.nodes.analyzers.redirect_calls import Frame, ProjectCalls
+from devsecbots.nodes.analyzers.route_names import route_name
 from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
 from devsecbots.nodes.analyzers.summary_defs import Definition
 
@@ -65,6 +70,8 @@ PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
 STR_HOLE = re.compile(r"\{(?:!s)?(?::s)?\}")  # "{:s}" / "{!s}": the str value itself, as "{}"
 CONFIG_NAMES = frozenset({"settings", "config", "environ"})
+# a module-level settings object: `settings`, `config`, `environ`, `api_settings`, `app_config`
+SETTINGS_OBJECT = re.compile(r"^(\w+_)?(settings|config)$|^environ$")
 ENV_CALLS = frozenset({"getenv"})
 CATCH_ALL_ROUTE = re.compile(
     r"""\bpath\(\s*r?["']<path:"""  # Django path("<path:rest>", ...)
@@ -92,7 +99,9 @@ def fixed_host(
     calls: ProjectCalls | None = None,
 ) -> str:
     """Why the target cannot leave this site ('' when request data may choose its host)."""
-    own_path = framework == "flask" or (routed and not _in_middleware(target, parents))
+    own_path = framework == "flask" or (
+        routed and (not _in_middleware(target, parents) or _after_routing(target, parents))
+    )
     reading = _Reading(parents, framework, own_path, project, calls)
     verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
     if "" in verdicts or not verdicts:
@@ -230,8 +239,14 @@ class _Reading:
             return [[("chosen", "")]]
         if isinstance(value, ast.Name):
             # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
-            bound = [v for v in _bound_values(value, self.parents) if not _holds(v, value)]
+            appended: list[ast.AST] = []
+            bound = [
+                v for v in _bound_values(value, self.parents, appended) if not _holds(v, value)
+            ]
             found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
+            if appended:  # after one `+=` anything may follow (another, a loop)
+                tails = [t for v in appended for t in self.alternatives(v, depth + 1)]
+                found += [b + t + [ANY] for b in found for t in tails]
             if not found or len(found) > MAX_ALTERNATIVES:
                 return [[ANY]]
             if _not_slash(value, self.parents):
@@ -256,12 +271,34 @@ class _Reading:
                 ts[1:] if ts[:1] == [("chosen", "")] else ts
                 for ts in self.alternatives(removed, depth + 1)
             ]
+        joined = self._joined(value, depth)
+        if joined is not None:
+            return joined
         if self.framework == "flask" and _script_root(value):
             return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
         leaf = self.leaf(value)
         if leaf == ANY and isinstance(value, ast.Call) and self.calls is not None:
             return self._returned(value, depth)
         return [[leaf]]
+
+    def _joined(self, value: ast.AST, depth: int) -> list[list[Token]] | None:
+        """`urljoin(BASE, path)`: a path starting "/" and one other character keeps the chosen
+        base's scheme and host (a "//host" path would replace them). None for other calls."""
+        if not (
+            isinstance(value, ast.Call)
+            and called_name(value.func) == "urljoin"
+            and len(value.args) == 2
+            and not value.keywords
+        ):
+            return None
+        bases = self.alternatives(value.args[0], depth + 1)
+        paths = self.alternatives(value.args[1], depth + 1)
+        if not all(b in ([("chosen", "")], [("root", "")]) for b in bases) or not all(
+            p[:1] == [("path", "")] or (p[:1] and p[0][0] == "text" and SEGMENT.match(p[0][1]))
+            for p in paths
+        ):
+            return [[ANY]]
+        return [[("root", ""), *p] for p in paths]
 
     def _members(
         self, definitions: list[Definition], classes: list[ast.ClassDef], depth: int
@@ -575,8 +612,10 @@ def _own_absolute_url(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
 
 def _chosen(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """A value the application or its deployer chose: settings, config, environment, SCRIPT_NAME,
-    the application's own URLs."""
+    the application's own URLs and route names."""
     if isinstance(value, ast.Call) and called_name(value.func) in SAFE_URL_VALUES | ENV_CALLS:
+        return True
+    if route_name(value, parents, _bound_values):
         return True
     return configured(value, parents) or _setting_import(value, parents)
 
@@ -620,7 +659,7 @@ def _config(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     request.environ, nor a local variable or parameter that happens to be called config."""
     if isinstance(value, ast.Attribute):
         return value.attr in CONFIG_NAMES and not _is_request(value.value)
-    if not isinstance(value, ast.Name) or value.id not in CONFIG_NAMES:
+    if not isinstance(value, ast.Name) or not SETTINGS_OBJECT.search(value.id):
         return False
     return _module_if_not_rebound(value, parents) is not None
 
@@ -642,14 +681,17 @@ def _holds(value: ast.AST, node: ast.AST) -> bool:
     return any(inner is node for inner in ast.walk(value))
 
 
-def _bound_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+def _bound_values(
+    name: ast.Name, parents: dict[ast.AST, ast.AST], appended: list[ast.AST] | None = None
+) -> list[ast.AST]:
     """The values assigned to `name` in the nearest enclosing scope that binds it ([] when it is
-    bound otherwise: a parameter, a loop, an import, ...)."""
+    bound otherwise: a parameter, a loop, an import, ...). With `appended`, a local's
+    `name += value` statements are allowed and their values collected there."""
     scope = parents.get(name)
     while scope is not None:
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.Module):
-            values, other = _assignments(scope, name.id)
-            if other:
+            values, other = _assignments(scope, name.id, appended)
+            if other or (appended and not values):  # `+=` to a name bound elsewhere
                 return []
             if values:
                 return values
@@ -657,9 +699,12 @@ def _bound_values(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[ast.A
     return []
 
 
-def _assignments(scope: ast.AST, name: str) -> tuple[list[ast.AST], bool]:
+def _assignments(
+    scope: ast.AST, name: str, appended: list[ast.AST] | None = None
+) -> tuple[list[ast.AST], bool]:
     """The values plainly assigned to `name` in the scope itself, and whether it is also bound
-    another way (parameter, for, with, import, augmented assignment, ...)."""
+    another way (parameter, for, with, import, augmented assignment unless `appended` collects
+    what `name += value` adds, ...)."""
     if not isinstance(scope, ast.Module):
         args = scope.args  # type: ignore[attr-defined]
         if any(a.arg == name for a in ast.walk(args) if isinstance(a, ast.arg)):
@@ -681,6 +726,16 @@ def _assignments(scope: ast.AST, name: str) -> tuple[list[ast.AST], bool]:
             if isinstance(node.target, ast.Name) and node.target.id == name:
                 values.append(node.value)
                 continue
+        elif (
+            appended is not None
+            and isinstance(node, ast.AugAssign)
+            and isinstance(node.op, ast.Add)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+        ):
+            appended.append(node.value)
+            todo.append(node.value)
+            continue
         elif isinstance(node, ast.Import | ast.ImportFrom):
             other = other or any((a.asname or a.name).split(".")[0] == name for a in node.names)
         elif isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
@@ -705,6 +760,25 @@ def _appended(function: Function, name: str) -> list[ast.AST] | None:
             if node not in targets:
                 return None
     return found
+
+
+def _after_routing(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside `if ... and request.resolver_match ...:`: Django sets it only once a route
+    matched the path, so middleware there sees a routed path."""
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.If) and node in parent.body:
+            test = parent.test
+            tests = test.values if isinstance(test, ast.BoolOp) else [test]
+            if isinstance(test, ast.BoolOp) and not isinstance(test.op, ast.And):
+                tests = []
+            if any(
+                isinstance(t, ast.Attribute) and t.attr == "resolver_match" and _is_request(t.value)
+                for t in tests
+            ):
+                return True
+        node = parent
+    return False
 
 
 def _in_middleware(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

@@ -823,6 +823,99 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-reversed-then-appended-query": (
+        DJANGO + "from django.urls import reverse\n",
+        """
+        def login(request, provider):
+            redirect_url = reverse("oidc_initiate", args=(provider,))
+            if next_param := request.GET.get("next"):
+                redirect_url += f"?next={next_param}"
+            return redirect(redirect_url)
+        """,
+        [
+            """
+            def login(request):
+                redirect_url = request.GET.get("base", "/")
+                redirect_url += "?next=/"
+                return redirect(redirect_url)
+            """,
+            """
+            def login(request):
+                redirect_url = settings.LOGIN_ROOT  # may be "" or "/"
+                redirect_url += request.GET["next"]
+                return redirect(redirect_url)
+            """,
+        ],
+    ),
+    "django-configured-site-joined-after-routing": (
+        DJANGO + "from urllib.parse import urljoin\nfrom site.dynamic import dynamic_settings\n",
+        """
+        class MediaDomainMiddleware:
+            def __call__(self, request):
+                response = self.get_response(request)
+                if request.get_host() == "media.example" and request.resolver_match:
+                    return redirect(urljoin(dynamic_settings.SITE_URL, request.path))
+                return response
+        """,
+        [
+            """
+            class MediaDomainMiddleware:
+                def __call__(self, request):  # before routing: "//evil.example" replaces the host
+                    if request.get_host() == "media.example":
+                        return redirect(urljoin(dynamic_settings.SITE_URL, request.path))
+                    return self.get_response(request)
+            """,
+            """
+            class MediaDomainMiddleware:
+                def __call__(self, request):
+                    response = self.get_response(request)
+                    if request.resolver_match:
+                        return redirect(urljoin(dynamic_settings.SITE_URL, request.GET["to"]))
+                    return response
+            """,
+            """
+            class MediaDomainMiddleware:
+                def __call__(self, request):
+                    response = self.get_response(request)
+                    if request.resolver_match:
+                        return redirect(urljoin(request.GET["site"], request.path))
+                    return response
+            """,
+        ],
+    ),
+    "django-current-route-reversed-again": (
+        DJANGO,
+        """
+        class CanonicalSlugDetailMixin:
+            def dispatch(self, request, *args, **kwargs):
+                obj = self.get_object()
+                match = resolve(request.path_info)
+                url_parts = match.namespaces
+                url_parts.append(match.url_name)
+                current_urlpattern = ":".join(url_parts)
+                if obj.slug != self.kwargs.get("slug"):
+                    return redirect(current_urlpattern, pk=obj.pk, slug=obj.slug)
+                return redirect(request.resolver_match.view_name, pk=obj.pk)
+        """,
+        [
+            """
+            class CanonicalSlugDetailMixin:
+                def dispatch(self, request, *args, **kwargs):
+                    match = resolve(request.path_info)
+                    url_parts = match.namespaces
+                    url_parts.append(request.GET["name"])  # "//evil.example" does not reverse
+                    return redirect(":".join(url_parts), pk=1)
+            """,
+            """
+            class CanonicalSlugDetailMixin:
+                def dispatch(self, request, *args, **kwargs):
+                    match = resolve(request.GET["to"])  # a Resolver404 on no match
+                    parts = [match.url_name]
+                    parts[0] = request.GET["name"]
+                    return redirect(":".join(parts), pk=1)
+            """,
+        ],
+    ),
     "django-post-only-csrf-checked": (
         DJANGO + "from django.views.decorators.csrf import csrf_exempt\n"
         "from django.views.decorators.http import require_http_methods, require_POST\n",

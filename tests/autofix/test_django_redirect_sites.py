@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from devsecbots.nodes.autofix import apply_fixes
 
 from tests.autofix.helpers import finding_at
@@ -80,3 +81,75 @@ def canonical(request, pk):
     )
     back = finding_at(permanent, RULE, "return redirect(target, permanent", path="views.py")
     assert apply_fixes({"views.py": permanent}, [back]).fixed == [back]
+
+
+BUILT = """from django.shortcuts import redirect
+
+from .hosts import build_admin_url
+
+
+def to_admin(request):
+    target = build_admin_url(request.path, request=request)
+    if request.META.get("QUERY_STRING"):
+        target = f"{target}?{request.META['QUERY_STRING']}"
+    return redirect(target)
+
+
+def canonical(request, model):
+    new_path = model.local_path
+    if request.GET:
+        new_path = f"{model.local_path}?{request.GET.urlencode()}"
+    return redirect(new_path)
+
+
+def to_api(request):
+    target_path = f"/api{request.path}"
+    return redirect(target_path)
+"""
+HOSTS = 'def build_admin_url(path, request=None):\n    return "https://admin.example" + path\n'
+
+
+@pytest.mark.parametrize("line", ["    return redirect(target)", "    return redirect(new_path)"])
+def test_request_data_after_an_application_built_url_is_not_guarded(line):
+    """A configured host is cross-host by design and a query cannot move the host: no check."""
+    files = {"app/views.py": BUILT, "app/hosts.py": HOSTS}
+    finding = finding_at(BUILT, RULE, line, path="app/views.py")
+    outcome = apply_fixes(files, [finding])
+    assert outcome.changed == []
+    assert "request data only after it" in outcome.reason(finding)
+
+
+def test_a_same_site_literal_start_is_not_guarded():
+    files = {"app/views.py": BUILT, "app/hosts.py": HOSTS}
+    finding = finding_at(BUILT, RULE, "    return redirect(target_path)", path="app/views.py")
+    outcome = apply_fixes(files, [finding])
+    assert outcome.changed == []
+    assert "a same-site path" in outcome.reason(finding)
+
+
+@pytest.mark.parametrize(
+    "assigned",
+    [
+        'str(request.GET["next"])',  # not the project's function
+        'request.session.get("next")',  # a project `get` method, but called on the request
+        'build_admin_url("/") + request.GET["next"]',  # request data before any "?"
+        "f\"{request.GET['base']}?x=1\"",
+    ],
+)
+def test_request_data_that_may_choose_the_host_is_still_guarded(assigned):
+    source = f"""from django.shortcuts import redirect
+
+from .hosts import build_admin_url
+
+
+def back(request):
+    target = {assigned}
+    return redirect(target)
+"""
+    hosts = HOSTS + "\n\nclass Store:\n    def get(self, key):\n        return key\n"
+    files = {"app/views.py": source, "app/hosts.py": hosts}
+    finding = finding_at(source, RULE, "    return redirect(target)", path="app/views.py")
+    outcome = apply_fixes(files, [finding])
+    assert "url_has_allowed_host_and_scheme(target" in outcome.files["app/views.py"], (
+        outcome.reason(finding)
+    )

@@ -10,6 +10,7 @@ import libcst as cst
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, replace_arg, stmt
+from devsecbots.nodes.autofix.redirect_origin import built_start
 from devsecbots.nodes.autofix.strings import is_dynamic, literal, parts_of, unwrap_str
 from devsecbots.nodes.autofix.tree import Tree, code, keyword, string_value
 
@@ -49,7 +50,7 @@ class DjangoWeb(Codemod):
                 if not (isinstance(inner, cst.Call) and tree.qualnames(inner) & MARK_SAFE):
                     found.append(_escaped(call, spans, whole=False))
             elif names & REDIRECTS:
-                found.append(_redirect(tree, call, spans))
+                found.append(_redirect(tree, call, spans, project))
         return found
 
 
@@ -110,7 +111,7 @@ def _configured(tree: Tree, function: cst.FunctionDef | None, name: cst.Name) ->
     return False
 
 
-def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
+def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]], project: Project) -> Site:
     target = call.args[0].value
     function = tree.function_of(call)
     request = _request_of(function)
@@ -141,6 +142,17 @@ def _redirect(tree: Tree, call: cst.Call, spans: list[tuple[int, int]]) -> Site:
             kind="redirect",
             reason="django-web: the target is built on a configured URL (settings.…, a literal "
             "https:// address): an intended redirect to another site",
+        )
+    start = (
+        built_start(tree, function, target, project.files) if isinstance(target, cst.Name) else ""
+    )
+    if start:
+        return Site(
+            spans=spans,
+            kind="redirect",
+            reason=f"django-web: the target starts with {start}, request data only after it (in "
+            "a URL builder's arguments or the query string): a host check would send an intended "
+            "redirect to another host the application chose to '/', or change nothing",
         )
     if request is None or not _pure(target):
         return Site(
