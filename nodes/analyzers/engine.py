@@ -39,6 +39,7 @@ from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json
 from devsecbots.nodes.analyzers.local_host_settings import reassess as reassess_local_host
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
+from devsecbots.nodes.analyzers.member_branches import reassess as reassess_member_branches
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.plugin_hooks import reassess as reassess_plugin_hooks
@@ -208,6 +209,7 @@ def _analyze(
     for reassess in (
         reassess_helpers,
         reassess_escaped_bodies,
+        reassess_member_branches,
         reassess_properties,
         reassess_undone_markup,
         reassess_typed_params,
