@@ -4,12 +4,12 @@
 request's value is one of the container's own members (a config name, a known slug): markup
 nobody wrote into that container cannot reach the page there. Semgrep's taint rule
 devsecbots.django.xss cannot tell that branch from its `else`. A finding is kept at low
-confidence when the HTML given to mark_safe / HttpResponse on its line is an f-string, `%` or
-`.format()` of constants and of that one name (as it is, or passed alone to a function: `{key}`,
-`{find_section(key)}`, `{key.lower()}`), the sink sits in the body of an `if` (or `elif`) whose
-test is `name in container` (alone or and-ed with more checks), the container names no request
-data, and the body does not bind the name again. The `else` side, and HTML holding any other
-value, keep the finding.
+confidence when the HTML given to mark_safe / HttpResponse on its line is an f-string, `%`,
+`.format()` or `+` of constants and of that one name (as it is, or passed alone to a function:
+`{key}`, `{find_section(key)}`, `{key.lower()}`), the sink sits in the body of an `if` (or
+`elif`) whose test is `name in container` (alone or and-ed with more checks), the container
+names no request data, and the body does not bind the name again. The `else` side, and HTML
+holding any other value, keep the finding.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def _only_built_from(html: ast.AST, name: str) -> bool:
     """Whether the text's only variable parts are `name` or a call over `name` alone."""
     if isinstance(html, ast.JoinedStr):
         parts = [v.value for v in html.values if isinstance(v, ast.FormattedValue)]
+    elif isinstance(html, ast.BinOp) and isinstance(html.op, ast.Add):
+        parts = _added(html)  # also how a Python 3.12 f-string is read here (newer_fstrings.py)
     elif isinstance(html, ast.BinOp) and isinstance(html.op, ast.Mod):
         if not isinstance(html.left, ast.Constant):
             return False
@@ -82,6 +84,13 @@ def _only_built_from(html: ast.AST, name: str) -> bool:
     else:
         return False
     return bool(parts) and all(_of_name(part, name) for part in parts)
+
+
+def _added(node: ast.AST) -> list[ast.AST]:
+    """The operands of a chain of `+`."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
 
 
 def _of_name(part: ast.AST, name: str) -> bool:

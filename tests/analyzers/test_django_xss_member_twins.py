@@ -62,6 +62,25 @@ TWINS: dict[str, tuple[str, str]] = {
             return render(request, "config.html", {"header": header})
         """,
     ),
+    "joined-with-plus": (
+        """
+        def config_key(request, key):
+            if key in KNOWN and key != "":
+                header = mark_safe("<b><code>" + key + "</code></b> (" + find_section(key) + ")")
+            else:
+                header = "unknown"
+            return render(request, "config.html", {"header": header})
+        """,
+        """
+        def config_key_title(request, key):
+            title = request.GET.get("title", "")
+            if key in KNOWN and key != "":
+                header = mark_safe("<b><code>" + key + "</code></b> " + title)
+            else:
+                header = "unknown"
+            return render(request, "config.html", {"header": header})
+        """,
+    ),
 }
 
 
