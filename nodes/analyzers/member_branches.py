@@ -8,8 +8,8 @@ confidence when the HTML given to mark_safe / HttpResponse on its line is an f-s
 `.format()` or `+` of constants and of that one name (as it is, or passed alone to a function:
 `{key}`, `{find_section(key)}`, `{key.lower()}`), the sink sits in the body of an `if` (or
 `elif`) whose test is `name in container` (alone or and-ed with more checks), the container
-names no request data, and the body does not bind the name again. The `else` side, and HTML
-holding any other value, keep the finding.
+names no request data (nor a local name assigned from it), and the body does not bind the name
+again. The `else` side, and HTML holding any other value, keep the finding.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _why_at(tree: ast.Module, line: int) -> str:
     while node in parents:
         parent = parents[node]
         if isinstance(parent, ast.If) and node in parent.body:
-            name = _member_tested(parent.test)
+            name = _member_tested(parent.test, _request_names(tree, parent, parents))
             if name and _only_built_from(body, name) and not _rebinds(parent.body, name):
                 return WHY
         if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -48,8 +48,9 @@ def _why_at(tree: ast.Module, line: int) -> str:
     return ""
 
 
-def _member_tested(test: ast.AST) -> str:
-    """`name` when the test is `name in container` (or and-ed with more), '' otherwise."""
+def _member_tested(test: ast.AST, from_request: set[str]) -> str:
+    """`name` when the test is `name in container` (or and-ed with more), '' otherwise; a
+    container that is, or is a local name assigned from, request data does not count."""
     tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
     for each in tests:
         if (
@@ -57,10 +58,26 @@ def _member_tested(test: ast.AST) -> str:
             and len(each.ops) == 1
             and isinstance(each.ops[0], ast.In)
             and isinstance(each.left, ast.Name)
-            and "request" not in ast.unparse(each.comparators[0])
         ):
-            return each.left.id
+            container = each.comparators[0]
+            used = {n.id for n in ast.walk(container) if isinstance(n, ast.Name)}
+            if "request" not in ast.unparse(container) and not used & from_request:
+                return each.left.id
     return ""
+
+
+def _request_names(tree: ast.AST, at: ast.AST, parents: dict[ast.AST, ast.AST]) -> set[str]:
+    """Local names of the function around `at` that some assignment gives request data."""
+    function: ast.AST | None = at
+    while function is not None and not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        function = parents.get(function)
+    return {
+        target.id
+        for node in ast.walk(function or tree)
+        if isinstance(node, ast.Assign) and "request" in ast.unparse(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
 
 
 def _only_built_from(html: ast.AST, name: str) -> bool:

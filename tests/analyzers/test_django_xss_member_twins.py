@@ -81,6 +81,26 @@ TWINS: dict[str, tuple[str, str]] = {
             return render(request, "config.html", {"header": header})
         """,
     ),
+    "fixed-container-or-one-from-the-request": (
+        """
+        def config_flag(request, key):
+            known = set(KNOWN)
+            if key in known:
+                header = mark_safe(f"<code>{key}</code>")
+            else:
+                header = "unknown"
+            return render(request, "config.html", {"header": header})
+        """,
+        """
+        def config_flag_wanted(request, key):
+            wanted = request.GET.getlist("k")
+            if key in wanted:
+                header = mark_safe(f"<code>{key}</code>")
+            else:
+                header = "unknown"
+            return render(request, "config.html", {"header": header})
+        """,
+    ),
 }
 
 
