@@ -82,6 +82,7 @@ def _request_names(tree: ast.AST, at: ast.AST, parents: dict[ast.AST, ast.AST]) 
 
 def _only_built_from(html: ast.AST, name: str) -> bool:
     """Whether the text's only variable parts are `name` or a call over `name` alone."""
+    parts: list[ast.AST]
     if isinstance(html, ast.JoinedStr):
         parts = [v.value for v in html.values if isinstance(v, ast.FormattedValue)]
     elif isinstance(html, ast.BinOp) and isinstance(html.op, ast.Add):
