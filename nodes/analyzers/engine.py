@@ -39,12 +39,15 @@ from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json
 from devsecbots.nodes.analyzers.local_host_settings import reassess as reassess_local_host
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
+from devsecbots.nodes.analyzers.member_branches import reassess as reassess_member_branches
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
+from devsecbots.nodes.analyzers.plugin_hooks import reassess as reassess_plugin_hooks
 from devsecbots.nodes.analyzers.preflighted_views import reassess as reassess_preflighted_views
 from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
 from devsecbots.nodes.analyzers.proxy_https_redirect import reassess as reassess_proxy_redirect
+from devsecbots.nodes.analyzers.published_tokens import reassess as reassess_published_tokens
 from devsecbots.nodes.analyzers.query_cookies import reassess as reassess_query_cookies
 from devsecbots.nodes.analyzers.redirect_guards import reassess as reassess_redirects
 from devsecbots.nodes.analyzers.refused_secrets import reassess as reassess_refused_secrets
@@ -207,6 +210,7 @@ def _analyze(
     for reassess in (
         reassess_helpers,
         reassess_escaped_bodies,
+        reassess_member_branches,
         reassess_properties,
         reassess_undone_markup,
         reassess_typed_params,
@@ -239,6 +243,8 @@ def _analyze(
         reassess_debug_switch,
         reassess_local_host,
         reassess_url_helpers,
+        reassess_published_tokens,
+        reassess_plugin_hooks,
     ):
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too

@@ -44,13 +44,7 @@ _CREDENTIAL_WORDS = frozenset(
 
 def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
     """Why the random value made at `line` of the file at `path` protects nothing ('' if it may)."""
-    call = next((n for n in ast.walk(tree) if _is_random_call(n) and n.lineno == line), None)
-    if call is None:  # the finding names the statement's first line, the draw is further down
-        statement = next(
-            (n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == line), None
-        )
-        draws = [n for n in ast.walk(statement) if _is_random_call(n)] if statement else []
-        call = draws[0] if len(draws) == 1 else None
+    call = draw_at(tree, line)
     if call is None:
         return ""
     parents = _parents(tree)
@@ -71,6 +65,18 @@ def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
             found = ", ".join(sorted(said & INCIDENTAL_WORDS))
             return f"the random value is for something nobody gains by guessing ({found})"
     return ""
+
+
+def draw_at(tree: ast.AST, line: int) -> ast.Call | None:
+    """The random call a finding at `line` is about (None when there is not exactly one)."""
+    call = next((n for n in ast.walk(tree) if _is_random_call(n) and n.lineno == line), None)
+    if call is None:  # the finding names the statement's first line, the draw is further down
+        statement = next(
+            (n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == line), None
+        )
+        draws = [n for n in ast.walk(statement) if _is_random_call(n)] if statement else []
+        call = draws[0] if len(draws) == 1 else None
+    return call
 
 
 def _sent_elsewhere(tree: ast.AST, call: ast.Call, parents: dict[ast.AST, ast.AST]) -> str:
