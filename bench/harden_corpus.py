@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.state import Finding  # noqa: E402
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
+from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.nodes.analyzers.engine import analyze  # noqa: E402
 from devsecbots.nodes.autofix import apply_fixes  # noqa: E402
 from devsecbots.nodes.policy import apply_run_policy, is_blocking  # noqa: E402
