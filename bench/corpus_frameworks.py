@@ -53,7 +53,7 @@ def run_tests(files: dict[str, str]) -> tuple[bool, str]:
         return done.returncode == 0, (done.stdout + done.stderr)[-600:]
 
 
-def report(projects, ours, blocking_of, broken_of) -> tuple[dict, bool]:  # type: ignore[no-untyped-def]
+def report(projects, ours, before, after, blocking_of, broken_of) -> tuple[dict, bool]:  # type: ignore[no-untyped-def]
     """Print one line per framework; (figures, whether a checked framework missed its target)."""
     rows: dict[str, dict] = {}
     for name, files in projects.items():
@@ -62,8 +62,8 @@ def report(projects, ours, blocking_of, broken_of) -> tuple[dict, bool]:  # type
             {"projects": 0, "before": 0, "after": 0, "broken": 0, "tests": 0, "tests_failed": []},
         )
         row["projects"] += 1
-        row["before"] += blocking_of(files)
-        row["after"] += blocking_of(ours[name])
+        row["before"] += blocking_of(before[name])
+        row["after"] += blocking_of(after[name])
         row["broken"] += broken_of(ours[name])
         if has_tests(files):
             row["tests"] += 1

@@ -3,9 +3,8 @@
 For every project of bench/corpus (a .py file, or a directory with templates and requirements):
 Bandit HIGH+MEDIUM findings (and our Semgrep rules' blocking findings, when Semgrep is there)
 before and after hardening, the share removed, and how many Python files no longer parse.
-Per framework (Django, FastAPI, Flask, by imports): the findings the review itself blocks on (the
-full analysis with its project-wide passes, confidence and code roles, at the default settings)
-before and after, files broken, and each app's own tests (Django's manage.py test, else pytest).
+Per framework (Django, FastAPI, Flask, by imports): all blocking findings before and after, files
+broken, and each app's own tests (Django's manage.py test, else pytest) before and after.
 Ours runs like the real offline loop: fix, re-analyse, fix again (up to --rounds rounds).
 codemodder (AGPL) is only a peer measured in the same run: it is installed into its own venv
 under bench/.cache/ and run as a separate program on copies of the same files.
@@ -31,10 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from devsecbots.graphs.state import Finding  # noqa: E402
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
-from devsecbots.graphs.context import Context  # noqa: E402
-from devsecbots.nodes.analyzers.engine import analyze  # noqa: E402
 from devsecbots.nodes.autofix import apply_fixes  # noqa: E402
-from devsecbots.nodes.policy import apply_run_policy, is_blocking  # noqa: E402
 
 from bench.corpus_frameworks import report as framework_report  # noqa: E402
 
@@ -112,13 +108,6 @@ def blocking(findings: list[Finding], source: str | None = None) -> int:
         for f in findings
         if (source is None or f["source"] == source) and f["severity"] in BLOCKING
     )
-
-
-def review_blocking(files: dict[str, str]) -> int:
-    """Findings the review blocks on at its default settings (confidence and code roles too)."""
-    ctx = Context()
-    found = apply_run_policy(analyze(files).findings, files, ctx)  # cached on disk per file
-    return sum(1 for f in found if is_blocking(f, ctx.blocking_severity))
 
 
 def broken(files: dict[str, str]) -> int:
@@ -312,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         peer_seconds=round(peer_seconds, 1) if peer else None,
     )
     figures["frameworks"], framework_missed = framework_report(
-        projects, ours, review_blocking, broken
+        projects, ours, before, after_ours, blocking, broken
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
