@@ -38,6 +38,7 @@ BENCHES = [
     Bench("concurrency"),
     Bench("memory"),
     Bench("review_latency"),
+    Bench("large_project"),
     Bench("probes"),
     Bench("harden_corpus", needs=BENCH / "corpus", how_to_get="bench/corpus/ is missing"),
     Bench(

@@ -1,8 +1,9 @@
-"""A 5,000-file project is analyzed in batches, with progress, within a minute."""
+"""A 5,000-file project is analyzed in batches, with progress; a second pass comes from the cache.
+
+How long it takes is measured in bench/large_project.py (against Bandit + Semgrep run directly).
+"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from devsecbots.nodes.analyzers import AnalysisCache, analyze
@@ -19,16 +20,13 @@ def test_five_thousand_files_smoke():
     files["README.md"] = "# big"
     seen = []
     cache = AnalysisCache()
-    started = time.perf_counter()
     report = analyze(files, cache=cache, progress=lambda done, total: seen.append((done, total)))
-    elapsed = time.perf_counter() - started
     assert len(report.analyzed) == 5_001
     assert report.skipped == [("README.md", "not a Python file")]
     per_file = {f["rule_id"] for f in report.findings if f["source"] != "project"}
     assert per_file == {"devsecbots.flask.debug-enabled"}
     assert {f["file"] for f in report.findings} == {"pkg0/app.py"}  # + project-level checks
     assert seen[-1] == (10_002, 10_002) and len(seen) > 10
-    assert elapsed < 60, f"{elapsed:.1f} s"
-    started = time.perf_counter()
     again = analyze(files, cache=cache)
-    assert again.analyzed == [] and time.perf_counter() - started < 10
+    assert again.analyzed == []
+    assert again.findings == report.findings
