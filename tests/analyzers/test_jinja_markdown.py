@@ -1,14 +1,18 @@
 """B701 on an environment whose renders all go to a Markdown converter is low (jinja_markdown.py);
 a render that reaches anything else, or an environment that leaves its function, still blocks.
-The harden codemod leaves the Markdown environment alone and fixes its HTML twin."""
+The harden codemod leaves the Markdown environment alone and fixes its HTML twin; request data
+rendered into such a page still blocks, as XSS (the taint rule), not as B701."""
 
 from __future__ import annotations
 
 import ast
 
 import pytest
+from devsecbots.graphs.context import Context
+from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.autofix import apply_fixes
+from devsecbots.nodes.policy import apply_run_policy, is_blocking
 
 from tests.autofix.helpers import bandit, declined
 
@@ -100,3 +104,22 @@ def test_harden_fixes_the_html_twin():
     [finding] = bandit(source, "B701")
     fixed = apply_fixes({"app.py": source}, [finding]).files["app.py"]
     assert "autoescape=select_autoescape()" in fixed
+
+
+def test_request_data_through_a_markdown_template_still_blocks_as_xss():
+    source = (
+        "import markdown\nfrom flask import Flask, request\nfrom jinja2 import Environment\n"
+        "app = Flask(__name__)\n\n\n"
+        '@app.route("/p")\ndef page():\n'
+        '    text = Environment().from_string("Hi {{ name }}").render(name=request.args["name"])\n'
+        "    return markdown.markdown(text)\n"
+    )
+    files = {"app.py": source}
+    ctx = Context()
+    blocking = {
+        f["rule_id"]
+        for f in apply_run_policy(analyze(files, cache=None).findings, files, ctx)
+        if is_blocking(f, ctx.blocking_severity)
+    }
+    assert "B701" not in blocking
+    assert "devsecbots.flask.xss" in blocking
