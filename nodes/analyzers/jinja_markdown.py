@@ -115,16 +115,15 @@ def _converted(render: ast.Call, scopes: Scopes) -> str:
     if converter:
         return converter
     target = _local_target(render, scopes)
-    if target is not None:
-        function = scopes.function_of(target)
-        uses = [
+    function = scopes.function_of(render)
+    if target is not None and function is not None:
+        uses: list[ast.AST] = [
             n
-            for n in ast.walk(function)  # type: ignore[arg-type]
+            for n in ast.walk(function)
             if isinstance(n, ast.Name) and n.id == target.id and n is not target
         ]
         return _all_converted(uses, scopes)
     if isinstance(scopes.parents.get(render), ast.Return):
-        function = scopes.function_of(render)
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             return _all_converted(_callers(function, scopes), scopes)
     return ""
