@@ -18,7 +18,8 @@ place in the report at low confidence (which does not block by default) and says
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
-  for named templates that are not HTML or XML (jinja_environment.py).
+  for named templates that are not HTML or XML (jinja_environment.py), or whose renders all go
+  to a Markdown converter (jinja_markdown.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - chmod (B103) flags a group-writable or group-executable mode too; a mode with no bits for other
   users (0o660, 0o750) gives access only to the owner and the file's group, whom the

@@ -7,13 +7,15 @@ else keeps Bandit's finding: a template named by a variable or built from a stri
 says HTML/XML or nothing (`page.html.j2`, `index`), or the environment leaving the function
 (returned, passed on, stored, assigned at module level where other modules can import it).
 An environment with its own delimiters whose renders are only written to files generates source
-code (written_files.py).
+code (written_files.py); one whose renders all go to a Markdown converter writes Markdown
+(jinja_markdown.py).
 """
 
 from __future__ import annotations
 
 import ast
 
+from devsecbots.nodes.analyzers.jinja_markdown import markdown_reason
 from devsecbots.nodes.analyzers.name_bindings import Scopes
 from devsecbots.nodes.analyzers.written_files import generator_reason
 
@@ -48,6 +50,9 @@ def plain_text_reason(tree: ast.AST, line: int) -> str:
     generated = generator_reason(tree, call, scopes.parents)
     if generated:
         return generated
+    markdown = markdown_reason(call, scopes)
+    if markdown:
+        return markdown
     assign = scopes.parents.get(call)
     if not (
         isinstance(assign, ast.Assign)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from devsecbots.nodes.analyzers.jinja_environment import LOADERS, is_markup_template
+from devsecbots.nodes.analyzers.jinja_markdown import markdown_reason_at
 from devsecbots.nodes.autofix.base import Codemod, Project, Site
 from devsecbots.nodes.autofix.edits import Edits, expr, set_keyword
 from devsecbots.nodes.autofix.tree import (
@@ -56,6 +59,10 @@ class JinjaAutoescape(Codemod):
                     )
                 )
                 continue
+            markdown = _markdown(tree, call)
+            if markdown:
+                found.append(Site(spans=spans, reason=f"jinja-autoescape: {markdown}"))
+                continue
             module_style = isinstance(call.func, cst.Attribute)
             prefix = f"{code(call.func.value)}." if module_style else ""  # type: ignore[attr-defined]
             found.append(
@@ -94,6 +101,15 @@ def _plain_text_templates(tree: Tree, call: cst.Call) -> list[str]:
             return []
         names.append(name)
     return names
+
+
+def _markdown(tree: Tree, call: cst.Call) -> str:
+    """Why the environment writes Markdown, not HTML ('' when it may write HTML)."""
+    try:
+        parsed = ast.parse(tree.source)
+    except SyntaxError:
+        return ""
+    return markdown_reason_at(parsed, tree.span(call)[0])
 
 
 def _is_safe(value: cst.BaseExpression) -> bool:
