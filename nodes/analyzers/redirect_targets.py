@@ -1,8 +1,8 @@
 """Whether a redirect target's host is fixed before any request data reaches it.
 
-The target is read as a concatenation (`+`, f-strings, `"%s" %`, `"{}".format`, through local and
-closure variables and module constants; in `x = f"{x}?{q}"` the x read is one of x's other
-values) of parts of four kinds:
+The target is read as a concatenation (`+`, f-strings, `"%s" %`, `"{}".format`, `"?".join([...])`,
+through local and closure variables and module constants; in `x = f"{x}?{q}"` the x read is one
+of x's other values) of parts of four kinds:
 
 - text written in the code;
 - the current request's own path (Flask `request.path` / `full_path`, Django `request.path` /
@@ -16,7 +16,9 @@ values) of parts of four kinds:
 
 A `"{:s}"` hole is a `"{}"` one; of any other template only the text before its first hole is
 known. A property or method of an object of known project classes is what its definitions
-return, `self` in them being that object (receiver_members.py), and `url.replace(BASE_URL, "")`
+return, `self` in them being that object (receiver_members.py); so is `self.m()` in a method of
+C, for C and each project subclass (self_methods.py), and `obj.get_absolute_url()` of an object
+of unknown class, for every project definition (absolute_urls.py). `url.replace(BASE_URL, "")`
 is the url without the chosen value it starts with.
 
 With the project's calls at hand (redirect_calls.py), a name a test proved a same-site path
@@ -53,12 +55,14 @@ from __future__ import annotations
 import ast
 import re
 
+from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.receiver_members import getters, methods
 from devsecbots.nodes.analyzers.redirect_calls import Frame, ProjectCalls
 from devsecbots.nodes.analyzers.route_names import route_name
 from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
+from devsecbots.nodes.analyzers.self_methods import self_methods
 from devsecbots.nodes.analyzers.summary_defs import Definition
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
@@ -265,6 +269,11 @@ class _Reading:
             if run and all(m.returns and not m.yields for m in run):
                 if all(len(m.returns) == len(m.own_returns) for m in run):  # no bare return
                     return self._members(run, classes, depth)
+            unknown = None if run else self._self_call(value, depth)
+            if unknown is None and not run:
+                unknown = self._absolute_url(value, depth)
+            if unknown is not None:
+                return unknown
         removed = _removed_setting(value, self.parents)
         if removed is not None:
             return [
@@ -320,6 +329,33 @@ class _Reading:
             ).alternatives(r.value, depth + 1)  # type: ignore[arg-type]
         ]
         return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
+
+    def _self_call(self, call: ast.Call, depth: int) -> list[list[Token]] | None:
+        """`self.m()` outside a known receiver: what m returns for the method's class and for
+        each subclass (self_methods.py); None when that cannot be read."""
+        if self.calls is None or self.project is None or self.receiver is not None:
+            return None
+        found = self_methods(call, self.calls.parents, self.project)
+        if found is None or not all(
+            d.returns and not d.yields and len(d.returns) == len(d.own_returns)
+            for _, run in found
+            for d in run
+        ):
+            return None
+        read = [t for cls, run in found for t in self._members(run, [cls], depth)]
+        return read if len(read) <= MAX_ALTERNATIVES else [[ANY]]
+
+    def _absolute_url(self, call: ast.Call, depth: int) -> list[list[Token]] | None:
+        """`obj.get_absolute_url()` of an object of unknown class: what every project
+        definition returns (absolute_urls.py); None when that cannot be read."""
+        if self.calls is None or self.project is None:
+            return None
+        found = absolute_url_methods(call, self.calls.parents, self.project)
+        if found is None:
+            return None
+        self.via.add("every get_absolute_url()")
+        read = [t for cls, d in found for t in self._members([d], [cls], depth)]
+        return read if len(read) <= MAX_ALTERNATIVES else [[ANY]]
 
     def _returned(self, call: ast.Call, depth: int) -> list[list[Token]]:
         """What a project function returns, its parameters read as this call fills them."""
@@ -399,6 +435,9 @@ def _parts(value: ast.AST) -> list[str | ast.AST | None] | None:
     unknown (None for any other expression)."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         return [value.left, value.right]
+    joined = _join_parts(value)
+    if joined is not None:
+        return joined
     if isinstance(value, ast.JoinedStr):
         pieces: list[str | ast.AST | None] = []
         for part in value.values:
@@ -413,6 +452,27 @@ def _parts(value: ast.AST) -> list[str | ast.AST | None] | None:
                 pieces.append(part.value if plain else None)  # !r, :>10, ...: not the value itself
         return pieces
     return _format_parts(value)
+
+
+def _join_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
+    """`"?".join([path, query])` as [path, "?", query] (None for any other expression)."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "join"
+        and isinstance(value.func.value, ast.Constant)
+        and isinstance(value.func.value.value, str)
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.List | ast.Tuple)
+        and value.args[0].elts
+        and not any(isinstance(e, ast.Starred) for e in value.args[0].elts)
+    ):
+        return None
+    out: list[str | ast.AST | None] = []
+    for item in value.args[0].elts:
+        out += [value.func.value.value, item] if out else [item]
+    return out
 
 
 def _concat(parts: list[list[list[Token]]]) -> list[list[Token]]:

@@ -6,7 +6,8 @@ Each value assigned to the name (`x = ...`, `x += ...`) must be one of:
 - a value without request data (`model.local_path`, `reverse("home")`);
 - the name itself extended (`x = f"{x}?{query}"`), or `x += "?..."` / `"&..."`;
 - text that starts with a same-site path (`"/api" + request.path`): the host is this site's;
-- request data only after a literal "?" (`f"{obj.path}?{request.GET.urlencode()}"`);
+- request data only after a literal "?" (`f"{obj.path}?{request.GET.urlencode()}"`, also
+  `"?".join([obj.path, query])`);
 - the result of a function the project defines or of `reverse()` / `url_for()`, request data
   only among its arguments (`build_admin_url(request.path)`): a URL builder whose host, when
   it gives one, the application chose (a configured admin or web host, cross-host by design).
@@ -22,7 +23,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 from devsecbots.nodes.autofix.strings import parts_of
-from devsecbots.nodes.autofix.tree import Tree, code
+from devsecbots.nodes.autofix.tree import Tree, code, string_value
 
 SAME_SITE = re.compile(r"^/[^/\\\s]")
 APP_URLS = frozenset({"reverse", "reverse_lazy", "url_for", "resolve_url"})
@@ -72,7 +73,7 @@ def _start(
 ) -> str | None:
     """What an assigned value starts with ('' for a same-site path or the name itself
     extended); None when request data may choose its host."""
-    parts = parts_of(value) or [value]
+    parts = parts_of(value) or _joined(value) or [value]
     first = parts[0]
     if isinstance(first, str):
         return "" if SAME_SITE.match(first) or _query_only(parts) else None
@@ -86,6 +87,26 @@ def _start(
     if root is None or root.value in {"request", "self"} or _from_request(assigns, root):
         return None
     return code(first)  # `model.local_path`: an attribute of an object that is no request
+
+
+def _joined(value: cst.BaseExpression) -> list[str | cst.BaseExpression] | None:
+    """`"?".join([path, query])` as [path, "?", query] (None for anything else)."""
+    if not (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "join"
+        and len(value.args) == 1
+        and isinstance(value.args[0].value, cst.List | cst.Tuple)
+    ):
+        return None
+    separator = string_value(value.func.value)
+    items = value.args[0].value.elements
+    if separator is None or not items or any(isinstance(e, cst.StarredElement) for e in items):
+        return None
+    out: list[str | cst.BaseExpression] = []
+    for item in items:
+        out += [separator, item.value] if out else [item.value]
+    return out
 
 
 def _builder(call: cst.Call, assigns: list[cst.Assign], files: Mapping[str, str]) -> bool:

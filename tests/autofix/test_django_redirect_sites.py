@@ -105,11 +105,24 @@ def canonical(request, model):
 def to_api(request):
     target_path = f"/api{request.path}"
     return redirect(target_path)
+
+
+def canonical_joined(request, model):
+    canonical = model.local_path
+    canonical = "?".join([canonical, request.META["QUERY_STRING"]])
+    return redirect(canonical)
 """
 HOSTS = 'def build_admin_url(path, request=None):\n    return "https://admin.example" + path\n'
 
 
-@pytest.mark.parametrize("line", ["    return redirect(target)", "    return redirect(new_path)"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    return redirect(target)",
+        "    return redirect(new_path)",
+        "    return redirect(canonical)",  # "?".join([path, query])
+    ],
+)
 def test_request_data_after_an_application_built_url_is_not_guarded(line):
     """A configured host is cross-host by design and a query cannot move the host: no check."""
     files = {"app/views.py": BUILT, "app/hosts.py": HOSTS}
@@ -134,6 +147,7 @@ def test_a_same_site_literal_start_is_not_guarded():
         'request.session.get("next")',  # a project `get` method, but called on the request
         'build_admin_url("/") + request.GET["next"]',  # request data before any "?"
         "f\"{request.GET['base']}?x=1\"",
+        '"?".join([request.GET["next"], "x=1"])',  # joined, request data first
     ],
 )
 def test_request_data_that_may_choose_the_host_is_still_guarded(assigned):
