@@ -16,7 +16,7 @@ FRAMEWORKS = {  # framework -> import that marks it, in the order they are repor
     "flask": re.compile(r"^\s*(from|import)\s+flask\b", re.MULTILINE),
 }
 TARGET_REMOVED = 0.80  # offline harden removes at least this share of blocking findings
-CHECKED = ("django", "fastapi")  # frameworks the issue sets the target for
+CHECKED = ("django", "fastapi", "flask")  # frameworks the target is set for
 
 
 def framework_of(files: dict[str, str]) -> str:
@@ -53,8 +53,11 @@ def run_tests(files: dict[str, str]) -> tuple[bool, str]:
         return done.returncode == 0, (done.stdout + done.stderr)[-600:]
 
 
-def report(projects, ours, before, after, blocking_of, broken_of) -> tuple[dict, bool]:  # type: ignore[no-untyped-def]
-    """Print one line per framework; (figures, whether a checked framework missed its target)."""
+def report(projects, ours, before, after, broken_of) -> tuple[dict, bool]:  # type: ignore[no-untyped-def]
+    """Print one line per framework; (figures, whether a checked framework missed its target).
+
+    `before`/`after` are the blocking counts per project before and after hardening.
+    """
     rows: dict[str, dict] = {}
     for name, files in projects.items():
         row = rows.setdefault(
@@ -62,8 +65,8 @@ def report(projects, ours, before, after, blocking_of, broken_of) -> tuple[dict,
             {"projects": 0, "before": 0, "after": 0, "broken": 0, "tests": 0, "tests_failed": []},
         )
         row["projects"] += 1
-        row["before"] += blocking_of(before[name])
-        row["after"] += blocking_of(after[name])
+        row["before"] += before[name]
+        row["after"] += after[name]
         row["broken"] += broken_of(ours[name])
         if has_tests(files):
             row["tests"] += 1

@@ -1,11 +1,16 @@
 """Benchmark: how much of a vulnerable corpus the offline DevBot hardens, beside Pixee's codemodder.
 
 For every project of bench/corpus (a .py file, or a directory with templates and requirements):
-Bandit HIGH+MEDIUM findings (and our Semgrep rules' blocking findings, when Semgrep is there)
-before and after hardening, the share removed, and how many Python files no longer parse.
-Per framework (Django, FastAPI, Flask, by imports): all blocking findings before and after, files
-broken, and each app's own tests (Django's manage.py test, else pytest) before and after.
-Ours runs like the real offline loop: fix, re-analyse, fix again (up to --rounds rounds).
+Bandit HIGH+MEDIUM findings at every confidence (and our Semgrep rules' findings, when Semgrep is
+there) before and after hardening, the share removed, and how many Python files no longer parse;
+these include what the review deliberately does not block on (e.g. SQL built in a helper no
+request reaches), which the loop leaves alone.
+Ours runs the real offline loop: SecBot's review (every analyser, the project-wide passes,
+confidence and code roles, at the default settings), DevBot's codemods on what blocks, review
+again, up to --rounds rounds. Per framework (Django, FastAPI, Flask, by imports): what that review
+blocks on before and after, files broken, and each app's own tests (Django's manage.py test, else
+pytest) before and after. Targets: >= 70 % of the blocking findings removed overall, >= 80 % per
+framework, 0 files broken, the apps' tests still pass.
 codemodder (AGPL) is only a peer measured in the same run: it is installed into its own venv
 under bench/.cache/ and run as a separate program on copies of the same files.
 
@@ -28,9 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from devsecbots.graphs.context import Context  # noqa: E402
 from devsecbots.graphs.state import Finding  # noqa: E402
 from devsecbots.nodes.analyzers.bandit_runner import run_bandit  # noqa: E402
 from devsecbots.nodes.autofix import apply_fixes  # noqa: E402
+from devsecbots.nodes.policy import is_blocking  # noqa: E402
+from devsecbots.nodes.review_pass import review_files  # noqa: E402
+from devsecbots.nodes.roles import APP  # noqa: E402
 
 from bench.corpus_frameworks import report as framework_report  # noqa: E402
 
@@ -118,22 +127,33 @@ def broken(files: dict[str, str]) -> int:
 # --------------------------------------------------------------------------- ours
 
 
-def harden_ours(projects: Projects, semgrep, rounds: int) -> tuple[Projects, int]:  # type: ignore[no-untyped-def]
-    """The offline loop: analyse, fix, repeat while something changes; (files, rounds run)."""
-    current = {n: dict(f) for n, f in projects.items()}
-    findings = analyse_all(current, semgrep)
-    done = 0
-    for done in range(1, rounds + 1):
-        changed = {}
-        for name, files in current.items():
-            outcome = apply_fixes(files, findings[name])
-            if outcome.changed:
-                changed[name] = outcome.files
-        if not changed:
-            return current, done
-        current.update(changed)
-        findings.update(analyse_all(changed, semgrep))
-    return current, done
+def review_blocking(files: dict[str, str], ctx: Context) -> list[Finding]:
+    """What SecBot's offline review blocks on, as in the real loop."""
+    findings = review_files(files, ctx).verdict["findings"]
+    return [f for f in findings if is_blocking(f, ctx.blocking_severity)]
+
+
+def harden_ours(projects: Projects, rounds: int) -> tuple[Projects, int, dict, dict]:
+    """The offline loop per project: review, fix what blocks, repeat while something changes.
+
+    Returns the hardened files, the most rounds a project took, and per project how many findings
+    the review blocked on before and after.
+    """
+    ctx = Context(offline=True)
+    hardened: Projects = {}
+    most, before, after = 0, {}, {}
+    for name, files in projects.items():
+        current, found = dict(files), review_blocking(files, ctx)
+        before[name] = len(found)
+        for done in range(1, rounds + 1):
+            most = max(most, done)
+            outcome = apply_fixes(current, found, edit_roles=(APP,))
+            if not outcome.changed:
+                break
+            current, found = outcome.files, review_blocking(outcome.files, ctx)
+        hardened[name], after[name] = current, len(found)
+        print(f"  {name}: blocking {before[name]} -> {after[name]}", file=sys.stderr, flush=True)
+    return hardened, most, before, after
 
 
 # --------------------------------------------------------------------------- codemodder (peer)
@@ -236,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     semgrep = None if args.no_semgrep else semgrep_runner()
     started = time.perf_counter()
     before = analyse_all(projects, semgrep)
-    ours, rounds = harden_ours(projects, semgrep, args.rounds)
+    ours, rounds, review_before, review_after = harden_ours(projects, args.rounds)
     ours_seconds = time.perf_counter() - started
     started = time.perf_counter()
     peer = None if args.no_codemodder else harden_peer(projects)
@@ -274,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             f"codemodder {p:>3} left, {share(b, p)} removed" if peer else "codemodder not run"
         )
         print(
-            f"{tool:<8} HIGH+MEDIUM: {b:>3} before | ours {o:>3} left, {share(b, o)} removed"
+            f"{tool:<8} HIGH+MEDIUM (every confidence): {b:>3} before | ours {o:>3} left, "
+            f"{share(b, o)} removed"
             f" | {peer_text}"
         )
     ours_broken = sum(broken(f) for f in ours.values())
@@ -301,12 +322,19 @@ def main(argv: list[str] | None = None) -> int:
         peer_seconds=round(peer_seconds, 1) if peer else None,
     )
     figures["frameworks"], framework_missed = framework_report(
-        projects, ours, before, after_ours, blocking, broken
+        projects, ours, review_before, review_after, broken
+    )
+    blocked_before, blocked_after = sum(review_before.values()), sum(review_after.values())
+    figures["review_blocking"] = {"before": blocked_before, "after": blocked_after}
+    print(
+        f"what the review blocks on (the loop fixes only these): {blocked_before} before | "
+        f"ours {blocked_after} left, {share(blocked_before, blocked_after)} removed"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     b, o, p = totals["bandit"]
-    missed = ours_broken > 0 or (b and (b - o) / b < 0.70) or (peer is not None and o >= p)
+    removed = (blocked_before - blocked_after) / blocked_before if blocked_before else 1.0
+    missed = ours_broken > 0 or removed < 0.70 or (peer is not None and o >= p)
     return 1 if missed or framework_missed else 0
 
 
