@@ -14,7 +14,8 @@ place in the report at low confidence (which does not block by default) and says
   code (a constant, or an f-string/concatenation starting with http(s)://, also through local
   names, a literal list of such URLs and a nested helper's parameter: fixed_url.py) cannot, nor
   can one the operator configures in the deployment's settings module (settings_reads.py). A
-  module-level helper's parameter needs the other modules (url_helpers.py, a project pass).
+  module-level helper's parameter needs the other modules (url_helpers.py, a project pass), and
+  so does a global preference whose validate() admits only http(s) URLs (preference_urls.py).
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
