@@ -14,12 +14,15 @@ place in the report at low confidence (which does not block by default) and says
   code (a constant, or an f-string/concatenation starting with http(s)://, also through local
   names, a literal list of such URLs and a nested helper's parameter: fixed_url.py) cannot, nor
   can one the operator configures in the deployment's settings module (settings_reads.py). A
-  module-level helper's parameter needs the other modules (url_helpers.py, a project pass).
+  module-level helper's parameter needs the other modules (url_helpers.py, a project pass), and
+  so does a global preference whose validate() admits only http(s) URLs (preference_urls.py).
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
   for named templates that are not HTML or XML (jinja_environment.py), or whose renders all go
   to a Markdown converter (jinja_markdown.py).
+- yaml.load with FullLoader (B506) of a file whose path the code, the environment or the settings
+  fix: the operator's configuration (operator_files.py).
 - MD5/SHA-1 (B303, B324) used as a content fingerprint, cache key or name (hash_purpose.py).
 - chmod (B103) flags a group-writable or group-executable mode too; a mode with no bits for other
   users (0o660, 0o750) gives access only to the owner and the file's group, whom the
@@ -45,6 +48,7 @@ from devsecbots.nodes.analyzers.fixed_url import fixed_url_reason
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason
 from devsecbots.nodes.analyzers.jinja_environment import plain_text_reason
 from devsecbots.nodes.analyzers.markup_provenance import SINKS, markup_reason
+from devsecbots.nodes.analyzers.operator_files import operator_yaml_reason
 
 LOW = "LOW"
 STDLIB_XML = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
@@ -98,6 +102,8 @@ def reassess(test_id: str, line: int, tree: ast.AST | None) -> str:
             return f"the debug server listens on this machine only (host={host.value!r})"
     if test_id == "B108":
         return _tmp_path_use(tree, line)
+    if test_id == "B506":
+        return operator_yaml_reason(tree, line)
     if test_id in ("B303", "B324"):
         return fingerprint_reason(tree, line)
     return ""

@@ -43,6 +43,7 @@ from devsecbots.nodes.analyzers.member_branches import reassess as reassess_memb
 from devsecbots.nodes.analyzers.method_returns import reassess as reassess_methods
 from devsecbots.nodes.analyzers.parsed import parse_error
 from devsecbots.nodes.analyzers.plugin_hooks import reassess as reassess_plugin_hooks
+from devsecbots.nodes.analyzers.preference_urls import reassess as reassess_preference_urls
 from devsecbots.nodes.analyzers.preflighted_views import reassess as reassess_preflighted_views
 from devsecbots.nodes.analyzers.project_path_methods import reassess as reassess_path_methods
 from devsecbots.nodes.analyzers.property_returns import reassess as reassess_properties
@@ -243,6 +244,7 @@ def _analyze(
         reassess_debug_switch,
         reassess_local_host,
         reassess_url_helpers,
+        reassess_preference_urls,
         reassess_published_tokens,
         reassess_plugin_hooks,
     ):

@@ -14,6 +14,9 @@ result reaches in the function (digest_flow.py: the names, strings and receivers
 the function returning it), speaks of a password, secret, token, signature, session and the like.
 An MD5 nothing says anything about is a fingerprint far more often than a credential (checksums,
 ETags, cache keys, change detection): reported at low confidence, not blocking.
+
+A SHA-1 that a wire protocol fixes is not the application's choice either (protocol_hashes.py:
+the RSA-SHA1 signer CloudFront signed URLs require).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import ast
 from typing import TypeGuard
 
 from devsecbots.nodes.analyzers.digest_flow import reached_words
+from devsecbots.nodes.analyzers.protocol_hashes import protocol_reason
 from devsecbots.nodes.security_words import KEYING_WORDS, SECURITY_WORDS, words
 
 FINGERPRINT_WORDS = frozenset(
@@ -83,6 +87,9 @@ def fingerprint_reason(tree: ast.AST | None, line: int) -> str:
     )
     if call is None:
         return ""
+    fixed = protocol_reason(tree, call, parents)
+    if fixed:
+        return fixed
     hashed = _words(_hashed_names(call)) - KEYING_WORDS
     destination = _words(_names_around(call, parents) + _names_used_in(call, parents))
     function = _words(_function_names(call, parents))

@@ -35,7 +35,7 @@ WEAK_HASH_RULE = "devsecbots.python.weak-hash"
 WEAK_RANDOM_RULE = "devsecbots.python.weak-random"
 # Bump when the scanned copy (slices.py, dead_branches.py) or the reading of a result
 # (hash_purpose.py) changes.
-RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-1-random-origin-1-random-purpose-2"
+RUNNER_VERSION = "slices-2-dead-branches-1-hash-purpose-2-random-origin-1-random-purpose-2"
 INSTALL_HINT = "pip install semgrep, or pass --analyzers bandit to run Bandit only"
 _SEVERITY = {
     "ERROR": "high",

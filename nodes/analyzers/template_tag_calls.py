@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+
+from devsecbots.nodes.analyzers.template_config_values import configured_value
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 LITERAL, VARIABLE = "literal", "variable"
@@ -67,15 +70,22 @@ def template_uses(function: Function, texts: list[str]) -> list[dict[str, str]] 
         if len(word.findall(text)) != len(tags):
             return None  # named some other way too
         for match in tags:
-            use = _bound(_BIT.findall(match.group(2)), positional, keywords)
+
+            def configured(value: str, text: str = text, at: int = match.start()) -> bool:
+                return configured_value(value, text, at)
+
+            use = _bound(_BIT.findall(match.group(2)), positional, keywords, configured)
             if use is None:
                 return None
             uses.append(use)
     return uses
 
 
-def _bound(bits: list[str], positional: list[str], keywords: set[str]) -> dict[str, str] | None:
-    """The parameters the tag's argument bits fill, as Django's parse_bits binds them."""
+def _bound(
+    bits: list[str], positional: list[str], keywords: set[str], configured: Callable[[str], bool]
+) -> dict[str, str] | None:
+    """The parameters the tag's argument bits fill, as Django's parse_bits binds them; a
+    variable that is configuration (template_config_values.py) counts as a literal."""
     if len(bits) >= 2 and bits[-2] == "as":
         bits = bits[:-2]
     use: dict[str, str] = {}
@@ -89,5 +99,5 @@ def _bound(bits: list[str], positional: list[str], keywords: set[str]) -> dict[s
             return None  # a positional after a keyword, too many, an unknown keyword
         if parameter in use:
             return None
-        use[parameter] = LITERAL if _LITERAL.match(value) else VARIABLE
+        use[parameter] = LITERAL if _LITERAL.match(value) or configured(value) else VARIABLE
     return use

@@ -252,3 +252,69 @@ def test_a_random_value_is_incidental_only_when_the_nearest_names_say_so(path, c
 )
 def test_stdlib_xml_parsing_is_low(source, rule, expected):
     assert confidence(source, rule) == expected
+
+
+CLOUDFRONT = """\
+from botocore.signers import CloudFrontSigner
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+
+class Storage:
+    def _rsa_signer(self, message):
+        return self.key.sign(message, padding.PKCS1v15(), hashes.SHA1())
+
+    def sign_url(self, url, expires):
+        signer = {signer}
+        return signer.generate_presigned_url(url, date_less_than=expires)
+"""
+
+
+@pytest.mark.parametrize(
+    ("signer", "fixed"),
+    [
+        ("CloudFrontSigner(self.key_id, self._rsa_signer)", True),
+        ("CloudFrontSigner(self.key_id, rsa_signer=self._rsa_signer)", True),
+        # The same SHA-1 signature used for the application's own tokens: its choice, weak.
+        ("TokenSigner(self.key_id, self._rsa_signer)", False),
+        ("CloudFrontSigner(self.key_id, self._other_signer)", False),
+    ],
+)
+def test_sha1_is_the_protocols_only_in_a_cloudfront_signer(signer, fixed):
+    source = CLOUDFRONT.format(signer=signer)
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if "hashes.SHA1" in text)
+    assert bool(fingerprint_reason(ast.parse(source), line)) is fixed
+
+
+YAML_CONFIG = """\
+import os
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+config_path = Path(os.environ.get("APP_LOGGING_CFG", "/etc/app/logging.yaml"))
+
+
+def load(request):
+    with open({path}) as stream:
+        return yaml.load(stream, Loader={loader})
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "loader", "expected"),
+    [
+        ("config_path", "yaml.FullLoader", ["low"]),
+        ('settings.BASE_DIR / "logging.yaml"', "yaml.FullLoader", ["low"]),
+        ('"/etc/app/" + os.getenv("APP_PROFILE", "default") + ".yaml"', "yaml.FullLoader", ["low"]),
+        # A path the request names, or the loader that calls arbitrary callables: still flagged.
+        ('request.args["config"]', "yaml.FullLoader", ["high"]),
+        ("f\"/etc/app/{request.args['name']}.yaml\"", "yaml.FullLoader", ["high"]),
+        ("config_path", "yaml.UnsafeLoader", ["high"]),
+        ("config_path", "yaml.Loader", ["high"]),
+    ],
+)
+def test_full_loader_of_an_operator_file_is_low(path, loader, expected):
+    source = YAML_CONFIG.format(path=path, loader=loader)
+    assert confidence(source, "B506") == expected

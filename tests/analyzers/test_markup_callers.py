@@ -134,6 +134,35 @@ def test_a_simple_tag_given_anything_else_keeps_it_blocking(page):
     assert tag_confidence(literal, page) != "low"
 
 
+SOCIAL = (
+    "{{% load i18n socialaccount icons %}}{{% get_providers as providers %}}\n"
+    "{{% for provider in providers %}}<i class=\"{{% fa_class {value} icon_type='fab' %}}\"></i>"
+    "{{{{ provider.name }}}}{{% endfor %}}\n{after}"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "after", "low"),
+    [
+        # allauth's installed providers: each id is a constant of its provider class
+        ("provider.id", "", True),
+        # its name may come from a SocialApp row an administrator edits
+        ("provider.name", "", False),
+        # the same name rebound, or used outside the loop: not the provider's id
+        ("provider.id", "{% with provider=request.GET.p %}{% endwith %}", False),
+        ("'x'", "{% fa_class provider.id %}", False),
+    ],
+)
+def test_an_allauth_provider_id_counts_as_configuration(value, after, low):
+    page = SOCIAL.format(value=value, after=after)
+    assert (tag_confidence(page) == "low") is low
+
+
+def test_a_provider_id_without_allauths_tag_library_keeps_it_blocking():
+    page = SOCIAL.format(value="provider.id", after="").replace(" socialaccount", "")
+    assert tag_confidence(page) != "low"
+
+
 def test_a_simple_tag_no_template_uses_keeps_it_blocking():
     assert tag_confidence("<p>nothing</p>") != "low"
 
