@@ -8,8 +8,8 @@ literal (str, number, None, or a dict / list / tuple of them) or another such at
 or sits in a module-level, undecorated function the project never reads nor names in a string
 other than `__all__` (nothing calls it). Any other store (augmented, unpacked, a loop or with
 target, `setattr` with the literal name and another value, an item-mutating method such as
-`.update(...)`) leaves the value unknown. A `setattr` whose attribute name is computed is not
-followed.
+`.update(...)`) leaves the value unknown, and a store into an object's `__dict__` every
+attribute. A `setattr` whose attribute name is computed is not followed.
 """
 
 from __future__ import annotations
@@ -51,13 +51,15 @@ class CodeSetAttributes:
             and self._owned(value)
         ):
             return False
+        if "__dict__" in self.stores:  # `obj.__dict__.update(...)` may set any attribute
+            return False
         return self._code_set(value.attr, frozenset())
 
     def _collect(self, node: ast.AST, handled: set[int]) -> None:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                name = _stored(target)
+                name = _dict_key(target) or _stored(target)
                 if name:
                     self.stores.setdefault(name, []).append(node.value)
                     handled.add(id(target))
@@ -111,6 +113,19 @@ class CodeSetAttributes:
         if isinstance(value, ast.Subscript):
             value = value.value
         return isinstance(value, ast.Attribute) and self._code_set(value.attr, seen)
+
+
+def _dict_key(target: ast.AST) -> str:
+    """The attribute `obj.__dict__["name"] = v` sets ('' for any other target)."""
+    if (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "__dict__"
+        and isinstance(target.slice, ast.Constant)
+        and isinstance(target.slice.value, str)
+    ):
+        return target.slice.value
+    return ""
 
 
 def _stored(target: ast.AST) -> str:
