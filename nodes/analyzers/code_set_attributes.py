@@ -73,9 +73,9 @@ class CodeSetAttributes:
                 self.stores.setdefault(receiver.attr, []).append(None)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id == "setattr" and len(node.args) == 3:
-                name = node.args[1]
-                if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                    self.stores.setdefault(name.value, []).append(node.args[2])
+                named = node.args[1]
+                if isinstance(named, ast.Constant) and isinstance(named.value, str):
+                    self.stores.setdefault(named.value, []).append(node.args[2])
 
     def _owned(self, value: ast.Attribute) -> bool:
         """Whether the class of the method reading `self.<attr>` assigns it itself."""

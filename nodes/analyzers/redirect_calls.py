@@ -163,7 +163,8 @@ def _bound_in(function: Function | ast.Lambda) -> set[str]:
     less those it declares global or nonlocal."""
     bound = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
     declared: set[str] = set()
-    todo = list(function.body) if isinstance(function.body, list) else [function.body]
+    body = function.body
+    todo: list[ast.AST] = list(body) if isinstance(body, list) else [body]
     while todo:
         node = todo.pop()
         if isinstance(node, Function | ast.Lambda | ast.ClassDef):

@@ -319,7 +319,7 @@ class _Reading:
             return None
         parts = value.args[0]
         bound = _bound_values(parts, self.parents)
-        bases = [v.args[0] for v in bound if _split(v)]
+        bases = [v.args[0] for v in bound if isinstance(v, ast.Call) and _split(v)]
         replaced = [v for v in bound if not _split(v)]
         if not bases or not all(_replaces(v, parts.id) for v in replaced):
             return [[ANY]]
