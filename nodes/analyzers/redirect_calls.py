@@ -48,7 +48,8 @@ class ProjectCalls:
         self._definitions = definitions(self.trees)
         self._mentions: dict[str, list[ast.AST]] = {}
         self._aliases: dict[int, dict[str, str]] = {}  # module -> {asname: name}
-        bound: dict[int, set[str]] = {}  # function -> the names it binds
+        self._bound: dict[int, set[str]] = {}  # function -> the names it binds
+        bound = self._bound
         for tree in self.trees:
             aliases = self._aliases.setdefault(id(tree), _import_aliases(tree))
             for node in walk(tree):
@@ -70,6 +71,8 @@ class ProjectCalls:
         """The one project function the call runs (None when it cannot be told)."""
         func = call.func
         name = func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Name) and _local(func, self.parents, self._bound):
+            return None  # a local variable or parameter holding some function
         if name:  # `from .utils import login_url as make_login_url`
             name = self._aliases.get(id(_module_of(func, self.parents)), {}).get(name, name)
         if isinstance(func, ast.Attribute) and module_name(func.value, self.parents):

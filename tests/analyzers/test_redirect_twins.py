@@ -197,6 +197,12 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             def login_path():
                 return redirect(url_with_path("web.login", request.args["next"]))
             """,
+            """
+            @app.route("/login-local")
+            def login_local():
+                make_login_url = lambda view, next_url: next_url  # not the helper
+                return redirect(make_login_url("web.login", next_url=request.args["next"]))
+            """,
         ],
     ),
     "flask-replaced-unless-single-slash-path": (
