@@ -6,8 +6,10 @@ when its arguments are. The helper decides: when every definition of it in the p
 HTML built only from constants and escaped values (html.escape, escape, format_html arguments,
 ints, ... as markup_provenance.py reads them, the helper's parameters counting as anything the
 caller passes), no request data reaches the page unescaped. Such a finding is kept at low
-confidence with the reason. A helper that inserts any parameter, stored value or unknown
-function's result as it is leaves the finding as it was.
+confidence with the reason. So is one whose helper returns nothing its arguments carry
+(parameter_blind.py: `plugin = find_plugin(key)` picks a name among the installed ones, and
+`quote(key)` encodes the key): the request data stops there. A helper that inserts any
+parameter, or an unknown function's result of one, as it is leaves the finding as it was.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.low_confidence import lowered_by
 from devsecbots.nodes.analyzers.markup_provenance import OTHER, SAFE, Provenance
 from devsecbots.nodes.analyzers.name_bindings import Scopes
+from devsecbots.nodes.analyzers.parameter_blind import BlindHelpers
 from devsecbots.nodes.analyzers.project_trees import parse_files
 from devsecbots.nodes.analyzers.summary_defs import Definition, definitions, value_returns
 
@@ -25,7 +28,8 @@ RULES = frozenset({"devsecbots.django.xss"})
 SINKS = frozenset({"mark_safe", "HttpResponse"})
 WHY = (
     "the HTML is built only from constants and escaped values, also inside the project "
-    "helpers that return it"
+    "helpers that return it, or from what helpers return without carrying the request data "
+    "handed to them"
 )
 MAX_DEPTH = 4
 
@@ -69,6 +73,15 @@ class _Helpers:
         }
         self.scopes: dict[int, Scopes] = {}
         self.verdicts: dict[str, bool] = {}
+        self.blind = BlindHelpers(self.defined, self._scopes_of_function)
+
+    def _scopes_of_function(self, function: ast.AST) -> Scopes | None:
+        tree = self.tree_of.get(id(function))
+        if tree is None:
+            return None
+        if id(tree) not in self.scopes:
+            self.scopes[id(tree)] = Scopes(tree)
+        return self.scopes[id(tree)]
 
     def provenance(self, tree: ast.AST, depth: int = MAX_DEPTH) -> Provenance:
         """A Provenance of `tree` that reads calls of project helpers by what they return."""
@@ -110,7 +123,9 @@ class _HelperProvenance(Provenance):
         bound = self.scopes.reaching(node.func.id, node)
         if any(b.kind != "opaque" for b in bound):
             return verdict  # a parameter or variable holding some function
-        return SAFE if self.helpers.escaped(node.func.id, self.depth) else OTHER
+        if self.helpers.escaped(node.func.id, self.depth):
+            return SAFE
+        return SAFE if self.helpers.blind.blind(node.func.id) else OTHER
 
 
 def _name(func: ast.AST) -> str:

@@ -222,7 +222,7 @@ def _token_view(
     functions = {n.name: n for n in ast.walk(tree) if isinstance(n, Function)}
     return not any(
         _reads_ambient(f, sessions, allow_user=logs_in) for f in _called_here(view, functions)
-    ) and not any(_hook_reads_ambient(h, sessions, logs_in) for h in _hooks(tree, view))
+    ) and not any(_hook_reads_ambient(h, sessions, logs_in) for h in hooks_of(tree, view))
 
 
 def exempted_view(tree: ast.Module, line: int) -> Function | None:
@@ -291,7 +291,7 @@ def _called_here(view: Function, functions: dict[str, Function]) -> list[Functio
     return list(seen.values())
 
 
-def _hooks(tree: ast.Module, view: Function) -> list[Function]:
+def hooks_of(tree: ast.Module, view: Function) -> list[Function]:
     """The module's before_request hooks of the blueprints (or app) that route the view."""
     owners = {
         d.func.value.id

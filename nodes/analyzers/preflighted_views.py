@@ -13,7 +13,9 @@ Access-Control-Allow-Credentials. An exempt view is out of a forger's reach when
   assignments and exiting guards that only read (read_only_calls.py); the read is unconditional
   (not behind an if/else expression, a later operand of and/or, or a try); and no decorator the
   project defines for the view reads the body any other way (form, values, files, data,
-  get_data, stream, a forced or silent get_json), which would run first.
+  get_data, stream, a forced or silent get_json), which would run first, or
+- a before_request hook or project decorator refuses it every non-JSON request for the methods
+  its routes accept (`if not request.is_json: raise ...`, json_gates.py).
 
 A csrf-disabled finding on such a view is kept at low confidence. HTTP Basic authentication
 alone is no defence (browsers resend cached Basic credentials cross-site), so the view's
@@ -32,7 +34,8 @@ import ast
 from collections.abc import Iterable
 
 from devsecbots.graphs.state import Finding
-from devsecbots.nodes.analyzers.flask_csrf import exempted_view
+from devsecbots.nodes.analyzers.flask_csrf import exempted_view, hooks_of
+from devsecbots.nodes.analyzers.json_gates import ALL, refused_methods
 from devsecbots.nodes.analyzers.local_assignments import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered_by
 from devsecbots.nodes.analyzers.project_trees import parse_files
@@ -53,6 +56,11 @@ WHY_JSON = (
     "the exempt view first reads a JSON body (get_json without force), which aborts unless the "
     "Content-Type is application/json: no cross-site form can send one, and a cross-site script "
     "only after a CORS preflight the app does not grant with credentials"
+)
+WHY_GATE = (
+    "a before_request hook or decorator refuses requests to the exempt view unless their "
+    "Content-Type is JSON, which no cross-site form can send, and a cross-site script only after "
+    "a CORS preflight the app does not grant with credentials"
 )
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -81,6 +89,8 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
         own = [d for name in _decorator_names(view) for d in decorators.get(name, [])]
         if not json_lenient and json_first(view) and not any(reads_other_body(d) for d in own):
             return WHY_JSON
+        if not json_lenient and _json_gated(view, tree, overridden, decorators):
+            return WHY_GATE
         return ""
 
     return lowered_by(findings, files, RULES, why)
@@ -146,14 +156,31 @@ def lenient_json(trees: Iterable[ast.AST]) -> bool:
 
 def preflighted_methods(view: Function) -> bool:
     """Whether the view has routes and every one accepts only PUT, PATCH or DELETE."""
-    routes = [
+    routes = _routes(view)
+    return bool(routes) and all(_methods(r) <= PREFLIGHTED for r in routes)
+
+
+def _routes(view: Function) -> list[ast.Call]:
+    """The view's route decorators (`route(...)` and the method shortcuts)."""
+    return [
         d
         for d in view.decorator_list
         if isinstance(d, ast.Call)
         and isinstance(d.func, ast.Attribute)
         and (d.func.attr == "route" or d.func.attr in SHORTCUTS)
     ]
-    return bool(routes) and all(_methods(r) <= PREFLIGHTED for r in routes)
+
+
+def _json_gated(
+    view: Function, tree: ast.Module, overridden: bool, functions: dict[str, list[Function]]
+) -> bool:
+    """Whether a gate refuses non-JSON requests for every method the view's routes accept
+    (json_gates.py); with a method override, for every method."""
+    refused = refused_methods(view, hooks_of(tree, view), lambda n: functions.get(n, []))
+    if overridden:
+        return refused >= ALL
+    routes = _routes(view)
+    return bool(routes) and all(_methods(r) - PREFLIGHTED <= refused for r in routes)
 
 
 def _methods(route: ast.Call) -> set[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from devsecbots.nodes.analyzers.call_arguments import argument, defined_or_read
+from devsecbots.nodes.analyzers.code_set_attributes import CodeSetAttributes
 from devsecbots.nodes.analyzers.project_trees import parents_of, walk
 from devsecbots.nodes.analyzers.summary_defs import Definition, definitions
 from devsecbots.nodes.analyzers.url_checks import Param, safe_url_checks
@@ -46,16 +47,34 @@ class ProjectCalls:
         self.checks: dict[str, Param] = safe_url_checks(self.trees)
         self._definitions = definitions(self.trees)
         self._mentions: dict[str, list[ast.AST]] = {}
+        self._aliases: dict[int, dict[str, str]] = {}  # module -> {asname: name}
+        self._bound: dict[int, set[str]] = {}  # function -> the names it binds
+        bound = self._bound
         for tree in self.trees:
+            aliases = self._aliases.setdefault(id(tree), _import_aliases(tree))
             for node in walk(tree):
                 name = defined_or_read(node)
+                if name in self._definitions and isinstance(node, ast.Name):
+                    if _local(node, self.parents, bound):
+                        continue  # a variable or parameter of that name, not the function
                 if name and not isinstance(node, Function):
-                    self._mentions.setdefault(name, []).append(node)
+                    self._mentions.setdefault(aliases.get(name, name), []).append(node)
+        self._attributes: CodeSetAttributes | None = None
+
+    def code_set(self, value: ast.AST) -> bool:
+        """Whether the value is a code-set attribute of `self` (code_set_attributes.py)."""
+        if self._attributes is None:
+            self._attributes = CodeSetAttributes(self.trees, self.parents)
+        return self._attributes.holds(value)
 
     def callee(self, call: ast.Call) -> Definition | None:
         """The one project function the call runs (None when it cannot be told)."""
         func = call.func
         name = func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Name) and _local(func, self.parents, self._bound):
+            return None  # a local variable or parameter holding some function
+        if name:  # `from .utils import login_url as make_login_url`
+            name = self._aliases.get(id(_module_of(func, self.parents)), {}).get(name, name)
         if isinstance(func, ast.Attribute) and module_name(func.value, self.parents):
             name = func.attr  # module.function(...)
         return self._followed(name)
@@ -110,6 +129,59 @@ def module_name(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
         elif isinstance(node, ast.arg) and node.arg == value.id:
             other = True
     return imported and not other
+
+
+def _import_aliases(tree: ast.AST) -> dict[str, str]:
+    """The module's `from ... import name as asname` bindings: asname -> name."""
+    return {
+        a.asname: a.name
+        for node in walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for a in node.names
+        if a.asname and a.asname != a.name
+    }
+
+
+def _module_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.AST:
+    while node in parents:
+        node = parents[node]
+    return node
+
+
+def _local(name: ast.Name, parents: dict[ast.AST, ast.AST], cache: dict[int, set[str]]) -> bool:
+    """Whether a function around the read binds the name (a parameter, an assignment)."""
+    node: ast.AST = name
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, Function | ast.Lambda):
+            if id(node) not in cache:
+                cache[id(node)] = _bound_in(node)
+            if name.id in cache[id(node)]:
+                return True
+    return False
+
+
+def _bound_in(function: Function | ast.Lambda) -> set[str]:
+    """The names a function binds itself: parameters and assigned names (not nested scopes'),
+    less those it declares global or nonlocal."""
+    bound = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    declared: set[str] = set()
+    body = function.body
+    todo: list[ast.AST] = list(body) if isinstance(body, list) else [body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Function | ast.Lambda | ast.ClassDef):
+            if not isinstance(node, ast.Lambda):
+                bound.add(node.name)
+            continue
+        if isinstance(node, ast.Global | ast.Nonlocal):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        todo.extend(ast.iter_child_nodes(node))
+    return bound - declared
 
 
 def _signature(function: Function) -> tuple[list[str], dict[str, ast.expr]]:

@@ -90,7 +90,8 @@ MIDDLEWARE_HOOKS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "dispatch"}
 )
 MAX_ALTERNATIVES = 16
-MAX_DEPTH = 9  # a property reading another of its values through a method: 8 steps
+MAX_DEPTH = 12  # a property reading another of its values through a method: 8 steps; a
+# login URL rebuilt around a helper's result, its view name passed through two calls: 11
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -283,6 +284,9 @@ class _Reading:
         joined = self._joined(value, depth)
         if joined is not None:
             return joined
+        rebuilt = self._rebuilt(value, depth)
+        if rebuilt is not None:
+            return rebuilt
         if self.framework == "flask" and _script_root(value):
             return [[("text", "")], [("text", "/r")]]  # Werkzeug strips its trailing "/"
         leaf = self.leaf(value)
@@ -308,6 +312,36 @@ class _Reading:
         ):
             return [[ANY]]
         return [[("root", ""), *p] for p in paths]
+
+    def _rebuilt(self, value: ast.AST, depth: int) -> list[list[Token]] | None:
+        """`urlunsplit(parts)` where `parts` is `urlsplit(BASE)`, then perhaps
+        `parts = parts._replace(query=..., fragment=..., netloc=...)`: BASE up to its query, "?"
+        and anything; a netloc replaced by `<chosen> or parts.netloc` gives the chosen host
+        instead (the chosen value is then not empty). None for other calls."""
+        if not (
+            isinstance(value, ast.Call)
+            and called_name(value.func) in {"urlunsplit", "urlunparse"}
+            and len(value.args) == 1
+            and not value.keywords
+            and isinstance(value.args[0], ast.Name)
+        ):
+            return None
+        parts = value.args[0]
+        bound = _bound_values(parts, self.parents)
+        bases = [v.args[0] for v in bound if isinstance(v, ast.Call) and _split(v)]
+        replaced = [v for v in bound if not _split(v)]
+        if not bases or not all(_replaces(v, parts.id) for v in replaced):
+            return [[ANY]]
+        found = [t + [("text", "?"), ANY] for b in bases for t in self.alternatives(b, depth + 1)]
+        for call in replaced:
+            for keyword in call.keywords:  # type: ignore[attr-defined]
+                if keyword.arg == "netloc":
+                    hosts = _new_hosts(keyword.value, parts.id, self.parents)
+                    if hosts is None or not all(self.leaf(h) == ("chosen", "") for h in hosts):
+                        return [[ANY]]
+                    if hosts:
+                        found.append([("text", "//"), ("chosen", ""), ("text", "?"), ANY])
+        return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
     def _members(
         self, definitions: list[Definition], classes: list[ast.ClassDef], depth: int
@@ -427,7 +461,54 @@ class _Reading:
             return ("chosen", "")
         if _own_absolute_url(value, self.parents):
             return OWN_HOST
+        if self.calls is not None and self.calls.code_set(value):
+            return ("chosen", "")  # set only to literals in the code
         return ANY
+
+
+def _split(value: ast.AST) -> bool:
+    """`urlsplit(x)` / `urlparse(x)` of one argument."""
+    return (
+        isinstance(value, ast.Call)
+        and called_name(value.func) in {"urlsplit", "urlparse"}
+        and len(value.args) == 1
+        and not value.keywords
+    )
+
+
+def _replaces(value: ast.AST, parts: str) -> bool:
+    """`parts._replace(...)` changing only the query, fragment or netloc, by keyword."""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "_replace"
+        and isinstance(value.func.value, ast.Name)
+        and value.func.value.id == parts
+        and not value.args
+        and all(k.arg in {"query", "fragment", "netloc"} for k in value.keywords)
+    )
+
+
+def _new_hosts(value: ast.AST, parts: str, parents: dict[ast.AST, ast.AST]) -> list[ast.AST] | None:
+    """The values a `netloc=` keyword may put in place of `parts.netloc`: the operands before
+    it in `a or b or parts.netloc` (through a local name). None for any other expression."""
+    if isinstance(value, ast.Name):
+        bound = _bound_values(value, parents)
+        if len(bound) != 1:
+            return None
+        value = bound[0]
+    operands = value.values if isinstance(value, ast.BoolOp) else [value]
+    if isinstance(value, ast.BoolOp) and not isinstance(value.op, ast.Or):
+        return None
+    last = operands[-1]
+    if not (
+        isinstance(last, ast.Attribute)
+        and last.attr == "netloc"
+        and isinstance(last.value, ast.Name)
+        and last.value.id == parts
+    ):
+        return None
+    return list(operands[:-1])
 
 
 def _parts(value: ast.AST) -> list[str | ast.AST | None] | None:

@@ -124,6 +124,60 @@ TWINS: dict[str, tuple[str, str]] = {
             return HttpResponse(mark_safe(code_lines(request.GET["json"])))
         """,
     ),
+    "helper-picks-a-name-and-quotes-the-key": (
+        """
+        from urllib.parse import quote
+
+        def plugin_of(key):
+            for plugin_name, schema in installed_plugins().items():
+                if key in schema:
+                    return plugin_name
+            return None
+
+        def definition_link(key):
+            plugin = plugin_of(key)
+            if not plugin:
+                return f"https://example.org/search?q={quote(key)}", "config"
+            return f"https://example.org/plugins/{quote(plugin)}", f"plugins/{plugin}/config.json"
+
+        def config_value(request, key):
+            url, label = definition_link(key)
+            return HttpResponse(mark_safe(f'<a href="{url}"><code>{label}</code></a>'))
+        """,
+        """
+        from urllib.parse import quote
+
+        def plugin_for(key):
+            for plugin_name, schema in installed_plugins().items():
+                if key in schema:
+                    return plugin_name
+            return key
+
+        def source_link(key):
+            plugin = plugin_for(key)
+            return f"https://example.org/plugins/{quote(plugin)}", f"plugins/{plugin}/config.json"
+
+        def config_value(request, key):
+            url, label = source_link(key)
+            return HttpResponse(mark_safe(f'<a href="{url}"><code>{label}</code></a>'))
+        """,
+    ),
+    "helper-hands-the-key-to-an-unknown-function": (
+        """
+        def help_link(key):
+            return f'<a href="/docs/#{int(key)}">{lookup_title()}</a>'
+
+        def config_help(request, key):
+            return HttpResponse(mark_safe(help_link(key)))
+        """,
+        """
+        def help_anchor(key):
+            return f'<a href="/docs/">{lookup_title(key.lower())}</a>'
+
+        def config_help(request, key):
+            return HttpResponse(mark_safe(help_anchor(key)))
+        """,
+    ),
     "template-held-in-a-name": (
         """
         from django.template import loader

@@ -189,3 +189,86 @@ def test_a_request_class_that_forgives_non_json_bodies_keeps_the_json_read_from_
     )
     assert _confidence(_line("def create_user():"), extra={"app.py": setup}) == "high"
     assert _confidence(_line("def delete_user(user_id):"), extra={"app.py": setup}) == "low"
+
+
+GATED = """\
+from flask import Blueprint, request
+from flask_seasurf import SeaSurf
+
+csrf = SeaSurf()
+api = Blueprint("api", __name__)
+web = Blueprint("web", __name__)
+
+
+def is_json(f):
+    def inner(*args, **kwargs):
+        if request.method in ["POST", "PUT", "PATCH"]:
+            if not request.is_json:
+                raise NotJson()
+        return f(*args, **kwargs)
+    return inner
+
+
+def logged(f):
+    def inner(*args, **kwargs):
+        log(request.path)
+        return f(*args, **kwargs)
+    return inner
+
+
+@api.before_request
+@is_json
+def api_hook():
+    return None
+
+
+@web.before_request
+@logged
+def web_hook():
+    return None
+
+
+@api.route("/zones", methods=["POST"])
+@csrf.exempt
+def create_zone():
+    forward(request.get_json(force=True))
+    return ""
+
+
+@api.route("/zones/sync", methods=["GET", "POST"])
+@csrf.exempt
+def sync_zones():
+    forward(request.get_json(force=True))
+    return ""
+
+
+@web.route("/zones", methods=["POST"])
+@csrf.exempt
+def web_create_zone():
+    forward(request.get_json(force=True))
+    return ""
+
+
+@web.route("/records", methods=["POST"])
+@is_json
+@csrf.exempt
+def web_create_record():
+    forward(request.get_json(force=True))
+    return ""
+"""
+
+
+def test_a_hook_refusing_non_json_requests_lowers_the_exemption():
+    assert _confidence(_line("def create_zone():", GATED), GATED) == "low"
+    assert _confidence(_line("def web_create_record():", GATED), GATED) == "low"
+
+
+def test_a_method_the_gate_leaves_out_or_a_hook_without_the_gate_still_blocks():
+    assert _confidence(_line("def sync_zones():", GATED), GATED) == "high"
+    assert _confidence(_line("def web_create_zone():", GATED), GATED) == "high"
+
+
+def test_a_gate_covering_only_some_methods_does_not_count_under_a_method_override():
+    setup = 'def override(environ):\n    return request.form.get("_method")\n'
+    line = _line("def create_zone():", GATED)
+    assert _confidence(line, GATED, extra={"app.py": setup}) == "high"

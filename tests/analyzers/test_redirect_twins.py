@@ -92,8 +92,119 @@ def _ascii_redirect(redirect_url):
 """,
 }
 
+# A vendored Flask-Login's URL helpers: the view name or URL, with the current URL only in `next=`.
+CHECKS["app/login_urls.py"] = FLASK + textwrap.dedent(
+    """
+    from urllib.parse import urlunsplit
+
+    def expand_view(view):
+        if view.startswith(("https://", "http://", "/")):
+            return view
+        return url_for(view)
+
+    def url_of_login(view, next_url=None):
+        base = expand_view(view)
+        if next_url is None:
+            return base
+        parts = urlsplit(base)
+        query = urlencode({"next": next_url})
+        netloc = current_app.config.get("FORCE_HOST_FOR_REDIRECTS") or parts.netloc
+        parts = parts._replace(netloc=netloc, query=query)
+        return urlunsplit(parts)
+
+    def url_with_host(view, host, next_url):
+        parts = urlsplit(expand_view(view))
+        parts = parts._replace(netloc=host, query=urlencode({"next": next_url}))
+        return urlunsplit(parts)
+
+    def url_with_path(view, next_url):
+        parts = urlsplit(expand_view(view))
+        parts = parts._replace(path=next_url)
+        return urlunsplit(parts)
+    """
+)
+LOGIN_URLS = FLASK + (
+    "from app.login_urls import url_of_login as make_login_url, url_with_host, url_with_path\n"
+)
+
 # name -> (preamble, safe body, unsafe siblings)
 TWINS: dict[str, tuple[str, str, list[str]]] = {
+    "flask-login-url-of-a-configured-view": (
+        LOGIN_URLS,
+        """
+        class LoginManager:
+            def __init__(self):
+                self.login_view = None
+                self.blueprint_login_views = {}
+
+            def unauthorized(self):
+                if request.blueprint in self.blueprint_login_views:
+                    view = self.blueprint_login_views[request.blueprint]
+                else:
+                    view = self.login_view
+                url_of_login = view  # a local of the helper's name is not the helper
+                return redirect(make_login_url(url_of_login, next_url=request.url))
+
+        def set_view(view, blueprint):  # nothing calls it
+            manager.blueprint_login_views[blueprint.name] = view
+
+        manager = LoginManager()
+        manager.login_view = "web.login"
+        manager.blueprint_login_views["kobo"] = None
+        """,
+        [
+            """
+            class Manager:
+                def __init__(self):
+                    self.start_view = "web.login"
+
+                def unauthorized(self):
+                    return redirect(make_login_url(self.start_view, next_url=request.url))
+
+            manager = Manager()
+
+            @app.route("/view")
+            def choose_view():
+                manager.start_view = request.args["view"]
+                return ""
+            """,
+            """
+            class Manager:
+                def __init__(self):
+                    self.entry_view = "web.login"
+
+                def unauthorized(self):
+                    return redirect(make_login_url(self.entry_view, next_url=request.url))
+
+            def use_view(view):
+                manager.entry_view = view
+
+            manager = Manager()
+            use_view(request.args.get("view"))
+            """,
+            """
+            @app.route("/login-first")
+            def login_first():
+                return redirect(make_login_url(request.args["view"], next_url=request.url))
+            """,
+            """
+            @app.route("/login-elsewhere")
+            def login_elsewhere():
+                return redirect(url_with_host("web.login", request.args["host"], request.url))
+            """,
+            """
+            @app.route("/login-path")
+            def login_path():
+                return redirect(url_with_path("web.login", request.args["next"]))
+            """,
+            """
+            @app.route("/login-local")
+            def login_local():
+                make_login_url = lambda view, next_url: next_url  # not the helper
+                return redirect(make_login_url("web.login", next_url=request.args["next"]))
+            """,
+        ],
+    ),
     "flask-replaced-unless-single-slash-path": (
         FLASK + "import re\n",
         r"""
