@@ -3,6 +3,8 @@ raising Django's own Http404, and the hardened view no longer blocks."""
 
 from __future__ import annotations
 
+import os
+
 from devsecbots.nodes.analyzers import analyze
 from devsecbots.nodes.autofix import apply_fixes
 
@@ -40,7 +42,8 @@ def test_a_joined_path_is_contained_with_djangos_exceptions():
 def test_the_contained_path_refuses_to_leave_its_directory(tmp_path):
     review = analyze({"views.py": BEFORE}, cache=None).findings
     fixed = apply_fixes({"views.py": BEFORE}, review).files["views.py"]
-    helpers = fixed[fixed.index("def _safe_filename") : fixed.index("def download")]
+    assert "_safe_filename" not in fixed  # no upload name here: only the helper it uses
+    helpers = fixed[fixed.index("def _contained_path") : fixed.index("def download")]
 
     class Http404(Exception):
         pass
@@ -51,7 +54,7 @@ def test_the_contained_path_refuses_to_leave_its_directory(tmp_path):
     scope = {"Http404": Http404, "SuspiciousFileOperation": SuspiciousFileOperation}
     exec("import os, re\n" + helpers, scope)
     contained = scope["_contained_path"]
-    assert contained(str(tmp_path), "docs", "a.txt") == str(tmp_path / "docs" / "a.txt")
+    assert contained(str(tmp_path), "docs", "a.txt") == os.path.join(tmp_path, "docs", "a.txt")
     for escape in ("../../etc/passwd", "/etc/passwd"):
         try:
             contained(str(tmp_path), "docs", escape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from devsecbots.nodes.autofix import apply_fixes
+
 from tests.autofix.helpers import assert_fixed, declined, finding_at
 
 BEFORE = """import os
@@ -44,10 +46,10 @@ def _safe_filename(name):
 
 
 def _contained_path(base, *parts):
-    """The resolved path of parts under base; 404 when it would leave base."""
+    """base joined with parts, as given; 404 when, resolved, it would leave base."""
+    path = os.path.join(base, *parts)
     root = os.path.realpath(base)
-    path = os.path.realpath(os.path.join(root, *parts))
-    if os.path.commonpath([root, path]) != root:
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
         raise HTTPException(status_code=404, detail="not found")
     return path
 
@@ -83,7 +85,7 @@ def test_the_helpers_contain_traversal(tmp_path):
     assert namespace["_safe_filename"]("../../etc/passwd") == "passwd"
     assert namespace["_safe_filename"]("a b;.txt") == "a_b_.txt"
     inside = namespace["_contained_path"](str(tmp_path), "x.txt")
-    assert inside == str((tmp_path / "x.txt").resolve())
+    assert inside == str(tmp_path / "x.txt")
     for bad in ("../secret", "/etc/passwd"):
         try:
             namespace["_contained_path"](str(tmp_path), bad)
@@ -123,3 +125,31 @@ def test_html_whose_pieces_hold_markup_is_unfixable_with_a_reason():
     )
     reasons = declined(source, [finding_at(source, "devsecbots.fastapi.xss", "HTMLResponse(")])
     assert reasons and "holds markup" in reasons[0]
+
+
+def test_the_contained_path_reaches_no_more_than_the_path_did(tmp_path):
+    """Resolving would turn "<id>-a/../<other id>-logo.png" into another user's file, where the
+    OS refuses the path because no directory "<id>-a" exists: the helper keeps the path as given."""
+    namespace: dict = {}
+    exec(compile(AFTER.split("@app.post")[0], "after.py", "exec"), namespace)  # noqa: S102
+    (tmp_path / "7-logo.png").write_text("the other user's file")
+    path = namespace["_contained_path"](str(tmp_path), "6-a/../7-logo.png")
+    assert path == str(tmp_path / "6-a/../7-logo.png")
+    try:
+        open(path, "w").close()  # noqa: SIM115
+    except FileNotFoundError:
+        pass
+    else:
+        raise AssertionError("the hardened path overwrote another file")
+    assert (tmp_path / "7-logo.png").read_text() == "the other user's file"
+
+
+def test_only_the_helpers_a_module_uses_are_added():
+    source = BEFORE.split("@app.post")[0] + (
+        '@app.get("/files/{name}")\ndef download(name: str):\n'
+        "    return FileResponse(os.path.join(BASE, name))\n"
+    )
+    finding = finding_at(source, "devsecbots.fastapi.path-traversal", "FileResponse(os.path")
+    fixed = apply_fixes({"app.py": source}, [finding]).files["app.py"]
+    assert "def _contained_path" in fixed
+    assert "_safe_filename" not in fixed and "import re" not in fixed

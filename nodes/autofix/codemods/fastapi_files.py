@@ -1,5 +1,6 @@
 """FastAPI and Django files: upload names -> a safe base name; paths joined under a directory
-(uploads, FileResponse, open) -> resolved and kept inside it (the fastapi/django CWE-22 rules)."""
+(uploads, FileResponse, open) -> refused when, resolved, they would leave it (the fastapi/django
+CWE-22 rules)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,21 @@ PATH_RULE = "devsecbots.fastapi.path-traversal"
 DJANGO_PATH_RULE = "devsecbots.django.path-traversal"
 SAFE_NAME = "_safe_filename"
 CONTAINED = "_contained_path"
-HELPERS = '''def {SAFE_NAME}(name):
+SAFE_NAME_HELPER = '''def {SAFE_NAME}(name):
     """The client's file name reduced to a safe base name (letters, digits, ".", "_", "-")."""
     base = os.path.basename((name or "").replace("\\\\", "/"))
     base = re.sub(r"[^A-Za-z0-9._-]", "_", base).strip("._")
     if not base:
         {bad_name}
     return base
-
-
-def {CONTAINED}(base, *parts):
-    """The resolved path of parts under base; 404 when it would leave base."""
+'''
+# The path is returned as joined, not resolved: resolving turns "a/../b" into "b" even where no
+# directory "a" exists, which the OS itself refuses - a check must not widen what a path reaches.
+CONTAINED_HELPER = '''def {CONTAINED}(base, *parts):
+    """base joined with parts, as given; 404 when, resolved, it would leave base."""
+    path = os.path.join(base, *parts)
     root = os.path.realpath(base)
-    path = os.path.realpath(os.path.join(root, *parts))
-    if os.path.commonpath([root, path]) != root:
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
         {not_found}
     return path
 '''
@@ -70,7 +72,8 @@ class FastapiFiles(Codemod):
                 continue
             spans = [tree.span(tree.statement_of(join) or join), *_uses(tree, join)]
             web = _framework(tree)
-            found.append(Site(spans=spans, plan=self._contain(tree, join), imports=IMPORTS[web]))
+            imports = [i for i in IMPORTS[web] if i[0] != "re" or _names_uploads(tree)]
+            found.append(Site(spans=spans, plan=self._contain(tree, join), imports=imports))
         for call in tree.find(cst.Call):
             if not (tree.qualnames(call) & _OPENERS) or not call.args:
                 continue
@@ -162,9 +165,19 @@ def _helpers(tree: Tree, edits: Edits, near: cst.CSTNode) -> None:
         return
     top = tree.top_level_of(near)
     bad_name, not_found = RAISES[_framework(tree)]
-    text = HELPERS.format(
-        SAFE_NAME=SAFE_NAME, CONTAINED=CONTAINED, bad_name=bad_name, not_found=not_found
-    )
-    statements = [stmt(block + "\n") for block in text.split("\n\n\n")]
-    statements = [s.with_changes(leading_lines=[cst.EmptyLine()] * 2) for s in statements]
+    blocks = [SAFE_NAME_HELPER] if _names_uploads(tree) else []
+    blocks.append(CONTAINED_HELPER)
+    statements = [
+        stmt(
+            block.format(
+                SAFE_NAME=SAFE_NAME, CONTAINED=CONTAINED, bad_name=bad_name, not_found=not_found
+            )
+        ).with_changes(leading_lines=[cst.EmptyLine()] * 2)
+        for block in blocks
+    ]
     edits.insert_before(top, statements)  # type: ignore[arg-type]
+
+
+def _names_uploads(tree: Tree) -> bool:
+    """Whether a join in the module takes an upload's own name (then the safe-name helper)."""
+    return any(_is_filename(a.value) for j in tree.calls_to(_JOIN) for a in j.args)
