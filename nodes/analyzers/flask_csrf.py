@@ -121,10 +121,10 @@ def _rejected_before(body: list[ast.stmt], index: int) -> bool:
     a credential (`expected = hmac_of(app.config["SECRET_KEY"], ...)`) counts as one."""
     derived: set[str] = set()
     for statement in body[:index]:
-        if isinstance(statement, ast.If) and _exits(statement.body):
+        if isinstance(statement, ast.If) and exits_request(statement.body):
             if _rejects(statement.test, derived):
                 return True
-        elif isinstance(statement, ast.If) and _exits(statement.orelse):
+        elif isinstance(statement, ast.If) and exits_request(statement.orelse):
             # `if key: <verify> else: abort(401)`: past it, the credential was present
             if _accepts(statement.test, derived):
                 return True
@@ -194,7 +194,7 @@ def _credential(node: ast.AST, derived: AbstractSet[str] = frozenset()) -> bool:
     return False
 
 
-def _exits(body: list[ast.stmt]) -> bool:
+def exits_request(body: list[ast.stmt]) -> bool:
     """The block ends by returning, raising or calling abort()."""
     last = body[-1] if body else None
     if isinstance(last, ast.Return | ast.Raise):
@@ -365,7 +365,7 @@ def _refuses_logged_in(branch: ast.If) -> bool:
     tests = branch.test.values if _is_and(branch.test) else [branch.test]  # type: ignore[attr-defined]
     return (
         not branch.orelse
-        and _exits(branch.body)
+        and exits_request(branch.body)
         and any(ast.unparse(t) == "current_user.is_authenticated" for t in tests)
     )
 

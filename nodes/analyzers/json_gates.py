@@ -19,11 +19,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from devsecbots.nodes.analyzers.flask_csrf import exits_request
 from devsecbots.nodes.analyzers.local_assignments import called_name
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 ALL = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-EXITS = frozenset({"abort"})
 
 
 def refused_methods(
@@ -83,12 +83,12 @@ def _refused(body: list[ast.stmt]) -> set[str]:
     for statement in body:
         if not isinstance(statement, ast.If):
             continue
-        if _not_json(statement.test) and _exits(statement.body):
+        if _not_json(statement.test) and exits_request(statement.body):
             found |= ALL
         elif not statement.orelse:
             methods = _methods(statement.test)
             if methods and any(
-                isinstance(s, ast.If) and _not_json(s.test) and _exits(s.body)
+                isinstance(s, ast.If) and _not_json(s.test) and exits_request(s.body)
                 for s in statement.body
             ):
                 found |= methods
@@ -125,18 +125,6 @@ def _methods(test: ast.AST) -> set[str]:
         return set()
     texts = [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
     return {t.upper() for t in texts} if len(texts) == len(items) else set()
-
-
-def _exits(body: list[ast.stmt]) -> bool:
-    """The block ends by raising, returning or calling abort()."""
-    last = body[-1] if body else None
-    if isinstance(last, ast.Return | ast.Raise):
-        return True
-    return (
-        isinstance(last, ast.Expr)
-        and isinstance(last.value, ast.Call)
-        and called_name(last.value.func) in EXITS
-    )
 
 
 def _decorator_names(function: Function) -> list[str]:
