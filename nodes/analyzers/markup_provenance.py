@@ -10,8 +10,6 @@ have (name_bindings.py), module constants, and comprehension variables through t
   and str(), gettext, string methods, `+`, `%`, f-strings, .format() and join() of SAFE parts,
   a regex `.sub()` of SAFE text with a SAFE replacement (regex_substitutions.py); the render
   of a template Django's loader found (django_template_renders.py).
-  A constant-key subscript of a dict literal (also read back through names and the lists it is
-  appended to) is what was stored under that key (keyed_items.py).
 - CALLER: a parameter of the enclosing function or lambda (not self/cls), its attributes and
   items, anything read from `request`, or a name bound nowhere in sight - inserted as it is,
   whole or as a piece of such a concatenation, unless an allow-list check limits it to constants
@@ -20,13 +18,18 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - OTHER: the rest - what an unknown function returns (even given a parameter: a markdown
   renderer decides what it emits), attributes of self, settings, database objects.
 
+A constant-key subscript `row["id"]` of a dict literal, read back through names and the lists
+the dict is appended to, is classed by what was stored under that key, not by the whole dict
+(keyed_items.py).
+
 A form widget's render parameters are what its form library passes (form_widgets.py): a WTForms
 field and its name, id, label and rendering, a Django widget's `name` are SAFE, the render
-keywords / widget attrs OTHER, the user's value (`field.data`, a Django `value`) CALLER. So are
-a Django BoundField's `id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
+keywords / widget attrs (and the defaulted parameters a subclass's render adds) OTHER, the
+user's value (`field.data`, a Django `value`) CALLER. So are a Django BoundField's
+`id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
 The object a Django admin `@admin.display` method is handed is a stored row (OTHER,
-admin_display.py). So is what `.pk` is read from, in a module importing django: only a Django
-model instance has it, and its primary key is stored data (OTHER) whoever hands the row over.
+admin_display.py). In a module importing django, `x.pk` is OTHER too: only a Django model
+instance has it, and its primary key is stored data, whoever hands the row over.
 
 A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
 decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
