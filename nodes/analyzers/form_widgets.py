@@ -56,13 +56,22 @@ def widget_role(binding: Binding, scopes: Scopes) -> Role:
         return "own" if parameter == args.kwarg.arg else ""
     if (
         function.name == "render"
-        and tuple(positional) == _DJANGO_RENDER
+        and tuple(positional[: len(_DJANGO_RENDER)]) == _DJANGO_RENDER
+        and _extras_defaulted(args)
         and _django_widget(cls, tree)
     ):
         if parameter in ("name", "value"):
             return "name" if parameter == "name" else "value"
         return "own"
     return ""
+
+
+def _extras_defaulted(args: ast.arguments) -> bool:
+    """Whether every parameter after Django's four (self, name, value, attrs, renderer) has a
+    default, so Django's own call `render(name, value, attrs, renderer)` leaves it unset."""
+    extra = len(args.posonlyargs + args.args) - 1 - len(_DJANGO_RENDER)
+    keyword_only = all(d is not None for d in args.kw_defaults)
+    return extra <= len(args.defaults) and keyword_only
 
 
 def imports_django(tree: ast.AST) -> bool:

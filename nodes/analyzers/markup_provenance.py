@@ -18,12 +18,18 @@ have (name_bindings.py), module constants, and comprehension variables through t
 - OTHER: the rest - what an unknown function returns (even given a parameter: a markdown
   renderer decides what it emits), attributes of self, settings, database objects.
 
+A constant-key subscript `row["id"]` of a dict literal, read back through names and the lists
+the dict is appended to, is classed by what was stored under that key, not by the whole dict
+(keyed_items.py).
+
 A form widget's render parameters are what its form library passes (form_widgets.py): a WTForms
 field and its name, id, label and rendering, a Django widget's `name` are SAFE, the render
-keywords / widget attrs OTHER, the user's value (`field.data`, a Django `value`) CALLER. So are
-a Django BoundField's `id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
+keywords / widget attrs (and the defaulted parameters a subclass's render adds) OTHER, the
+user's value (`field.data`, a Django `value`) CALLER. So are a Django BoundField's
+`id_for_label` (SAFE) and Flask's `request.script_root` (SAFE: the server's).
 The object a Django admin `@admin.display` method is handed is a stored row (OTHER,
-admin_display.py).
+admin_display.py). In a module importing django, `x.pk` is OTHER too: only a Django model
+instance has it, and its primary key is stored data, whoever hands the row over.
 
 A `Markup(x).unescape()` or `.striptags()` is not marked safe at all: the Markup is used only to
 decode entities (or drop tags), and what the method returns is a plain `str`, escaped again by
@@ -50,6 +56,7 @@ from devsecbots.nodes.analyzers.form_widgets import (
     imports_django,
     widget_role,
 )
+from devsecbots.nodes.analyzers.keyed_items import keyed_values
 from devsecbots.nodes.analyzers.markup_undone import WHY as UNDONE
 from devsecbots.nodes.analyzers.markup_undone import only_undone_markup
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
@@ -155,12 +162,17 @@ class Provenance:
             return SAFE
         if _from_request(node):
             return CALLER
+        if isinstance(node, ast.Attribute) and node.attr == "pk" and self._imports_django():
+            return OTHER  # a model row's primary key
         if isinstance(node, ast.Attribute):
             root = node.value
             if isinstance(root, ast.Name) and self._is_field(root):
                 return CALLER if node.attr in FIELD_VALUES else SAFE
             return OTHER if isinstance(root, ast.Name) and root.id in _SELF else self.of(root)
-        if isinstance(node, ast.Subscript | ast.Starred | ast.Await | ast.NamedExpr):
+        if isinstance(node, ast.Subscript):
+            stored = keyed_values(node, self.scopes)
+            return self.of(node.value) if stored is None else self.worst(stored)
+        if isinstance(node, ast.Starred | ast.Await | ast.NamedExpr):
             return self.of(node.value)
         if isinstance(node, ast.JoinedStr | ast.BoolOp):
             return self.worst(node.values)
@@ -186,9 +198,12 @@ class Provenance:
         """`request.script_root` (the deployment's prefix), or a Django BoundField's own name."""
         if node.attr in _DEPLOYMENT and _from_request(node.value):
             return True
+        return node.attr in BOUND_FIELD_NAMES and self._imports_django()
+
+    def _imports_django(self) -> bool:
         if self._django is None:
             self._django = imports_django(self.scopes.tree)
-        return node.attr in BOUND_FIELD_NAMES and self._django
+        return self._django
 
     def _is_field(self, node: ast.Name, depth: int = 3) -> bool:
         """Whether every binding of the name is a WTForms widget's field (or one of its
