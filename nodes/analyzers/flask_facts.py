@@ -261,8 +261,12 @@ def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str, tree: ast
     """What in the view makes throttling it a security matter ('' when nothing does)."""
     calls = {callee(n) for n in ast.walk(node) if isinstance(n, ast.Call)}
     # logs in whom a signed SAML assertion or an issuer-checked ticket names: nothing to guess
-    issued = acs_view(node) or exchanges_ticket(node, tree)
-    if any(_CREDENTIAL_CALL.match(c) and not (issued and _LOGS_IN.match(c)) for c in calls):
+    acs = acs_view(node)
+    ticket = exchanges_ticket(node, tree)
+    issued = acs or ticket
+    # beside a ticket only login_user() is the logging-in; authenticate(...) may check a password
+    logs_in = {c for c in calls if (acs and _LOGS_IN.match(c)) or (ticket and c == "login_user")}
+    if any(_CREDENTIAL_CALL.match(c) for c in calls - logs_in):
         return "checks a password: guessing"
     if not issued and _LOGIN_ROUTE.search(f"{rule} {node.name}"):
         return "is a login route: guessing"

@@ -13,7 +13,8 @@ password or one-time code anywhere (`password`, `pwd`, `otp`, `passcode`, `secre
 `request.authorization`, ...): a password or TOTP code forwarded to a remote checker is still
 guessed through this view, and a password checked here beside an unrelated outgoing call (an
 audit hook) is checked here. A view that also calls a password check keeps its evidence anyway
-(flask_facts._evidence).
+(flask_facts._evidence): beside a ticket only `login_user(...)` is taken for the logging-in, while
+`authenticate(...)` may check a password and still counts.
 """
 
 from __future__ import annotations

@@ -70,6 +70,24 @@ VIEWS = textwrap.dedent(
         return do_login(request.form["user"], request.form["secret"])
 
 
+    @app.route("/auth/cas-session", methods=["POST"])
+    def cas_session_login():
+        answer = validate_ticket(request.form["ticket"], SERVICE)
+        if not answer:
+            return "no", 401
+        login_user(find_user(answer["user"]))
+        return "ok"
+
+
+    @app.route("/auth/ticket-then-authenticate", methods=["POST"])
+    def ticket_authenticate_login():
+        if not validate_ticket(request.form["ticket"], SERVICE):
+            return "no", 401
+        user = authenticate(username=request.form["user"], pw=request.form["p"])
+        login_user(user)
+        return "ok"
+
+
     @app.route("/auth/ticket-then-password", methods=["POST"])
     def ticket_login():
         if not validate_ticket(request.form["ticket"], SERVICE):
@@ -87,6 +105,8 @@ VIEWS = textwrap.dedent(
     [
         ("/auth/cas", "low"),
         ("/auth/oauth", "low"),
+        ("/auth/cas-session", "low"),
+        ("/auth/ticket-then-authenticate", "medium"),
         ("/auth/remote", "medium"),
         ("/auth/forward", "medium"),
         ("/auth/otp", "medium"),
