@@ -10,6 +10,7 @@ from functools import lru_cache
 from devsecbots.nodes.analyzers.configured_headers import copies_headers
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.saml_acs import acs_view
+from devsecbots.nodes.analyzers.ticket_logins import exchanges_ticket
 from devsecbots.nodes.roles import test_config_at
 from devsecbots.nodes.security_words import words
 
@@ -104,7 +105,7 @@ def file_facts(path: str, source: str) -> FileFacts | None:
         if isinstance(node, ast.Call):
             _call(facts, node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _view(facts, path, node)
+            _view(facts, path, node, tree)
             facts.copies_headers |= copies_headers(node)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.lower()
@@ -213,7 +214,9 @@ def _cookie_assignment(facts: FileFacts, node: ast.Assign | ast.AnnAssign) -> No
                 facts.cookie[key_node.value] = value
 
 
-def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+def _view(
+    facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module
+) -> None:
     methods: set[str] = set()
     rule = ""
     limited = own_limit = False
@@ -248,19 +251,24 @@ def _view(facts: FileFacts, path: str, node: ast.FunctionDef | ast.AsyncFunction
                 rule,
                 limited,
                 own_limit=own_limit,
-                evidence=_evidence(node, rule),
+                evidence=_evidence(node, rule, tree),
                 decorators=frozenset(owners),
             )
         )
 
 
-def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str) -> str:
+def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str, tree: ast.Module) -> str:
     """What in the view makes throttling it a security matter ('' when nothing does)."""
     calls = {callee(n) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    acs = acs_view(node)  # logs in whom a signed SAML assertion names: nothing to guess
-    if any(_CREDENTIAL_CALL.match(c) and not (acs and _LOGS_IN.match(c)) for c in calls):
+    # logs in whom a signed SAML assertion or an issuer-checked ticket names: nothing to guess
+    acs = acs_view(node)
+    ticket = exchanges_ticket(node, tree)
+    issued = acs or ticket
+    # beside a ticket only login_user() is the logging-in; authenticate(...) may check a password
+    logs_in = {c for c in calls if (acs and _LOGS_IN.match(c)) or (ticket and c == "login_user")}
+    if any(_CREDENTIAL_CALL.match(c) for c in calls - logs_in):
         return "checks a password: guessing"
-    if not acs and _LOGIN_ROUTE.search(f"{rule} {node.name}"):
+    if not issued and _LOGIN_ROUTE.search(f"{rule} {node.name}"):
         return "is a login route: guessing"
     if any(_MAIL_CALL.match(c) for c in calls):
         return "sends email: flooding"

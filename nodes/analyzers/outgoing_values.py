@@ -169,7 +169,7 @@ class Flow:
         """Whether passing the value to `call` sends it out: an HTTP client call, a request
         description's update, or where it goes nowhere else (a log line, a memoising cache)."""
         keyword = via.arg if isinstance(via, ast.keyword) else None
-        if _is_http_call(call):
+        if is_http_call(call):
             if keyword in HTTP_PARTS or keyword == "url":
                 return True
             if keyword is None and call.args and call.args[0] is node:
@@ -362,7 +362,7 @@ class Flow:
         return all(_constant(o) for o in others)
 
 
-def _is_http_call(call: ast.Call) -> bool:
+def is_http_call(call: ast.Call) -> bool:
     """`requests.get(...)`, `client.post(url, json=...)`, `get("https://...")`."""
     if spelled(call.func) not in HTTP_CALLS:
         return False

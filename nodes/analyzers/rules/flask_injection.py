@@ -130,6 +130,24 @@ def people(conn: ldap3.Connection):
     return "ok"
 
 
+LDAP_DOMAINS = {"example": "uid={},ou=people,dc=example,dc=org"}
+
+
+@app.route("/member")
+def member(conn: ldap3.Connection):
+    domain = request.args["domain"]
+    safe = ldap3.utils.conv.escape_filter_chars(request.args["uid"])
+    user_dn = LDAP_DOMAINS[domain].format(safe)
+    # ok: devsecbots.flask.ldap-injection
+    conn.search("ou=groups,dc=example,dc=org", f"(member={user_dn})")
+    # ruleid: devsecbots.flask.ldap-injection
+    conn.search("ou=groups,dc=example,dc=org", f"(member={domain})")
+    parts = request.args["uid"].split(",")
+    # ruleid: devsecbots.flask.ldap-injection
+    conn.search("ou=groups,dc=example,dc=org", f"(uid={parts[0]})")
+    return "ok"
+
+
 @app.route("/employee")
 def employee():
     emplid = request.cookies.get("emplid", "")
