@@ -79,9 +79,11 @@ from devsecbots.nodes.analyzers.self_methods import self_methods
 from devsecbots.nodes.analyzers.summary_defs import Definition
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
+# | ("lead", ""): some text before a chosen value (see _from_last_choice)
 # | ("any", "")
 Token = tuple[str, str]
 ANY: Token = ("any", "")
+LEAD: Token = ("lead", "")  # text before a chosen value, dropped: the verdict reads it as ""
 OWN_HOST: Token = ("text", "//own.host/")  # the request's own scheme and host, then a path
 PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
@@ -386,7 +388,7 @@ class _Reading:
         ):
             found = []
             for tokens in self.alternatives(value.func.value, depth + 1):
-                if any(kind not in {"text", "chosen", "root"} for kind, _ in tokens):
+                if any(kind not in {"text", "chosen", "root", "lead"} for kind, _ in tokens):
                     return [[ANY]]
                 if all(kind == "text" for kind, _ in tokens):
                     text = "".join(v for _, v in tokens)
@@ -449,7 +451,7 @@ class _Reading:
         if value.attr == "port":
             return [[("text", "80")]]  # a number (urlparse raises on any other port)
         read = [t for s in splits for t in self.alternatives(s.args[0], depth + 1)]  # type: ignore[attr-defined]
-        if all(kind in {"text", "chosen", "root"} for ts in read for kind, _ in ts):
+        if all(kind in {"text", "chosen", "root", "lead"} for ts in read for kind, _ in ts):
             return [[("chosen", "")]]
         return [[ANY]]
 
@@ -858,8 +860,9 @@ def _distinct(found: list[list[Token]]) -> list[list[Token]]:
 
 
 def _from_last_choice(tokens: list[Token]) -> list[Token]:
-    """The tokens less what precedes their last chosen value when that part neither pins the
-    host nor holds request data: the verdict starts afresh at a chosen value (see _verdict)."""
+    """The tokens with what precedes their last chosen value made LEAD when that part neither
+    pins the host nor holds request data: the verdict starts afresh at a chosen value (see
+    _verdict); LEAD keeps `url.replace(BASE, "")` from reading the rest as the whole."""
     start, text, chosen = 0, "", False
     for i, (kind, value) in enumerate(tokens):
         if kind in {"any", "path"}:
@@ -871,7 +874,7 @@ def _from_last_choice(tokens: list[Token]) -> list[Token]:
         pins = AFTER_CHOSEN if chosen else PINNED
         if pins.match(text.lstrip()) or "?" in text or "#" in text:
             break
-    return tokens[start:]
+    return [LEAD, *tokens[start:]] if start else tokens  # LEAD: something came before
 
 
 def _format_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
