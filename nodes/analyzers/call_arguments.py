@@ -10,16 +10,18 @@ def argument(
     call: ast.Call, parameter: str, positional: list[str], defaults: dict[str, ast.expr]
 ) -> ast.expr | None:
     """The expression a call passes for `parameter` (its default when it passes none; None when
-    it cannot be told: `*args` / `**kwargs` at the call)."""
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    ):
-        return None
+    it cannot be told: `*args` / `**kwargs` at the call may hold it). A keyword the call names,
+    or a positional argument before any `*args`, is the value even so (Python rejects a second
+    value for the same parameter)."""
     for keyword in call.keywords:
         if keyword.arg == parameter:
             return keyword.value
-    if parameter in positional and positional.index(parameter) < len(call.args):
+    starred = [i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)]
+    before = starred[0] if starred else len(call.args)
+    if parameter in positional and positional.index(parameter) < before:
         return call.args[positional.index(parameter)]
+    if starred or any(k.arg is None for k in call.keywords):
+        return None
     return defaults.get(parameter)
 
 

@@ -19,6 +19,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.helper_summaries import REDIRECT_CALLS, REDIRECT_RULES, called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.reading_memo import ReadingMemo
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.redirect_calls import ProjectCalls
 from devsecbots.nodes.analyzers.redirect_targets import fixed_host, routed_paths
@@ -34,12 +35,13 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     calls = ProjectCalls(t for t in trees.values() if t is not None)
     routed = routed_paths(files)
     project = ProjectClasses(trees.values())
+    memo = ReadingMemo()
     out = []
     for finding in findings:
         tree = trees.get(finding["file"])
         why = ""
         if finding["rule_id"] in REDIRECT_RULES and finding["confidence"] != "low" and tree:
-            why = _why_low(finding, tree, calls, routed, project)
+            why = _why_low(finding, tree, calls, routed, project, memo)
         if why:
             finding = lowered(finding, why)
         out.append(finding)
@@ -52,6 +54,7 @@ def _why_low(
     calls: ProjectCalls,
     routed: bool,
     project: ProjectClasses,
+    memo: ReadingMemo,
 ) -> str:
     """Why the redirect at the finding's line cannot go off-site ('' when it may)."""
     parents = calls.parents
@@ -84,7 +87,7 @@ def _why_low(
                 "the target is the Referer: it sends the user back to the page they came from"
             )
             continue
-        why = fixed_host(target, parents, framework, routed, project, calls)
+        why = fixed_host(target, parents, framework, routed, project, calls, memo)
         if not why:
             return ""
         reasons.append(why)

@@ -28,6 +28,18 @@ where it is read (same_site_paths.py) is a path, a call of a project function is
 is BASE's scheme and host then the path when BASE is a chosen value and the path starts "/" and
 one other character (a "//host" path replaces the host).
 
+Configured origins: an attribute of a configuration object is chosen, the object being a
+module-level settings / config one, a `get_config()`-style call, or a local or parameter named
+like one whose every value (assigned, or passed by every call) is one of those or None
+(`config = config or get_config()`). `urlparse(x).netloc` / `.hostname` are chosen when x is
+built only of text and chosen values; `.scheme` of any URL is a scheme word or "", `.port` a
+number; `.strip()` / `.lower()` of a chosen value is chosen, `str(x)` is x, Django's
+`request.scheme` is "http" or "https". `a, b = f(...)` reads element i of the tuples the project
+function returns. In `x if x.startswith("/") else f"/{x}"` the else reads x's values that do not
+start "/", and after `if not x: return ...` x is not "". Middleware's request path is a path
+on this site inside an `if` that saw it start "/x" (`startswith("/admin/")`, `== "/admin"`).
+After a chosen value a ":port" may precede the pinning "/segment".
+
 Request data cannot send the visitor elsewhere once the literal start pins the host
 (`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
 value is followed by a literal `/segment`, `?` or `#` (the host is then the chosen value's or the
@@ -57,26 +69,34 @@ import re
 
 from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
+from devsecbots.nodes.analyzers.reading_memo import ReadingMemo
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.receiver_members import getters, methods
 from devsecbots.nodes.analyzers.redirect_calls import Frame, ProjectCalls
 from devsecbots.nodes.analyzers.route_names import route_name
-from devsecbots.nodes.analyzers.same_site_paths import proven_on_site
+from devsecbots.nodes.analyzers.same_site_paths import prefix_tested, proven_on_site
 from devsecbots.nodes.analyzers.self_methods import self_methods
 from devsecbots.nodes.analyzers.summary_defs import Definition
 
 # ("text", literal) | ("path", "") | ("chosen", "") | ("root", ""): a chosen value that is not "/"
+# | ("lead", ""): some text before a chosen value (see _from_last_choice)
 # | ("any", "")
 Token = tuple[str, str]
 ANY: Token = ("any", "")
+LEAD: Token = ("lead", "")  # text before a chosen value, dropped: the verdict reads it as ""
 OWN_HOST: Token = ("text", "//own.host/")  # the request's own scheme and host, then a path
 PINNED = re.compile(r"^(/[^/\\\s]|([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+/)")
 SEGMENT = re.compile(r"^/[^/\\\s]")
+# after a chosen value (a host perhaps) a ":port" may come before the "/segment" that ends it
+AFTER_CHOSEN = re.compile(r"^(:[^/\\\s?#@]*)?/[^/\\\s]")
 STR_HOLE = re.compile(r"\{(?:!s)?(?::s)?\}")  # "{:s}" / "{!s}": the str value itself, as "{}"
 CONFIG_NAMES = frozenset({"settings", "config", "environ"})
 # a module-level settings object: `settings`, `config`, `environ`, `api_settings`, `app_config`
 SETTINGS_OBJECT = re.compile(r"^(\w+_)?(settings|config)$|^environ$")
 ENV_CALLS = frozenset({"getenv"})
+CONFIG_GETTER = re.compile(r"^(get|load)_(\w+_)?(settings|config)$")  # get_config(), ...
+URL_PARTS = frozenset({"netloc", "hostname", "scheme", "port"})
+RECASED = frozenset({"strip", "lstrip", "lower", "upper", "casefold"})  # without arguments
 CATCH_ALL_ROUTE = re.compile(
     r"""\bpath\(\s*r?["']<path:"""  # Django path("<path:rest>", ...)
     r"""|\b(re_path|url)\(\s*r?["']\^?[(.\[\\]"""  # Django regex route starting with a group/class
@@ -89,10 +109,9 @@ STARLETTE_CATCH_ALL = re.compile(r"^/?\{\w+:path\}")
 MIDDLEWARE_HOOKS = frozenset(
     {"process_request", "process_view", "process_response", "process_exception", "dispatch"}
 )
-MAX_ALTERNATIVES = 16
-MAX_DEPTH = 9  # a property reading another of its values through a method: 8 steps. 12 (a login
-# URL rebuilt around a helper's result, 11 steps) took ArchiveBox's 250-line middleware from 18 s
-# to over 400 s: the reading is not memoised, so each step multiplies the paths followed.
+MAX_ALTERNATIVES = 64
+MAX_DEPTH = 40  # a configured base URL built through a chain of helpers takes about 30 steps;
+# the readings are memoised (reading_memo.py), so a deeper cut-off costs little.
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -103,12 +122,14 @@ def fixed_host(
     routed: bool,
     project: ProjectClasses | None = None,
     calls: ProjectCalls | None = None,
+    memo: ReadingMemo | None = None,
 ) -> str:
-    """Why the target cannot leave this site ('' when request data may choose its host)."""
+    """Why the target cannot leave this site ('' when request data may choose its host); `memo`
+    keeps the readings for the project's other targets."""
     own_path = framework == "flask" or (
         routed and (not _in_middleware(target, parents) or _after_routing(target, parents))
     )
-    reading = _Reading(parents, framework, own_path, project, calls)
+    reading = _Reading(parents, framework, own_path, project, calls, memo=memo)
     verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
     if "" in verdicts or not verdicts:
         return ""
@@ -188,7 +209,7 @@ def _verdict(tokens: list[Token]) -> str:
             pinned = True
         else:
             text += "/x" if kind == "path" else value
-            start = SEGMENT if chosen else PINNED  # after a chosen value only "/segment" pins
+            start = AFTER_CHOSEN if chosen else PINNED  # after a chosen value only "/segment" pins
             pinned = bool(start.match(text.lstrip())) or "?" in text or "#" in text
             if kind == "path" and not pinned:  # the request's path would start the authority
                 return ""
@@ -208,6 +229,7 @@ class _Reading:
         frame: Frame | None = None,
         via: set[str] | None = None,
         receiver: list[ast.ClassDef] | None = None,
+        memo: ReadingMemo | None = None,
     ) -> None:
         self.parents = parents
         self.receiver = receiver  # the classes of the object whose member is read: its `self`
@@ -217,11 +239,50 @@ class _Reading:
         self.calls = calls
         self.frame = frame  # the call whose callee's returns are being read
         self.via: set[str] = set() if via is None else via  # the checks and functions followed
+        self.memo = ReadingMemo() if memo is None else memo
+        # What a reading depends on besides the expression and the depth (reading_memo.py).
+        called = None if frame is None else (frame.function, frame.call, frame.caller.context)
+        classes = None if receiver is None else tuple(receiver)
+        self.context = (id(parents), classes, called, own_path, framework)
+
+    def _derived(
+        self,
+        parents: dict[ast.AST, ast.AST],
+        frame: Frame | None = None,
+        receiver: list[ast.ClassDef] | None = None,
+    ) -> _Reading:
+        """A reading of other code (a callee, a member, a caller) for the same target."""
+        return _Reading(
+            parents,
+            self.framework,
+            self.own_path,
+            self.project,
+            self.calls,
+            frame,
+            self.via,
+            receiver,
+            self.memo,
+        )
 
     def alternatives(self, value: ast.AST, depth: int) -> list[list[Token]]:
         """The token sequences the expression can stand for (a name assigned twice gives two)."""
         if depth > MAX_DEPTH:
             return [[ANY]]
+        key = (value, self.context)
+        found = self.memo.recall(key, depth, self.via)
+        if found is None:
+            self.memo.start()
+            found = _distinct(self._read(value, depth))
+            refuted = _refuted_start(value, self.parents)
+            if refuted:  # `x if x.startswith("/") else f"/{x}"`: here x does not start so
+                found = [ts for ts in found if not (ts[:1] and _starts(ts[0], refuted))]
+            if _exited_when_empty(value, self.parents):
+                found = [ts for ts in found if ts != [("text", "")]]
+            self.memo.finish(key, depth, found)
+        return found
+
+    def _read(self, value: ast.AST, depth: int) -> list[list[Token]]:
+        """The token sequences of the expression, read afresh (see `alternatives`)."""
         parts = _parts(value)
         if parts is not None:
             return _concat(
@@ -236,13 +297,16 @@ class _Reading:
             )
         if isinstance(value, ast.Name) and self.calls is not None:
             if proven_on_site(value, self.parents, self.calls.checks):
-                self.via.add("a same-site test")
+                self.memo.note(self.via, "a same-site test")
                 return [[("text", "/x")]]
             received = self._parameter(value, depth)
             if received is not None:
                 return received
         if isinstance(value, ast.Name) and _setting_import(value, self.parents):
             return [[("chosen", "")]]
+        unpacked = self._unpacked(value, depth) if isinstance(value, ast.Name) else None
+        if unpacked is not None:
+            return unpacked
         if isinstance(value, ast.Name):
             # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
             appended: list[ast.AST] = []
@@ -262,6 +326,9 @@ class _Reading:
             options = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
             found = [tokens for v in options for tokens in self.alternatives(v, depth + 1)]
             return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
+        derived = self._derived_value(value, depth)
+        if derived is not None:
+            return derived
         if isinstance(value, ast.Attribute) and self.project is not None:
             classes, read = getters(value, self.parents, self.project, self.receiver)
             if read and all(g.returns and not g.yields for g in read):
@@ -294,6 +361,153 @@ class _Reading:
         if leaf == ANY and isinstance(value, ast.Call) and self.calls is not None:
             return self._returned(value, depth)
         return [[leaf]]
+
+    def _derived_value(self, value: ast.AST, depth: int) -> list[list[Token]] | None:
+        """An attribute of a configuration object, a URL's part, a chosen value's case or
+        whitespace changed, Django's `request.scheme` (None for other expressions)."""
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "str"
+            and len(value.args) == 1
+            and not value.keywords
+        ):
+            return self.alternatives(value.args[0], depth + 1)  # a string's or number's text
+        if isinstance(value, ast.Attribute):
+            if self.framework == "django" and value.attr == "scheme" and _is_request(value.value):
+                return [[("text", "s")]]  # "http" or "https", never the visitor's text
+            if self._config_object(value.value, frozenset()):
+                return [[("chosen", "")]]
+            return self._url_part(value, depth)
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr in RECASED
+            and not value.args
+            and not value.keywords
+        ):
+            found = []
+            for tokens in self.alternatives(value.func.value, depth + 1):
+                if any(kind not in {"text", "chosen", "root", "lead"} for kind, _ in tokens):
+                    return [[ANY]]
+                if all(kind == "text" for kind, _ in tokens):
+                    text = "".join(v for _, v in tokens)
+                    found.append([("text", getattr(text, value.func.attr)())])
+                else:  # what the application chose, changed: still its choice
+                    found.append([("chosen", "")])
+            return found
+        return None
+
+    def _config_object(self, node: ast.AST, seen: frozenset[tuple[object, ...]]) -> bool:
+        """A configuration object: a module-level settings / config object, a `get_config()`
+        call, or a local or parameter named like one whose every value (assigned, or passed by
+        every call) is one of those or None."""
+        if isinstance(node, ast.Constant):
+            return node.value is None
+        if isinstance(node, ast.Call):
+            return bool(CONFIG_GETTER.match(called_name(node.func)))
+        if isinstance(node, ast.BoolOp):
+            return all(self._config_object(v, seen) for v in node.values)
+        if not isinstance(node, ast.Name) or not SETTINGS_OBJECT.search(node.id):
+            return False
+        if _config(node, self.parents):
+            return True
+        function = self.parents.get(node)
+        while function is not None and not isinstance(function, Function):
+            function = self.parents.get(function)
+        if function is None:
+            return False
+        key = (function, node.id, self.context)
+        if key in seen:  # the value being checked again: it adds no other kind of value
+            return True
+        seen = seen | {key}
+        body = ast.Module(body=function.body, type_ignores=[])
+        assigned, other = _assignments(body, node.id)
+        if other or not all(self._config_object(v, seen) for v in assigned):
+            return False
+        if node.id not in {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}:
+            return bool(assigned)
+        if self.frame is not None and self.frame.function is function:
+            given = self.frame.given(node.id)
+            return given is not None and self.frame.caller._config_object(given, seen)
+        passed = self.calls.passed(function, node.id) if self.calls else None
+        if not passed or self.calls is None:
+            return False
+        callers = self._derived(self.calls.parents)
+        return all(callers._config_object(v, seen) for v in passed)
+
+    def _url_part(self, value: ast.Attribute, depth: int) -> list[list[Token]] | None:
+        """`urlparse(x).netloc` / `.hostname` (also through a name): chosen when every value
+        of x is; `.scheme` of any URL: a scheme word or "" (no "/", "@", "?", "#"). None for
+        other attributes."""
+        if value.attr not in URL_PARTS:
+            return None
+        owner = value.value
+        splits = _bound_values(owner, self.parents) if isinstance(owner, ast.Name) else [owner]
+        if not splits or not all(_split(s) for s in splits):
+            return None
+        if value.attr == "scheme":
+            return [[("text", "s")]]
+        if value.attr == "port":
+            return [[("text", "80")]]  # a number (urlparse raises on any other port)
+        read = [t for s in splits for t in self.alternatives(s.args[0], depth + 1)]  # type: ignore[attr-defined]
+        if all(kind in {"text", "chosen", "root", "lead"} for ts in read for kind, _ in ts):
+            return [[("chosen", "")]]
+        return [[ANY]]
+
+    def _unpacked(self, name: ast.Name, depth: int) -> list[list[Token]] | None:
+        """`host, port = f(...)`, the function's only binding of the name, where f is a project
+        function returning only tuples of that length: element i of each (None otherwise)."""
+        if self.calls is None:
+            return None
+        function = self.parents.get(name)
+        while function is not None and not isinstance(function, Function):
+            function = self.parents.get(function)
+        if function is None or name.id in {
+            a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)
+        }:
+            return None
+        stores = [
+            n
+            for n in ast.walk(function)
+            if isinstance(n, ast.Name) and n.id == name.id and not isinstance(n.ctx, ast.Load)
+        ]
+        target = self.parents.get(stores[0]) if len(stores) == 1 else None
+        statement = self.parents.get(target) if isinstance(target, ast.Tuple) else None
+        if not (
+            isinstance(target, ast.Tuple)
+            and isinstance(statement, ast.Assign)
+            and statement.targets == [target]
+            and isinstance(statement.value, ast.Call)
+            and not any(isinstance(e, ast.Starred) for e in target.elts)
+        ):
+            return None
+        return self._element(statement.value, target.elts.index(stores[0]), len(target.elts), depth)
+
+    def _element(self, value: ast.AST, index: int, length: int, depth: int) -> list[list[Token]]:
+        """Element `index` of a tuple of `length` items: a tuple display's, or what a project
+        function's returns hold there (a return that calls another such function too)."""
+        if isinstance(value, ast.Tuple) and len(value.elts) == length:
+            if not any(isinstance(e, ast.Starred) for e in value.elts):
+                return self.alternatives(value.elts[index], depth + 1)
+        callee = self.calls.callee(value) if isinstance(value, ast.Call) and self.calls else None
+        if (
+            callee is None
+            or self.calls is None
+            or depth > MAX_DEPTH
+            or callee.yields
+            or not callee.returns
+            or len(callee.returns) != len(callee.own_returns)
+        ):
+            return [[ANY]]
+        self.memo.note(self.via, f"{callee.function.name}()")
+        reading = self._derived(self.calls.parents, Frame(callee.function, value, self))  # type: ignore[arg-type]
+        found = [
+            ts
+            for r in callee.returns
+            for ts in reading._element(r.value, index, length, depth + 1)  # type: ignore[arg-type]
+        ]
+        return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
     def _joined(self, value: ast.AST, depth: int) -> list[list[Token]] | None:
         """`urljoin(BASE, path)`: a path starting "/" and one other character keeps the chosen
@@ -353,15 +567,10 @@ class _Reading:
             tokens
             for d in definitions
             for r in d.returns
-            for tokens in _Reading(
-                parents or d.parents,
-                self.framework,
-                self.own_path,
-                self.project,
-                self.calls,
-                via=self.via,
-                receiver=classes,
-            ).alternatives(r.value, depth + 1)  # type: ignore[arg-type]
+            for tokens in self._derived(parents or d.parents, receiver=classes).alternatives(
+                r.value,  # type: ignore[arg-type]
+                depth + 1,
+            )
         ]
         return found if len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
@@ -388,7 +597,7 @@ class _Reading:
         found = absolute_url_methods(call, self.calls.parents, self.project)
         if found is None:
             return None
-        self.via.add("every get_absolute_url()")
+        self.memo.note(self.via, "every get_absolute_url()")
         read = [t for cls, d in found for t in self._members([d], [cls], depth)]
         return read if len(read) <= MAX_ALTERNATIVES else [[ANY]]
 
@@ -399,17 +608,9 @@ class _Reading:
             return [[ANY]]
         if len(callee.returns) != len(callee.own_returns):
             return [[ANY]]  # a bare return: None
-        self.via.add(f"{callee.function.name}()")
+        self.memo.note(self.via, f"{callee.function.name}()")
         frame = Frame(callee.function, call, self)
-        reading = _Reading(
-            self.calls.parents,
-            self.framework,
-            self.own_path,
-            self.project,
-            self.calls,
-            frame,
-            self.via,
-        )
+        reading = self._derived(self.calls.parents, frame)
         found = [t for r in callee.returns for t in reading.alternatives(r.value, depth + 1)]  # type: ignore[arg-type]
         return found if 0 < len(found) <= MAX_ALTERNATIVES else [[ANY]]
 
@@ -433,15 +634,8 @@ class _Reading:
             passed = self.calls.passed(function, name.id) if self.calls else None
             if passed is None or self.calls is None or depth > MAX_DEPTH:
                 return [[ANY]]
-            self.via.add(f"the calls of {function.name}()")
-            callers = _Reading(
-                self.calls.parents,
-                self.framework,
-                self.own_path,
-                self.project,
-                self.calls,
-                via=self.via,
-            )
+            self.memo.note(self.via, f"the calls of {function.name}()")
+            callers = self._derived(self.calls.parents)
             base = [t for value in passed for t in callers.alternatives(value, depth + 1)]
         # After one `+=` anything may follow (another, a loop): only a pinned start is kept.
         tails = [t for value in appended for t in self.alternatives(value, depth + 1)]
@@ -450,12 +644,14 @@ class _Reading:
 
     def leaf(self, value: ast.AST) -> Token:
         """The kind of a value that is not a concatenation."""
-        if isinstance(value, ast.Constant) and isinstance(value.value, str | int):
-            return ("text", str(value.value))
+        if isinstance(value, ast.Constant) and isinstance(value.value, str | int | None):
+            return ("text", str(value.value))  # None in an f-string is "None"
         if self.own_path and (
             _request_path(value, self.framework) or _replaced_path(value, self.framework)
         ):
             return ("path", "")
+        if _request_path(value, self.framework) and prefix_tested(value, self.parents):  # type: ignore[arg-type]
+            return ("text", "/x")  # before routing too: the test saw the path start "/x"
         if _rstripped(value, self.parents):
             return ("root", "")
         if _chosen(value, self.parents):
@@ -560,10 +756,125 @@ def _join_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
 def _concat(parts: list[list[list[Token]]]) -> list[list[Token]]:
     combined: list[list[Token]] = [[]]
     for options in parts:
-        combined = [head + tail for head in combined for tail in options]
+        combined = _distinct([head + tail for head in combined for tail in options])
         if len(combined) > MAX_ALTERNATIVES:
             return [[ANY]]
     return combined
+
+
+def _refuted_start(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str:
+    """The literal a name is known not to start with where it is read: the `else` value of an
+    `... if name.startswith("lit") else ...` around it ('' when none)."""
+    if not isinstance(name, ast.Name):
+        return ""
+    node: ast.AST = name
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.IfExp) and node is parent.orelse:
+            test = parent.test
+            if (
+                isinstance(test, ast.Call)
+                and isinstance(test.func, ast.Attribute)
+                and test.func.attr == "startswith"
+                and isinstance(test.func.value, ast.Name)
+                and test.func.value.id == name.id
+                and len(test.args) == 1
+                and isinstance(test.args[0], ast.Constant)
+                and isinstance(test.args[0].value, str)
+                and test.args[0].value
+            ):
+                return test.args[0].value
+        if isinstance(parent, ast.stmt):
+            return ""
+        node = parent
+    return ""
+
+
+def _exited_when_empty(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether an earlier `if not name: return ...` (or `raise`; an `or` of tests too) of an
+    enclosing block leaves only a non-empty value here; the function binds it only before."""
+    if not isinstance(name, ast.Name):
+        return False
+    node: ast.AST = name
+    while node in parents:
+        parent = parents[node]
+        blocks = [getattr(parent, f, None) for f in ("body", "orelse")]
+        block = next((b for b in blocks if isinstance(b, list) and node in b), [])
+        for statement in block[: block.index(node) if block else 0]:
+            if _exits_if_empty(statement, name.id):
+                return not any(
+                    isinstance(n, ast.Name)
+                    and n.id == name.id
+                    and not isinstance(n.ctx, ast.Load)
+                    and n.lineno >= statement.lineno
+                    for n in ast.walk(_function_of(statement, parents) or statement)
+                )
+        if isinstance(parent, Function):
+            return False
+        node = parent
+    return False
+
+
+def _exits_if_empty(statement: ast.stmt, name: str) -> bool:
+    """`if not name: return ...` / `if not name or ...: raise ...`, without an else."""
+    if not isinstance(statement, ast.If) or statement.orelse or not statement.body:
+        return False
+    if not isinstance(statement.body[-1], ast.Return | ast.Raise):
+        return False
+    test = statement.test
+    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    return any(
+        isinstance(t, ast.UnaryOp)
+        and isinstance(t.op, ast.Not)
+        and isinstance(t.operand, ast.Name)
+        and t.operand.id == name
+        for t in tests
+    )
+
+
+def _function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.AST | None:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, Function):
+            return node
+    return None
+
+
+def _starts(token: Token, prefix: str) -> bool:
+    """A literal token that starts with the prefix."""
+    return token[0] == "text" and token[1].startswith(prefix)
+
+
+def _distinct(found: list[list[Token]]) -> list[list[Token]]:
+    """The alternatives without repeats, adjacent texts joined (the verdict reads them alike)."""
+    merged: dict[tuple[Token, ...], None] = {}
+    for tokens in found:
+        out: list[Token] = []
+        for kind, value in tokens:
+            if kind == "text" and out and out[-1][0] == "text":
+                out[-1] = ("text", out[-1][1] + value)
+            else:
+                out.append((kind, value))
+        merged[tuple(_from_last_choice(out))] = None
+    return [list(ts) for ts in merged]
+
+
+def _from_last_choice(tokens: list[Token]) -> list[Token]:
+    """The tokens with what precedes their last chosen value made LEAD when that part neither
+    pins the host nor holds request data: the verdict starts afresh at a chosen value (see
+    _verdict); LEAD keeps `url.replace(BASE, "")` from reading the rest as the whole."""
+    start, text, chosen = 0, "", False
+    for i, (kind, value) in enumerate(tokens):
+        if kind in {"any", "path"}:
+            break
+        if kind in {"chosen", "root"}:
+            start, text, chosen = i, "", True
+            continue
+        text += value
+        pins = AFTER_CHOSEN if chosen else PINNED
+        if pins.match(text.lstrip()) or "?" in text or "#" in text:
+            break
+    return [LEAD, *tokens[start:]] if start else tokens  # LEAD: something came before
 
 
 def _format_parts(value: ast.AST) -> list[str | ast.AST | None] | None:

@@ -169,3 +169,69 @@ def _rebound(anchor: ast.AST, name: str, parents: dict[ast.AST, ast.AST]) -> boo
         and n.lineno >= line
         for n in ast.walk(scope)
     )
+
+
+def prefix_tested(read: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the read sits in the body of an `if` that holds only when the value starts with
+    "/" and a non-separator: `x.startswith("/admin/")`, `x == "/admin"`, `x in {"/a", "/b"}`,
+    an `or` of those, an `and` with one; the function assigns nothing to the expression."""
+    text = ast.unparse(read)
+    node: ast.AST = read
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.If) and node in parent.body and _prefixed(parent.test, text):
+            return not _stored(parent, text, parents)
+        if isinstance(parent, Function):
+            return False
+        node = parent
+    return False
+
+
+def _prefixed(test: ast.AST, text: str) -> bool:
+    """The test is true only when the expression `text` starts with a same-site literal."""
+    if isinstance(test, ast.BoolOp):
+        proven = [_prefixed(v, text) for v in test.values]
+        return any(proven) if isinstance(test.op, ast.And) else all(proven)
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr == "startswith"
+        and ast.unparse(test.func.value) == text
+        and len(test.args) == 1
+        and not test.keywords
+    ):
+        return _same_site_literals(test.args[0])
+    if (
+        isinstance(test, ast.Compare)
+        and ast.unparse(test.left) == text
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq | ast.In)
+    ):
+        return _same_site_literals(test.comparators[0])
+    return False
+
+
+def _same_site_literals(value: ast.AST) -> bool:
+    """A literal "/x..." (x no separator), or a tuple, list or set of only such literals."""
+    items = value.elts if isinstance(value, ast.Tuple | ast.List | ast.Set) else [value]
+    return bool(items) and all(
+        isinstance(i, ast.Constant)
+        and isinstance(i.value, str)
+        and len(i.value) > 1
+        and i.value[0] == "/"
+        and ord(i.value[1]) not in SEPARATORS
+        for i in items
+    )
+
+
+def _stored(anchor: ast.AST, text: str, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether the function around the test assigns to the expression `text` anywhere."""
+    scope = anchor
+    while scope in parents and not isinstance(scope, Function):
+        scope = parents[scope]
+    return any(
+        isinstance(n, ast.Name | ast.Attribute)
+        and isinstance(n.ctx, ast.Store | ast.Del)
+        and ast.unparse(n) == text
+        for n in ast.walk(scope)
+    )

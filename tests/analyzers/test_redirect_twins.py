@@ -1073,6 +1073,100 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    "django-configured-base-url-helpers": (
+        DJANGO + "from types import SimpleNamespace\nfrom urllib.parse import quote\n"
+        "from site.common import get_config\n",
+        """
+        def cfgb_normalised(value):
+            if not value:
+                return ""
+            base = value.strip()
+            if "://" not in base:
+                base = f"http://{base}"
+            parsed = urlparse(base)
+            return f"{parsed.scheme}://{parsed.netloc}"
+
+        def cfgb_split(host):
+            parsed = urlparse(f"//{host}")
+            port = str(parsed.port) if parsed.port else None
+            return (parsed.hostname or host or "").lower(), port
+
+        def cfgb_listen(config=None):
+            config = config or get_config()
+            return cfgb_split((config.LISTEN_HOST or "").strip())
+
+        def cfgb_host(config=None):
+            config = config or get_config()
+            host, port = cfgb_listen(config=config)
+            if not host:
+                return ""
+            full = f"web.{host}"
+            return f"{full}:{port}" if port else full
+
+        def cfgb_base(request=None, config=None):
+            config = config or get_config()
+            override = cfgb_normalised(config.SITE_BASE_URL)
+            if override:
+                return override
+            host = cfgb_host(config=config)
+            if not host:
+                return ""
+            return f"{request.scheme}://{host}"
+
+        def cfgb_joined(base, path):
+            if not base:
+                return path if path.startswith("/") else f"/{path}"
+            return f"{base}{path if path.startswith('/') else f'/{path}'}"
+
+        def archive_view(request, url):  # the configured host, or a same-site path, then /web/
+            return redirect(cfgb_joined(cfgb_base(request), f"/web/{quote(url)}"))
+
+        def admin_host_middleware(get_response):
+            def middleware(request):  # before routing, but the test saw the path start /admin/
+                if request.path == "/admin" or request.path.startswith("/admin/"):
+                    return redirect(cfgb_joined(cfgb_base(request), request.path))
+                return get_response(request)
+            return middleware
+        """,
+        [
+            """
+            def web_host_middleware(get_response):
+                def middleware(request):  # an empty base hands back a raw //evil.example path
+                    return redirect(cfgb_joined(cfgb_base(request), request.path))
+                return middleware
+            """,
+            """
+            def slash_only_middleware(get_response):
+                def middleware(request):
+                    if request.path.startswith("/"):
+                        return redirect(cfgb_joined(cfgb_base(request), request.path))
+                    return get_response(request)
+                return middleware
+            """,
+            """
+            def chosen_host(request):
+                return redirect(f"{request.scheme}://{request.GET['host']}/web/")
+            """,
+            """
+            def jump(request):
+                config = SimpleNamespace(**request.GET.dict())
+                return redirect(config.target)
+            """,
+            """
+            def visit(request):
+                netloc = urlparse(request.GET["url"]).netloc
+                return redirect(f"https://{netloc}/home")
+            """,
+            """
+            def cfgb_pair(value):
+                return value, "80"
+
+            def hop(request):
+                host, port = cfgb_pair(request.GET["host"])
+                return redirect(f"https://{host}:{port}/home")
+            """,
+        ],
+    ),
 }
 
 
