@@ -161,7 +161,8 @@ def print_hunks(project: rw.Project, hunks: Listed, note: str, labels: dict) -> 
     counts = rw.hunk_tally(project.name, [h for h, _ in hunks], labels)
     print(
         f"\nharden {project.name}: {len(hunks)} changed hunk(s) ({note}); "
-        f"correct {counts['correct']}, wrong {counts['wrong']}, unlabelled {counts['unlabelled']}"
+        f"correct {counts['correct']}, needless {counts['needless']}, wrong {counts['wrong']}, "
+        f"unlabelled {counts['unlabelled']}"
     )
     records = []
     for hunk, codemod in hunks:

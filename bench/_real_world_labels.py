@@ -14,7 +14,7 @@ from pathlib import Path
 
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 FINDING_LABELS = ("true", "false", "debatable")
-HUNK_LABELS = ("correct", "wrong")
+HUNK_LABELS = ("correct", "needless", "wrong")  # needless: safe but not needed
 LABEL_FIELDS = ("project", "commit", "file", "line", "rule", "label", "reason")
 HUNK_FIELDS = ("project", "file", "line", "label", "reason")
 
@@ -118,11 +118,11 @@ def load_labels(path: Path) -> list[Label]:
 
 
 def load_hunk_labels(path: Path) -> dict[tuple[str, str, int], tuple[str, str]]:
-    """Read harden_labels.csv: (project, file, hunk start line) -> (correct|wrong, reason)."""
+    """Read harden_labels.csv: (project, file, hunk start) -> (correct|needless|wrong, reason)."""
     labels = {}
     for number, row in enumerate(_rows(path, HUNK_FIELDS), start=2):
         if row["label"] not in HUNK_LABELS or not row["line"].isdigit():
-            raise LabelError(f"{path}:{number}: need a line number and correct|wrong")
+            raise LabelError(f"{path}:{number}: need a line number and correct|needless|wrong")
         labels[(row["project"], row["file"], int(row["line"]))] = (row["label"], row["reason"])
     return labels
 
@@ -242,7 +242,7 @@ def diff_hunks(file: str, before: str, after: str) -> list[Hunk]:
 def hunk_tally(
     project: str, hunks: list[Hunk], labels: dict[tuple[str, str, int], tuple[str, str]]
 ) -> Counter[str]:
-    """correct / wrong / unlabelled counts for one project's hunks."""
+    """correct / needless / wrong / unlabelled counts for one project's hunks."""
     counts: Counter[str] = Counter()
     for hunk in hunks:
         label = labels.get((project, hunk.file, hunk.start))

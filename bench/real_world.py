@@ -8,7 +8,7 @@ Each project is reviewed by the real CLI (`devsecbots review --offline --format 
 time; its blocking findings are joined with the labels by file + rule + line and counted per
 project and per rule: findings per 1,000 lines of Python and precision = true / (true + false).
 With --harden, `devsecbots harden --offline --no-persist` runs on each and every changed hunk is
-listed beside bench/real_world/harden_labels.csv (correct | wrong).
+listed beside bench/real_world/harden_labels.csv (correct | needless | wrong).
 
     .venv/bin/python bench/real_world.py [--mirror-root DIR] [--only NAME ...]
         [--show-unlabelled] [--harden] [--reuse] [--json OUT]
@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         hunks = Counter(h["label"] for h in dump["hunks"])
         print(
             f"harden, all projects: {sum(hunks.values())} changed hunk(s): correct "
-            f"{hunks['correct']}, wrong {hunks['wrong']}, unlabelled {hunks['unlabelled']}"
+            f"{hunks['correct']}, needless {hunks['needless']}, wrong {hunks['wrong']}, "
+            f"unlabelled {hunks['unlabelled']}"
         )
     if failed:
         print(f"failed: {', '.join(failed)} (not in the tables)")
