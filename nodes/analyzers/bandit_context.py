@@ -35,8 +35,10 @@ place in the report at low confidence (which does not block by default) and says
 - a listen address of every interface (B104) is how a server in a container or a listener for
   outside mail is reached; the weakness is a development server there, which our rules
   devsecbots.flask.bind-all-interfaces (app.run) and .fastapi.bind-all-interfaces report.
-- a hard-coded /tmp path (B108) that is a default or setting (assigned, a parameter default, a
-  dict value) rather than handed straight to a call that creates or opens a file there.
+- a hard-coded /tmp, /var/tmp or /dev/shm path (B108, Bandit's list) that is a default or
+  setting (assigned, a parameter default, a dict value or key) or only measured
+  (`shutil.disk_usage("/dev/shm")`), rather than handed straight to a call that creates or opens a
+  file there.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ DATA_FLOW_TESTS = {
     "B102": "the code-injection rules (devsecbots.flask/.django/.fastapi.code-injection)",
     "B608": "the sql-injection rules (devsecbots.flask/.django/.fastapi.sql-injection)",
 }
+SHARED_TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")  # what Bandit's B108 looks for by default
 _CREATES_FILE = re.compile(
     r"^(open|mkdir|makedirs|mkfifo|mknod|symlink|link|rename|replace|copy\w*|move|"
     r"write_text|write_bytes|touch|NamedTemporaryFile|TemporaryFile|mkstemp|mkdtemp|"
@@ -141,7 +144,8 @@ def _name(func: ast.AST) -> str:
 
 
 def _tmp_path_use(tree: ast.AST, line: int) -> str:
-    """Low-confidence reason for a /tmp literal used as a value, '' when a call creates a file."""
+    """Low-confidence reason for a shared temp-dir literal used as a value, '' when a call
+    creates a file."""
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
@@ -152,7 +156,7 @@ def _tmp_path_use(tree: ast.AST, line: int) -> str:
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and getattr(node, "lineno", 0) == line
-        and "/tmp" in node.value
+        and any(directory in node.value for directory in SHARED_TMP_DIRS)
     ]
     if not literals:
         return ""
@@ -171,4 +175,7 @@ def _tmp_path_use(tree: ast.AST, line: int) -> str:
             call = parents.get(parent)
             if isinstance(call, ast.Call) and _CREATES_FILE.match(_name(call.func)):
                 return ""
-    return "the /tmp path is a default or setting, not a file this line creates or opens"
+    return (
+        "the temp-dir path is a default, a setting or a measured mount, not a file this line "
+        "creates or opens"
+    )

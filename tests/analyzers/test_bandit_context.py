@@ -25,6 +25,13 @@ def confidence(source: str, rule: str) -> list[str]:
         ('open("/tmp/report.txt", "w").write("x")\n', ["medium"]),
         ('import pathlib\npathlib.Path("/tmp/x.txt").write_text("x")\n', ["medium"]),
         ('import os\nos.makedirs(f"/tmp/{name}")\n', ["medium"]),
+        ('import shutil\nshutil.disk_usage("/dev/shm")\n', ["low"]),
+        ('LOGS = {"app": "/dev/shm/logs/app/current"}\n', ["low"]),
+        ('stats = {}\nstats["/dev/shm"] = 1\n', ["low"]),
+        ('open("/dev/shm/app.yaml", "w").write("x")\n', ["medium"]),
+        ('import pathlib\npathlib.Path("/dev/shm/.stopping").touch()\n', ["medium"]),
+        ('open("/var/tmp/app.pid", "w").write("1")\n', ["medium"]),
+        ('CACHE = "/var/tmp/cache"\n', ["low"]),
     ],
 )
 def test_tmp_path_is_low_only_as_a_setting(source, expected):
