@@ -19,6 +19,7 @@ from devsecbots.graphs.state import Finding, check_relative_path, make_finding
 from devsecbots.nodes.analyzers.dead_branches import blank_dead_branches
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.analyzers.hash_purpose import fingerprint_reason, random_origin
+from devsecbots.nodes.analyzers.leading_groups import rewrite_leading_groups
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.random_purpose import incidental_reason
@@ -262,7 +263,7 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
         safe = check_relative_path(path)
         target = root / safe
         target.parent.mkdir(parents=True, exist_ok=True)
-        scanned = rewrite_slices(blank_dead_branches(content))
+        scanned = rewrite_slices(rewrite_leading_groups(blank_dead_branches(content)))
         target.write_text(scanned, encoding="utf-8", errors="replace")
         spelled[safe] = path
     return spelled
