@@ -14,7 +14,9 @@ is no admin test.
 - A FastAPI dependency whose every return, yield and fall-through lies behind an admin test, the
   failing branch raising (a dependency's return does not stop the request); a dependency that
   depends on such a function is one too (bearer_routes.requiring_names). FastAPI Users'
-  `fastapi_users.current_user(superuser=True)` is one by the library's contract.
+  `fastapi_users.current_user(superuser=True)` is one by the library's contract, and so is a
+  project role factory's dependency for admin roles only, `require_role(["admin"])`
+  (role_factories.py).
 
 A check whose failing branch goes on (`flash(...)` only), one inside try/loops, or one that tests
 a setting rather than the user, proves nothing.
@@ -28,6 +30,7 @@ from collections.abc import Callable, Iterable
 from devsecbots.nodes.analyzers.bearer_routes import requiring_names
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.project_trees import all_nodes, walk
+from devsecbots.nodes.analyzers.role_factories import admin_role_call, role_factories
 from devsecbots.nodes.security_words import spelled, words
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -56,13 +59,22 @@ def admin_dependencies(trees: Iterable[ast.AST]) -> set[str]:
     """Names (functions, Annotated aliases) whose FastAPI dependency admits only admins."""
     trees = list(trees)
     projected = {n.name for n in all_nodes(trees) if isinstance(n, Function)}
+    made_admin_only = admin_role_calls(trees)
     return requiring_names(
         trees,
         lambda d: (
             (isinstance(d, Function) and _admin_dependency(d, projected))
             or _superuser_only_library_dependency(d)
+            or made_admin_only(d)
         ),
     )
+
+
+def admin_role_calls(trees: Iterable[ast.AST]) -> Callable[[ast.AST], bool]:
+    """Whether a value is a dependency a project role factory makes for admin roles only
+    (`require_role(["admin"])`, role_factories.py)."""
+    factories = role_factories(trees)
+    return lambda value: admin_role_call(value, factories, ADMIN_WORDS)
 
 
 def _superuser_only_library_dependency(value: ast.AST) -> bool:

@@ -1,13 +1,16 @@
-"""Path-traversal findings in code that only administrators reach.
+"""Path-traversal and SSRF findings in code that only administrators reach.
 
 An administrator chooses server paths as part of the role (a library location, a folder browser,
-an extension to install): a path they send is not an attack on the server by someone else. A Flask
-or FastAPI path-traversal finding is kept at low confidence when the function holding it is
+an extension to install), and the hosts the server contacts for them (a camera to probe, a
+service to connect): a path or URL they send is not an attack on the server by someone else. A
+Flask or FastAPI path-traversal or SSRF finding is kept at low confidence when the function
+holding it is
 
 - decorated, below its route registration, with a decorator proven to admit only admins
   (admin_gates.py; a decorator above `@app.route` wraps after Flask registered the bare view);
 - a FastAPI path operation with a dependency proven to admit only admins (a parameter's
-  `Depends(gate)`, the decorator's or its module router's `dependencies=[Depends(gate)]`);
+  `Depends(gate)`, the decorator's or its module router's `dependencies=[Depends(gate)]`,
+  also a dependency made in place by a project role factory, `Depends(require_role(["admin"]))`);
 - one whose own statements, before the sink, leave unless the current user is an admin; or
 - an undecorated helper every use of which, across the project, is a call from such a function
   (a reference that is not a call, e.g. `add_url_rule(view_func=helper)`, keeps the finding).
@@ -26,6 +29,7 @@ from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.admin_gates import (
     admin_decorators,
     admin_dependencies,
+    admin_role_calls,
     guarded,
     user_names,
 )
@@ -39,7 +43,13 @@ from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import all_nodes, parents_of, parse_files, walk
 
-RULES = frozenset({"devsecbots.flask.path-traversal", "devsecbots.fastapi.path-traversal"})
+ROLE = {
+    "devsecbots.flask.path-traversal": "choosing server paths",
+    "devsecbots.fastapi.path-traversal": "choosing server paths",
+    "devsecbots.flask.ssrf": "choosing the hosts the server contacts",
+    "devsecbots.fastapi.ssrf": "choosing the hosts the server contacts",
+}
+RULES = frozenset(ROLE)
 ROUTES = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"})
 MAX_CALLERS = 4  # helper -> caller -> ... -> gated view: how many steps are followed
 
@@ -61,8 +71,8 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
             if gate:
                 finding = lowered(
                     finding,
-                    f"only administrators reach this view ({gate}); choosing server paths is "
-                    "part of their role",
+                    f"only administrators reach this view ({gate}); "
+                    f"{ROLE[finding['rule_id']]} is part of their role",
                 )
         out.append(finding)
     return out
@@ -75,6 +85,7 @@ class _Gates:
         modules = list(trees.values())
         self.decorators = admin_decorators(modules)
         self.dependencies = admin_dependencies(modules)
+        self.made_admin_only = admin_role_calls(modules)  # Depends(require_role(["admin"]))
         self.projected = {n.name for n in all_nodes(modules) if isinstance(n, Function)}
         self.parents = parents_of(modules)
         self.module_of = {id(n): tree for tree in modules for n in walk(tree)}
@@ -106,7 +117,13 @@ class _Gates:
                 for n in [*walk(function), *(m for s in bound for m in walk(s.value))]
                 if isinstance(n, ast.Name | ast.Attribute) and called_name(n) in self.dependencies
             )
-            return f"{function.name} depends on {used[0] if used else 'an admin dependency'}"
+            made = [
+                ast.unparse(n)
+                for n in [*walk(function), *(m for s in bound for m in walk(s.value))]
+                if isinstance(n, ast.Call) and self.made_admin_only(n)
+            ]
+            dependency = used[0] if used else made[0] if made else "an admin dependency"
+            return f"{function.name} depends on {dependency}"
         if self._checks_itself(function, line):
             return f"{function.name} leaves unless the current user is an admin"
         if routes or function.decorator_list or depth >= MAX_CALLERS:
@@ -118,9 +135,10 @@ class _Gates:
         routes = [d for d in function.decorator_list if isinstance(d, ast.Call) and router_of(d)]
         if not routes:
             return False
-        routers = requiring_routers(tree, self.dependencies, _nothing)
-        return depends_in_parameters(function, self.dependencies, _nothing) or any(
-            listed(d, self.dependencies, _nothing) or router_of(d) in routers for d in routes
+        made = self.made_admin_only
+        routers = requiring_routers(tree, self.dependencies, made)
+        return depends_in_parameters(function, self.dependencies, made) or any(
+            listed(d, self.dependencies, made) or router_of(d) in routers for d in routes
         )
 
     def _checks_itself(self, function: Function, line: int) -> bool:
@@ -167,11 +185,6 @@ class _Gates:
 def _binds(stmt: ast.Assign, names: set[str]) -> bool:
     """Whether the assignment binds one of the names."""
     return any(isinstance(t, ast.Name) and t.id in names for t in stmt.targets)
-
-
-def _nothing(_definition: ast.AST) -> bool:
-    """No definition qualifies by itself (the admin names are already known)."""
-    return False
 
 
 def _route(decorator: ast.AST) -> bool:

@@ -37,6 +37,7 @@ from devsecbots.nodes.analyzers.inert_views import reassess as reassess_inert_vi
 from devsecbots.nodes.analyzers.jinja_template_dirs import reassess as reassess_template_dirs
 from devsecbots.nodes.analyzers.json_body_views import reassess as reassess_json_body_views
 from devsecbots.nodes.analyzers.local_host_settings import reassess as reassess_local_host
+from devsecbots.nodes.analyzers.local_models import reassess as reassess_local_models
 from devsecbots.nodes.analyzers.markup_callers import reassess as reassess_markup_callers
 from devsecbots.nodes.analyzers.markup_undone import reassess as reassess_undone_markup
 from devsecbots.nodes.analyzers.member_branches import reassess as reassess_member_branches
@@ -245,6 +246,7 @@ def _analyze(
         reassess_local_host,
         reassess_url_helpers,
         reassess_preference_urls,
+        reassess_local_models,
         reassess_published_tokens,
         reassess_plugin_hooks,
     ):

@@ -1,13 +1,17 @@
 """Whether a URL expression is not request data that could carry a file: URL (Bandit B310).
 
 A literal, f-string or concatenation that starts with http(s):// or ftp:// is fixed, and so is a
-value read from the deployment's settings module (settings_reads.py: the operator's
-configuration). A name is fixed when every binding that reaches it is: a local
-`url = f"https://..."`, a module constant, an element of a literal list of fixed URLs
-(`for url in ("https://a", "https://b")`), or the parameter of a function every call of which
-passes a fixed URL (`def fetch(url): urlopen(url)` used as `fetch("https://...")`): a function
-nested in another (nobody outside can call it), or a module-level one no other module of the
-project names (`named_elsewhere`).
+value read from the deployment's settings module (settings_reads.py) or from an environment
+variable whose fallback, if any, is fixed (`os.environ.get("HUB", "https://hub.example")`): the
+operator's configuration. An f-string or concatenation is fixed when its first part is
+(`f"{HUB}/models/{name}"`): the scheme is that part's. A name is fixed when every binding that
+reaches it is: a local `url = f"https://..."`, a module constant, an element of a literal list of
+fixed URLs (`for url in ("https://a", "https://b")`), or the parameter of a function every call of
+which passes a fixed URL (`def fetch(url): urlopen(url)` used as `fetch("https://...")`): a
+function nested in another (nobody outside can call it), or a module-level one no other module of
+the project names (`named_elsewhere`). `self.url` is fixed when no other module names the attribute
+and every store to it in its module is (self_attribute_values.py: also unpacked from a dict literal
+of tuples).
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ import ast
 import re
 from collections.abc import Callable
 
+from devsecbots.nodes.analyzers.env_reads import env_default, env_read
 from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
+from devsecbots.nodes.analyzers.self_attribute_values import self_attribute_values
 from devsecbots.nodes.analyzers.settings_reads import reads_settings
 
 _FIXED_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _DEPTH = 4
 URL_CALLS = frozenset({"urlopen", "Request", "urlretrieve", "URLopener"})
 WHY = (
-    "the URL's scheme is fixed in the code or the URL comes from the deployment's settings, not "
-    "request data (no attacker's file: URL can reach it)"
+    "the URL's scheme is fixed in the code or the URL comes from the deployment's settings or "
+    "environment, not request data (no attacker's file: URL can reach it)"
 )
 Elsewhere = Callable[[str], bool]
 
@@ -61,11 +67,23 @@ def fixed_scheme(
         )
     if isinstance(arg, ast.Subscript | ast.Attribute | ast.Call) and reads_settings(arg, scopes):
         return True
+    if isinstance(arg, ast.Attribute) and not named_elsewhere(arg.attr):
+        values = self_attribute_values(arg, scopes)
+        return bool(values) and all(
+            fixed_scheme(v, scopes, depth - 1, named_elsewhere) for v in values or []
+        )
+    if env_read(arg):
+        default = env_default(arg)
+        return default is None or fixed_scheme(default, scopes, depth - 1, named_elsewhere)
     head = arg
     while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
         head = head.left
     if isinstance(head, ast.JoinedStr) and head.values:
         head = head.values[0]
+    if isinstance(head, ast.FormattedValue):
+        head = head.value
+    if head is not arg and not isinstance(head, ast.Constant):
+        return fixed_scheme(head, scopes, depth - 1, named_elsewhere)
     return (
         isinstance(head, ast.Constant)
         and isinstance(head.value, str)

@@ -103,6 +103,32 @@ def test_urlopen_of_settings_values_and_fixed_url_lists_is_low(source, expected)
     assert confidence(source, "B310") == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            'HUB = os.environ.get("HF_ENDPOINT", "https://huggingface.co")\n'
+            'urlretrieve(f"{HUB}/org/models/resolve/{name}", dest)\n',
+            ["low"],
+        ),
+        ('urlopen(os.getenv("FEED_URL") + "/feed.xml")\n', ["low"]),
+        ("urlopen(f\"{os.environ['MIRROR']}/index\")\n", ["low"]),
+        ('BASE = "https://api.example.org"\nurlopen(BASE + "/v1/" + path)\n', ["low"]),
+        (
+            'HUB = os.environ.get("HF_ENDPOINT", request.args["hub"])\n'
+            'urlretrieve(f"{HUB}/org/models/{name}", dest)\n',
+            ["high"],
+        ),
+        ('urlopen(os.environ.get(request.args["k"]) + "/x")\n', ["high"]),
+        ('base = request.args["base"]\nurlopen(f"{base}/api/v1/status")\n', ["high"]),
+        ('urlopen(f"{path}/x")\n', ["high"]),
+    ],
+)
+def test_urlopen_on_an_environment_base_is_low_and_on_a_request_base_is_not(source, expected):
+    source = "import os\nfrom urllib.request import urlopen, urlretrieve\n" + source
+    assert confidence(source, "B310") == expected
+
+
 def test_markup_of_an_escaping_call_is_low_and_of_raw_text_is_not():
     source = """\
         from markupsafe import Markup, escape
