@@ -19,6 +19,7 @@ from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_con
 from devsecbots.nodes.analyzers.cookie_purpose import reassess as reassess_cookie_purpose
 from devsecbots.nodes.analyzers.cookie_switch import reassess as reassess_cookie_switch
 from devsecbots.nodes.analyzers.csrf_post_views import reassess as reassess_csrf_post_views
+from devsecbots.nodes.analyzers.debug_hosts import reassess as reassess_debug_hosts
 from devsecbots.nodes.analyzers.debug_switch import reassess as reassess_debug_switch
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
@@ -242,6 +243,7 @@ def _analyze(
         reassess_template_text,
         reassess_refused_secrets,
         reassess_debug_switch,
+        reassess_debug_hosts,
         reassess_local_host,
         reassess_url_helpers,
         reassess_preference_urls,
