@@ -1,13 +1,23 @@
-"""Hard-coded secret keys -> the environment (B105), required at start-up.
+"""Hard-coded secret keys -> the environment (B105), never a random per-process key.
 
 Every worker of a multi-process server (gunicorn, uWSGI) and every restart must sign with the
-same key, so a missing key stops start-up (`os.environ["SECRET_KEY"]` raises KeyError naming
-it) rather than falling back to a random per-process key: sessions and tokens would then fail
-across workers and die on each restart, and an unconfigured deployment would boot anyway.
+same key, so there is never a random per-process fallback: sessions and tokens would fail across
+workers and die on each restart, and an unconfigured deployment would boot anyway.
+
+- A key set on the running app (`app.secret_key = ...`, `app.config["SECRET_KEY"] = ...`,
+  `config.update(SECRET_KEY=...)`, a keyword or dict entry) is the final word: a missing key
+  stops start-up (`os.environ["SECRET_KEY"]` raises KeyError naming it).
+- A settings module's or config class's `SECRET_KEY = ...` is often a default a later source
+  replaces (`from_object(defaults)` then `from_pyfile(cfg)`), so requiring the variable there
+  would break deployments that set the key in their config file: it becomes
+  `os.environ.get("SECRET_KEY")`, no key when unset, and Flask, its extensions and JWT refuse
+  to sign without one ("the session is unavailable because no secret key was set").
+
 Flask & co. read the variable named like the setting (SECRET_KEY, JWT_SECRET_KEY), or the one an
 `os.getenv("X", "literal")` fallback already stands behind; a Django settings module reads
-DJANGO_SECRET_KEY. A literal the application already refuses to start with
-(refused_secrets.py) is a placeholder the deployer must replace: it is left alone.
+DJANGO_SECRET_KEY, required (Django itself refuses to start without a SECRET_KEY). A literal
+the application already refuses to start with (refused_secrets.py) is a placeholder the
+deployer must replace: it is left alone.
 """
 
 from __future__ import annotations
@@ -89,7 +99,8 @@ class SecretKey(Codemod):
                         )
                     )
                 else:
-                    found.extend(self._value_site(tree, assign.value, name, path, project))
+                    default = any(isinstance(t.target, cst.Name) for t in assign.targets)
+                    found.extend(self._value_site(tree, assign.value, name, path, project, default))
         for arg in tree.find(cst.Arg):
             if arg.keyword is not None and _is_signing_key(arg.keyword.value):
                 found.extend(self._value_site(tree, arg.value, arg.keyword.value, path, project))
@@ -108,8 +119,17 @@ class SecretKey(Codemod):
         )
 
     def _value_site(
-        self, tree: Tree, value: cst.BaseExpression, name: str, path: str, project: Project
+        self,
+        tree: Tree,
+        value: cst.BaseExpression,
+        name: str,
+        path: str,
+        project: Project,
+        default: bool = False,
     ) -> list[Site]:
+        """The fix of one hard-coded key; a `default` (a settings module's or config class's
+        `SECRET_KEY = ...`, which a later config file may replace) is only read, not required."""
+        read = _configured if default else _required
         statement = tree.statement_of(value) or value
         spans = [tree.span(statement)]
         why = not_deployed(tree, value, path) or _refused(tree, statement, path, project)
@@ -120,7 +140,7 @@ class SecretKey(Codemod):
             is_bytes = "b" in getattr(value, "prefix", "").lower()
             if string_value(value) is None and not is_bytes:
                 return []
-            replacement = _required(env) + (".encode()" if is_bytes else "")
+            replacement = _required(env) + ".encode()" if is_bytes else read(env)
         elif (
             isinstance(value, cst.Call)
             and tree.qualnames(value) & _ENV_GETTERS
@@ -128,7 +148,7 @@ class SecretKey(Codemod):
         ):
             if string_value(value.args[1].value) is None:
                 return []
-            replacement = _required(_read_variable(value) or env)
+            replacement = read(_read_variable(value) or env)
         elif (
             isinstance(value, cst.BooleanOperation)
             and isinstance(value.operator, cst.Or)
@@ -136,9 +156,7 @@ class SecretKey(Codemod):
         ):
             left = value.left
             variable = _read_variable(left) if tree.qualnames(left) & _ENV_GETTERS else ""
-            replacement = (
-                _required(variable) if variable else f"{code(value.left)} or {_required(env)}"
-            )
+            replacement = read(variable) if variable else f"{code(value.left)} or {read(env)}"
         else:
             return []
         return [Site(spans=spans, plan=_swap(value, replacement, name), imports=[("os", None)])]
@@ -147,6 +165,11 @@ class SecretKey(Codemod):
 def _required(variable: str) -> str:
     """The environment read that stops start-up with KeyError naming `variable` when unset."""
     return f"os.environ[{literal(variable, QUOTE)}]"
+
+
+def _configured(variable: str) -> str:
+    """The environment read that leaves no key (None) when unset, for a later source to set."""
+    return f"os.environ.get({literal(variable, QUOTE)})"
 
 
 def _refused(tree: Tree, statement: cst.CSTNode, path: str, project: Project) -> str:
@@ -176,9 +199,15 @@ def _target_name(target: cst.BaseExpression) -> str | None:
 def _swap(value: cst.BaseExpression, replacement: str, name: str):
     def plan(edits: Edits) -> str:
         edits.swap(value, lambda _: expr(replacement))
+        if "os.environ[" in replacement:
+            return (
+                f"hard-coded {name} -> {replacement}, required at start-up (one stable key "
+                "shared by every worker and restart: set it wherever the app runs, tests and CI "
+                "included)"
+            )
         return (
-            f"hard-coded {name} -> {replacement}, required at start-up (one stable key shared "
-            "by every worker and restart: set it wherever the app runs, tests and CI included)"
+            f"hard-coded {name} -> {replacement}: no key unless the environment or a later "
+            "config source sets one, so signing fails rather than using a public or per-worker key"
         )
 
     return plan
