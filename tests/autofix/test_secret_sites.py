@@ -59,6 +59,8 @@ def test_mock_expectation_is_left_alone():
 def test_production_config_class_is_fixed():
     source = 'class ProductionConfig:\n    SECRET_KEY = "AAAAAAAAAAAAAAAA"\n'
     assert DEFAULT in _fixes(source, bandit(source, "B105"))
+    source = 'class Config:\n    def __init__(self):\n        self.SECRET_KEY = "AAAAAAAA"\n'
+    assert f"self.{DEFAULT}" in _fixes(source, bandit(source, "B105"))
 
 
 def test_testing_config_class_is_left_alone():

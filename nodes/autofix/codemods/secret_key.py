@@ -7,9 +7,10 @@ workers and die on each restart, and an unconfigured deployment would boot anywa
 - A key set on the running app (`app.secret_key = ...`, `app.config["SECRET_KEY"] = ...`,
   `config.update(SECRET_KEY=...)`, a keyword or dict entry) is the final word: a missing key
   stops start-up (`os.environ["SECRET_KEY"]` raises KeyError naming it).
-- A settings module's or config class's `SECRET_KEY = ...` is often a default a later source
-  replaces (`from_object(defaults)` then `from_pyfile(cfg)`), so requiring the variable there
-  would break deployments that set the key in their config file: it becomes
+- A settings module's, config class's or config object's `SECRET_KEY = ...` (`self.SECRET_KEY`)
+  is often a default a later source replaces (`from_object(defaults)` then `from_pyfile(cfg)`),
+  so requiring the variable there would break deployments that set the key in their config
+  file: it becomes
   `os.environ.get("SECRET_KEY")`, no key when unset, and Flask, its extensions and JWT refuse
   to sign without one ("the session is unavailable because no secret key was set").
 
@@ -99,7 +100,7 @@ class SecretKey(Codemod):
                         )
                     )
                 else:
-                    default = any(isinstance(t.target, cst.Name) for t in assign.targets)
+                    default = any(_settings_target(t.target) for t in assign.targets)
                     found.extend(self._value_site(tree, assign.value, name, path, project, default))
         for arg in tree.find(cst.Arg):
             if arg.keyword is not None and _is_signing_key(arg.keyword.value):
@@ -182,6 +183,14 @@ def _refused(tree: Tree, statement: cst.CSTNode, path: str, project: Project) ->
         if where
         else ""
     )
+
+
+def _settings_target(target: cst.BaseExpression) -> bool:
+    """`SECRET_KEY` (a settings module or config class) or `self.SECRET_KEY` (a config object),
+    not the running app's `app.secret_key` / `app.config["SECRET_KEY"]`."""
+    if isinstance(target, cst.Attribute):
+        return isinstance(target.value, cst.Name) and target.value.value == "self"
+    return isinstance(target, cst.Name)
 
 
 def _target_name(target: cst.BaseExpression) -> str | None:
