@@ -6,26 +6,33 @@ nobody else can reach the debugger. A launcher that reads its host from the conf
 os.getenv("DEBUG_HOST", "127.0.0.1")` in the project's config module, listens on this machine
 too unless the operator asks for another interface, as the fix the bind-all rule recommends
 (`host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1")`) does. Such a finding is kept at low
-confidence when the host is a loopback literal or an environment read with a loopback fallback,
-directly, through a module-level name of the same module, or through `module.NAME` of a project
-module it imports (every module-level binding of the name must be one).
+confidence when the host is a loopback literal or an environment read with a loopback fallback
+(`os.getenv` / `os.environ.get`) that no deployment file of the project (Dockerfile, compose or
+env file; not Python, not prose) sets to another address, directly, through a module-level name
+of the same module, or through `module.NAME` of a project module it imports (every binding of
+the name in that module must be one).
 
-No host, a host the code computes, a setting bound anywhere to another address, or one this
-reading cannot find keeps the finding blocking.
+No host, a host the code computes, a config lookup (`app.config.get("BIND_ADDRESS",
+"127.0.0.1")`: the config may hold 0.0.0.0), a setting bound anywhere to another address, a
+variable a deployment file sets to one, or a host this reading cannot find keeps the finding
+blocking.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import PurePosixPath
+from typing import TypeGuard
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_imports import imported_file
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.dev_settings import PROSE_SUFFIXES
 
 RULES = frozenset({"devsecbots.flask.debug-enabled", "B201"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-_ENV_READS = frozenset({"getenv", "get"})
 
 
 def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
@@ -37,7 +44,7 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     for finding in findings:
         tree = trees.get(finding["file"])
         if finding["rule_id"] in RULES and finding["confidence"] != "low" and tree is not None:
-            where = _loopback_default(tree, finding["file"], finding["line"], trees)
+            where = _loopback_default(tree, finding["file"], finding["line"], trees, files)
             if where:
                 finding = lowered(
                     finding,
@@ -48,7 +55,9 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     return out
 
 
-def _loopback_default(tree: ast.Module, path: str, line: int, trees: dict[str, ast.Module]) -> str:
+def _loopback_default(
+    tree: ast.Module, path: str, line: int, trees: dict[str, ast.Module], files: dict[str, str]
+) -> str:
     """The host setting the `run(..., debug=True)` call at `line` reads, when every value it
     may have without configuration is loopback ('' otherwise)."""
     for call in ast.walk(tree):
@@ -59,11 +68,13 @@ def _loopback_default(tree: ast.Module, path: str, line: int, trees: dict[str, a
             and call.lineno <= line <= (call.end_lineno or call.lineno)
         ):
             host = next((k.value for k in call.keywords if k.arg == "host"), None)
-            return _host_default(host, tree, path, trees) if host is not None else ""
+            return _host_default(host, tree, path, trees, files) if host is not None else ""
     return ""
 
 
-def _host_default(host: ast.expr, tree: ast.Module, path: str, trees: dict[str, ast.Module]) -> str:
+def _host_default(
+    host: ast.expr, tree: ast.Module, path: str, trees: dict[str, ast.Module], files: dict[str, str]
+) -> str:
     """`host` spelled, when it is loopback unless configured ('' otherwise)."""
     if isinstance(host, ast.Name):
         values = _module_values(tree, host.id)
@@ -72,23 +83,57 @@ def _host_default(host: ast.expr, tree: ast.Module, path: str, trees: dict[str, 
         values = _module_values(trees[module], host.attr) if module else []
     else:
         values = [host]
-    if values and all(_loopback_unless_set(v) for v in values):
+    if values and all(_loopback_unless_set(v, files) for v in values):
         return ast.unparse(host)
     return ""
 
 
-def _loopback_unless_set(value: ast.expr) -> bool:
-    """`"127.0.0.1"`, or `os.getenv(NAME, "127.0.0.1")` / `os.environ.get(NAME, "localhost")`."""
+def _loopback_unless_set(value: ast.expr, files: dict[str, str]) -> bool:
+    """`"127.0.0.1"`, or `os.getenv(NAME, "127.0.0.1")` / `os.environ.get(NAME, "localhost")`
+    where no deployment file of the project sets NAME to another address."""
     if isinstance(value, ast.Constant):
         return value.value in LOOPBACK
     return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _ENV_READS
-        and len(value.args) == 2
+        _environment_read(value)
         and isinstance(value.args[1], ast.Constant)
         and value.args[1].value in LOOPBACK
+        and not _set_elsewhere(value.args[0], files)
     )
+
+
+def _environment_read(value: ast.expr) -> TypeGuard[ast.Call]:
+    """`os.getenv(NAME, default)` / `os.environ.get(NAME, default)` (not a config's .get: the
+    config may hold any address, as `app.config.get("BIND_ADDRESS", "127.0.0.1")` does)."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and len(value.args) == 2
+    ):
+        return False
+    owner = value.func.value
+    if value.func.attr == "getenv":
+        return isinstance(owner, ast.Name) and owner.id == "os"
+    return (
+        value.func.attr == "get"
+        and isinstance(owner, ast.Attribute)
+        and owner.attr == "environ"
+        and isinstance(owner.value, ast.Name)
+        and owner.value.id == "os"
+    )
+
+
+def _set_elsewhere(name: ast.expr, files: dict[str, str]) -> bool:
+    """Whether a non-Python, non-prose file (Dockerfile, compose, env file, unit) sets the
+    variable to something other than a loopback address."""
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return True
+    setting = re.compile(rf"\b{re.escape(name.value)}\b[\"']?\s*[=:]\s*[\"']?([^\s\"']*)")
+    for path, text in files.items():
+        if path.endswith(".py") or PurePosixPath(path).suffix.lower() in PROSE_SUFFIXES:
+            continue
+        if any(match.group(1) not in LOOPBACK for match in setting.finditer(text)):
+            return True
+    return False
 
 
 def _module_values(tree: ast.Module, name: str) -> list[ast.expr]:

@@ -243,7 +243,6 @@ def _analyze(
         reassess_template_text,
         reassess_refused_secrets,
         reassess_debug_switch,
-        reassess_debug_hosts,
         reassess_local_host,
         reassess_url_helpers,
         reassess_preference_urls,
@@ -253,6 +252,7 @@ def _analyze(
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
     found = reassess_dev_runners(found, files)  # deployment files say what is served
+    found = reassess_debug_hosts(found, files)  # deployment files may set the debug host
     found = reassess_template_dirs(found, files)  # which templates a loader can find
     found = reassess_proxy_redirect(found, files)  # the shipped proxy's own http redirect
     report.findings = sorted(broken + found, key=_order)

@@ -16,6 +16,14 @@ DEBUG_HOST = os.getenv("DEBUG_HOST", "127.0.0.1")
 LOCAL_HOST = os.environ.get("LOCAL_HOST", "localhost")
 PUBLIC_HOST = os.getenv("PUBLIC_HOST", "0.0.0.0")
 REQUIRED_HOST = os.getenv("REQUIRED_HOST")
+COMPOSED_HOST = os.getenv("COMPOSED_HOST", "127.0.0.1")
+"""
+COMPOSE = """\
+services:
+  api:
+    command: python -m app.unsafe_setting_a_deployment_file_sets
+    environment:
+      COMPOSED_HOST: 0.0.0.0
 """
 HEAD = """\
 import os
@@ -52,6 +60,14 @@ UNSAFE = {
             HOST = "0.0.0.0"
         app.run(host=HOST, debug=True)
         """,
+    "config-lookup-with-a-loopback-fallback": """
+        app.config["BIND_ADDRESS"] = "0.0.0.0"
+        app.run(debug=True, host=app.config.get("BIND_ADDRESS", "127.0.0.1"))
+        """,
+    "setting-a-deployment-file-sets": """
+        if __name__ == "__main__":
+            app.run(host=config.COMPOSED_HOST, debug=True)
+        """,
     "host-the-code-computes": """
         app.run(host=os.environ.get("HOST", "127.0.0.1").replace("lo", "0"), debug=True)
         """,
@@ -61,7 +77,7 @@ RULES = ("devsecbots.flask.debug-enabled", "B201")
 
 @pytest.fixture(scope="module")
 def debug_findings():
-    files = {"app/__init__.py": "", "app/config.py": CONFIG}
+    files = {"app/__init__.py": "", "app/config.py": CONFIG, "docker-compose.yml": COMPOSE}
     for kind, cases in (("safe", SAFE), ("unsafe", UNSAFE)):
         for name, body in cases.items():
             files[f"app/{kind}_{name.replace('-', '_')}.py"] = HEAD + textwrap.dedent(body)
