@@ -74,13 +74,16 @@ def test_example_app_suite_passes_in_the_sandbox() -> None:
 
 
 def test_a_required_secret_gets_a_throw_away_value_as_in_ci() -> None:
-    """`os.environ["SECRET_KEY"]` (what the secret-key codemod writes) is set for the tests; an
-    optional read is not, and nothing else of this process's environment gets in."""
-    app = 'import os\nKEY = os.environ["SECRET_KEY"]\nTOKEN = os.environ.get("API_TOKEN")\n'
+    """`os.environ["SECRET_KEY"]` and `os.environ.get("JWT_SECRET_KEY")` (what the secret-key
+    codemod writes) are set for the tests; another optional read is not."""
+    app = (
+        'import os\nKEY = os.environ["SECRET_KEY"]\nJWT = os.environ.get("JWT_SECRET_KEY")\n'
+        'TOKEN = os.environ.get("API_TOKEN")\n'
+    )
     check = (
-        "import os\nimport app\n\ndef test_env():\n"
+        "import app\n\ndef test_env():\n"
         "    assert app.KEY.startswith('devsecbots-test-run-placeholder')\n"
-        "    assert app.TOKEN is None and 'HOSTNAME' not in os.environ\n"
+        "    assert app.JWT == app.KEY and app.TOKEN is None\n"
     )
     result = run_project_tests({"app.py": app, "tests/test_env.py": check})
     assert result is not None
