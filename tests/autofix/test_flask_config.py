@@ -104,10 +104,6 @@ from flask import Flask
 SECRET_KEY = "change-me"  # TODO
 
 
-class Config:
-    JWT_SECRET_KEY = 'jwt-dev'
-
-
 app = Flask(__name__)
 app.secret_key = "s3cr3t"
 app.config["SECRET_KEY"] = "also-hard-coded"
@@ -125,18 +121,22 @@ from flask import Flask
 SECRET_KEY = os.environ.get("SECRET_KEY")  # TODO
 
 
-class Config:
-    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY")
-
-
 app = Flask(__name__)
 app.secret_key = os.environ["SECRET_KEY"]
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
 app.config.update(SECRET_KEY=os.environ["SECRET_KEY"])
 '''
     findings = bandit(before, "B105", "B106")
-    assert len(findings) == 5
+    assert len(findings) == 4
     assert_fixed(before, after, findings)
+
+
+def test_a_secondary_key_default_is_declined():
+    """flaskbb: WTF_CSRF_SECRET_KEY = os.environ.get(...) would be None when unset, and Flask-WTF
+    raises on a None one instead of falling back to SECRET_KEY as it does when it is absent."""
+    source = 'class DefaultConfig:\n    WTF_CSRF_SECRET_KEY = "reallyhardtoguess"\n'
+    [reason] = declined(source, bandit(source, "B105"))
+    assert "secondary key in a settings default" in reason
 
 
 def test_environment_lookup_with_a_hard_coded_fallback():

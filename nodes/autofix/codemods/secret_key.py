@@ -12,7 +12,9 @@ workers and die on each restart, and an unconfigured deployment would boot anywa
   so requiring the variable there would break deployments that set the key in their config
   file: it becomes
   `os.environ.get("SECRET_KEY")`, no key when unset, and Flask, its extensions and JWT refuse
-  to sign without one ("the session is unavailable because no secret key was set").
+  to sign without one ("the session is unavailable because no secret key was set"). A
+  secondary key default there (`WTF_CSRF_SECRET_KEY`, `JWT_SECRET_KEY`) is declined: absent,
+  extensions fall back to SECRET_KEY, but Flask-WTF raises on one that is present and None.
 
 Flask & co. read the variable named like the setting (SECRET_KEY, JWT_SECRET_KEY), or the one an
 `os.getenv("X", "literal")` fallback already stands behind; a Django settings module reads
@@ -56,6 +58,13 @@ def _is_signing_key(name: str | None) -> TypeGuard[str]:
 
 _ENV_GETTERS = {"os.environ.get", "os.getenv"}
 QUOTE = '"'
+# Without it Flask extensions sign with SECRET_KEY, but some (Flask-WTF) fail on a None one.
+SECONDARY_DEFAULT = (
+    "{name} is a secondary key in a settings default: when the setting is absent extensions use "
+    "SECRET_KEY, but Flask-WTF refuses one that is present and None, so neither a None default "
+    "nor a required variable is safe; delete the line (SECRET_KEY then signs) or set it from "
+    "your deployment's configuration"
+)
 NOT_A_SECRET_KEY = (
     "hard-coded credential that is not an app secret key: read it from the environment or a "
     "secrets store (no safe automatic default)"
@@ -134,6 +143,8 @@ class SecretKey(Codemod):
         statement = tree.statement_of(value) or value
         spans = [tree.span(statement)]
         why = not_deployed(tree, value, path) or _refused(tree, statement, path, project)
+        if not why and default and name.upper() != "SECRET_KEY":
+            why = SECONDARY_DEFAULT.format(name=name)
         if why:
             return [Site(spans=spans, reason=f"secret-key: {why}")]
         env = name.upper()
