@@ -19,6 +19,7 @@ from devsecbots.nodes.analyzers.constant_cookies import reassess as reassess_con
 from devsecbots.nodes.analyzers.cookie_purpose import reassess as reassess_cookie_purpose
 from devsecbots.nodes.analyzers.cookie_switch import reassess as reassess_cookie_switch
 from devsecbots.nodes.analyzers.csrf_post_views import reassess as reassess_csrf_post_views
+from devsecbots.nodes.analyzers.debug_hosts import reassess as reassess_debug_hosts
 from devsecbots.nodes.analyzers.debug_switch import reassess as reassess_debug_switch
 from devsecbots.nodes.analyzers.dedup import dedupe
 from devsecbots.nodes.analyzers.dev_runners import reassess as reassess_dev_runners
@@ -253,6 +254,7 @@ def _analyze(
         found = reassess(found, python)
     found = reassess_markup_callers(found, files)  # templates count as callers too
     found = reassess_dev_runners(found, files)  # deployment files say what is served
+    found = reassess_debug_hosts(found, files)  # deployment files may set the debug host
     found = reassess_template_dirs(found, files)  # which templates a loader can find
     found = reassess_proxy_redirect(found, files)  # the shipped proxy's own http redirect
     report.findings = sorted(broken + found, key=_order)

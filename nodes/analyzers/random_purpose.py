@@ -13,7 +13,8 @@ no API key. The names are read nearest first, the first that says anything decid
 Before the names, where the value ends up: one that only leaves in HTTP requests this code sends
 to another site (a browser id cookie, a client nonce, imitating a site's web client;
 outgoing_values.py) is that site's protocol, not this app's secret, unless a name it passes
-through says it is a password or secret made for an account there.
+through says it is a password or secret made for an account there; one that is only the moving
+factor of an HOTP keyed by another secret, and kept server-side (otp_counters.py), is no secret.
 
 A level with a security word (token, secret, password, session, otp, reset, apikey, ...) keeps
 the finding; one with an incidental word (cache, bust, etag, color, jitter, sample, fake, ...,
@@ -33,6 +34,7 @@ from devsecbots.nodes.analyzers.hash_purpose import (
     _parents,
     _words,
 )
+from devsecbots.nodes.analyzers.otp_counters import hotp_counter_reason
 from devsecbots.nodes.analyzers.outgoing_values import Flow
 from devsecbots.nodes.security_words import INCIDENTAL_WORDS, SECURITY_WORDS, words
 
@@ -48,7 +50,7 @@ def incidental_reason(tree: ast.AST, line: int, path: str) -> str:
     if call is None:
         return ""
     parents = _parents(tree)
-    sent = _sent_elsewhere(tree, call, parents)
+    sent = _sent_elsewhere(tree, call, parents) or hotp_counter_reason(call, parents)
     if sent:
         return sent
     levels = (

@@ -10,9 +10,14 @@ factory), a check
 
 that the literal fails (`len` of it below N), where <stops> ends every path of the branch: a
 `raise`, `sys.exit()`/`exit()`/`os._exit()`, or a project function whose every path does so
-(`fatal_error(msg)` printing and exiting). A check nested under another condition (only in
-production, only when debugging), a branch that only warns or logs, or a check of another key
-proves nothing: the finding keeps blocking.
+(`fatal_error(msg)` printing and exiting).
+
+The check may spare the runs that are not a deployed server: `and not DEBUG and "pytest" not in
+sys.modules and not _started_from_cli` in the test, or an enclosing `if not app.debug:`
+(run_modes.py). Those conditions hold whenever the application is served, so the deployed app
+still refuses the literal. A check under any other condition (only when debugging, only when an
+optional ENFORCE flag or ENV == "production" is set), a branch that only warns or logs, or a
+check of another key proves nothing: the finding keeps blocking.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from collections.abc import Iterable
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.low_confidence import lowered
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.run_modes import holds_when_deployed
 from devsecbots.nodes.security_words import spelled
 
 RULES = frozenset(
@@ -54,13 +60,23 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     return out
 
 
+def refused_at(files: dict[str, str], path: str, line: int) -> str:
+    """Where the project refuses to start with the key written at `line` of `path` ('' when
+    nowhere): the same reading for the codemod, which must leave such a placeholder alone."""
+    trees = parse_files(files)
+    tree = trees.get(path)
+    if tree is None:
+        return ""
+    return _refusal(tree, line, trees, _stopping_functions(trees.values()))
+
+
 def _refusal(tree: ast.Module, line: int, trees: dict[str, ast.Module], stoppers: set[str]) -> str:
     """Where the project stops on the literal key written at `line` ('' when nowhere)."""
     written = _written_keys(tree, line)
     for path, other in trees.items():
-        for check in _top_level_ifs(other):
+        for check in _ifs_run_when_deployed(other):
             for key, literal in written:
-                if _rejects(check.test, key, literal) and _stops(check.body, stoppers):
+                if _rejects(check.test, key, literal, other) and _stops(check.body, stoppers):
                     return f"{path}:{check.lineno}"
     return ""
 
@@ -95,19 +111,35 @@ def _literals(value: ast.AST) -> list[str]:
     return []
 
 
-def _top_level_ifs(tree: ast.Module) -> Iterable[ast.If]:
-    """`if` statements that run whenever their module or function body does."""
+def _ifs_run_when_deployed(tree: ast.Module) -> Iterable[ast.If]:
+    """`if` statements that run whenever their module or function body does, or whose
+    enclosing `if`s only skip debug, test and command-line runs."""
     bodies = [tree.body] + [
         n.body for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
     ]
-    return (stmt for body in bodies for stmt in body if isinstance(stmt, ast.If))
+    pending = [stmt for body in bodies for stmt in body if isinstance(stmt, ast.If)]
+    while pending:
+        check = pending.pop()
+        yield check
+        if holds_when_deployed(check.test, tree):
+            pending += [stmt for stmt in check.body if isinstance(stmt, ast.If)]
 
 
-def _rejects(test: ast.AST, key: str, literal: str) -> bool:
-    """Whether a true `test` follows from the key holding `literal`: one of its `or` parts
-    compares a read of the key with the literal, or bounds its length above the literal's."""
+def _rejects(test: ast.AST, key: str, literal: str, tree: ast.Module) -> bool:
+    """Whether a true `test` follows from the key holding `literal` in a deployed run: one of
+    its `or` parts compares a read of the key with the literal, or bounds its length above the
+    literal's, alone or `and` conditions that hold when deployed."""
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
-    return any(_rejecting_part(part, key, literal) for part in parts)
+    return any(_rejecting_conjunction(part, key, literal, tree) for part in parts)
+
+
+def _rejecting_conjunction(part: ast.AST, key: str, literal: str, tree: ast.Module) -> bool:
+    """`<rejecting comparison>` or `<rejecting comparison> and <holds when deployed> ...`."""
+    if not (isinstance(part, ast.BoolOp) and isinstance(part.op, ast.And)):
+        return _rejecting_part(part, key, literal)
+    rejecting = [v for v in part.values if _rejecting_part(v, key, literal)]
+    others = [v for v in part.values if not any(v is r for r in rejecting)]
+    return bool(rejecting) and all(holds_when_deployed(v, tree) for v in others)
 
 
 def _rejecting_part(part: ast.AST, key: str, literal: str) -> bool:

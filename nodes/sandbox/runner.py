@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from devsecbots.nodes.sandbox.ids import strip_controls
 from devsecbots.nodes.sandbox.interpreter import Interpreter, InterpreterError, describe
 from devsecbots.nodes.sandbox.launcher import PROCESS_CAP, processes_of, unmet
 from devsecbots.nodes.sandbox.mounts import HIDDEN
+from devsecbots.nodes.sandbox.required_secrets import required_secrets
 from devsecbots.nodes.sandbox.result import (
     TestRun,
     describe_containment,
@@ -127,9 +128,13 @@ def placement(python: str | None, containment: str | None = None) -> Placement:
     return Placement(interpreter, owner, tool)
 
 
-def sandbox_environment(box: layout.SandboxDir, python: str = sys.executable) -> dict[str, str]:
-    """The child's whole environment: nothing inherited but the language."""
+def sandbox_environment(
+    box: layout.SandboxDir, python: str = sys.executable, variables: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The child's whole environment: nothing inherited but the language, and the throw-away
+    `variables` (required_secrets.py) under the fixed entries, which they cannot replace."""
     return {
+        **(variables or {}),
         "PATH": os.pathsep.join([str(Path(python).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": str(box.home),
         "TMPDIR": str(box.tmp),
@@ -207,7 +212,7 @@ def _run(
         "junit_family=xunit2",
         f"--rootdir={box.project}",
     ]
-    ran = launch(box, pytest_argv, timeout, place)
+    ran = launch(box, pytest_argv, timeout, place, variables=required_secrets(files))
     exit_code, timed_out, duration, layers = ran.exit_code, ran.timed_out, ran.duration, ran.layers
     tail = ran.output
     cases = read_junit(str(junit), files)
@@ -242,9 +247,16 @@ class Launched:
     layers: list[str]
 
 
-def launch(box: layout.SandboxDir, argv: list[str], timeout: float, place: Placement) -> Launched:
-    """Run `argv` in `box` through the launcher, under bwrap or the fallback; SandboxUnavailable
-    (the command did not run) when a required layer could not be put in place."""
+def launch(
+    box: layout.SandboxDir,
+    argv: list[str],
+    timeout: float,
+    place: Placement,
+    variables: Mapping[str, str] | None = None,
+) -> Launched:
+    """Run `argv` in `box` through the launcher, under bwrap or the fallback, with the extra
+    environment `variables`; SandboxUnavailable (the command did not run) when a required layer
+    could not be put in place."""
     tool, owner, python = place.tool, place.owner, place.interpreter.executable
     interpreter = place.interpreter
     mode = "bwrap" if tool else "fallback"
@@ -276,7 +288,7 @@ def launch(box: layout.SandboxDir, argv: list[str], timeout: float, place: Place
             process = subprocess.Popen(
                 command,
                 cwd=box.project,
-                env=sandbox_environment(box, python),
+                env=sandbox_environment(box, python, variables),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,

@@ -29,16 +29,50 @@ REFUSALS = {
                 raise RuntimeError("set SECRET_KEY")
             return app
         """,
+    # Sparing debug, test and command-line runs: every deployed server run still refuses it.
+    "outside-debug": """
+        if not app.debug:
+            if app.config["SECRET_KEY"] == "CHANGE ME":
+                raise RuntimeError("set SECRET_KEY")
+        """,
+    "unless-debug-tests-or-cli": """
+        DEBUG = envtobool("DEBUG", False)
+        _started_from_cli = "app.cli" in sys.modules
+        if (
+            app.config["SECRET_KEY"] == "CHANGE ME"
+            and not DEBUG
+            and "pytest" not in sys.modules
+            and not _started_from_cli
+        ):
+            raise RuntimeError("set SECRET_KEY")
+        """,
 }
 STILL_BLOCKING = {
     "only-warns": """
         if app.config["SECRET_KEY"] == "CHANGE ME":
             app.logger.warning("set SECRET_KEY")
         """,
-    "only-in-production": """
-        if not app.debug:
+    "only-when-debugging": """
+        if app.config["SECRET_KEY"] == "CHANGE ME" and app.debug:
+            raise RuntimeError("set SECRET_KEY")
+        """,
+    "only-when-opted-in": """
+        if app.config.get("ENFORCE_SECRET"):
             if app.config["SECRET_KEY"] == "CHANGE ME":
                 raise RuntimeError("set SECRET_KEY")
+        """,
+    "only-when-the-deployer-names-production": """
+        if app.config["SECRET_KEY"] == "CHANGE ME" and os.environ.get("ENV") == "production":
+            raise RuntimeError("set SECRET_KEY")
+        """,
+    "outside-debug-but-debug-is-on-by-default": """
+        DEBUG = os.getenv("DEBUG", "1")
+        if app.config["SECRET_KEY"] == "CHANGE ME" and not DEBUG:
+            raise RuntimeError("set SECRET_KEY")
+        """,
+    "except-under-the-server-itself": """
+        if app.config["SECRET_KEY"] == "CHANGE ME" and "gunicorn" not in sys.modules:
+            raise RuntimeError("set SECRET_KEY")
         """,
     "another-key": """
         if app.config["MAIL_PASSWORD"] == "CHANGE ME":

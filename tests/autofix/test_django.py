@@ -120,6 +120,23 @@ def test_a_fallback_keeps_the_variable_deployments_already_set():
     assert any("env SECRET_KEY, required at start-up" in n for n in outcome.notes)
 
 
+def test_a_default_the_settings_refuse_outside_debug_is_left_alone():
+    refusing = SETTINGS_BEFORE.replace(
+        "DEBUG = True", 'DEBUG = os.environ.get("DJANGO_DEBUG") == "1"'
+    ).replace("from pathlib", "import os\nfrom pathlib") + (
+        'if SECRET_KEY == "django-insecure-abc" and not DEBUG:\n'
+        '    raise ImproperlyConfigured("set SECRET_KEY")\n'
+    )
+    finding = finding_at(refusing, "B105", "SECRET_KEY", path=SETTINGS, source_name="bandit")
+    [reason] = declined(refusing, [finding], path=SETTINGS)
+    assert "already refuses to start with this value (shop_site/settings.py:13)" in reason
+    # DEBUG on unless configured: the normal run never refuses the key, so it is replaced.
+    debug_on = refusing.replace('os.environ.get("DJANGO_DEBUG") == "1"', "True")
+    finding = finding_at(debug_on, "B105", "SECRET_KEY", path=SETTINGS, source_name="bandit")
+    outcome = apply_fixes({SETTINGS: debug_on}, [finding])
+    assert 'os.environ["DJANGO_SECRET_KEY"]' in outcome.files[SETTINGS]
+
+
 def test_settings_rules_outside_a_settings_module_are_declined():
     source = "DEBUG = True\n"
     reasons = declined(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from devsecbots.nodes.analyzers.bandit_runner import run_bandit
 from devsecbots.nodes.analyzers.engine import analyze
 from devsecbots.nodes.analyzers.errors import AnalyzerUnavailable
 from devsecbots.nodes.autofix import apply_fixes
+from devsecbots.nodes.sandbox.required_secrets import PLACEHOLDER, required_secrets
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "flask_upload"
 BLOCKING = ("medium", "high", "critical")
@@ -93,9 +95,12 @@ def test_hardened_example_passes_its_own_tests(tmp_path: Path):
         target = tmp_path / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
+    # The hardened app requires SECRET_KEY at start-up; CI (and the sandbox) give it a value.
+    assert required_secrets(outcome.files) == {"SECRET_KEY": PLACEHOLDER}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=tmp_path,
+        env={**os.environ, **required_secrets(outcome.files)},
         capture_output=True,
         text=True,
         timeout=120,

@@ -104,10 +104,6 @@ from flask import Flask
 SECRET_KEY = "change-me"  # TODO
 
 
-class Config:
-    JWT_SECRET_KEY = 'jwt-dev'
-
-
 app = Flask(__name__)
 app.secret_key = "s3cr3t"
 app.config["SECRET_KEY"] = "also-hard-coded"
@@ -119,35 +115,67 @@ def test_secret_keys_in_every_form():
     before = SECRET_BEFORE
     after = '''"""Config."""
 import os
-import secrets
 
 from flask import Flask
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)  # TODO
-
-
-class Config:
-    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or secrets.token_hex(32)
+SECRET_KEY = os.environ.get("SECRET_KEY")  # TODO
 
 
 app = Flask(__name__)
-app.secret_key = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
-app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
-app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32))
+app.secret_key = os.environ["SECRET_KEY"]
+app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+app.config.update(SECRET_KEY=os.environ["SECRET_KEY"])
 '''
     findings = bandit(before, "B105", "B106")
-    assert len(findings) == 5
+    assert len(findings) == 4
     assert_fixed(before, after, findings)
 
 
+def test_a_secondary_key_default_is_declined():
+    """flaskbb: WTF_CSRF_SECRET_KEY = os.environ.get(...) would be None when unset, and Flask-WTF
+    raises on a None one instead of falling back to SECRET_KEY as it does when it is absent."""
+    source = 'class DefaultConfig:\n    WTF_CSRF_SECRET_KEY = "reallyhardtoguess"\n'
+    [reason] = declined(source, bandit(source, "B105"))
+    assert "secondary key in a settings default" in reason
+
+
 def test_environment_lookup_with_a_hard_coded_fallback():
+    # No per-process random key: gunicorn workers must share one. A settings default only reads
+    # the variable (a config file loaded later may set the key); the app's own key requires it.
     before = 'import os\nSECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n'
-    after = (
-        "import os\nimport secrets\n"
-        'SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)\n'
-    )
+    after = 'import os\nSECRET_KEY = os.environ.get("SECRET_KEY")\n'
     finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
     assert_fixed(before, after, [finding])
+    before = 'import os\napp.secret_key = os.getenv("APP_KEY") or "dev"\n'
+    after = 'import os\napp.secret_key = os.environ["APP_KEY"]\n'
+    finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "app.secret_key =")
+    assert_fixed(before, after, [finding])
+    before = 'SECRET_KEY = settings.get("SECRET_KEY") or "dev"\n'
+    after = 'import os\n\nSECRET_KEY = settings.get("SECRET_KEY") or os.environ.get("SECRET_KEY")\n'
+    finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
+    assert_fixed(before, after, [finding])
+
+
+def test_a_default_the_app_refuses_to_start_with_is_left_alone():
+    """zou: the public default is refused outside debug, tests and the CLI; replacing it would
+    only remove that refusal."""
+    before = (
+        "import os\nimport sys\n"
+        'DEBUG = os.getenv("DEBUG") == "1"\n'
+        'SECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\n'
+        'if SECRET_KEY == "mysecretkey" and not DEBUG and "pytest" not in sys.modules:\n'
+        '    raise RuntimeError("set SECRET_KEY")\n'
+    )
+    finding = finding_at(before, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
+    [reason] = declined(before, [finding])
+    assert "already refuses to start with this value (app.py:5)" in reason
+    opted_in = before.replace("and not DEBUG", "and os.getenv('ENFORCE_KEY')")
+    finding = finding_at(opted_in, "devsecbots.flask.hardcoded-secret-key", "SECRET_KEY =")
+    assert_fixed(
+        opted_in,
+        opted_in.replace('os.getenv("SECRET_KEY", "mysecretkey")', 'os.environ.get("SECRET_KEY")'),
+        [finding],
+    )
 
 
 def test_other_credentials_are_declined():

@@ -61,10 +61,8 @@ def test_first_import_after_the_docstring_and_new_sections():
 def test_a_name_used_for_something_else_declines():
     with pytest.raises(Decline, match="'secrets' is already used"):
         added("secrets = {}\n", "secrets")
-    source = (
-        'from flask import Flask\n\nsecrets = load()\napp = Flask(__name__)\napp.secret_key = "x"\n'
-    )
-    assert "'secrets' is already used" in declined(source, bandit(source, "B105"))[0]
+    source = 'from flask import Flask\n\nos = load()\napp = Flask(__name__)\napp.secret_key = "x"\n'
+    assert "'os' is already used" in declined(source, bandit(source, "B105"))[0]
 
 
 def test_reflow_splits_only_calls_the_fix_made_too_long():

@@ -73,6 +73,23 @@ def test_example_app_suite_passes_in_the_sandbox() -> None:
     assert (result.passed, result.failed, result.errors) == (2, 0, 0), result.output
 
 
+def test_a_required_secret_gets_a_throw_away_value_as_in_ci() -> None:
+    """`os.environ["SECRET_KEY"]` and `os.environ.get("JWT_SECRET_KEY")` (what the secret-key
+    codemod writes) are set for the tests; another optional read is not."""
+    app = (
+        'import os\nKEY = os.environ["SECRET_KEY"]\nJWT = os.environ.get("JWT_SECRET_KEY")\n'
+        'TOKEN = os.environ.get("API_TOKEN")\n'
+    )
+    check = (
+        "import app\n\ndef test_env():\n"
+        "    assert app.KEY.startswith('devsecbots-test-run-placeholder')\n"
+        "    assert app.JWT == app.KEY and app.TOKEN is None\n"
+    )
+    result = run_project_tests({"app.py": app, "tests/test_env.py": check})
+    assert result is not None
+    assert (result.passed, result.failed, result.errors) == (1, 0, 0), result.output
+
+
 def test_same_result_names_what_got_worse() -> None:
     before = run(passed=["t::a", "t::b", "t::c"])
     assert same_result(before, run(passed=["t::a", "t::b", "t::c", "t::new"])) is None
