@@ -18,23 +18,29 @@ result is used later) keep the finding - unless every such segment follows a fix
 at most climb back over and the path ends on a fixed name (confined_paths.py:
 `Path(WORKDIR, "stub", ext_id, "static", "index.js")`). A backslash is a separator only on
 Windows.
+
+Followed back, a value may also hold no request text though the request picked it: the
+application a `Request` carries (`request.app.config...`), a column of rows a query fetched that
+no route writes request data into, one of the values of a table of constants
+(request_free_parts.py). A path made only of those is reported at low, with what it reads.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.allow_list_guard import allow_listed
 from devsecbots.nodes.analyzers.confined_paths import Request, confined_reason, resolved
 from devsecbots.nodes.analyzers.helper_summaries import called_name
 from devsecbots.nodes.analyzers.low_confidence import lowered
-from devsecbots.nodes.analyzers.name_bindings import Binding, Scopes
+from devsecbots.nodes.analyzers.name_bindings import COMPREHENSIONS, Binding, Scopes
 from devsecbots.nodes.analyzers.path_free_types import path_free
 from devsecbots.nodes.analyzers.project_imports import external_name
 from devsecbots.nodes.analyzers.project_trees import parse_files
+from devsecbots.nodes.analyzers.request_free_parts import FreeParts
 
 RULES = frozenset({"devsecbots.fastapi.path-traversal"})
 OPERATIONS = frozenset({"get", "post", "put", "patch", "delete", "api_route", "route", "websocket"})
@@ -44,6 +50,7 @@ MARKERS = frozenset(
     {"Path", "Query", "Body", "Form", "File", "Header", "Cookie", "Depends", "Security"}
 )
 DEPENDENCIES = frozenset({"Depends", "Security"})
+RECEIVERS = frozenset({"self", "cls"})
 _TEMPLATE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -54,17 +61,18 @@ def reassess(findings: list[Finding], files: dict[str, str]) -> list[Finding]:
     if not any(f["rule_id"] in RULES and f["confidence"] != "low" for f in findings):
         return findings
     trees = parse_files(files)
+    parts = FreeParts(trees, _carries_request)
     out = []
     for finding in findings:
         if finding["rule_id"] in RULES and finding["confidence"] != "low":
-            why = _why_low(finding["file"], finding["line"], trees)
+            why = _why_low(finding["file"], finding["line"], trees, parts)
             if why:
                 finding = lowered(finding, why)
         out.append(finding)
     return out
 
 
-def _why_low(path: str, line: int, trees: Mapping[str, ast.Module]) -> str:
+def _why_low(path: str, line: int, trees: Mapping[str, ast.Module], parts: FreeParts) -> str:
     """Why no file call at the line can leave its directory ('' when one may)."""
     tree = trees.get(path)
     if tree is None:
@@ -77,13 +85,13 @@ def _why_low(path: str, line: int, trees: Mapping[str, ast.Module]) -> str:
         and n.lineno <= line <= (n.end_lineno or n.lineno)
         and called_name(n.func) in SINKS
     ]
-    reasons = [_why_call(call, path, trees, scopes) for call in calls]
+    reasons = [_why_call(call, path, trees, scopes, parts) for call in calls]
     known = [r for r in reasons if r is not None]  # None: no request value in that call
     return max(known, key=len) if known and all(known) else ""
 
 
 def _why_call(
-    call: ast.Call, path: str, trees: Mapping[str, ast.Module], scopes: Scopes
+    call: ast.Call, path: str, trees: Mapping[str, ast.Module], scopes: Scopes, parts: FreeParts
 ) -> str | None:
     """Why the call's path holds no request-chosen directory ('' when it may, None: no request
     value reaches it, so it is not the finding's call)."""
@@ -93,20 +101,25 @@ def _why_call(
         if call.args
         else next((k.value for k in call.keywords if k.arg in {"path", "file"}), None)
     )
+    if argument is None and isinstance(call.func, ast.Attribute):
+        argument = call.func.value  # `Path(...).unlink()`: the path is the receiver
     if not isinstance(view, Function) or argument is None or not _route(view):
         return ""
     params = {a.arg: a for a in _arguments(view)}
     free = {n for n, a in params.items() if _free(a, view, call, path, trees, scopes)}
-    reached = request_names(argument, view, scopes)
+    parts.notes = []
+    reached = request_names(argument, view, scopes, parts=parts)
     if reached is None:
         return ""
     if not reached:
-        return None
+        if not parts.notes:
+            return None
+        return f"no request text reaches the path: {'; '.join(parts.notes)}"
     typed = ", ".join(_described(params[n], call, scopes) for n in sorted(reached & free))
     if reached <= free:
         return f"no request value in this path can hold '/' or '..': {typed}"
     last = last_component(resolved(argument, view, scopes), scopes)
-    prefix = request_names(prefix_of(argument, view, scopes), view, scopes)
+    prefix = request_names(prefix_of(argument, view, scopes), view, scopes, parts=parts)
     if (
         called_name(call.func) in FILE_CALLS
         and last in _segment_params(view, scopes.tree)
@@ -122,10 +135,17 @@ def _why_call(
     request = Request(
         segments=frozenset(_segment_params(view, scopes.tree)),
         free=frozenset(free),
-        reaches=lambda node: request_names(node, view, scopes),
+        reaches=lambda node: request_names(node, view, scopes, parts=parts),
     )
     whole = call if called_name(call.func) in {"Path", "PurePath"} else argument
     return confined_reason(whole, view, scopes, request)
+
+
+def _carries_request(value: ast.AST, view: Function, scopes: Scopes) -> bool:
+    """Whether a route's value may hold request data (a parameter, Flask's `request`)."""
+    outside: set[str] = set()
+    found = request_names(value, view, scopes, outside)
+    return found is None or bool(found - RECEIVERS) or "request" in outside
 
 
 def _free(
@@ -152,24 +172,32 @@ def _described(arg: ast.arg, use: ast.AST, scopes: Scopes) -> str:
 
 
 def request_names(
-    value: ast.AST | None, view: Function, scopes: Scopes, outside: set[str] | None = None
+    value: ast.AST | None,
+    view: Function,
+    scopes: Scopes,
+    outside: set[str] | None = None,
+    parts: FreeParts | None = None,
 ) -> set[str] | None:
     """The view's parameters whose values reach `value` through its assignments (None: unsure);
-    the names reached that the view does not assign (module level, imports) go to `outside`."""
+    the names reached that the view does not assign (module level, imports) go to `outside`;
+    `parts` tells which parts of a value hold no request text (request_free_parts.py)."""
     if value is None:
         return None
     found: set[str] = set()
     todo, seen = [value], set()
     while todo:
         node = todo.pop()
-        for name in (n for n in ast.walk(node) if isinstance(n, ast.Name)):
+        for name in _names(node, scopes, parts):
             if name.id in seen:
                 continue
             seen.add(name.id)
             bindings = scopes.bindings(name.id, name)
+            if bindings and _comprehension_elements(bindings, view, scopes):
+                todo.extend(b.node for b in bindings)  # an element of the iterable
+                continue
             if not bindings or bindings[0].scope is not view:
                 if bindings and scopes.function_of(bindings[0].scope) is view:
-                    return None  # bound in a comprehension or nested function: not followed
+                    return None  # bound in a nested function: not followed
                 if outside is not None:
                     outside.add(name.id)
                 continue  # module level or outside the view: not request data
@@ -184,6 +212,30 @@ def request_names(
                 else:
                     todo.append(binding.node)
     return found
+
+
+def _names(node: ast.AST, scopes: Scopes, parts: FreeParts | None) -> Iterator[ast.Name]:
+    """The names in `node`, past the parts that hold no request text."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, ast.Name):
+            yield current
+            continue
+        instead = parts.through(current, scopes) if parts is not None else None
+        if isinstance(instead, str):
+            continue
+        todo.extend(ast.iter_child_nodes(current) if instead is None else instead)
+
+
+def _comprehension_elements(bindings: list[Binding], view: Function, scopes: Scopes) -> bool:
+    """Whether the name is a target of a comprehension in the view (each binding an element)."""
+    scope = bindings[0].scope
+    return (
+        isinstance(scope, COMPREHENSIONS)
+        and scopes.function_of(scope) is view
+        and all(b.kind == "element" for b in bindings)
+    )
 
 
 def _components(value: ast.AST) -> tuple[list[ast.expr], ast.expr] | None:

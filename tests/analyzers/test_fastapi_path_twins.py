@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, Depends as Needs, FastAPI, HTTPException, Path as PathParam, Query
+from fastapi import Request
 from fastapi.responses import FileResponse
 from pydantic import UUID4
 
 from app.kinds import ImageKind, LooseKind
+from app.models import Export, Upload
 
 app = FastAPI()
 BASE = Path("/srv/media")
@@ -45,6 +47,17 @@ class LooseKind(str, Enum):
     original = "original.webp"
     parent = "../original.webp"
 '''
+MODELS = """\
+from peewee import CharField, Model
+
+
+class Export(Model):
+    video_path = CharField()
+
+
+class Upload(Model):
+    stored_path = CharField()
+"""
 
 # name -> (safe body, unsafe body): the unsafe one keeps the path traversal blocking
 TWINS: dict[str, tuple[str, str]] = {
@@ -290,12 +303,83 @@ TWINS: dict[str, tuple[str, str]] = {
             return FileResponse(Path(BASE, "stub", ext_id, "a", other, "." + other))
         """,
     ),
+    "fetched-rows-column": (
+        """
+        @app.post("/exports/delete")
+        def delete_exports(ids: list[str]):
+            exports = list(Export.select().where(Export.id << ids))
+            for export in exports:
+                Path(export.video_path).unlink(missing_ok=True)
+        """,
+        """
+        @app.post("/uploads/delete")
+        def delete_uploads(ids: list[str]):
+            for upload in Upload.select().where(Upload.id << ids):
+                Path(upload.stored_path).unlink(missing_ok=True)
+
+        @app.post("/uploads")
+        def add_upload(name: str):
+            Upload.create(stored_path=os.path.join("/srv/uploads", name))
+        """,
+    ),
+    "fetched-row-column": (
+        """
+        @app.get("/exports/{export_id}/video")
+        def video(export_id: str):
+            export = Export.get_by_id(export_id)
+            return FileResponse(export.video_path)
+        """,
+        """
+        @app.get("/uploads/{upload_id}/file")
+        def uploaded(upload_id: str):
+            upload = Upload.get_by_id(upload_id)
+            return FileResponse(upload.stored_path)
+
+        @app.put("/uploads/{upload_id}")
+        def rename_upload(upload_id: str, name: str):
+            upload = Upload.get_by_id(upload_id)
+            upload.stored_path = name
+            upload.save()
+        """,
+    ),
+    "application-config": (
+        """
+        @app.get("/model")
+        def model(request: Request):
+            config = request.app.config
+            return FileResponse(Path(config.model_path).with_suffix(".json"))
+        """,
+        """
+        @app.get("/model")
+        def model(request: Request):
+            config = request.app.config
+            return FileResponse(Path(config.model_dir) / request.query_params["model"])
+        """,
+    ),
+    "table-of-constant-paths": (
+        """
+        @app.get("/logs/{service}")
+        def logs(service: str):
+            locations = {"api": "/var/log/api/current", "web": "/var/log/web/current"}
+            location = locations.get(service)
+            if not location:
+                raise HTTPException(status_code=404)
+            return FileResponse(location)
+        """,
+        """
+        @app.get("/logs/{service}")
+        def logs(service: str):
+            locations = {"api": "/var/log/api/current", "web": "/var/log/web/current"}
+            location = locations.get(service, service)
+            return FileResponse(location)
+        """,
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def path_findings():
-    files = {"app/__init__.py": "", "app/kinds.py": KINDS}
+    files = {"app/__init__.py": "", "app/kinds.py": KINDS, "app/models.py": MODELS}
     for name, (safe, unsafe) in TWINS.items():
         for kind, body in (("safe", safe), ("unsafe", unsafe)):
             files[f"app/{name.replace('-', '_')}_{kind}.py"] = HEADER + textwrap.dedent(body)

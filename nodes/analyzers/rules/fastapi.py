@@ -100,6 +100,18 @@ async def upload_safe(file: UploadFile = File(...)):
     return {"stored": os.path.basename(target)}
 
 
+@app.post("/upload-imported")
+async def upload_imported(file: UploadFile = File(...)):
+    suffix = Path(file.filename).suffix
+    # ok: devsecbots.fastapi.upload-unsanitised-filename
+    target = os.path.join(BASE, "import-" + str(os.getpid()) + suffix)
+    # ok: devsecbots.fastapi.path-traversal
+    with open(target, "wb") as out:
+        out.write(await file.read())
+    # ruleid: devsecbots.fastapi.upload-unsanitised-filename
+    return os.path.join(BASE, Path(file.filename).stem + suffix)
+
+
 @app.get("/go")
 def go(next: str = "/"):
     # ruleid: devsecbots.fastapi.open-redirect

@@ -132,6 +132,21 @@ def upload():
     return redirect(url_for("read", name=filename))
 
 
+@app.route("/imports", methods=["POST"])
+def import_timeline():
+    upload = request.files["file"]
+    extension = os.path.splitext(upload.filename or "")[1]
+    path = os.path.join("/srv/tmp", "import-" + str(os.getpid()) + extension)
+    # ok: devsecbots.flask.upload-unsanitised-filename
+    upload.save(path)
+    # ok: devsecbots.flask.path-traversal
+    os.remove(path)
+    stem = os.path.splitext(upload.filename)[0]
+    # ruleid: devsecbots.flask.upload-unsanitised-filename
+    upload.save(os.path.join("/srv/tmp", stem + extension))
+    return "ok"
+
+
 @app.route("/bills/<int:bill_id>", methods=["POST"])
 def edit_bill(bill_id):
     form = BillForm()
