@@ -69,6 +69,7 @@ import re
 
 from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
+from devsecbots.nodes.analyzers.reaching_assignments import reaching_values
 from devsecbots.nodes.analyzers.reading_memo import ReadingMemo
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.receiver_members import getters, methods
@@ -310,9 +311,10 @@ class _Reading:
         if isinstance(value, ast.Name):
             # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
             appended: list[ast.AST] = []
-            bound = [
-                v for v in _bound_values(value, self.parents, appended) if not _holds(v, value)
-            ]
+            values = _bound_values(value, self.parents, appended)
+            reaching = None if appended else reaching_values(value, self.parents)
+            bound = [v for v in values if reaching is None or v in reaching]
+            bound = [v for v in bound if not _holds(v, value)]
             found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
             if appended:  # after one `+=` anything may follow (another, a loop)
                 tails = [t for v in appended for t in self.alternatives(v, depth + 1)]

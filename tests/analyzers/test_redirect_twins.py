@@ -1167,6 +1167,85 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    # Only the assignments that reach the redirect are read (reaching_assignments.py): a request
+    # value assigned on a path that returns, or is overwritten on every path, does not count.
+    "django-reaching-assignments": (
+        DJANGO
+        + "import logging\nfrom contextlib import suppress\nfrom django.urls import reverse\n"
+        + "logger = logging.getLogger(__name__)\n",
+        """
+        def reaching_admin_middleware(get_response):
+            def middleware(request):
+                if request.path.startswith("/admin/"):
+                    target = settings.ADMIN_BASE_URL + request.path
+                    if request.META.get("QUERY_STRING"):
+                        target = f"{target}?{request.META['QUERY_STRING']}"
+                    return redirect(target)
+                if request.path.startswith("/go"):
+                    target = request.GET.get("next", "")
+                    logger.info("ignored next %s", target)
+                    return get_response(request)
+                target = request.path
+                logger.info("passing %s", target)
+                return get_response(request)
+            return middleware
+        """,
+        [
+            """
+            def reaching_fallthrough_middleware(get_response):
+                def middleware(request):
+                    target = settings.ADMIN_BASE_URL + "/admin/"
+                    if request.GET.get("next"):
+                        target = request.GET["next"]
+                    return redirect(target)
+                return middleware
+            """,
+            """
+            def reaching_loop(request):
+                target = "/home/"
+                for key in ("next", "back"):
+                    if key in request.GET:
+                        target = request.GET[key]
+                return redirect(target)
+            """,
+            """
+            def reaching_try(request):
+                target = reverse("home")
+                try:
+                    target = reverse(request.GET["name"])
+                except Exception:
+                    target = request.GET.get("next", "/")
+                return redirect(target)
+            """,
+            """
+            def reaching_with(request):
+                target = reverse("home")
+                with suppress(KeyError):
+                    target = request.GET["next"]
+                return redirect(target)
+            """,
+            """
+            def reaching_break(request):
+                target = "/home/"
+                while request.GET:
+                    target = request.GET.get("next", "/")
+                    if target:
+                        break
+                    target = "/home/"
+                return redirect(target)
+            """,
+            """
+            def reaching_else_branch_middleware(get_response):
+                def middleware(request):
+                    if request.path.startswith("/admin/"):
+                        target = settings.ADMIN_BASE_URL + request.path
+                    else:
+                        target = request.path
+                    return redirect(target)
+                return middleware
+            """,
+        ],
+    ),
 }
 
 
