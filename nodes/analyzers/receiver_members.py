@@ -1,7 +1,8 @@
 """What `obj.attr` and `obj.m(...)` run when the object's project classes are known, with `self`
 in the code read standing for that same object (for redirect_targets.py).
 
-Reading a property or method of an object whose classes are known (receiver_classes.py),
+Reading a property or method of an object whose classes are known (receiver_classes.py, or a
+parameter's annotation: parameter_classes.py),
 `self.m()` and `self.attr` inside it dispatch on the object's own classes, not on the class
 whose body holds the code: a base class's `local_path` property that calls
 `self.get_remote_id()` runs the override of the object's class. Nothing is followed when a
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from devsecbots.nodes.analyzers.parameter_classes import annotated_classes
 from devsecbots.nodes.analyzers.property_returns import PROPERTIES, _decorators
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.summary_defs import Definition, Parents
@@ -23,10 +25,12 @@ Classes = list[ast.ClassDef]
 def classes_of(
     value: ast.AST, parents: Parents, project: ProjectClasses, receiver: Classes | None
 ) -> Classes | None:
-    """The classes `value` is an instance of: the receiver's for the method's own `self`."""
+    """The classes `value` is an instance of: the receiver's for the method's own `self`, those
+    its construction shows, or those a parameter's annotation admits."""
     if receiver is not None and _is_self(value, parents):
         return receiver
-    return project.instance_of(value, parents)
+    found = project.instance_of(value, parents)
+    return found if found is not None else annotated_classes(value, parents, project)
 
 
 def getters(

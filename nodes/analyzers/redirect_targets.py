@@ -1,7 +1,8 @@
 """Whether a redirect target's host is fixed before any request data reaches it.
 
 The target is read as a concatenation (`+`, f-strings, `"%s" %`, `"{}".format`, `"?".join([...])`,
-through local and closure variables and module constants; in `x = f"{x}?{q}"` the x read is one
+through local and closure variables and module constants (a local through only the
+assignments that can reach the read: reaching_assignments.py); in `x = f"{x}?{q}"` the x read is one
 of x's other values) of parts of four kinds:
 
 - text written in the code;
@@ -69,6 +70,7 @@ import re
 
 from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
+from devsecbots.nodes.analyzers.reaching_assignments import reaching_values
 from devsecbots.nodes.analyzers.reading_memo import ReadingMemo
 from devsecbots.nodes.analyzers.receiver_classes import ProjectClasses
 from devsecbots.nodes.analyzers.receiver_members import getters, methods
@@ -127,7 +129,8 @@ def fixed_host(
     """Why the target cannot leave this site ('' when request data may choose its host); `memo`
     keeps the readings for the project's other targets."""
     own_path = framework == "flask" or (
-        routed and (not _in_middleware(target, parents) or _after_routing(target, parents))
+        routed
+        and (not _in_middleware(target, parents, framework) or _after_routing(target, parents))
     )
     reading = _Reading(parents, framework, own_path, project, calls, memo=memo)
     verdicts = {_verdict(tokens) for tokens in reading.alternatives(target, 0)}
@@ -276,6 +279,8 @@ class _Reading:
             refuted = _refuted_start(value, self.parents)
             if refuted:  # `x if x.startswith("/") else f"/{x}"`: here x does not start so
                 found = [ts for ts in found if not (ts[:1] and _starts(ts[0], refuted))]
+                if refuted == "/":  # nor is x the request's path, which always starts "/"
+                    found = [ts for ts in found if ts[:1] != [("path", "")]]
             if _exited_when_empty(value, self.parents):
                 found = [ts for ts in found if ts != [("text", "")]]
             self.memo.finish(key, depth, found)
@@ -310,9 +315,10 @@ class _Reading:
         if isinstance(value, ast.Name):
             # In `x = f"{x}?{q}"` the x read is an earlier value: the other assignments.
             appended: list[ast.AST] = []
-            bound = [
-                v for v in _bound_values(value, self.parents, appended) if not _holds(v, value)
-            ]
+            values = _bound_values(value, self.parents, appended)
+            reaching = None if appended else reaching_values(value, self.parents)
+            bound = [v for v in values if reaching is None or v in reaching]
+            bound = [v for v in bound if not _holds(v, value)]
             found = [tokens for v in bound for tokens in self.alternatives(v, depth + 1)]
             if appended:  # after one `+=` anything may follow (another, a loop)
                 tails = [t for v in appended for t in self.alternatives(v, depth + 1)]
@@ -322,6 +328,8 @@ class _Reading:
             if _not_slash(value, self.parents):
                 found = [[("root", "")] if ts == [("chosen", "")] else ts for ts in found]
             return found
+        if isinstance(value, ast.Await):  # what the awaited coroutine returns
+            return self.alternatives(value.value, depth + 1)
         if isinstance(value, ast.IfExp | ast.BoolOp):  # one of the values (`or`, `and`, `if`)
             options = [value.body, value.orelse] if isinstance(value, ast.IfExp) else value.values
             found = [tokens for v in options for tokens in self.alternatives(v, depth + 1)]
@@ -1234,13 +1242,15 @@ def _after_routing(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     return False
 
 
-def _in_middleware(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    """Inside middleware, which runs before routing: a process_*/dispatch hook, a class or
+def _in_middleware(node: ast.AST, parents: dict[ast.AST, ast.AST], framework: str) -> bool:
+    """Inside middleware, which runs before routing: a process_* hook, Starlette's `dispatch`
+    (in Django `dispatch` is a class-based view's, run once a route matched), a class or
     function whose name says middleware, a function under @app.middleware(...)."""
+    hooks = MIDDLEWARE_HOOKS - {"dispatch"} if framework == "django" else MIDDLEWARE_HOOKS
     while node in parents:
         node = parents[node]
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            if node.name in MIDDLEWARE_HOOKS or "middleware" in node.name.lower():
+            if node.name in hooks or "middleware" in node.name.lower():
                 return True
             if any("middleware" in ast.unparse(d).lower() for d in node.decorator_list):
                 return True

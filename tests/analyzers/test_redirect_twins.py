@@ -1167,6 +1167,170 @@ TWINS: dict[str, tuple[str, str, list[str]]] = {
             """,
         ],
     ),
+    # Only the assignments that reach the redirect are read (reaching_assignments.py): a request
+    # value assigned on a path that returns, or is overwritten on every path, does not count.
+    "django-reaching-assignments": (
+        DJANGO
+        + "import logging\nfrom contextlib import suppress\nfrom django.urls import reverse\n"
+        + "logger = logging.getLogger(__name__)\n",
+        """
+        def reaching_admin_middleware(get_response):
+            def middleware(request):
+                if request.path.startswith("/admin/"):
+                    target = settings.ADMIN_BASE_URL + request.path
+                    if request.META.get("QUERY_STRING"):
+                        target = f"{target}?{request.META['QUERY_STRING']}"
+                    return redirect(target)
+                if request.path.startswith("/go"):
+                    target = request.GET.get("next", "")
+                    logger.info("ignored next %s", target)
+                    return get_response(request)
+                target = request.path
+                logger.info("passing %s", target)
+                return get_response(request)
+            return middleware
+        """,
+        [
+            """
+            def reaching_fallthrough_middleware(get_response):
+                def middleware(request):
+                    target = settings.ADMIN_BASE_URL + "/admin/"
+                    if request.GET.get("next"):
+                        target = request.GET["next"]
+                    return redirect(target)
+                return middleware
+            """,
+            """
+            def reaching_loop(request):
+                target = "/home/"
+                for key in ("next", "back"):
+                    if key in request.GET:
+                        target = request.GET[key]
+                return redirect(target)
+            """,
+            """
+            def reaching_try(request):
+                target = reverse("home")
+                try:
+                    target = reverse(request.GET["name"])
+                except Exception:
+                    target = request.GET.get("next", "/")
+                return redirect(target)
+            """,
+            """
+            def reaching_with(request):
+                target = reverse("home")
+                with suppress(KeyError):
+                    target = request.GET["next"]
+                return redirect(target)
+            """,
+            """
+            def reaching_break(request):
+                target = "/home/"
+                while request.GET:
+                    target = request.GET.get("next", "/")
+                    if target:
+                        break
+                    target = "/home/"
+                return redirect(target)
+            """,
+            """
+            def reaching_else_branch_middleware(get_response):
+                def middleware(request):
+                    if request.path.startswith("/admin/"):
+                        target = settings.ADMIN_BASE_URL + request.path
+                    else:
+                        target = request.path
+                    return redirect(target)
+                return middleware
+            """,
+        ],
+    ),
+    # A Django class-based view's dispatch runs once a route matched: the request's own path
+    # there is a same-site path; `f"/{path}"` in the else of `path.startswith("/")` is not it.
+    "django-view-dispatch-own-path": (
+        DJANGO + "from django.views import View\n",
+        """
+        def vdp_slashed(path):
+            return path if path.startswith("/") else f"/{path}"
+
+        class LoginFirstView(View):
+            def dispatch(self, request, *args, **kwargs):
+                if not request.user.is_authenticated:
+                    return redirect(vdp_slashed(request.get_full_path()))
+                return super().dispatch(request, *args, **kwargs)
+        """,
+        [
+            """
+            def vdp_next(path):
+                return path if path.startswith("/") else f"/{path}"
+
+            class NextView(View):
+                def dispatch(self, request, *args, **kwargs):
+                    return redirect(vdp_next(request.GET["next"]))
+            """,
+            """
+            def vdp_before_routing(path):
+                return path if path.startswith("/") else f"/{path}"
+
+            class LoginFirstMiddleware:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):  # before routing: the path may be //evil.example
+                    return redirect(vdp_before_routing(request.get_full_path()))
+            """,
+        ],
+    ),
+    # `await service.m(...)` is what m returns, the service's class read from the parameter's
+    # annotation (parameter_classes.py): the class or any project subclass.
+    "fastapi-annotated-service-url": (
+        FASTAPI
+        + "import os\nfrom typing import Annotated\nfrom fastapi import Depends\n"
+        + """
+class AsuSettings:
+    api_url = "https://api.example.org"
+
+class AsuLinks:
+    def __init__(self, settings: AsuSettings):
+        self.settings = settings
+
+    async def link(self, name: str) -> str:
+        return f"{self.settings.api_url}/files/{os.path.basename(name)}"
+
+def asu_links():
+    return AsuLinks(AsuSettings())
+""",
+        """
+        @app.get("/files/{name}")
+        async def open_file(name: str, links: Annotated[AsuLinks, Depends(asu_links)]):
+            return RedirectResponse(await links.link(name))
+        """,
+        [
+            """
+            class AsuLoose:
+                async def link(self, name: str) -> str:
+                    return name
+
+            @app.get("/loose/{name}")
+            async def open_loose(name: str, links: Annotated[AsuLoose, Depends(asu_links)]):
+                return RedirectResponse(await links.link(name))
+            """,
+            """
+            class AsuBase:
+                async def link(self, name: str) -> str:
+                    return f"/files/{os.path.basename(name)}"
+
+            class AsuOverride(AsuBase):
+                async def link(self, name: str) -> str:
+                    return name
+
+            @app.get("/base/{name}")
+            async def open_base(name: str, links: AsuBase):
+                return RedirectResponse(await links.link(name))
+            """,
+        ],
+    ),
 }
 
 
