@@ -43,8 +43,10 @@ def rewrite_leading_groups(source: str) -> str:
                 edits.append(spot)
     for row, column in sorted(edits, reverse=True):
         line = lines[row]
-        lines[row] = line[:column] + PREFIX + line[column:]
-    return "".join(lines)
+        glue = " " if column and (line[column - 1].isalnum() or line[column - 1] == "_") else ""
+        lines[row] = line[:column] + glue + PREFIX + line[column:]
+    rewritten = "".join(lines)
+    return rewritten if edits and parsed_tree(rewritten) is not None else source
 
 
 def _leading_group(source: str, lines: list[str], test: ast.expr) -> tuple[int, int] | None:

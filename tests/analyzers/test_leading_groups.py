@@ -27,6 +27,8 @@ from devsecbots.nodes.analyzers.semgrep_runner import SemgrepScan
             "if x:\n    pass\nelif True and (a or b).c():\n    pass\n",
         ),
         ("if ((a or b).c()):\n    pass\n", "if (True and (a or b).c()):\n    pass\n"),
+        ("if(a or b).c():\n    pass\n", "if True and (a or b).c():\n    pass\n"),
+        ("while(a).b():\n    pass\n", "while True and (a).b():\n    pass\n"),
         (
             "if (\n    a or b\n).get(1):\n    pass\n",
             "if True and (\n    a or b\n).get(1):\n    pass\n",
