@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 
 from devsecbots.nodes.analyzers.bearer_routes import requiring_names
 from devsecbots.nodes.analyzers.helper_summaries import called_name
-from devsecbots.nodes.analyzers.project_trees import all_nodes, walk
+from devsecbots.nodes.analyzers.project_trees import all_nodes, statement_nodes, walk
 from devsecbots.nodes.analyzers.role_factories import admin_role_call, role_factories
 from devsecbots.nodes.security_words import spelled, words
 
@@ -156,7 +156,7 @@ def _admin_decorator(function: ast.AST) -> bool:
         return False
     wrapped = function.args.args[0].arg
     inner = {s.name: s for s in function.body if isinstance(s, Function)}
-    returns = [n for n in _own_nodes(function) if isinstance(n, ast.Return)]
+    returns = [n for n in statement_nodes(function.body) if isinstance(n, ast.Return)]
     if not returns or not all(
         isinstance(r.value, ast.Name) and r.value.id in inner for r in returns
     ):
@@ -180,18 +180,6 @@ def _admin_dependency(function: Function, projected: set[str]) -> bool:
         return isinstance(node, ast.Return | ast.Yield | ast.YieldFrom)
 
     return guarded(function.body, users, exits, True)
-
-
-def _own_nodes(function: Function) -> list[ast.AST]:
-    """The function's nodes outside nested functions and classes."""
-    out: list[ast.AST] = []
-    todo: list[ast.AST] = list(function.body)
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        if not isinstance(node, Function | ast.ClassDef | ast.Lambda):
-            todo.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _holds(stmts: list[ast.stmt], target: Target) -> bool:

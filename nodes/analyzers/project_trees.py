@@ -86,3 +86,15 @@ def children(node: ast.AST) -> list[ast.AST]:
         elif isinstance(value, list):
             found.extend(item for item in value if isinstance(item, ast.AST))
     return found
+
+
+def statement_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
+    """The statements' nodes outside nested functions, classes and lambdas."""
+    out: list[ast.AST] = []
+    todo: list[ast.AST] = list(stmts)
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            todo.extend(ast.iter_child_nodes(node))
+    return out

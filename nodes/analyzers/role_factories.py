@@ -16,7 +16,7 @@ import ast
 from collections.abc import Iterable
 
 from devsecbots.nodes.analyzers.helper_summaries import called_name
-from devsecbots.nodes.analyzers.project_trees import all_nodes
+from devsecbots.nodes.analyzers.project_trees import all_nodes, statement_nodes
 from devsecbots.nodes.security_words import words
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -59,7 +59,7 @@ def _factory(function: Function) -> bool:
         return False
     roles = positional[0].arg
     nested = {s.name: s for s in function.body if isinstance(s, Function)}
-    returns = [n for n in _own_nodes(function.body) if isinstance(n, ast.Return)]
+    returns = [n for n in statement_nodes(function.body) if isinstance(n, ast.Return)]
     if not returns or _rebinds(function, roles):
         return False
     for returned in returns:
@@ -76,11 +76,12 @@ def _raises_unless_member(dependency: Function, roles: str) -> bool:
             isinstance(stmt, ast.If)
             and stmt.body
             and isinstance(stmt.body[-1], ast.Raise)
-            and not any(isinstance(n, ast.Return) for n in _own_nodes(stmt.body))
+            and not any(isinstance(n, ast.Return) for n in statement_nodes(stmt.body))
             and _outside(stmt.test, roles)
         ):
             return True
-        if any(isinstance(n, ast.Return | ast.Yield | ast.YieldFrom) for n in _own_nodes([stmt])):
+        leaves = (ast.Return, ast.Yield, ast.YieldFrom)
+        if any(isinstance(n, leaves) for n in statement_nodes([stmt])):
             return False
     return False
 
@@ -127,15 +128,3 @@ def _rebinds(function: Function, name: str) -> bool:
         ):
             return True
     return False
-
-
-def _own_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
-    """The statements' nodes outside nested functions, classes and lambdas."""
-    out: list[ast.AST] = []
-    todo: list[ast.AST] = list(stmts)
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        if not isinstance(node, Function | ast.ClassDef | ast.Lambda):
-            todo.extend(ast.iter_child_nodes(node))
-    return out
