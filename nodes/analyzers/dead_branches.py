@@ -23,7 +23,7 @@ import operator
 from collections import Counter
 
 from devsecbots.nodes.analyzers.parsed import parsed_tree
-from devsecbots.nodes.analyzers.project_trees import walk
+from devsecbots.nodes.analyzers.project_trees import statement_nodes, walk
 
 _BINARY = {
     ast.Add: operator.add,
@@ -55,7 +55,7 @@ def blank_dead_branches(source: str) -> str:
     for function in ast.walk(tree):
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             constants = _local_constants(function)
-            for node in _own_nodes(function):
+            for node in statement_nodes(ast.iter_child_nodes(function)):
                 if isinstance(node, ast.If):
                     taken = _fold(node.test, constants)
                     if taken is not None:
@@ -99,20 +99,9 @@ def _folds(node: ast.AST, numbers: set[str]) -> bool:
     return False
 
 
-def _own_nodes(function: ast.AST) -> list[ast.AST]:
-    """The nodes of `function`'s own scope (not those of functions or classes nested in it)."""
-    found, todo = [], list(ast.iter_child_nodes(function))
-    while todo:
-        node = todo.pop()
-        found.append(node)
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            todo.extend(ast.iter_child_nodes(node))
-    return found
-
-
 def _local_constants(function: ast.AST) -> dict[str, Number]:
     """Names the function binds exactly once, by `name = <number literal>`."""
-    nodes = _own_nodes(function)
+    nodes = statement_nodes(ast.iter_child_nodes(function))
     bound = Counter(
         n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)
     )

@@ -88,7 +88,7 @@ def children(node: ast.AST) -> list[ast.AST]:
     return found
 
 
-def statement_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
+def statement_nodes(stmts: Iterable[ast.AST]) -> list[ast.AST]:
     """The statements' nodes outside nested functions, classes and lambdas."""
     out: list[ast.AST] = []
     todo: list[ast.AST] = list(stmts)
