@@ -45,7 +45,10 @@ Request data cannot send the visitor elsewhere once the literal start pins the h
 (`/x...`, `https://host/`, or a `?` / `#`: what follows is query or fragment), or once a chosen
 value is followed by a literal `/segment`, `?` or `#` (the host is then the chosen value's or the
 literal's, never the visitor's). `"https://a.com" + x` does not pin it (x = "@evil.com"), nor
-does `"/" + x` (x = "/evil.com") or a setting followed by "/" (the setting may be empty).
+does `"/" + x` (x = "/evil.com") or a setting followed by "/" (the setting may be empty). A
+chosen value known not to be empty right after a literal "//" (`if not host: return ...` then
+`f"{scheme}://{host}"`) is an origin: after it a "/", so the request's path, pins the host
+(configured_origins.py).
 
 The request's own path, also with a piece starting "/" replaced by a "/segment"
 (`request.path.replace("/system/", "/web/")`). Werkzeug strips every leading "/" and adds one
@@ -69,6 +72,13 @@ import ast
 import re
 
 from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
+from devsecbots.nodes.analyzers.configured_origins import (
+    AFTER_ORIGIN,
+    ORIGIN,
+    non_empty,
+    opened,
+    parsed_part_non_empty,
+)
 from devsecbots.nodes.analyzers.helper_summaries import SAFE_URL_VALUES, called_name
 from devsecbots.nodes.analyzers.reaching_assignments import reaching_values
 from devsecbots.nodes.analyzers.reading_memo import ReadingMemo
@@ -197,7 +207,7 @@ def _under_admin_prefix(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
 def _verdict(tokens: list[Token]) -> str:
     """'own' (no request data), 'fixed' (request data after the host is pinned) or ''."""
     text = ""  # the literal start, or the literal text since the last chosen value
-    chosen = root = False  # a chosen value came; the last one is known not to be "/"
+    chosen = root = origin = False  # a chosen value came; the last one is not "/"; an ORIGIN
     pinned = seen_any = False
     for kind, value in tokens:
         if pinned:
@@ -205,14 +215,16 @@ def _verdict(tokens: list[Token]) -> str:
         elif kind == "any":
             return ""
         elif kind in {"chosen", "root"}:
-            text, chosen, root = "", True, kind == "root"
+            text, chosen, root, origin = "", True, kind == "root", (kind, value) == ORIGIN
+        elif kind == "path" and origin and AFTER_ORIGIN.match(text.lstrip() + "/"):
+            pinned = True  # "https://" + host + "/x": the path begins after the host
         elif kind == "path" and chosen:  # "/" + "/evil.example" would be "//evil.example"
             if text or not root:
                 return ""
             pinned = True
         else:
             text += "/x" if kind == "path" else value
-            start = AFTER_CHOSEN if chosen else PINNED  # after a chosen value only "/segment" pins
+            start = _after(chosen, origin)
             pinned = bool(start.match(text.lstrip())) or "?" in text or "#" in text
             if kind == "path" and not pinned:  # the request's path would start the authority
                 return ""
@@ -281,8 +293,10 @@ class _Reading:
                 found = [ts for ts in found if not (ts[:1] and _starts(ts[0], refuted))]
                 if refuted == "/":  # nor is x the request's path, which always starts "/"
                     found = [ts for ts in found if ts[:1] != [("path", "")]]
-            if _exited_when_empty(value, self.parents):
-                found = [ts for ts in found if ts != [("text", "")]]
+            if _exited_when_empty(value, self.parents) or parsed_part_non_empty(
+                value, self.parents
+            ):
+                found = non_empty(found)  # configured_origins.py
             self.memo.finish(key, depth, found)
         return found
 
@@ -529,7 +543,7 @@ class _Reading:
             return None
         bases = self.alternatives(value.args[0], depth + 1)
         paths = self.alternatives(value.args[1], depth + 1)
-        if not all(b in ([("chosen", "")], [("root", "")]) for b in bases) or not all(
+        if not all(len(b) == 1 and b[0][0] in {"chosen", "root"} for b in bases) or not all(
             p[:1] == [("path", "")] or (p[:1] and p[0][0] == "text" and SEGMENT.match(p[0][1]))
             for p in paths
         ):
@@ -854,7 +868,8 @@ def _starts(token: Token, prefix: str) -> bool:
 
 
 def _distinct(found: list[list[Token]]) -> list[list[Token]]:
-    """The alternatives without repeats, adjacent texts joined (the verdict reads them alike)."""
+    """The alternatives without repeats, adjacent texts joined (the verdict reads them alike),
+    a non-empty chosen value after "//" an origin (configured_origins.py)."""
     merged: dict[tuple[Token, ...], None] = {}
     for tokens in found:
         out: list[Token] = []
@@ -863,7 +878,7 @@ def _distinct(found: list[list[Token]]) -> list[list[Token]]:
                 out[-1] = ("text", out[-1][1] + value)
             else:
                 out.append((kind, value))
-        merged[tuple(_from_last_choice(out))] = None
+        merged[tuple(_from_last_choice(opened(out)))] = None
     return [list(ts) for ts in merged]
 
 
@@ -871,18 +886,23 @@ def _from_last_choice(tokens: list[Token]) -> list[Token]:
     """The tokens with what precedes their last chosen value made LEAD when that part neither
     pins the host nor holds request data: the verdict starts afresh at a chosen value (see
     _verdict); LEAD keeps `url.replace(BASE, "")` from reading the rest as the whole."""
-    start, text, chosen = 0, "", False
+    start, text, chosen, origin = 0, "", False, False
     for i, (kind, value) in enumerate(tokens):
         if kind in {"any", "path"}:
             break
         if kind in {"chosen", "root"}:
-            start, text, chosen = i, "", True
+            start, text, chosen, origin = i, "", True, (kind, value) == ORIGIN
             continue
         text += value
-        pins = AFTER_CHOSEN if chosen else PINNED
-        if pins.match(text.lstrip()) or "?" in text or "#" in text:
+        if _after(chosen, origin).match(text.lstrip()) or "?" in text or "#" in text:
             break
     return [LEAD, *tokens[start:]] if start else tokens  # LEAD: something came before
+
+
+def _after(chosen: bool, origin: bool) -> re.Pattern[str]:
+    """What pins the host: at the start a path or `scheme://host/`; after a chosen value a
+    "/segment"; after a chosen origin any "/" (configured_origins.py)."""
+    return AFTER_ORIGIN if origin else AFTER_CHOSEN if chosen else PINNED
 
 
 def _format_parts(value: ast.AST) -> list[str | ast.AST | None] | None:
