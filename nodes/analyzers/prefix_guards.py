@@ -15,14 +15,14 @@ urlretrieve, Request) refuses a URL with no scheme ("unknown url type"), and the
 string starting `www.` could carry contains a dot, which no urllib handler serves (file, data,
 ftp, http, https); a file: URL cannot pass such a test either way.
 
-The name must be local to the function holding the use, and none of its bindings may sit inside
-the `if` (nothing rebinds it between the test and the use).
+The name must be local to the function holding the use (not a module-level name), and none of
+its bindings may sit inside the `if` (nothing rebinds it between the test and the use).
 
 Not read (so not proved): a guard by early exit (`if not u.startswith(...): raise`), a test on
 another name the value was copied from, `"http" in u` or `u.startswith("http")` (both admit
 `file:///http...` or `httpx:`-like schemes), lower()/strip() before the test, Python 2's urllib
-(where a URL without a scheme is a local file), and a global or nonlocal name a call in the body
-could rebind.
+(where a URL without a scheme is a local file, as for the legacy URLopener().open), and a
+`nonlocal` declaration by which a nested function called in the body rebinds the name.
 """
 
 from __future__ import annotations
@@ -42,8 +42,11 @@ def prefix_guarded(name: ast.Name, scopes: Scopes, named_elsewhere: Elsewhere) -
     """Whether the use `name` sits in the body of an `if` whose test proves it starts with a web
     URL prefix, with no binding of the (local) name inside that `if`; `named_elsewhere(m)`:
     another module names method m (and may override it)."""
+    scope = scopes.scope_of(name)
     found = scopes.bindings(name.id, name)
-    if not found or any(b.scope is not scopes.scope_of(name) for b in found):
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False  # a module-level name: any function called in the body may rebind it
+    if not found or any(b.scope is not scope for b in found):
         return False
     child: ast.AST = name
     while child in scopes.parents:

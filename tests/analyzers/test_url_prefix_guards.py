@@ -146,3 +146,33 @@ def test_a_method_called_with_request_data_in_its_module_keeps_its_finding():
     source = LOADER + "\n    def from_request(self, request):\n"
     source += "        self.download(request.args['u'], 'x')\n"
     assert b310({"app/loader.py": source}) == ["high"]
+
+
+PREDICATE = """\
+from urllib.request import urlopen
+{imported}
+
+def looks_like_url(value):
+    return value.startswith(("https://", "http://"))
+
+
+def fetch(location):
+    if looks_like_url(location):
+        return urlopen(location).read()
+    return None
+"""
+
+
+def test_a_module_function_returning_a_prefix_test_guards_the_call():
+    assert b310({"app/images.py": PREDICATE.format(imported="")}) == ["low"]
+
+
+def test_a_predicate_name_also_imported_keeps_its_finding():
+    source = PREDICATE.format(imported="from app.checks import looks_like_url")
+    assert b310({"app/images.py": source}) == ["high"]
+
+
+def test_a_module_level_name_under_a_prefix_test_keeps_its_finding():
+    source = "from urllib.request import urlopen\nimport config\n\nlocation = config.MODEL\n"
+    source += 'if location.startswith("https://"):\n    urlopen(location)\n'
+    assert b310({"app/images.py": source}) == ["high"]
