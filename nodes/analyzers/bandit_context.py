@@ -12,11 +12,13 @@ place in the report at low confidence (which does not block by default) and says
   the real-world corpus B608 alone was 0 true in 26: table names, placeholders, fixed clauses.)
 - urlopen (B310) warns that a URL can have a file: scheme; a URL whose scheme is written in the
   code (a constant, or an f-string/concatenation starting with http(s)://, also through local
-  names, a literal list of such URLs and a nested helper's parameter: fixed_url.py) cannot, nor
+  names, a literal list of such URLs, a nested helper's parameter and a name inside an
+  `if url.startswith(("http://", "https://")):` test: fixed_url.py, prefix_guards.py) cannot, nor
   can one the operator configures in the deployment's settings module (settings_reads.py) or
-  environment, or one whose first part is such a value (`f"{HUB}/models/x"`). A
-  module-level helper's parameter needs the other modules (url_helpers.py, a project pass), and
-  so does a global preference whose validate() admits only http(s) URLs (preference_urls.py).
+  environment, or one whose first part is such a value (`f"{HUB}/models/x"`). A module-level
+  helper's or a class's method's parameter needs the other modules (url_helpers.py, a project
+  pass), and so does a global preference whose validate() admits only http(s) URLs
+  (preference_urls.py).
 - Markup / mark_safe (B704, B703, B308) of HTML that the caller and the request do not decide:
   built from constants and escaped values, or the application's own data (markup_provenance.py).
 - a jinja2 Environment without autoescaping (B701) that a function keeps to itself and uses only
