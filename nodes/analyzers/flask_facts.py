@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from devsecbots.nodes.analyzers.configured_headers import copies_headers
+from devsecbots.nodes.analyzers.enrolment_codes import confirms_enrolment
 from devsecbots.nodes.analyzers.parsed import parsed_tree
 from devsecbots.nodes.analyzers.saml_acs import acs_view
 from devsecbots.nodes.analyzers.ticket_logins import exchanges_ticket
@@ -266,7 +267,15 @@ def _evidence(node: ast.FunctionDef | ast.AsyncFunctionDef, rule: str, tree: ast
     issued = acs or ticket
     # beside a ticket only login_user() is the logging-in; authenticate(...) may check a password
     logs_in = {c for c in calls if (acs and _LOGS_IN.match(c)) or (ticket and c == "login_user")}
-    if any(_CREDENTIAL_CALL.match(c) for c in calls - logs_in):
+    checks = [
+        n
+        for n in ast.walk(node)
+        if isinstance(n, ast.Call)
+        and _CREDENTIAL_CALL.match(callee(n))
+        and callee(n) not in logs_in
+    ]
+    # a code check whose wrong answer shows the secret is an enrolment, not a guess
+    if any(not confirms_enrolment(node, check) for check in checks):
         return "checks a password: guessing"
     if not issued and _LOGIN_ROUTE.search(f"{rule} {node.name}"):
         return "is a login route: guessing"
