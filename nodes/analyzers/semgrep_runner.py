@@ -269,8 +269,8 @@ def _write_sources(root: Path, files: dict[str, str]) -> dict[str, str]:
     return spelled
 
 
-def _launch(exe: str, rules_dir: Path, home: Path) -> subprocess.Popen[bytes]:
-    """Start semgrep over home/src, its output going to home/stdout and home/stderr."""
+def semgrep_command(exe: str, rules_dir: Path) -> list[str]:
+    """The semgrep command line that scans the current directory with the rules in rules_dir."""
     command = [
         exe,
         "scan",
@@ -283,10 +283,16 @@ def _launch(exe: str, rules_dir: Path, home: Path) -> subprocess.Popen[bytes]:
         "--no-rewrite-rule-ids",
         "--max-target-bytes=5000000",
         f"--timeout={rule_timeout()}",
+        "--jobs=1",  # more jobs drop taint findings at random (builtin.process_batches)
     ]
     for path in rule_files(rules_dir):
         command += ["--config", str(path)]
-    command.append(".")
+    return [*command, "."]
+
+
+def _launch(exe: str, rules_dir: Path, home: Path) -> subprocess.Popen[bytes]:
+    """Start semgrep over home/src, its output going to home/stdout and home/stderr."""
+    command = semgrep_command(exe, rules_dir)
     # Output to files, not pipes: nobody reads a pipe while semgrep runs, and a full one stalls it.
     with open(home / "stdout", "wb") as stdout, open(home / "stderr", "wb") as stderr:
         try:
