@@ -3,6 +3,7 @@ import io
 import json
 import os
 import pathlib
+import secrets
 import urllib.parse
 
 import flask
@@ -452,3 +453,47 @@ def upgrade_to_https():
         # ok: devsecbots.flask.open-redirect
         return redirect(request.url.replace("http://", "https://", 1), code=301)
     return None
+
+
+def mail_reset_link(user, token):
+    link = request.referrer + "reset/" + token
+    # ruleid: devsecbots.flask.host-header-link-in-mail
+    mailer.send_email(user.email, "Reset your password", body=f"Open {link}")
+
+
+def mail_confirmation(user):
+    token = secrets.token_urlsafe(32)
+    url = f"{request.host_url}confirm?code={token}"
+    text = "Confirm your address: {url}".format(url=url)
+    # ruleid: devsecbots.flask.host-header-link-in-mail
+    send_mail(user.email, text)
+
+
+def mail_forwarded_host(user):
+    host = request.headers.get("X-Forwarded-Host", "")
+    # ruleid: devsecbots.flask.host-header-link-in-mail
+    mail.send(Message("Reset", [user.email], body=f"https://{host}/reset/{user.reset_token}"))
+
+
+def mail_configured_base(user, token):
+    link = app.config["BASE_URL"] + "/reset/" + token
+    # ok: devsecbots.flask.host-header-link-in-mail
+    mailer.send_email(user.email, "Reset your password", body=f"Open {link}")
+
+
+def mail_without_token(user):
+    # ok: devsecbots.flask.host-header-link-in-mail
+    mailer.send_email(user.email, "Welcome", body=f"Visit us at {request.host_url}")
+
+
+def mail_checked_host(user, token):
+    host = request.host
+    if host not in app.config["ALLOWED_HOSTS"]:
+        abort(400)
+    # ok: devsecbots.flask.host-header-link-in-mail
+    mailer.send_email(user.email, "Reset", body=f"https://{host}/reset/{token}")
+
+
+def reply_with_token(token):
+    # ok: devsecbots.flask.host-header-link-in-mail
+    return send_file(io.BytesIO(f"{request.host_url}{token}".encode()), mimetype="text/plain")
