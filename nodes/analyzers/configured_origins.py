@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 Token = tuple[str, str]
 NON_EMPTY: Token = ("chosen", "+")  # a chosen value known not to be ""
@@ -79,7 +80,7 @@ def parsed_part_non_empty(value: ast.AST, parents: dict[ast.AST, ast.AST]) -> bo
         blocks = [getattr(parent, f, None) for f in ("body", "orelse")]
         block = next((b for b in blocks if isinstance(b, list) and node in b), [])
         for statement in block[: block.index(node) if block else 0]:
-            if _exits_if_empty(statement, name, attr):
+            if exits_if_empty(statement, lambda x: _is_attribute(x, name, attr)):
                 return not any(
                     isinstance(n, ast.Name)
                     and n.id == name
@@ -115,8 +116,9 @@ def _parsed_only(function: ast.AST, name: str) -> bool:
     return bool(stores)
 
 
-def _exits_if_empty(statement: ast.stmt, name: str, attr: str) -> bool:
-    """`if not name.attr: return ...` / `raise ...` (an `or` of tests too), without an else."""
+def exits_if_empty(statement: ast.stmt, empty: Callable[[ast.expr], bool]) -> bool:
+    """`if not <x>: return ...` / `if not <x> or ...: raise ...` without an else, where
+    `empty(x)` says x is the value looked for."""
     if not isinstance(statement, ast.If) or statement.orelse or not statement.body:
         return False
     if not isinstance(statement.body[-1], ast.Return | ast.Raise):
@@ -124,13 +126,17 @@ def _exits_if_empty(statement: ast.stmt, name: str, attr: str) -> bool:
     test = statement.test
     tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
     return any(
-        isinstance(t, ast.UnaryOp)
-        and isinstance(t.op, ast.Not)
-        and isinstance(t.operand, ast.Attribute)
-        and t.operand.attr == attr
-        and isinstance(t.operand.value, ast.Name)
-        and t.operand.value.id == name
-        for t in tests
+        isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and empty(t.operand) for t in tests
+    )
+
+
+def _is_attribute(node: ast.expr, name: str, attr: str) -> bool:
+    """Whether node is `name.attr`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == name
     )
 
 

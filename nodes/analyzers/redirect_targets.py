@@ -75,6 +75,7 @@ from devsecbots.nodes.analyzers.absolute_urls import absolute_url_methods
 from devsecbots.nodes.analyzers.configured_origins import (
     AFTER_ORIGIN,
     ORIGIN,
+    exits_if_empty,
     non_empty,
     opened,
     parsed_part_non_empty,
@@ -823,7 +824,7 @@ def _exited_when_empty(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
         blocks = [getattr(parent, f, None) for f in ("body", "orelse")]
         block = next((b for b in blocks if isinstance(b, list) and node in b), [])
         for statement in block[: block.index(node) if block else 0]:
-            if _exits_if_empty(statement, name.id):
+            if exits_if_empty(statement, lambda x: isinstance(x, ast.Name) and x.id == name.id):
                 return not any(
                     isinstance(n, ast.Name)
                     and n.id == name.id
@@ -835,23 +836,6 @@ def _exited_when_empty(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
             return False
         node = parent
     return False
-
-
-def _exits_if_empty(statement: ast.stmt, name: str) -> bool:
-    """`if not name: return ...` / `if not name or ...: raise ...`, without an else."""
-    if not isinstance(statement, ast.If) or statement.orelse or not statement.body:
-        return False
-    if not isinstance(statement.body[-1], ast.Return | ast.Raise):
-        return False
-    test = statement.test
-    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
-    return any(
-        isinstance(t, ast.UnaryOp)
-        and isinstance(t.op, ast.Not)
-        and isinstance(t.operand, ast.Name)
-        and t.operand.id == name
-        for t in tests
-    )
 
 
 def _function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.AST | None:
