@@ -19,9 +19,8 @@ if TYPE_CHECKING:  # the registry (and so the CLI's option checks) imports this:
     from devsecbots.graphs.state import Finding
 
 SEMGREP_BATCH = 2_500  # files per semgrep process (see even_batches): bounds memory
-SEMGREP_SMALLEST = (
-    60  # fewer files per process than this cost more in rule compiling than they save
-)
+# Fewer files a process than this cost more in compiling the rules than they save.
+SEMGREP_SMALLEST = 60
 SEMGREP_PROCESSES = 8  # at most this many semgrep processes at once
 
 
@@ -146,8 +145,12 @@ class _SemgrepBatches:
         self.step = step
         self.incomplete: dict[str, str] = {}  # path -> why semgrep did not finish it
         self.running: deque = deque()
-        for _ in range(min(workers, len(self.pending))):
-            self._start_next()
+        try:
+            for _ in range(min(workers, len(self.pending))):
+                self._start_next()
+        except BaseException:
+            self.stop()  # the processes already started, when a later one cannot start
+            raise
 
     def _start_next(self) -> None:
         """Start the next pending batch's process."""
