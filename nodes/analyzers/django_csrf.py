@@ -16,6 +16,7 @@ import re
 
 from devsecbots.graphs.state import Finding
 from devsecbots.nodes.analyzers.parsed import parsed_tree
+from devsecbots.nodes.analyzers.project_trees import statement_blocks
 
 RULE = "devsecbots.django.csrf-exempt"
 NOT_AMBIENT = (
@@ -149,7 +150,7 @@ def _identity_replaced(node: Definition, requests: set[str]) -> set[int]:
     same block: there the request carries the user the view looked up itself (a webhook's
     token owner), not the one the browser's session cookie names."""
     replaced: set[int] = set()
-    for block in _blocks(node):
+    for block in statement_blocks(node):
         for index, stmt in enumerate(block):
             if isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Attribute)
@@ -160,17 +161,6 @@ def _identity_replaced(node: Definition, requests: set[str]) -> set[int]:
                 replaced |= {id(n) for later in block[index:] for n in ast.walk(later)}
                 break
     return replaced
-
-
-def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
-    """Every statement list in `node`: bodies, else and finally blocks, handlers."""
-    blocks = []
-    for inner in ast.walk(node):
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(inner, name, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                blocks.append(block)
-    return blocks
 
 
 def _request_parameters(node: Definition) -> set[str]:

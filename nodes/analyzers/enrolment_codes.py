@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 
+from devsecbots.nodes.analyzers.project_trees import statement_blocks
 from devsecbots.nodes.security_words import words
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -68,7 +69,7 @@ def _bindings(view: Function, name: str) -> int:
 
 def _failure_branch(view: Function, call: ast.Call) -> list[ast.stmt] | None:
     """The statements that run when `call` returned false, or None when there is no such branch."""
-    for block in _blocks(view):
+    for block in statement_blocks(view):
         for index, stmt in enumerate(block):
             if isinstance(stmt, ast.If) and _negates(stmt.test, call):
                 return stmt.body
@@ -84,17 +85,6 @@ def _failure_branch(view: Function, call: ast.Call) -> list[ast.stmt] | None:
                     if isinstance(later, ast.If) and _negates(later.test, flag):
                         return later.body
     return None
-
-
-def _blocks(view: Function) -> list[list[ast.stmt]]:
-    """Every statement list of the view (its body and the bodies nested in it)."""
-    found = []
-    for node in ast.walk(view):
-        for attr in ("body", "orelse", "finalbody"):
-            block = getattr(node, attr, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                found.append(block)
-    return found
 
 
 def _negates(test: ast.expr, subject: ast.Call | str) -> bool:

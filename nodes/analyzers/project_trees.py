@@ -98,3 +98,14 @@ def statement_nodes(stmts: Iterable[ast.AST]) -> list[ast.AST]:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             todo.extend(ast.iter_child_nodes(node))
     return out
+
+
+def statement_blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    """Every statement list in `node`: bodies, else and finally blocks, handlers."""
+    blocks = []
+    for inner in ast.walk(node):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(inner, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                blocks.append(block)
+    return blocks
